@@ -1,0 +1,888 @@
+#!/usr/bin/env python3
+"""Full-build benchmark: dwgk against Hugo (and Zola, if installed) on the same corpus.
+
+The corpus comes from ../shared/bench/gen_corpus.py, which writes a Hugo and a Zola
+flavour of one synthetic Chinese site.  A dwgk flavour is derived from the Zola one
+(content/ copied as is, plus a dwgk config.toml and templates equivalent to the Hugo /
+Zola ones).  Every generator is run --runs times per size, alternating with the others,
+under `/usr/bin/time -f '%e %M ...'`; the median wall time and the maximum peak RSS are
+reported.  Results replace the part of docs/benchmarks.md between the markers
+<!-- bench:begin --> and <!-- bench:end -->; everything outside them is kept.
+
+    python3 bench/run.py                 # 1k, 10k, 100k pages, 3 runs each
+    python3 bench/run.py --quick         # 1k and 10k only
+    python3 bench/run.py --sizes 1000 --runs 1 --generators hugo   # smoke test
+
+Python 3.11, standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import pathlib
+import re
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+DEFAULT_GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+DEFAULT_DOC = REPO / "docs" / "benchmarks.md"
+DWGK_BIN = REPO / "target" / "release" / "dwgk"
+GNU_TIME = "/usr/bin/time"
+TIME_FMT = "%e %M %U %S"  # wall s, max RSS KiB, user s, system s
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+GOAL = 0.5  # dwgk must be <= GOAL x Hugo in wall time and in peak RSS
+ALL_GENERATORS = ("hugo", "dwgk", "zola")
+TAGS = 40  # gen_corpus.py default tag pool, also used in the sanity checks
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def die(msg: str, code: int = 2) -> None:
+    print(f"bench: error: {msg}", file=sys.stderr)
+    sys.exit(code)
+
+
+# --------------------------------------------------------------------------
+# dwgk flavour of the corpus: config + templates equivalent to gen_corpus.py's
+# Hugo layouts / Zola templates (see docs/templates.md for the context)
+# --------------------------------------------------------------------------
+
+# paginate_by = 0: no pagination, like the Hugo and Zola templates (which list every
+# page of a section / term on one page).
+DWGK_CONFIG = """title = "基准测试站点"
+base_url = "http://127.0.0.1:1111/"
+language = "zh-CN"
+theme = "default"
+relative_urls = false
+paginate_by = 0
+taxonomies = [{{ name = "tags" }}]
+
+[extra]
+# no global page count in the template context (same workaround as the Zola flavour)
+page_count = {pages}
+"""
+
+DWGK_TEMPLATES = {
+    "base.html": """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>{% block title %}{{ config.title }}{% endblock title %}</title>
+</head>
+<body>
+<header><a href="{{ home_url | safe }}">{{ config.title }}</a></header>
+<main>
+{% block content %}{% endblock content %}
+</main>
+<footer>共 {{ config.extra.page_count }} 篇</footer>
+</body>
+</html>
+""",
+    "index.html": """{% extends "base.html" %}
+{% block content %}
+<h1>{{ config.title }}</h1>
+<ul class="units">
+{% for s in section.subsections %}<li><a href="{{ s.url | safe }}">{{ s.title }}</a></li>
+{% endfor %}</ul>
+{% endblock content %}
+""",
+    "section.html": """{% extends "base.html" %}
+{% block title %}{{ section.title }} - {{ config.title }}{% endblock title %}
+{% block content %}
+<h1>{{ section.title }}</h1>
+<ul class="pages">
+{% for p in section.pages %}<li><a href="{{ p.url | safe }}">{{ p.title }}</a> <time>{{ p.date | date(format="%Y-%m-%d") }}</time> 会议{{ p.extra.meetings }}次</li>
+{% endfor %}</ul>
+{% endblock content %}
+""",
+    "page.html": """{% extends "base.html" %}
+{% block title %}{{ page.title }} - {{ config.title }}{% endblock title %}
+{% block content %}
+<article>
+<h1>{{ page.title }}</h1>
+<p class="meta"><time>{{ page.date | date(format="%Y-%m-%d") }}</time> · <a href="{{ page.section.url | safe }}">{{ page.section.title }}</a></p>
+<ul class="counts"><li>会议 {{ page.extra.meetings }}</li><li>培训 {{ page.extra.trainings }}</li><li>成员 {{ page.extra.members }}</li></ul>
+<ul class="tags">
+{% for t in page.tags %}<li><a href="{{ t.url | safe }}">{{ t.name }}</a></li>
+{% endfor %}</ul>
+{{ page.content | safe }}
+<nav>
+{% if page.higher %}<a class="prev" href="{{ page.higher.url | safe }}">{{ page.higher.title }}</a>{% endif %}
+{% if page.lower %}<a class="next" href="{{ page.lower.url | safe }}">{{ page.lower.title }}</a>{% endif %}
+</nav>
+</article>
+{% endblock content %}
+""",
+    "taxonomy_list.html": """{% extends "base.html" %}
+{% block title %}{{ taxonomy.title }} - {{ config.title }}{% endblock title %}
+{% block content %}
+<h1>{{ taxonomy.title }}</h1>
+<ul class="terms">
+{% for term in terms %}<li><a href="{{ term.url | safe }}">{{ term.name }}</a> ({{ term.page_count }})</li>
+{% endfor %}</ul>
+{% endblock content %}
+""",
+    "taxonomy_single.html": """{% extends "base.html" %}
+{% block title %}{{ term.name }} - {{ config.title }}{% endblock title %}
+{% block content %}
+<h1>{{ term.name }}</h1>
+<ul class="pages">
+{% for p in term.pages %}<li><a href="{{ p.url | safe }}">{{ p.title }}</a> <time>{{ p.date | date(format="%Y-%m-%d") }}</time></li>
+{% endfor %}</ul>
+{% endblock content %}
+""",
+    # dwgk always writes these two; Hugo and Zola have no equivalent in this corpus.
+    # Kept minimal and on the same base layout so the built-in theme's blocks don't matter.
+    "archive.html": """{% extends "base.html" %}
+{% block title %}归档 - {{ config.title }}{% endblock title %}
+{% block content %}
+<h1>归档</h1>
+{% for y in archive.years %}<h2>{{ y.year }}</h2>
+<ul class="pages">
+{% for p in y.pages %}<li><a href="{{ p.url | safe }}">{{ p.title }}</a> <time>{{ p.date | date(format="%Y-%m-%d") }}</time></li>
+{% endfor %}</ul>
+{% endfor %}
+{% endblock content %}
+""",
+    "404.html": """{% extends "base.html" %}
+{% block title %}404 - {{ config.title }}{% endblock title %}
+{% block content %}
+<h1>404</h1>
+<p><a href="{{ home_url | safe }}">{{ config.title }}</a></p>
+{% endblock content %}
+""",
+}
+
+
+def flavour_id() -> str:
+    h = hashlib.sha256(DWGK_CONFIG.encode())
+    for name in sorted(DWGK_TEMPLATES):
+        h.update(name.encode() + b"\0" + DWGK_TEMPLATES[name].encode())
+    return h.hexdigest()[:16]
+
+
+def write_dwgk_flavour(site_dir: pathlib.Path, pages: int) -> None:
+    dwgk = site_dir / "dwgk"
+    zola = site_dir / "zola"
+    if dwgk.exists():
+        shutil.rmtree(dwgk)
+    dwgk.mkdir()
+    shutil.copytree(zola / "content", dwgk / "content")
+    (dwgk / "static").mkdir()
+    (dwgk / "config.toml").write_text(DWGK_CONFIG.format(pages=pages), encoding="utf-8")
+    for rel, body in DWGK_TEMPLATES.items():
+        p = dwgk / "templates" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(body, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------
+# corpus
+# --------------------------------------------------------------------------
+
+def units_for(pages: int) -> int:
+    """20 units up to 10k pages, then one unit per 500 pages (200 at 100k)."""
+    u = 20 if pages <= 10_000 else pages // 500
+    return max(1, min(u, pages))
+
+
+def generator_id(gen: pathlib.Path, seeds: pathlib.Path) -> str:
+    """Changes when gen_corpus.py or its seed files change."""
+    h = hashlib.sha256(gen.read_bytes())
+    for f in sorted(seeds.glob("*.txt")):
+        st = f.stat()
+        h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:16]
+
+
+def prepare_corpus(args, pages: int) -> dict:
+    units = args.units or units_for(pages)
+    site_dir = args.scratch / f"n{pages}"
+    manifest_path = site_dir / "manifest.json"
+    stamp_path = site_dir / "bench-stamp.json"
+    want = {"pages": pages, "units": units, "seed": args.seed, "tags": TAGS, "links": "internal"}
+    gid = generator_id(args.gen_corpus, args.gen_corpus.parent.parent / "seeds")
+
+    def load(p):
+        try:
+            return json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    manifest, stamp = load(manifest_path), load(stamp_path)
+    reuse = (not args.regen
+             and all(manifest.get(k) == v for k, v in want.items())
+             and stamp.get("generator") == gid
+             and (site_dir / "hugo" / "content").is_dir()
+             and (site_dir / "zola" / "content").is_dir())
+    if reuse:
+        log(f"{pages} pages: reusing corpus in {site_dir}")
+    else:
+        log(f"{pages} pages: generating corpus ({units} units) in {site_dir}")
+        t0 = time.perf_counter()
+        cmd = [sys.executable, str(args.gen_corpus), "--pages", str(pages), "--units", str(units),
+               "--seed", str(args.seed), "--tags", str(TAGS), "--links", "internal",
+               "--out", str(site_dir), "--force"]
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            die(f"gen_corpus.py failed ({p.returncode}):\n{p.stderr[-2000:]}")
+        log(f"  generated in {time.perf_counter() - t0:.1f} s")
+        manifest = load(manifest_path)
+        stamp = {"generator": gid}
+    fid = flavour_id()
+    if stamp.get("dwgk_flavour") != fid or not (site_dir / "dwgk" / "content").is_dir():
+        log(f"  writing dwgk flavour (templates {fid})")
+        write_dwgk_flavour(site_dir, pages)
+        stamp["dwgk_flavour"] = fid
+    stamp["generator"] = gid
+    stamp_path.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
+    return {"pages": pages, "units": units, "dir": site_dir, "manifest": manifest}
+
+
+# --------------------------------------------------------------------------
+# tools
+# --------------------------------------------------------------------------
+
+def capture(cmd, cwd=None, timeout=30) -> str | None:
+    try:
+        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=timeout)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return p.stdout.strip() if p.returncode == 0 else None
+
+
+def ensure_tools(args) -> dict:
+    tools = {}
+    if not os.access(GNU_TIME, os.X_OK) or capture([GNU_TIME, "-f", "%e %M", "true"]) is None:
+        die(f"GNU time not found at {GNU_TIME}; install it: apt-get install -y time")
+    gens = args.generators
+    if "hugo" in gens:
+        hugo = shutil.which("hugo")
+        if not hugo:
+            die("hugo not on PATH; install it: apt-get install -y --no-install-recommends hugo")
+        tools["hugo"] = {"bin": hugo, "version": capture([hugo, "version"]) or "?"}
+    if "zola" in gens:
+        zola = shutil.which("zola")
+        if zola:
+            tools["zola"] = {"bin": zola, "version": capture([zola, "--version"]) or "?"}
+        else:
+            log("zola not on PATH: skipped")
+            gens.remove("zola")
+            tools["zola_skipped"] = True
+    if "dwgk" in gens:
+        binary = args.dwgk_bin
+        if binary == DWGK_BIN and (args.build or not binary.exists()):
+            why = "--build" if args.build else f"{DWGK_BIN.relative_to(REPO)} missing"
+            log(f"cargo build --release ({why})")
+            if not shutil.which("cargo"):
+                die(f"{DWGK_BIN} does not exist and cargo is not on PATH")
+            p = subprocess.run(["cargo", "build", "--release"], cwd=REPO)
+            if p.returncode != 0:
+                die(f"cargo build --release failed ({p.returncode}); no dwgk binary to benchmark "
+                    f"(use --generators hugo to measure Hugo alone)")
+        if not binary.is_file() or not os.access(binary, os.X_OK):
+            die(f"dwgk binary not found (or not executable) at {binary} "
+                f"(use --generators hugo to measure Hugo alone)")
+        rev = capture(["git", "rev-parse", "--short=12", "HEAD"], cwd=REPO) or "no commit"
+        dirty = capture(["git", "status", "--porcelain", "--untracked-files=no", "--", "src", "Cargo.toml",
+                         "Cargo.lock"], cwd=REPO)
+        if rev == "no commit" or dirty:
+            rev += " (working tree)"
+        st = binary.stat()
+        tools["dwgk"] = {
+            "bin": str(binary),
+            "version": capture([str(binary), "--version"], timeout=10) or "? (no --version output)",
+            "git": rev,
+            "built": dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "rustc": capture(["rustc", "--version"]) or "?",
+        }
+    if not gens:
+        die("nothing to run")
+    return tools
+
+
+def command_for(gen: str, site: dict, out: pathlib.Path, args, tools) -> tuple[list[str], pathlib.Path]:
+    d = site["dir"]
+    if gen == "hugo":
+        return [tools["hugo"]["bin"], "--quiet", "--destination", str(out),
+                *shlex.split(args.hugo_args)], d / "hugo"
+    if gen == "dwgk":
+        return [tools["dwgk"]["bin"], "build", "--root", str(d / "dwgk"), "--output", str(out),
+                *shlex.split(args.dwgk_args)], d / "dwgk"
+    if gen == "zola":
+        return [tools["zola"]["bin"], "--root", str(d / "zola"), "build", "--output-dir", str(out)], d / "zola"
+    raise ValueError(gen)
+
+
+# --------------------------------------------------------------------------
+# measurement
+# --------------------------------------------------------------------------
+
+TIME_LINE = re.compile(r"^(\d+(?:\.\d+)?) (\d+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$")
+
+
+def measure(cmd, cwd, out: pathlib.Path, logdir: pathlib.Path, tag: str, timeout: float) -> dict:
+    if out.exists():
+        shutil.rmtree(out)
+    logdir.mkdir(parents=True, exist_ok=True)
+    tfile = logdir / f"{tag}.time"
+    ofile, efile = logdir / f"{tag}.stdout", logdir / f"{tag}.stderr"
+    full = [GNU_TIME, "-o", str(tfile), "-f", TIME_FMT, *cmd]
+    t0 = time.perf_counter()
+    with open(ofile, "wb") as o, open(efile, "wb") as e:
+        # own process group, so a timeout also ends the generator under /usr/bin/time
+        p = subprocess.Popen(full, cwd=cwd, stdout=o, stderr=e, stdin=subprocess.DEVNULL,
+                             start_new_session=True)
+        try:
+            rc = p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            rc = "timeout"
+        except KeyboardInterrupt:
+            os.killpg(p.pid, signal.SIGKILL)
+            raise
+    elapsed = time.perf_counter() - t0
+    res = {"rc": rc, "wall_py": round(elapsed, 3)}
+    lines = tfile.read_text(errors="replace").strip().splitlines() if tfile.exists() else []
+    m = TIME_LINE.match(lines[-1].strip()) if lines else None
+    if m:
+        res.update(wall=float(m[1]), rss_kib=int(m[2]), user=float(m[3]), sys=float(m[4]))
+    else:
+        res["rc"] = rc if rc != 0 else "no /usr/bin/time output"
+    if res["rc"] != 0:
+        err = efile.read_bytes()[-3000:].decode("utf-8", "replace")
+        res["stderr_tail"] = err
+    return res
+
+
+def inspect_output(out: pathlib.Path, site: dict) -> dict:
+    """Counts of what a build wrote: page files, sections, term pages, files, bytes."""
+    info = {"exists": out.is_dir(), "files": 0, "bytes": 0, "page_files": 0,
+            "section_files": 0, "term_files": 0, "top": []}
+    if not out.is_dir():
+        return info
+    info["top"] = sorted(p.name + ("/" if p.is_dir() else "") for p in out.iterdir())
+    for root, dirs, files in os.walk(out):
+        info["files"] += len(files)
+        for f in files:
+            try:
+                info["bytes"] += os.lstat(os.path.join(root, f)).st_size
+            except OSError:
+                pass
+        if "index.html" in files:
+            rel = pathlib.Path(root).relative_to(out).parts
+            if len(rel) == 2 and rel[0].startswith("unit-") and rel[1].startswith("page-"):
+                info["page_files"] += 1
+            elif len(rel) == 1 and rel[0].startswith("unit-"):
+                info["section_files"] += 1
+            elif len(rel) == 2 and rel[0] == "tags":
+                info["term_files"] += 1
+    if info["page_files"] == 0:
+        # another URL scheme: count any HTML file holding a page's <article>
+        n = 0
+        for root, _dirs, files in os.walk(out):
+            for f in files:
+                if f.endswith(".html"):
+                    with open(os.path.join(root, f), "rb") as fh:
+                        if b"<article>" in fh.read():
+                            n += 1
+        info["page_files_by_article"] = n
+    return info
+
+
+FIELDS = {
+    "title": re.compile(r"<h1>(.*?)</h1>", re.S),
+    "date": re.compile(r'<p class="meta"><time>(.*?)</time>', re.S),
+    "counts": re.compile(r'<ul class="counts">(.*?)</ul>', re.S),
+    "tags": re.compile(r'<ul class="tags">(.*?)</ul>', re.S),
+}
+
+
+def page_fields(path: pathlib.Path) -> dict | None:
+    try:
+        html = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    f = {}
+    for k, rx in FIELDS.items():
+        m = rx.search(html)
+        f[k] = m[1].strip() if m else None
+    f["tags"] = len(re.findall(r"<li>", f["tags"])) if f["tags"] is not None else None
+    f["tables"] = html.count("<table")
+    f["unresolved_links"] = html.count('href="@/') + html.count("{{< ref")
+    return f
+
+
+def equivalence(outs: dict, site: dict) -> list[str]:
+    """Compare a few sample pages across generators; returns human-readable problems."""
+    n, u = site["pages"], site["units"]
+    problems = []
+    for num in sorted({1, (n + 1) // 2, n}):
+        unit = (num - 1) * u // n + 1
+        rel = pathlib.Path(f"unit-{unit:03d}") / f"page-{num:05d}" / "index.html"
+        got = {g: page_fields(out / rel) for g, out in outs.items()}
+        for g, f in got.items():
+            if f is None:
+                problems.append(f"{g}: {rel} missing")
+            elif f["unresolved_links"]:
+                problems.append(f"{g}: {rel} has unresolved internal links")
+        ref = got.get("hugo")
+        if not ref:
+            continue
+        for g, f in got.items():
+            if g == "hugo" or f is None:
+                continue
+            diff = [k for k in ("title", "date", "counts", "tags", "tables") if f[k] != ref[k]]
+            if diff:
+                problems.append(f"{g}: {rel} differs from hugo in " + ", ".join(
+                    f"{k} ({f[k]!r} vs {ref[k]!r})" for k in diff))
+    return problems
+
+
+def run_size(args, site: dict, tools: dict) -> dict:
+    n = site["pages"]
+    gens = list(args.generators)
+    outdir = site["dir"] / "out"
+    logdir = site["dir"] / "logs"
+    runs = {g: [] for g in gens}
+    failed = {}
+    load_before = loadavg()
+    total = args.warmup + args.runs
+    for r in range(total):
+        order = gens if r % 2 == 0 else gens[::-1]  # alternate who goes first
+        for g in order:
+            if g in failed:
+                continue
+            out = outdir / g
+            cmd, cwd = command_for(g, site, out, args, tools)
+            label = "warm-up" if r < args.warmup else f"run {r - args.warmup + 1}/{args.runs}"
+            res = measure(cmd, cwd, out, logdir, f"{g}-{r}", args.timeout)
+            if res["rc"] != 0:
+                failed[g] = res
+                log(f"{n} pages {g} {label}: FAILED ({res['rc']}); see {logdir}/{g}-{r}.stderr")
+                tail = res.get("stderr_tail", "").strip()
+                if tail:
+                    log("  " + tail[-800:].replace("\n", "\n  "))
+                continue
+            log(f"{n} pages {g} {label}: {res['wall']:.2f} s, {res['rss_kib'] / 1024:.0f} MiB")
+            if r >= args.warmup:
+                runs[g].append(res)
+    result = {"pages": n, "units": site["units"], "generators": {}, "problems": [],
+              "load_before": load_before, "load_after": loadavg()}
+    outs, soft = {}, []
+    for g in gens:
+        out = outdir / g
+        entry = {"cmd": " ".join(shlex.quote(c) for c in command_for(g, site, out, args, tools)[0]),
+                 "runs": runs[g]}
+        if g in failed:
+            entry["failed"] = failed[g]
+            result["problems"].append(f"{g}: build failed (exit {failed[g]['rc']})")
+        if runs[g]:
+            walls = [x["wall"] for x in runs[g]]
+            entry.update(
+                wall=statistics.median(walls),
+                walls=walls,
+                rss_mib=max(x["rss_kib"] for x in runs[g]) / 1024,
+                cpu=statistics.median(x["user"] + x["sys"] for x in runs[g]),
+            )
+        if g not in failed:
+            info = inspect_output(out, site)
+            entry["output"] = info
+            pf = info["page_files"]
+            if pf < 0.99 * n or pf > n:
+                extra = (f", {info['page_files_by_article']} HTML files with <article>"
+                         if "page_files_by_article" in info else "")
+                msg = (f"{g}: {pf} page files (unit-*/page-*/index.html) for {n} pages{extra}"
+                       if info["exists"] else f"{g}: exit 0 but no output directory {out}")
+                result["problems"].append(msg)
+                entry["failed"] = {"rc": 0, "reason": msg}
+                log("CHECK FAILED: " + msg)
+            else:
+                outs[g] = out
+            if info["exists"] and info["section_files"] != site["units"]:
+                soft.append(f"{g}: {info['section_files']} unit-*/index.html section pages for "
+                            f"{site['units']} units")
+            if info["exists"] and not 0 < info["term_files"] <= TAGS:
+                soft.append(f"{g}: {info['term_files']} tags/*/index.html term pages (tag pool {TAGS})")
+        result["generators"][g] = entry
+    result["warnings"] = soft + (equivalence(outs, site) if outs else [])
+    for w in result["warnings"]:
+        log("warning: " + w)
+    if args.clean:
+        shutil.rmtree(outdir, ignore_errors=True)
+    return result
+
+
+# --------------------------------------------------------------------------
+# report
+# --------------------------------------------------------------------------
+
+def loadavg() -> str:
+    try:
+        return " ".join(pathlib.Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def machine_info() -> dict:
+    info = {"nproc": os.cpu_count()}
+    try:
+        cpu = pathlib.Path("/proc/cpuinfo").read_text()
+        m = re.search(r"^model name\s*:\s*(.+)$", cpu, re.M)
+        info["cpu"] = m[1].strip() if m else "?"
+    except OSError:
+        info["cpu"] = "?"
+    try:
+        mem = pathlib.Path("/proc/meminfo").read_text()
+        m = re.search(r"^MemTotal:\s*(\d+) kB", mem, re.M)
+        info["mem_gib"] = int(m[1]) / 1024 / 1024 if m else None
+    except OSError:
+        info["mem_gib"] = None
+    try:
+        osr = pathlib.Path("/etc/os-release").read_text()
+        m = re.search(r'^PRETTY_NAME="?([^"\n]+)"?', osr, re.M)
+        info["os"] = m[1] if m else "?"
+    except OSError:
+        info["os"] = "?"
+    info["kernel"] = os.uname().release
+    info["python"] = sys.version.split()[0]
+    return info
+
+
+def fmt_n(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def ratio_cell(x: float | None, ref: float | None) -> str:
+    if x is None or not ref:
+        return "—"
+    r = x / ref
+    return f"{r:.2f}× {'✅' if r <= GOAL else '❌'}"
+
+
+def exponent(a: float, b: float, na: int, nb: int) -> float | None:
+    if a <= 0 or b <= 0 or na == nb:
+        return None
+    return math.log(b / a) / math.log(nb / na)
+
+
+def verdict(e: float | None) -> str:
+    if e is None:
+        return "n/a"
+    if e <= 1.15:
+        return "linear" if e >= 0.85 else "sub-linear (fixed start-up cost still visible)"
+    return "slightly super-linear" if e <= 1.3 else "super-linear"
+
+
+def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
+    L = []
+    a = L.append
+    a(f"_Generated by `bench/run.py` on {started:%Y-%m-%d %H:%M} UTC "
+      f"(`{' '.join(shlex.quote(x) for x in sys.argv[1:]) or 'no options'}`); "
+      f"the text between the bench markers is replaced on every run._")
+    a("")
+    a("### Machine and versions")
+    a("")
+    a("| | |")
+    a("|---|---|")
+    a(f"| CPU | {machine['cpu']} × {machine['nproc']} (nproc) |")
+    if machine.get("mem_gib"):
+        a(f"| memory | {machine['mem_gib']:.1f} GiB |")
+    a(f"| OS | {machine['os']}, kernel {machine['kernel']} |")
+    if "hugo" in tools:
+        a(f"| hugo | `{tools['hugo']['version']}` |")
+    if "dwgk" in tools:
+        d = tools["dwgk"]
+        a(f"| dwgk | git {d['git']}, `{d['version']}`, binary built {d['built']}, {d['rustc']} |")
+    if "zola" in tools:
+        a(f"| zola | `{tools['zola']['version']}` |")
+    elif tools.get("zola_skipped"):
+        a("| zola | not on PATH — skipped |")
+    a(f"| method | `/usr/bin/time -f '{TIME_FMT}'`; {args.warmup} warm-up + {args.runs} measured "
+      f"run(s) per generator, generators alternating (order reversed every round), output "
+      f"directory deleted before each run; median wall time, maximum peak RSS |")
+    a("")
+    a("### Corpus")
+    a("")
+    a(f"`gen_corpus.py --pages N --units U --seed {args.seed} --tags {TAGS} --links internal` "
+      "(Hugo: `ref` shortcodes, Zola/dwgk: `@/` links; TOML front matter with "
+      "`[taxonomies] tags` and `[extra]` counts).")
+    a("")
+    a("| pages | units | Markdown body bytes (min / median / max) | corpus dir |")
+    a("|---:|---:|---|---|")
+    for res in sizes_results:
+        bb = res.get("body_bytes") or {}
+        a(f"| {fmt_n(res['pages'])} | {res['units']} | "
+          f"{bb.get('min', '?')} / {bb.get('median', '?')} / {bb.get('max', '?')} | `{res['dir']}` |")
+    a("")
+    gens_order = [g for g in ALL_GENERATORS if any(g in r["generators"] for r in sizes_results)]
+    for res in sizes_results:
+        n = res["pages"]
+        a(f"### {fmt_n(n)} pages")
+        a("")
+        a("| generator | wall s (median) | runs (s) | peak RSS MiB | CPU s (user+sys) | pages/s "
+          "| time vs Hugo | RSS vs Hugo | output files / MiB | page files |")
+        a("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+        hugo = res["generators"].get("hugo", {})
+        a(f"Load average (1/5/15 min) before the runs: {res['load_before']}, after: {res['load_after']}.")
+        a("")
+        for g in gens_order:
+            e = res["generators"].get(g)
+            if e is None:
+                continue
+            out = e.get("output") or {}
+            outcell = (f"{fmt_n(out['files'])} / {out['bytes'] / 2**20:.0f}" if out.get("exists") else "—")
+            pages_cell = f"{fmt_n(out['page_files'])}" if out.get("exists") else "—"
+            if "wall" not in e:
+                reason = e.get("failed", {})
+                why = reason.get("reason") or f"exit {reason.get('rc')}"
+                a(f"| {g} | failed: {why} | | | | | | | {outcell} | {pages_cell} |")
+                continue
+            bad = "failed" in e  # ran, but its output failed the checks
+            if g == "hugo":
+                rt = rr = "1.00×"
+            elif bad:
+                rt = rr = "— (failed, see below)"
+            else:
+                rt = ratio_cell(e["wall"], hugo.get("wall"))
+                rr = ratio_cell(e["rss_mib"], hugo.get("rss_mib"))
+            pps = fmt_n(round(n / e["wall"])) if e["wall"] > 0 else "—"
+            a(f"| {g}{' ⚠️' if bad else ''} | {e['wall']:.2f} | {', '.join(f'{w:.2f}' for w in e['walls'])} | "
+              f"{e['rss_mib']:.0f} | {e['cpu']:.2f} | {pps} | {rt} | {rr} | {outcell} | {pages_cell} |")
+        a("")
+        if res["problems"]:
+            a("Problems: " + "; ".join(res["problems"]) + ".")
+            a("")
+        if res["warnings"]:
+            a("Warnings (output structure / sample pages first, middle, last): "
+              + "; ".join(res["warnings"]) + ".")
+            a("")
+        elif len([g for g in res["generators"] if "failed" not in res["generators"][g]]) > 1:
+            a("Sample pages (first, middle, last) agree across generators in title, date, counts, "
+              "number of tags and tables; no unresolved internal links.")
+            a("")
+    # goal summary
+    if "dwgk" not in gens_order:
+        a("**dwgk was not measured in this run** (`--generators` without dwgk): the tables are "
+          "the Hugo baseline only.")
+        a("")
+    elif "hugo" in gens_order:
+        a("### Goal: dwgk ≤ 0.5× Hugo in wall time and peak RSS")
+        a("")
+        a("| pages | time ratio | RSS ratio | met |")
+        a("|---:|---:|---:|---|")
+        for res in sizes_results:
+            h, d = res["generators"].get("hugo", {}), res["generators"].get("dwgk", {})
+            if "wall" in h and "wall" in d and "failed" not in d:
+                tr, rr = d["wall"] / h["wall"], d["rss_mib"] / h["rss_mib"]
+                a(f"| {fmt_n(res['pages'])} | {tr:.2f} | {rr:.2f} | "
+                  f"{'yes' if tr <= GOAL and rr <= GOAL else 'no'} |")
+            else:
+                a(f"| {fmt_n(res['pages'])} | — | — | not measured |")
+        a("")
+    # growth
+    a("### Growth with the number of pages")
+    a("")
+    a("Exponent *k* between consecutive sizes: time ∝ pages^k (1 = linear; below 1 = fixed "
+      "start-up cost still dominates).")
+    a("")
+    a("| generator | pages | wall s | s per 1k pages | k (time) | peak RSS MiB | MiB per 1k pages | k (RSS) |")
+    a("|---|---:|---:|---:|---:|---:|---:|---:|")
+    statements = []
+    for g in gens_order:
+        pts = [(r["pages"], r["generators"][g]) for r in sizes_results
+               if g in r["generators"] and "wall" in r["generators"][g] and "failed" not in r["generators"][g]]
+        prev = None
+        kts, krs = [], []
+        for n, e in pts:
+            kt = kr = None
+            if prev:
+                kt = exponent(prev[1]["wall"], e["wall"], prev[0], n)
+                kr = exponent(prev[1]["rss_mib"], e["rss_mib"], prev[0], n)
+                kts.append(kt)
+                krs.append(kr)
+            a(f"| {g} | {fmt_n(n)} | {e['wall']:.2f} | {e['wall'] / n * 1000:.3f} | "
+              f"{'—' if kt is None else f'{kt:.2f}'} | {e['rss_mib']:.0f} | "
+              f"{e['rss_mib'] / n * 1000:.1f} | {'—' if kr is None else f'{kr:.2f}'} |")
+            prev = (n, e)
+        if kts:
+            lo, hi = pts[-2][0], pts[-1][0]
+            statements.append(
+                f"- **{g}**: from {fmt_n(lo)} to {fmt_n(hi)} pages time grows with k = {kts[-1]:.2f} "
+                f"({verdict(kts[-1])}), peak RSS with k = {krs[-1]:.2f} ({verdict(krs[-1])}).")
+        elif pts:
+            statements.append(f"- **{g}**: only one size measured; growth not determined.")
+    a("")
+    L.extend(statements)
+    a("")
+    # output differences
+    a("### What each generator wrote (largest size, top level of the output)")
+    a("")
+    last = sizes_results[-1] if sizes_results else None
+    if last:
+        for g in gens_order:
+            out = (last["generators"].get(g) or {}).get("output") or {}
+            if out.get("exists"):
+                top = out["top"]
+                units = [t for t in top if t.startswith("unit-")]
+                rest = [t for t in top if not t.startswith("unit-")]
+                a(f"- {g}: {', '.join(f'`{t}`' for t in rest)}"
+                  f"{', ' if rest and units else ''}{len(units)} × `unit-*/`; "
+                  f"{fmt_n(out['section_files'])} section pages, {fmt_n(out['term_files'])} tag pages")
+    a("")
+    return "\n".join(L)
+
+
+DOC_HEADER = """# 性能基准 / Benchmarks
+
+Full-build benchmark of dwgk against Hugo on the same synthetic Chinese corpus
+(`../shared/bench/gen_corpus.py`), produced by [`bench/run.py`](../bench/run.py); see
+[`bench/README.md`](../bench/README.md) for how to run it.
+
+**Goal:** at 1k, 10k and 100k pages, in the same run as Hugo on its flavour of the same
+corpus, a full `dwgk build` takes ≤ 0.5× Hugo's wall time and ≤ 0.5× Hugo's peak RSS, and
+time and memory grow linearly with the number of pages.
+
+目标：在 1k / 10k / 100k 页的同一语料上（与 Hugo 同一次运行），dwgk 完整构建的耗时与峰值内存
+均不超过 Hugo 的一半，且随页数线性增长。
+
+## How the comparison is set up
+
+- One `gen_corpus.py` call writes the Hugo and the Zola flavour of the same pages (titles,
+  dates, counts, tags, bodies, internal links). The dwgk flavour is the Zola one: `content/`
+  copied unchanged (`[taxonomies]`, `[extra]`, `@/` links, `sort_by` in `_index.md`), plus a
+  dwgk `config.toml` and site `templates/` (defined in `bench/run.py`) that produce the same
+  pages as the Hugo layouts: base layout, page (meta line, counts, tags, content, prev/next),
+  unit list with date and meeting count, home listing the units, tag list and tag pages.
+- No pagination anywhere (`paginate_by = 0` for dwgk; the Hugo and Zola templates do not
+  paginate).
+- Output differences that remain: dwgk additionally writes `sitemap.xml`, `atom.xml`, an
+  archive page listing every dated page, and `404.html` (plus whatever its built-in theme
+  copies as static files); Hugo writes `sitemap.xml` but no RSS (`disableKinds = ["RSS"]` in
+  the corpus config) and no 404 page (no layout for it). Hugo prints absolute URLs,
+  dwgk root-relative ones. These extras count against dwgk, not for it.
+- Zola is measured only if a `zola` binary is on `PATH` (it usually is not).
+- Wall time and peak RSS come from GNU time (`%e`, `%M`) around the whole process; each
+  generator runs once as warm-up (page cache) and then `--runs` times, alternating with
+  the other generators; the table shows the median time and the largest RSS.
+
+## Results
+
+"""
+
+
+def write_doc(path: pathlib.Path, generated: str) -> None:
+    block = f"{BEGIN}\n{generated.rstrip()}\n{END}"
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        i, j = text.find(BEGIN), text.find(END)
+        if i != -1 and j > i:
+            text = text[:i] + block + text[j + len(END):]
+        else:
+            text = text.rstrip() + "\n\n## Results\n\n" + block + "\n"
+    else:
+        text = DOC_HEADER + block + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated page counts")
+    ap.add_argument("--quick", action="store_true", help="sizes 1000,10000")
+    ap.add_argument("--runs", type=int, default=3, help="measured runs per generator and size")
+    ap.add_argument("--warmup", type=int, default=1, help="unmeasured runs first (page cache)")
+    ap.add_argument("--generators", default="hugo,dwgk,zola",
+                    help="subset of hugo,dwgk,zola (zola is skipped when not on PATH)")
+    ap.add_argument("--build", action="store_true", help="cargo build --release first")
+    ap.add_argument("--dwgk-bin", type=pathlib.Path, default=DWGK_BIN,
+                    help="dwgk binary (default target/release/dwgk, built when missing)")
+    ap.add_argument("--scratch", type=pathlib.Path, default=pathlib.Path("/tmp/dwgk-bench"),
+                    help="corpora and outputs (reused when the manifest matches)")
+    ap.add_argument("--gen-corpus", type=pathlib.Path, default=DEFAULT_GEN)
+    ap.add_argument("--seed", type=int, default=20240601)
+    ap.add_argument("--units", type=int, default=0, help="override the units per corpus "
+                    "(default 20 up to 10k pages, pages/500 above)")
+    ap.add_argument("--regen", action="store_true", help="regenerate corpora even if they match")
+    ap.add_argument("--dwgk-args", default="", help="extra arguments for `dwgk build`")
+    ap.add_argument("--hugo-args", default="", help="extra arguments for hugo")
+    ap.add_argument("--timeout", type=float, default=3600, help="seconds per build")
+    ap.add_argument("--doc", type=pathlib.Path, default=DEFAULT_DOC)
+    ap.add_argument("--no-doc", action="store_true", help="do not touch docs/benchmarks.md")
+    ap.add_argument("--doc-on-failure", action="store_true",
+                    help="write the doc even if a build or check failed")
+    ap.add_argument("--json", type=pathlib.Path, help="raw results (default: SCRATCH/results-*.json)")
+    ap.add_argument("--clean", action="store_true", help="delete build outputs after checking them")
+    args = ap.parse_args(argv)
+    sizes = "1000,10000" if args.quick else args.sizes
+    try:
+        args.sizes = sorted({int(x) for x in sizes.split(",") if x.strip()})
+    except ValueError:
+        ap.error("--sizes: comma-separated integers")
+    if not args.sizes or min(args.sizes) < 1:
+        ap.error("--sizes: need positive page counts")
+    gens = [g.strip() for g in args.generators.split(",") if g.strip()]
+    bad = [g for g in gens if g not in ALL_GENERATORS]
+    if bad:
+        ap.error(f"--generators: unknown {', '.join(bad)}")
+    args.generators = [g for g in ALL_GENERATORS if g in gens]
+    if args.runs < 1 or args.warmup < 0:
+        ap.error("--runs >= 1, --warmup >= 0")
+    if not args.gen_corpus.is_file():
+        ap.error(f"gen_corpus.py not found at {args.gen_corpus}")
+    args.scratch = args.scratch.resolve()
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    started = dt.datetime.now(dt.timezone.utc)
+    tools = ensure_tools(args)
+    machine = machine_info()
+    args.scratch.mkdir(parents=True, exist_ok=True)
+    log(f"generators: {', '.join(args.generators)}; sizes: {', '.join(map(str, args.sizes))}; "
+        f"{args.warmup} warm-up + {args.runs} runs")
+    results = []
+    for n in args.sizes:
+        site = prepare_corpus(args, n)
+        res = run_size(args, site, tools)
+        res["dir"] = str(site["dir"])
+        res["body_bytes"] = site["manifest"].get("body_bytes")
+        results.append(res)
+    raw = {"started": started.isoformat(), "argv": sys.argv[1:], "machine": machine,
+           "tools": tools, "results": results}
+    jpath = args.json or args.scratch / f"results-{started:%Y%m%dT%H%M%S}.json"
+    jpath.write_text(json.dumps(raw, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    log(f"raw results: {jpath}")
+    ok = not any(r["problems"] for r in results)
+    generated = render(args, tools, machine, results, started)
+    print(generated)
+    if args.no_doc:
+        pass
+    elif ok or args.doc_on_failure:
+        write_doc(args.doc, generated)
+        log(f"wrote {args.doc}")
+    else:
+        log(f"not writing {args.doc}: a build or check failed (use --doc-on-failure to write anyway)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

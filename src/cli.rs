@@ -1,0 +1,89 @@
+//! Command-line interface: flags in Chinese, with examples.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dwgk",
+    version,
+    about = "dwgk —— 党务公开网站生成器：把 Markdown 文件夹生成为党务公开静态网站",
+    after_help = "示例：\n  dwgk init 我的站点          新建一个带示例内容的站点\n  dwgk build                  生成网站到 public/\n  dwgk check                  只检查内容错误，不写文件\n  dwgk serve                  本机预览：http://127.0.0.1:1111\n\n退出码：0 成功；1 内容有错误；2 用法或读写错误。",
+    disable_help_subcommand = true,
+    help_template = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// 新建站点（含可运行的示例内容）
+    #[command(after_help = "示例：\n  dwgk init              在当前文件夹新建\n  dwgk init 机关党委网站  在新文件夹里新建")]
+    Init {
+        /// 站点文件夹（默认当前文件夹；必须为空或不存在）
+        dir: Option<PathBuf>,
+    },
+    /// 生成网站（先写到临时目录，全部成功后才替换输出目录）
+    #[command(after_help = "示例：\n  dwgk build\n  dwgk build --output /srv/dwgk --base-url http://dangjian.intranet/\n  dwgk build --audience internal --output public-internal")]
+    Build {
+        #[command(flatten)]
+        common: Common,
+        /// 输出目录（默认 站点/public）
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// 覆盖 config.toml 中的 base_url
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// 检查内容中的全部错误，不写任何文件
+    #[command(after_help = "示例：\n  dwgk check\n  dwgk check --format json")]
+    Check {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// 本机预览：生成网站并启动预览服务器，文件改动后自动重新生成
+    #[command(after_help = "示例：\n  dwgk serve\n  dwgk serve --port 8080 --audience public")]
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// 监听地址（默认只允许本机访问）
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// 端口（被占用时自动尝试下一个）
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+    /// 站点文件夹（含 config.toml），默认当前文件夹
+    #[arg(long, short, default_value = ".")]
+    pub root: PathBuf,
+    /// 包含草稿（draft）和尚未到发布时间的页面
+    #[arg(long)]
+    pub drafts: bool,
+    /// 读者范围：public 向社会公开（build 默认）；internal 党内公开（serve 默认）
+    #[arg(long, value_enum)]
+    pub audience: Option<AudienceArg>,
+    /// 错误信息格式
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// 以这个时间作为“现在”（YYYY-MM-DD 或 YYYY-MM-DDTHH:MM），用于核对定时发布和公示期
+    #[arg(long, hide = true)]
+    pub now: Option<String>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudienceArg {
+    Public,
+    Internal,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}

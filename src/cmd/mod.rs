@@ -1,0 +1,53 @@
+//! One module per subcommand. Each returns an exit code: 0 ok, 1 content errors,
+//! 2 usage or IO problems.
+
+pub mod build;
+pub mod init;
+pub mod serve;
+
+use crate::cli::{AudienceArg, Common, Format};
+use crate::content::date::DateValue;
+use crate::content::kind::Audience;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::site::BuildOptions;
+
+pub const OK: i32 = 0;
+pub const CONTENT_ERRORS: i32 = 1;
+pub const USAGE: i32 = 2;
+
+pub fn build_options(c: &Common, default_audience: Audience) -> Result<BuildOptions, Diagnostic> {
+    let now = match &c.now {
+        None => chrono::Local::now().naive_local(),
+        Some(s) => DateValue::parse(s).map(|d| d.datetime()).ok_or_else(|| Diagnostic::error(format!("--now“{s}”不是日期")).hint(crate::content::date::DATE_HINT))?,
+    };
+    let audience = match c.audience {
+        None => default_audience,
+        Some(AudienceArg::Public) => Audience::Public,
+        Some(AudienceArg::Internal) => Audience::Internal,
+    };
+    Ok(BuildOptions { audience, drafts: c.drafts, now })
+}
+
+/// Prints diagnostics to stderr in the chosen format (JSON goes to stdout).
+pub fn report(diags: &Diagnostics, format: Format) {
+    match format {
+        Format::Json => println!("{}", diags.to_json()),
+        Format::Text => {
+            eprint!("{}", diags.render_text());
+            if diags.has_errors() || diags.warning_count() > 0 {
+                eprintln!("共 {} 个错误，{} 个警告。", diags.error_count(), diags.warning_count());
+            }
+        }
+    }
+}
+
+/// Errors that name no file (IO, usage, missing site) → 2; content errors → 1.
+pub fn exit_code(diags: &Diagnostics) -> i32 {
+    if !diags.has_errors() {
+        OK
+    } else if diags.0.iter().filter(|d| d.is_error()).any(|d| d.file.is_none()) {
+        USAGE
+    } else {
+        CONTENT_ERRORS
+    }
+}

@@ -1,0 +1,261 @@
+//! `config.toml`: parsed and validated in one pure step (`Config::parse`), so every
+//! problem is reported with its line, and unknown keys get a did-you-mean hint.
+
+use crate::content::front_matter::{explain, toml_to_json};
+use crate::diag::{did_you_mean, Diagnostic};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+pub const FILE_NAME: &str = "config.toml";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: Option<String>,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    pub relative_urls: bool,
+    pub paginate_by: usize,
+    pub taxonomies: Vec<Taxonomy>,
+    pub require_approval: bool,
+    pub extra: Map<String, Value>,
+    /// Tables owned by later features (presets, requirements, compliance, dues,
+    /// publish); accepted here so the contract's config parses, validated there.
+    pub domain: DomainTables,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DomainTables {
+    pub presets: Vec<String>,
+    pub requirements: Vec<toml::Table>,
+    pub compliance: Option<toml::Table>,
+    pub dues: Option<toml::Table>,
+    pub publish: Option<toml::Table>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Taxonomy {
+    pub name: String,
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Raw {
+    title: Option<String>,
+    description: Option<String>,
+    base_url: Option<String>,
+    language: Option<String>,
+    theme: Option<String>,
+    #[serde(default)]
+    relative_urls: bool,
+    paginate_by: Option<usize>,
+    taxonomies: Option<Vec<Taxonomy>>,
+    #[serde(default)]
+    require_approval: bool,
+    #[serde(default)]
+    presets: Vec<String>,
+    #[serde(default)]
+    requirements: Vec<toml::Table>,
+    compliance: Option<toml::Table>,
+    dues: Option<toml::Table>,
+    publish: Option<toml::Table>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "title", "description", "base_url", "language", "theme", "relative_urls", "paginate_by", "taxonomies",
+    "require_approval", "presets", "requirements", "compliance", "dues", "publish", "extra",
+];
+
+impl Config {
+    /// Parses `text` (the content of `config.toml`). Returns the config when it is
+    /// usable, and every problem found.
+    pub fn parse(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut unknown = Vec::new();
+        let de = toml::Deserializer::parse(text);
+        let raw: Raw = match de.and_then(|de| serde_ignored::deserialize(de, |path| unknown.push(path.to_string())).map_err(Into::into)) {
+            Ok(raw) => raw,
+            Err(e) => {
+                let e: toml::de::Error = e;
+                let span = e.span().unwrap_or(0..0);
+                let (message, hint) = explain(e.message(), "TOML");
+                let mut d = Diagnostic::error(format!("config.toml：{message}")).file(FILE_NAME).at_span(text, span.start, span.end);
+                if let Some(h) = hint {
+                    d = d.hint(h);
+                }
+                return (None, vec![d]);
+            }
+        };
+        for path in unknown {
+            let key = path.rsplit('.').next().unwrap_or(&path).to_string();
+            let mut d = Diagnostic::error(format!("config.toml 中有不认识的设置项“{path}”")).file(FILE_NAME);
+            if let Some(off) = locate_key(text, &key) {
+                d = d.at_span(text, off, off + key.len());
+            }
+            let candidates: &[&str] = if path.contains('.') { &["name", "paginate_by"] } else { TOP_KEYS };
+            d = match did_you_mean(&key, candidates.iter().copied()) {
+                Some(s) => d.hint(format!("是不是想写“{s}”？")),
+                None => d.hint(format!("可用的设置项：{}；自定义的内容请放在 [extra] 表里", TOP_KEYS.join("、"))),
+            };
+            diags.push(d);
+        }
+        let title = raw.title.unwrap_or_default();
+        if title.trim().is_empty() {
+            diags.push(
+                Diagnostic::error("config.toml 缺少网站标题 title")
+                    .file(FILE_NAME)
+                    .hint("加一行：title = \"某某机关党委党务公开\""),
+            );
+        }
+        let base_url = match raw.base_url {
+            Some(u) => match normalize_base_url(&u) {
+                Some(u) => u,
+                None => {
+                    let off = locate_key(text, "base_url").unwrap_or(0);
+                    diags.push(
+                        Diagnostic::error(format!("base_url“{u}”不是完整网址"))
+                            .file(FILE_NAME)
+                            .at_span(text, off, off + "base_url".len())
+                            .hint("写成 http:// 或 https:// 开头的网址，例如 base_url = \"http://dwgk.example.internal/\""),
+                    );
+                    "http://localhost/".into()
+                }
+            },
+            None => {
+                diags.push(
+                    Diagnostic::error("config.toml 缺少网站地址 base_url")
+                        .file(FILE_NAME)
+                        .hint("加一行：base_url = \"http://内网地址/\"（订阅源和站点地图需要完整地址）"),
+                );
+                "http://localhost/".into()
+            }
+        };
+        let taxonomies = raw.taxonomies.unwrap_or_else(|| vec![Taxonomy { name: "tags".into(), paginate_by: None }]);
+        for t in &taxonomies {
+            if t.name.is_empty() || t.name.contains(['/', '\\', '.']) {
+                diags.push(
+                    Diagnostic::error(format!("分类名“{}”不能为空，也不能含有 / \\ .", t.name))
+                        .file(FILE_NAME)
+                        .hint("例如 taxonomies = [{ name = \"tags\" }]"),
+                );
+            }
+        }
+        let config = Config {
+            title,
+            description: raw.description,
+            base_url,
+            language: raw.language.unwrap_or_else(|| "zh-CN".into()),
+            theme: raw.theme.unwrap_or_else(|| "default".into()),
+            relative_urls: raw.relative_urls,
+            paginate_by: raw.paginate_by.unwrap_or(20),
+            taxonomies,
+            require_approval: raw.require_approval,
+            extra: match toml_to_json(toml::Value::Table(raw.extra)) {
+                Value::Object(m) => m,
+                _ => Map::new(),
+            },
+            domain: DomainTables {
+                presets: raw.presets,
+                requirements: raw.requirements,
+                compliance: raw.compliance,
+                dues: raw.dues,
+                publish: raw.publish,
+            },
+        };
+        let usable = !diags.iter().any(Diagnostic::is_error);
+        (usable.then_some(config), diags)
+    }
+
+    /// The path part of `base_url` (`/` or `/dwgk/`), used for root-relative links.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, r)| r);
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    }
+
+    pub fn with_base_url(mut self, url: &str) -> Result<Config, Diagnostic> {
+        self.base_url = normalize_base_url(url).ok_or_else(|| {
+            Diagnostic::error(format!("--base-url“{url}”不是完整网址")).hint("写成 http:// 或 https:// 开头的网址")
+        })?;
+        Ok(self)
+    }
+}
+
+fn normalize_base_url(u: &str) -> Option<String> {
+    let u = u.trim();
+    let rest = u.strip_prefix("http://").or_else(|| u.strip_prefix("https://"))?;
+    if rest.is_empty() || rest.starts_with('/') || u.contains(char::is_whitespace) {
+        return None;
+    }
+    Some(if u.ends_with('/') { u.to_string() } else { format!("{u}/") })
+}
+
+/// Byte offset of the first line assigning `key` (`key = ...`).
+fn locate_key(text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        let quoted = format!("\"{key}\"");
+        for k in [key, quoted.as_str()] {
+            if let Some(rest) = t.strip_prefix(k) {
+                if rest.trim_start().starts_with('=') {
+                    return Some(offset + line.len() - t.len());
+                }
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contract_example_parses() {
+        let (c, d) = Config::parse(
+            "title = \"某某机关党务公开\"\nbase_url = \"https://dwgk.example.internal\"\npresets = [\"branch-2018\"]\n\
+             [compliance]\nyear = 2024\n[publish]\nkeep = 10\n[extra]\ncontact = \"电话\"\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let c = c.unwrap();
+        assert_eq!(c.base_url, "https://dwgk.example.internal/");
+        assert_eq!(c.language, "zh-CN");
+        assert_eq!(c.taxonomies[0].name, "tags");
+        assert_eq!(c.extra["contact"], "电话");
+    }
+
+    #[test]
+    fn unknown_key_has_line_and_suggestion() {
+        let text = "title = \"a\"\nbase_url = \"http://x/\"\ntheme = \"default\"\nrelative_url = true\n";
+        let (c, d) = Config::parse(text);
+        assert!(c.is_none());
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, Some(4));
+        assert!(d[0].hint.as_deref().unwrap().contains("relative_urls"));
+    }
+
+    #[test]
+    fn all_problems_at_once() {
+        let (_, d) = Config::parse("titel = \"a\"\nbase_url = \"dwgk\"\n");
+        assert_eq!(d.len(), 3, "{d:#?}");
+    }
+
+    #[test]
+    fn syntax_error_located() {
+        let (_, d) = Config::parse("title = \"a\nbase_url = 1\n");
+        assert_eq!(d[0].line, Some(1));
+    }
+
+    #[test]
+    fn base_path() {
+        let (c, _) = Config::parse("title = \"a\"\nbase_url = \"http://host:8080/dwgk\"\n");
+        assert_eq!(c.unwrap().base_path(), "/dwgk/");
+    }
+}

@@ -1,0 +1,269 @@
+//! Markdown → HTML with comrak, adapted to Chinese text: soft line breaks between
+//! Chinese characters are dropped (a space would show), heading anchors keep the
+//! Chinese words, and links are handed to a resolver so `@/` links and attachments
+//! become real URLs. Pure: no file access; the resolver knows the site.
+
+use comrak::adapters::{HeadingAdapter, HeadingMeta};
+use comrak::nodes::{AstNode, NodeValue, Sourcepos};
+use comrak::options::Plugins;
+use comrak::{Anchorizer, Arena, Options};
+use serde::Serialize;
+use std::fmt;
+use std::sync::Mutex;
+
+/// What a resolver says about one link destination.
+pub enum Resolution {
+    /// Leave the destination as written.
+    Keep,
+    /// Replace it; when `anchor` is set the anchor must exist in the page `target`.
+    Replace { url: String, target_anchor: Option<(String, String)> },
+    /// A broken link: message and hint.
+    Broken { message: String, hint: String },
+}
+
+pub trait LinkResolver {
+    fn resolve(&self, dest: &str) -> Resolution;
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A link problem, at a 1-based line and character column of the Markdown body.
+#[derive(Debug, Clone)]
+pub struct LinkProblem {
+    pub line: usize,
+    pub col: usize,
+    pub len: usize,
+    pub message: String,
+    pub hint: String,
+}
+
+/// An `@/page.md#anchor` link whose anchor is checked once every page is rendered.
+#[derive(Debug, Clone)]
+pub struct AnchorCheck {
+    pub line: usize,
+    pub col: usize,
+    pub len: usize,
+    pub target: String,
+    pub anchor: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub summary: Option<String>,
+    pub headings: Vec<Heading>,
+    pub char_count: usize,
+    pub problems: Vec<LinkProblem>,
+    pub anchor_checks: Vec<AnchorCheck>,
+}
+
+const MORE_MARKER: &str = "<!-- more -->";
+
+fn options() -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.strikethrough = true;
+    o.extension.table = true;
+    o.extension.autolink = true;
+    o.extension.tasklist = true;
+    o.extension.footnotes = true;
+    o.parse.sourcepos_chars = true;
+    // Officers paste HTML from Word (`<br>`, `<u>`); content authors are trusted.
+    o.render.r#unsafe = true;
+    o
+}
+
+pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
+    let arena = Arena::new();
+    let opts = options();
+    let root = comrak::parse_document(&arena, markdown, &opts);
+    let mut out = Rendered::default();
+
+    let mut soft_breaks = Vec::new();
+    for node in root.descendants() {
+        let mut data = node.data.borrow_mut();
+        let pos = data.sourcepos;
+        match &mut data.value {
+            NodeValue::Text(t) => out.char_count += t.chars().filter(|c| !c.is_whitespace()).count(),
+            NodeValue::SoftBreak => soft_breaks.push(node),
+            NodeValue::Link(link) | NodeValue::Image(link) => {
+                apply_resolution(&mut link.url, pos, resolver, &mut out);
+            }
+            _ => {}
+        }
+    }
+    for node in soft_breaks {
+        if joins_cjk(node) {
+            node.detach();
+        }
+    }
+
+    let headings = HeadingIds::default();
+    let mut plugins = Plugins::default();
+    plugins.render.heading_adapter = Some(&headings);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    comrak::format_html_with_plugins(root, &opts, &mut html, &plugins).expect("writing to a String cannot fail");
+    out.headings = headings.done.into_inner().unwrap_or_default();
+    if html.contains("<th") {
+        // Header cells of GFM tables label columns (screen readers need the scope).
+        html = html.replace("<th>", "<th scope=\"col\">").replace("<th align=", "<th scope=\"col\" align=");
+    }
+    if let Some(i) = html.find(MORE_MARKER) {
+        out.summary = Some(html[..i].to_string());
+    }
+    out.html = html;
+    out
+}
+
+fn apply_resolution(url: &mut String, pos: Sourcepos, resolver: &dyn LinkResolver, out: &mut Rendered) {
+    let (line, col) = (pos.start.line, pos.start.column);
+    let len = if pos.end.line == pos.start.line { pos.end.column.saturating_sub(col) + 1 } else { 1 };
+    match resolver.resolve(url) {
+        Resolution::Keep => {}
+        Resolution::Replace { url: new, target_anchor } => {
+            if let Some((target, anchor)) = target_anchor {
+                out.anchor_checks.push(AnchorCheck { line, col, len, target, anchor });
+            }
+            *url = new;
+        }
+        Resolution::Broken { message, hint } => out.problems.push(LinkProblem { line, col, len, message, hint }),
+    }
+}
+
+/// True when a soft break sits between Chinese text on either side.
+fn joins_cjk<'a>(node: &'a AstNode<'a>) -> bool {
+    let before = node.previous_sibling().and_then(|n| last_char(n));
+    let after = node.next_sibling().and_then(|n| first_char(n));
+    before.is_some_and(is_cjk) || after.is_some_and(is_cjk)
+}
+
+fn last_char<'a>(node: &'a AstNode<'a>) -> Option<char> {
+    match &node.data.borrow().value {
+        NodeValue::Text(t) => t.chars().last(),
+        _ => node.last_child().and_then(|c| last_char(c)),
+    }
+}
+
+fn first_char<'a>(node: &'a AstNode<'a>) -> Option<char> {
+    match &node.data.borrow().value {
+        NodeValue::Text(t) => t.chars().next(),
+        _ => node.first_child().and_then(|c| first_char(c)),
+    }
+}
+
+/// CJK ideographs, kana, and full-width punctuation.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F | 0x31A0..=0x31BF |
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF |
+        0x20000..=0x2FA1F)
+}
+
+/// Gives every heading a readable, unique id (Chinese kept, punctuation dropped)
+/// and remembers them for the table of contents.
+#[derive(Default)]
+struct HeadingIds {
+    anchorizer: Mutex<Anchorizer>,
+    done: Mutex<Vec<Heading>>,
+}
+
+impl HeadingAdapter for HeadingIds {
+    fn enter(&self, output: &mut dyn fmt::Write, heading: &HeadingMeta, _pos: Option<Sourcepos>) -> fmt::Result {
+        let mut id = self.anchorizer.lock().expect("heading ids").anchorize(&heading.content);
+        if id.is_empty() {
+            id = format!("h{}", self.done.lock().expect("headings").len() + 1);
+        }
+        write!(output, "<h{} id=\"{}\">", heading.level, escape_attr(&id))?;
+        self.done.lock().expect("headings").push(Heading {
+            level: heading.level,
+            id,
+            title: heading.content.trim().to_string(),
+        });
+        Ok(())
+    }
+
+    fn exit(&self, output: &mut dyn fmt::Write, heading: &HeadingMeta) -> fmt::Result {
+        write!(output, "</h{}>", heading.level)
+    }
+}
+
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoLinks;
+    impl LinkResolver for NoLinks {
+        fn resolve(&self, _: &str) -> Resolution {
+            Resolution::Keep
+        }
+    }
+
+    struct Broken;
+    impl LinkResolver for Broken {
+        fn resolve(&self, dest: &str) -> Resolution {
+            if dest.starts_with("@/") {
+                Resolution::Broken { message: format!("找不到 {dest}"), hint: String::new() }
+            } else {
+                Resolution::Replace { url: format!("/x/{dest}"), target_anchor: None }
+            }
+        }
+    }
+
+    #[test]
+    fn chinese_lines_join_without_space() {
+        let r = render("党员同志们：\n现将有关事项通知如下。\nPlease note\nthis.", &NoLinks);
+        assert!(r.html.contains("党员同志们：现将有关事项通知如下。"), "{}", r.html);
+        assert!(r.html.contains("Please note\nthis."), "{}", r.html);
+    }
+
+    #[test]
+    fn heading_ids_keep_chinese_and_are_unique() {
+        let r = render("## 一、总体要求\n\n## 一、总体要求\n\n### 2. Steps\n", &NoLinks);
+        assert!(r.html.contains("<h2 id=\"一总体要求\">一、总体要求</h2>"), "{}", r.html);
+        assert!(r.html.contains("id=\"一总体要求-1\""));
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["一总体要求", "一总体要求-1", "2-steps"]);
+    }
+
+    #[test]
+    fn gfm_extensions() {
+        let r = render("| 序号 | 事项 |\n|---|---|\n| 1 | 学习 |\n\n- [x] 已完成\n\n~~删除~~ 脚注[^1]\n\n[^1]: 说明\n", &NoLinks);
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("<del>删除</del>"));
+        assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn links_are_resolved_and_broken_ones_located() {
+        let r = render("第一行\n\n见[附件](a.pdf)和[通知](@/n/x.md)。", &Broken);
+        assert!(r.html.contains("href=\"/x/a.pdf\""), "{}", r.html);
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!((r.problems[0].line, r.problems[0].col), (3, 14));
+    }
+
+    #[test]
+    fn summary_before_more() {
+        let r = render("摘要。\n\n<!-- more -->\n\n正文。", &NoLinks);
+        assert_eq!(r.summary.as_deref().map(str::trim), Some("<p>摘要。</p>"));
+        assert_eq!(r.char_count, 6);
+    }
+}

@@ -1,0 +1,259 @@
+//! Diagnostics: every problem found in a build, with a location, a plain Chinese
+//! message and a hint. Stages return `Vec<Diagnostic>` instead of stopping, so a
+//! build reports all of its problems at once.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+use unicode_width::UnicodeWidthStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A position in a source file, 1-based line and column (column counts characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path as the user knows it, relative to the site root (`content/a.md`).
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub col: Option<usize>,
+    /// Number of characters to underline (at least 1 when a column is known).
+    #[serde(skip)]
+    pub len: usize,
+    /// The offending source line, for the snippet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<String>,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, message)
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, message)
+    }
+
+    fn new(severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            file: None,
+            line: None,
+            col: None,
+            len: 0,
+            source_line: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Points at `pos` in `text` (the whole file), underlining `len` characters.
+    pub fn at(mut self, text: &str, pos: Pos, len: usize) -> Self {
+        self.line = Some(pos.line);
+        self.col = Some(pos.col);
+        self.len = len.max(1);
+        self.source_line = text.lines().nth(pos.line - 1).map(|l| l.trim_end().to_string());
+        self
+    }
+
+    /// Points at a byte range of `text`.
+    pub fn at_span(self, text: &str, start: usize, end: usize) -> Self {
+        let pos = pos_of(text, start);
+        let end = end.clamp(start, text.len());
+        let len = text.get(start..end).map_or(1, |s| s.lines().next().unwrap_or("").chars().count());
+        self.at(text, pos, len)
+    }
+
+    /// Points at a line only (no column).
+    pub fn at_line(mut self, text: &str, line: usize) -> Self {
+        self.line = Some(line);
+        self.source_line = text.lines().nth(line.saturating_sub(1)).map(|l| l.trim_end().to_string());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line:col` as editors and terminals understand it.
+    pub fn location(&self) -> Option<String> {
+        let file = self.file.as_ref()?;
+        Some(match (self.line, self.col) {
+            (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+            (Some(l), None) => format!("{file}:{l}"),
+            _ => file.clone(),
+        })
+    }
+
+    /// Human-readable rendering, rustc/miette style.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let label = match self.severity {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        };
+        let _ = writeln!(out, "{label}: {}", self.message);
+        if let Some(loc) = self.location() {
+            let _ = writeln!(out, "  --> {loc}");
+        }
+        if let (Some(line), Some(src)) = (self.line, &self.source_line) {
+            let num = line.to_string();
+            let pad = " ".repeat(num.len());
+            let _ = writeln!(out, " {pad} |");
+            let _ = writeln!(out, " {num} | {src}");
+            if let Some(col) = self.col {
+                let before: String = src.chars().take(col.saturating_sub(1)).collect();
+                let marked: String = src.chars().skip(col.saturating_sub(1)).take(self.len).collect();
+                let indent = " ".repeat(before.width());
+                let carets = "^".repeat(marked.width().max(1));
+                let _ = writeln!(out, " {pad} | {indent}{carets}");
+            }
+        }
+        if let Some(hint) = &self.hint {
+            let _ = writeln!(out, "  = 提示: {hint}");
+        }
+        out
+    }
+}
+
+/// 1-based line and character column of a byte offset.
+pub fn pos_of(text: &str, offset: usize) -> Pos {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    Pos { line, col }
+}
+
+/// All diagnostics of a run, in a stable order (file, line, column).
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (&a.file, a.line, a.col, a.severity, &a.message).cmp(&(&b.file, b.line, b.col, b.severity, &b.message))
+        });
+        self.0.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.col == b.col && a.message == b.message);
+    }
+
+    pub fn render_text(&self) -> String {
+        self.0.iter().map(|d| d.render() + "\n").collect()
+    }
+
+    pub fn to_json(&self) -> String {
+        let v = serde_json::json!({
+            "errors": self.error_count(),
+            "warnings": self.warning_count(),
+            "diagnostics": self.0,
+        });
+        serde_json::to_string_pretty(&v).expect("diagnostics serialize")
+    }
+}
+
+/// Closest candidate by edit distance (transpositions count once), for "did you mean" hints.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(word, c);
+        let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
+        if d <= limit && best.map_or(true, |(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut prev2 = prev.clone();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(prev2[j - 2] + 1);
+            }
+        }
+        prev2 = std::mem::replace(&mut prev, cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn position_counts_characters_not_bytes() {
+        let text = "第一行\n标题 = 昨天\n";
+        let off = text.find('昨').unwrap();
+        assert_eq!(pos_of(text, off), Pos { line: 2, col: 6 });
+    }
+
+    #[test]
+    fn render_underlines_wide_characters() {
+        let text = "date = \"昨天\"";
+        let d = Diagnostic::error("日期无效").file("a.md").at(text, Pos { line: 1, col: 8 }, 4).hint("写成 2024-03-15");
+        let r = d.render();
+        assert!(r.contains("a.md:1:8"), "{r}");
+        assert!(r.contains("        ^^^^^^"), "{r}");
+        assert!(r.contains("提示: 写成 2024-03-15"));
+    }
+
+    #[test]
+    fn suggests_close_names() {
+        assert_eq!(did_you_mean("titel", ["title", "theme"]), Some("title"));
+        assert_eq!(did_you_mean("zzzz", ["title", "theme"]), None);
+    }
+}

@@ -1,0 +1,27 @@
+//! The `dwgk` binary: parse the command line, run a command, exit with its code.
+
+use clap::Parser;
+use dwgk::cli::{Cli, Command};
+use dwgk::cmd;
+
+fn main() {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("dwgk 内部错误（这是程序缺陷，不是您的内容问题）：{info}");
+        eprintln!("请把以上信息和所用的命令报告给管理员。");
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { cmd::USAGE } else { cmd::OK };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Init { dir } => cmd::init::run(dir),
+        Command::Build { common, output, base_url } => cmd::build::run(&common, output, base_url, true),
+        Command::Check { common } => cmd::build::run(&common, None, None, false),
+        Command::Serve { common, bind, port } => cmd::serve::run(&common, &bind, port),
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,144 @@
+//! One build, end to end: read → parse → assemble → render → write atomically.
+//! The only place that sequences the stages; each stage reports all its problems.
+
+use crate::config::{self, Config};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::io::output::Staging;
+use crate::io::walk::{self, Entry, EntryKind, MAX_MARKDOWN_BYTES};
+use crate::render::{self, NullSink, Sink};
+use crate::site::{self, source, BuildOptions, Site};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+pub struct Request {
+    pub root: PathBuf,
+    /// `None`: check only, write nothing.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub opts: BuildOptions,
+}
+
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub pages: usize,
+    pub sections: usize,
+    pub attachments: usize,
+    pub written: bool,
+}
+
+pub fn load_config(root: &Path) -> (Option<Config>, Vec<Diagnostic>) {
+    let path = root.join(config::FILE_NAME);
+    match std::fs::read(&path) {
+        Ok(bytes) => match crate::content::decode::decode(&bytes) {
+            Ok((text, _)) => Config::parse(&text),
+            Err(e) => (None, vec![Diagnostic::error(e.message()).file(config::FILE_NAME).hint(e.hint())]),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (
+            None,
+            vec![Diagnostic::error(format!("在 {} 找不到 config.toml，这里不是一个 dwgk 站点", root.display()))
+                .hint("用 --root 指定站点文件夹，或运行 dwgk init 新建一个站点")],
+        ),
+        Err(e) => (None, vec![Diagnostic::error(format!("无法读取 config.toml：{e}")).file(config::FILE_NAME)]),
+    }
+}
+
+fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
+    let results: Vec<(Option<source::Source>, Vec<Diagnostic>)> = entries
+        .par_iter()
+        .filter(|e| e.kind == EntryKind::Markdown)
+        .map(|e| {
+            let display = format!("content/{}", e.rel);
+            if e.size > MAX_MARKDOWN_BYTES {
+                let d = Diagnostic::error(format!("页面文件太大（{}），超过 10 MB 上限", crate::render::functions::filesize_text(e.size)))
+                    .file(display)
+                    .hint("图片、扫描件请作为附件放在同一文件夹并用链接引用，不要粘贴进正文");
+                return (None, vec![d]);
+            }
+            match std::fs::read(&e.abs) {
+                Ok(bytes) => source::parse(&e.rel, &display, &bytes),
+                Err(err) => (None, vec![Diagnostic::error(format!("无法读取文件：{err}")).file(display).hint("检查文件权限；共享文件夹是否仍然挂载")]),
+            }
+        })
+        .collect();
+    let mut sources = Vec::new();
+    let mut diags = Vec::new();
+    for (s, d) in results {
+        sources.extend(s);
+        diags.extend(d);
+    }
+    (sources, diags)
+}
+
+/// Runs a build (or a check when `req.output` is `None`).
+pub fn run(req: &Request) -> (Summary, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let (config, d) = load_config(&req.root);
+    diags.extend(d);
+    let Some(mut config) = config else {
+        diags.sort();
+        return (Summary::default(), diags);
+    };
+    if let Some(url) = &req.base_url {
+        match config.clone().with_base_url(url) {
+            Ok(c) => config = c,
+            Err(d) => diags.push(d),
+        }
+    }
+    let content = req.root.join("content");
+    let (entries, d) = if content.is_dir() {
+        walk::walk(&content, "content")
+    } else {
+        (Vec::new(), vec![Diagnostic::error("找不到 content/ 文件夹").hint("在站点文件夹里新建 content/，把 Markdown 文件放进去")])
+    };
+    diags.extend(d);
+    let (sources, d) = read_sources(&entries);
+    diags.extend(d);
+    let (mut site, d) = site::assemble(&config, req.opts, &entries, sources);
+    diags.extend(d);
+    diags.extend(site.render_markdown());
+    let (templates, d) = render::theme::load(&req.root, &config.theme);
+    diags.extend(d);
+    let statics = render::theme::static_files(&req.root, &config.theme);
+    let mut summary = summarize(&site);
+
+    if let Some(templates) = templates {
+        match (&req.output, diags.has_errors()) {
+            (Some(out), false) => match Staging::begin(out) {
+                Ok(staging) => {
+                    let sink = StagingSink(&staging);
+                    diags.extend(render::render_site(&site, templates, statics, &sink));
+                    if !diags.has_errors() {
+                        match staging.commit() {
+                            Ok(()) => summary.written = true,
+                            Err(e) => diags.push(Diagnostic::error(e.to_string())),
+                        }
+                    }
+                }
+                Err(e) => diags.push(Diagnostic::error(e.to_string())),
+            },
+            _ => diags.extend(render::render_site(&site, templates, statics, &NullSink)),
+        }
+    }
+    diags.sort();
+    (summary, diags)
+}
+
+fn summarize(site: &Site) -> Summary {
+    Summary {
+        pages: site.pages.iter().filter(|p| p.visible()).count(),
+        sections: site.sections.iter().filter(|s| s.hidden.is_none()).count(),
+        attachments: site.assets.iter().filter(|a| a.published).count(),
+        written: false,
+    }
+}
+
+struct StagingSink<'a>(&'a Staging);
+
+impl Sink for StagingSink<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
+        self.0.write(rel, bytes).map_err(|e| e.to_string())
+    }
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
+        self.0.copy(rel, from).map_err(|e| e.to_string())
+    }
+}

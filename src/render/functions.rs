@@ -1,0 +1,129 @@
+//! Tera filters and functions of the template contract (docs/templates.md).
+
+use crate::content::date::DateValue;
+use crate::site::urls::{marker, slugify};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tera::{Error, Result};
+
+pub fn register_filters(tera: &mut tera::Tera) {
+    tera.register_filter("date", date_filter);
+    tera.register_filter("cn_date", cn_date);
+    tera.register_filter("filesize", filesize);
+}
+
+fn as_date(v: &Value, filter: &str) -> Result<Option<DateValue>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => DateValue::parse(s).map(Some).ok_or_else(|| Error::msg(format!("{filter}: “{s}”不是日期"))),
+        other => Err(Error::msg(format!("{filter}: {other} 不是日期"))),
+    }
+}
+
+fn date_filter(v: &Value, args: &HashMap<String, Value>) -> Result<Value> {
+    let Some(d) = as_date(v, "date")? else { return Ok(Value::String(String::new())) };
+    let fmt = args.get("format").and_then(Value::as_str).unwrap_or("%Y-%m-%d");
+    let items: Vec<_> = chrono::format::StrftimeItems::new(fmt).collect();
+    if items.iter().any(|i| matches!(i, chrono::format::Item::Error)) {
+        return Err(Error::msg(format!("date: 格式“{fmt}”无效")));
+    }
+    Ok(Value::String(d.datetime().format_with_items(items.into_iter()).to_string()))
+}
+
+fn cn_date(v: &Value, _: &HashMap<String, Value>) -> Result<Value> {
+    use chrono::Datelike;
+    let Some(d) = as_date(v, "cn_date")? else { return Ok(Value::String(String::new())) };
+    Ok(Value::String(format!("{}年{}月{}日", d.date.year(), d.date.month(), d.date.day())))
+}
+
+pub fn filesize_text(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut size = n as f64;
+    let mut unit = 0;
+    while size >= 1024.0 && unit < UNITS.len() - 1 {
+        size /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{size:.1} {}", UNITS[unit])
+    }
+}
+
+fn filesize(v: &Value, _: &HashMap<String, Value>) -> Result<Value> {
+    let n = v.as_u64().ok_or_else(|| Error::msg("filesize: 需要一个整数"))?;
+    Ok(Value::String(filesize_text(n)))
+}
+
+/// What the functions can look up, shared by all render threads.
+pub struct Lookup {
+    /// Source path relative to `content/` → site path (visible items only).
+    pub paths: HashMap<String, String>,
+    /// Source path → full view (sections with their pages).
+    pub sections: HashMap<String, Value>,
+    pub pages: HashMap<String, Value>,
+    /// Taxonomy name → term name → site path.
+    pub terms: HashMap<String, HashMap<String, String>>,
+}
+
+fn arg<'a>(args: &'a HashMap<String, Value>, name: &str, func: &str) -> Result<&'a str> {
+    args.get(name).and_then(Value::as_str).ok_or_else(|| Error::msg(format!("{func} 需要文字参数 {name}=\"...\"")))
+}
+
+pub fn register_functions(tera: &mut tera::Tera, lookup: Arc<Lookup>) {
+    let l = lookup.clone();
+    tera.register_function("get_url", move |args: &HashMap<String, Value>| -> Result<Value> {
+        let path = arg(args, "path", "get_url")?;
+        if let Some(rest) = path.strip_prefix("@/") {
+            let (p, anchor) = rest.split_once('#').map_or((rest, None), |(p, a)| (p, Some(a)));
+            let site_path = l.paths.get(p).ok_or_else(|| Error::msg(format!("get_url: 找不到页面 @/{p}（或它不在本次构建中）")))?;
+            let url = marker(site_path);
+            return Ok(Value::String(match anchor {
+                Some(a) => format!("{url}#{a}"),
+                None => url,
+            }));
+        }
+        if path.contains("://") {
+            return Ok(Value::String(path.to_string()));
+        }
+        Ok(Value::String(marker(path)))
+    });
+    let l = lookup.clone();
+    tera.register_function("get_section", move |args: &HashMap<String, Value>| -> Result<Value> {
+        let path = arg(args, "path", "get_section")?.trim_start_matches("@/");
+        l.sections.get(path).cloned().ok_or_else(|| Error::msg(format!("get_section: 找不到栏目 {path}（路径从 content/ 算起，如 notices/_index.md）")))
+    });
+    let l = lookup.clone();
+    tera.register_function("get_page", move |args: &HashMap<String, Value>| -> Result<Value> {
+        let path = arg(args, "path", "get_page")?.trim_start_matches("@/");
+        l.pages.get(path).cloned().ok_or_else(|| Error::msg(format!("get_page: 找不到页面 {path}（或它不在本次构建中）")))
+    });
+    let l = lookup;
+    tera.register_function("get_taxonomy_url", move |args: &HashMap<String, Value>| -> Result<Value> {
+        let kind = arg(args, "kind", "get_taxonomy_url")?;
+        let name = arg(args, "name", "get_taxonomy_url")?;
+        let terms = l.terms.get(kind).ok_or_else(|| Error::msg(format!("get_taxonomy_url: 没有分类 {kind}")))?;
+        match terms.get(name) {
+            Some(p) => Ok(Value::String(marker(p))),
+            None => Ok(Value::String(marker(&format!("/{}/{}/", slugify(kind), slugify(name))))),
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters() {
+        let none = HashMap::new();
+        assert_eq!(cn_date(&Value::from("2024-03-05"), &none).unwrap(), "2024年3月5日");
+        let mut args = HashMap::new();
+        args.insert("format".to_string(), Value::from("%Y年%m月"));
+        assert_eq!(date_filter(&Value::from("2024-03-05T09:00:00"), &args).unwrap(), "2024年03月");
+        assert_eq!(filesize_text(1536), "1.5 KB");
+        assert!(date_filter(&Value::from("昨天"), &none).is_err());
+    }
+}

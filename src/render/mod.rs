@@ -1,0 +1,308 @@
+//! Rendering: a finished `Site` + templates → output files, in parallel. Every
+//! template problem is collected (once per template and message, with how many
+//! pages it hit), never stopping at the first.
+
+pub mod functions;
+pub mod theme;
+pub mod view;
+
+use crate::diag::Diagnostic;
+use crate::site::urls::{depth_of, finalize, marker, slugify, UrlStyle};
+use crate::site::Site;
+use functions::Lookup;
+use rayon::prelude::*;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use theme::{StaticFile, Templates};
+
+/// Where output goes: a staging folder, memory, or nowhere (`check`).
+pub trait Sink: Sync {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String>;
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), String>;
+}
+
+/// Renders into nothing: `check` runs every template without writing.
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn write(&self, _: &str, _: &[u8]) -> Result<(), String> {
+        Ok(())
+    }
+    fn copy(&self, _: &str, _: &Path) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Html,
+    /// Feeds and sitemaps: absolute URLs.
+    Xml,
+    Text,
+}
+
+struct Job {
+    output: String,
+    template: String,
+    /// Source file shown in error messages.
+    origin: String,
+    vars: Map<String, Value>,
+    form: Form,
+}
+
+fn index_file(path: &str) -> String {
+    format!("{}index.html", path.trim_start_matches('/'))
+}
+
+const FEED_SIZE: usize = 20;
+/// Newest pages offered to every template as `recent_pages` (the home's 最新公开).
+const RECENT_SIZE: usize = 10;
+
+pub fn render_site(site: &Site, mut templates: Templates, statics: Vec<(String, StaticFile)>, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let summaries: Vec<Value> = site.pages.par_iter().map(|p| if p.visible() { view::page_summary(site, p) } else { Value::Null }).collect();
+    let listed_of = |pages: &[usize]| -> Vec<Value> { pages.iter().filter(|&&p| site.pages[p].listed()).map(|&p| summaries[p].clone()).collect() };
+
+    functions::register_functions(&mut templates.tera, Arc::new(lookup(site, &summaries, &listed_of)));
+    let mut globals = globals(site);
+    let recent: Vec<Value> = dated_visible(site).into_iter().filter(|&i| site.pages[i].listed()).take(RECENT_SIZE).map(|i| summaries[i].clone()).collect();
+    globals.insert("recent_pages".into(), Value::Array(recent));
+    let jobs = jobs(site, &summaries, &listed_of);
+
+    let errors: Mutex<HashMap<(String, String), (String, usize)>> = Mutex::new(HashMap::new());
+    let write_errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    let base_path = site.config.base_path().to_string();
+    jobs.into_par_iter().for_each(|job| {
+        let mut vars = globals.clone();
+        vars.insert("current_path".into(), Value::String(format!("/{}", job.output.trim_end_matches("index.html"))));
+        vars.insert("current_url".into(), Value::String(marker(job.output.trim_end_matches("index.html"))));
+        vars.extend(job.vars);
+        let ctx = tera::Context::from_value(Value::Object(vars)).expect("an object is a context");
+        match templates.tera.render(&job.template, &ctx) {
+            Ok(text) => {
+                let style = match job.form {
+                    Form::Xml => UrlStyle::Absolute { base_url: &site.config.base_url },
+                    _ if site.config.relative_urls => UrlStyle::Relative { depth: depth_of(&job.output) },
+                    _ => UrlStyle::RootRelative { base_path: &base_path },
+                };
+                let text = if job.form == Form::Text && !site.config.relative_urls { finalize(&text, UrlStyle::Absolute { base_url: &site.config.base_url }) } else { finalize(&text, style) };
+                if let Err(e) = sink.write(&job.output, text.as_bytes()) {
+                    write_errors.lock().expect("errors").push(Diagnostic::error(e));
+                }
+            }
+            Err(e) => {
+                let msg = theme::error_chain(&e);
+                let mut map = errors.lock().expect("errors");
+                let entry = map.entry((job.template.clone(), msg)).or_insert((job.origin.clone(), 0));
+                entry.1 += 1;
+            }
+        }
+    });
+
+    let mut diags: Vec<Diagnostic> = errors.into_inner().expect("errors").into_iter().map(|((t, m), (origin, n))| template_runtime_error(&templates, &t, &m, &origin, n)).collect();
+    diags.extend(write_errors.into_inner().expect("errors"));
+    diags.extend(copy_files(site, statics, sink));
+    diags
+}
+
+fn copy_files(site: &Site, statics: Vec<(String, StaticFile)>, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (rel, f) in statics {
+        let r = match f {
+            StaticFile::Builtin(bytes) => sink.write(&rel, bytes),
+            StaticFile::Disk(p) => sink.copy(&rel, &p),
+        };
+        if let Err(e) = r {
+            diags.push(Diagnostic::error(e));
+        }
+    }
+    let results: Vec<Result<(), String>> = site.assets.par_iter().filter(|a| a.published).map(|a| sink.copy(a.path.trim_start_matches('/'), &a.abs)).collect();
+    diags.extend(results.into_iter().filter_map(Result::err).map(|e| Diagnostic::error(e).hint("附件在构建过程中被移动或删除了？请重新构建")));
+    diags
+}
+
+/// A runtime template error, located in the template when the message names a variable.
+fn template_runtime_error(t: &Templates, template: &str, msg: &str, origin: &str, count: usize) -> Diagnostic {
+    let first = msg.lines().last().unwrap_or(msg).trim();
+    let pages = if count > 1 { format!("（共 {count} 个页面，例如 {origin}）") } else { format!("（渲染 {origin} 时）") };
+    let mut d = Diagnostic::error(format!("模板 {template} 出错：{first}{pages}"));
+    let var = first.split('`').nth(1).filter(|_| first.contains("not found"));
+    let located = var.and_then(|v| {
+        let candidates = std::iter::once(template.to_string()).chain(t.sources.keys().cloned());
+        candidates.filter_map(|name| t.sources.get(&name).map(|s| (s, s.text.find(v)))).find_map(|(s, off)| off.map(|o| (s, o, v.chars().count())))
+    });
+    d = match located {
+        Some((src, off, len)) => d.file(&src.display).at(&src.text, crate::diag::pos_of(&src.text, off), len),
+        None => d.file(t.sources.get(template).map_or(template.to_string(), |s| s.display.clone())),
+    };
+    if var.is_some() {
+        d.hint("模板引用了不存在的变量：检查拼写（可用变量见 docs/templates.md），可能缺失的值用 {% if x %} 或 x | default(value=\"\") 处理")
+    } else {
+        d.hint("检查模板中这一处的写法（Tera 语法，见 docs/templates.md）")
+    }
+}
+
+fn globals(site: &Site) -> Map<String, Value> {
+    let c = &site.config;
+    let nav: Vec<Value> = site.sections[0]
+        .children
+        .iter()
+        .map(|&s| &site.sections[s])
+        .filter(|s| s.hidden.is_none())
+        .map(|s| json!({ "title": s.title, "url": marker(&s.path), "path": s.path }))
+        .collect();
+    let mut m = Map::new();
+    m.insert(
+        "config".into(),
+        json!({
+            "title": c.title, "description": c.description, "base_url": c.base_url, "language": c.language,
+            "relative_urls": c.relative_urls, "extra": c.extra, "paginate_by": c.paginate_by,
+            "taxonomies": c.taxonomies.iter().map(|t| json!({ "name": t.name })).collect::<Vec<_>>(),
+        }),
+    );
+    m.insert("nav".into(), Value::Array(nav));
+    m.insert("audience".into(), Value::String(site.opts.audience.id().into()));
+    m.insert("build_date".into(), Value::String(site.opts.now.date().format("%Y-%m-%d").to_string()));
+    m.insert("home_url".into(), Value::String(marker("/")));
+    m
+}
+
+fn lookup(site: &Site, summaries: &[Value], listed_of: &dyn Fn(&[usize]) -> Vec<Value>) -> Lookup {
+    let mut paths = HashMap::new();
+    for (rel, item) in &site.by_rel {
+        if let Some(p) = view::item_path(site, *item) {
+            paths.insert(rel.clone(), p.to_string());
+        }
+    }
+    let mut sections = HashMap::new();
+    for (i, s) in site.sections.iter().enumerate().filter(|(_, s)| s.hidden.is_none()) {
+        let rel = if s.dir.is_empty() { "_index.md".to_string() } else { format!("{}/_index.md", s.dir) };
+        sections.insert(rel, view::section_view(site, i, Value::Array(listed_of(&s.pages))));
+    }
+    let pages = site.pages.iter().enumerate().filter(|(_, p)| p.visible()).map(|(i, p)| (p.src.rel.clone(), summaries[i].clone())).collect();
+    let terms = site
+        .taxonomies
+        .iter()
+        .map(|t| (t.name.clone(), t.terms.iter().map(|term| (term.name.clone(), format!("/{}/{}/", slugify(&t.name), term.slug))).collect()))
+        .collect();
+    Lookup { paths, sections, pages, terms }
+}
+
+/// Splits `items` into pagers under `base` (`/notices/`, then `/notices/page/2/`).
+fn paginate(items: Vec<Value>, per: usize, base: &str) -> Vec<(String, Value)> {
+    let total = items.len();
+    let pages = if per == 0 { 1 } else { total.div_ceil(per).max(1) };
+    let url_of = |n: usize| if n == 1 { base.to_string() } else { format!("{base}page/{n}/") };
+    let mut out = Vec::with_capacity(pages);
+    let mut iter = items.into_iter();
+    for n in 1..=pages {
+        let chunk: Vec<Value> = if per == 0 { iter.by_ref().collect() } else { iter.by_ref().take(per).collect() };
+        let pagers: Vec<Value> = (1..=pages).map(|k| json!({ "index": k, "url": marker(&url_of(k)) })).collect();
+        let paginator = json!({
+            "pages": chunk,
+            "current_index": n,
+            "number_pagers": pages,
+            "paginate_by": per,
+            "total_pages": total,
+            "first": marker(&url_of(1)),
+            "last": marker(&url_of(pages)),
+            "previous": if n > 1 { Value::String(marker(&url_of(n - 1))) } else { Value::Null },
+            "next": if n < pages { Value::String(marker(&url_of(n + 1))) } else { Value::Null },
+            "pagers": pagers,
+        });
+        out.push((url_of(n), paginator));
+    }
+    out
+}
+
+fn vars(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+fn jobs(site: &Site, summaries: &[Value], listed_of: &dyn Fn(&[usize]) -> Vec<Value>) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for (i, p) in site.pages.iter().enumerate().filter(|(_, p)| p.visible()) {
+        let template = p.template.clone().or_else(|| site.sections[p.section].page_template.clone()).unwrap_or_else(|| "page.html".into());
+        jobs.push(Job { output: index_file(&p.path), template, origin: p.src.display.clone(), vars: vars(vec![("page", view::page_full(site, i))]), form: Form::Html });
+    }
+    for (i, s) in site.sections.iter().enumerate().filter(|(_, s)| s.hidden.is_none()) {
+        let template = s.template.clone().unwrap_or_else(|| if i == 0 { "index.html".into() } else { "section.html".into() });
+        let per = s.paginate_by.unwrap_or(site.config.paginate_by);
+        let listed = listed_of(&s.pages);
+        let origin = s.src.as_ref().map_or(format!("content/{}", s.dir), |x| x.display.clone());
+        if per == 0 {
+            let view = view::section_view(site, i, Value::Array(listed));
+            jobs.push(Job { output: index_file(&s.path), template, origin, vars: vars(vec![("section", view), ("paginator", Value::Null)]), form: Form::Html });
+            continue;
+        }
+        // Paginated: `section.pages` stays empty; templates use `paginator.pages`.
+        let view = view::section_view(site, i, Value::Array(Vec::new()));
+        for (path, paginator) in paginate(listed, per, &s.path) {
+            jobs.push(Job { output: index_file(&path), template: template.clone(), origin: origin.clone(), vars: vars(vec![("section", view.clone()), ("paginator", paginator)]), form: Form::Html });
+        }
+    }
+    for t in &site.taxonomies {
+        let tax_path = format!("/{}/", slugify(&t.name));
+        let title = if t.name == "tags" { "标签".to_string() } else { t.name.clone() };
+        let taxonomy = json!({ "name": t.name, "title": title, "url": marker(&tax_path) });
+        let terms: Vec<Value> = t.terms.iter().map(|term| json!({ "name": term.name, "url": marker(&format!("{tax_path}{}/", term.slug)), "page_count": term.pages.len() })).collect();
+        jobs.push(Job { output: index_file(&tax_path), template: "taxonomy_list.html".into(), origin: "config.toml".into(), vars: vars(vec![("taxonomy", taxonomy.clone()), ("terms", Value::Array(terms))]), form: Form::Html });
+        for term in &t.terms {
+            let term_path = format!("{tax_path}{}/", term.slug);
+            let items: Vec<Value> = term.pages.iter().map(|&p| summaries[p].clone()).collect();
+            let term_view = json!({ "name": term.name, "url": marker(&term_path), "page_count": term.pages.len(), "pages": if t.paginate_by == 0 { Value::Array(items.clone()) } else { Value::Array(Vec::new()) } });
+            for (path, paginator) in paginate(items.clone(), t.paginate_by, &term_path) {
+                jobs.push(Job { output: index_file(&path), template: "taxonomy_single.html".into(), origin: "config.toml".into(), vars: vars(vec![("taxonomy", taxonomy.clone()), ("term", term_view.clone()), ("paginator", paginator)]), form: Form::Html });
+            }
+        }
+    }
+    jobs.push(Job { output: "archive/index.html".into(), template: "archive.html".into(), origin: "archive".into(), vars: vars(vec![("archive", archive(site, summaries))]), form: Form::Html });
+    jobs.push(Job { output: "404.html".into(), template: "404.html".into(), origin: "404".into(), vars: Map::new(), form: Form::Html });
+    jobs.push(Job { output: "robots.txt".into(), template: "robots.txt".into(), origin: "robots.txt".into(), vars: Map::new(), form: Form::Text });
+    let (feed_pages, last_updated) = feed(site, summaries);
+    jobs.push(Job { output: "atom.xml".into(), template: "atom.xml".into(), origin: "atom.xml".into(), vars: vars(vec![("feed_pages", feed_pages), ("last_updated", last_updated)]), form: Form::Xml });
+    jobs.push(Job { output: "sitemap.xml".into(), template: "sitemap.xml".into(), origin: "sitemap.xml".into(), vars: vars(vec![("entries", sitemap(site))]), form: Form::Xml });
+    jobs
+}
+
+fn dated_visible(site: &Site) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].visible() && site.pages[i].date.is_some()).collect();
+    v.sort_by(|a, b| site.pages[*b].date.cmp(&site.pages[*a].date).then_with(|| site.pages[*a].src.rel.cmp(&site.pages[*b].src.rel)));
+    v
+}
+
+fn archive(site: &Site, summaries: &[Value]) -> Value {
+    use chrono::Datelike;
+    let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
+    for i in dated_visible(site) {
+        let y = site.pages[i].date.expect("dated").date.year();
+        match years.last_mut() {
+            Some((yy, v)) if *yy == y => v.push(summaries[i].clone()),
+            _ => years.push((y, vec![summaries[i].clone()])),
+        }
+    }
+    let expired: Vec<Value> = site.pages.iter().enumerate().filter(|(_, p)| p.visible() && p.expired).map(|(i, _)| summaries[i].clone()).collect();
+    json!({ "years": years.into_iter().map(|(y, pages)| json!({ "year": y, "pages": pages })).collect::<Vec<_>>(), "expired": expired })
+}
+
+fn feed(site: &Site, summaries: &[Value]) -> (Value, Value) {
+    let newest: Vec<usize> = dated_visible(site).into_iter().filter(|&i| site.pages[i].listed()).take(FEED_SIZE).collect();
+    let last = newest.first().and_then(|&i| site.pages[i].updated.or(site.pages[i].date)).map(|d| d.to_string());
+    let items = newest
+        .into_iter()
+        .map(|i| {
+            let mut v = summaries[i].clone();
+            v["content"] = Value::String(site.pages[i].rendered.html.clone());
+            v["updated"] = site.pages[i].updated.map_or(Value::Null, |d| Value::String(d.to_string()));
+            v
+        })
+        .collect();
+    (Value::Array(items), last.map_or(Value::Null, Value::String))
+}
+
+fn sitemap(site: &Site) -> Value {
+    let mut entries: Vec<Value> = site.sections.iter().filter(|s| s.hidden.is_none()).map(|s| json!({ "url": marker(&s.path), "lastmod": Value::Null })).collect();
+    entries.extend(site.pages.iter().filter(|p| p.visible()).map(|p| json!({ "url": marker(&p.path), "lastmod": p.updated.or(p.date).map(|d| d.date.format("%Y-%m-%d").to_string()) })));
+    Value::Array(entries)
+}

@@ -1,0 +1,159 @@
+//! Templates and static files: the built-in default theme, overridden file by file
+//! by `themes/<name>/` and then by the site's own `templates/` and `static/`.
+
+use crate::diag::{Diagnostic, Pos};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
+
+/// A template's source, kept for locating runtime errors.
+pub struct TemplateSource {
+    pub display: String,
+    pub text: String,
+}
+
+pub struct Templates {
+    pub tera: tera::Tera,
+    pub sources: HashMap<String, TemplateSource>,
+}
+
+/// A file to copy into the output.
+pub enum StaticFile {
+    Builtin(&'static [u8]),
+    Disk(PathBuf),
+}
+
+/// Reads the template layers from disk (site root, theme name) and compiles them.
+pub fn load(root: &Path, theme: &str) -> (Option<Templates>, Vec<Diagnostic>) {
+    let mut layers: Vec<(String, String, String)> = THEME_FILES
+        .iter()
+        .filter_map(|(rel, bytes)| {
+            let name = rel.strip_prefix("templates/")?;
+            Some((name.to_string(), format!("(内置主题)/{rel}"), String::from_utf8_lossy(bytes).into_owned()))
+        })
+        .collect();
+    let mut diags = Vec::new();
+    for (dir, display) in [(root.join("themes").join(theme).join("templates"), format!("themes/{theme}/templates")), (root.join("templates"), "templates".to_string())] {
+        for (rel, path) in files_under(&dir) {
+            match std::fs::read(&path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => layers.push((rel.clone(), format!("{display}/{rel}"), text.replace("\r\n", "\n"))),
+                    Err(_) => diags.push(Diagnostic::error("模板文件不是 UTF-8 编码").file(format!("{display}/{rel}")).hint("用 UTF-8 编码保存模板")),
+                },
+                Err(e) => diags.push(Diagnostic::error(format!("无法读取模板：{e}")).file(format!("{display}/{rel}"))),
+            }
+        }
+    }
+    if theme != "default" && !root.join("themes").join(theme).is_dir() {
+        diags.push(
+            Diagnostic::error(format!("主题“{theme}”不存在：找不到 themes/{theme}/ 文件夹"))
+                .file("config.toml")
+                .hint("使用内置主题：theme = \"default\""),
+        );
+    }
+    let (t, d) = compile(layers);
+    diags.extend(d);
+    (t.filter(|_| !diags.iter().any(Diagnostic::is_error)), diags)
+}
+
+/// Compiles templates; later entries override earlier ones with the same name.
+/// Every syntax error is reported, with its line and column.
+pub fn compile(layers: Vec<(String, String, String)>) -> (Option<Templates>, Vec<Diagnostic>) {
+    let mut sources: HashMap<String, TemplateSource> = HashMap::new();
+    for (name, display, text) in layers {
+        sources.insert(name, TemplateSource { display, text });
+    }
+    let mut diags = Vec::new();
+    let mut names: Vec<&String> = sources.keys().collect();
+    names.sort();
+    for name in &names {
+        let src = &sources[*name];
+        let mut probe = tera::Tera::default();
+        // Parse each template alone so every syntax error is found; errors about
+        // other templates (extends/import targets) are checked together below.
+        if let Err(e) = probe.add_raw_template(name, &src.text) {
+            if matches!(e.kind, tera::ErrorKind::Msg(_)) && error_chain(&e).contains("Failed to parse") {
+                diags.push(template_syntax_error(src, &e));
+            }
+        }
+    }
+    if !diags.is_empty() {
+        return (None, diags);
+    }
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str()))) {
+        diags.push(Diagnostic::error(format!("模板组合出错：{}", error_chain(&e))).hint("检查 {% extends %} 和 {% include %} 引用的模板名是否存在"));
+        return (None, diags);
+    }
+    super::functions::register_filters(&mut tera);
+    (Some(Templates { tera, sources }), diags)
+}
+
+fn template_syntax_error(src: &TemplateSource, e: &tera::Error) -> Diagnostic {
+    let chain = error_chain(e);
+    let detail = chain.lines().filter(|l| l.contains("= ")).map(|l| l.trim().trim_start_matches("= ")).collect::<Vec<_>>().join("；");
+    let d = Diagnostic::error(format!("模板语法错误{}", if detail.is_empty() { String::new() } else { format!("：{detail}") })).file(&src.display);
+    let d = match find_arrow_pos(&chain) {
+        Some(pos) => d.at(&src.text, pos, 1),
+        None => d,
+    };
+    d.hint("检查 {{ }}、{% %} 是否成对，标签名是否拼写正确（Tera 语法，与 Jinja2 相近）")
+}
+
+/// `--> 3:5` in a pest error message.
+fn find_arrow_pos(s: &str) -> Option<Pos> {
+    let i = s.find("--> ")?;
+    let rest = &s[i + 4..];
+    let (line, rest) = rest.split_once(':')?;
+    let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some(Pos { line: line.trim().parse().ok()?, col: col.parse().ok()? })
+}
+
+/// The whole message of a tera error, including its causes.
+pub fn error_chain(e: &tera::Error) -> String {
+    let mut out = e.to_string();
+    let mut cur: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(c) = cur {
+        out.push('\n');
+        out.push_str(&c.to_string());
+        cur = c.source();
+    }
+    out
+}
+
+/// Static files: built-in theme, then `themes/<name>/static`, then site `static/`.
+pub fn static_files(root: &Path, theme: &str) -> Vec<(String, StaticFile)> {
+    let mut files: HashMap<String, StaticFile> = HashMap::new();
+    for (rel, bytes) in THEME_FILES {
+        if let Some(r) = rel.strip_prefix("static/") {
+            files.insert(r.to_string(), StaticFile::Builtin(bytes));
+        }
+    }
+    for dir in [root.join("themes").join(theme).join("static"), root.join("static")] {
+        for (rel, path) in files_under(&dir) {
+            files.insert(rel, StaticFile::Disk(path));
+        }
+    }
+    let mut v: Vec<_> = files.into_iter().collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !crate::io::walk::is_ignored(&e.file_name().to_string_lossy()))
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?.to_str()?.replace('\\', "/");
+            Some((rel, e.path().to_path_buf()))
+        })
+        .collect()
+}

@@ -1,0 +1,197 @@
+//! Template views: what templates see of the site, as JSON values. Domain types
+//! stay free to change; the contract is docs/templates.md.
+
+use super::functions::filesize_text;
+use crate::site::model::{Page, Section};
+use crate::site::urls::marker;
+use crate::site::{Item, Site};
+use serde_json::{json, Value};
+
+fn opt_str<T: ToString>(v: &Option<T>) -> Value {
+    v.as_ref().map_or(Value::Null, |s| Value::String(s.to_string()))
+}
+
+fn link(title: &str, path: &str) -> Value {
+    json!({ "title": title, "url": marker(path), "path": path })
+}
+
+pub fn ancestors(site: &Site, mut section: Option<usize>) -> Value {
+    let mut out = Vec::new();
+    while let Some(s) = section {
+        let sec = &site.sections[s];
+        out.push(link(&sec.title, &sec.path));
+        section = sec.parent;
+    }
+    out.reverse();
+    Value::Array(out)
+}
+
+fn unit_ref(site: &Site, id: &Option<String>) -> Value {
+    let Some(id) = id else { return Value::Null };
+    match site.sections.iter().find(|s| s.unit.as_ref().is_some_and(|u| &u.id == id)) {
+        Some(s) if s.hidden.is_none() => json!({ "id": id, "title": s.title, "url": marker(&s.path) }),
+        _ => json!({ "id": id, "title": id, "url": Value::Null }),
+    }
+}
+
+fn terms(site: &Site, page: &Page) -> (Value, Value) {
+    let mut map = serde_json::Map::new();
+    for (tax, names) in &page.taxonomies {
+        let list: Vec<Value> = names
+            .iter()
+            .map(|n| json!({ "name": n, "url": marker(&format!("/{}/{}/", crate::site::urls::slugify(tax), crate::site::urls::slugify(n))) }))
+            .collect();
+        map.insert(tax.clone(), Value::Array(list));
+    }
+    let _ = site;
+    let tags = map.get("tags").cloned().unwrap_or(Value::Array(Vec::new()));
+    (Value::Object(map), tags)
+}
+
+fn attachments(site: &Site, ids: &[usize]) -> Value {
+    Value::Array(
+        ids.iter()
+            .map(|&a| &site.assets[a])
+            .filter(|a| a.published)
+            .map(|a| {
+                let name = a.name();
+                let ext = name.rsplit_once('.').map_or("", |(_, e)| e).to_lowercase();
+                json!({ "name": name, "url": marker(&a.path), "ext": ext, "size": a.size, "size_text": filesize_text(a.size) })
+            })
+            .collect(),
+    )
+}
+
+/// The list form of a page (no content).
+pub fn page_summary(site: &Site, p: &Page) -> Value {
+    let (taxonomies, tags) = terms(site, p);
+    let _ = taxonomies;
+    json!({
+        "title": p.title,
+        "url": marker(&p.path),
+        "path": p.path,
+        "date": opt_str(&p.date),
+        "kind": p.kind.map(|k| k.id()),
+        "kind_name": p.kind.map(|k| k.name()),
+        "scope": p.scope.id(),
+        "description": p.description,
+        "summary": p.rendered.summary,
+        "tags": tags,
+        "expired": p.expired,
+        "draft": p.draft,
+        "unit": unit_ref(site, &p.unit),
+        "extra": p.extra,
+    })
+}
+
+pub fn page_full(site: &Site, idx: usize) -> Value {
+    let p = &site.pages[idx];
+    let (taxonomies, tags) = terms(site, p);
+    let sec = &site.sections[p.section];
+    let listed: Vec<usize> = sec.pages.iter().copied().filter(|&i| site.pages[i].listed()).collect();
+    let pos = listed.iter().position(|&i| i == idx);
+    let neighbour = |i: Option<usize>| match i.and_then(|i| listed.get(i)) {
+        Some(&n) => json!({ "title": site.pages[n].title, "url": marker(&site.pages[n].path), "date": opt_str(&site.pages[n].date) }),
+        None => Value::Null,
+    };
+    let r = &p.rendered;
+    json!({
+        "title": p.title,
+        "description": p.description,
+        "date": opt_str(&p.date),
+        "updated": opt_str(&p.updated),
+        "kind": p.kind.map(|k| k.id()),
+        "kind_name": p.kind.map(|k| k.name()),
+        "scope": p.scope.id(),
+        "scope_name": p.scope.name(),
+        "draft": p.draft,
+        "expired": p.expired,
+        "scheduled": p.scheduled,
+        "publish_date": opt_str(&p.publish_date),
+        "expire_date": opt_str(&p.expire_date),
+        "reviewed_by": p.reviewed_by,
+        "approved_by": p.approved_by,
+        "unit": unit_ref(site, &p.unit),
+        "weight": p.weight,
+        "slug": p.slug,
+        "path": p.path,
+        "url": marker(&p.path),
+        "relative_path": p.src.rel,
+        "content": r.html,
+        "summary": r.summary,
+        "toc": toc(&r.headings, &p.path),
+        "char_count": r.char_count,
+        "reading_minutes": (r.char_count / 400).max(1),
+        "tags": tags,
+        "taxonomies": taxonomies,
+        "extra": p.extra,
+        "ancestors": ancestors(site, Some(p.section)),
+        "section": link(&sec.title, &sec.path),
+        "attachments": attachments(site, &p.assets),
+        "higher": neighbour(pos.and_then(|i| i.checked_sub(1))),
+        "lower": neighbour(pos.map(|i| i + 1)),
+    })
+}
+
+/// Nested table of contents.
+fn toc(headings: &[crate::content::markdown::Heading], path: &str) -> Value {
+    fn build(hs: &[crate::content::markdown::Heading], i: &mut usize, level: u8, path: &str) -> Vec<Value> {
+        let mut out = Vec::new();
+        while *i < hs.len() && hs[*i].level >= level {
+            let h = &hs[*i];
+            *i += 1;
+            let children = build(hs, i, h.level + 1, path);
+            out.push(json!({ "level": h.level, "id": h.id, "title": h.title, "url": format!("{}#{}", marker(path), h.id), "children": children }));
+        }
+        out
+    }
+    let min = headings.iter().map(|h| h.level).min().unwrap_or(1);
+    let mut i = 0;
+    let mut out = Vec::new();
+    while i < headings.len() {
+        out.extend(build(headings, &mut i, min, path));
+    }
+    Value::Array(out)
+}
+
+pub fn section_view(site: &Site, idx: usize, pages: Value) -> Value {
+    let s: &Section = &site.sections[idx];
+    let subsections: Vec<Value> = s
+        .children
+        .iter()
+        .map(|&c| &site.sections[c])
+        .filter(|c| c.hidden.is_none())
+        .map(|c| {
+            json!({
+                "title": c.title, "url": marker(&c.path), "path": c.path,
+                "page_count": c.pages.iter().filter(|&&p| site.pages[p].listed()).count(),
+                "unit": c.unit,
+                "description": c.description,
+            })
+        })
+        .collect();
+    json!({
+        "title": s.title,
+        "description": s.description,
+        "content": s.rendered.html,
+        "path": s.path,
+        "url": marker(&s.path),
+        "relative_path": s.src.as_ref().map(|x| x.rel.clone()),
+        "extra": s.extra,
+        "ancestors": ancestors(site, s.parent),
+        "attachments": attachments(site, &s.assets),
+        "pages": pages,
+        "subsections": subsections,
+        "unit": s.unit,
+        "page_count": s.pages.iter().filter(|&&p| site.pages[p].listed()).count(),
+        "toc": toc(&s.rendered.headings, &s.path),
+    })
+}
+
+pub fn item_path(site: &Site, item: Item) -> Option<&str> {
+    match item {
+        Item::Page(p) => site.pages[p].visible().then_some(site.pages[p].path.as_str()),
+        Item::Section(s) => site.sections[s].hidden.is_none().then_some(site.sections[s].path.as_str()),
+        Item::Asset(a) => site.assets[a].published.then_some(site.assets[a].path.as_str()),
+    }
+}

@@ -1,0 +1,171 @@
+//! The assembled site: sections, pages and attachments with their URLs and
+//! visibility. Built by `assemble`, read by the renderer.
+
+use super::source::Source;
+use crate::content::date::DateValue;
+use crate::content::kind::{Kind, Scope};
+use crate::content::markdown::Rendered;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    Date,
+    Weight,
+    Title,
+    None,
+}
+
+impl SortBy {
+    pub fn parse(s: &str) -> Option<SortBy> {
+        match s {
+            "date" => Some(SortBy::Date),
+            "weight" => Some(SortBy::Weight),
+            "title" => Some(SortBy::Title),
+            "none" => Some(SortBy::None),
+            _ => None,
+        }
+    }
+}
+
+/// The `[unit]` table of a unit folder's `_index.md`.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitInfo {
+    pub id: String,
+    pub kind: Option<String>,
+    pub secretary: Option<String>,
+    pub members: Option<i64>,
+    /// Everything else in the table (later features read it).
+    pub extra: Map<String, Value>,
+}
+
+/// Why a page is not published in this build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hidden {
+    Draft,
+    Scheduled,
+    Internal,
+}
+
+impl Hidden {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Hidden::Draft => "是草稿（draft = true）",
+            Hidden::Scheduled => "尚未到发布时间（publish_date）",
+            Hidden::Internal => "是党内公开（internal）内容，不在公开版中",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Section {
+    /// `None` for a folder without `_index.md`.
+    pub src: Option<Source>,
+    /// Folder relative to `content/` (`""` for the home).
+    pub dir: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: Option<i64>,
+    pub sort_by: SortBy,
+    pub paginate_by: Option<usize>,
+    pub template: Option<String>,
+    pub page_template: Option<String>,
+    pub extra: Map<String, Value>,
+    pub unit: Option<UnitInfo>,
+    pub scope: Scope,
+    pub hidden: Option<Hidden>,
+    /// Site path, `/notices/`.
+    pub path: String,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    /// Every page of the folder, in display order (hidden ones included).
+    pub pages: Vec<usize>,
+    pub assets: Vec<usize>,
+    pub rendered: Rendered,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub src: Source,
+    pub section: usize,
+    pub title: String,
+    pub description: Option<String>,
+    pub date: Option<DateValue>,
+    pub updated: Option<DateValue>,
+    pub kind: Option<Kind>,
+    pub scope: Scope,
+    pub draft: bool,
+    pub publish_date: Option<DateValue>,
+    pub expire_date: Option<DateValue>,
+    pub reviewed_by: Option<String>,
+    pub approved_by: Option<String>,
+    /// Owning unit id.
+    pub unit: Option<String>,
+    pub weight: Option<i64>,
+    pub slug: String,
+    pub template: Option<String>,
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    pub extra: Map<String, Value>,
+    /// Folder of a page bundle (`notices/a` for `notices/a/index.md`).
+    pub bundle: Option<String>,
+    pub path: String,
+    pub hidden: Option<Hidden>,
+    pub expired: bool,
+    pub scheduled: bool,
+    /// Bundle files and files the page links to.
+    pub assets: Vec<usize>,
+    pub rendered: Rendered,
+}
+
+impl Page {
+    pub fn visible(&self) -> bool {
+        self.hidden.is_none()
+    }
+
+    /// Shown in section lists, taxonomies and feeds (expired pages move to the archive).
+    pub fn listed(&self) -> bool {
+        self.visible() && !self.expired
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Page(usize),
+    Section(usize),
+}
+
+#[derive(Debug)]
+pub struct Asset {
+    pub rel: String,
+    pub abs: std::path::PathBuf,
+    pub size: u64,
+    pub path: String,
+    pub owner: Owner,
+    /// Pages that link to it.
+    pub linked_by: Vec<usize>,
+    /// Named as a dues ledger: source data, never public.
+    pub ledger: bool,
+    pub published: bool,
+}
+
+impl Asset {
+    pub fn name(&self) -> &str {
+        self.rel.rsplit('/').next().unwrap_or(&self.rel)
+    }
+}
+
+/// A taxonomy and its terms with the listed pages of each.
+#[derive(Debug)]
+pub struct Taxonomy {
+    pub name: String,
+    pub paginate_by: usize,
+    pub terms: Vec<Term>,
+}
+
+#[derive(Debug)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub pages: Vec<usize>,
+}

@@ -1,0 +1,106 @@
+//! One Markdown source file, decoded and split, with its front matter parsed.
+//! Pure: takes bytes, returns the parsed file and located problems.
+
+use crate::content::decode::{decode, Encoding};
+use crate::content::front_matter::{self, FrontMatter, Split};
+use crate::diag::Diagnostic;
+
+#[derive(Debug)]
+pub struct Source {
+    /// Relative to `content/`, `/`-separated.
+    pub rel: String,
+    /// As shown in messages: `content/notices/a.md`.
+    pub display: String,
+    pub text: String,
+    pub front_start: usize,
+    pub front_len: usize,
+    pub body_start: usize,
+    pub body_line: usize,
+    pub fm: FrontMatter,
+    pub has_front_matter: bool,
+}
+
+impl Source {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// A diagnostic pointing at the value of front matter key `key` (or line 1).
+    pub fn key_error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(message).file(&self.display);
+        let split = Split {
+            format: None,
+            front: &self.text[self.front_start..self.front_start + self.front_len],
+            front_start: self.front_start,
+            body: "",
+            body_line: 0,
+        };
+        match front_matter::locate_key(&split, key) {
+            Some((s, e)) => d.at_span(&self.text, s, e),
+            None => d.at_line(&self.text, 1),
+        }
+    }
+
+    /// A diagnostic at a line/column of the Markdown body.
+    pub fn body_error(&self, line: usize, col: usize, len: usize, message: impl Into<String>) -> Diagnostic {
+        let pos = crate::diag::Pos { line: self.body_line + line - 1, col };
+        Diagnostic::error(message).file(&self.display).at(&self.text, pos, len)
+    }
+}
+
+pub fn parse(rel: &str, display: &str, bytes: &[u8]) -> (Option<Source>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let (text, encoding) = match decode(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(Diagnostic::error(e.message()).file(display).hint(e.hint()));
+            return (None, diags);
+        }
+    };
+    if encoding == Encoding::Gbk {
+        diags.push(
+            Diagnostic::warning("文件是 GBK 编码，已自动转换")
+                .file(display)
+                .hint("建议用记事本“另存为”UTF-8 编码，避免在其他工具里出现乱码"),
+        );
+    }
+    let split = match front_matter::split(&text) {
+        Ok(s) => s,
+        Err(e) => {
+            let mut d = Diagnostic::error(e.message).file(display).at_span(&text, e.start, e.end);
+            if let Some(h) = e.hint {
+                d = d.hint(h);
+            }
+            diags.push(d);
+            return (None, diags);
+        }
+    };
+    let fm = match front_matter::parse(&text, &split) {
+        Ok(fm) => fm,
+        Err(e) => {
+            let mut d = Diagnostic::error(e.message).file(display).at_span(&text, e.start, e.end);
+            if let Some(h) = e.hint {
+                d = d.hint(h);
+            }
+            diags.push(d);
+            return (None, diags);
+        }
+    };
+    let front_start = split.front_start;
+    let front_len = split.front.len();
+    let body_line = split.body_line;
+    let has_front_matter = split.format.is_some();
+    let body_start = text.len() - split.body.len();
+    let source = Source {
+        rel: rel.to_string(),
+        display: display.to_string(),
+        text,
+        front_start,
+        front_len,
+        body_start,
+        body_line,
+        fm,
+        has_front_matter,
+    };
+    (Some(source), diags)
+}

@@ -1,0 +1,130 @@
+//! URLs. Inside a build every URL is written as an opaque *marker* (`\u{1}R` + path
+//! relative to the site root); `finalize` turns markers into the form each output
+//! needs: root-relative under `base_url`'s path, relative for `file://` browsing, or
+//! absolute for feeds and sitemaps. Chinese stays readable in paths and is
+//! percent-encoded only in the final URL.
+
+pub const MARKER: &str = "\u{1}R";
+
+/// The marker URL of a site path such as `/notices/a/` or `css/site.css`.
+pub fn marker(path: &str) -> String {
+    format!("{MARKER}{}", encode_path(path.trim_start_matches('/')))
+}
+
+/// A readable, URL-safe path component: whitespace → `-`, characters that break
+/// URLs or file systems removed, Chinese kept.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.trim().chars() {
+        if c.is_whitespace() || c == '\u{3000}' {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else if !matches!(c, '?' | '#' | '%' | '"' | '\'' | '<' | '>' | '\\' | '/' | '^' | '`' | '{' | '}' | '|' | '[' | ']' | ':' | '*' | '&' | '+' | '=' | ';' | ',' | '@' | '$' | '!') && !c.is_control() {
+            out.push(c);
+        }
+    }
+    let trimmed = out.trim_matches('-');
+    if trimmed == "." || trimmed == ".." {
+        return String::new();
+    }
+    trimmed.to_string()
+}
+
+/// Percent-encodes everything but unreserved ASCII, `/` and `#`.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/' | b'#') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// How markers become real URLs in one output file.
+#[derive(Debug, Clone, Copy)]
+pub enum UrlStyle<'a> {
+    /// `/base/path/` — normal web serving.
+    RootRelative { base_path: &'a str },
+    /// `../../path/index.html` — browsable from a folder; `depth` = directories
+    /// between the site root and the output file.
+    Relative { depth: usize },
+    /// `https://host/base/path/` — feeds and sitemaps.
+    Absolute { base_url: &'a str },
+}
+
+/// Replaces every marker URL in `text`.
+pub fn finalize(text: &str, style: UrlStyle<'_>) -> String {
+    if !text.contains(MARKER) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut rest = text;
+    while let Some(i) = rest.find(MARKER) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + MARKER.len()..];
+        let end = after.find(|c: char| matches!(c, '"' | '\'' | '<' | '>' | ' ' | '\t' | '\n' | ')' | '\u{1}')).unwrap_or(after.len());
+        let raw = after[..end].replace("&#x2F;", "/");
+        out.push_str(&resolve(&raw, style));
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn resolve(path: &str, style: UrlStyle<'_>) -> String {
+    match style {
+        UrlStyle::RootRelative { base_path } => format!("{base_path}{path}"),
+        UrlStyle::Absolute { base_url } => format!("{base_url}{path}"),
+        UrlStyle::Relative { depth } => {
+            let (p, frag) = match path.find('#') {
+                Some(i) => (&path[..i], &path[i..]),
+                None => (path, ""),
+            };
+            let p = if p.is_empty() || p.ends_with('/') { format!("{p}index.html") } else { p.to_string() };
+            format!("{}{p}{frag}", "../".repeat(depth))
+        }
+    }
+}
+
+/// Directory depth of an output file path (`notices/a/index.html` → 2).
+pub fn depth_of(output_path: &str) -> usize {
+    output_path.matches('/').count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_chinese() {
+        assert_eq!(slugify("关于召开 党员大会的通知"), "关于召开-党员大会的通知");
+        assert_eq!(slugify(" a?b#c "), "abc");
+        assert_eq!(slugify(".."), "");
+    }
+
+    #[test]
+    fn finalize_styles() {
+        let html = format!("<a href=\"{}\">x</a><a href=\"{}\">y</a>", marker("/通知/a/"), marker("/"));
+        assert_eq!(
+            finalize(&html, UrlStyle::RootRelative { base_path: "/" }),
+            "<a href=\"/%E9%80%9A%E7%9F%A5/a/\">x</a><a href=\"/\">y</a>"
+        );
+        assert_eq!(
+            finalize(&html, UrlStyle::Relative { depth: 2 }),
+            "<a href=\"../../%E9%80%9A%E7%9F%A5/a/index.html\">x</a><a href=\"../../index.html\">y</a>"
+        );
+        let abs = finalize(&marker("/a/#二"), UrlStyle::Absolute { base_url: "https://h/b/" });
+        assert_eq!(abs, "https://h/b/a/#%E4%BA%8C");
+        assert_eq!(finalize(&marker("x/#y"), UrlStyle::Relative { depth: 0 }), "x/index.html#y");
+    }
+
+    #[test]
+    fn escaped_slashes_are_understood() {
+        let escaped = marker("/a/b/").replace('/', "&#x2F;");
+        assert_eq!(finalize(&format!("\"{escaped}\""), UrlStyle::RootRelative { base_path: "/" }), "\"/a/b/\"");
+    }
+}
