@@ -320,7 +320,11 @@ fn new_page(config: &Config, opts: BuildOptions, mut src: Source, section: usize
     };
     let now = opts.now;
     let scheduled = fm.publish_date.is_some_and(|d| d.datetime() > now);
-    let expired = fm.expire_date.is_some_and(|d| d.datetime() < now);
+    // A bare expire date is the last day of the 公示期, inclusive (docs/content.md).
+    let expired = fm.expire_date.is_some_and(|d| match d.time {
+        Some(_) => d.datetime() < now,
+        None => d.date < now.date(),
+    });
     if let (Some(p), Some(e)) = (fm.publish_date, fm.expire_date) {
         if e < p {
             diags.push(src.key_error("expire_date", "公示结束时间 expire_date 早于发布时间 publish_date").hint("检查两个日期是否写反"));
