@@ -43,12 +43,12 @@ enum Form {
     Text,
 }
 
-struct Job {
+struct Job<'a> {
     output: String,
     template: String,
     /// Source file shown in error messages.
     origin: String,
-    vars: Map<String, Value>,
+    vars: Box<dyn Fn() -> Map<String, Value> + Send + Sync + 'a>,
     form: Form,
 }
 
@@ -68,7 +68,7 @@ pub fn render_site(site: &Site, mut templates: Templates, statics: Vec<(String, 
     let mut globals = globals(site);
     let recent: Vec<Value> = dated_visible(site).into_iter().filter(|&i| site.pages[i].listed()).take(RECENT_SIZE).map(|i| summaries[i].clone()).collect();
     globals.insert("recent_pages".into(), Value::Array(recent));
-    let jobs = jobs(site, &summaries, &listed_of);
+    let jobs = jobs(site, &summaries);
 
     let errors: Mutex<HashMap<(String, String), (String, usize)>> = Mutex::new(HashMap::new());
     let write_errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
@@ -77,7 +77,7 @@ pub fn render_site(site: &Site, mut templates: Templates, statics: Vec<(String, 
         let mut vars = globals.clone();
         vars.insert("current_path".into(), Value::String(format!("/{}", job.output.trim_end_matches("index.html"))));
         vars.insert("current_url".into(), Value::String(marker(job.output.trim_end_matches("index.html"))));
-        vars.extend(job.vars);
+        vars.extend((job.vars)());
         let ctx = tera::Context::from_value(Value::Object(vars)).expect("an object is a context");
         match templates.tera.render(&job.template, &ctx) {
             Ok(text) => {
@@ -189,57 +189,71 @@ fn lookup(site: &Site, summaries: &[Value], listed_of: &dyn Fn(&[usize]) -> Vec<
     Lookup { paths, sections, pages, terms }
 }
 
-/// Splits `items` into pagers under `base` (`/notices/`, then `/notices/page/2/`).
-fn paginate(items: Vec<Value>, per: usize, base: &str) -> Vec<(String, Value)> {
-    let total = items.len();
-    let pages = if per == 0 { 1 } else { total.div_ceil(per).max(1) };
-    let url_of = |n: usize| if n == 1 { base.to_string() } else { format!("{base}page/{n}/") };
-    let mut out = Vec::with_capacity(pages);
-    let mut iter = items.into_iter();
-    for n in 1..=pages {
-        let chunk: Vec<Value> = if per == 0 { iter.by_ref().collect() } else { iter.by_ref().take(per).collect() };
-        let pagers: Vec<Value> = (1..=pages).map(|k| json!({ "index": k, "url": marker(&url_of(k)) })).collect();
-        let paginator = json!({
-            "pages": chunk,
-            "current_index": n,
-            "number_pagers": pages,
-            "paginate_by": per,
-            "total_pages": total,
-            "first": marker(&url_of(1)),
-            "last": marker(&url_of(pages)),
-            "previous": if n > 1 { Value::String(marker(&url_of(n - 1))) } else { Value::Null },
-            "next": if n < pages { Value::String(marker(&url_of(n + 1))) } else { Value::Null },
-            "pagers": pagers,
-        });
-        out.push((url_of(n), paginator));
-    }
-    out
+/// Number of pagers for `total` items, `per` to a pager (0 = one pager).
+fn pager_count(total: usize, per: usize) -> usize {
+    if per == 0 { 1 } else { total.div_ceil(per).max(1) }
+}
+
+fn pager_path(base: &str, n: usize) -> String {
+    if n == 1 { base.to_string() } else { format!("{base}page/{n}/") }
+}
+
+/// The `paginator` of pager `n` (1-based) over `items` (page indices).
+fn paginator(items: &[usize], summaries: &[Value], per: usize, base: &str, n: usize) -> Value {
+    let pages = pager_count(items.len(), per);
+    let chunk: Vec<Value> = items.iter().skip((n - 1) * per).take(per).map(|&i| summaries[i].clone()).collect();
+    let pagers: Vec<Value> = (1..=pages).map(|k| json!({ "index": k, "url": marker(&pager_path(base, k)) })).collect();
+    json!({
+        "pages": chunk,
+        "current_index": n,
+        "number_pagers": pages,
+        "paginate_by": per,
+        "total_pages": items.len(),
+        "first": marker(&pager_path(base, 1)),
+        "last": marker(&pager_path(base, pages)),
+        "previous": if n > 1 { Value::String(marker(&pager_path(base, n - 1))) } else { Value::Null },
+        "next": if n < pages { Value::String(marker(&pager_path(base, n + 1))) } else { Value::Null },
+        "pagers": pagers,
+    })
 }
 
 fn vars(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
-fn jobs(site: &Site, summaries: &[Value], listed_of: &dyn Fn(&[usize]) -> Vec<Value>) -> Vec<Job> {
-    let mut jobs = Vec::new();
+fn listed(site: &Site, pages: &[usize]) -> Vec<usize> {
+    pages.iter().copied().filter(|&p| site.pages[p].listed()).collect()
+}
+
+/// Every output to render. Template variables are built lazily, inside the
+/// parallel loop, so only the outputs being rendered are in memory at once.
+fn jobs<'a>(site: &'a Site, summaries: &'a [Value]) -> Vec<Job<'a>> {
+    let mut jobs: Vec<Job<'a>> = Vec::new();
     for (i, p) in site.pages.iter().enumerate().filter(|(_, p)| p.visible()) {
         let template = p.template.clone().or_else(|| site.sections[p.section].page_template.clone()).unwrap_or_else(|| "page.html".into());
-        jobs.push(Job { output: index_file(&p.path), template, origin: p.src.display.clone(), vars: vars(vec![("page", view::page_full(site, i))]), form: Form::Html });
+        jobs.push(Job { output: index_file(&p.path), template, origin: p.src.display.clone(), vars: Box::new(move || vars(vec![("page", view::page_full(site, i))])), form: Form::Html });
     }
     for (i, s) in site.sections.iter().enumerate().filter(|(_, s)| s.hidden.is_none()) {
         let template = s.template.clone().unwrap_or_else(|| if i == 0 { "index.html".into() } else { "section.html".into() });
         let per = s.paginate_by.unwrap_or(site.config.paginate_by);
-        let listed = listed_of(&s.pages);
+        let items = Arc::new(listed(site, &s.pages));
         let origin = s.src.as_ref().map_or(format!("content/{}", s.dir), |x| x.display.clone());
         if per == 0 {
-            let view = view::section_view(site, i, Value::Array(listed));
-            jobs.push(Job { output: index_file(&s.path), template, origin, vars: vars(vec![("section", view), ("paginator", Value::Null)]), form: Form::Html });
+            let vars = Box::new(move || {
+                let all = Value::Array(items.iter().map(|&p| summaries[p].clone()).collect());
+                vars(vec![("section", view::section_view(site, i, all)), ("paginator", Value::Null)])
+            });
+            jobs.push(Job { output: index_file(&s.path), template, origin, vars, form: Form::Html });
             continue;
         }
         // Paginated: `section.pages` stays empty; templates use `paginator.pages`.
-        let view = view::section_view(site, i, Value::Array(Vec::new()));
-        for (path, paginator) in paginate(listed, per, &s.path) {
-            jobs.push(Job { output: index_file(&path), template: template.clone(), origin: origin.clone(), vars: vars(vec![("section", view.clone()), ("paginator", paginator)]), form: Form::Html });
+        for n in 1..=pager_count(items.len(), per) {
+            let items = items.clone();
+            let vars = Box::new(move || {
+                let view = view::section_view(site, i, Value::Array(Vec::new()));
+                vars(vec![("section", view), ("paginator", paginator(&items, summaries, per, &s.path, n))])
+            });
+            jobs.push(Job { output: index_file(&pager_path(&s.path, n)), template: template.clone(), origin: origin.clone(), vars, form: Form::Html });
         }
     }
     for t in &site.taxonomies {
@@ -247,22 +261,43 @@ fn jobs(site: &Site, summaries: &[Value], listed_of: &dyn Fn(&[usize]) -> Vec<Va
         let title = if t.name == "tags" { "标签".to_string() } else { t.name.clone() };
         let taxonomy = json!({ "name": t.name, "title": title, "url": marker(&tax_path) });
         let terms: Vec<Value> = t.terms.iter().map(|term| json!({ "name": term.name, "url": marker(&format!("{tax_path}{}/", term.slug)), "page_count": term.pages.len() })).collect();
-        jobs.push(Job { output: index_file(&tax_path), template: "taxonomy_list.html".into(), origin: "config.toml".into(), vars: vars(vec![("taxonomy", taxonomy.clone()), ("terms", Value::Array(terms))]), form: Form::Html });
+        let list_vars = vars(vec![("taxonomy", taxonomy.clone()), ("terms", Value::Array(terms))]);
+        jobs.push(Job { output: index_file(&tax_path), template: "taxonomy_list.html".into(), origin: "config.toml".into(), vars: Box::new(move || list_vars.clone()), form: Form::Html });
         for term in &t.terms {
             let term_path = format!("{tax_path}{}/", term.slug);
-            let items: Vec<Value> = term.pages.iter().map(|&p| summaries[p].clone()).collect();
-            let term_view = json!({ "name": term.name, "url": marker(&term_path), "page_count": term.pages.len(), "pages": if t.paginate_by == 0 { Value::Array(items.clone()) } else { Value::Array(Vec::new()) } });
-            for (path, paginator) in paginate(items.clone(), t.paginate_by, &term_path) {
-                jobs.push(Job { output: index_file(&path), template: "taxonomy_single.html".into(), origin: "config.toml".into(), vars: vars(vec![("taxonomy", taxonomy.clone()), ("term", term_view.clone()), ("paginator", paginator)]), form: Form::Html });
+            let per = t.paginate_by;
+            for n in 1..=pager_count(term.pages.len(), per) {
+                let (taxonomy, term_path2) = (taxonomy.clone(), term_path.clone());
+                let vars = Box::new(move || {
+                    // Unpaginated: `term.pages` has them all and there is no paginator.
+                    let all = if per == 0 { term.pages.iter().map(|&p| summaries[p].clone()).collect() } else { Vec::new() };
+                    let term_view = json!({ "name": term.name, "url": marker(&term_path2), "page_count": term.pages.len(), "pages": all });
+                    let pager = if per == 0 { Value::Null } else { paginator(&term.pages, summaries, per, &term_path2, n) };
+                    vars(vec![("taxonomy", taxonomy.clone()), ("term", term_view), ("paginator", pager)])
+                });
+                jobs.push(Job { output: index_file(&pager_path(&term_path, n)), template: "taxonomy_single.html".into(), origin: "config.toml".into(), vars, form: Form::Html });
             }
         }
     }
-    jobs.push(Job { output: "archive/index.html".into(), template: "archive.html".into(), origin: "archive".into(), vars: vars(vec![("archive", archive(site, summaries))]), form: Form::Html });
-    jobs.push(Job { output: "404.html".into(), template: "404.html".into(), origin: "404".into(), vars: Map::new(), form: Form::Html });
-    jobs.push(Job { output: "robots.txt".into(), template: "robots.txt".into(), origin: "robots.txt".into(), vars: Map::new(), form: Form::Text });
-    let (feed_pages, last_updated) = feed(site, summaries);
-    jobs.push(Job { output: "atom.xml".into(), template: "atom.xml".into(), origin: "atom.xml".into(), vars: vars(vec![("feed_pages", feed_pages), ("last_updated", last_updated)]), form: Form::Xml });
-    jobs.push(Job { output: "sitemap.xml".into(), template: "sitemap.xml".into(), origin: "sitemap.xml".into(), vars: vars(vec![("entries", sitemap(site))]), form: Form::Xml });
+    let fixed: [(&str, &str, Form); 5] = [
+        ("archive/index.html", "archive.html", Form::Html),
+        ("404.html", "404.html", Form::Html),
+        ("robots.txt", "robots.txt", Form::Text),
+        ("atom.xml", "atom.xml", Form::Xml),
+        ("sitemap.xml", "sitemap.xml", Form::Xml),
+    ];
+    for (output, template, form) in fixed {
+        let vars: Box<dyn Fn() -> Map<String, Value> + Send + Sync + 'a> = match template {
+            "archive.html" => Box::new(move || vars(vec![("archive", archive(site, summaries))])),
+            "atom.xml" => Box::new(move || {
+                let (feed_pages, last_updated) = feed(site, summaries);
+                vars(vec![("feed_pages", feed_pages), ("last_updated", last_updated)])
+            }),
+            "sitemap.xml" => Box::new(move || vars(vec![("entries", sitemap(site))])),
+            _ => Box::new(Map::new),
+        };
+        jobs.push(Job { output: output.into(), template: template.into(), origin: output.into(), vars, form });
+    }
     jobs
 }
 
