@@ -1,6 +1,6 @@
 //! Command-line interface: flags in Chinese, with examples.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -9,8 +9,7 @@ use std::path::PathBuf;
     version,
     about = "dwgk —— 党务公开网站生成器：把 Markdown 文件夹生成为党务公开静态网站",
     after_help = "示例：\n  dwgk init 我的站点          新建一个带示例内容的站点\n  dwgk build                  生成网站到 public/\n  dwgk check                  只检查内容错误，不写文件\n  dwgk serve                  本机预览：http://127.0.0.1:1111\n\n退出码：0 成功；1 内容有错误；2 用法或读写错误。",
-    disable_help_subcommand = true,
-    help_template = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}"
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -86,4 +85,29 @@ pub enum AudienceArg {
 pub enum Format {
     Text,
     Json,
+}
+
+const TOP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n命令：\n{subcommands}\n\n选项：\n{options}\n{after-help}\n";
+const SUB_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{positionals}\n选项：\n{options}\n{after-help}\n";
+
+/// The command with every built-in English text replaced by Chinese.
+pub fn command() -> clap::Command {
+    use clap::{Arg, ArgAction};
+    let help = || Arg::new("help").short('h').long("help").action(ArgAction::Help).help("显示帮助");
+    let cmd = Cli::command()
+        .help_template(TOP_TEMPLATE)
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .arg(help())
+        .arg(Arg::new("version").short('V').long("version").action(ArgAction::Version).help("显示版本"));
+    let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    names.into_iter().fold(cmd, |cmd, name| {
+        cmd.mut_subcommand(name, |sub| sub.help_template(SUB_TEMPLATE).disable_help_flag(true).arg(help()))
+    })
+}
+
+/// Parses the process arguments with the Chinese command definition.
+pub fn parse() -> Result<Cli, clap::Error> {
+    let matches = command().try_get_matches()?;
+    Cli::from_arg_matches(&matches)
 }

@@ -1,7 +1,6 @@
 //! The `dwgk` binary: parse the command line, run a command, exit with its code.
 
-use clap::Parser;
-use dwgk::cli::{Cli, Command};
+use dwgk::cli::Command;
 use dwgk::cmd;
 
 fn main() {
@@ -9,10 +8,13 @@ fn main() {
         eprintln!("dwgk 内部错误（这是程序缺陷，不是您的内容问题）：{info}");
         eprintln!("请把以上信息和所用的命令报告给管理员。");
     }));
-    let cli = match Cli::try_parse() {
+    let cli = match dwgk::cli::parse() {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { cmd::USAGE } else { cmd::OK };
+            if e.use_stderr() {
+                eprintln!("命令用法有误（运行 dwgk --help 查看说明）：");
+            }
             let _ = e.print();
             std::process::exit(code);
         }
