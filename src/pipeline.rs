@@ -96,6 +96,7 @@ pub fn run(req: &Request) -> (Summary, Diagnostics) {
     let (mut site, d) = site::assemble(&config, req.opts, &entries, sources);
     diags.extend(d);
     diags.extend(site.render_markdown());
+    site.release_sources();
     let (templates, d) = render::theme::load(&req.root, &config.theme);
     diags.extend(d);
     let statics = render::theme::static_files(&req.root, &config.theme);

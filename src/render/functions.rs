@@ -61,9 +61,12 @@ fn filesize(v: &Value, _: &HashMap<String, Value>) -> Result<Value> {
 pub struct Lookup {
     /// Source path relative to `content/` → site path (visible items only).
     pub paths: HashMap<String, String>,
-    /// Source path → full view (sections with their pages).
-    pub sections: HashMap<String, Value>,
-    pub pages: HashMap<String, Value>,
+    /// Page summaries of the build, by page index (shared with the renderer).
+    pub summaries: Arc<Vec<Value>>,
+    /// Section source path → its view without pages, and its listed page indices.
+    pub sections: HashMap<String, (Value, Vec<usize>)>,
+    /// Page source path → page index.
+    pub pages: HashMap<String, usize>,
     /// Taxonomy name → term name → site path.
     pub terms: HashMap<String, HashMap<String, String>>,
 }
@@ -93,12 +96,16 @@ pub fn register_functions(tera: &mut tera::Tera, lookup: Arc<Lookup>) {
     let l = lookup.clone();
     tera.register_function("get_section", move |args: &HashMap<String, Value>| -> Result<Value> {
         let path = arg(args, "path", "get_section")?.trim_start_matches("@/");
-        l.sections.get(path).cloned().ok_or_else(|| Error::msg(format!("get_section: 找不到栏目 {path}（路径从 content/ 算起，如 notices/_index.md）")))
+        let (view, pages) = l.sections.get(path).ok_or_else(|| Error::msg(format!("get_section: 找不到栏目 {path}（路径从 content/ 算起，如 notices/_index.md）")))?;
+        let mut view = view.clone();
+        view["pages"] = Value::Array(pages.iter().map(|&p| l.summaries[p].clone()).collect());
+        Ok(view)
     });
     let l = lookup.clone();
     tera.register_function("get_page", move |args: &HashMap<String, Value>| -> Result<Value> {
         let path = arg(args, "path", "get_page")?.trim_start_matches("@/");
-        l.pages.get(path).cloned().ok_or_else(|| Error::msg(format!("get_page: 找不到页面 {path}（或它不在本次构建中）")))
+        let &i = l.pages.get(path).ok_or_else(|| Error::msg(format!("get_page: 找不到页面 {path}（或它不在本次构建中）")))?;
+        Ok(l.summaries[i].clone())
     });
     let l = lookup;
     tera.register_function("get_taxonomy_url", move |args: &HashMap<String, Value>| -> Result<Value> {
