@@ -1,7 +1,8 @@
 //! Watches the site folder and calls back once per burst of changes. Uses the
 //! native watcher, falling back to polling where native events do not work.
 
-use notify::{Config, Event, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
+use notify::event::ModifyKind;
+use notify::{Config, Event, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -11,6 +12,11 @@ const SETTLE: Duration = Duration::from_millis(300);
 
 /// True for events that should trigger a rebuild.
 fn relevant(root: &Path, event: &Event) -> bool {
+    // Reading files (our own build) produces access events: never a reason to rebuild.
+    // Metadata-only events (atime updated by that read) are not edits either.
+    if matches!(event.kind, EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) | EventKind::Other | EventKind::Any) {
+        return false;
+    }
     event.paths.iter().any(|p| {
         let rel = p.strip_prefix(root).unwrap_or(p);
         let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
