@@ -73,8 +73,10 @@ const TOP_KEYS: &[&str] = &[
 ];
 
 impl Config {
-    /// Parses `text` (the content of `config.toml`). Returns the config when it is
-    /// usable, and every problem found.
+    /// Parses `text` (the content of `config.toml`). Returns the config whenever the
+    /// file is valid TOML (with defaults standing in for bad values, so a build can
+    /// still check the content and report every problem at once), and every problem
+    /// found; the build fails when any of them is an error.
     pub fn parse(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let mut unknown = Vec::new();
@@ -168,8 +170,7 @@ impl Config {
                 publish: raw.publish,
             },
         };
-        let usable = !diags.iter().any(Diagnostic::is_error);
-        (usable.then_some(config), diags)
+        (Some(config), diags)
     }
 
     /// The path part of `base_url` (`/` or `/dwgk/`), used for root-relative links.
@@ -235,7 +236,7 @@ mod tests {
     fn unknown_key_has_line_and_suggestion() {
         let text = "title = \"a\"\nbase_url = \"http://x/\"\ntheme = \"default\"\nrelative_url = true\n";
         let (c, d) = Config::parse(text);
-        assert!(c.is_none());
+        assert!(c.is_some(), "a typo in config.toml must not hide the content's problems");
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].line, Some(4));
         assert!(d[0].hint.as_deref().unwrap().contains("relative_urls"));

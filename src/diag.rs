@@ -198,13 +198,16 @@ impl Diagnostics {
     }
 }
 
-/// Closest candidate by edit distance (transpositions count once), for "did you mean" hints.
+/// Closest candidate by edit distance (transpositions count once), for "did you mean"
+/// hints; among equally close ones the smallest name, whatever the candidates' order.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = edit_distance(word, c);
         let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
-        if d <= limit && best.map_or(true, |(bd, _)| d < bd) {
+        // Ties go to the smallest name: candidates often come from a HashMap, and
+        // the same input must always give the same hint.
+        if d <= limit && best.map_or(true, |(bd, bc)| (d, c) < (bd, bc)) {
             best = Some((d, c));
         }
     }

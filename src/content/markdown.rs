@@ -108,6 +108,11 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     comrak::format_html_with_plugins(root, &opts, &mut html, &plugins).expect("writing to a String cannot fail");
     out.headings = headings.done.into_inner().unwrap_or_default();
+    // comrak percent-encodes the U+0001 that starts a resolved link's marker URL
+    // (`\u{1}R…` → `%01R…`); restore it so the URL is finalized like any other.
+    if html.contains("%01R") {
+        html = html.replace("%01R", crate::site::urls::MARKER);
+    }
     if html.contains("<th") {
         // Header cells of GFM tables label columns (screen readers need the scope).
         html = html.replace("<th>", "<th scope=\"col\">").replace("<th align=", "<th scope=\"col\" align=");

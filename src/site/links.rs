@@ -88,7 +88,7 @@ impl LinkResolver for PageLinks<'_> {
             let siblings = self.site.by_rel.keys().filter(|k| k.rsplit_once('/').map_or("", |(d, _)| d) == self.dir);
             let hint = match did_you_mean(&rel, siblings.map(String::as_str)) {
                 Some(s) => format!("是不是 {}？文件名区分大小写", s.rsplit('/').next().unwrap_or(s)),
-                None => "把附件放到页面所在的文件夹（content/".to_string() + &self.dir + "/），或修改链接中的文件名",
+                None => format!("把附件放到页面所在的文件夹（content/{}），或修改链接中的文件名", if self.dir.is_empty() { String::new() } else { format!("{}/", self.dir) }),
             };
             return Resolution::Broken { message: format!("附件不存在：{dest}"), hint };
         }

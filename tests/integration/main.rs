@@ -1,0 +1,24 @@
+//! Integration tests: each module builds tiny sites in temp folders (see `util`)
+//! and runs the real `dwgk` binary, asserting on exit codes, messages and output.
+
+/// Fixture builder (`Site::new().file(..).run(&["build"])`) and output helpers.
+mod util;
+
+/// Bad input: located Chinese errors with hints, all reported at once.
+mod bad_input;
+/// Atomic output, no stale files, foreign output folders refused.
+mod output_safety;
+/// Rendered output: Markdown, links, attachments, pagination, taxonomies, feeds, URL styles.
+mod rendering;
+/// Public vs internal builds: nothing internal leaks into the public output.
+mod audiences;
+/// Drafts, scheduled (`publish_date`) and expired (`expire_date`) pages.
+mod schedule;
+/// `dwgk check`: writes nothing; text and JSON reports.
+mod check;
+/// `dwgk init`.
+mod init;
+/// Office/OS leftovers in content/ are skipped.
+mod ignored_files;
+/// The example site at the repository root builds for both audiences.
+mod example_site;

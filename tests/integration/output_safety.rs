@@ -1,0 +1,79 @@
+//! The output folder: written atomically (a failed build leaves the last good site
+//! byte-for-byte intact, with no staging folder left over), no stale files after a
+//! good build, and a folder dwgk did not create is never replaced.
+
+use crate::util::{files, names_in, Site};
+
+#[test]
+fn failed_build_keeps_last_good_output_and_next_good_build_has_no_stale_files() {
+    let s = Site::new();
+    s.page("notices/a.md", "甲通知", "正文甲。").page("notices/b.md", "乙通知", "正文乙。");
+    s.build_ok(&[]);
+    let good = files(&s.public());
+    assert!(good.contains_key("notices/a/index.html") && good.contains_key("notices/b/index.html"));
+    let siblings = names_in(s.path());
+
+    // Break a page: exit 1, the published site is untouched, nothing left beside it.
+    s.file("content/notices/a.md", "+++\ntitle = \"甲通知\"\ndate = \"昨天\"\n+++\n正文甲。");
+    s.page("notices/c.md", "丙通知", "正文丙。");
+    s.run(&["build"]).expect(1).stderr_has(&["content/notices/a.md:3:8", "保持原样"]);
+    assert_eq!(files(&s.public()), good, "a failed build changed the output");
+    assert_eq!(names_in(s.path()), siblings, "a failed build left something beside the output (staging folder?)");
+
+    // Fix it and delete a page: the next good build has no stale files.
+    s.page("notices/a.md", "甲通知（修订）", "正文甲。").remove("content/notices/b.md");
+    s.build_ok(&[]);
+    let now = files(&s.public());
+    assert!(!now.contains_key("notices/b/index.html"), "deleted page survived: {:?}", now.keys().collect::<Vec<_>>());
+    assert!(now.contains_key("notices/c/index.html"));
+    assert!(String::from_utf8_lossy(&now["notices/a/index.html"]).contains("甲通知（修订）"));
+    assert!(!String::from_utf8_lossy(&now["notices/index.html"]).contains("乙通知"));
+    assert_eq!(names_in(s.path()), siblings, "no staging leftovers after a good build");
+}
+
+#[test]
+fn failed_build_into_custom_output_keeps_it() {
+    let s = Site::new();
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    let target_s = target.to_string_lossy().into_owned();
+    s.page("a.md", "甲", "正文");
+    s.run(&["build", "--output", &target_s]).expect(0);
+    let good = files(&target);
+    s.unrelated_error();
+    s.run(&["build", "--output", &target_s]).expect(1);
+    assert_eq!(files(&target), good);
+    assert_eq!(names_in(out.path()), ["site"], "staging folder left beside the output");
+}
+
+#[test]
+fn refuses_a_foreign_non_empty_output_folder() {
+    let s = Site::new();
+    s.page("a.md", "甲", "正文");
+    let foreign = tempfile::tempdir().unwrap();
+    std::fs::write(foreign.path().join("thesis.docx"), b"my thesis, not a website").unwrap();
+    std::fs::create_dir(foreign.path().join("chapters")).unwrap();
+    std::fs::write(foreign.path().join("chapters/1.docx"), b"chapter one").unwrap();
+    let before = files(foreign.path());
+    let dir = foreign.path().to_string_lossy().into_owned();
+    let r = s.run(&["build", "--output", &dir]);
+    r.expect(2).stderr_has(&["不是 dwgk 生成的", "不覆盖", "提示"]);
+    assert_eq!(files(foreign.path()), before, "the foreign folder was touched");
+    assert_eq!(names_in(foreign.path()), ["chapters", "thesis.docx"]);
+    let parent = foreign.path().parent().unwrap();
+    let name = foreign.path().file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        !names_in(parent).iter().any(|n| n.starts_with(&format!(".{name}.dwgk-staging-"))),
+        "staging folder left beside the refused output"
+    );
+}
+
+#[test]
+fn empty_output_folder_is_accepted() {
+    let s = Site::new();
+    s.page("a.md", "甲", "正文");
+    let empty = tempfile::tempdir().unwrap();
+    let dir = empty.path().to_string_lossy().into_owned();
+    s.run(&["build", "--output", &dir]).expect(0);
+    assert!(empty.path().join("a/index.html").is_file());
+}

@@ -1,0 +1,201 @@
+//! What the output contains: Markdown features adapted to Chinese, resolved links,
+//! attachments, pagination, taxonomies, archive, feeds, and URL styles.
+
+use crate::util::{attr_values, between, files, pct, tags, Site, BASE_URL};
+
+#[test]
+fn page_renders_markdown_for_chinese_text() {
+    let s = Site::new();
+    s.page(
+        "notices/a.md",
+        "关于开展主题党日活动的通知",
+        "各党支部：\n现将有关事项通知如下。\n\n## 一、总体要求\n\n\
+         | 序号 | 事项 |\n|---|---|\n| 1 | 集中学习 |\n\n\
+         - [x] 学习党章\n- [ ] 志愿服务\n\n\
+         ~~原定时间~~ 改为下午[^1]。\n\n[^1]: 具体时间另行通知。\n",
+    );
+    s.build_ok(&[]);
+    let html = s.out("notices/a/index.html");
+    assert!(html.contains("<title>关于开展主题党日活动的通知"), "{html}");
+    assert!(html.contains(">关于开展主题党日活动的通知</h1>"), "the title is the page heading");
+    assert!(html.contains("<h2 id=\"一总体要求\">一、总体要求</h2>"), "{html}");
+    assert!(html.contains("<th scope=\"col\">序号</th>") && html.contains("<th scope=\"col\">事项</th>"), "{html}");
+    assert!(!html.contains("<th>"), "every header cell has a scope");
+    assert!(html.contains("<input type=\"checkbox\" checked=\"\" disabled=\"\" /> 学习党章"), "{html}");
+    assert!(html.contains("<input type=\"checkbox\" disabled=\"\" /> 志愿服务"), "{html}");
+    assert!(html.contains("<del>原定时间</del>"), "{html}");
+    assert!(html.contains("footnote-ref") && html.contains("具体时间另行通知。"), "{html}");
+    // A soft line break between Chinese lines must not turn into a space.
+    assert!(html.contains("各党支部：现将有关事项通知如下。"), "{html}");
+}
+
+#[test]
+fn internal_links_become_site_urls() {
+    let s = Site::new();
+    s.file("config.toml", "title = \"测试\"\nbase_url = \"http://example.org/dw/\"\n")
+        .page("notices/_index.md", "通知公告", "")
+        .page("notices/b.md", "乙", "## 二、工作安排\n")
+        .page("notices/a.md", "甲", "见[乙](@/notices/b.md)、[安排](@/notices/b.md#二工作安排)、[栏目](@/notices/_index.md)和[首页](@/_index.md)。\n")
+        .page("_index.md", "首页", "");
+    s.build_ok(&[]);
+    let hrefs = attr_values(&s.out("notices/a/index.html"), "href");
+    for want in ["/dw/notices/b/", &format!("/dw/notices/b/#{}", pct("二工作安排")), "/dw/notices/", "/dw/"] {
+        assert!(hrefs.iter().any(|h| h == want), "missing href {want} in {hrefs:?}");
+    }
+    assert!(!hrefs.iter().any(|h| h.contains("@/") || h.contains("%01") || h.contains('\u{1}')), "unresolved link in {hrefs:?}");
+}
+
+#[test]
+fn bundle_attachment_is_copied_and_linked() {
+    let s = Site::new();
+    s.page("notices/a/index.md", "党费收缴公示", "详见[收缴情况表](表.pdf)。\n").bytes("content/notices/a/表.pdf", b"%PDF-1.4 test");
+    s.build_ok(&[]);
+    assert_eq!(std::fs::read(s.public().join("notices/a/表.pdf")).unwrap(), b"%PDF-1.4 test");
+    let hrefs = attr_values(&s.out("notices/a/index.html"), "href");
+    let url = format!("/notices/a/{}", pct("表.pdf"));
+    assert!(hrefs.iter().filter(|h| **h == url).count() >= 2, "body link and attachment list both point at {url}: {hrefs:?}");
+}
+
+#[test]
+fn section_pagination() {
+    let s = Site::new();
+    s.file("content/notices/_index.md", "+++\ntitle = \"通知公告\"\npaginate_by = 2\n+++\n");
+    for i in 1..=5 {
+        s.file(&format!("content/notices/n{i}.md"), &format!("+++\ntitle = \"第{i}号通知\"\ndate = 2024-0{i}-01\n+++\n正文"));
+    }
+    s.build_ok(&[]);
+    // Newest first: pager 1 = 5,4; pager 2 = 3,2; pager 3 = 1.
+    let p1 = s.out("notices/index.html");
+    assert!(p1.contains("第5号通知") && p1.contains("第4号通知") && !p1.contains("第3号通知"));
+    let p3 = s.out("notices/page/3/index.html");
+    assert!(p3.contains("第1号通知") && !p3.contains("第2号通知"), "{p3}");
+    assert!(!s.out_exists("notices/page/4/index.html"));
+    assert!(attr_values(&p1, "href").iter().any(|h| h == "/notices/page/2/"), "pager links");
+}
+
+#[test]
+fn tag_pages_and_archive() {
+    let s = Site::new();
+    s.file("content/n/a.md", "+++\ntitle = \"甲通知\"\ndate = 2023-05-01\ntags = [\"党费\", \"主题党日\"]\n+++\n")
+        .file("content/n/b.md", "+++\ntitle = \"乙通知\"\ndate = 2024-05-01\ntags = [\"党费\"]\n+++\n");
+    s.build_ok(&[]);
+    let term = s.out("tags/党费/index.html");
+    assert!(term.contains("甲通知") && term.contains("乙通知"));
+    let other = s.out("tags/主题党日/index.html");
+    assert!(other.contains("甲通知") && !other.contains("乙通知"));
+    let list = s.out("tags/index.html");
+    assert!(attr_values(&list, "href").iter().any(|h| *h == format!("/tags/{}/", pct("党费"))), "{list}");
+    let page = s.out("n/a/index.html");
+    assert!(attr_values(&page, "href").iter().any(|h| *h == format!("/tags/{}/", pct("主题党日"))), "page links its tags");
+    let archive = s.out("archive/index.html");
+    let (y24, y23) = (archive.find("2024").expect("2024"), archive.find("2023").expect("2023"));
+    assert!(y24 < y23, "newest year first");
+    assert!(archive.contains("甲通知") && archive.contains("乙通知"));
+}
+
+#[test]
+fn feeds_sitemap_robots_and_404() {
+    let s = Site::new();
+    s.file("config.toml", "title = \"测试\"\nbase_url = \"https://dwgk.example.internal/gk\"\n")
+        .file("content/notices/a.md", "+++\ntitle = \"甲通知\"\ndate = 2024-03-15\n+++\n见[乙](@/notices/b.md)。\n")
+        .file("content/notices/b.md", "+++\ntitle = \"乙通知\"\ndate = 2024-03-16\n+++\n");
+    s.build_ok(&[]);
+    let base = "https://dwgk.example.internal/gk/";
+    let sitemap = s.out("sitemap.xml");
+    for loc in ["", "notices/", "notices/a/", "notices/b/"] {
+        assert!(sitemap.contains(&format!("<loc>{base}{loc}</loc>")), "sitemap lacks {loc}:\n{sitemap}");
+    }
+    assert!(!sitemap.contains("<loc>/"), "relative loc in sitemap");
+    let atom = s.out("atom.xml");
+    assert!(atom.contains(&format!("href=\"{base}notices/a/\"")), "{atom}");
+    assert!(atom.contains(&format!("<id>{base}notices/b/</id>")), "{atom}");
+    assert!(atom.contains(&format!("{base}notices/b/")), "links inside feed content are absolute");
+    assert!(!atom.contains("href=\"/gk/"), "root-relative URL in feed:\n{atom}");
+    let robots = s.out("robots.txt");
+    assert!(robots.contains("User-agent: *") && robots.contains(&format!("Sitemap: {base}sitemap.xml")), "{robots}");
+    let notfound = s.out("404.html");
+    assert!(notfound.contains("<html") && notfound.contains("测试"));
+    // Pages themselves use root-relative URLs under base_url's path.
+    assert!(attr_values(&s.out("notices/a/index.html"), "href").iter().any(|h| h == "/gk/notices/b/"));
+}
+
+#[test]
+fn relative_urls_work_from_a_folder() {
+    let s = Site::new();
+    s.file("config.toml", &format!("title = \"测试\"\nbase_url = \"{BASE_URL}\"\nrelative_urls = true\n"))
+        .page("notices/b.md", "乙", "")
+        .page("notices/a/index.md", "甲", "见[乙](@/notices/b.md)、[表](表.pdf)、[外部](https://www.12371.cn/)和[首页](@/_index.md)。\n")
+        .bytes("content/notices/a/表.pdf", b"pdf");
+    s.build_ok(&[]);
+    let html = s.out("notices/a/index.html");
+    let urls: Vec<String> = attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")).collect();
+    assert!(urls.iter().any(|u| u == "../b/index.html" || u == "../../notices/b/index.html"), "{urls:?}");
+    assert!(urls.iter().any(|u| u == "../../index.html"), "{urls:?}");
+    for u in &urls {
+        if u.starts_with("https://") || u.starts_with('#') {
+            continue;
+        }
+        assert!(!u.starts_with('/'), "root-relative URL {u} breaks file:// browsing");
+        let path = u.split('#').next().unwrap();
+        assert!(!path.ends_with('/'), "directory URL {u} must end in index.html for file://");
+        assert!(path.ends_with(".html") || path.rsplit('/').next().unwrap().contains('.'), "{u}");
+    }
+    // Every relative link resolves to a file of the output.
+    let out = files(&s.public());
+    for u in urls.iter().filter(|u| u.starts_with("../")) {
+        let target = u.split('#').next().unwrap().trim_start_matches("../../");
+        let decoded = percent_decode(target);
+        assert!(out.contains_key(&decoded), "{u} → {decoded} is not in the output");
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// No output file makes the browser fetch anything from another host: portals run on
+/// intranets and must work without the Internet (and must not leak visits).
+#[test]
+fn no_external_requests_in_any_page() {
+    let s = Site::new();
+    s.page("_index.md", "首页", "欢迎。")
+        .file("content/n/a.md", "+++\ntitle = \"甲\"\ndate = 2024-01-01\ntags = [\"党费\"]\n+++\n![图](图.png)\n\n见[外部网站](https://www.12371.cn/)。\n")
+        .bytes("content/n/图.png", b"\x89PNG\r\n\x1a\n");
+    s.build_ok(&[]);
+    let out = files(&s.public());
+    let mut checked = 0;
+    for (name, bytes) in out.iter().filter(|(n, _)| n.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for tag in ["link", "script", "img", "iframe", "source", "video", "audio", "embed", "object"].iter().flat_map(|t| tags(&html, t)) {
+            for attr in ["href", "src", "srcset", "data"] {
+                for v in attr_values(tag, attr) {
+                    checked += 1;
+                    let external = (v.starts_with("http://") || v.starts_with("https://") || v.starts_with("//")) && !v.starts_with(BASE_URL);
+                    assert!(!external, "{name}: {tag} loads {v} from another host");
+                }
+            }
+        }
+        // CSS url(...) and @import in inline styles.
+        assert!(!html.contains("@import url(http") && !html.contains("url(\"http") && !html.contains("url(http"), "{name}");
+    }
+    assert!(checked > 0, "the check saw no <link>/<script>/<img> at all");
+    for (name, bytes) in out.iter().filter(|(n, _)| n.ends_with(".css")) {
+        let css = String::from_utf8_lossy(bytes);
+        assert!(!css.contains("url(http") && !css.contains("url(\"http") && !css.contains("url('http") && !css.contains("url(//"), "{name} loads from another host");
+    }
+    // The image in the page is local.
+    let page = s.out("n/a/index.html");
+    assert!(between(&page, "<img", ">").contains(&format!("src=\"/n/{}\"", pct("图.png"))), "{page}");
+}
