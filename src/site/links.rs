@@ -32,6 +32,12 @@ impl<'a> PageLinks<'a> {
             Some(Item::Page(p)) => (&site.pages[p].path, site.pages[p].hidden),
             Some(Item::Section(s)) => (&site.sections[s].path, site.sections[s].hidden),
             Some(Item::Asset(a)) => {
+                if site.assets[a].ledger && site.opts.audience == crate::content::kind::Audience::Public {
+                    return Resolution::Broken {
+                        message: format!("链接指向党费台账原始文件 {written}，它不会出现在公开版中"),
+                        hint: "公开版只显示处理后的公示表；删除这个链接，或只在党内公开的页面里提供下载".into(),
+                    };
+                }
                 self.linked_assets.borrow_mut().push(a);
                 return Resolution::Replace { url: marker(&site.assets[a].path), target_anchor: None };
             }

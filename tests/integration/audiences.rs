@@ -85,10 +85,22 @@ fn ledger_file_is_never_public_even_when_linked() {
         "+++\ntitle = \"2024年第一季度党费收缴公示\"\nkind = \"dues\"\nledger = \"党费台账.xlsx\"\n+++\n原始台账：[下载](党费台账.xlsx)\n",
     )
     .bytes("content/dues/党费台账.xlsx", b"LEDGERBYTES base 13579.24");
+    // A public page linking the raw ledger is an error: the link would be dead.
+    s.run(&["build"]).expect(1).stderr_has(&["content/dues/q1.md:6:6", "党费台账原始文件", "提示:"]);
+    assert!(!s.public().exists());
+    // Without the link the public build succeeds and still leaves the ledger out.
+    s.file(
+        "content/dues/q1.md",
+        "+++\ntitle = \"2024年第一季度党费收缴公示\"\nkind = \"dues\"\nledger = \"党费台账.xlsx\"\n+++\n公示表见下。\n",
+    );
     s.build_ok(&[]);
     assert!(s.out_exists("dues/q1/index.html"), "the dues page itself is public");
     assert!(!s.out_exists("dues/党费台账.xlsx"));
     assert!(files_containing(&s.public(), "LEDGERBYTES").is_empty());
+    s.file(
+        "content/dues/q1.md",
+        "+++\ntitle = \"2024年第一季度党费收缴公示\"\nkind = \"dues\"\nledger = \"党费台账.xlsx\"\n+++\n原始台账：[下载](党费台账.xlsx)\n",
+    );
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("int");
     s.run(&["build", "--audience", "internal", "-o", &dir.to_string_lossy()]).expect(0);
