@@ -64,25 +64,18 @@ pub fn parse(rel: &str, display: &str, bytes: &[u8]) -> (Option<Source>, Vec<Dia
                 .hint("建议用记事本“另存为”UTF-8 编码，避免在其他工具里出现乱码"),
         );
     }
-    let split = match front_matter::split(&text) {
-        Ok(s) => s,
-        Err(e) => {
-            let mut d = Diagnostic::error(e.message).file(display).at_span(&text, e.start, e.end);
-            if let Some(h) = e.hint {
-                d = d.hint(h);
-            }
-            diags.push(d);
-            return (None, diags);
+    let located = |e: front_matter::FmError| {
+        let d = Diagnostic::error(e.message).file(display).at_span(&text, e.start, e.end);
+        match e.hint {
+            Some(h) => d.hint(h),
+            None => d,
         }
     };
-    let fm = match front_matter::parse(&text, &split) {
-        Ok(fm) => fm,
+    let parsed = front_matter::split(&text).and_then(|split| front_matter::parse(&text, &split).map(|fm| (split, fm)));
+    let (split, fm) = match parsed {
+        Ok(v) => v,
         Err(e) => {
-            let mut d = Diagnostic::error(e.message).file(display).at_span(&text, e.start, e.end);
-            if let Some(h) = e.hint {
-                d = d.hint(h);
-            }
-            diags.push(d);
+            diags.push(located(e));
             return (None, diags);
         }
     };
