@@ -22,3 +22,5 @@ mod init;
 mod ignored_files;
 /// The example site at the repository root builds for both audiences.
 mod example_site;
+/// Architecture invariants: pure layers without IO, documented files.
+mod tidy;
