@@ -165,6 +165,7 @@ pub fn section_view(site: &Site, idx: usize, pages: Value) -> Value {
             json!({
                 "title": c.title, "url": marker(&c.path), "path": c.path,
                 "page_count": c.pages.iter().filter(|&&p| site.pages[p].listed()).count(),
+                "total_count": subtree_listed(site, c),
                 "unit": c.unit,
                 "description": c.description,
             })
@@ -186,6 +187,11 @@ pub fn section_view(site: &Site, idx: usize, pages: Value) -> Value {
         "page_count": s.pages.iter().filter(|&&p| site.pages[p].listed()).count(),
         "toc": toc(&s.rendered.headings, &s.path),
     })
+}
+
+/// Listed pages of a section and all its descendants.
+fn subtree_listed(site: &Site, s: &Section) -> usize {
+    s.pages.iter().filter(|&&p| site.pages[p].listed()).count() + s.children.iter().map(|&c| subtree_listed(site, &site.sections[c])).sum::<usize>()
 }
 
 pub fn item_path(site: &Site, item: Item) -> Option<&str> {
