@@ -6,6 +6,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diag;
+pub mod domain;
 pub mod io;
 pub mod site;
 pub mod render;

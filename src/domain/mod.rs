@@ -1,0 +1,7 @@
+//! The pure domain core: units, periods, requirements, compliance. No IO, no
+//! clock: `as_of` and every input arrive as arguments, so it is tested in isolation.
+
+pub mod compliance;
+pub mod period;
+pub mod requirement;
+pub mod unit;

@@ -1,0 +1,99 @@
+//! Party units (党委 / 党总支 / 党支部 …) and their hierarchy. Pure.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unit {
+    pub id: String,
+    pub title: String,
+    /// 党委, 党总支, 党支部, … (free text: local structures vary).
+    pub kind: Option<String>,
+    /// Index of the enclosing unit.
+    pub parent: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Units {
+    pub list: Vec<Unit>,
+    children: Vec<Vec<usize>>,
+}
+
+impl Units {
+    /// `list` must name parents by index, parents before children.
+    pub fn new(list: Vec<Unit>) -> Units {
+        let mut children = vec![Vec::new(); list.len()];
+        for (i, u) in list.iter().enumerate() {
+            if let Some(p) = u.parent {
+                children[p].push(i);
+            }
+        }
+        Units { list, children }
+    }
+
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.list.iter().position(|u| u.id == id)
+    }
+
+    /// Ancestors of `unit`, nearest first.
+    pub fn ancestors(&self, unit: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut cur = self.list[unit].parent;
+        while let Some(p) = cur {
+            out.push(p);
+            cur = self.list[p].parent;
+        }
+        out
+    }
+
+    pub fn children(&self, unit: usize) -> &[usize] {
+        &self.children[unit]
+    }
+
+    /// `unit` and all units below it, depth first.
+    pub fn subtree(&self, unit: usize) -> Vec<usize> {
+        let mut out = vec![unit];
+        let mut i = 0;
+        while i < out.len() {
+            out.extend_from_slice(&self.children[out[i]]);
+            i += 1;
+        }
+        out
+    }
+
+    pub fn depth(&self, unit: usize) -> usize {
+        self.ancestors(unit).len()
+    }
+
+    /// Units in tree order (each parent followed by its subtree).
+    pub fn tree_order(&self) -> Vec<usize> {
+        fn visit(u: &Units, i: usize, out: &mut Vec<usize>) {
+            out.push(i);
+            for &c in u.children(i) {
+                visit(u, c, out);
+            }
+        }
+        let mut out = Vec::new();
+        for (i, u) in self.list.iter().enumerate() {
+            if u.parent.is_none() {
+                visit(self, i, &mut out);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hierarchy() {
+        let u = |id: &str, parent| Unit { id: id.into(), title: id.into(), kind: None, parent };
+        let units = Units::new(vec![u("a", None), u("b", Some(0)), u("c", Some(1)), u("d", Some(0))]);
+        assert_eq!(units.ancestors(2), [1, 0]);
+        assert_eq!(units.subtree(0), [0, 1, 3, 2]);
+        assert_eq!(units.tree_order(), [0, 1, 2, 3]);
+        assert_eq!(units.find("d"), Some(3));
+        assert_eq!(units.depth(2), 2);
+    }
+}
