@@ -70,6 +70,9 @@ pub struct Common {
     /// 错误信息格式
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// 达标统计截至日期（YYYY-MM-DD，含当天），默认 config.toml [compliance] as_of，再默认今天
+    #[arg(long)]
+    pub as_of: Option<String>,
     /// 以这个时间作为“现在”（YYYY-MM-DD 或 YYYY-MM-DDTHH:MM），用于核对定时发布和公示期
     #[arg(long, hide = true)]
     pub now: Option<String>,

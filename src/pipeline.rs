@@ -95,6 +95,7 @@ pub fn run(req: &Request) -> (Summary, Diagnostics) {
     diags.extend(d);
     let (mut site, d) = site::assemble(&config, req.opts, &entries, sources);
     diags.extend(d);
+    diags.extend(site.compute_compliance(req.output.is_none()));
     diags.extend(site.render_markdown());
     site.release_sources();
     let (templates, d) = render::theme::load(&req.root, &config.theme);

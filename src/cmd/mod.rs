@@ -25,7 +25,11 @@ pub fn build_options(c: &Common, default_audience: Audience) -> Result<BuildOpti
         Some(AudienceArg::Public) => Audience::Public,
         Some(AudienceArg::Internal) => Audience::Internal,
     };
-    Ok(BuildOptions { audience, drafts: c.drafts, now })
+    let as_of = match &c.as_of {
+        None => None,
+        Some(s) => Some(DateValue::parse(s).map(|d| d.date).ok_or_else(|| Diagnostic::error(format!("--as-of“{s}”不是日期")).hint(crate::content::date::DATE_HINT))?),
+    };
+    Ok(BuildOptions { audience, drafts: c.drafts, now, as_of })
 }
 
 /// Prints diagnostics to stderr in the chosen format (JSON goes to stdout).

@@ -2,6 +2,7 @@
 //! template problem is collected (once per template and message, with how many
 //! pages it hit), never stopping at the first.
 
+pub mod compliance;
 pub mod functions;
 pub mod theme;
 pub mod view;
@@ -101,7 +102,25 @@ pub fn render_site(site: &Site, mut templates: Templates, statics: Vec<(String, 
     let mut diags: Vec<Diagnostic> = errors.into_inner().expect("errors").into_iter().map(|((t, m), (origin, n))| template_runtime_error(&templates, &t, &m, &origin, n)).collect();
     diags.extend(write_errors.into_inner().expect("errors"));
     diags.extend(copy_files(site, statics, sink));
+    diags.extend(write_compliance_files(site, sink));
     diags
+}
+
+/// The compliance downloads, when this build shows compliance.
+fn write_compliance_files(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let Some(c) = site.compliance.as_ref().filter(|_| compliance::shown(site)) else { return Vec::new() };
+    let mut files: Vec<(&str, Result<Vec<u8>, String>)> = vec![
+        (compliance::JSON_FILE, Ok(finalize(&compliance::to_json(site, c), UrlStyle::Absolute { base_url: &site.config.base_url }).into_bytes())),
+        (compliance::CSV_FILE, Ok(compliance::to_csv(site, c).into_bytes())),
+    ];
+    files.push((compliance::XLSX_FILE, compliance::to_xlsx(site, c)));
+    files
+        .into_iter()
+        .filter_map(|(name, bytes)| match bytes.and_then(|b| sink.write(name, &b)) {
+            Ok(()) => None,
+            Err(e) => Some(Diagnostic::error(e)),
+        })
+        .collect()
 }
 
 fn copy_files(site: &Site, statics: Vec<(String, StaticFile)>, sink: &dyn Sink) -> Vec<Diagnostic> {
@@ -163,6 +182,8 @@ fn globals(site: &Site) -> Map<String, Value> {
     m.insert("audience".into(), Value::String(site.opts.audience.id().into()));
     m.insert("build_date".into(), Value::String(site.opts.now.date().format("%Y-%m-%d").to_string()));
     m.insert("home_url".into(), Value::String(marker("/")));
+    let shows = compliance::shown(site);
+    m.insert("compliance_url".into(), if shows { Value::String(marker(compliance::PAGE)) } else { Value::Null });
     m
 }
 
@@ -277,6 +298,15 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value]) -> Vec<Job<'a>> {
             }
         }
     }
+    if let Some(c) = site.compliance.as_ref().filter(|_| compliance::shown(site)) {
+        jobs.push(Job {
+            output: index_file(compliance::PAGE),
+            template: "compliance.html".into(),
+            origin: "compliance".into(),
+            vars: Box::new(move || vars(vec![("compliance", compliance::page_view(site, c))])),
+            form: Form::Html,
+        });
+    }
     let fixed: [(&str, &str, Form); 5] = [
         ("archive/index.html", "archive.html", Form::Html),
         ("404.html", "404.html", Form::Html),
@@ -336,6 +366,9 @@ fn feed(site: &Site, summaries: &[Value]) -> (Value, Value) {
 
 fn sitemap(site: &Site) -> Value {
     let mut entries: Vec<Value> = site.sections.iter().filter(|s| s.hidden.is_none()).map(|s| json!({ "url": marker(&s.path), "lastmod": Value::Null })).collect();
+    if compliance::shown(site) {
+        entries.push(json!({ "url": marker(compliance::PAGE), "lastmod": Value::Null }));
+    }
     entries.extend(site.pages.iter().filter(|p| p.visible()).map(|p| json!({ "url": marker(&p.path), "lastmod": p.updated.or(p.date).map(|d| d.date.format("%Y-%m-%d").to_string()) })));
     Value::Array(entries)
 }

@@ -171,7 +171,15 @@ pub fn section_view(site: &Site, idx: usize, pages: Value) -> Value {
             })
         })
         .collect();
+    let compliance = match (&site.compliance, super::compliance::shown(site)) {
+        (Some(c), true) => c.unit_of_section(idx).map_or(Value::Null, |u| super::compliance::unit_view(site, c, &c.report, u)),
+        _ => Value::Null,
+    };
+    let pages_by_kind = if s.unit.is_some() { pages_by_kind(site, s) } else { Value::Array(Vec::new()) };
     json!({
+        "compliance": compliance,
+        "pages_by_kind": pages_by_kind,
+        "unit_tree": unit_tree(site, idx),
         "title": s.title,
         "description": s.description,
         "content": s.rendered.html,
@@ -187,6 +195,40 @@ pub fn section_view(site: &Site, idx: usize, pages: Value) -> Value {
         "page_count": s.pages.iter().filter(|&&p| site.pages[p].listed()).count(),
         "toc": toc(&s.rendered.headings, &s.path),
     })
+}
+
+/// A unit's listed pages grouped by kind, in the order of the contract's kinds.
+fn pages_by_kind(site: &Site, s: &Section) -> Value {
+    use crate::content::kind::Kind;
+    let groups = Kind::ALL.iter().map(Some).chain(std::iter::once(None)).filter_map(|k| {
+        let pages: Vec<Value> = s.pages.iter().map(|&p| &site.pages[p]).filter(|p| p.listed() && p.kind.as_ref() == k).map(|p| page_summary(site, p)).collect();
+        (!pages.is_empty()).then(|| json!({ "kind": k.map(|k| k.id()), "kind_name": k.map_or("其他", |k| k.name()), "pages": pages }))
+    });
+    Value::Array(groups.collect())
+}
+
+/// The visible units below a section, nested (the 组织机构 tree).
+fn unit_tree(site: &Site, idx: usize) -> Value {
+    let mut out = Vec::new();
+    for &c in &site.sections[idx].children {
+        let child = &site.sections[c];
+        if child.hidden.is_some() {
+            continue;
+        }
+        let below = unit_tree(site, c);
+        match &child.unit {
+            Some(u) => out.push(json!({
+                "id": u.id, "title": child.title, "url": marker(&child.path), "kind": u.kind,
+                "secretary": u.secretary, "members": u.members, "children": below,
+            })),
+            None => {
+                if let Value::Array(items) = below {
+                    out.extend(items);
+                }
+            }
+        }
+    }
+    Value::Array(out)
 }
 
 /// Listed pages of a section and all its descendants.

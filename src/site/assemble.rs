@@ -20,6 +20,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// The build's clock (local time): decides scheduled and expired pages.
     pub now: NaiveDateTime,
+    /// `--as-of`: the compliance cut-off; default `[compliance] as_of`, then today.
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 fn parent_dir(rel: &str) -> &str {
@@ -147,7 +149,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
         let mut children = std::mem::take(&mut site.sections[i].children);
         children.sort_by(|a, b| {
             let (a, b) = (&site.sections[*a], &site.sections[*b]);
-            (a.weight.unwrap_or(i64::MAX), &a.title).cmp(&(b.weight.unwrap_or(i64::MAX), &b.title))
+            a.weight.unwrap_or(i64::MAX).cmp(&b.weight.unwrap_or(i64::MAX)).then_with(|| super::order::natural_cmp(&a.title, &b.title))
         });
         site.sections[i].children = children;
     }
@@ -406,7 +408,7 @@ fn sort_section_pages(site: &mut Site, s: usize) {
         let key = match by {
             SortBy::Date => b.date.map(|d| d.datetime()).cmp(&a.date.map(|d| d.datetime())),
             SortBy::Weight => a.weight.unwrap_or(i64::MAX).cmp(&b.weight.unwrap_or(i64::MAX)),
-            SortBy::Title => a.title.cmp(&b.title),
+            SortBy::Title => super::order::natural_cmp(&a.title, &b.title),
             SortBy::None => std::cmp::Ordering::Equal,
         };
         key.then_with(|| a.src.rel.cmp(&b.src.rel))

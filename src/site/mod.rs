@@ -4,6 +4,8 @@
 mod assemble;
 pub mod links;
 pub mod model;
+pub mod order;
+pub mod records;
 pub mod source;
 pub mod urls;
 
@@ -33,11 +35,13 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     /// Source path relative to `content/` → item.
     pub by_rel: HashMap<String, Item>,
+    /// Units, requirements and the compliance report (after `compute_compliance`).
+    pub compliance: Option<records::Compliance>,
 }
 
 impl Site {
     fn new(config: Config, opts: BuildOptions) -> Site {
-        Site { config, opts, sections: Vec::new(), pages: Vec::new(), assets: Vec::new(), taxonomies: Vec::new(), by_rel: HashMap::new() }
+        Site { config, opts, sections: Vec::new(), pages: Vec::new(), assets: Vec::new(), taxonomies: Vec::new(), by_rel: HashMap::new(), compliance: None }
     }
 
     fn index_sources(&mut self) {
@@ -96,6 +100,17 @@ impl Site {
         let mut diags = self.link_problems();
         self.decide_assets();
         diags.extend(self.check_output_paths());
+        diags
+    }
+
+    /// Builds the domain model from the pages and computes the compliance report.
+    /// With `notes`, also reports overridden requirement declarations (for `check`).
+    pub fn compute_compliance(&mut self, notes: bool) -> Vec<Diagnostic> {
+        let (c, mut diags, n) = records::build(self);
+        self.compliance = Some(c);
+        if notes {
+            diags.extend(n);
+        }
         diags
     }
 

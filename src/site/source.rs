@@ -35,8 +35,20 @@ impl Source {
             body: "",
             body_line: 0,
         };
-        match front_matter::locate_key(&split, key) {
+        let quoted = format!("\"{key}\"");
+        match front_matter::locate_key(&split, key).or_else(|| front_matter::locate_key(&split, &quoted)) {
             Some((s, e)) => d.at_span(&self.text, s, e),
+            None => d.at_line(&self.text, 1),
+        }
+    }
+
+    /// A diagnostic at the `n`-th (0-based) occurrence of `needle` in the front
+    /// matter (e.g. the third `[[requirements]]`), or at the file's first line.
+    pub fn nth_error(&self, needle: &str, n: usize, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(message).file(&self.display);
+        let front = &self.text[self.front_start..self.front_start + self.front_len];
+        match front.match_indices(needle).nth(n) {
+            Some((i, _)) => d.at_span(&self.text, self.front_start + i, self.front_start + i + needle.len()),
             None => d.at_line(&self.text, 1),
         }
     }

@@ -1,0 +1,418 @@
+//! Compliance outputs: the template views (summary page, unit sections), the
+//! inline SVG charts, and the downloads (JSON, CSV for Excel, XLSX). Templates
+//! display the report; they never compute it.
+
+use crate::content::kind::{Audience, Scope};
+use crate::domain::compliance::{Line, Report, Status, Tally, UnitReport};
+use crate::domain::requirement::Origin;
+use crate::site::records::Compliance;
+use crate::site::urls::marker;
+use crate::site::Site;
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+
+pub const PAGE: &str = "/compliance/";
+pub const JSON_FILE: &str = "compliance.json";
+pub const CSV_FILE: &str = "compliance.csv";
+pub const XLSX_FILE: &str = "compliance.xlsx";
+
+/// Whether this build shows compliance at all (`[compliance] scope`).
+pub fn shown(site: &Site) -> bool {
+    site.compliance.is_some() && (site.opts.audience == Audience::Internal || site.config.compliance.scope == Scope::Public)
+}
+
+/// A unit's title as this audience may see it (an internal unit folder shows its id).
+fn unit_title(site: &Site, c: &Compliance, u: usize) -> String {
+    let s = &site.sections[c.sections[u]];
+    if s.hidden.is_some() { c.units.list[u].id.clone() } else { c.units.list[u].title.clone() }
+}
+
+fn unit_url(site: &Site, c: &Compliance, u: usize) -> Value {
+    let s = &site.sections[c.sections[u]];
+    if s.hidden.is_some() { Value::Null } else { Value::String(marker(&s.path)) }
+}
+
+fn pct(rate: Option<f64>) -> Value {
+    rate.map_or(Value::Null, |r| Value::from((r * 1000.0).round() / 10.0))
+}
+
+fn tally(t: &Tally) -> Value {
+    json!({ "met": t.met, "short": t.short, "pending": t.pending, "missing": t.missing, "rate": pct(t.rate()) })
+}
+
+/// One status for a whole line of cells (the year at a glance).
+fn line_status(t: &Tally) -> Status {
+    if t.short + t.missing == 0 {
+        if t.pending == 0 { Status::Met } else { Status::Pending }
+    } else if t.met + t.short == 0 && t.missing > 0 {
+        Status::Missing
+    } else {
+        Status::Short
+    }
+}
+
+fn origin_text(site: &Site, o: &Origin) -> String {
+    match o {
+        Origin::Preset { name } => format!("预设 {name}"),
+        Origin::Config => "config.toml".into(),
+        Origin::Checklist { page, .. } => {
+            let visible = matches!(site.by_rel.get(page), Some(crate::site::Item::Page(p)) if site.pages[*p].visible());
+            if visible { format!("责任清单 {page}") } else { "责任清单".into() }
+        }
+    }
+}
+
+fn line_view(site: &Site, l: &Line) -> Value {
+    let cells: Vec<Value> = l
+        .cells
+        .iter()
+        .map(|c| {
+            json!({
+                "period": c.period.id(), "label": c.period.label(), "status": c.status.id(), "status_name": c.status.name(),
+                "count": c.count, "target": c.target, "from_coarser": c.from_coarser,
+            })
+        })
+        .collect();
+    let status = line_status(&l.tally);
+    json!({
+        "id": l.req.id, "name": l.req.name, "per": l.req.per.id(), "per_name": l.req.per.name(), "min": l.req.min,
+        "measure": l.req.measure, "origin": origin_text(site, &l.origin), "cells": cells, "tally": tally(&l.tally),
+        "status": status.id(), "status_name": status.name(),
+    })
+}
+
+/// Rate per month (1–12) over the unit's own cells covering that month.
+fn months(r: &UnitReport) -> Vec<(u32, Option<f64>, bool)> {
+    (1..=12)
+        .map(|m| {
+            let mut t = Tally::default();
+            let mut any = false;
+            for l in &r.lines {
+                for c in l.cells.iter().filter(|c| c.period.first <= m && m < c.period.first + c.period.per.months()) {
+                    any = true;
+                    match c.status {
+                        Status::Met => t.met += 1,
+                        Status::Short => t.short += 1,
+                        Status::Missing => t.missing += 1,
+                        Status::Pending => t.pending += 1,
+                        Status::Na => {}
+                    }
+                }
+            }
+            (m, t.rate(), any)
+        })
+        .collect()
+}
+
+/// The view of one unit's compliance (unit pages and the summary page).
+pub fn unit_view(site: &Site, c: &Compliance, report: &Report, u: usize) -> Value {
+    let r = &report.units[u];
+    let unit = &c.units.list[u];
+    json!({
+        "id": unit.id, "title": unit_title(site, c, u), "url": unit_url(site, c, u), "kind": unit.kind,
+        "depth": c.units.depth(u), "year": report.year, "as_of": report.as_of.format("%Y-%m-%d").to_string(),
+        "tally": tally(&r.tally), "rollup": tally(&r.rollup),
+        "lines": r.lines.iter().map(|l| line_view(site, l)).collect::<Vec<_>>(),
+        "na": r.na,
+        "has_children": !c.units.children(u).is_empty(),
+    })
+}
+
+/// The `/compliance/` page view.
+pub fn page_view(site: &Site, c: &Compliance) -> Value {
+    let report = &c.report;
+    let order = c.units.tree_order();
+    let mut columns: Vec<(&str, &str, String)> = Vec::new();
+    for &u in &order {
+        for l in &report.units[u].lines {
+            if !columns.iter().any(|(id, _, _)| *id == l.req.id) {
+                columns.push((&l.req.id, &l.req.name, format!("{}≥{}{}", l.req.per.name(), l.req.min, l.req.measure)));
+            }
+        }
+    }
+    let rows: Vec<Value> = order
+        .iter()
+        .map(|&u| {
+            let mut v = unit_view(site, c, report, u);
+            let r = &report.units[u];
+            let matrix: Vec<Value> = columns
+                .iter()
+                .map(|(id, _, _)| match r.lines.iter().find(|l| l.req.id == *id) {
+                    Some(l) => {
+                        let s = line_status(&l.tally);
+                        let judged = l.tally.met + l.tally.short + l.tally.missing;
+                        json!({ "status": s.id(), "status_name": s.name(), "text": format!("{}/{}", l.tally.met, judged), "tally": tally(&l.tally) })
+                    }
+                    None => json!({ "status": "na", "status_name": Status::Na.name(), "text": "—" }),
+                })
+                .collect();
+            v["matrix"] = Value::Array(matrix);
+            v
+        })
+        .collect();
+    json!({
+        "ancestors": super::view::ancestors(site, Some(0)),
+        "year": report.year,
+        "as_of": report.as_of.format("%Y-%m-%d").to_string(),
+        "requirements": columns.iter().map(|(id, name, rule)| json!({ "id": id, "name": name, "rule": rule })).collect::<Vec<_>>(),
+        "units": rows,
+        "statuses": legend(),
+        "heatmap_svg": heatmap_svg(site, c, &order),
+        "bars_svg": bars_svg(site, c, &order),
+        "downloads": { "json": marker(JSON_FILE), "csv": marker(CSV_FILE), "xlsx": marker(XLSX_FILE) },
+    })
+}
+
+fn legend() -> Vec<Value> {
+    [Status::Met, Status::Short, Status::Pending, Status::Missing, Status::Na].iter().map(|s| json!({ "id": s.id(), "name": s.name() })).collect()
+}
+
+fn esc(s: &str) -> String {
+    crate::content::markdown::escape_attr(s)
+}
+
+/// Fill and label for a rate; `None` with cells = pending, no cells = n/a.
+fn rate_style(rate: Option<f64>, any: bool) -> (&'static str, String) {
+    match (rate, any) {
+        (_, false) => ("#e0e0e0", "不适用".into()),
+        (None, true) => ("#fff3c4", "进行中".into()),
+        (Some(r), _) if r >= 0.999 => ("#2e7d32", "100%".into()),
+        (Some(r), _) if r >= 0.8 => ("#81c784", format!("{:.0}%", r * 100.0)),
+        (Some(r), _) if r >= 0.5 => ("#ffb74d", format!("{:.0}%", r * 100.0)),
+        (Some(r), _) => ("#e57373", format!("{:.0}%", r * 100.0)),
+    }
+}
+
+/// Unit × month heat map: each cell is the share of met cells covering the month.
+pub fn heatmap_svg(site: &Site, c: &Compliance, order: &[usize]) -> String {
+    let (label_w, cell_w, cell_h, top) = (170, 44, 30, 28);
+    let width = label_w + cell_w * 12 + 4;
+    let height = top + cell_h * order.len() + 4;
+    let year = c.report.year;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg class=\"chart heatmap\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-labelledby=\"hm-title hm-desc\"><title id=\"hm-title\">{year}年各单位逐月达标情况热力图</title><desc id=\"hm-desc\">每一格为该单位当月涉及的各项要求中达标的比例；深绿为全部达标，红色为半数以下达标，黄色为进行中，灰色为不适用。具体数字见下方表格。</desc>"
+    );
+    for m in 1..=12 {
+        let x = label_w + cell_w * (m - 1) + cell_w / 2;
+        let _ = write!(s, "<text x=\"{x}\" y=\"18\" text-anchor=\"middle\" font-size=\"13\">{m}月</text>");
+    }
+    for (row, &u) in order.iter().enumerate() {
+        let y = top + row * cell_h;
+        let indent = 4 + 12 * c.units.depth(u);
+        let _ = write!(s, "<text x=\"{indent}\" y=\"{}\" font-size=\"13\">{}</text>", y + 20, esc(&unit_title(site, c, u)));
+        for (m, rate, any) in months(&c.report.units[u]) {
+            let (fill, label) = rate_style(rate, any);
+            let x = label_w + cell_w * (m as usize - 1);
+            let text_fill = if fill == "#2e7d32" { "#ffffff" } else { "#1a1a1a" };
+            let _ = write!(
+                s,
+                "<g><title>{}：{m}月 {label}</title><rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{}\" fill=\"{fill}\" stroke=\"#ffffff\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" fill=\"{text_fill}\">{}</text></g>",
+                esc(&unit_title(site, c, u)),
+                cell_w - 2,
+                cell_h - 2,
+                x + cell_w / 2 - 1,
+                y + 19,
+                if any { label.trim_end_matches('%').replace("进行中", "…").replace("不适用", "") } else { String::new() }
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Horizontal bars: each unit's rolled-up rate (itself and all units below it).
+pub fn bars_svg(site: &Site, c: &Compliance, order: &[usize]) -> String {
+    let (label_w, bar_w, row_h, top) = (170, 360, 28, 8);
+    let width = label_w + bar_w + 70;
+    let height = top + row_h * order.len() + 8;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg class=\"chart bars\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-labelledby=\"bar-title bar-desc\"><title id=\"bar-title\">{}年各单位达标率（含下级单位）</title><desc id=\"bar-desc\">",
+        c.report.year
+    );
+    for &u in order {
+        let r = c.report.units[u].rollup.rate();
+        let _ = write!(s, "{}：{}；", esc(&unit_title(site, c, u)), r.map_or("尚无可评定的时段".to_string(), |r| format!("{:.1}%", r * 100.0)));
+    }
+    s.push_str("</desc>");
+    for (row, &u) in order.iter().enumerate() {
+        let y = top + row * row_h;
+        let rate = c.report.units[u].rollup.rate();
+        let indent = 4 + 12 * c.units.depth(u);
+        let _ = write!(s, "<text x=\"{indent}\" y=\"{}\" font-size=\"13\">{}</text>", y + 18, esc(&unit_title(site, c, u)));
+        let _ = write!(s, "<rect x=\"{label_w}\" y=\"{}\" width=\"{bar_w}\" height=\"18\" fill=\"#f1ede4\"/>", y + 4);
+        if let Some(r) = rate {
+            let (fill, _) = rate_style(Some(r), true);
+            let _ = write!(s, "<rect x=\"{label_w}\" y=\"{}\" width=\"{:.1}\" height=\"18\" fill=\"{fill}\" stroke=\"#555\" stroke-width=\"0.5\"/>", y + 4, r * bar_w as f64);
+        }
+        let _ = write!(s, "<text x=\"{}\" y=\"{}\" font-size=\"13\">{}</text>", label_w + bar_w + 6, y + 18, rate.map_or("—".to_string(), |r| format!("{:.1}%", r * 100.0)));
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Rows of the flat table shared by CSV and XLSX.
+fn detail_rows(site: &Site, c: &Compliance, report: &Report) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for u in c.units.tree_order() {
+        let r = &report.units[u];
+        let unit = &c.units.list[u];
+        for l in &r.lines {
+            for cell in &l.cells {
+                rows.push(vec![
+                    report.year.to_string(),
+                    unit.id.clone(),
+                    unit_title(site, c, u),
+                    unit.kind.clone().unwrap_or_default(),
+                    l.req.id.clone(),
+                    l.req.name.clone(),
+                    l.req.per.name().to_string(),
+                    l.req.min.to_string(),
+                    l.req.measure.clone(),
+                    cell.period.id(),
+                    cell.status.name().to_string(),
+                    cell.count.to_string(),
+                    cell.target.to_string(),
+                    if cell.from_coarser { "是" } else { "" }.to_string(),
+                ]);
+            }
+        }
+        for id in &r.na {
+            rows.push(vec![report.year.to_string(), unit.id.clone(), unit_title(site, c, u), unit.kind.clone().unwrap_or_default(), id.clone(), String::new(), String::new(), String::new(), String::new(), String::new(), Status::Na.name().into(), String::new(), String::new(), String::new()]);
+        }
+    }
+    rows
+}
+
+const HEADERS: [&str; 14] = ["年度", "单位编号", "单位", "单位类别", "要求编号", "要求", "周期", "最少", "计量", "时段", "状态", "次数", "应达到", "按整段统计"];
+
+/// CSV for Excel: UTF-8 with BOM (so Chinese survives), CRLF line ends.
+pub fn to_csv(site: &Site, c: &Compliance) -> String {
+    let mut out = String::from("\u{feff}");
+    let quote = |f: &str| if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.to_string() };
+    out.push_str(&HEADERS.join(","));
+    out.push_str("\r\n");
+    for row in detail_rows(site, c, &c.report) {
+        out.push_str(&row.iter().map(|f| quote(f)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// The report as JSON (schema: docs/compliance.md).
+pub fn to_json(site: &Site, c: &Compliance) -> String {
+    let report = &c.report;
+    let units: Vec<Value> = c
+        .units
+        .tree_order()
+        .into_iter()
+        .map(|u| {
+            let r = &report.units[u];
+            let unit = &c.units.list[u];
+            json!({
+                "id": unit.id, "title": unit_title(site, c, u), "kind": unit.kind,
+                "parent": unit.parent.map(|p| c.units.list[p].id.clone()),
+                "tally": tally(&r.tally), "rollup": tally(&r.rollup),
+                "requirements": r.lines.iter().map(|l| json!({
+                    "id": l.req.id, "name": l.req.name, "per": l.req.per.id(), "min": l.req.min, "measure": l.req.measure,
+                    "origin": origin_text(site, &l.origin), "tally": tally(&l.tally),
+                    "cells": l.cells.iter().map(|cell| json!({
+                        "period": cell.period.id(), "status": cell.status.id(), "count": cell.count,
+                        "target": cell.target, "from_coarser": cell.from_coarser,
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "na": r.na,
+            })
+        })
+        .collect();
+    let v = json!({ "schema": "dwgk-compliance/1", "year": report.year, "as_of": report.as_of.format("%Y-%m-%d").to_string(), "units": units });
+    serde_json::to_string_pretty(&v).expect("json")
+}
+
+fn status_format(s: &str) -> rust_xlsxwriter::Format {
+    use rust_xlsxwriter::{Color, Format};
+    let (bg, fg) = match s {
+        "达标" => (0xC8E6C9, 0x1B5E20),
+        "未达标" => (0xFFCDD2, 0xB71C1C),
+        "进行中" => (0xFFF3C4, 0x6D4C00),
+        "无记录" => (0xE0E0E0, 0x212121),
+        _ => (0xFFFFFF, 0x616161),
+    };
+    Format::new().set_background_color(Color::RGB(bg)).set_font_color(Color::RGB(fg))
+}
+
+/// The workbook: per year a detail sheet and a summary sheet, frozen headers,
+/// status colours.
+pub fn to_xlsx(site: &Site, c: &Compliance) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let header = Format::new().set_bold().set_background_color(rust_xlsxwriter::Color::RGB(0xF3E9D2));
+    let err = |e: rust_xlsxwriter::XlsxError| format!("生成 compliance.xlsx 失败：{e}");
+    for year in c.years() {
+        let report = if year == c.report.year { c.report.clone() } else { c.report_for(year) };
+        let sum = wb.add_worksheet();
+        sum.set_name(format!("{year}年汇总")).map_err(err)?;
+        let sum_headers = ["单位编号", "单位", "单位类别", "达标", "未达标", "无记录", "进行中", "达标率%", "含下级达标率%"];
+        for (i, h) in sum_headers.iter().enumerate() {
+            sum.write_string_with_format(0, i as u16, *h, &header).map_err(err)?;
+        }
+        for (row, u) in c.units.tree_order().into_iter().enumerate() {
+            let r = &report.units[u];
+            let row = row as u32 + 1;
+            let unit = &c.units.list[u];
+            sum.write_string(row, 0, &unit.id).map_err(err)?;
+            sum.write_string(row, 1, format!("{}{}", "  ".repeat(c.units.depth(u)), unit_title(site, c, u))).map_err(err)?;
+            sum.write_string(row, 2, unit.kind.clone().unwrap_or_default()).map_err(err)?;
+            for (i, n) in [r.tally.met, r.tally.short, r.tally.missing, r.tally.pending].iter().enumerate() {
+                sum.write_number(row, 3 + i as u16, f64::from(*n)).map_err(err)?;
+            }
+            for (i, rate) in [r.tally.rate(), r.rollup.rate()].iter().enumerate() {
+                if let Some(rate) = rate {
+                    sum.write_number(row, 7 + i as u16, (rate * 1000.0).round() / 10.0).map_err(err)?;
+                }
+            }
+        }
+        sum.set_freeze_panes(1, 0).map_err(err)?;
+        sum.set_column_width(1, 24).map_err(err)?;
+        sum.set_column_width(8, 14).map_err(err)?;
+
+        let ws = wb.add_worksheet();
+        ws.set_name(format!("{year}年明细")).map_err(err)?;
+        for (i, h) in HEADERS.iter().enumerate() {
+            ws.write_string_with_format(0, i as u16, *h, &header).map_err(err)?;
+        }
+        for (r, row) in detail_rows(site, c, &report).into_iter().enumerate() {
+            let r = r as u32 + 1;
+            for (i, field) in row.iter().enumerate() {
+                let col = i as u16;
+                match i {
+                    0 | 7 | 11 | 12 if !field.is_empty() => ws.write_number(r, col, field.parse::<f64>().unwrap_or(0.0)).map(|_| ()),
+                    10 => ws.write_string_with_format(r, col, field, &status_format(field)).map(|_| ()),
+                    _ => ws.write_string(r, col, field).map(|_| ()),
+                }
+                .map_err(err)?;
+            }
+        }
+        ws.set_freeze_panes(1, 0).map_err(err)?;
+        ws.set_column_width(2, 20).map_err(err)?;
+        ws.set_column_width(5, 20).map_err(err)?;
+    }
+    wb.save_to_buffer().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_status_summarises_a_year() {
+        let t = |met, short, pending, missing| Tally { met, short, pending, missing };
+        assert_eq!(line_status(&t(12, 0, 0, 0)), Status::Met);
+        assert_eq!(line_status(&t(10, 0, 1, 0)), Status::Pending);
+        assert_eq!(line_status(&t(10, 1, 0, 1)), Status::Short);
+        assert_eq!(line_status(&t(0, 0, 0, 12)), Status::Missing);
+    }
+}
