@@ -2,6 +2,7 @@
 //! clock: `as_of` and every input arrive as arguments, so it is tested in isolation.
 
 pub mod compliance;
+pub mod extract;
 pub mod period;
 pub mod requirement;
 pub mod unit;

@@ -24,3 +24,5 @@ mod ignored_files;
 mod example_site;
 /// Architecture invariants: pure layers without IO, documented files.
 mod tidy;
+/// Requirement extraction precision/recall on the seed texts.
+mod extract;
