@@ -29,6 +29,9 @@ pub enum Command {
     Build {
         #[command(flatten)]
         common: Common,
+        /// 错误信息格式
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
         /// 输出目录（默认 站点/public）
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -41,12 +44,41 @@ pub enum Command {
     Check {
         #[command(flatten)]
         common: Common,
+        /// 错误信息格式
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// 达标情况统计：在终端显示，或导出为 JSON、CSV、Excel
+    #[command(after_help = "示例：\n  dwgk report\n  dwgk report --year 2024 --unit diyi\n  dwgk report --format xlsx --output 达标情况.xlsx\n  dwgk report --as-of 2024-06-30 --format json")]
+    Report {
+        #[command(flatten)]
+        common: Common,
+        /// 统计年度（默认 config.toml [compliance] year，再默认截至日期所在年）
+        #[arg(long)]
+        year: Option<i32>,
+        /// 只看这个单位及其下级（单位编号，即文件夹名）
+        #[arg(long)]
+        unit: Option<String>,
+        /// 输出格式：table 终端表格、json、csv（Excel 可直接打开）、xlsx
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// 输出文件（xlsx 必须指定）
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// 要求（频次）相关工具
+    Requirements {
+        #[command(subcommand)]
+        command: RequirementsCommand,
     },
     /// 本机预览：生成网站并启动预览服务器，文件改动后自动重新生成
     #[command(after_help = "示例：\n  dwgk serve\n  dwgk serve --port 8080 --audience public")]
     Serve {
         #[command(flatten)]
         common: Common,
+        /// 错误信息格式
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
         /// 监听地址（默认只允许本机访问）
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
@@ -54,6 +86,26 @@ pub enum Command {
         #[arg(long, short, default_value_t = 1111)]
         port: u16,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RequirementsCommand {
+    /// 从责任清单、工作计划等文字中找出“每月召开一次支委会”这类可统计的频次要求
+    #[command(after_help = "示例：\n  dwgk requirements extract content/units/diyi/checklist-2024.md\n  dwgk requirements extract 责任清单.txt --format json")]
+    Extract {
+        /// 要分析的文件（Markdown 或纯文本，UTF-8 或 GBK）
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = ExtractFormat::Table)]
+        format: ExtractFormat,
+    },
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtractFormat {
+    Table,
+    Json,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -67,9 +119,6 @@ pub struct Common {
     /// 读者范围：public 向社会公开（build 默认）；internal 党内公开（serve 默认）
     #[arg(long, value_enum)]
     pub audience: Option<AudienceArg>,
-    /// 错误信息格式
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
     /// 达标统计截至日期（YYYY-MM-DD，含当天），默认 config.toml [compliance] as_of，再默认今天
     #[arg(long)]
     pub as_of: Option<String>,
@@ -82,6 +131,14 @@ pub struct Common {
 pub enum AudienceArg {
     Public,
     Internal,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Csv,
+    Xlsx,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,9 +161,17 @@ pub fn command() -> clap::Command {
         .arg(help())
         .arg(Arg::new("version").short('V').long("version").action(ArgAction::Version).help("显示版本"));
     let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
-    names.into_iter().fold(cmd, |cmd, name| {
-        cmd.mut_subcommand(name, |sub| sub.help_template(SUB_TEMPLATE).disable_help_flag(true).arg(help()))
-    })
+    fn chinese(cmd: clap::Command, help: &dyn Fn() -> clap::Arg) -> clap::Command {
+        let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+        names.into_iter().fold(cmd, |cmd, name| {
+            cmd.mut_subcommand(name, |sub| {
+                let template = if sub.has_subcommands() { TOP_TEMPLATE } else { SUB_TEMPLATE };
+                chinese(sub.help_template(template).disable_help_flag(true).arg(help()), help)
+            })
+        })
+    }
+    let _ = names;
+    chinese(cmd, &help)
 }
 
 /// Parses the process arguments with the Chinese command definition.

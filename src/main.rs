@@ -4,6 +4,12 @@ use dwgk::cli::Command;
 use dwgk::cmd;
 
 fn main() {
+    // Piped into `head`: end quietly like other command-line tools, no panic.
+    #[cfg(unix)]
+    // SAFETY: restoring the default SIGPIPE action before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     std::panic::set_hook(Box::new(|info| {
         eprintln!("dwgk 内部错误（这是程序缺陷，不是您的内容问题）：{info}");
         eprintln!("请把以上信息和所用的命令报告给管理员。");
@@ -21,9 +27,11 @@ fn main() {
     };
     let code = match cli.command {
         Command::Init { dir } => cmd::init::run(dir),
-        Command::Build { common, output, base_url } => cmd::build::run(&common, output, base_url, true),
-        Command::Check { common } => cmd::build::run(&common, None, None, false),
-        Command::Serve { common, bind, port } => cmd::serve::run(&common, &bind, port),
+        Command::Build { common, format, output, base_url } => cmd::build::run(&common, format, output, base_url, true),
+        Command::Check { common, format } => cmd::build::run(&common, format, None, None, false),
+        Command::Report { common, year, unit, format, output } => cmd::report::run(&common, cmd::report::Args { year, unit, format, output }),
+        Command::Requirements { command: dwgk::cli::RequirementsCommand::Extract { files, format } } => cmd::requirements::extract_files(&files, format),
+        Command::Serve { common, format, bind, port } => cmd::serve::run(&common, format, &bind, port),
     };
     std::process::exit(code);
 }

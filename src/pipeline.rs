@@ -69,14 +69,14 @@ fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
     (sources, diags)
 }
 
-/// Runs a build (or a check when `req.output` is `None`).
-pub fn run(req: &Request) -> (Summary, Diagnostics) {
+/// Reads and assembles the site and computes compliance: everything before
+/// rendering. `None` when the configuration is unusable.
+pub fn load_site(req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let (config, d) = load_config(&req.root);
     diags.extend(d);
     let Some(mut config) = config else {
-        diags.sort();
-        return (Summary::default(), diags);
+        return (None, diags);
     };
     if let Some(url) = &req.base_url {
         match config.clone().with_base_url(url) {
@@ -95,7 +95,18 @@ pub fn run(req: &Request) -> (Summary, Diagnostics) {
     diags.extend(d);
     let (mut site, d) = site::assemble(&config, req.opts, &entries, sources);
     diags.extend(d);
-    diags.extend(site.compute_compliance(req.output.is_none()));
+    diags.extend(site.compute_compliance(notes));
+    (Some(site), diags)
+}
+
+/// Runs a build (or a check when `req.output` is `None`).
+pub fn run(req: &Request) -> (Summary, Diagnostics) {
+    let (site, mut diags) = load_site(req, req.output.is_none());
+    let Some(mut site) = site else {
+        diags.sort();
+        return (Summary::default(), diags);
+    };
+    let config = site.config.clone();
     diags.extend(site.render_markdown());
     site.release_sources();
     let (templates, d) = render::theme::load(&req.root, &config.theme);

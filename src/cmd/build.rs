@@ -8,11 +8,11 @@ use crate::pipeline::{self, Request};
 use std::path::PathBuf;
 use std::time::Instant;
 
-pub fn run(common: &Common, output: Option<PathBuf>, base_url: Option<String>, write: bool) -> i32 {
+pub fn run(common: &Common, format: Format, output: Option<PathBuf>, base_url: Option<String>, write: bool) -> i32 {
     let opts = match build_options(common, Audience::Public) {
         Ok(o) => o,
         Err(d) => {
-            report(&Diagnostics(vec![d]), common.format);
+            report(&Diagnostics(vec![d]), format);
             return USAGE;
         }
     };
@@ -20,9 +20,9 @@ pub fn run(common: &Common, output: Option<PathBuf>, base_url: Option<String>, w
     let output = write.then(|| output.unwrap_or_else(|| common.root.join("public")));
     let req = Request { root: common.root.clone(), output: output.clone(), base_url, opts };
     let (summary, diags) = pipeline::run(&req);
-    report(&diags, common.format);
+    report(&diags, format);
     let code = exit_code(&diags);
-    if common.format == Format::Text {
+    if format == Format::Text {
         let secs = started.elapsed().as_secs_f64();
         let audience = if opts.audience == Audience::Public { "公开版" } else { "党内版" };
         match (&output, summary.written) {

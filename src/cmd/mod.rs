@@ -3,6 +3,8 @@
 
 pub mod build;
 pub mod init;
+pub mod report;
+pub mod requirements;
 pub mod serve;
 
 use crate::cli::{AudienceArg, Common, Format};

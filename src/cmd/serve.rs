@@ -2,7 +2,7 @@
 //! it on localhost, rebuild when files change.
 
 use super::{build_options, report, USAGE};
-use crate::cli::Common;
+use crate::cli::{Common, Format};
 use crate::content::kind::Audience;
 use crate::diag::Diagnostics;
 use crate::pipeline::{self, Request};
@@ -10,11 +10,11 @@ use crate::serve::{http, watch};
 use std::net::TcpListener;
 use std::path::PathBuf;
 
-pub fn run(common: &Common, bind: &str, port: u16) -> i32 {
+pub fn run(common: &Common, format: Format, bind: &str, port: u16) -> i32 {
     let mut opts = match build_options(common, Audience::Internal) {
         Ok(o) => o,
         Err(d) => {
-            report(&Diagnostics(vec![d]), common.format);
+            report(&Diagnostics(vec![d]), format);
             return USAGE;
         }
     };
@@ -34,7 +34,7 @@ pub fn run(common: &Common, bind: &str, port: u16) -> i32 {
     let build = |now_opts| {
         let req = Request { root: common.root.clone(), output: Some(scratch.clone()), base_url: Some(base_url.clone()), opts: now_opts };
         let (summary, diags) = pipeline::run(&req);
-        report(&diags, common.format);
+        report(&diags, format);
         if summary.written {
             eprintln!("已生成：{} 个页面。", summary.pages);
         } else {

@@ -255,9 +255,9 @@ pub fn bars_svg(site: &Site, c: &Compliance, order: &[usize]) -> String {
 }
 
 /// Rows of the flat table shared by CSV and XLSX.
-fn detail_rows(site: &Site, c: &Compliance, report: &Report) -> Vec<Vec<String>> {
+fn detail_rows(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
-    for u in c.units.tree_order() {
+    for &u in units {
         let r = &report.units[u];
         let unit = &c.units.list[u];
         for l in &r.lines {
@@ -290,12 +290,12 @@ fn detail_rows(site: &Site, c: &Compliance, report: &Report) -> Vec<Vec<String>>
 const HEADERS: [&str; 14] = ["年度", "单位编号", "单位", "单位类别", "要求编号", "要求", "周期", "最少", "计量", "时段", "状态", "次数", "应达到", "按整段统计"];
 
 /// CSV for Excel: UTF-8 with BOM (so Chinese survives), CRLF line ends.
-pub fn to_csv(site: &Site, c: &Compliance) -> String {
+pub fn to_csv(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> String {
     let mut out = String::from("\u{feff}");
     let quote = |f: &str| if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.to_string() };
     out.push_str(&HEADERS.join(","));
     out.push_str("\r\n");
-    for row in detail_rows(site, c, &c.report) {
+    for row in detail_rows(site, c, report, units) {
         out.push_str(&row.iter().map(|f| quote(f)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }
@@ -303,13 +303,10 @@ pub fn to_csv(site: &Site, c: &Compliance) -> String {
 }
 
 /// The report as JSON (schema: docs/compliance.md).
-pub fn to_json(site: &Site, c: &Compliance) -> String {
-    let report = &c.report;
-    let units: Vec<Value> = c
-        .units
-        .tree_order()
-        .into_iter()
-        .map(|u| {
+pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> String {
+    let units: Vec<Value> = units
+        .iter()
+        .map(|&u| {
             let r = &report.units[u];
             let unit = &c.units.list[u];
             json!({
@@ -346,12 +343,12 @@ fn status_format(s: &str) -> rust_xlsxwriter::Format {
 
 /// The workbook: per year a detail sheet and a summary sheet, frozen headers,
 /// status colours.
-pub fn to_xlsx(site: &Site, c: &Compliance) -> Result<Vec<u8>, String> {
+pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], units: &[usize]) -> Result<Vec<u8>, String> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
     let header = Format::new().set_bold().set_background_color(rust_xlsxwriter::Color::RGB(0xF3E9D2));
     let err = |e: rust_xlsxwriter::XlsxError| format!("生成 compliance.xlsx 失败：{e}");
-    for year in c.years() {
+    for &year in years {
         let report = if year == c.report.year { c.report.clone() } else { c.report_for(year) };
         let sum = wb.add_worksheet();
         sum.set_name(format!("{year}年汇总")).map_err(err)?;
@@ -359,7 +356,7 @@ pub fn to_xlsx(site: &Site, c: &Compliance) -> Result<Vec<u8>, String> {
         for (i, h) in sum_headers.iter().enumerate() {
             sum.write_string_with_format(0, i as u16, *h, &header).map_err(err)?;
         }
-        for (row, u) in c.units.tree_order().into_iter().enumerate() {
+        for (row, &u) in units.iter().enumerate() {
             let r = &report.units[u];
             let row = row as u32 + 1;
             let unit = &c.units.list[u];
@@ -384,7 +381,7 @@ pub fn to_xlsx(site: &Site, c: &Compliance) -> Result<Vec<u8>, String> {
         for (i, h) in HEADERS.iter().enumerate() {
             ws.write_string_with_format(0, i as u16, *h, &header).map_err(err)?;
         }
-        for (r, row) in detail_rows(site, c, &report).into_iter().enumerate() {
+        for (r, row) in detail_rows(site, c, &report, units).into_iter().enumerate() {
             let r = r as u32 + 1;
             for (i, field) in row.iter().enumerate() {
                 let col = i as u16;

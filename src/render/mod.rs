@@ -109,11 +109,12 @@ pub fn render_site(site: &Site, mut templates: Templates, statics: Vec<(String, 
 /// The compliance downloads, when this build shows compliance.
 fn write_compliance_files(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
     let Some(c) = site.compliance.as_ref().filter(|_| compliance::shown(site)) else { return Vec::new() };
-    let mut files: Vec<(&str, Result<Vec<u8>, String>)> = vec![
-        (compliance::JSON_FILE, Ok(finalize(&compliance::to_json(site, c), UrlStyle::Absolute { base_url: &site.config.base_url }).into_bytes())),
-        (compliance::CSV_FILE, Ok(compliance::to_csv(site, c).into_bytes())),
+    let all = c.units.tree_order();
+    let files: Vec<(&str, Result<Vec<u8>, String>)> = vec![
+        (compliance::JSON_FILE, Ok(compliance::to_json(site, c, &c.report, &all).into_bytes())),
+        (compliance::CSV_FILE, Ok(compliance::to_csv(site, c, &c.report, &all).into_bytes())),
+        (compliance::XLSX_FILE, compliance::to_xlsx(site, c, &c.years(), &all)),
     ];
-    files.push((compliance::XLSX_FILE, compliance::to_xlsx(site, c)));
     files
         .into_iter()
         .filter_map(|(name, bytes)| match bytes.and_then(|b| sink.write(name, &b)) {

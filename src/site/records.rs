@@ -57,6 +57,7 @@ pub fn build(site: &Site) -> (Compliance, Vec<Diagnostic>, Vec<Diagnostic>) {
     let facts = facts(site, &units, &sections, &decls, as_of, &mut diags);
     let mut notes = Vec::new();
     note_overrides(site, &units, &decls, &mut notes);
+    note_uncovered(site, &units, &decls, &mut notes);
     let report = compliance::compute(&units, &decls, &facts, year, as_of);
     for ig in &report.ignored {
         let unit = &units.list[ig.unit];
@@ -212,6 +213,27 @@ fn note_overrides(site: &Site, units: &Units, decls: &[Declaration], diags: &mut
                     diags.push(d.hint("如果这是有意的本地规定，可以忽略这条提示"));
                 }
             }
+        }
+    }
+}
+
+/// `check` lists frequencies a checklist states in prose that no declared
+/// requirement covers, with the `[[requirements]]` entry to add.
+fn note_uncovered(site: &Site, units: &Units, decls: &[Declaration], notes: &mut Vec<Diagnostic>) {
+    for p in site.pages.iter().filter(|p| counted(p) && p.kind == Some(Kind::Checklist)) {
+        let Some(unit) = p.unit.as_deref().and_then(|id| units.find(id)) else { continue };
+        let reqs: Vec<requirement::Requirement> = applicable(units, decls, unit).into_iter().map(|a| a.req.clone()).collect();
+        for e in crate::domain::extract::extract(&p.src.text) {
+            if crate::domain::extract::covered_by(&e, &reqs) {
+                continue;
+            }
+            let entry = crate::domain::extract::toml_entry(&e, &format!("req{}", e.line));
+            notes.push(
+                Diagnostic::warning(format!("责任清单写明了“{}”（{}不少于{}{}），但没有对应的 [[requirements]]，不会统计", e.text, e.per.name(), e.min, e.measure))
+                    .file(&p.src.display)
+                    .at_line(&p.src.text, e.line)
+                    .hint(format!("如需统计，在 front matter 中加入（编号 id 可改为易记的拼音）：\n{}", entry.trim_end())),
+            );
         }
     }
 }
