@@ -26,3 +26,5 @@ mod example_site;
 mod tidy;
 /// Requirement extraction precision/recall on the seed texts.
 mod extract;
+/// Units, requirements, records, compliance outputs and `dwgk report`.
+mod compliance;

@@ -1,0 +1,229 @@
+//! Units, requirements, records and the compliance outputs: bad input is located
+//! and explained, the summary and downloads carry the right numbers, and the
+//! public build shows compliance only when `[compliance] scope = "public"`.
+
+use crate::util::Site;
+use serde_json::Value;
+
+const CONFIG: &str = "title = \"测试党务公开\"\nbase_url = \"http://example.org/\"\npresets = [\"branch-2018\"]\n[compliance]\nyear = 2024\nas_of = 2024-06-30\n";
+
+/// A 党委 with one branch: the preset applies to the branch.
+fn org() -> Site {
+    let s = Site::new();
+    s.file("config.toml", CONFIG)
+        .file("content/units/_index.md", "+++\ntitle = \"组织机构\"\n+++\n")
+        .file("content/units/jg/_index.md", "+++\ntitle = \"机关党委\"\n[unit]\nkind = \"党委\"\n+++\n")
+        .file("content/units/jg/zb1/_index.md", "+++\ntitle = \"第一党支部\"\n[unit]\nkind = \"党支部\"\nmembers = 20\n+++\n");
+    s
+}
+
+fn record(s: &Site, rel: &str, period: &str, counts: &str) {
+    s.file(&format!("content/units/{rel}"), &format!("+++\ntitle = \"工作记录\"\nkind = \"record\"\nperiod = \"{period}\"\n[counts]\n{counts}\n+++\n正文。\n"));
+}
+
+fn report_json(s: &Site, extra: &[&str]) -> Value {
+    let mut args = vec!["report", "--format", "json"];
+    args.extend_from_slice(extra);
+    let r = s.run(&args);
+    r.expect(0);
+    serde_json::from_str(&r.stdout).expect("report json")
+}
+
+fn cells<'a>(v: &'a Value, unit: &str, req: &str) -> Vec<(String, String, u64)> {
+    let u = v["units"].as_array().unwrap().iter().find(|u| u["id"] == unit).unwrap_or_else(|| panic!("unit {unit}"));
+    let r = u["requirements"].as_array().unwrap().iter().find(|r| r["id"] == req).unwrap_or_else(|| panic!("req {req}"));
+    r["cells"].as_array().unwrap().iter().map(|c| (c["period"].as_str().unwrap().to_string(), c["status"].as_str().unwrap().to_string(), c["count"].as_u64().unwrap())).collect()
+}
+
+#[test]
+fn counts_by_id_name_and_alias_give_statuses() {
+    let s = org();
+    record(&s, "jg/zb1/q1.md", "2024-Q1", "\"支委会\" = 3\n\"支部党员大会\" = 1\ndangke = 0");
+    s.file("content/units/jg/zb1/2024-04-12-zhutidangri.md", "+++\ntitle = \"主题党日\"\nkind = \"activity\"\ncounts_as = [\"主题党日\"]\n+++\n");
+    let v = report_json(&s, &[]);
+    let zwh = cells(&v, "zb1", "zhiweihui");
+    assert_eq!(zwh[0], ("2024-01".into(), "met".into(), 3), "quarterly count judged against 3 × min");
+    assert_eq!(zwh[3], ("2024-04".into(), "missing".into(), 0));
+    assert_eq!(zwh.len(), 6, "as_of = 2024-06-30: no July");
+    assert_eq!(cells(&v, "zb1", "dangyuandahui")[0].1, "met");
+    assert_eq!(cells(&v, "zb1", "dangyuandahui")[1].1, "missing", "Q2 ended on as_of (inclusive)");
+    assert_eq!(cells(&v, "zb1", "dangke")[0], ("2024".into(), "pending".into(), 0), "the year is still running");
+    let ztdr = cells(&v, "zb1", "zhutidangri");
+    assert_eq!((ztdr[3].1.as_str(), ztdr[2].1.as_str()), ("met", "missing"));
+    let jg = v["units"].as_array().unwrap().iter().find(|u| u["id"] == "jg").unwrap();
+    assert!(jg["requirements"].as_array().unwrap().is_empty(), "the branch preset does not apply to the 党委");
+    assert!(jg["na"].as_array().unwrap().iter().any(|x| x == "zhiweihui"));
+}
+
+#[test]
+fn bad_counts_are_each_located_with_a_hint() {
+    let s = org();
+    record(&s, "jg/zb1/q1.md", "2024-Q1", "zhiweihiu = 3\ndangke = -1\nzhutidangri = 1.5\n\"主题党日\" = \"x\"");
+    s.unrelated_error();
+    let r = s.run(&["check"]);
+    r.expect(1).stderr_has(&[
+        "content/units/jg/zb1/q1.md:6:1",
+        "“zhiweihiu”不是本单位适用的要求",
+        "是不是“zhiweihui”？",
+        "content/units/jg/zb1/q1.md:7:",
+        "不能是负数",
+        "content/units/jg/zb1/q1.md:8:",
+        "应是整数",
+        "模板占位符“x”",
+        Site::UNRELATED_AT,
+    ]);
+}
+
+#[test]
+fn malformed_periods_and_unknown_counts_as() {
+    let s = org();
+    record(&s, "jg/zb1/a.md", "2024-Q5", "dangke = 1");
+    record(&s, "jg/zb1/b.md", "2024-13", "dangke = 1");
+    s.file("content/units/jg/zb1/2024-03-01-huodong.md", "+++\ntitle = \"活动\"\nkind = \"activity\"\ncounts_as = [\"zhutidangr\"]\n+++\n");
+    let r = s.run(&["check"]);
+    r.expect(1).stderr_has(&[
+        "content/units/jg/zb1/a.md:4:10",
+        "统计时段 period \"2024-Q5\" 无效",
+        "content/units/jg/zb1/b.md:4:10",
+        "content/units/jg/zb1/2024-03-01-huodong.md:4:",
+        "counts_as 中的“zhutidangr”不是本单位适用的要求",
+        "是不是“zhutidangri”？",
+    ]);
+}
+
+#[test]
+fn record_of_another_year_is_kept_for_that_year() {
+    let s = org();
+    record(&s, "jg/zb1/2023.md", "2023", "dangke = 1");
+    let v2024 = report_json(&s, &[]);
+    assert_eq!(cells(&v2024, "zb1", "dangke")[0].1, "pending");
+    let v2023 = report_json(&s, &["--year", "2023"]);
+    assert_eq!(cells(&v2023, "zb1", "dangke")[0], ("2023".into(), "met".into(), 1));
+    // the workbook has a sheet for each year that has records
+    let out = tempfile::tempdir().unwrap();
+    s.run(&["build", "--audience", "internal", "-o", &out.path().join("o").to_string_lossy()]).expect(0);
+    let wb: calamine::Xlsx<_> = calamine::open_workbook(out.path().join("o/compliance.xlsx")).unwrap();
+    let names = calamine::Reader::sheet_names(&wb);
+    assert!(names.contains(&"2023年明细".to_string()) && names.contains(&"2024年明细".to_string()), "{names:?}");
+}
+
+#[test]
+fn duplicate_unit_ids_and_unit_folder_without_index() {
+    let s = org();
+    s.file("content/units/other/zb1/_index.md", "+++\ntitle = \"另一个第一支部\"\n[unit]\nkind = \"党支部\"\n+++\n");
+    record(&s, "jg/zb1/xiaozu/q1.md", "2024-Q1", "dangke = 1");
+    let r = s.run(&["check"]);
+    r.expect(1).stderr_has(&[
+        "两个单位的编号都是“zb1”",
+        "content/units/other/zb1/_index.md",
+        "警告: 文件夹 content/units/jg/zb1/xiaozu/ 没有 _index.md，不是一个单位；本页计入上级单位“zb1”",
+        "新建 content/units/jg/zb1/xiaozu/_index.md",
+    ]);
+}
+
+#[test]
+fn bad_requirement_declarations() {
+    let s = org();
+    s.file(
+        "config.toml",
+        &format!("{CONFIG}\n[[requirements]]\nid = \"xuexi\"\nper = \"week\"\nmin = 1\n\n[[requirements]]\nid = \"tanhua\"\nper = \"year\"\nmin = 0\n"),
+    );
+    s.file(
+        "content/units/jg/zb1/checklist.md",
+        "+++\ntitle = \"责任清单\"\nkind = \"checklist\"\n\n[[requirements]]\nid = \"zhiweihui\"\nname = \"支部委员会会议\"\nper = \"quarter\"\nmin = 2\n+++\n每月召开一次支委会。每年开展志愿服务不少于4次。\n",
+    );
+    let r = s.run(&["check"]);
+    r.expect(1).stderr_has(&[
+        "config.toml:8:1",
+        "周期 per“week”无效",
+        "config.toml:13:1",
+        "最少次数 min 应是不小于 1 的整数",
+    ]);
+    // Fix the config: the checklist override and the uncovered prose are noted by check.
+    s.file("config.toml", CONFIG);
+    let r = s.run(&["check"]);
+    r.expect(0).stderr_has(&[
+        "content/units/jg/zb1/checklist.md:6:6",
+        "取代了预设 branch-2018中的每月不少于1次",
+        "content/units/jg/zb1/checklist.md:11",
+        "每年开展志愿服务不少于4次",
+        "per = \"year\"",
+        "min = 4",
+    ]);
+    // the override wins: zhiweihui is now quarterly, 2 per quarter
+    record(&s, "jg/zb1/q1.md", "2024-Q1", "zhiweihui = 2");
+    let v = report_json(&s, &[]);
+    assert_eq!(cells(&v, "zb1", "zhiweihui"), [("2024-Q1".into(), "met".into(), 2), ("2024-Q2".into(), "missing".into(), 0)]);
+    // build does not repeat check's notes
+    s.run(&["build"]).expect(0);
+    assert!(!s.run(&["build"]).stderr.contains("取代了"));
+}
+
+#[test]
+fn outputs_carry_the_numbers_and_excel_reads_them() {
+    let s = org();
+    record(&s, "jg/zb1/q1.md", "2024-Q1", "zhiweihui = 3\ndangyuandahui = 1");
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().join("o");
+    s.run(&["build", "--audience", "internal", "-o", &o.to_string_lossy()]).expect(0);
+    let html = std::fs::read_to_string(o.join("compliance/index.html")).unwrap();
+    assert!(html.contains("<svg class=\"chart heatmap\"") && html.contains("<title id=\"hm-title\">2024年"), "heat map with a text alternative");
+    assert!(html.contains("aria-labelledby=\"bar-title bar-desc\""));
+    let unit = std::fs::read_to_string(o.join("units/jg/zb1/index.html")).unwrap();
+    assert!(unit.contains("2024年达标情况"), "unit page has its compliance section");
+    let csv = std::fs::read(o.join("compliance.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM so Excel shows Chinese");
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.contains("2024,zb1,第一党支部,党支部,zhiweihui,支部委员会会议,每月,1,次,2024-01,达标,3,3,是\r\n"), "{csv}");
+    use calamine::{Data, Reader};
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(o.join("compliance.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("2024年明细").unwrap();
+    let header: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(header[10], "状态");
+    let row = sheet.rows().find(|r| r[4] == Data::String("zhiweihui".into()) && r[9] == Data::String("2024-04".into())).expect("April row");
+    assert_eq!(row[10], Data::String("无记录".into()));
+    assert_eq!(row[11], Data::Float(0.0));
+    let summary = wb.worksheet_range("2024年汇总").unwrap();
+    let zb1 = summary.rows().find(|r| r[0] == Data::String("zb1".into())).unwrap();
+    assert_eq!(zb1[3], Data::Float(4.0), "met: Jan, Feb, Mar (from the quarter) and Q1");
+}
+
+#[test]
+fn public_build_shows_compliance_only_when_configured() {
+    let s = org();
+    record(&s, "jg/zb1/q1.md", "2024-Q1", "zhiweihui = 3");
+    s.build_ok(&[]);
+    for f in ["compliance/index.html", "compliance.json", "compliance.csv", "compliance.xlsx"] {
+        assert!(!s.out_exists(f), "{f} must not be in the public build by default");
+    }
+    assert!(!s.out("units/jg/zb1/index.html").contains("达标情况"));
+    s.file("config.toml", &CONFIG.replace("year = 2024", "year = 2024\nscope = \"public\""));
+    s.build_ok(&[]);
+    let json = s.out("compliance.json");
+    assert!(json.contains("\"zhiweihui\""));
+    assert!(!json.contains("q1.md"), "no link or path of an internal record");
+    assert!(!s.out("compliance/index.html").contains("工作记录"), "no title of an internal record");
+}
+
+#[test]
+fn report_table_and_unknown_unit() {
+    let s = org();
+    record(&s, "jg/zb1/q1.md", "2024-Q1", "zhiweihui = 3");
+    let r = s.run(&["report", "--unit", "zb1"]);
+    r.expect(0);
+    assert!(r.stdout.contains("第一党支部（zb1，党支部）"), "{}", r.stdout);
+    assert!(r.stdout.contains("1月✓ 2月✓ 3月✓ 4月○"), "{}", r.stdout);
+    s.run(&["report", "--unit", "zb2"]).expect(2).stderr_has(&["没有编号为“zb2”的单位", "是不是“zb1”？"]);
+    s.run(&["report", "--format", "xlsx"]).expect(2).stderr_has(&["--output"]);
+}
+
+#[test]
+fn requirements_extract_lists_countable_sentences() {
+    let s = Site::new();
+    s.file("plan.txt", "一、总体要求\n每月召开一次支委会，每季度召开一次支部党员大会。\n每周一召开例会。\n每年与党员谈心谈话不少于10人次。\n");
+    let r = s.run_in(&["requirements", "extract", "plan.txt", "--format", "json"]);
+    r.expect(0);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let got: Vec<(u64, String, u64, String)> = v.as_array().unwrap().iter().map(|e| (e["line"].as_u64().unwrap(), e["per"].as_str().unwrap().to_string(), e["min"].as_u64().unwrap(), e["measure"].as_str().unwrap().to_string())).collect();
+    assert_eq!(got, [(2, "month".into(), 1, "次".into()), (2, "quarter".into(), 1, "次".into()), (4, "year".into(), 10, "人次".into())]);
+}
