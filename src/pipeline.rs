@@ -72,6 +72,7 @@ fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
 /// Reads and assembles the site and computes compliance: everything before
 /// rendering. `None` when the configuration is unusable.
 pub fn load_site(req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
+    let mut timer = Timer::new();
     let mut diags = Diagnostics::default();
     let (config, d) = load_config(&req.root);
     diags.extend(d);
@@ -91,11 +92,15 @@ pub fn load_site(req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
         (Vec::new(), vec![Diagnostic::error("找不到 content/ 文件夹").hint("在站点文件夹里新建 content/，把 Markdown 文件放进去")])
     };
     diags.extend(d);
+    timer.lap("walk");
     let (sources, d) = read_sources(&entries);
     diags.extend(d);
+    timer.lap("read+parse");
     let (mut site, d) = site::assemble(&config, req.opts, &entries, sources);
     diags.extend(d);
+    timer.lap("assemble");
     diags.extend(site.compute_compliance(notes));
+    timer.lap("compliance");
     (Some(site), diags)
 }
 
@@ -107,12 +112,15 @@ pub fn run(req: &Request) -> (Summary, Diagnostics) {
         return (Summary::default(), diags);
     };
     let config = site.config.clone();
+    let mut timer = Timer::new();
     diags.extend(site.render_markdown());
     site.release_sources();
+    timer.lap("markdown");
     let (templates, d) = render::theme::load(&req.root, &config.theme);
     diags.extend(d);
     let statics = render::theme::static_files(&req.root, &config.theme);
     let mut summary = summarize(&site);
+    let site = std::sync::Arc::new(site);
 
     if let Some(templates) = templates {
         match (&req.output, diags.has_errors()) {
@@ -132,8 +140,28 @@ pub fn run(req: &Request) -> (Summary, Diagnostics) {
             _ => diags.extend(render::render_site(&site, templates, statics, &NullSink)),
         }
     }
+    timer.lap("render+write");
     diags.sort();
     (summary, diags)
+}
+
+/// Stage timings on stderr when `DWGK_TIMINGS` is set (used by bench/).
+struct Timer {
+    on: bool,
+    last: std::time::Instant,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer { on: std::env::var_os("DWGK_TIMINGS").is_some(), last: std::time::Instant::now() }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if self.on {
+            eprintln!("timing {stage} {:.3}", self.last.elapsed().as_secs_f64());
+        }
+        self.last = std::time::Instant::now();
+    }
 }
 
 fn summarize(site: &Site) -> Summary {

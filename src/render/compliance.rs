@@ -341,8 +341,8 @@ fn status_format(s: &str) -> rust_xlsxwriter::Format {
     Format::new().set_background_color(Color::RGB(bg)).set_font_color(Color::RGB(fg))
 }
 
-/// The workbook: per year a detail sheet and a summary sheet, frozen headers,
-/// status colours.
+/// The workbook: per year a summary sheet (one row per unit) and a detail sheet
+/// (one row per unit × requirement, months as columns); frozen headers, status colours.
 pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], units: &[usize]) -> Result<Vec<u8>, String> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
@@ -376,26 +376,48 @@ pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], units: &[usize]) -> R
         sum.set_column_width(1, 24).map_err(err)?;
         sum.set_column_width(8, 14).map_err(err)?;
 
+        // One row per unit × requirement, one column per month; a quarter,
+        // half or year cell spans its months (merged), as on the summary page.
         let ws = wb.add_worksheet();
         ws.set_name(format!("{year}年明细")).map_err(err)?;
-        for (i, h) in HEADERS.iter().enumerate() {
+        let fixed = ["单位编号", "单位", "单位类别", "要求编号", "要求", "标准", "达标", "未达标", "无记录", "进行中"];
+        let first_month = fixed.len() as u16;
+        for (i, h) in fixed.iter().enumerate() {
             ws.write_string_with_format(0, i as u16, *h, &header).map_err(err)?;
         }
-        for (r, row) in detail_rows(site, c, &report, units).into_iter().enumerate() {
-            let r = r as u32 + 1;
-            for (i, field) in row.iter().enumerate() {
-                let col = i as u16;
-                match i {
-                    0 | 7 | 11 | 12 if !field.is_empty() => ws.write_number(r, col, field.parse::<f64>().unwrap_or(0.0)).map(|_| ()),
-                    10 => ws.write_string_with_format(r, col, field, &status_format(field)).map(|_| ()),
-                    _ => ws.write_string(r, col, field).map(|_| ()),
+        for m in 1..=12u16 {
+            ws.write_string_with_format(0, first_month + m - 1, format!("{m}月"), &header).map_err(err)?;
+        }
+        let mut row = 1u32;
+        for &u in units {
+            let unit = &c.units.list[u];
+            for l in &report.units[u].lines {
+                let t = &l.tally;
+                let texts = [unit.id.clone(), unit_title(site, c, u), unit.kind.clone().unwrap_or_default(), l.req.id.clone(), l.req.name.clone(), format!("{}不少于{}{}", l.req.per.name(), l.req.min, l.req.measure)];
+                for (i, v) in texts.iter().enumerate() {
+                    ws.write_string(row, i as u16, v).map_err(err)?;
                 }
-                .map_err(err)?;
+                for (i, n) in [t.met, t.short, t.missing, t.pending].iter().enumerate() {
+                    ws.write_number(row, 6 + i as u16, f64::from(*n)).map_err(err)?;
+                }
+                for cell in &l.cells {
+                    let text = format!("{} {}/{}{}", cell.status.name(), cell.count, cell.target, if cell.from_coarser { "*" } else { "" });
+                    let fmt = status_format(cell.status.name());
+                    let a = first_month + cell.period.first as u16 - 1;
+                    let b = a + cell.period.per.months() as u16 - 1;
+                    if a == b {
+                        ws.write_string_with_format(row, a, &text, &fmt).map_err(err)?;
+                    } else {
+                        ws.merge_range(row, a, row, b, &format!("{} {text}", cell.period.label()), &fmt).map_err(err)?;
+                    }
+                }
+                row += 1;
             }
         }
-        ws.set_freeze_panes(1, 0).map_err(err)?;
-        ws.set_column_width(2, 20).map_err(err)?;
-        ws.set_column_width(5, 20).map_err(err)?;
+        ws.set_freeze_panes(1, first_month).map_err(err)?;
+        ws.set_column_width(1, 18).map_err(err)?;
+        ws.set_column_width(4, 20).map_err(err)?;
+        ws.set_column_width(5, 16).map_err(err)?;
     }
     wb.save_to_buffer().map_err(err)
 }

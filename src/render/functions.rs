@@ -63,8 +63,11 @@ pub struct Lookup {
     pub paths: HashMap<String, String>,
     /// Page summaries of the build, by page index (shared with the renderer).
     pub summaries: Arc<Vec<Value>>,
-    /// Section source path → its view without pages, and its listed page indices.
-    pub sections: HashMap<String, (Value, Vec<usize>)>,
+    /// The site, for views built on demand (`get_section` is rare; building every
+    /// section's view up front cost more than all calls together).
+    pub site: Arc<crate::site::Site>,
+    /// Section source path → section index.
+    pub sections: HashMap<String, usize>,
     /// Page source path → page index.
     pub pages: HashMap<String, usize>,
     /// Taxonomy name → term name → site path.
@@ -96,10 +99,10 @@ pub fn register_functions(tera: &mut tera::Tera, lookup: Arc<Lookup>) {
     let l = lookup.clone();
     tera.register_function("get_section", move |args: &HashMap<String, Value>| -> Result<Value> {
         let path = arg(args, "path", "get_section")?.trim_start_matches("@/");
-        let (view, pages) = l.sections.get(path).ok_or_else(|| Error::msg(format!("get_section: 找不到栏目 {path}（路径从 content/ 算起，如 notices/_index.md）")))?;
-        let mut view = view.clone();
-        view["pages"] = Value::Array(pages.iter().map(|&p| l.summaries[p].clone()).collect());
-        Ok(view)
+        let &i = l.sections.get(path).ok_or_else(|| Error::msg(format!("get_section: 找不到栏目 {path}（路径从 content/ 算起，如 notices/_index.md）")))?;
+        let site = &l.site;
+        let pages = site.sections[i].pages.iter().filter(|&&p| site.pages[p].listed()).map(|&p| l.summaries[p].clone()).collect();
+        Ok(super::view::section_view(site, i, Value::Array(pages)))
     });
     let l = lookup.clone();
     tera.register_function("get_page", move |args: &HashMap<String, Value>| -> Result<Value> {

@@ -61,9 +61,10 @@ const FEED_SIZE: usize = 20;
 /// Newest pages offered to every template as `recent_pages` (the home's 最新公开).
 const RECENT_SIZE: usize = 10;
 
-pub fn render_site(site: &Site, mut templates: Templates, statics: Vec<(String, StaticFile)>, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(String, StaticFile)>, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let site: &Site = shared;
     let summaries: Arc<Vec<Value>> = Arc::new(site.pages.par_iter().map(|p| if p.visible() { view::page_summary(site, p) } else { Value::Null }).collect());
-    functions::register_functions(&mut templates.tera, Arc::new(lookup(site, summaries.clone())));
+    functions::register_functions(&mut templates.tera, Arc::new(lookup(shared, summaries.clone())));
     let mut globals = globals(site);
     let recent: Vec<Value> = dated_visible(site).into_iter().filter(|&i| site.pages[i].listed()).take(RECENT_SIZE).map(|i| summaries[i].clone()).collect();
     globals.insert("recent_pages".into(), Value::Array(recent));
@@ -188,7 +189,7 @@ fn globals(site: &Site) -> Map<String, Value> {
     m
 }
 
-fn lookup(site: &Site, summaries: Arc<Vec<Value>>) -> Lookup {
+fn lookup(site: &Arc<Site>, summaries: Arc<Vec<Value>>) -> Lookup {
     let mut paths = HashMap::new();
     for (rel, item) in &site.by_rel {
         if let Some(p) = view::item_path(site, *item) {
@@ -198,7 +199,7 @@ fn lookup(site: &Site, summaries: Arc<Vec<Value>>) -> Lookup {
     let mut sections = HashMap::new();
     for (i, s) in site.sections.iter().enumerate().filter(|(_, s)| s.hidden.is_none()) {
         let rel = if s.dir.is_empty() { "_index.md".to_string() } else { format!("{}/_index.md", s.dir) };
-        sections.insert(rel, (view::section_view(site, i, Value::Array(Vec::new())), listed(site, &s.pages)));
+        sections.insert(rel, i);
     }
     let pages = site.pages.iter().enumerate().filter(|(_, p)| p.visible()).map(|(i, p)| (p.src.rel.clone(), i)).collect();
     let terms = site
@@ -206,7 +207,7 @@ fn lookup(site: &Site, summaries: Arc<Vec<Value>>) -> Lookup {
         .iter()
         .map(|t| (t.name.clone(), t.terms.iter().map(|term| (term.name.clone(), format!("/{}/{}/", slugify(&t.name), term.slug))).collect()))
         .collect();
-    Lookup { paths, summaries, sections, pages, terms }
+    Lookup { paths, summaries, site: site.clone(), sections, pages, terms }
 }
 
 /// Number of pagers for `total` items, `per` to a pager (0 = one pager).

@@ -179,10 +179,13 @@ fn outputs_carry_the_numbers_and_excel_reads_them() {
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook(o.join("compliance.xlsx")).unwrap();
     let sheet = wb.worksheet_range("2024年明细").unwrap();
     let header: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
-    assert_eq!(header[10], "状态");
-    let row = sheet.rows().find(|r| r[4] == Data::String("zhiweihui".into()) && r[9] == Data::String("2024-04".into())).expect("April row");
-    assert_eq!(row[10], Data::String("无记录".into()));
-    assert_eq!(row[11], Data::Float(0.0));
+    assert_eq!((header[4].as_str(), header[10].as_str(), header[13].as_str()), ("要求", "1月", "4月"));
+    let row = sheet.rows().find(|r| r[0] == Data::String("zb1".into()) && r[3] == Data::String("zhiweihui".into())).expect("支委会 row");
+    assert_eq!(row[10], Data::String("达标 3/3*".into()), "January, judged on the quarter");
+    assert_eq!(row[13], Data::String("无记录 0/1".into()), "April");
+    assert_eq!((row[6].clone(), row[8].clone()), (Data::Float(3.0), Data::Float(3.0)), "met 3, missing 3 (Apr–Jun)");
+    let q = sheet.rows().find(|r| r[0] == Data::String("zb1".into()) && r[3] == Data::String("dangyuandahui".into())).expect("党员大会 row");
+    assert_eq!(q[10], Data::String("第一季度 达标 1/1".into()), "a quarter spans (merges) its months");
     let summary = wb.worksheet_range("2024年汇总").unwrap();
     let zb1 = summary.rows().find(|r| r[0] == Data::String("zb1".into())).unwrap();
     assert_eq!(zb1[3], Data::Float(4.0), "met: Jan, Feb, Mar (from the quarter) and Q1");

@@ -28,3 +28,5 @@ mod tidy;
 mod extract;
 /// Units, requirements, records, compliance outputs and `dwgk report`.
 mod compliance;
+/// The example site's compliance summary, checked by hand.
+mod compliance_example;
