@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import math
@@ -108,6 +109,8 @@ DWGK_TEMPLATES = {
 {% endfor %}</ul>
 {% endblock content %}
 """,
+    # prev/next like Hugo's PrevInSection (older) / NextInSection (newer): in a date-sorted
+    # section dwgk's `lower` is the older and `higher` the newer neighbour.
     "page.html": """{% extends "base.html" %}
 {% block title %}{{ page.title }} - {{ config.title }}{% endblock title %}
 {% block content %}
@@ -120,8 +123,8 @@ DWGK_TEMPLATES = {
 {% endfor %}</ul>
 {{ page.content | safe }}
 <nav>
-{% if page.higher %}<a class="prev" href="{{ page.higher.url | safe }}">{{ page.higher.title }}</a>{% endif %}
-{% if page.lower %}<a class="next" href="{{ page.lower.url | safe }}">{{ page.lower.title }}</a>{% endif %}
+{% if page.lower %}<a class="prev" href="{{ page.lower.url | safe }}">{{ page.lower.title }}</a>{% endif %}
+{% if page.higher %}<a class="next" href="{{ page.higher.url | safe }}">{{ page.higher.title }}</a>{% endif %}
 </nav>
 </article>
 {% endblock content %}
@@ -303,9 +306,15 @@ def ensure_tools(args) -> dict:
         if rev == "no commit" or dirty:
             rev += " (working tree)"
         st = binary.stat()
+        # run a private copy, so a concurrent `cargo build` cannot swap the binary mid-run
+        args.scratch.mkdir(parents=True, exist_ok=True)
+        snap = args.scratch / "dwgk.bin"
+        shutil.copy2(binary, snap)
         tools["dwgk"] = {
-            "bin": str(binary),
-            "version": capture([str(binary), "--version"], timeout=10) or "? (no --version output)",
+            "bin": str(snap),
+            "source": str(binary),
+            "sha256": hashlib.sha256(snap.read_bytes()).hexdigest()[:12],
+            "version": capture([str(snap), "--version"], timeout=10) or "? (no --version output)",
             "git": rev,
             "built": dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "rustc": capture(["rustc", "--version"]) or "?",
@@ -332,16 +341,30 @@ def command_for(gen: str, site: dict, out: pathlib.Path, args, tools) -> tuple[l
 # measurement
 # --------------------------------------------------------------------------
 
+def cpu_busy_seconds() -> float:
+    """Non-idle CPU time of the whole machine so far (all CPUs), from /proc/stat."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0.0
+    # user nice system idle iowait irq softirq steal ...
+    busy = v[0] + v[1] + v[2] + v[5] + v[6] + (v[7] if len(v) > 7 else 0)
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
 TIME_LINE = re.compile(r"^(\d+(?:\.\d+)?) (\d+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$")
 
 
 def measure(cmd, cwd, out: pathlib.Path, logdir: pathlib.Path, tag: str, timeout: float) -> dict:
     if out.exists():
         shutil.rmtree(out)
+    os.sync()  # don't let writeback of the previous output land in this measurement
     logdir.mkdir(parents=True, exist_ok=True)
     tfile = logdir / f"{tag}.time"
     ofile, efile = logdir / f"{tag}.stdout", logdir / f"{tag}.stderr"
     full = [GNU_TIME, "-o", str(tfile), "-f", TIME_FMT, *cmd]
+    busy0 = cpu_busy_seconds()
     t0 = time.perf_counter()
     with open(ofile, "wb") as o, open(efile, "wb") as e:
         # own process group, so a timeout also ends the generator under /usr/bin/time
@@ -357,11 +380,14 @@ def measure(cmd, cwd, out: pathlib.Path, logdir: pathlib.Path, tag: str, timeout
             os.killpg(p.pid, signal.SIGKILL)
             raise
     elapsed = time.perf_counter() - t0
+    busy = cpu_busy_seconds() - busy0
     res = {"rc": rc, "wall_py": round(elapsed, 3)}
     lines = tfile.read_text(errors="replace").strip().splitlines() if tfile.exists() else []
     m = TIME_LINE.match(lines[-1].strip()) if lines else None
     if m:
         res.update(wall=float(m[1]), rss_kib=int(m[2]), user=float(m[3]), sys=float(m[4]))
+        # CPU time used by everything else on the machine meanwhile: a noise indicator
+        res["other_cpu"] = round(max(0.0, busy - res["user"] - res["sys"]), 2)
     else:
         res["rc"] = rc if rc != 0 else "no /usr/bin/time output"
     if res["rc"] != 0:
@@ -410,7 +436,10 @@ FIELDS = {
     "date": re.compile(r'<p class="meta"><time>(.*?)</time>', re.S),
     "counts": re.compile(r'<ul class="counts">(.*?)</ul>', re.S),
     "tags": re.compile(r'<ul class="tags">(.*?)</ul>', re.S),
+    "nav": re.compile(r"<nav>(.*?)</nav>", re.S),
+    "link": re.compile(r'相关内容参见<a href="([^"]*)"'),  # the body's internal link
 }
+HOST = re.compile(r'href="https?://[^/"]+')
 
 
 def page_fields(path: pathlib.Path) -> dict | None:
@@ -423,6 +452,10 @@ def page_fields(path: pathlib.Path) -> dict | None:
         m = rx.search(html)
         f[k] = m[1].strip() if m else None
     f["tags"] = len(re.findall(r"<li>", f["tags"])) if f["tags"] is not None else None
+    if f["nav"] is not None:  # prev/next links, compared as root-relative paths
+        f["nav"] = " ".join(HOST.sub('href="', f["nav"]).split())
+    if f["link"] is not None:
+        f["link"] = re.sub(r"^https?://[^/]+", "", f["link"])
     f["tables"] = html.count("<table")
     f["unresolved_links"] = html.count('href="@/') + html.count("{{< ref")
     return f
@@ -447,11 +480,47 @@ def equivalence(outs: dict, site: dict) -> list[str]:
         for g, f in got.items():
             if g == "hugo" or f is None:
                 continue
-            diff = [k for k in ("title", "date", "counts", "tags", "tables") if f[k] != ref[k]]
+            diff = [k for k in ("title", "date", "counts", "tags", "nav", "link", "tables") if f[k] != ref[k]]
+            if "nav" in diff and nav_in_date_order(f["nav"], rel, site["dir"]) \
+                    and nav_in_date_order(ref["nav"], rel, site["dir"]):
+                diff.remove("nav")
+                problems.append(f"{g}: {rel}: prev/next differ from hugo's only in the order of "
+                                f"pages with equal dates (cosmetic)")
             if diff:
                 problems.append(f"{g}: {rel} differs from hugo in " + ", ".join(
-                    f"{k} ({f[k]!r} vs {ref[k]!r})" for k in diff))
+                    f"{k} ({short(f[k])} vs {short(ref[k])})" for k in diff))
     return problems
+
+
+NAV_LINK = re.compile(r'class="(prev|next)" href="/?([^"#?]*?)/?"')
+
+
+def nav_in_date_order(nav: str | None, rel: pathlib.Path, site_dir: pathlib.Path) -> bool:
+    """True if prev (older) <= this page <= next (newer) by source date; two navs that
+    both pass differ only in how pages with equal dates are ordered."""
+    links = dict(NAV_LINK.findall(nav or ""))
+    own = source_date(site_dir, "/".join(rel.parts[:2]))
+    if own is None:
+        return False
+    for cls, path in links.items():
+        d = source_date(site_dir, path)
+        if d is None or (cls == "prev" and d > own) or (cls == "next" and d < own):
+            return False
+    return True
+
+
+def source_date(site_dir: pathlib.Path, url_path: str) -> str | None:
+    try:
+        text = (site_dir / "zola" / "content" / f"{url_path}.md").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    m = re.search(r"^date = (\S+)", text, re.M)
+    return m[1] if m else None
+
+
+def short(v, limit=120) -> str:
+    r = repr(v)
+    return r if len(r) <= limit else r[:limit] + "…"
 
 
 def run_size(args, site: dict, tools: dict) -> dict:
@@ -499,6 +568,7 @@ def run_size(args, site: dict, tools: dict) -> dict:
                 walls=walls,
                 rss_mib=max(x["rss_kib"] for x in runs[g]) / 1024,
                 cpu=statistics.median(x["user"] + x["sys"] for x in runs[g]),
+                other_cpu=max(x.get("other_cpu", 0.0) for x in runs[g]),
             )
         if g not in failed:
             info = inspect_output(out, site)
@@ -585,7 +655,7 @@ def verdict(e: float | None) -> str:
     if e is None:
         return "n/a"
     if e <= 1.15:
-        return "linear" if e >= 0.85 else "sub-linear (fixed start-up cost still visible)"
+        return "linear" if e >= 0.85 else "below linear: start-up cost, or noise at the smaller size"
     return "slightly super-linear" if e <= 1.3 else "super-linear"
 
 
@@ -608,14 +678,17 @@ def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
         a(f"| hugo | `{tools['hugo']['version']}` |")
     if "dwgk" in tools:
         d = tools["dwgk"]
-        a(f"| dwgk | git {d['git']}, `{d['version']}`, binary built {d['built']}, {d['rustc']} |")
+        a(f"| dwgk | git {d['git']}, `{d['version']}`, binary built {d['built']} "
+          f"(sha256 {d['sha256']}…), {d['rustc']} |")
     if "zola" in tools:
         a(f"| zola | `{tools['zola']['version']}` |")
     elif tools.get("zola_skipped"):
         a("| zola | not on PATH — skipped |")
     a(f"| method | `/usr/bin/time -f '{TIME_FMT}'`; {args.warmup} warm-up + {args.runs} measured "
       f"run(s) per generator, generators alternating (order reversed every round), output "
-      f"directory deleted before each run; median wall time, maximum peak RSS |")
+      f"directory deleted and `sync` before each run; median wall time, maximum peak RSS. "
+      f"*other CPU s*: non-idle CPU time of the whole machine during a run (/proc/stat) minus the "
+      f"generator's own user+sys — other processes, plus kernel writeback |")
     a("")
     a("### Corpus")
     a("")
@@ -635,12 +708,13 @@ def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
         n = res["pages"]
         a(f"### {fmt_n(n)} pages")
         a("")
-        a("| generator | wall s (median) | runs (s) | peak RSS MiB | CPU s (user+sys) | pages/s "
-          "| time vs Hugo | RSS vs Hugo | output files / MiB | page files |")
-        a("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
-        hugo = res["generators"].get("hugo", {})
         a(f"Load average (1/5/15 min) before the runs: {res['load_before']}, after: {res['load_after']}.")
         a("")
+        a("| generator | wall s (median) | runs (s) | peak RSS MiB | CPU s (user+sys) | other CPU s "
+          "| pages/s | time vs Hugo | RSS vs Hugo | output files / MiB | page files |")
+        a("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        noisy = []
+        hugo = res["generators"].get("hugo", {})
         for g in gens_order:
             e = res["generators"].get(g)
             if e is None:
@@ -651,7 +725,7 @@ def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
             if "wall" not in e:
                 reason = e.get("failed", {})
                 why = reason.get("reason") or f"exit {reason.get('rc')}"
-                a(f"| {g} | failed: {why} | | | | | | | {outcell} | {pages_cell} |")
+                a(f"| {g} | failed: {why} | | | | | | | | {outcell} | {pages_cell} |")
                 continue
             bad = "failed" in e  # ran, but its output failed the checks
             if g == "hugo":
@@ -663,8 +737,18 @@ def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
                 rr = ratio_cell(e["rss_mib"], hugo.get("rss_mib"))
             pps = fmt_n(round(n / e["wall"])) if e["wall"] > 0 else "—"
             a(f"| {g}{' ⚠️' if bad else ''} | {e['wall']:.2f} | {', '.join(f'{w:.2f}' for w in e['walls'])} | "
-              f"{e['rss_mib']:.0f} | {e['cpu']:.2f} | {pps} | {rt} | {rr} | {outcell} | {pages_cell} |")
+              f"{e['rss_mib']:.0f} | {e['cpu']:.2f} | {e.get('other_cpu', 0):.1f} | {pps} | {rt} | {rr} | "
+              f"{outcell} | {pages_cell} |")
+            for x in e["runs"]:
+                if x.get("other_cpu", 0) > max(1.0, 0.1 * x["wall"] * (os.cpu_count() or 1)):
+                    noisy.append(g)
+                    break
         a("")
+        if noisy:
+            a(f"⚠️ Other processes used more than 10 % of the machine's CPU (and > 1 CPU-s) during some runs of "
+              f"{', '.join(noisy)} (column *other CPU s*: the maximum over the runs): the machine was "
+              f"not idle and those times are inflated; rerun on an idle machine for final numbers.")
+            a("")
         if res["problems"]:
             a("Problems: " + "; ".join(res["problems"]) + ".")
             a("")
@@ -674,7 +758,7 @@ def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
             a("")
         elif len([g for g in res["generators"] if "failed" not in res["generators"][g]]) > 1:
             a("Sample pages (first, middle, last) agree across generators in title, date, counts, "
-              "number of tags and tables; no unresolved internal links.")
+              "number of tags, prev/next links, body link target and tables; no unresolved internal links.")
             a("")
     # goal summary
     if "dwgk" not in gens_order:
@@ -769,17 +853,27 @@ time and memory grow linearly with the number of pages.
   dwgk `config.toml` and site `templates/` (defined in `bench/run.py`) that produce the same
   pages as the Hugo layouts: base layout, page (meta line, counts, tags, content, prev/next),
   unit list with date and meeting count, home listing the units, tag list and tag pages.
+- Units scale with the corpus: 20 units at 1k and 10k pages, 200 at 100k (pages / 500), so a
+  unit lists 50 pages at 1k and 500 at 10k and 100k. Work that grows with the square of a
+  section's size shows up between 1k and 10k, not between 10k and 100k.
 - No pagination anywhere (`paginate_by = 0` for dwgk; the Hugo and Zola templates do not
   paginate).
-- Output differences that remain: dwgk additionally writes `sitemap.xml`, `atom.xml`, an
-  archive page listing every dated page, and `404.html` (plus whatever its built-in theme
-  copies as static files); Hugo writes `sitemap.xml` but no RSS (`disableKinds = ["RSS"]` in
-  the corpus config) and no 404 page (no layout for it). Hugo prints absolute URLs,
-  dwgk root-relative ones. These extras count against dwgk, not for it.
+- Output differences that remain: dwgk additionally writes `atom.xml`, an archive page
+  listing every dated page (`archive/`), `404.html`, `robots.txt` and its built-in theme's
+  `css/`; both write `sitemap.xml`. Hugo writes no RSS (`disableKinds = ["RSS"]` in the
+  corpus config) and no 404 page (no layout for it). Hugo prints absolute URLs, dwgk
+  root-relative ones. The extras count against dwgk, not for it. dwgk builds with its
+  default audience (`public`); the corpus pages have no `kind`, and all of them are published.
 - Zola is measured only if a `zola` binary is on `PATH` (it usually is not).
 - Wall time and peak RSS come from GNU time (`%e`, `%M`) around the whole process; each
   generator runs once as warm-up (page cache) and then `--runs` times, alternating with
-  the other generators; the table shows the median time and the largest RSS.
+  the other generators; the table shows the median time and the largest RSS. The output
+  directory is deleted and `sync`ed before every run, and the dwgk binary is copied first so
+  a concurrent `cargo build` cannot replace it mid-run.
+- *other CPU s* is the CPU time the rest of the machine used during a run (from
+  `/proc/stat`, minus the generator's own user+sys): other processes and kernel writeback.
+  When it is large the machine was busy and the times are inflated — the report flags it.
+  The numbers are only as good as the machine is quiet; compare ratios from the same run.
 
 ## Results
 
@@ -851,12 +945,23 @@ def parse_args(argv=None):
     return args
 
 
+def _terminate(signum, _frame):
+    raise KeyboardInterrupt  # measure() then kills the running build's process group
+
+
 def main(argv=None) -> int:
+    signal.signal(signal.SIGTERM, _terminate)
     args = parse_args(argv)
     started = dt.datetime.now(dt.timezone.utc)
+    args.scratch.mkdir(parents=True, exist_ok=True)
+    lock = open(args.scratch / ".lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        die(f"another bench/run.py is using {args.scratch} (two at once would disturb each "
+            f"other's timings); wait for it or pass --scratch")
     tools = ensure_tools(args)
     machine = machine_info()
-    args.scratch.mkdir(parents=True, exist_ok=True)
     log(f"generators: {', '.join(args.generators)}; sizes: {', '.join(map(str, args.sizes))}; "
         f"{args.warmup} warm-up + {args.runs} runs")
     results = []
