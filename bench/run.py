@@ -353,12 +353,18 @@ def cpu_busy_seconds() -> float:
     return busy / os.sysconf("SC_CLK_TCK")
 
 
+# Seconds to wait after deleting a size's old outputs (ext4 skips inodes freed in the last 60 s).
+DELETE_SETTLE = 75
+
 TIME_LINE = re.compile(r"^(\d+(?:\.\d+)?) (\d+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$")
 
 
 def measure(cmd, cwd, out: pathlib.Path, logdir: pathlib.Path, tag: str, timeout: float) -> dict:
-    if out.exists():
-        shutil.rmtree(out)
+    # Every run writes into a fresh folder; old outputs are deleted only between sizes.
+    # Deleting 100k files right before a run makes ext4 skip the just-freed inodes
+    # (kernel `recently_deleted`) when the next build creates its files: seconds of
+    # system time charged to whichever generator runs next, not to its own work.
+    assert not out.exists(), out
     os.sync()  # don't let writeback of the previous output land in this measurement
     logdir.mkdir(parents=True, exist_ok=True)
     tfile = logdir / f"{tag}.time"
@@ -527,8 +533,13 @@ def run_size(args, site: dict, tools: dict) -> dict:
     n = site["pages"]
     gens = list(args.generators)
     outdir = site["dir"] / "out"
+    if outdir.exists():
+        shutil.rmtree(outdir)
+        os.sync()
+        time.sleep(DELETE_SETTLE)  # let ext4 forget the freed inodes (see measure())
     logdir = site["dir"] / "logs"
     runs = {g: [] for g in gens}
+    last_out = {}
     failed = {}
     load_before = loadavg()
     total = args.warmup + args.runs
@@ -537,7 +548,8 @@ def run_size(args, site: dict, tools: dict) -> dict:
         for g in order:
             if g in failed:
                 continue
-            out = outdir / g
+            out = outdir / f"{g}-{r}"
+            last_out[g] = out
             cmd, cwd = command_for(g, site, out, args, tools)
             label = "warm-up" if r < args.warmup else f"run {r - args.warmup + 1}/{args.runs}"
             res = measure(cmd, cwd, out, logdir, f"{g}-{r}", args.timeout)
@@ -555,7 +567,7 @@ def run_size(args, site: dict, tools: dict) -> dict:
               "load_before": load_before, "load_after": loadavg()}
     outs, soft = {}, []
     for g in gens:
-        out = outdir / g
+        out = last_out.get(g, outdir / g)
         entry = {"cmd": " ".join(shlex.quote(c) for c in command_for(g, site, out, args, tools)[0]),
                  "runs": runs[g]}
         if g in failed:
@@ -686,7 +698,7 @@ def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
         a("| zola | not on PATH — skipped |")
     a(f"| method | `/usr/bin/time -f '{TIME_FMT}'`; {args.warmup} warm-up + {args.runs} measured "
       f"run(s) per generator, generators alternating (order reversed every round), output "
-      f"directory deleted and `sync` before each run; median wall time, maximum peak RSS. "
+      f"a fresh output directory and `sync` before each run (old outputs deleted only between sizes, then a 75 s pause: ext4 skips inodes freed within the last 60 s when allocating, which would charge the previous run's deletion to the next build); median wall time, maximum peak RSS. "
       f"*other CPU s*: non-idle CPU time of the whole machine during a run (/proc/stat) minus the "
       f"generator's own user+sys — other processes, plus kernel writeback |")
     a("")
@@ -867,9 +879,12 @@ time and memory grow linearly with the number of pages.
 - Zola is measured only if a `zola` binary is on `PATH` (it usually is not).
 - Wall time and peak RSS come from GNU time (`%e`, `%M`) around the whole process; each
   generator runs once as warm-up (page cache) and then `--runs` times, alternating with
-  the other generators; the table shows the median time and the largest RSS. The output
-  directory is deleted and `sync`ed before every run, and the dwgk binary is copied first so
-  a concurrent `cargo build` cannot replace it mid-run.
+  the other generators; the table shows the median time and the largest RSS. Every run writes
+  into a fresh output directory after a `sync`; old outputs are deleted only between sizes,
+  followed by a 75 s pause. (Deleting 100k files right before a run makes ext4 skip the
+  just-freed inodes when the next build allocates its own — kernel `recently_deleted` —
+  which showed up as several seconds of system time charged to whichever generator ran
+  next.) The dwgk binary is copied first so a concurrent `cargo build` cannot replace it.
 - *other CPU s* is the CPU time the rest of the machine used during a run (from
   `/proc/stat`, minus the generator's own user+sys): other processes and kernel writeback.
   When it is large the machine was busy and the times are inflated — the report flags it.

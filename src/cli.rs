@@ -160,7 +160,6 @@ pub fn command() -> clap::Command {
         .disable_version_flag(true)
         .arg(help())
         .arg(Arg::new("version").short('V').long("version").action(ArgAction::Version).help("显示版本"));
-    let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
     fn chinese(cmd: clap::Command, help: &dyn Fn() -> clap::Arg) -> clap::Command {
         let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
         names.into_iter().fold(cmd, |cmd, name| {
@@ -170,7 +169,6 @@ pub fn command() -> clap::Command {
             })
         })
     }
-    let _ = names;
     chinese(cmd, &help)
 }
 

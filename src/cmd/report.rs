@@ -9,7 +9,6 @@ use crate::domain::compliance::{Report, Status};
 use crate::pipeline::{self, Request};
 use crate::render::compliance as out;
 use crate::site::records::Compliance;
-use crate::site::Site;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use unicode_width::UnicodeWidthStr;
@@ -56,10 +55,10 @@ pub fn run(common: &Common, args: Args) -> i32 {
     let year = args.year.unwrap_or(c.year);
     let report = if year == c.report.year { c.report.clone() } else { c.report_for(year) };
     let bytes: Vec<u8> = match args.format {
-        ReportFormat::Table => table(&site, c, &report, &units).into_bytes(),
+        ReportFormat::Table => table(c, &report, &units).into_bytes(),
         ReportFormat::Json => out::to_json(&site, c, &report, &units).into_bytes(),
         ReportFormat::Csv => out::to_csv(&site, c, &report, &units).into_bytes(),
-        ReportFormat::Xlsx => match out::to_xlsx(&site, c, &[year], &units) {
+        ReportFormat::Xlsx => match out::to_xlsx(&site, c, &[year], year, &units) {
             Ok(b) => b,
             Err(e) => {
                 eprintln!("错误: {e}");
@@ -106,8 +105,7 @@ fn rate(r: Option<f64>) -> String {
 }
 
 /// A readable terminal table: one block per unit, one line per requirement.
-fn table(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> String {
-    let _ = site;
+fn table(c: &Compliance, report: &Report, units: &[usize]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}年达标情况（截至 {}）  ✓达标 ✗未达标 …进行中 ○无记录\n", report.year, report.as_of.format("%Y-%m-%d"));
     for &u in units {

@@ -341,9 +341,10 @@ fn status_format(s: &str) -> rust_xlsxwriter::Format {
     Format::new().set_background_color(Color::RGB(bg)).set_font_color(Color::RGB(fg))
 }
 
-/// The workbook: per year a summary sheet (one row per unit) and a detail sheet
-/// (one row per unit × requirement, months as columns); frozen headers, status colours.
-pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], units: &[usize]) -> Result<Vec<u8>, String> {
+/// The workbook: a summary sheet per year (one row per unit) and, for `detail_year`,
+/// a detail sheet (one row per unit × requirement, months as columns); frozen
+/// headers, status colours.
+pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], detail_year: i32, units: &[usize]) -> Result<Vec<u8>, String> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
     let header = Format::new().set_bold().set_background_color(rust_xlsxwriter::Color::RGB(0xF3E9D2));
@@ -378,6 +379,11 @@ pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], units: &[usize]) -> R
 
         // One row per unit × requirement, one column per month; a quarter,
         // half or year cell spans its months (merged), as on the summary page.
+        // Earlier years get their summary only: details of closed years are in
+        // that year's own export (`dwgk report --year Y --format xlsx`).
+        if year != detail_year {
+            continue;
+        }
         let ws = wb.add_worksheet();
         ws.set_name(format!("{year}年明细")).map_err(err)?;
         let fixed = ["单位编号", "单位", "单位类别", "要求编号", "要求", "标准", "达标", "未达标", "无记录", "进行中"];

@@ -114,7 +114,7 @@ fn write_compliance_files(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
     let files: Vec<(&str, Result<Vec<u8>, String>)> = vec![
         (compliance::JSON_FILE, Ok(compliance::to_json(site, c, &c.report, &all).into_bytes())),
         (compliance::CSV_FILE, Ok(compliance::to_csv(site, c, &c.report, &all).into_bytes())),
-        (compliance::XLSX_FILE, compliance::to_xlsx(site, c, &c.years(), &all)),
+        (compliance::XLSX_FILE, compliance::to_xlsx(site, c, &c.years(), c.report.year, &all)),
     ];
     files
         .into_iter()
@@ -250,10 +250,6 @@ fn listed(site: &Site, pages: &[usize]) -> Vec<usize> {
 /// parallel loop, so only the outputs being rendered are in memory at once.
 fn jobs<'a>(site: &'a Site, summaries: &'a [Value]) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'a>> = Vec::new();
-    for (i, p) in site.pages.iter().enumerate().filter(|(_, p)| p.visible()) {
-        let template = p.template.clone().or_else(|| site.sections[p.section].page_template.clone()).unwrap_or_else(|| "page.html".into());
-        jobs.push(Job { output: index_file(&p.path), template, origin: p.src.display.clone(), vars: Box::new(move || vars(vec![("page", view::page_full(site, i))])), form: Form::Html });
-    }
     for (i, s) in site.sections.iter().enumerate().filter(|(_, s)| s.hidden.is_none()) {
         let template = s.template.clone().unwrap_or_else(|| if i == 0 { "index.html".into() } else { "section.html".into() });
         let per = s.paginate_by.unwrap_or(site.config.paginate_by);
@@ -327,6 +323,14 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value]) -> Vec<Job<'a>> {
             _ => Box::new(Map::new),
         };
         jobs.push(Job { output: output.into(), template: template.into(), origin: output.into(), vars, form });
+    }
+    // Big lists (archive, sitemap, terms, sections) first, the many small pages after:
+    // work stealing then keeps both cores busy to the end instead of one finishing a
+    // 100k-entry archive alone.
+    jobs.reverse();
+    for (i, p) in site.pages.iter().enumerate().filter(|(_, p)| p.visible()) {
+        let template = p.template.clone().or_else(|| site.sections[p.section].page_template.clone()).unwrap_or_else(|| "page.html".into());
+        jobs.push(Job { output: index_file(&p.path), template, origin: p.src.display.clone(), vars: Box::new(move || vars(vec![("page", view::page_full(site, i))])), form: Form::Html });
     }
     jobs
 }

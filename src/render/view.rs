@@ -34,7 +34,7 @@ fn unit_ref(site: &Site, id: &Option<String>) -> Value {
     }
 }
 
-fn terms(site: &Site, page: &Page) -> (Value, Value) {
+fn terms(page: &Page) -> (Value, Value) {
     let mut map = serde_json::Map::new();
     for (tax, names) in &page.taxonomies {
         let list: Vec<Value> = names
@@ -43,7 +43,6 @@ fn terms(site: &Site, page: &Page) -> (Value, Value) {
             .collect();
         map.insert(tax.clone(), Value::Array(list));
     }
-    let _ = site;
     let tags = map.get("tags").cloned().unwrap_or(Value::Array(Vec::new()));
     (Value::Object(map), tags)
 }
@@ -64,8 +63,7 @@ fn attachments(site: &Site, ids: &[usize]) -> Value {
 
 /// The list form of a page (no content).
 pub fn page_summary(site: &Site, p: &Page) -> Value {
-    let (taxonomies, tags) = terms(site, p);
-    let _ = taxonomies;
+    let (_, tags) = terms(p);
     json!({
         "title": p.title,
         "url": marker(&p.path),
@@ -86,7 +84,7 @@ pub fn page_summary(site: &Site, p: &Page) -> Value {
 
 pub fn page_full(site: &Site, idx: usize) -> Value {
     let p = &site.pages[idx];
-    let (taxonomies, tags) = terms(site, p);
+    let (taxonomies, tags) = terms(p);
     let sec = &site.sections[p.section];
     let listed: Vec<usize> = sec.pages.iter().copied().filter(|&i| site.pages[i].listed()).collect();
     let pos = listed.iter().position(|&i| i == idx);

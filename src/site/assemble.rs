@@ -106,7 +106,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
             None => parent_dir(&e.rel).to_string(),
         };
         let section = section_of_dir.get(&section_dir).copied().unwrap_or(0);
-        if let Some(page) = new_page(config, opts, src, section, bundle, &site, &mut diags) {
+        if let Some(page) = new_page(opts, src, section, bundle, &site, &mut diags) {
             let idx = site.pages.len();
             site.sections[section].pages.push(idx);
             site.pages.push(page);
@@ -243,8 +243,7 @@ fn scope_error(src: &Source, s: &str) -> Diagnostic {
     src.key_error("scope", format!("公开范围 scope“{s}”无效")).hint("写 public（向社会公开）或 internal（党内公开）")
 }
 
-fn new_page(config: &Config, opts: BuildOptions, mut src: Source, section: usize, bundle: Option<String>, site: &Site, diags: &mut Vec<Diagnostic>) -> Option<Page> {
-    let _ = config;
+fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<String>, site: &Site, diags: &mut Vec<Diagnostic>) -> Option<Page> {
     let mut ok = true;
     let mut fm = std::mem::take(&mut src.fm);
     let title = fm.title.take().unwrap_or_default();
@@ -426,7 +425,7 @@ fn build_taxonomies(site: &Site, diags: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
         .collect();
     let mut order: Vec<usize> = (0..site.pages.len()).filter(|&p| site.pages[p].listed()).collect();
     order.sort_by(|a, b| site.pages[*b].date.cmp(&site.pages[*a].date).then_with(|| site.pages[*a].src.rel.cmp(&site.pages[*b].src.rel)));
-    for (ti, tax) in out.iter_mut().enumerate() {
+    for tax in out.iter_mut() {
         let mut terms: BTreeMap<String, Term> = BTreeMap::new();
         for &p in &order {
             for name in site.pages[p].taxonomies.get(&tax.name).into_iter().flatten() {
@@ -434,7 +433,6 @@ fn build_taxonomies(site: &Site, diags: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
                 terms.entry(slug.clone()).or_insert_with(|| Term { name: name.clone(), slug, pages: Vec::new() }).pages.push(p);
             }
         }
-        let _ = ti;
         tax.terms = terms.into_values().collect();
     }
     for page in site.pages.iter().filter(|p| p.visible()) {

@@ -51,10 +51,10 @@ impl Compliance {
 pub fn build(site: &Site) -> (Compliance, Vec<Diagnostic>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let (units, sections) = units(site, &mut diags);
-    let decls = declarations(site, &units, &sections, &mut diags);
+    let decls = declarations(site, &units, &mut diags);
     let as_of = site.opts.as_of.or(site.config.compliance.as_of).unwrap_or_else(|| site.opts.now.date());
     let year = site.config.compliance.year.unwrap_or_else(|| as_of.format("%Y").to_string().parse().unwrap_or(2024));
-    let facts = facts(site, &units, &sections, &decls, as_of, &mut diags);
+    let facts = facts(site, &units, &decls, as_of, &mut diags);
     let mut notes = Vec::new();
     note_overrides(site, &units, &decls, &mut notes);
     note_uncovered(site, &units, &decls, &mut notes);
@@ -147,7 +147,7 @@ fn counted(p: &Page) -> bool {
     !p.draft
 }
 
-fn declarations(site: &Site, units: &Units, sections: &[usize], diags: &mut Vec<Diagnostic>) -> Vec<Declaration> {
+fn declarations(site: &Site, units: &Units, diags: &mut Vec<Diagnostic>) -> Vec<Declaration> {
     let mut decls: Vec<Declaration> = Vec::new();
     for name in &site.config.presets {
         for req in requirement::preset(name).unwrap_or_default() {
@@ -157,7 +157,6 @@ fn declarations(site: &Site, units: &Units, sections: &[usize], diags: &mut Vec<
     for req in &site.config.requirements {
         decls.push(Declaration { req: req.clone(), origin: Origin::Config });
     }
-    let _ = sections;
     for p in site.pages.iter().filter(|p| counted(p) && p.kind == Some(Kind::Checklist)) {
         let Some(entries) = p.extra.get("requirements") else { continue };
         let Some(unit) = page_unit(site, units, p, diags) else { continue };
@@ -238,18 +237,17 @@ fn note_uncovered(site: &Site, units: &Units, decls: &[Declaration], notes: &mut
     }
 }
 
+/// A warning at this entry's `id = "…"` value, or at the file when not found.
 fn warning_at(src: &Source, id: &str, msg: String) -> Diagnostic {
-    let mut d = src.key_error("id", msg);
-    // Point at this entry's `id = "…"` line when it can be found.
-    if let Some(i) = src.text.find(&format!("\"{id}\"")) {
-        d = Diagnostic::error(d.message.clone()).file(&src.display).at_span(&src.text, i, i + id.len() + 2);
+    let quoted = format!("\"{id}\"");
+    let d = Diagnostic::warning(msg).file(&src.display);
+    match src.text.find(&quoted) {
+        Some(i) => d.at_span(&src.text, i, i + quoted.len()),
+        None => d,
     }
-    d.severity = crate::diag::Severity::Warning;
-    d
 }
 
-fn facts(site: &Site, units: &Units, sections: &[usize], decls: &[Declaration], as_of: NaiveDate, diags: &mut Vec<Diagnostic>) -> Vec<Fact> {
-    let _ = sections;
+fn facts(site: &Site, units: &Units, decls: &[Declaration], as_of: NaiveDate, diags: &mut Vec<Diagnostic>) -> Vec<Fact> {
     let mut out = Vec::new();
     let mut applied_cache: Vec<Option<Vec<Applied<'_>>>> = vec![None; units.list.len()];
     for p in site.pages.iter().filter(|p| counted(p)) {

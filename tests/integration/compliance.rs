@@ -104,7 +104,11 @@ fn record_of_another_year_is_kept_for_that_year() {
     s.run(&["build", "--audience", "internal", "-o", &out.path().join("o").to_string_lossy()]).expect(0);
     let wb: calamine::Xlsx<_> = calamine::open_workbook(out.path().join("o/compliance.xlsx")).unwrap();
     let names = calamine::Reader::sheet_names(&wb);
-    assert!(names.contains(&"2023年明细".to_string()) && names.contains(&"2024年明细".to_string()), "{names:?}");
+    assert_eq!(names, ["2023年汇总", "2024年汇总", "2024年明细"], "a summary per year, details for the reporting year");
+    let detail = s.path().join("2023.xlsx");
+    s.run(&["report", "--year", "2023", "--format", "xlsx", "--output", &detail.to_string_lossy()]).expect(0);
+    let wb: calamine::Xlsx<_> = calamine::open_workbook(&detail).unwrap();
+    assert_eq!(calamine::Reader::sheet_names(&wb), ["2023年汇总", "2023年明细"]);
 }
 
 #[test]

@@ -30,3 +30,5 @@ mod extract;
 mod compliance;
 /// The example site's compliance summary, checked by hand.
 mod compliance_example;
+/// Headless Chromium against the built example site.
+mod browser;
