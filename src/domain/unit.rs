@@ -16,6 +16,7 @@ pub struct Unit {
 pub struct Units {
     pub list: Vec<Unit>,
     children: Vec<Vec<usize>>,
+    by_id: std::collections::HashMap<String, usize>,
 }
 
 impl Units {
@@ -27,11 +28,12 @@ impl Units {
                 children[p].push(i);
             }
         }
-        Units { list, children }
+        let by_id = list.iter().enumerate().map(|(i, u)| (u.id.clone(), i)).collect();
+        Units { list, children, by_id }
     }
 
     pub fn find(&self, id: &str) -> Option<usize> {
-        self.list.iter().position(|u| u.id == id)
+        self.by_id.get(id).copied()
     }
 
     /// Ancestors of `unit`, nearest first.

@@ -28,7 +28,7 @@ pub fn ancestors(site: &Site, mut section: Option<usize>) -> Value {
 
 fn unit_ref(site: &Site, id: &Option<String>) -> Value {
     let Some(id) = id else { return Value::Null };
-    match site.sections.iter().find(|s| s.unit.as_ref().is_some_and(|u| &u.id == id)) {
+    match site.unit_sections.get(id).map(|&s| &site.sections[s]) {
         Some(s) if s.hidden.is_none() => json!({ "id": id, "title": s.title, "url": marker(&s.path) }),
         _ => json!({ "id": id, "title": id, "url": Value::Null }),
     }

@@ -37,11 +37,13 @@ pub struct Site {
     pub by_rel: HashMap<String, Item>,
     /// Units, requirements and the compliance report (after `compute_compliance`).
     pub compliance: Option<records::Compliance>,
+    /// Unit id → the section of its folder.
+    pub unit_sections: HashMap<String, usize>,
 }
 
 impl Site {
     fn new(config: Config, opts: BuildOptions) -> Site {
-        Site { config, opts, sections: Vec::new(), pages: Vec::new(), assets: Vec::new(), taxonomies: Vec::new(), by_rel: HashMap::new(), compliance: None }
+        Site { config, opts, sections: Vec::new(), pages: Vec::new(), assets: Vec::new(), taxonomies: Vec::new(), by_rel: HashMap::new(), compliance: None, unit_sections: HashMap::new() }
     }
 
     fn index_sources(&mut self) {
@@ -54,6 +56,11 @@ impl Site {
         }
         for (i, a) in self.assets.iter().enumerate() {
             self.by_rel.insert(a.rel.clone(), Item::Asset(i));
+        }
+        for (i, s) in self.sections.iter().enumerate() {
+            if let Some(u) = &s.unit {
+                self.unit_sections.entry(u.id.clone()).or_insert(i);
+            }
         }
     }
 
