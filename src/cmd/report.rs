@@ -5,7 +5,7 @@ use super::{build_options, report as print_diags, USAGE};
 use crate::cli::{Common, ReportFormat};
 use crate::content::kind::Audience;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::domain::compliance::{Report, Status};
+use crate::domain::compliance::Report;
 use crate::pipeline::{self, Request};
 use crate::render::compliance as out;
 use crate::site::records::Compliance;
@@ -56,7 +56,7 @@ pub fn run(common: &Common, args: Args) -> i32 {
     let report = if year == c.report.year { c.report.clone() } else { c.report_for(year) };
     let bytes: Vec<u8> = match args.format {
         ReportFormat::Table => table(c, &report, &units).into_bytes(),
-        ReportFormat::Json => out::to_json(&site, c, &report, &units).into_bytes(),
+        ReportFormat::Json => out::to_json(&site, c, &report, &units, true).into_bytes(),
         ReportFormat::Csv => out::to_csv(&site, c, &report, &units).into_bytes(),
         ReportFormat::Xlsx => match out::to_xlsx(&site, c, &[year], year, &units) {
             Ok(b) => b,
@@ -84,16 +84,6 @@ pub fn run(common: &Common, args: Args) -> i32 {
         }
     }
     0
-}
-
-fn symbol(s: Status) -> &'static str {
-    match s {
-        Status::Met => "✓",
-        Status::Short => "✗",
-        Status::Pending => "…",
-        Status::Missing => "○",
-        Status::Na => "—",
-    }
 }
 
 fn pad(s: &str, width: usize) -> String {
@@ -128,7 +118,7 @@ fn table(c: &Compliance, report: &Report, units: &[usize]) -> String {
         let name_w = r.lines.iter().map(|l| l.req.name.width()).max().unwrap_or(0);
         for l in &r.lines {
             let rule = format!("{}≥{}{}", l.req.per.name(), l.req.min, l.req.measure);
-            let cells: Vec<String> = l.cells.iter().map(|cell| format!("{}{}", cell.period.label(), symbol(cell.status))).collect();
+            let cells: Vec<String> = l.cells.iter().map(|cell| format!("{}{}", cell.period.label(), out::symbol(cell.status))).collect();
             let _ = writeln!(s, "{indent}  {}  {}  {}", pad(&l.req.name, name_w), pad(&rule, 16), cells.join(" "));
         }
         if r.lines.is_empty() {

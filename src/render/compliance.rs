@@ -68,7 +68,7 @@ fn line_view(site: &Site, l: &Line) -> Value {
         .iter()
         .map(|c| {
             json!({
-                "period": c.period.id(), "label": c.period.label(), "status": c.status.id(), "status_name": c.status.name(),
+                "period": c.period.id(), "label": c.period.label(), "status": c.status.id(), "status_name": c.status.name(), "sym": symbol(c.status),
                 "count": c.count, "target": c.target, "from_coarser": c.from_coarser,
             })
         })
@@ -77,8 +77,19 @@ fn line_view(site: &Site, l: &Line) -> Value {
     json!({
         "id": l.req.id, "name": l.req.name, "per": l.req.per.id(), "per_name": l.req.per.name(), "min": l.req.min,
         "measure": l.req.measure, "origin": origin_text(site, &l.origin), "cells": cells, "tally": tally(&l.tally),
-        "status": status.id(), "status_name": status.name(),
+        "status": status.id(), "status_name": status.name(), "sym": symbol(status),
     })
+}
+
+/// The symbol shown beside a status, so statuses read without colour too.
+pub fn symbol(s: Status) -> &'static str {
+    match s {
+        Status::Met => "✓",
+        Status::Short => "✗",
+        Status::Pending => "…",
+        Status::Missing => "○",
+        Status::Na => "—",
+    }
 }
 
 /// Rate per month (1–12) over the unit's own cells covering that month.
@@ -141,9 +152,9 @@ pub fn page_view(site: &Site, c: &Compliance) -> Value {
                     Some(l) => {
                         let s = line_status(&l.tally);
                         let judged = l.tally.met + l.tally.short + l.tally.missing;
-                        json!({ "status": s.id(), "status_name": s.name(), "text": format!("{}/{}", l.tally.met, judged), "tally": tally(&l.tally) })
+                        json!({ "status": s.id(), "status_name": s.name(), "sym": symbol(s), "text": format!("{}/{}", l.tally.met, judged), "tally": tally(&l.tally) })
                     }
-                    None => json!({ "status": "na", "status_name": Status::Na.name(), "text": "—" }),
+                    None => json!({ "status": "na", "status_name": Status::Na.name(), "sym": symbol(Status::Na), "text": "—" }),
                 })
                 .collect();
             v["matrix"] = Value::Array(matrix);
@@ -164,7 +175,7 @@ pub fn page_view(site: &Site, c: &Compliance) -> Value {
 }
 
 fn legend() -> Vec<Value> {
-    [Status::Met, Status::Short, Status::Pending, Status::Missing, Status::Na].iter().map(|s| json!({ "id": s.id(), "name": s.name() })).collect()
+    [Status::Met, Status::Short, Status::Pending, Status::Missing, Status::Na].iter().map(|s| json!({ "id": s.id(), "name": s.name(), "sym": symbol(*s) })).collect()
 }
 
 fn esc(s: &str) -> String {
@@ -302,8 +313,9 @@ pub fn to_csv(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> 
     out
 }
 
-/// The report as JSON (schema: docs/compliance.md).
-pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> String {
+/// The report as JSON (schema: docs/compliance.md); `pretty` for people, compact
+/// for the site's download (a large site's report is tens of MB pretty-printed).
+pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize], pretty: bool) -> String {
     let units: Vec<Value> = units
         .iter()
         .map(|&u| {
@@ -326,7 +338,7 @@ pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize]) ->
         })
         .collect();
     let v = json!({ "schema": "dwgk-compliance/1", "year": report.year, "as_of": report.as_of.format("%Y-%m-%d").to_string(), "units": units });
-    serde_json::to_string_pretty(&v).expect("json")
+    if pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) }.expect("json")
 }
 
 fn status_format(s: &str) -> rust_xlsxwriter::Format {

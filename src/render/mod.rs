@@ -68,12 +68,14 @@ pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(S
     let mut globals = globals(site);
     let recent: Vec<Value> = dated_visible(site).into_iter().filter(|&i| site.pages[i].listed()).take(RECENT_SIZE).map(|i| summaries[i].clone()).collect();
     globals.insert("recent_pages".into(), Value::Array(recent));
-    let jobs = jobs(site, &summaries);
+    let neighbours = view::neighbours(site);
+    let jobs = jobs(site, &summaries, &neighbours);
 
     let errors: Mutex<HashMap<(String, String), (String, usize)>> = Mutex::new(HashMap::new());
     let write_errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let base_path = site.config.base_path().to_string();
-    jobs.into_par_iter().for_each(|job| {
+    // The compliance downloads are a few big serial jobs: start them beside the pages.
+    let render_pages = || jobs.into_par_iter().for_each(|job| {
         let mut vars = globals.clone();
         vars.insert("current_path".into(), Value::String(format!("/{}", job.output.trim_end_matches("index.html"))));
         vars.insert("current_url".into(), Value::String(marker(job.output.trim_end_matches("index.html"))));
@@ -99,11 +101,12 @@ pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(S
             }
         }
     });
+    let ((), compliance_diags) = rayon::join(render_pages, || write_compliance_files(site, sink));
 
     let mut diags: Vec<Diagnostic> = errors.into_inner().expect("errors").into_iter().map(|((t, m), (origin, n))| template_runtime_error(&templates, &t, &m, &origin, n)).collect();
     diags.extend(write_errors.into_inner().expect("errors"));
     diags.extend(copy_files(site, statics, sink));
-    diags.extend(write_compliance_files(site, sink));
+    diags.extend(compliance_diags);
     diags
 }
 
@@ -111,12 +114,18 @@ pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(S
 fn write_compliance_files(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
     let Some(c) = site.compliance.as_ref().filter(|_| compliance::shown(site)) else { return Vec::new() };
     let all = c.units.tree_order();
-    let files: Vec<(&str, Result<Vec<u8>, String>)> = vec![
-        (compliance::JSON_FILE, Ok(compliance::to_json(site, c, &c.report, &all).into_bytes())),
-        (compliance::CSV_FILE, Ok(compliance::to_csv(site, c, &c.report, &all).into_bytes())),
-        (compliance::XLSX_FILE, compliance::to_xlsx(site, c, &c.years(), c.report.year, &all)),
-    ];
-    files
+    let names = [compliance::JSON_FILE, compliance::CSV_FILE, compliance::XLSX_FILE];
+    names
+        .into_par_iter()
+        .map(|name| {
+            let bytes = match name {
+                compliance::JSON_FILE => Ok(compliance::to_json(site, c, &c.report, &all, false).into_bytes()),
+                compliance::CSV_FILE => Ok(compliance::to_csv(site, c, &c.report, &all).into_bytes()),
+                _ => compliance::to_xlsx(site, c, &c.years(), c.report.year, &all),
+            };
+            (name, bytes)
+        })
+        .collect::<Vec<_>>()
         .into_iter()
         .filter_map(|(name, bytes)| match bytes.and_then(|b| sink.write(name, &b)) {
             Ok(()) => None,
@@ -248,7 +257,7 @@ fn listed(site: &Site, pages: &[usize]) -> Vec<usize> {
 
 /// Every output to render. Template variables are built lazily, inside the
 /// parallel loop, so only the outputs being rendered are in memory at once.
-fn jobs<'a>(site: &'a Site, summaries: &'a [Value]) -> Vec<Job<'a>> {
+fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usize>, Option<usize>)]) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'a>> = Vec::new();
     for (i, s) in site.sections.iter().enumerate().filter(|(_, s)| s.hidden.is_none()) {
         let template = s.template.clone().unwrap_or_else(|| if i == 0 { "index.html".into() } else { "section.html".into() });
@@ -258,7 +267,7 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value]) -> Vec<Job<'a>> {
         if per == 0 {
             let vars = Box::new(move || {
                 let all = Value::Array(items.iter().map(|&p| summaries[p].clone()).collect());
-                vars(vec![("section", view::section_view(site, i, all)), ("paginator", Value::Null)])
+                vars(vec![("section", view::section_view(site, i, all, summaries)), ("paginator", Value::Null)])
             });
             jobs.push(Job { output: index_file(&s.path), template, origin, vars, form: Form::Html });
             continue;
@@ -267,7 +276,7 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value]) -> Vec<Job<'a>> {
         for n in 1..=pager_count(items.len(), per) {
             let items = items.clone();
             let vars = Box::new(move || {
-                let view = view::section_view(site, i, Value::Array(Vec::new()));
+                let view = view::section_view(site, i, Value::Array(Vec::new()), summaries);
                 vars(vec![("section", view), ("paginator", paginator(&items, summaries, per, &s.path, n))])
             });
             jobs.push(Job { output: index_file(&pager_path(&s.path, n)), template: template.clone(), origin: origin.clone(), vars, form: Form::Html });
@@ -278,19 +287,24 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value]) -> Vec<Job<'a>> {
         let title = if t.name == "tags" { "标签".to_string() } else { t.name.clone() };
         let taxonomy = json!({ "name": t.name, "title": title, "url": marker(&tax_path) });
         let terms: Vec<Value> = t.terms.iter().map(|term| json!({ "name": term.name, "url": marker(&format!("{tax_path}{}/", term.slug)), "page_count": term.pages.len() })).collect();
-        let list_vars = vars(vec![("taxonomy", taxonomy.clone()), ("terms", Value::Array(terms))]);
+        let home = view::ancestors(site, Some(0));
+        let mut to_taxonomy = home.clone();
+        if let Value::Array(a) = &mut to_taxonomy {
+            a.push(json!({ "title": title, "url": marker(&tax_path), "path": tax_path }));
+        }
+        let list_vars = vars(vec![("taxonomy", taxonomy.clone()), ("terms", Value::Array(terms)), ("ancestors", home)]);
         jobs.push(Job { output: index_file(&tax_path), template: "taxonomy_list.html".into(), origin: "config.toml".into(), vars: Box::new(move || list_vars.clone()), form: Form::Html });
         for term in &t.terms {
             let term_path = format!("{tax_path}{}/", term.slug);
             let per = t.paginate_by;
             for n in 1..=pager_count(term.pages.len(), per) {
-                let (taxonomy, term_path2) = (taxonomy.clone(), term_path.clone());
+                let (taxonomy, term_path2, ancestors) = (taxonomy.clone(), term_path.clone(), to_taxonomy.clone());
                 let vars = Box::new(move || {
                     // Unpaginated: `term.pages` has them all and there is no paginator.
                     let all = if per == 0 { term.pages.iter().map(|&p| summaries[p].clone()).collect() } else { Vec::new() };
                     let term_view = json!({ "name": term.name, "url": marker(&term_path2), "page_count": term.pages.len(), "pages": all });
                     let pager = if per == 0 { Value::Null } else { paginator(&term.pages, summaries, per, &term_path2, n) };
-                    vars(vec![("taxonomy", taxonomy.clone()), ("term", term_view), ("paginator", pager)])
+                    vars(vec![("taxonomy", taxonomy.clone()), ("term", term_view), ("paginator", pager), ("ancestors", ancestors.clone())])
                 });
                 jobs.push(Job { output: index_file(&pager_path(&term_path, n)), template: "taxonomy_single.html".into(), origin: "config.toml".into(), vars, form: Form::Html });
             }
@@ -314,7 +328,7 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value]) -> Vec<Job<'a>> {
     ];
     for (output, template, form) in fixed {
         let vars: Box<dyn Fn() -> Map<String, Value> + Send + Sync + 'a> = match template {
-            "archive.html" => Box::new(move || vars(vec![("archive", archive(site, summaries))])),
+            "archive.html" => Box::new(move || vars(vec![("archive", archive(site, summaries)), ("ancestors", view::ancestors(site, Some(0)))])),
             "atom.xml" => Box::new(move || {
                 let (feed_pages, last_updated) = feed(site, summaries);
                 vars(vec![("feed_pages", feed_pages), ("last_updated", last_updated)])
@@ -330,7 +344,7 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value]) -> Vec<Job<'a>> {
     jobs.reverse();
     for (i, p) in site.pages.iter().enumerate().filter(|(_, p)| p.visible()) {
         let template = p.template.clone().or_else(|| site.sections[p.section].page_template.clone()).unwrap_or_else(|| "page.html".into());
-        jobs.push(Job { output: index_file(&p.path), template, origin: p.src.display.clone(), vars: Box::new(move || vars(vec![("page", view::page_full(site, i))])), form: Form::Html });
+        jobs.push(Job { output: index_file(&p.path), template, origin: p.src.display.clone(), vars: Box::new(move || vars(vec![("page", view::page_full(site, i, neighbours[i]))])), form: Form::Html });
     }
     jobs
 }

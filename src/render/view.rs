@@ -78,18 +78,40 @@ pub fn page_summary(site: &Site, p: &Page) -> Value {
         "expired": p.expired,
         "draft": p.draft,
         "unit": unit_ref(site, &p.unit),
-        "extra": p.extra,
+        "extra": list_extra(&p.extra),
     })
 }
 
-pub fn page_full(site: &Site, idx: usize) -> Value {
+/// Front matter tables dwgk reads as data (counts, declarations, ledgers): in
+/// `page.extra` on the page itself, but not copied into every list entry.
+const DOMAIN_KEYS: &[&str] = &["counts", "requirements", "counts_as", "period", "rows", "sessions", "remitted", "ledger"];
+
+fn list_extra(extra: &serde_json::Map<String, Value>) -> Value {
+    if !extra.keys().any(|k| DOMAIN_KEYS.contains(&k.as_str())) {
+        return Value::Object(extra.clone());
+    }
+    Value::Object(extra.iter().filter(|(k, _)| !DOMAIN_KEYS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect())
+}
+
+/// Previous (higher) and next (lower) listed page of every page in its section's
+/// order; computed once per build.
+pub fn neighbours(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut out = vec![(None, None); site.pages.len()];
+    for s in &site.sections {
+        let listed: Vec<usize> = s.pages.iter().copied().filter(|&i| site.pages[i].listed()).collect();
+        for (k, &p) in listed.iter().enumerate() {
+            out[p] = (k.checked_sub(1).map(|j| listed[j]), listed.get(k + 1).copied());
+        }
+    }
+    out
+}
+
+pub fn page_full(site: &Site, idx: usize, (higher, lower): (Option<usize>, Option<usize>)) -> Value {
     let p = &site.pages[idx];
     let (taxonomies, tags) = terms(p);
     let sec = &site.sections[p.section];
-    let listed: Vec<usize> = sec.pages.iter().copied().filter(|&i| site.pages[i].listed()).collect();
-    let pos = listed.iter().position(|&i| i == idx);
-    let neighbour = |i: Option<usize>| match i.and_then(|i| listed.get(i)) {
-        Some(&n) => json!({ "title": site.pages[n].title, "url": marker(&site.pages[n].path), "date": opt_str(&site.pages[n].date) }),
+    let neighbour = |i: Option<usize>| match i {
+        Some(n) => json!({ "title": site.pages[n].title, "url": marker(&site.pages[n].path), "date": opt_str(&site.pages[n].date) }),
         None => Value::Null,
     };
     let r = &p.rendered;
@@ -126,8 +148,8 @@ pub fn page_full(site: &Site, idx: usize) -> Value {
         "ancestors": ancestors(site, Some(p.section)),
         "section": link(&sec.title, &sec.path),
         "attachments": attachments(site, &p.assets),
-        "higher": neighbour(pos.and_then(|i| i.checked_sub(1))),
-        "lower": neighbour(pos.map(|i| i + 1)),
+        "higher": neighbour(higher),
+        "lower": neighbour(lower),
     })
 }
 
@@ -152,7 +174,8 @@ fn toc(headings: &[crate::content::markdown::Heading], path: &str) -> Value {
     Value::Array(out)
 }
 
-pub fn section_view(site: &Site, idx: usize, pages: Value) -> Value {
+/// A section's view; `summaries` are the build's page summaries (by page index).
+pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &[Value]) -> Value {
     let s: &Section = &site.sections[idx];
     let subsections: Vec<Value> = s
         .children
@@ -173,7 +196,7 @@ pub fn section_view(site: &Site, idx: usize, pages: Value) -> Value {
         (Some(c), true) => c.unit_of_section(idx).map_or(Value::Null, |u| super::compliance::unit_view(site, c, &c.report, u)),
         _ => Value::Null,
     };
-    let pages_by_kind = if s.unit.is_some() { pages_by_kind(site, s) } else { Value::Array(Vec::new()) };
+    let pages_by_kind = if s.unit.is_some() { pages_by_kind(site, s, summaries) } else { Value::Array(Vec::new()) };
     json!({
         "compliance": compliance,
         "pages_by_kind": pages_by_kind,
@@ -196,10 +219,10 @@ pub fn section_view(site: &Site, idx: usize, pages: Value) -> Value {
 }
 
 /// A unit's listed pages grouped by kind, in the order of the contract's kinds.
-fn pages_by_kind(site: &Site, s: &Section) -> Value {
+fn pages_by_kind(site: &Site, s: &Section, summaries: &[Value]) -> Value {
     use crate::content::kind::Kind;
     let groups = Kind::ALL.iter().map(Some).chain(std::iter::once(None)).filter_map(|k| {
-        let pages: Vec<Value> = s.pages.iter().map(|&p| &site.pages[p]).filter(|p| p.listed() && p.kind.as_ref() == k).map(|p| page_summary(site, p)).collect();
+        let pages: Vec<Value> = s.pages.iter().filter(|&&p| site.pages[p].listed() && site.pages[p].kind.as_ref() == k).map(|&p| summaries[p].clone()).collect();
         (!pages.is_empty()).then(|| json!({ "kind": k.map(|k| k.id()), "kind_name": k.map_or("其他", |k| k.name()), "pages": pages }))
     });
     Value::Array(groups.collect())
