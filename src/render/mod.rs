@@ -261,7 +261,9 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usi
     let mut jobs: Vec<Job<'a>> = Vec::new();
     for (i, s) in site.sections.iter().enumerate().filter(|(_, s)| s.hidden.is_none()) {
         let template = s.template.clone().unwrap_or_else(|| if i == 0 { "index.html".into() } else { "section.html".into() });
-        let per = s.paginate_by.unwrap_or(site.config.paginate_by);
+        // A unit's page lists all its disclosures grouped by kind: not paginated
+        // unless its `_index.md` asks for it.
+        let per = s.paginate_by.unwrap_or(if s.unit.is_some() { 0 } else { site.config.paginate_by });
         let items = Arc::new(listed(site, &s.pages));
         let origin = s.src.as_ref().map_or(format!("content/{}", s.dir), |x| x.display.clone());
         if per == 0 {

@@ -234,3 +234,20 @@ fn requirements_extract_lists_countable_sentences() {
     let got: Vec<(u64, String, u64, String)> = v.as_array().unwrap().iter().map(|e| (e["line"].as_u64().unwrap(), e["per"].as_str().unwrap().to_string(), e["min"].as_u64().unwrap(), e["measure"].as_str().unwrap().to_string())).collect();
     assert_eq!(got, [(2, "month".into(), 1, "次".into()), (2, "quarter".into(), 1, "次".into()), (4, "year".into(), 10, "人次".into())]);
 }
+
+#[test]
+fn unit_pages_list_everything_grouped_by_kind_without_pagination() {
+    let s = org();
+    s.file("config.toml", &CONFIG.replace("presets", "paginate_by = 2\npresets"));
+    for q in 1..=4 {
+        record(&s, &format!("jg/zb1/q{q}.md"), &format!("2024-Q{q}"), "zhiweihui = 3");
+    }
+    s.file("content/units/jg/zb1/notice.md", "+++\ntitle = \"支部通知\"\nkind = \"notice\"\ndate = 2024-05-01\n+++\n正文\n");
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().join("o");
+    s.run(&["build", "--audience", "internal", "-o", &o.to_string_lossy()]).expect(0);
+    let html = std::fs::read_to_string(o.join("units/jg/zb1/index.html")).unwrap();
+    assert!(html.contains("<h3 class=\"kind-title\">通知公告") && html.contains("<h3 class=\"kind-title\">工作记录"), "grouped by kind");
+    assert_eq!(html.matches("class=\"entry-title\"").count(), 5, "all five pages on the unit page");
+    assert!(!o.join("units/jg/zb1/page/2").exists(), "no pagers for a unit page");
+}
