@@ -83,7 +83,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, s: Status) {
+    pub fn add(&mut self, s: Status) {
         match s {
             Status::Met => self.met += 1,
             Status::Short => self.short += 1,

@@ -101,13 +101,7 @@ fn months(r: &UnitReport) -> Vec<(u32, Option<f64>, bool)> {
             for l in &r.lines {
                 for c in l.cells.iter().filter(|c| c.period.first <= m && m < c.period.first + c.period.per.months()) {
                     any = true;
-                    match c.status {
-                        Status::Met => t.met += 1,
-                        Status::Short => t.short += 1,
-                        Status::Missing => t.missing += 1,
-                        Status::Pending => t.pending += 1,
-                        Status::Na => {}
-                    }
+                    t.add(c.status);
                 }
             }
             (m, t.rate(), any)
