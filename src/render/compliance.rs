@@ -93,9 +93,14 @@ pub fn symbol(s: Status) -> &'static str {
 }
 
 /// Rate per month (1–12) over the unit's own cells covering that month.
-fn months(r: &UnitReport) -> Vec<(u32, Option<f64>, bool)> {
+/// Months that start after `as_of` have nothing to show yet (`any` = false).
+fn months(r: &UnitReport, report: &Report) -> Vec<(u32, Option<f64>, bool)> {
     (1..=12)
         .map(|m| {
+            let started = chrono::NaiveDate::from_ymd_opt(report.year, m, 1).is_some_and(|d| d <= report.as_of);
+            if !started {
+                return (m, None, false);
+            }
             let mut t = Tally::default();
             let mut any = false;
             for l in &r.lines {
@@ -179,7 +184,7 @@ fn esc(s: &str) -> String {
 /// Fill and label for a rate; `None` with cells = pending, no cells = n/a.
 fn rate_style(rate: Option<f64>, any: bool) -> (&'static str, String) {
     match (rate, any) {
-        (_, false) => ("#e0e0e0", "不适用".into()),
+        (_, false) => ("#e0e0e0", "无".into()),
         (None, true) => ("#fff3c4", "进行中".into()),
         (Some(r), _) if r >= 0.999 => ("#2e7d32", "100%".into()),
         (Some(r), _) if r >= 0.8 => ("#81c784", format!("{:.0}%", r * 100.0)),
@@ -197,7 +202,7 @@ pub fn heatmap_svg(site: &Site, c: &Compliance, order: &[usize]) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        "<svg class=\"chart heatmap\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-labelledby=\"hm-title hm-desc\"><title id=\"hm-title\">{year}年各单位逐月达标情况热力图</title><desc id=\"hm-desc\">每一格为该单位当月涉及的各项要求中达标的比例；深绿为全部达标，红色为半数以下达标，黄色为进行中，灰色为不适用。具体数字见下方表格。</desc>"
+        "<svg class=\"chart heatmap\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-labelledby=\"hm-title hm-desc\"><title id=\"hm-title\">{year}年各单位逐月达标情况热力图</title><desc id=\"hm-desc\">每一格为该单位当月涉及的各项要求中达标的比例；深绿为全部达标，红色为半数以下达标，黄色为进行中，灰色为尚未开始或没有要求。具体数字见上方表格。</desc>"
     );
     for m in 1..=12 {
         let x = label_w + cell_w * (m - 1) + cell_w / 2;
@@ -207,7 +212,7 @@ pub fn heatmap_svg(site: &Site, c: &Compliance, order: &[usize]) -> String {
         let y = top + row * cell_h;
         let indent = 4 + 12 * c.units.depth(u);
         let _ = write!(s, "<text x=\"{indent}\" y=\"{}\" font-size=\"13\">{}</text>", y + 20, esc(&unit_title(site, c, u)));
-        for (m, rate, any) in months(&c.report.units[u]) {
+        for (m, rate, any) in months(&c.report.units[u], &c.report) {
             let (fill, label) = rate_style(rate, any);
             let x = label_w + cell_w * (m as usize - 1);
             let text_fill = if fill == "#2e7d32" { "#ffffff" } else { "#1a1a1a" };
@@ -219,7 +224,7 @@ pub fn heatmap_svg(site: &Site, c: &Compliance, order: &[usize]) -> String {
                 cell_h - 2,
                 x + cell_w / 2 - 1,
                 y + 19,
-                if any { label.trim_end_matches('%').replace("进行中", "…").replace("不适用", "") } else { String::new() }
+                if any { label.trim_end_matches('%').replace("进行中", "…") } else { String::new() }
             );
         }
     }
@@ -437,6 +442,21 @@ pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], detail_year: i32, uni
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_after_as_of_show_nothing() {
+        use crate::domain::compliance::{Cell, Line};
+        use crate::domain::period::{Per, Period};
+        use crate::domain::requirement::{Origin, Requirement};
+        let req = Requirement { id: "dk".into(), name: "党课".into(), per: Per::Year, min: 1, measure: "次".into(), applies_to: None, aliases: vec![], inherit: false };
+        let cell = Cell { period: Period::year(2024), count: 1, target: 1, status: Status::Met, from_coarser: false };
+        let line = Line { req, origin: Origin::Config, cells: vec![cell], tally: Tally::default() };
+        let unit = UnitReport { unit: 0, lines: vec![line], na: vec![], tally: Tally::default(), rollup: Tally::default() };
+        let report = Report { year: 2024, as_of: chrono::NaiveDate::from_ymd_opt(2024, 11, 20).unwrap(), units: vec![], ignored: vec![] };
+        let m = months(&unit, &report);
+        assert_eq!(m[10], (11, Some(1.0), true), "November has started: the yearly cell counts");
+        assert_eq!(m[11], (12, None, false), "December has not started");
+    }
 
     #[test]
     fn line_status_summarises_a_year() {
