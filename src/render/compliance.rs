@@ -114,18 +114,25 @@ fn months(r: &UnitReport, report: &Report) -> Vec<(u32, Option<f64>, bool)> {
         .collect()
 }
 
-/// The view of one unit's compliance (unit pages and the summary page).
-pub fn unit_view(site: &Site, c: &Compliance, report: &Report, u: usize) -> Value {
+/// A unit's identity and totals (a row of the summary page).
+fn unit_row(site: &Site, c: &Compliance, report: &Report, u: usize) -> Value {
     let r = &report.units[u];
     let unit = &c.units.list[u];
     json!({
         "id": unit.id, "title": unit_title(site, c, u), "url": unit_url(site, c, u), "kind": unit.kind,
         "depth": c.units.depth(u), "year": report.year, "as_of": report.as_of.format("%Y-%m-%d").to_string(),
         "tally": tally(&r.tally), "rollup": tally(&r.rollup),
-        "lines": r.lines.iter().map(|l| line_view(site, l)).collect::<Vec<_>>(),
-        "na": r.na,
         "has_children": !c.units.children(u).is_empty(),
     })
+}
+
+/// The view of one unit's compliance with every requirement's cells (unit pages).
+pub fn unit_view(site: &Site, c: &Compliance, report: &Report, u: usize) -> Value {
+    let mut v = unit_row(site, c, report, u);
+    let r = &report.units[u];
+    v["lines"] = Value::Array(r.lines.iter().map(|l| line_view(site, l)).collect());
+    v["na"] = json!(r.na);
+    v
 }
 
 /// The `/compliance/` page view.
@@ -143,7 +150,8 @@ pub fn page_view(site: &Site, c: &Compliance) -> Value {
     let rows: Vec<Value> = order
         .iter()
         .map(|&u| {
-            let mut v = unit_view(site, c, report, u);
+            // The summary shows totals and the matrix, not every cell: rows stay light.
+            let mut v = unit_row(site, c, report, u);
             let r = &report.units[u];
             let matrix: Vec<Value> = columns
                 .iter()
