@@ -273,49 +273,50 @@ pub fn bars_svg(site: &Site, c: &Compliance, order: &[usize]) -> String {
 }
 
 /// Rows of the flat table shared by CSV and XLSX.
-fn detail_rows(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
+const HEADERS: [&str; 14] = ["年度", "单位编号", "单位", "单位类别", "要求编号", "要求", "周期", "最少", "计量", "时段", "状态", "次数", "应达到", "按整段统计"];
+
+/// CSV for Excel: UTF-8 with BOM (so Chinese survives), CRLF line ends; one row per
+/// cell and per `na` entry. Written straight into the string (large sites have
+/// hundreds of thousands of rows).
+pub fn to_csv(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> String {
+    fn field(out: &mut String, f: &str) {
+        if f.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&f.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(f);
+        }
+    }
+    fn row(out: &mut String, fields: &[&str]) {
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            field(out, f);
+        }
+        out.push_str("\r\n");
+    }
+    let mut out = String::from("\u{feff}");
+    row(&mut out, &HEADERS);
+    let year = report.year.to_string();
     for &u in units {
         let r = &report.units[u];
         let unit = &c.units.list[u];
+        let title = unit_title(site, c, u);
+        let kind = unit.kind.as_deref().unwrap_or("");
         for l in &r.lines {
+            let min = l.req.min.to_string();
             for cell in &l.cells {
-                rows.push(vec![
-                    report.year.to_string(),
-                    unit.id.clone(),
-                    unit_title(site, c, u),
-                    unit.kind.clone().unwrap_or_default(),
-                    l.req.id.clone(),
-                    l.req.name.clone(),
-                    l.req.per.name().to_string(),
-                    l.req.min.to_string(),
-                    l.req.measure.clone(),
-                    cell.period.id(),
-                    cell.status.name().to_string(),
-                    cell.count.to_string(),
-                    cell.target.to_string(),
-                    if cell.from_coarser { "是" } else { "" }.to_string(),
-                ]);
+                let (period, count, target) = (cell.period.id(), cell.count.to_string(), cell.target.to_string());
+                let coarser = if cell.from_coarser { "是" } else { "" };
+                let fields: [&str; 14] = [&year, &unit.id, &title, kind, &l.req.id, &l.req.name, l.req.per.name(), &min, &l.req.measure, &period, cell.status.name(), &count, &target, coarser];
+                row(&mut out, &fields);
             }
         }
         for id in &r.na {
-            rows.push(vec![report.year.to_string(), unit.id.clone(), unit_title(site, c, u), unit.kind.clone().unwrap_or_default(), id.clone(), String::new(), String::new(), String::new(), String::new(), String::new(), Status::Na.name().into(), String::new(), String::new(), String::new()]);
+            row(&mut out, &[&year, &unit.id, &title, kind, id, "", "", "", "", "", Status::Na.name(), "", "", ""]);
         }
-    }
-    rows
-}
-
-const HEADERS: [&str; 14] = ["年度", "单位编号", "单位", "单位类别", "要求编号", "要求", "周期", "最少", "计量", "时段", "状态", "次数", "应达到", "按整段统计"];
-
-/// CSV for Excel: UTF-8 with BOM (so Chinese survives), CRLF line ends.
-pub fn to_csv(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> String {
-    let mut out = String::from("\u{feff}");
-    let quote = |f: &str| if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.to_string() };
-    out.push_str(&HEADERS.join(","));
-    out.push_str("\r\n");
-    for row in detail_rows(site, c, report, units) {
-        out.push_str(&row.iter().map(|f| quote(f)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
     }
     out
 }
