@@ -86,9 +86,10 @@ pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(S
                 let style = match job.form {
                     Form::Xml => UrlStyle::Absolute { base_url: &site.config.base_url },
                     _ if site.config.relative_urls => UrlStyle::Relative { depth: depth_of(&job.output) },
-                    _ => UrlStyle::RootRelative { base_path: &base_path },
+                    Form::Text => UrlStyle::Absolute { base_url: &site.config.base_url },
+                    Form::Html => UrlStyle::RootRelative { base_path: &base_path },
                 };
-                let text = if job.form == Form::Text && !site.config.relative_urls { finalize(&text, UrlStyle::Absolute { base_url: &site.config.base_url }) } else { finalize(&text, style) };
+                let text = finalize(&text, style);
                 if let Err(e) = sink.write(&job.output, text.as_bytes()) {
                     write_errors.lock().expect("errors").push(Diagnostic::error(e));
                 }
@@ -157,7 +158,10 @@ fn template_runtime_error(t: &Templates, template: &str, msg: &str, origin: &str
     let mut d = Diagnostic::error(format!("模板 {template} 出错：{first}{pages}"));
     let var = first.split('`').nth(1).filter(|_| first.contains("not found"));
     let located = var.and_then(|v| {
-        let candidates = std::iter::once(template.to_string()).chain(t.sources.keys().cloned());
+        // The failing template first, then the others in name order (stable messages).
+        let mut others: Vec<String> = t.sources.keys().cloned().collect();
+        others.sort();
+        let candidates = std::iter::once(template.to_string()).chain(others);
         candidates.filter_map(|name| t.sources.get(&name).map(|s| (s, s.text.find(v)))).find_map(|(s, off)| off.map(|o| (s, o, v.chars().count())))
     });
     d = match located {

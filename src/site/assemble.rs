@@ -32,15 +32,14 @@ fn file_name(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
 }
 
-/// Splits a `2024-03-15-name` file stem into its date and the rest.
-fn date_prefix(stem: &str) -> Option<(DateValue, &str)> {
-    // `&str` rest kept for callers that want the name part.
+/// The date of a `2024-03-15-name` (or `_name`) file stem.
+fn date_prefix(stem: &str) -> Option<DateValue> {
     if stem.len() < 11 || !stem.is_char_boundary(10) {
         return None;
     }
     let (d, rest) = stem.split_at(10);
-    let rest = rest.strip_prefix(['-', '_'])?;
-    Some((DateValue::parse(d)?, rest))
+    rest.strip_prefix(['-', '_'])?;
+    DateValue::parse(d)
 }
 
 pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources: Vec<Source>) -> (Site, Vec<Diagnostic>) {
@@ -289,7 +288,7 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
     };
     // A `2024-03-15-name` file gives its date; the slug keeps the date so monthly
     // files of the same name (`…-zhutidangri.md`) do not collide.
-    let file_date = date_prefix(&stem).map(|(d, _)| d);
+    let file_date = date_prefix(&stem);
     let slug = match fm.slug.take() {
         Some(s) => slugify(&s),
         None => slugify(&stem),

@@ -11,7 +11,7 @@ use crate::domain::compliance::{self, Fact, FactKind, Report};
 use crate::domain::period::{Per, Period};
 use crate::domain::requirement::{self, applicable, match_key, suggest, Applied, Declaration, Origin};
 use crate::domain::unit::{Unit, Units};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
 /// Everything the compliance outputs need.
@@ -35,7 +35,7 @@ impl Compliance {
 
     /// Years that have facts, up to `as_of`, plus the reporting year.
     pub fn years(&self) -> Vec<i32> {
-        let mut ys: Vec<i32> = self.facts.iter().map(|f| f.period.year).filter(|y| *y <= self.as_of.format("%Y").to_string().parse().unwrap_or(*y)).collect();
+        let mut ys: Vec<i32> = self.facts.iter().map(|f| f.period.year).filter(|y| *y <= self.as_of.year()).collect();
         ys.push(self.year);
         ys.sort_unstable();
         ys.dedup();
@@ -53,7 +53,7 @@ pub fn build(site: &Site) -> (Compliance, Vec<Diagnostic>, Vec<Diagnostic>) {
     let (units, sections) = units(site, &mut diags);
     let decls = declarations(site, &units, &mut diags);
     let as_of = site.opts.as_of.or(site.config.compliance.as_of).unwrap_or_else(|| site.opts.now.date());
-    let year = site.config.compliance.year.unwrap_or_else(|| as_of.format("%Y").to_string().parse().unwrap_or(2024));
+    let year = site.config.compliance.year.unwrap_or_else(|| as_of.year());
     let facts = facts(site, &units, &decls, as_of, &mut diags);
     let mut notes = Vec::new();
     note_overrides(site, &units, &decls, &mut notes);
