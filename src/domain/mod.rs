@@ -1,8 +1,9 @@
-//! The pure domain core: units, periods, requirements, compliance. No IO, no
+//! The pure domain core: units, periods, requirements, compliance, money. No IO, no
 //! clock: `as_of` and every input arrive as arguments, so it is tested in isolation.
 
 pub mod compliance;
 pub mod extract;
+pub mod money;
 pub mod period;
 pub mod requirement;
 pub mod unit;
