@@ -8,6 +8,7 @@ use crate::domain::requirement::Origin;
 use crate::site::records::Compliance;
 use crate::site::urls::marker;
 use crate::site::Site;
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
@@ -321,42 +322,107 @@ pub fn to_csv(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> 
     out
 }
 
-/// The report as JSON (schema: docs/compliance.md); `pretty` for people, compact
-/// for the site's download (a large site's report is tens of MB pretty-printed).
-pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize], pretty: bool) -> String {
-    let units: Vec<Value> = units
-        .iter()
-        .map(|&u| {
-            let r = &report.units[u];
-            let unit = &c.units.list[u];
-            json!({
-                "id": unit.id, "title": unit_title(site, c, u), "kind": unit.kind,
-                "parent": unit.parent.map(|p| c.units.list[p].id.clone()),
-                "tally": tally(&r.tally), "rollup": tally(&r.rollup),
-                "requirements": r.lines.iter().map(|l| json!({
-                    "id": l.req.id, "name": l.req.name, "per": l.req.per.id(), "min": l.req.min, "measure": l.req.measure,
-                    "origin": origin_text(site, &l.origin), "tally": tally(&l.tally),
-                    "cells": l.cells.iter().map(|cell| json!({
-                        "period": cell.period.id(), "status": cell.status.id(), "count": cell.count,
-                        "target": cell.target, "from_coarser": cell.from_coarser,
-                    })).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-                "na": r.na,
-            })
-        })
-        .collect();
-    let v = json!({ "schema": "dwgk-compliance/1", "year": report.year, "as_of": report.as_of.format("%Y-%m-%d").to_string(), "units": units });
-    if pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) }.expect("json")
+/// `tally` as the JSON download writes it.
+#[derive(Serialize)]
+struct TallyOut {
+    met: u32,
+    short: u32,
+    pending: u32,
+    missing: u32,
+    rate: Option<f64>,
 }
 
-fn status_format(s: &str) -> rust_xlsxwriter::Format {
+impl From<&Tally> for TallyOut {
+    fn from(t: &Tally) -> Self {
+        TallyOut { met: t.met, short: t.short, pending: t.pending, missing: t.missing, rate: t.rate().map(|r| (r * 1000.0).round() / 10.0) }
+    }
+}
+
+#[derive(Serialize)]
+struct CellOut {
+    period: String,
+    status: &'static str,
+    count: u32,
+    target: u32,
+    from_coarser: bool,
+}
+
+#[derive(Serialize)]
+struct LineOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    per: &'static str,
+    min: u32,
+    measure: &'a str,
+    origin: String,
+    tally: TallyOut,
+    cells: Vec<CellOut>,
+}
+
+#[derive(Serialize)]
+struct UnitOut<'a> {
+    id: &'a str,
+    title: String,
+    kind: &'a Option<String>,
+    parent: Option<&'a str>,
+    tally: TallyOut,
+    rollup: TallyOut,
+    requirements: Vec<LineOut<'a>>,
+    na: &'a [String],
+}
+
+#[derive(Serialize)]
+struct ReportOut<'a> {
+    schema: &'static str,
+    year: i32,
+    as_of: String,
+    units: Vec<UnitOut<'a>>,
+}
+
+/// The report as JSON (schema: docs/compliance.md); `pretty` for people, compact
+/// for the site's download. Serialized from borrowed structs straight into the
+/// output (a large site's report is tens of MB).
+pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize], pretty: bool) -> String {
+    fn line<'a>(site: &Site, l: &'a Line) -> LineOut<'a> {
+        LineOut {
+        id: &l.req.id,
+        name: &l.req.name,
+        per: l.req.per.id(),
+        min: l.req.min,
+        measure: &l.req.measure,
+        origin: origin_text(site, &l.origin),
+        tally: (&l.tally).into(),
+        cells: l.cells.iter().map(|cell| CellOut { period: cell.period.id(), status: cell.status.id(), count: cell.count, target: cell.target, from_coarser: cell.from_coarser }).collect(),
+        }
+    }
+    let units = units
+        .iter()
+        .map(|&u| {
+            let (r, unit) = (&report.units[u], &c.units.list[u]);
+            UnitOut {
+                id: &unit.id,
+                title: unit_title(site, c, u),
+                kind: &unit.kind,
+                parent: unit.parent.map(|p| c.units.list[p].id.as_str()),
+                tally: (&r.tally).into(),
+                rollup: (&r.rollup).into(),
+                requirements: r.lines.iter().map(|l| line(site, l)).collect(),
+                na: &r.na,
+            }
+        })
+        .collect();
+    let out = ReportOut { schema: "dwgk-compliance/1", year: report.year, as_of: report.as_of.format("%Y-%m-%d").to_string(), units };
+    if pretty { serde_json::to_string_pretty(&out) } else { serde_json::to_string(&out) }.expect("json")
+}
+
+fn status_format(s: Status) -> rust_xlsxwriter::Format {
     use rust_xlsxwriter::{Color, Format};
     let (bg, fg) = match s {
-        "达标" => (0xC8E6C9, 0x1B5E20),
-        "未达标" => (0xFFCDD2, 0xB71C1C),
-        "进行中" => (0xFFF3C4, 0x6D4C00),
-        "无记录" => (0xE0E0E0, 0x212121),
-        _ => (0xFFFFFF, 0x616161),
+        Status::Met => (0xC8E6C9, 0x1B5E20),
+        Status::Short => (0xFFCDD2, 0xB71C1C),
+        Status::Pending => (0xFFF3C4, 0x6D4C00),
+        Status::Missing => (0xE0E0E0, 0x212121),
+        Status::Na => (0xFFFFFF, 0x616161),
     };
     Format::new().set_background_color(Color::RGB(bg)).set_font_color(Color::RGB(fg))
 }
@@ -369,8 +435,15 @@ pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], detail_year: i32, uni
     let mut wb = Workbook::new();
     let header = Format::new().set_bold().set_background_color(rust_xlsxwriter::Color::RGB(0xF3E9D2));
     let err = |e: rust_xlsxwriter::XlsxError| format!("生成 compliance.xlsx 失败：{e}");
+    let formats: Vec<(Status, Format)> = [Status::Met, Status::Short, Status::Pending, Status::Missing, Status::Na].into_iter().map(|s| (s, status_format(s))).collect();
+    let format_of = |s: Status| &formats.iter().find(|(k, _)| *k == s).expect("every status has a format").1;
+    // Earlier years' reports are computed on demand, in parallel.
+    let others: Vec<(i32, Report)> = {
+        use rayon::prelude::*;
+        years.par_iter().filter(|&&y| y != c.report.year).map(|&y| (y, c.report_for(y))).collect()
+    };
     for &year in years {
-        let report = if year == c.report.year { c.report.clone() } else { c.report_for(year) };
+        let report = if year == c.report.year { &c.report } else { &others.iter().find(|(y, _)| *y == year).expect("computed above").1 };
         let sum = wb.add_worksheet();
         sum.set_name(format!("{year}年汇总")).map_err(err)?;
         let sum_headers = ["单位编号", "单位", "单位类别", "达标", "未达标", "无记录", "进行中", "达标率%", "含下级达标率%"];
@@ -428,13 +501,13 @@ pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], detail_year: i32, uni
                 }
                 for cell in &l.cells {
                     let text = format!("{} {}/{}{}", cell.status.name(), cell.count, cell.target, if cell.from_coarser { "*" } else { "" });
-                    let fmt = status_format(cell.status.name());
+                    let fmt = format_of(cell.status);
                     let a = first_month + cell.period.first as u16 - 1;
                     let b = a + cell.period.per.months() as u16 - 1;
                     if a == b {
-                        ws.write_string_with_format(row, a, &text, &fmt).map_err(err)?;
+                        ws.write_string_with_format(row, a, &text, fmt).map_err(err)?;
                     } else {
-                        ws.merge_range(row, a, row, b, &format!("{} {text}", cell.period.label()), &fmt).map_err(err)?;
+                        ws.merge_range(row, a, row, b, &format!("{} {text}", cell.period.label()), fmt).map_err(err)?;
                     }
                 }
                 row += 1;

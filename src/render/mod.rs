@@ -75,12 +75,15 @@ pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(S
     let write_errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let base_path = site.config.base_path().to_string();
     // The compliance downloads are a few big serial jobs: start them beside the pages.
+    let profile = Profile::new();
     let render_pages = || jobs.into_par_iter().for_each(|job| {
+        let started = std::time::Instant::now();
         let mut vars = globals.clone();
         vars.insert("current_path".into(), Value::String(format!("/{}", job.output.trim_end_matches("index.html"))));
         vars.insert("current_url".into(), Value::String(marker(job.output.trim_end_matches("index.html"))));
         vars.extend((job.vars)());
         let ctx = tera::Context::from_value(Value::Object(vars)).expect("an object is a context");
+        let prepared = std::time::Instant::now();
         match templates.tera.render(&job.template, &ctx) {
             Ok(text) => {
                 let style = match job.form {
@@ -93,6 +96,7 @@ pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(S
                 if let Err(e) = sink.write(&job.output, text.as_bytes()) {
                     write_errors.lock().expect("errors").push(Diagnostic::error(e));
                 }
+                profile.add(&job.template, started, prepared);
             }
             Err(e) => {
                 let msg = theme::error_chain(&e);
@@ -102,7 +106,8 @@ pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(S
             }
         }
     });
-    let ((), compliance_diags) = rayon::join(render_pages, || write_compliance_files(site, sink));
+    let ((), compliance_diags) = rayon::join(render_pages, || write_compliance_files(site, sink, &profile));
+    profile.print();
 
     let mut diags: Vec<Diagnostic> = errors.into_inner().expect("errors").into_iter().map(|((t, m), (origin, n))| template_runtime_error(&templates, &t, &m, &origin, n)).collect();
     diags.extend(write_errors.into_inner().expect("errors"));
@@ -111,19 +116,50 @@ pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(S
     diags
 }
 
+/// Thread time per template (building variables, then rendering + writing),
+/// printed with the stage timings when `DWGK_TIMINGS` is set.
+struct Profile(Option<Mutex<HashMap<String, (f64, f64, usize)>>>);
+
+impl Profile {
+    fn new() -> Profile {
+        Profile(std::env::var_os("DWGK_TIMINGS").map(|_| Mutex::new(HashMap::new())))
+    }
+
+    fn add(&self, template: &str, started: std::time::Instant, prepared: std::time::Instant) {
+        if let Some(m) = &self.0 {
+            let mut m = m.lock().expect("profile");
+            let e = m.entry(template.to_string()).or_default();
+            e.0 += (prepared - started).as_secs_f64();
+            e.1 += prepared.elapsed().as_secs_f64();
+            e.2 += 1;
+        }
+    }
+
+    fn print(&self) {
+        let Some(m) = &self.0 else { return };
+        let mut rows: Vec<_> = m.lock().expect("profile").drain().collect();
+        rows.sort_by(|a, b| (b.1 .0 + b.1 .1).total_cmp(&(a.1 .0 + a.1 .1)));
+        for (t, (vars, render, n)) in rows {
+            eprintln!("timing template {t} vars {vars:.3} render+write {render:.3} outputs {n}");
+        }
+    }
+}
+
 /// The compliance downloads, when this build shows compliance.
-fn write_compliance_files(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
+fn write_compliance_files(site: &Site, sink: &dyn Sink, profile: &Profile) -> Vec<Diagnostic> {
     let Some(c) = site.compliance.as_ref().filter(|_| compliance::shown(site)) else { return Vec::new() };
     let all = c.units.tree_order();
     let names = [compliance::JSON_FILE, compliance::CSV_FILE, compliance::XLSX_FILE];
     names
         .into_par_iter()
         .map(|name| {
+            let started = std::time::Instant::now();
             let bytes = match name {
                 compliance::JSON_FILE => Ok(compliance::to_json(site, c, &c.report, &all, false).into_bytes()),
                 compliance::CSV_FILE => Ok(compliance::to_csv(site, c, &c.report, &all).into_bytes()),
                 _ => compliance::to_xlsx(site, c, &c.years(), c.report.year, &all),
             };
+            profile.add(name, started, started);
             (name, bytes)
         })
         .collect::<Vec<_>>()
