@@ -5,7 +5,8 @@
 //! [dues]
 //! farmer_monthly = 0.5                 # 农民: fixes the monthly amount (0.20–1.00);
 //!                                      # unset, any amount from 0.20 to 1.00 is accepted
-//! fixed = { 学生 = 0.2, 其他 = 1 }      # a fixed monthly amount per category
+//! fixed = { "学生" = 0.2, other = 1 }  # a fixed monthly amount per category; Chinese
+//!                                      # keys need quotes in TOML, English ones do not
 //! public_member_amounts = false        # public build: per-member standards and amounts
 //! contact = "机关党委组织部 0000-0000000"  # who to ask, shown on disclosures
 //!
@@ -157,7 +158,7 @@ fn amount(key: &str, entry: Option<usize>, v: &Value, errs: &mut Errors) -> Opti
 
 fn fixed_amounts(key: &str, v: &Value, errs: &mut Errors) -> Vec<(Category, Money)> {
     let Value::Table(t) = v else {
-        errs.push(key, None, format!("[dues] fixed 应是“类别 = 月额”的表，实际是 {v}"), "例如 fixed = { 学生 = 0.2, 低保 = 0.2 }");
+        errs.push(key, None, format!("[dues] fixed 应是“类别 = 月额”的表，实际是 {v}"), "例如 fixed = { \"学生\" = 0.2, \"低保\" = 0.2 }（中文类别名要加引号）");
         return Vec::new();
     };
     let mut out: Vec<(Category, Money)> = Vec::new();
@@ -278,4 +279,168 @@ fn check_order(mine: &[&Entry], errs: &mut Errors) -> bool {
         }
     }
     errs.0.len() == before
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<(RateTable, DuesOptions), Vec<DuesConfigError>> {
+        RateTable::from_config(&text.parse::<toml::Table>().unwrap())
+    }
+
+    /// The single error `text` gives: (key, message, hint).
+    fn error(text: &str) -> (String, String, String) {
+        let errs = parse(text).expect_err(text);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        let e = errs.into_iter().next().unwrap();
+        (e.key, e.message, e.hint)
+    }
+
+    fn m(s: &str) -> Money {
+        Money::parse(s).unwrap()
+    }
+
+    #[test]
+    fn empty_table_is_the_national_table() {
+        assert_eq!(parse("").unwrap(), (RateTable::default(), DuesOptions::default()));
+    }
+
+    #[test]
+    fn overrides_apply_exactly() {
+        let (t, o) = parse(
+            r#"
+            farmer_monthly = 0.5
+            fixed = { "学生" = "0.30", other = 1, "低保" = 0.1 }
+            public_member_amounts = true
+            contact = " 组织部 "
+            [[brackets]]
+            category = "离退休"
+            up_to = 4000.5
+            rate = "0.5%"
+            [[brackets]]
+            category = "退休"
+            up_to = "8000"
+            rate = 0.015
+            [[brackets]]
+            category = "retired"
+            rate = "2％"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(t.rule(Category::Farmer), &Rule::Fixed(m("0.50")));
+        assert_eq!(t.rule(Category::Student), &Rule::Fixed(m("0.30")));
+        assert_eq!(t.rule(Category::Other), &Rule::Fixed(m("1.00")));
+        assert_eq!(t.rule(Category::Dibao), &Rule::Fixed(m("0.10")));
+        assert_eq!(t.rule(Category::Unemployed), &Rule::Fixed(m("0.20")));
+        let retired = vec![
+            Bracket { up_to: Some(m("4000.50")), rate: 50 },
+            Bracket { up_to: Some(m("8000")), rate: 150 },
+            Bracket { up_to: None, rate: 200 },
+        ];
+        assert_eq!(t.rule(Category::Retired), &Rule::Brackets(retired));
+        assert_eq!(t.rule(Category::Employed), RateTable::default().rule(Category::Employed));
+        assert_eq!(o, DuesOptions { public_member_amounts: true, contact: Some("组织部".into()) });
+        let d = super::super::due(Some(Category::Retired), Some(m("4000.51")), &t).unwrap();
+        assert_eq!((d.standard.as_str(), d.monthly), ("4000.50–8000元", m("60.01"))); // 60.00765
+    }
+
+    #[test]
+    fn rates_are_exact_basis_points() {
+        let one = |rate: &str| parse(&format!("[[brackets]]\ncategory = \"在职\"\nrate = {rate}")).map(|(t, _)| t.rule(Category::Employed).clone());
+        let rule = |bp| Ok(Rule::Brackets(vec![Bracket { up_to: None, rate: bp }]));
+        assert_eq!(one("\"0.5%\""), rule(50));
+        assert_eq!(one("\" 1.25 % \""), rule(125));
+        assert_eq!(one("\"1.50%\""), rule(150));
+        assert_eq!(one("0.005"), rule(50));
+        assert_eq!(one("0.0015"), rule(15));
+        assert_eq!(one("0.1"), rule(1000));
+        assert!(one("\"0.125%\"").is_err()); // not a whole basis point
+        assert!(one("0.00125").is_err());
+        assert!(one("\"0.5\"").is_err()); // a string without % is ambiguous
+        assert!(one("\"0%\"").is_err());
+        assert!(one("-0.005").is_err());
+        assert!(one("\"%\"").is_err());
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_closest() {
+        let (key, message, hint) = error("farmer_montly = 0.5");
+        assert_eq!((key.as_str(), message.as_str(), hint.as_str()), ("dues.farmer_montly", "[dues] 中有不认识的设置项“farmer_montly”", "是不是想写“farmer_monthly”？"));
+        let (_, _, hint) = error("zzz = 1");
+        assert_eq!(hint, "[dues] 可用的设置项：farmer_monthly、fixed、brackets、public_member_amounts、contact");
+        let (key, message, hint) = error("[[brackets]]\ncategory = \"在职\"\nrate = \"1%\"\nupto = 3000");
+        assert_eq!((key.as_str(), message.as_str(), hint.as_str()), ("dues.brackets[0].upto", "第 1 个 [[dues.brackets]] 中有不认识的设置项“upto”", "是不是想写“up_to”？"));
+    }
+
+    #[test]
+    fn every_value_error_names_its_key() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("farmer_monthly = \"五毛\"", "dues.farmer_monthly", "应是金额"),
+            ("farmer_monthly = \"0.5元\"", "dues.farmer_monthly", "带了单位"),
+            ("farmer_monthly = 2", "dues.farmer_monthly", "超出农民党员每月 0.20–1.00 元"),
+            ("farmer_monthly = 0.1", "dues.farmer_monthly", "超出"),
+            ("farmer_monthly = true", "dues.farmer_monthly", "应是金额"),
+            ("fixed = 0.2", "dues.fixed", "应是“类别 = 月额”的表"),
+            ("fixed = { \"学声\" = 0.2 }", "dues.fixed.学声", "不认识的党员类别“学声”"),
+            ("fixed = { \"学生\" = 0 }", "dues.fixed.学生", "应大于 0"),
+            ("fixed = { \"学生\" = -0.2 }", "dues.fixed.学生", "应大于 0"),
+            ("fixed = { \"学生\" = 99999999999 }", "dues.fixed.学生", "过大"),
+            ("fixed = { \"农民\" = 0.5 }", "dues.fixed.农民", "不设农民党员"),
+            ("fixed = { \"学生\" = 0.2, student = 0.3 }", "dues.fixed.学生", "写了两次"),
+            ("brackets = 1", "dues.brackets", "一组 [[dues.brackets]]"),
+            ("brackets = [1]", "dues.brackets", "一组 [[dues.brackets]]"),
+            ("[[brackets]]\nrate = \"1%\"", "dues.brackets[0]", "缺少 category"),
+            ("[[brackets]]\ncategory = 1\nrate = \"1%\"", "dues.brackets[0].category", "应是类别名"),
+            ("[[brackets]]\ncategory = \"干部\"\nrate = \"1%\"", "dues.brackets[0].category", "不认识的党员类别“干部”"),
+            ("[[brackets]]\ncategory = \"在职\"", "dues.brackets[0]", "缺少 rate"),
+            ("[[brackets]]\ncategory = \"在职\"\nrate = \"abc\"", "dues.brackets[0].rate", "无效"),
+            ("[[brackets]]\ncategory = \"在职\"\nrate = 0.5", "dues.brackets[0].rate", "超过 10%"),
+            ("[[brackets]]\ncategory = \"在职\"\nrate = \"1%\"\nup_to = \"x\"", "dues.brackets[0].up_to", "应是金额"),
+            ("[[brackets]]\ncategory = \"在职\"\nrate = \"1%\"\nup_to = 3000", "dues.brackets[0].up_to", "最后一档"),
+            (
+                "[[brackets]]\ncategory = \"在职\"\nrate = \"1%\"\n[[brackets]]\ncategory = \"在职\"\nrate = \"2%\"",
+                "dues.brackets[0].up_to",
+                "不是该类别的最后一档",
+            ),
+            (
+                "[[brackets]]\ncategory = \"在职\"\nup_to = 5000\nrate = \"1%\"\n[[brackets]]\ncategory = \"在职\"\nup_to = 5000\nrate = \"1%\"\n[[brackets]]\ncategory = \"在职\"\nrate = \"2%\"",
+                "dues.brackets[1].up_to",
+                "不高于上一档",
+            ),
+            ("fixed = { \"在职\" = 10 }\n[[brackets]]\ncategory = \"在职\"\nrate = \"1%\"", "dues.fixed.在职", "既设了固定月额"),
+            ("public_member_amounts = \"yes\"", "dues.public_member_amounts", "应是 true 或 false"),
+            ("contact = \"  \"", "dues.contact", "应是一段文字"),
+            ("contact = 110", "dues.contact", "应是一段文字"),
+        ];
+        for (text, key, fragment) in cases {
+            let (k, message, hint) = error(text);
+            assert_eq!(&k, key, "{text}");
+            assert!(message.contains(fragment), "{text}: {message}");
+            assert!(!hint.is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn all_errors_come_at_once_with_their_entry() {
+        let errs = parse(
+            r#"
+            farmer_monthly = 5
+            colour = "red"
+            fixed = { "学声" = 0.2 }
+            [[brackets]]
+            category = "在职"
+            rate = "1%"
+            [[brackets]]
+            category = "在职"
+            up_to = 3000
+            rate = "200%"
+            "#,
+        )
+        .unwrap_err();
+        let keys: Vec<(&str, Option<usize>)> = errs.iter().map(|e| (e.key.as_str(), e.entry)).collect();
+        assert_eq!(keys, [("dues.brackets[1].rate", Some(1)), ("dues.colour", None), ("dues.farmer_monthly", None), ("dues.fixed.学声", None)]);
+        let (_, _, hint) = error("fixed = { \"学声\" = 0.2 }");
+        assert!(hint.starts_with("是不是“学生”？"), "{hint}");
+    }
 }
