@@ -259,7 +259,8 @@ pub fn due(category: Option<Category>, base: Option<Money>, table: &RateTable) -
             if base <= Money::ZERO {
                 return Err(Unjudged::BadBase);
             }
-            let i = bs.iter().position(|b| b.up_to.is_none_or(|up| base <= up)).unwrap_or(bs.len() - 1);
+            let found = bs.iter().position(|b| b.up_to.is_none_or(|up| base <= up));
+            let Some(i) = found.or(bs.len().checked_sub(1)) else { return Err(Unjudged::NoStandard) };
             Ok(Due { standard: bracket_label(bs, i), rate: Some(bs[i].rate), monthly: base.percent(bs[i].rate), slot: i })
         }
     }
@@ -399,6 +400,17 @@ pub enum FindingKind {
     TotalsMismatch,
     /// Remitted upward ≠ collected.
     RemittanceGap,
+}
+
+impl FindingKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingKind::Arrears => "欠缴",
+            FindingKind::CannotJudge => "无法判断",
+            FindingKind::TotalsMismatch => "合计不符",
+            FindingKind::RemittanceGap => "上缴差额",
+        }
+    }
 }
 
 /// For internal readers and `dwgk check`; never shown in a public build.
@@ -880,6 +892,10 @@ mod tests {
         let bs = [Bracket { up_to: Some(m("3000.50")), rate: 50 }, Bracket { up_to: None, rate: 100 }];
         assert_eq!(bracket_label(&bs, 0), "3000.50元以下（含）");
         assert_eq!(bracket_label(&bs[1..], 0), "不分档");
+        let mut empty = RateTable::default();
+        empty.set(Employed, Rule::Brackets(Vec::new()));
+        assert_eq!(due(Some(Employed), Some(m("100")), &empty), Err(Unjudged::NoStandard));
+        assert_eq!(FindingKind::RemittanceGap.label(), "上缴差额");
         let rows = RateTable::default().standards();
         assert_eq!(rows.len(), 11);
         assert_eq!((rows[6].category_label, rows[6].standard.as_str()), ("农民", "每月0.20–1.00元"));
