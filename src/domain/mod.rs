@@ -1,7 +1,8 @@
-//! The pure domain core: units, periods, requirements, compliance, money. No IO, no
+//! The pure domain core: units, periods, requirements, compliance, money, dues. No IO, no
 //! clock: `as_of` and every input arrive as arguments, so it is tested in isolation.
 
 pub mod compliance;
+pub mod dues;
 pub mod extract;
 pub mod money;
 pub mod period;
