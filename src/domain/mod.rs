@@ -7,4 +7,5 @@ pub mod extract;
 pub mod money;
 pub mod period;
 pub mod requirement;
+pub mod study;
 pub mod unit;
