@@ -5,6 +5,7 @@ use crate::content::date::DateValue;
 use crate::content::front_matter::{explain, toml_to_json};
 use crate::content::kind::Scope;
 use crate::domain::requirement::{self, Requirement};
+use crate::domain::dues::{DuesOptions, RateTable};
 use crate::diag::{did_you_mean, Diagnostic};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -29,14 +30,21 @@ pub struct Config {
     /// Site-wide `[[requirements]]`, validated.
     pub requirements: Vec<Requirement>,
     pub compliance: ComplianceConfig,
-    /// Tables owned by later features (dues, publish); accepted here so the
+    /// `[dues]`: the rate table (default: the 2008 national rules) and disclosure options.
+    pub dues: DuesConfig,
+    /// Tables owned by later features (publish); accepted here so the
     /// contract's config parses, validated by those features.
     pub domain: DomainTables,
 }
 
 #[derive(Debug, Clone, Default)]
+pub struct DuesConfig {
+    pub rates: RateTable,
+    pub options: DuesOptions,
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct DomainTables {
-    pub dues: Option<toml::Table>,
     pub publish: Option<toml::Table>,
 }
 
@@ -187,10 +195,8 @@ impl Config {
             presets: check_presets(text, raw.presets, &mut diags),
             requirements: check_requirements(text, &raw.requirements, &mut diags),
             compliance: check_compliance(text, raw.compliance, &mut diags),
-            domain: DomainTables {
-                dues: raw.dues,
-                publish: raw.publish,
-            },
+            dues: check_dues(text, raw.dues, &mut diags),
+            domain: DomainTables { publish: raw.publish },
         };
         (Some(config), diags)
     }
@@ -299,6 +305,33 @@ fn normalize_base_url(u: &str) -> Option<String> {
 }
 
 /// Byte offset of the first line assigning `key` (`key = ...`).
+/// `[dues]`, validated: every problem located at its key (within the right
+/// `[[dues.brackets]]` entry).
+fn check_dues(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnostic>) -> DuesConfig {
+    let Some(table) = table else { return DuesConfig::default() };
+    match RateTable::from_config(&table) {
+        Ok((rates, options)) => DuesConfig { rates, options },
+        Err(errors) => {
+            for e in errors {
+                let last = e.key.rsplit('.').next().unwrap_or(&e.key);
+                let last = last.split('[').next().unwrap_or(last);
+                // Search from the entry's `[[dues.brackets]]` header, else from `[dues]`.
+                let start = match e.entry {
+                    Some(n) => text.match_indices("[[dues.brackets]]").nth(n).map(|(i, _)| i),
+                    None => text.find("[dues]"),
+                }
+                .unwrap_or(0);
+                let d = Diagnostic::error(e.message).file(FILE_NAME).hint(e.hint);
+                diags.push(match locate_key(&text[start..], last) {
+                    Some(off) => d.at_span(text, start + off, start + off + last.len()),
+                    None => d,
+                });
+            }
+            DuesConfig::default()
+        }
+    }
+}
+
 fn locate_key(text: &str, key: &str) -> Option<usize> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -332,6 +365,20 @@ mod tests {
         assert_eq!(c.language, "zh-CN");
         assert_eq!(c.taxonomies[0].name, "tags");
         assert_eq!(c.extra["contact"], "电话");
+    }
+
+    #[test]
+    fn dues_table_is_validated_and_errors_are_located_in_their_entry() {
+        let ok = "title = \"a\"\nbase_url = \"http://x/\"\n[dues]\nfarmer_monthly = 0.5\ncontact = \"组织部\"\n";
+        let (c, d) = Config::parse(ok);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.unwrap().dues.options.contact.as_deref(), Some("组织部"));
+        let bad = "title = \"a\"\nbase_url = \"http://x/\"\n[dues]\n[[dues.brackets]]\ncategory = \"在职\"\nrate = \"1%\"\n\
+                   [[dues.brackets]]\ncategory = \"离退休\"\nrate = \"50%\"\n";
+        let (_, d) = Config::parse(bad);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, Some(9), "the second entry's rate, not the first: {d:?}");
+        assert!(d[0].message.contains("10%"), "{}", d[0].message);
     }
 
     #[test]

@@ -218,6 +218,12 @@ pub fn explain(raw: &str, lang: &str) -> (String, Option<String>) {
             Some("检查这一项的写法；文字要加英文双引号，列表用方括号".into()),
         );
     }
+    if raw.starts_with("invalid unquoted key") {
+        return (
+            format!("{lang} 格式错误：键名含有中文、空格或符号，需要加英文双引号"),
+            Some("例如 \"学生\" = 0.2、\"支部委员会会议\" = 3；只由英文字母、数字、-、_ 组成的键名不用加引号".into()),
+        );
+    }
     if raw.starts_with("duplicate key") {
         return (format!("{lang} 中有重复的设置项（{raw}）"), Some("同一个键只能写一次，删除多余的那一行".into()));
     }
