@@ -69,6 +69,11 @@ fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
     (sources, diags)
 }
 
+/// Reads the data files pages name (ledgers, plan tables), in parallel.
+fn read_files(wanted: &[site::tables::Wanted]) -> site::tables::Files {
+    wanted.par_iter().map(|w| (w.rel.clone(), std::fs::read(&w.abs).map_err(|e| e.to_string()))).collect()
+}
+
 /// Reads and assembles the site and computes compliance: everything before
 /// rendering. `None` when the configuration is unusable.
 pub fn load_site(req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
@@ -99,6 +104,10 @@ pub fn load_site(req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
     let (mut site, d) = site::assemble(&config, req.opts, &entries, sources);
     diags.extend(d);
     timer.lap("assemble");
+    let (wanted, d) = site::tables::wanted(&site);
+    diags.extend(d);
+    diags.extend(site.compute_tables(&read_files(&wanted)));
+    timer.lap("ledgers+plans");
     diags.extend(site.compute_compliance(notes));
     timer.lap("compliance");
     (Some(site), diags)

@@ -57,6 +57,14 @@ impl When {
         }
     }
 
+    /// The first day the session can have taken place.
+    pub fn first_day(self) -> NaiveDate {
+        match self {
+            When::Date(d) => d,
+            When::Month(y, m) => NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(NaiveDate::MIN),
+        }
+    }
+
     /// The last day the session can have taken place.
     pub fn last_day(self) -> NaiveDate {
         match self {

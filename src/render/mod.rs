@@ -3,6 +3,7 @@
 //! pages it hit), never stopping at the first.
 
 pub mod compliance;
+pub mod disclosures;
 pub mod functions;
 pub mod theme;
 pub mod view;

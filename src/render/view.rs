@@ -84,7 +84,17 @@ pub fn page_summary(site: &Site, p: &Page) -> Value {
 
 /// Front matter tables dwgk reads as data (counts, declarations, ledgers): in
 /// `page.extra` on the page itself, but not copied into every list entry.
-const DOMAIN_KEYS: &[&str] = &["counts", "requirements", "counts_as", "period", "rows", "sessions", "remitted", "ledger"];
+const DOMAIN_KEYS: &[&str] = &["counts", "requirements", "counts_as", "period", "rows", "sessions", "remitted", "ledger", "table", "sheet"];
+
+/// `page.extra`; a public build leaves out inline ledger rows (real names and
+/// income bases: the disclosure view shows them masked).
+fn page_extra(site: &Site, p: &Page) -> Value {
+    let mut extra = p.extra.clone();
+    if site.opts.audience == crate::content::kind::Audience::Public {
+        extra.remove("rows");
+    }
+    Value::Object(extra)
+}
 
 fn list_extra(extra: &serde_json::Map<String, Value>) -> Value {
     if !extra.keys().any(|k| DOMAIN_KEYS.contains(&k.as_str())) {
@@ -144,7 +154,9 @@ pub fn page_full(site: &Site, idx: usize, (higher, lower): (Option<usize>, Optio
         "reading_minutes": (r.char_count / 400).max(1),
         "tags": tags,
         "taxonomies": taxonomies,
-        "extra": p.extra,
+        "extra": page_extra(site, p),
+        "dues": super::disclosures::dues_view(site, idx),
+        "study_plan": super::disclosures::study_view(site, idx),
         "ancestors": ancestors(site, Some(p.section)),
         "section": link(&sec.title, &sec.path),
         "attachments": attachments(site, &p.assets),
@@ -199,6 +211,7 @@ pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &[Value]) 
     let pages_by_kind = if s.unit.is_some() { pages_by_kind(site, s, summaries) } else { Value::Array(Vec::new()) };
     json!({
         "compliance": compliance,
+        "dues": super::disclosures::dues_history(site, idx),
         "pages_by_kind": pages_by_kind,
         "unit_tree": unit_tree(site, idx),
         "title": s.title,

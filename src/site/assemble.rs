@@ -382,17 +382,15 @@ fn nearest_unit(site: &Site, mut section: usize) -> Option<String> {
     }
 }
 
-/// Files named by a page's `ledger` key are source data: never published publicly.
+/// Files a page names as data (a dues `ledger`, a plan's `table`) are source
+/// data: never published publicly.
 fn mark_ledgers(site: &mut Site) {
     for p in 0..site.pages.len() {
-        let Some(Value::String(ledger)) = site.pages[p].extra.get("ledger").cloned() else { continue };
-        let dir = match &site.pages[p].bundle {
-            Some(b) => b.clone(),
-            None => parent_dir(&site.pages[p].src.rel).to_string(),
-        };
-        let rel = if dir.is_empty() { ledger.clone() } else { format!("{dir}/{ledger}") };
-        for a in site.assets.iter_mut().filter(|a| a.rel == rel) {
-            a.ledger = true;
+        // Whatever the page's kind: a misspelt kind must not publish a ledger.
+        for rel in ["ledger", "table"].into_iter().filter_map(|key| super::tables::file_named(site, p, key)) {
+            for a in site.assets.iter_mut().filter(|a| a.rel == rel) {
+                a.ledger = true;
+            }
         }
     }
 }

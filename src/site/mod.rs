@@ -2,11 +2,14 @@
 //! URLs, visibility and resolved links. The renderer only reads a finished `Site`.
 
 mod assemble;
+pub mod dues;
 pub mod links;
 pub mod model;
 pub mod order;
 pub mod records;
 pub mod source;
+pub mod study;
+pub mod tables;
 pub mod urls;
 
 pub use assemble::{assemble, BuildOptions};
@@ -39,11 +42,15 @@ pub struct Site {
     pub compliance: Option<records::Compliance>,
     /// Unit id → the section of its folder.
     pub unit_sections: HashMap<String, usize>,
+    /// Evaluated dues disclosures by page (after `compute_tables`).
+    pub dues: HashMap<usize, dues::Disclosure>,
+    /// Study plans by page (after `compute_tables`).
+    pub study: HashMap<usize, study::Plan>,
 }
 
 impl Site {
     fn new(config: Config, opts: BuildOptions) -> Site {
-        Site { config, opts, sections: Vec::new(), pages: Vec::new(), assets: Vec::new(), taxonomies: Vec::new(), by_rel: HashMap::new(), compliance: None, unit_sections: HashMap::new() }
+        Site { config, opts, sections: Vec::new(), pages: Vec::new(), assets: Vec::new(), taxonomies: Vec::new(), by_rel: HashMap::new(), compliance: None, unit_sections: HashMap::new(), dues: HashMap::new(), study: HashMap::new() }
     }
 
     fn index_sources(&mut self) {
@@ -108,6 +115,26 @@ impl Site {
         self.decide_assets();
         diags.extend(self.check_output_paths());
         diags
+    }
+
+    /// Reads the dues ledgers and study plans from `files` (the contents of
+    /// `tables::wanted`). Before `compute_compliance`: done sessions count.
+    /// Findings and overdue sessions are warnings.
+    pub fn compute_tables(&mut self, files: &tables::Files) -> Vec<Diagnostic> {
+        let as_of = self.as_of();
+        let (dues, mut diags, findings) = dues::build(self, files);
+        let (study, errors, warnings) = study::build(self, files, as_of);
+        self.dues = dues;
+        self.study = study;
+        diags.extend(errors);
+        diags.extend(findings);
+        diags.extend(warnings);
+        diags
+    }
+
+    /// The day statuses are judged on: `--as-of`, `[compliance] as_of`, or today.
+    pub fn as_of(&self) -> chrono::NaiveDate {
+        self.opts.as_of.or(self.config.compliance.as_of).unwrap_or_else(|| self.opts.now.date())
     }
 
     /// Builds the domain model from the pages and computes the compliance report.

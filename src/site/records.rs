@@ -52,7 +52,7 @@ pub fn build(site: &Site) -> (Compliance, Vec<Diagnostic>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let (units, sections) = units(site, &mut diags);
     let decls = declarations(site, &units, &mut diags);
-    let as_of = site.opts.as_of.or(site.config.compliance.as_of).unwrap_or_else(|| site.opts.now.date());
+    let as_of = site.as_of();
     let year = site.config.compliance.year.unwrap_or_else(|| as_of.year());
     let facts = facts(site, &units, &decls, as_of, &mut diags);
     let mut notes = Vec::new();
@@ -250,17 +250,18 @@ fn warning_at(src: &Source, id: &str, msg: String) -> Diagnostic {
 fn facts(site: &Site, units: &Units, decls: &[Declaration], as_of: NaiveDate, diags: &mut Vec<Diagnostic>) -> Vec<Fact> {
     let mut out = Vec::new();
     let mut applied_cache: Vec<Option<Vec<Applied<'_>>>> = vec![None; units.list.len()];
-    for p in site.pages.iter().filter(|p| counted(p)) {
+    for (i, p) in site.pages.iter().enumerate().filter(|(_, p)| counted(p)) {
         // Only pages that state counts take part; a narrative record needs no unit.
         let kind = match p.kind {
             Some(k @ Kind::Record) if p.extra.contains_key("counts") || p.extra.contains_key("period") => k,
-            Some(k @ Kind::Activity) if p.extra.contains_key("counts_as") => k,
+            Some(k @ (Kind::Activity | Kind::StudyPlan)) if p.extra.contains_key("counts_as") => k,
             _ => continue,
         };
         let Some(unit) = page_unit(site, units, p, diags) else { continue };
         let applied = applied_cache[unit].get_or_insert_with(|| applicable(units, decls, unit));
         match kind {
             Kind::Record => record_facts(p, unit, applied, &mut out, diags),
+            Kind::StudyPlan => study_facts(site, i, unit, applied, as_of, &mut out, diags),
             _ => activity_facts(p, unit, applied, as_of, &mut out, diags),
         }
     }
@@ -323,16 +324,38 @@ fn count_value(p: &Page, key: &str, v: &Value, diags: &mut Vec<Diagnostic>) -> O
     }
 }
 
-fn activity_facts(p: &Page, unit: usize, applied: &[Applied<'_>], as_of: NaiveDate, out: &mut Vec<Fact>, diags: &mut Vec<Diagnostic>) {
-    let keys: Vec<String> = match p.extra.get("counts_as") {
-        None => return,
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) if a.iter().all(Value::is_string) => a.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+/// A study plan's `counts_as` requirements.
+fn counts_as(p: &Page, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+    match p.extra.get("counts_as") {
+        None => None,
+        Some(Value::String(s)) => Some(vec![s.clone()]),
+        Some(Value::Array(a)) if a.iter().all(Value::is_string) => Some(a.iter().filter_map(|v| v.as_str().map(String::from)).collect()),
         Some(other) => {
             diags.push(p.src.key_error("counts_as", format!("counts_as 应是要求编号的列表，实际是 {other}")).hint("例如 counts_as = [\"zhutidangri\"]"));
-            return;
+            None
         }
-    };
+    }
+}
+
+/// Each done session of a plan, up to `as_of`, is one for its month.
+fn study_facts(site: &Site, page: usize, unit: usize, applied: &[Applied<'_>], as_of: NaiveDate, out: &mut Vec<Fact>, diags: &mut Vec<Diagnostic>) {
+    let p = &site.pages[page];
+    let (Some(keys), Some(plan)) = (counts_as(p, diags), site.study.get(&page)) else { return };
+    for key in keys {
+        let Some(req) = match_key(applied, &key) else {
+            diags.push(p.src.key_error("counts_as", format!("counts_as 中的“{key}”不是本单位适用的要求")).hint(suggest(applied, &key)));
+            continue;
+        };
+        for s in plan.sessions.iter().filter(|s| s.status == crate::domain::study::SessionStatus::Done && s.when.first_day() <= as_of) {
+            let (y, m) = s.when.year_month();
+            let Some(first) = NaiveDate::from_ymd_opt(y, m, 1) else { continue };
+            out.push(Fact { unit, req: req.id.clone(), period: Period::containing(Per::Month, first), count: 1, kind: FactKind::Study, page: p.src.rel.clone() });
+        }
+    }
+}
+
+fn activity_facts(p: &Page, unit: usize, applied: &[Applied<'_>], as_of: NaiveDate, out: &mut Vec<Fact>, diags: &mut Vec<Diagnostic>) {
+    let Some(keys) = counts_as(p, diags) else { return };
     let Some(date) = p.date else {
         diags.push(Diagnostic::error("活动缺少日期 date，无法计入达标统计").file(&p.src.display).at_line(&p.src.text, 1).hint("加一行 date = 2024-03-15，或把文件命名为 2024-03-15-名称.md"));
         return;
