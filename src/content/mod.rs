@@ -8,4 +8,5 @@ pub mod front_matter;
 pub mod kind;
 pub mod ledger;
 pub mod markdown;
+pub mod sessions;
 pub mod table;
