@@ -142,7 +142,7 @@ pub(crate) fn find_header<F: Copy + PartialEq>(
 }
 
 fn row_fields<F: Copy>(grid: &Grid, aliases: &[Alias<F>], row: u32) -> Vec<(F, u32, Arc<str>)> {
-    (1..=grid.width())
+    (1..=grid.row(row).len() as u32)
         .filter_map(|col| {
             let text = grid.get(row, col).text()?;
             let field = field_of(aliases, text)?;
@@ -157,7 +157,7 @@ fn shown(text: &str) -> String {
 }
 
 fn headers_found(grid: &Grid, row: u32) -> String {
-    let found: Vec<String> = (1..=grid.width()).filter_map(|c| grid.get(row, c).text().map(shown)).filter(|t| !t.is_empty()).collect();
+    let found: Vec<String> = grid.row(row).iter().filter_map(|c| c.text().map(shown)).filter(|t| !t.is_empty()).collect();
     if found.is_empty() {
         "（空）".into()
     } else {
@@ -167,7 +167,7 @@ fn headers_found(grid: &Grid, row: u32) -> String {
 
 fn no_header<F: Copy + PartialEq>(grid: &Grid, aliases: &[Alias<F>], key: F) -> TableProblem {
     let first = (1..=grid.height().min(HEADER_SEARCH_ROWS))
-        .find(|&r| (1..=grid.width()).any(|c| !grid.get(r, c).is_empty()))
+        .find(|&r| grid.row(r).iter().any(|c| !c.is_empty()))
         .unwrap_or(1);
     let label = label_of(aliases, key);
     TableProblem::new(
@@ -237,7 +237,7 @@ fn header_gaps(grid: &Grid, row: u32) -> Vec<TableProblem> {
     if grid.merges.is_some() {
         return Vec::new();
     }
-    let named: Vec<u32> = (1..=grid.width()).filter(|&c| !grid.get(row, c).is_empty()).collect();
+    let named: Vec<u32> = (1..=grid.row(row).len() as u32).filter(|&c| !grid.get(row, c).is_empty()).collect();
     let (Some(&lo), Some(&hi)) = (named.first(), named.last()) else { return Vec::new() };
     (lo + 1..hi)
         .filter(|&c| grid.get(row, c).is_empty())

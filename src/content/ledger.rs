@@ -175,7 +175,7 @@ fn grid_row(grid: &Grid, header: &Header<Field>, row: u32) -> RawRow {
         .map(|(f, col, label)| (*f, Val { cell: merged_value(grid, row, *col, *f), at: grid.at(row, *col), label: label.clone() }))
         .collect();
     let name_col = header.col(Field::Name).unwrap_or(1);
-    let first_text = (1..=grid.width()).find_map(|c| grid.get(row, c).text().filter(|t| !t.is_empty()).map(str::to_string));
+    let first_text = grid.row(row).iter().find_map(|c| c.text().filter(|t| !t.is_empty()).map(str::to_string));
     RawRow { vals, name_at: grid.at(row, name_col), first_text }
 }
 

@@ -137,6 +137,11 @@ impl Grid {
         self.rows.get(row as usize - 1).and_then(|r| r.get(col as usize - 1)).unwrap_or(&EMPTY)
     }
 
+    /// The cells of a 1-based row (empty outside the data).
+    pub fn row(&self, row: u32) -> &[Cell] {
+        row.checked_sub(1).and_then(|r| self.rows.get(r as usize)).map_or(&[], Vec::as_slice)
+    }
+
     pub fn at(&self, row: u32, col: u32) -> CellRef {
         CellRef::Cell { sheet: self.sheet.clone(), row, col }
     }
