@@ -86,10 +86,14 @@ pub fn sessions_from_grid(grid: &Grid, year: Option<i32>) -> (Vec<SessionRow>, V
             problems.push(TableProblem::new(Some(grid.at(row, topic_col)), "这一行没有学习主题", "填写主题，或删除这一行"));
             continue;
         }
-        let date = date_col.and_then(|c| cell_date(grid, row, c, year, &mut problems));
+        let month_in_date = date_col.and_then(|c| month_in_date_cell(grid.get(row, c), year));
+        let date = match month_in_date {
+            Some(_) => None,
+            None => date_col.and_then(|c| cell_date(grid, row, c, year, &mut problems)),
+        };
         let month = match month_col.and_then(|c| cell_month(grid, row, c, year, &mut problems)) {
             Some(m) => Some(m),
-            None => date.map(|d| (d.year(), d.month())),
+            None => date.map(|d| (d.year(), d.month())).or(month_in_date),
         };
         let blank = |c: Option<u32>| c.is_none_or(|c| grid.get(row, c).is_empty());
         if blank(date_col) && blank(month_col) {
@@ -128,6 +132,15 @@ fn cell_date(grid: &Grid, row: u32, col: u32, year: Option<i32>, problems: &mut 
         problems.push(TableProblem::new(Some(grid.at(row, col)), format!("日期“{}”无法识别", cell.display()), hint));
     }
     parsed
+}
+
+/// A month written where a date belongs (`2024年1月` in the 日期 column).
+fn month_in_date_cell(cell: &Cell, year: Option<i32>) -> Option<(i32, u32)> {
+    let t = cell.text()?;
+    if DateValue::parse(t).is_some() {
+        return None;
+    }
+    parse_month(t, year)
 }
 
 /// `1月18日` in the plan's year.
@@ -202,11 +215,13 @@ mod tests {
             2,2024年2月20日,党章,专题研讨,,计划\n\
             3,3月5日,条例,自学,,延期\n\
             4,下旬,调研,调研,,\n\
-            5,,,,,\n\
-            6,2024-06-01,,,,\n\
-            7,,党史,,,\n";
+            5,2024年4月,党纪,集中学习,,\n\
+            6,,,,,\n\
+            7,2024-06-01,,,,\n\
+            8,,党史,,,\n";
         let (rows, problems) = read_sessions("plan.csv", text.as_bytes(), None, Some(2024));
-        assert_eq!(rows.len(), 5);
+        assert_eq!(rows.len(), 6);
+        assert_eq!((rows[4].date, rows[4].month), (None, Some((2024, 4))));
         assert_eq!(rows[0].date, NaiveDate::from_ymd_opt(2024, 1, 18));
         assert_eq!(rows[0].month, Some((2024, 1)));
         assert_eq!((rows[0].form.as_str(), rows[0].lead.as_str(), rows[0].status.as_str()), ("集中学习", "党委书记", "已完成"));
@@ -214,7 +229,7 @@ mod tests {
         assert_eq!(rows[2].date, NaiveDate::from_ymd_opt(2024, 3, 5));
         assert_eq!(rows[3].date, None);
         let m: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        assert_eq!(m, ["F5 状态“延期”无法识别", "B6 日期“下旬”无法识别", "C8 这一行没有学习主题", "B9 “党史”没有日期或月份"]);
+        assert_eq!(m, ["F5 状态“延期”无法识别", "B6 日期“下旬”无法识别", "C9 这一行没有学习主题", "B10 “党史”没有日期或月份"]);
     }
 
     #[test]
