@@ -2,43 +2,8 @@
 //! (Chinese and English), finding the header row under title rows, and the
 //! problems a header can have (missing or doubled columns, merged cells).
 
-use super::table::{CellRef, Grid, TableError};
-use std::fmt;
+use super::table::{Grid, TableProblem};
 use std::sync::Arc;
-
-/// A problem found in a table, located at a cell when there is one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TableProblem {
-    pub at: Option<CellRef>,
-    pub message: String,
-    pub hint: String,
-}
-
-impl TableProblem {
-    pub fn new(at: Option<CellRef>, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        TableProblem { at, message: message.into(), hint: hint.into() }
-    }
-}
-
-impl From<TableError> for TableProblem {
-    fn from(e: TableError) -> Self {
-        let at = match &e {
-            TableError::UnclosedQuote { row } => Some(CellRef::Cell { sheet: None, row: *row, col: 1 }),
-            _ => None,
-        };
-        TableProblem::new(at, e.message(), e.hint())
-    }
-}
-
-/// `Sheet1!E7 “实缴”应为数字…`; callers put the file name in front.
-impl fmt::Display for TableProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.at {
-            Some(at) => write!(f, "{at} {}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
 
 /// The accepted names of one column, already normalised (see `normalize`).
 pub(crate) struct Alias<F> {

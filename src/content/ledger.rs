@@ -3,8 +3,8 @@
 //! members, totals (合计/总计) or subtotals (小计) is decided here; what dues are
 //! expected is the domain's business.
 
-use super::columns::{field_of, find_header, Alias, Header, TableProblem};
-use super::table::{read_table, Cell, CellRef, Grid};
+use super::columns::{field_of, find_header, Alias, Header};
+use super::table::{read_table, Cell, CellRef, Grid, TableProblem};
 use crate::domain::money::{Money, MoneyError};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -301,8 +301,9 @@ fn holds_amount(cell: &Cell) -> bool {
     match cell {
         Cell::Number(n) => *n != 0.0,
         Cell::Text(t) => !t.trim().is_empty() && Money::parse(t) != Ok(Money::ZERO) && !is_not_applicable(t),
-        Cell::Empty => false,
-        _ => true,
+        // Error values and uncalculated formulas in template rows say nothing.
+        Cell::Empty | Cell::Error(_) | Cell::Uncached(_) => false,
+        Cell::Bool(_) | Cell::Date(_) => true,
     }
 }
 

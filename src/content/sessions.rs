@@ -1,9 +1,9 @@
 //! Study-plan tables (学习计划): rows of date or month, topic, form, lead and
 //! status, as officers keep them in Excel. The caller decides what counts.
 
-use super::columns::{find_header, Alias, TableProblem};
+use super::columns::{find_header, Alias};
 use super::date::DateValue;
-use super::table::{read_table, Cell, CellRef, Grid};
+use super::table::{read_table, Cell, CellRef, Grid, TableProblem};
 use chrono::{Datelike, NaiveDate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! Spreadsheet bytes → a grid of cells: .xlsx/.xlsm and .xls through calamine,
 //! .csv (UTF-8, UTF-8 with BOM or GBK; comma, tab or semicolon) by a small
 //! RFC 4180 reader. Pure: the caller reads the file and passes its bytes.
+//! Problems found in tables are `TableProblem`s, located at a `CellRef`.
 
 use super::date::DateValue;
 use super::decode::{decode, DecodeError};
@@ -211,6 +212,40 @@ impl TableError {
 impl fmt::Display for TableError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message())
+    }
+}
+
+/// A problem found in a table, located at a cell when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableProblem {
+    pub at: Option<CellRef>,
+    pub message: String,
+    pub hint: String,
+}
+
+impl TableProblem {
+    pub fn new(at: Option<CellRef>, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        TableProblem { at, message: message.into(), hint: hint.into() }
+    }
+}
+
+impl From<TableError> for TableProblem {
+    fn from(e: TableError) -> Self {
+        let at = match &e {
+            TableError::UnclosedQuote { row } => Some(CellRef::Cell { sheet: None, row: *row, col: 1 }),
+            _ => None,
+        };
+        TableProblem::new(at, e.message(), e.hint())
+    }
+}
+
+/// `Sheet1!E7 “实缴”应为数字…`; callers put the file name in front.
+impl fmt::Display for TableProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.at {
+            Some(at) => write!(f, "{at} {}", self.message),
+            None => f.write_str(&self.message),
+        }
     }
 }
 
