@@ -1,7 +1,12 @@
-//! Source text → content model. Pure: decoding, front matter, Markdown. No IO.
+//! Source text → content model. Pure: decoding, front matter, Markdown, tables
+//! (dues ledgers, study plans). No IO.
 
+pub mod columns;
 pub mod date;
 pub mod decode;
 pub mod front_matter;
 pub mod kind;
+pub mod ledger;
 pub mod markdown;
+pub mod sessions;
+pub mod table;

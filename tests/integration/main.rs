@@ -30,5 +30,7 @@ mod extract;
 mod compliance;
 /// The example site's compliance summary, checked by hand.
 mod compliance_example;
+/// Dues ledgers and study plans from real .xlsx and .csv files.
+mod ledgers;
 /// Headless Chromium against the built example site.
 mod browser;
