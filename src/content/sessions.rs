@@ -44,12 +44,10 @@ pub struct SessionRow {
 /// `planned`, `done` or `cancelled` for the written forms; `None` if unknown.
 /// An empty status is `planned`.
 pub fn status_of(text: &str) -> Option<&'static str> {
-    match text.trim().to_lowercase().as_str() {
-        "" | "计划" | "计划中" | "未开始" | "未完成" | "planned" => Some("planned"),
-        "已完成" | "完成" | "已开展" | "done" => Some("done"),
-        "取消" | "已取消" | "cancelled" | "canceled" => Some("cancelled"),
-        _ => None,
+    if text.trim().is_empty() {
+        return Some("planned");
     }
+    crate::domain::study::SessionStatus::parse(text).map(|s| s.id())
 }
 
 /// Reads a study-plan table. `year` (the page's `year`) completes dates and

@@ -387,7 +387,8 @@ fn nearest_unit(site: &Site, mut section: usize) -> Option<String> {
 fn mark_ledgers(site: &mut Site) {
     for p in 0..site.pages.len() {
         // Whatever the page's kind: a misspelt kind must not publish a ledger.
-        for rel in ["ledger", "table"].into_iter().filter_map(|key| super::tables::file_named(site, p, key)) {
+        let named: Vec<String> = ["ledger", "table"].into_iter().filter_map(|key| super::tables::file_named(site, p, key)).collect();
+        for rel in named {
             for a in site.assets.iter_mut().filter(|a| a.rel == rel) {
                 a.ledger = true;
             }

@@ -6,7 +6,7 @@
 
 use super::tables::{self, Files};
 use super::Site;
-use crate::content::columns::TableProblem;
+use crate::content::table::TableProblem;
 use crate::content::kind::Kind;
 use crate::content::ledger::{self, Ledger};
 use crate::content::table::CellRef;

@@ -9,7 +9,7 @@ use crate::content::kind::Kind;
 use crate::content::sessions::{self, SessionRow};
 use crate::diag::Diagnostic;
 use crate::domain::study::{Session, SessionStatus, When};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -40,7 +40,7 @@ pub fn build(site: &Site, files: &Files, as_of: NaiveDate) -> (HashMap<usize, Pl
         match tables::named_file(site, i) {
             Some((_, rel)) => match files.get(&rel) {
                 Some(Ok(bytes)) => {
-                    let (rows, problems) = sessions::read_sessions(&rel, bytes, tables::sheet(site, i).as_deref());
+                    let (rows, problems) = sessions::read_sessions(&rel, bytes, tables::sheet(site, i).as_deref(), year);
                     errors.extend(problems.iter().map(|pr| tables::table_error(&rel, pr)));
                     for row in rows {
                         match from_row(&row) {
@@ -58,7 +58,7 @@ pub fn build(site: &Site, files: &Files, as_of: NaiveDate) -> (HashMap<usize, Pl
             None => match p.extra.get("sessions") {
                 Some(Value::Array(entries)) => {
                     for (n, v) in entries.iter().enumerate() {
-                        match from_front_matter(v) {
+                        match from_front_matter(v, year) {
                             Ok(s) => {
                                 plan.sessions.push(s);
                                 plan.at.push(format!("{} 第 {} 个 [[sessions]]", p.src.display, n + 1));
@@ -111,7 +111,7 @@ fn y_label(w: When) -> String {
 
 type Problem = (String, String);
 
-fn from_front_matter(v: &Value) -> Result<Session, Problem> {
+fn from_front_matter(v: &Value, year: Option<i32>) -> Result<Session, Problem> {
     let Some(map) = v.as_object() else {
         return Err(("应是一张表".into(), "写成 [[sessions]] 后跟 date = 2024-01-18、topic = \"…\" 等行".into()));
     };
@@ -131,7 +131,7 @@ fn from_front_matter(v: &Value) -> Result<Session, Problem> {
         }
         (None, Some(_)) => {
             let m = text("month");
-            let (y, mo) = parse_month(&m).ok_or((format!("月份 month “{m}” 无效"), "写成 month = \"2024-03\" 或 \"2024年3月\"".to_string()))?;
+            let (y, mo) = sessions::parse_month(&m, year).ok_or((format!("月份 month “{m}” 无效"), "写成 month = \"2024-03\" 或 \"2024年3月\"".to_string()))?;
             When::Month(y, mo)
         }
         (None, None) => return Err(("缺少 date 或 month".into(), "写 date = 2024-01-18，只定到月份时写 month = \"2024-01\"".into())),
@@ -160,38 +160,21 @@ fn session(when: When, topic: String, form: String, lead: String, status: &str) 
     Ok(Session { when, topic, form, lead, status })
 }
 
-/// `2024-03`, `2024-3`, `2024/03`, `2024.3`, `2024年3月`.
-pub fn parse_month(s: &str) -> Option<(i32, u32)> {
-    let t = s.trim().trim_end_matches('月').replace('年', "-").replace(['/', '.'], "-");
-    let (y, m) = t.split_once('-')?;
-    let (y, m): (i32, u32) = (y.trim().parse().ok()?, m.trim().parse().ok()?);
-    NaiveDate::from_ymd_opt(y, m, 1).map(|d| (d.year(), d.month()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
     #[test]
-    fn months_in_the_usual_spellings() {
-        assert_eq!(parse_month("2024-03"), Some((2024, 3)));
-        assert_eq!(parse_month("2024年3月"), Some((2024, 3)));
-        assert_eq!(parse_month("2024/3"), Some((2024, 3)));
-        assert_eq!(parse_month("2024-13"), None);
-        assert_eq!(parse_month("三月"), None);
-    }
-
-    #[test]
     fn front_matter_sessions() {
-        let s = from_front_matter(&json!({ "date": "2024-01-18", "topic": "学习党章", "form": "集中学习", "lead": "书记", "status": "done" })).unwrap();
+        let s = from_front_matter(&json!({ "date": "2024-01-18", "topic": "学习党章", "form": "集中学习", "lead": "书记", "status": "done" }), None).unwrap();
         assert_eq!(s.when, When::Date(NaiveDate::from_ymd_opt(2024, 1, 18).unwrap()));
         assert_eq!(s.status, SessionStatus::Done);
-        let s = from_front_matter(&json!({ "month": "2024年5月", "topic": "专题研讨" })).unwrap();
+        let s = from_front_matter(&json!({ "month": "2024年5月", "topic": "专题研讨" }), None).unwrap();
         assert_eq!((s.when, s.status), (When::Month(2024, 5), SessionStatus::Planned));
-        assert!(from_front_matter(&json!({ "topic": "无日期" })).unwrap_err().0.contains("date"));
-        assert!(from_front_matter(&json!({ "date": "2024-01-18", "topic": "x", "status": "也许" })).unwrap_err().0.contains("也许"));
-        assert!(from_front_matter(&json!({ "date": "2024-01-18", "topc": "x" })).unwrap_err().1.contains("topic"));
-        assert!(from_front_matter(&json!({ "date": "2024-02-30", "topic": "x" })).is_err());
+        assert!(from_front_matter(&json!({ "topic": "无日期" }), None).unwrap_err().0.contains("date"));
+        assert!(from_front_matter(&json!({ "date": "2024-01-18", "topic": "x", "status": "也许" }), None).unwrap_err().0.contains("也许"));
+        assert!(from_front_matter(&json!({ "date": "2024-01-18", "topc": "x" }), None).unwrap_err().1.contains("topic"));
+        assert!(from_front_matter(&json!({ "date": "2024-02-30", "topic": "x" }), None).is_err());
     }
 }

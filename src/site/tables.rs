@@ -84,7 +84,7 @@ pub fn sheet(site: &Site, page: usize) -> Option<String> {
 }
 
 /// A diagnostic for a problem in a data file: `content/<rel>!Sheet1!E7`.
-pub fn table_error(rel: &str, problem: &crate::content::columns::TableProblem) -> Diagnostic {
+pub fn table_error(rel: &str, problem: &crate::content::table::TableProblem) -> Diagnostic {
     let file = match &problem.at {
         Some(at) => format!("content/{rel}!{at}"),
         None => format!("content/{rel}"),
