@@ -1,0 +1,3 @@
+//! Publishing from a shared folder (`dwgk publish`): cron schedules so far.
+
+pub mod cron;
