@@ -149,6 +149,9 @@ pub struct PublishArgs {
     /// 强制发布：内容没有变化或页面大量减少时也发布
     #[arg(long)]
     pub force: bool,
+    /// 只靠轮询，不用系统文件通知（模拟网络共享文件夹，测试用）
+    #[arg(long, hide = true)]
+    pub poll_only: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -99,6 +99,7 @@ pub fn run(args: &PublishArgs) -> i32 {
             poll: Duration::from_secs(args.poll_seconds.unwrap_or(publish.poll_seconds)),
             settle: Duration::from_secs(args.settle_seconds.unwrap_or(publish.settle_seconds)),
             cron,
+            native: !args.poll_only,
         };
         return daemon::run(&store, &settings, &timing);
     }

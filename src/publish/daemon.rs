@@ -19,6 +19,8 @@ pub struct Timing {
     pub poll: Duration,
     pub settle: Duration,
     pub cron: Option<Cron>,
+    /// Also listen to native file events (off: polling only, as on SMB mounts).
+    pub native: bool,
 }
 
 fn local_now() -> NaiveDateTime {
@@ -58,7 +60,7 @@ fn native_watcher(settings: &Settings, tx: mpsc::Sender<()>) -> Option<Recommend
 /// one atomic rename.
 pub fn run(store: &Store, settings: &Settings, timing: &Timing) -> i32 {
     let (tx, rx) = mpsc::channel::<()>();
-    let _watcher = native_watcher(settings, tx.clone());
+    let _watcher = if timing.native { native_watcher(settings, tx.clone()) } else { None };
     let source = settings.source.clone();
     log(
         "info",

@@ -32,3 +32,5 @@ mod compliance;
 mod compliance_example;
 /// Headless Chromium against the built example site.
 mod browser;
+/// `dwgk publish`: releases under real nginx load, SIGKILL, polling, wake-ups, rollback.
+mod publish;
