@@ -298,7 +298,7 @@ impl Lock {
         file.set_len(0).map_err(LockError::Io)?;
         file.rewind().map_err(LockError::Io)?;
         let now = chrono::Local::now().format("%Y-%m-%d %H:%M:%S");
-        write!(file, "pid={} started={now}\n", std::process::id()).map_err(LockError::Io)?;
+        writeln!(file, "pid={} started={now}", std::process::id()).map_err(LockError::Io)?;
         let _ = file.sync_all();
         Ok((Lock { file }, (!old.is_empty()).then_some(old)))
     }
