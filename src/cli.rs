@@ -8,7 +8,7 @@ use std::path::PathBuf;
     name = "dwgk",
     version,
     about = "dwgk —— 党务公开网站生成器：把 Markdown 文件夹生成为党务公开静态网站",
-    after_help = "示例：\n  dwgk init 我的站点          新建一个带示例内容的站点\n  dwgk build                  生成网站到 public/\n  dwgk check                  只检查内容错误，不写文件\n  dwgk serve                  本机预览：http://127.0.0.1:1111\n\n退出码：0 成功；1 内容有错误；2 用法或读写错误。",
+    after_help = "示例：\n  dwgk init 我的站点          新建一个带示例内容的站点\n  dwgk build                  生成网站到 public/\n  dwgk check                  只检查内容错误，不写文件\n  dwgk serve                  本机预览：http://127.0.0.1:1111\n  dwgk publish --watch        从共享文件夹自动发布（见 docs/deploy.md）\n\n退出码：0 成功；1 内容有错误；2 用法或读写错误。",
     disable_help_subcommand = true
 )]
 pub struct Cli {
@@ -86,6 +86,72 @@ pub enum Command {
         #[arg(long, short, default_value_t = 1111)]
         port: u16,
     },
+    /// 从共享文件夹自动发布：每次生成一个完整的新版本，再原子切换 DEST/current，出错时线上网站保持不变
+    #[command(after_help = "示例：\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --once      生成并发布一次\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --watch     常驻运行：文件变化、发布时间到达时自动发布\n  dwgk publish --watch --schedule \"0 6 * * *\" --audience internal\n\n时间按服务器本地时区（在中国即北京时间）。部署说明见 docs/deploy.md。")]
+    Publish(PublishArgs),
+    /// 列出已发布的版本（* 为当前版本）
+    #[command(after_help = "示例：\n  dwgk releases --dest /srv/dwgk\n  dwgk releases --dest /srv/dwgk --format json")]
+    Releases {
+        /// 发布目录（含 current 和 releases/）
+        #[arg(long)]
+        dest: PathBuf,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// 回滚：把 DEST/current 切换回以前的版本（默认上一个）
+    #[command(after_help = "示例：\n  dwgk rollback --dest /srv/dwgk\n  dwgk rollback --dest /srv/dwgk --to 20261125-214003-123")]
+    Rollback {
+        /// 发布目录（含 current 和 releases/）
+        #[arg(long)]
+        dest: PathBuf,
+        /// 回滚到这个版本（版本号见 dwgk releases；默认当前版本的上一个）
+        #[arg(long)]
+        to: Option<String>,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PublishArgs {
+    /// 源文件夹：站点（config.toml + content/），通常是挂载的共享文件夹；默认 config.toml [publish] source，再默认当前文件夹
+    #[arg(long)]
+    pub source: Option<PathBuf>,
+    /// 发布目录：releases/ 存放各版本，current 指向线上版本（默认 [publish] dest）
+    #[arg(long)]
+    pub dest: Option<PathBuf>,
+    /// 生成并发布一次后退出（默认）
+    #[arg(long, conflicts_with = "watch")]
+    pub once: bool,
+    /// 常驻运行：文件稳定后、publish_date/expire_date 到达时、定时任务到点时自动发布
+    #[arg(long)]
+    pub watch: bool,
+    /// 定时重新生成（cron 五个字段：分 时 日 月 周，服务器本地时间），例如 "0 6 * * *"
+    #[arg(long)]
+    pub schedule: Option<String>,
+    /// 读者范围：public 向社会公开（默认）；internal 党内公开（含发布状态页 /_status/）
+    #[arg(long, value_enum)]
+    pub audience: Option<AudienceArg>,
+    /// 覆盖 config.toml 中的 base_url
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// 保留最近多少个版本供回滚（默认 [publish] keep，再默认 10）
+    #[arg(long)]
+    pub keep: Option<usize>,
+    /// 轮询间隔（秒，默认 [publish] poll_seconds，再默认 10）
+    #[arg(long)]
+    pub poll_seconds: Option<u64>,
+    /// 文件多少秒内不再变化才使用（默认 [publish] settle_seconds，再默认 5）
+    #[arg(long)]
+    pub settle_seconds: Option<u64>,
+    /// 新版本比线上少了超过这个百分比的页面时拒绝发布（默认 20）
+    #[arg(long)]
+    pub max_drop_percent: Option<u32>,
+    /// 强制发布：内容没有变化或页面大量减少时也发布
+    #[arg(long)]
+    pub force: bool,
+    /// 只靠轮询，不用系统文件通知（模拟网络共享文件夹，测试用）
+    #[arg(long, hide = true)]
+    pub poll_only: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -3,7 +3,7 @@
 
 use crate::content::date::DateValue;
 use crate::content::front_matter::{explain, toml_to_json};
-use crate::content::kind::Scope;
+use crate::content::kind::{Audience, Scope};
 use crate::domain::requirement::{self, Requirement};
 use crate::domain::dues::{DuesOptions, RateTable};
 use crate::diag::{did_you_mean, Diagnostic};
@@ -32,9 +32,8 @@ pub struct Config {
     pub compliance: ComplianceConfig,
     /// `[dues]`: the rate table (default: the 2008 national rules) and disclosure options.
     pub dues: DuesConfig,
-    /// Tables owned by later features (publish); accepted here so the
-    /// contract's config parses, validated by those features.
-    pub domain: DomainTables,
+    /// `[publish]`: settings of `dwgk publish`, validated.
+    pub publish: PublishConfig,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -43,10 +42,33 @@ pub struct DuesConfig {
     pub options: DuesOptions,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct DomainTables {
-    pub publish: Option<toml::Table>,
+/// `[publish]`: where `dwgk publish` reads and writes, and how it watches.
+/// Command-line flags override each value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishConfig {
+    /// The shared folder holding the site (config.toml, content/).
+    pub source: Option<String>,
+    /// Holds `releases/`, `current`, the journal and status.
+    pub dest: Option<String>,
+    /// Releases kept for rollback (at least 1).
+    pub keep: usize,
+    pub poll_seconds: u64,
+    /// A changed file is used only after it has been unchanged this long.
+    pub settle_seconds: u64,
+    /// Optional cron rebuild (local time).
+    pub schedule: Option<crate::publish::cron::Cron>,
+    pub audience: Option<Audience>,
+    /// A release removing more than this share of the live pages is refused.
+    pub max_drop_percent: u32,
 }
+
+impl Default for PublishConfig {
+    fn default() -> Self {
+        PublishConfig { source: None, dest: None, keep: 10, poll_seconds: 10, settle_seconds: 5, schedule: None, audience: None, max_drop_percent: 20 }
+    }
+}
+
+const PUBLISH_KEYS: &[&str] = &["source", "dest", "keep", "poll_seconds", "settle_seconds", "schedule", "audience", "max_drop_percent"];
 
 /// `[compliance]`: which year the summary shows and who may see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -196,7 +218,7 @@ impl Config {
             requirements: check_requirements(text, &raw.requirements, &mut diags),
             compliance: check_compliance(text, raw.compliance, &mut diags),
             dues: check_dues(text, raw.dues, &mut diags),
-            domain: DomainTables { publish: raw.publish },
+            publish: check_publish(text, raw.publish, &mut diags),
         };
         (Some(config), diags)
     }
@@ -289,6 +311,55 @@ fn check_compliance(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diag
                     None => "[compliance] 可用的设置项：year、scope、as_of".into(),
                 };
                 diags.push(located(text, other, format!("[compliance] 中有不认识的设置项“{other}”"), hint));
+            }
+        }
+    }
+    c
+}
+
+fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnostic>) -> PublishConfig {
+    let mut c = PublishConfig::default();
+    let Some(table) = table else { return c };
+    let int = |v: &toml::Value, lo: i64, hi: i64| v.as_integer().filter(|n| (lo..=hi).contains(n));
+    for (k, v) in table {
+        match k.as_str() {
+            "source" | "dest" => match v.as_str().map(str::trim).filter(|s| !s.is_empty()) {
+                Some(s) if k == "source" => c.source = Some(s.to_string()),
+                Some(s) => c.dest = Some(s.to_string()),
+                None => diags.push(located(text, &k, format!("[publish] {k} 应是文件夹路径，实际是 {v}"), "例如 source = \"/mnt/share/dwgk\"、dest = \"/srv/dwgk\"")),
+            },
+            "keep" => match int(&v, 1, 1000) {
+                Some(n) => c.keep = n as usize,
+                None => diags.push(located(text, "keep", format!("[publish] keep 应是 1 到 1000 的整数，实际是 {v}"), "保留多少个历史版本供回滚，例如 keep = 10")),
+            },
+            "poll_seconds" => match int(&v, 1, 3600) {
+                Some(n) => c.poll_seconds = n as u64,
+                None => diags.push(located(text, "poll_seconds", format!("[publish] poll_seconds 应是 1 到 3600 的整数（秒），实际是 {v}"), "例如 poll_seconds = 10")),
+            },
+            "settle_seconds" => match int(&v, 0, 3600) {
+                Some(n) => c.settle_seconds = n as u64,
+                None => diags.push(located(text, "settle_seconds", format!("[publish] settle_seconds 应是 0 到 3600 的整数（秒），实际是 {v}"), "例如 settle_seconds = 5")),
+            },
+            "max_drop_percent" => match int(&v, 0, 100) {
+                Some(n) => c.max_drop_percent = n as u32,
+                None => diags.push(located(text, "max_drop_percent", format!("[publish] max_drop_percent 应是 0 到 100 的整数（百分比），实际是 {v}"), "例如 max_drop_percent = 20：新版本比线上少了超过 20% 的页面时拒绝发布")),
+            },
+            "schedule" => match v.as_str().map(crate::publish::cron::Cron::parse) {
+                Some(Ok(cron)) => c.schedule = Some(cron),
+                Some(Err(e)) => diags.push(located(text, "schedule", format!("[publish] schedule：{e}"), crate::publish::cron::CRON_HINT)),
+                None => diags.push(located(text, "schedule", format!("[publish] schedule 应是文字，实际是 {v}"), crate::publish::cron::CRON_HINT)),
+            },
+            "audience" => match v.as_str() {
+                Some("public") => c.audience = Some(Audience::Public),
+                Some("internal") => c.audience = Some(Audience::Internal),
+                _ => diags.push(located(text, "audience", format!("[publish] audience“{v}”无效"), "写 public（向社会公开，默认）或 internal（党内公开）")),
+            },
+            other => {
+                let hint = match did_you_mean(other, PUBLISH_KEYS.iter().copied()) {
+                    Some(s) => format!("是不是想写“{s}”？"),
+                    None => format!("[publish] 可用的设置项：{}", PUBLISH_KEYS.join("、")),
+                };
+                diags.push(located(text, other, format!("[publish] 中有不认识的设置项“{other}”"), hint));
             }
         }
     }
@@ -401,6 +472,27 @@ mod tests {
     fn syntax_error_located() {
         let (_, d) = Config::parse("title = \"a\nbase_url = 1\n");
         assert_eq!(d[0].line, Some(1));
+    }
+
+    #[test]
+    fn publish_table_is_validated() {
+        let (c, d) = Config::parse(
+            "title = \"a\"\nbase_url = \"http://x/\"\n[publish]\nsource = \"/mnt/share/dwgk\"\ndest = \"/srv/dwgk\"\nkeep = 3\npoll_seconds = 2\nsettle_seconds = 0\nschedule = \"0 6 * * *\"\naudience = \"internal\"\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let p = c.unwrap().publish;
+        assert_eq!((p.keep, p.poll_seconds, p.settle_seconds, p.max_drop_percent), (3, 2, 0, 20));
+        assert_eq!(p.dest.as_deref(), Some("/srv/dwgk"));
+        assert_eq!(p.schedule.unwrap().text(), "0 6 * * *");
+        assert_eq!(p.audience, Some(Audience::Internal));
+
+        let text = "title = \"a\"\nbase_url = \"http://x/\"\n[publish]\nkeep = 0\npoll_second = 5\nschedule = \"0 25 * * *\"\n";
+        let (c, d) = Config::parse(text);
+        assert!(c.is_some());
+        assert_eq!(d.len(), 3, "{d:#?}");
+        assert_eq!(d[0].line, Some(4));
+        assert!(d.iter().any(|d| d.line == Some(5) && d.hint.as_deref().unwrap().contains("poll_seconds")), "{d:#?}");
+        assert!(d.iter().any(|d| d.line == Some(6) && d.message.contains("超出范围")), "{d:#?}");
     }
 
     #[test]

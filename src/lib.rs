@@ -12,3 +12,4 @@ pub mod site;
 pub mod render;
 pub mod pipeline;
 pub mod serve;
+pub mod publish;

@@ -37,6 +37,9 @@ fn main() {
         Command::Report { common, year, unit, format, output } => cmd::report::run(&common, cmd::report::Args { year, unit, format, output }),
         Command::Requirements { command: dwgk::cli::RequirementsCommand::Extract { files, format } } => cmd::requirements::extract_files(&files, format),
         Command::Serve { common, format, bind, port } => cmd::serve::run(&common, format, &bind, port),
+        Command::Publish(args) => cmd::publish::run(&args),
+        Command::Releases { dest, format } => cmd::publish::releases(&dest, format),
+        Command::Rollback { dest, to } => cmd::publish::rollback(&dest, to.as_deref()),
     };
     std::process::exit(code);
 }

@@ -8,6 +8,7 @@ use crate::io::walk::{self, Entry, EntryKind, MAX_MARKDOWN_BYTES};
 use crate::render::{self, NullSink, Sink};
 use crate::site::{self, source, BuildOptions, Site};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 pub struct Request {
@@ -113,13 +114,42 @@ pub fn load_site(req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
     (Some(site), diags)
 }
 
+/// What a caller may add to a build: `publish` records the page set, stamps the
+/// release id into pages and decides at the last moment whether to commit.
+pub trait Hooks: Sync {
+    /// After assembly and compliance, before rendering: every page, hidden ones too.
+    fn assembled(&self, _site: &Site) {}
+    /// The bytes written for output file `rel` (default: unchanged).
+    fn filter<'a>(&self, _rel: &str, bytes: &'a [u8]) -> Cow<'a, [u8]> {
+        Cow::Borrowed(bytes)
+    }
+    /// A file copied as is (attachments, static files).
+    fn copied(&self, _rel: &str, _from: &Path) {}
+    /// Everything rendered without errors into `dir`, not yet swapped in. `Ok(false)`
+    /// discards the output (nothing changes); `Err` fails the build.
+    fn before_commit(&self, _site: &Site, _dir: &Path) -> Result<bool, String> {
+        Ok(true)
+    }
+}
+
+/// No additions: a plain build.
+pub struct NoHooks;
+
+impl Hooks for NoHooks {}
+
 /// Runs a build (or a check when `req.output` is `None`).
 pub fn run(req: &Request) -> (Summary, Diagnostics) {
+    run_with(req, &NoHooks)
+}
+
+/// `run` with the caller's hooks.
+pub fn run_with(req: &Request, hooks: &dyn Hooks) -> (Summary, Diagnostics) {
     let (site, mut diags) = load_site(req, req.output.is_none());
     let Some(mut site) = site else {
         diags.sort();
         return (Summary::default(), diags);
     };
+    hooks.assembled(&site);
     let config = site.config.clone();
     let mut timer = Timer::new();
     diags.extend(site.render_markdown());
@@ -135,12 +165,16 @@ pub fn run(req: &Request) -> (Summary, Diagnostics) {
         match (&req.output, diags.has_errors()) {
             (Some(out), false) => match Staging::begin(out) {
                 Ok(staging) => {
-                    let sink = StagingSink(&staging);
+                    let sink = StagingSink(&staging, hooks);
                     diags.extend(render::render_site(&site, templates, statics, &sink));
                     if !diags.has_errors() {
-                        match staging.commit() {
-                            Ok(()) => summary.written = true,
-                            Err(e) => diags.push(Diagnostic::error(e.to_string())),
+                        match hooks.before_commit(&site, staging.dir()) {
+                            Ok(true) => match staging.commit() {
+                                Ok(()) => summary.written = true,
+                                Err(e) => diags.push(Diagnostic::error(e.to_string())),
+                            },
+                            Ok(false) => {}
+                            Err(e) => diags.push(Diagnostic::error(e)),
                         }
                     }
                 }
@@ -182,13 +216,14 @@ fn summarize(site: &Site) -> Summary {
     }
 }
 
-struct StagingSink<'a>(&'a Staging);
+struct StagingSink<'a>(&'a Staging, &'a dyn Hooks);
 
 impl Sink for StagingSink<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
-        self.0.write(rel, bytes).map_err(|e| e.to_string())
+        self.0.write(rel, &self.1.filter(rel, bytes)).map_err(|e| e.to_string())
     }
     fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
+        self.1.copied(rel, from);
         self.0.copy(rel, from).map_err(|e| e.to_string())
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod init;
+pub mod publish;
 pub mod report;
 pub mod requirements;
 pub mod serve;

@@ -338,6 +338,8 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
         Some(Hidden::Scheduled)
     } else if !opts.audience.may_see(scope) {
         Some(Hidden::Internal)
+    } else if site.config.require_approval && !opts.drafts && fm.approved_by.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        Some(Hidden::Unapproved)
     } else {
         None
     };

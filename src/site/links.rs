@@ -54,6 +54,7 @@ impl<'a> PageLinks<'a> {
                 Hidden::Internal => "公开页面不能链接党内公开的内容：删除这个链接，或把目标页面改为 scope = \"public\"",
                 Hidden::Draft => "目标页面还是草稿：发布它（删去 draft = true），或先去掉这个链接",
                 Hidden::Scheduled => "目标页面尚未到发布时间：调整 publish_date，或先去掉这个链接",
+                Hidden::Unapproved => "目标页面尚未审批：补上 approved_by，或先去掉这个链接",
             };
             return Resolution::Broken { message: format!("链接指向的页面{}：{written}", h.reason()), hint: hint.into() };
         }

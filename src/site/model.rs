@@ -46,6 +46,8 @@ pub enum Hidden {
     Draft,
     Scheduled,
     Internal,
+    /// `require_approval = true` and no `approved_by`: held back, listed by `publish`.
+    Unapproved,
 }
 
 impl Hidden {
@@ -54,6 +56,7 @@ impl Hidden {
             Hidden::Draft => "是草稿（draft = true）",
             Hidden::Scheduled => "尚未到发布时间（publish_date）",
             Hidden::Internal => "是党内公开（internal）内容，不在公开版中",
+            Hidden::Unapproved => "尚未审批（缺少 approved_by，且设置了 require_approval = true）",
         }
     }
 }

@@ -34,3 +34,5 @@ mod compliance_example;
 mod ledgers;
 /// Headless Chromium against the built example site.
 mod browser;
+/// `dwgk publish`: releases under real nginx load, SIGKILL, polling, wake-ups, rollback.
+mod publish;

@@ -1,0 +1,205 @@
+//! `dwgk publish` (once or as a daemon), `dwgk releases`, `dwgk rollback`: the
+//! command-line side of `publish/` — settings from `[publish]` and flags, the
+//! lock, exit codes and human-readable messages.
+
+use super::{exit_code, report, CONTENT_ERRORS, OK, USAGE};
+use crate::cli::{AudienceArg, Format, PublishArgs};
+use crate::content::kind::Audience;
+use crate::pipeline;
+use crate::publish::cron::{Cron, CRON_HINT};
+use crate::publish::daemon::{self, Timing};
+use crate::publish::log::log;
+use crate::publish::release::{self, Result as Outcome, Settings};
+use crate::publish::schedule::Trigger;
+use crate::publish::store::{Lock, LockError, Store};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+fn usage(message: &str, hint: &str) -> i32 {
+    eprintln!("错误: {message}");
+    if !hint.is_empty() {
+        eprintln!("  = 提示: {hint}");
+    }
+    USAGE
+}
+
+pub fn run(args: &PublishArgs) -> i32 {
+    // The site's own config.toml holds [publish]; without --source, a
+    // `[publish] source` in ./config.toml may point at the shared folder.
+    let mut source = args.source.clone().unwrap_or_else(|| PathBuf::from("."));
+    let mut publish = pipeline::load_config(&source).0.map(|c| c.publish).unwrap_or_default();
+    if args.source.is_none() {
+        if let Some(s) = publish.source.clone() {
+            source = PathBuf::from(s);
+            if let Some(c) = pipeline::load_config(&source).0 {
+                publish = c.publish;
+            }
+        }
+    }
+    let Some(dest) = args.dest.clone().or_else(|| publish.dest.clone().map(PathBuf::from)) else {
+        return usage("没有指定发布目录", "用 --dest /srv/dwgk 指定，或在 config.toml 的 [publish] 里写 dest = \"/srv/dwgk\"");
+    };
+    let cron = match &args.schedule {
+        Some(s) => match Cron::parse(s) {
+            Ok(c) => Some(c),
+            Err(e) => return usage(&format!("--schedule：{e}"), CRON_HINT),
+        },
+        None => publish.schedule.clone(),
+    };
+    if args.keep == Some(0) {
+        return usage("--keep 至少为 1", "保留的版本数，例如 --keep 10");
+    }
+    if args.max_drop_percent.is_some_and(|p| p > 100) {
+        return usage("--max-drop-percent 应在 0 到 100 之间", "例如 --max-drop-percent 20");
+    }
+    if args.poll_seconds == Some(0) {
+        return usage("--poll-seconds 至少为 1", "例如 --poll-seconds 10");
+    }
+    let audience = match args.audience {
+        Some(AudienceArg::Public) => Audience::Public,
+        Some(AudienceArg::Internal) => Audience::Internal,
+        None => publish.audience.unwrap_or(Audience::Public),
+    };
+    let source = source.canonicalize().unwrap_or(source);
+    let settings = Settings {
+        source,
+        dest: dest.clone(),
+        audience,
+        base_url: args.base_url.clone(),
+        keep: args.keep.unwrap_or(publish.keep),
+        max_drop_percent: args.max_drop_percent.unwrap_or(publish.max_drop_percent),
+        force: args.force,
+        progress: !args.watch,
+    };
+    let store = match Store::open(&dest) {
+        Ok(s) => s,
+        Err(e) => return usage(&format!("无法创建发布目录 {}：{e}", dest.display()), "检查路径和权限（systemd 服务的用户需要能写这个目录）"),
+    };
+    let _lock = match Lock::acquire(&dest.join("publish.lock")) {
+        Ok((lock, stale)) => {
+            if let Some(old) = stale {
+                log("warn", "stale_lock", &[("old", old.clone())], &format!("清除了已退出的发布进程留下的锁（{old}）"));
+            }
+            lock
+        }
+        Err(LockError::Held(holder)) => {
+            return usage(
+                &format!("另一个发布进程正在使用 {}（{}）", dest.display(), if holder.is_empty() { "未知进程".into() } else { holder }),
+                "同一个发布目录只能有一个 dwgk publish；先停止它（systemctl stop dwgk-publish）再运行",
+            )
+        }
+        Err(LockError::Io(e)) => return usage(&format!("无法创建锁文件 {}：{e}", dest.join("publish.lock").display()), "检查发布目录的权限"),
+    };
+    let cleaned = store.clean_leftovers();
+    if cleaned > 0 {
+        log("info", "cleanup", &[("count", cleaned.to_string())], &format!("清理了 {cleaned} 个被中断的生成留下的临时文件"));
+    }
+    if args.watch {
+        let timing = Timing {
+            poll: Duration::from_secs(args.poll_seconds.unwrap_or(publish.poll_seconds)),
+            settle: Duration::from_secs(args.settle_seconds.unwrap_or(publish.settle_seconds)),
+            cron,
+            native: !args.poll_only,
+        };
+        return daemon::run(&store, &settings, &timing);
+    }
+    let attempt = release::publish(&store, &settings, Trigger::Manual, chrono::Local::now().naive_local(), None);
+    report(&attempt.diags, Format::Text);
+    match attempt.result {
+        Outcome::Published { id, pages, diff } => {
+            eprintln!(
+                "已发布版本 {id}：{pages} 个页面（新增 {}，修改 {}，删除 {}）→ {}",
+                diff.added.len(),
+                diff.changed.len(),
+                diff.removed.len(),
+                dest.join("current").display()
+            );
+            if !attempt.held_back.is_empty() {
+                eprintln!("有 {} 个页面缺少 approved_by（审批人），暂缓发布：", attempt.held_back.len());
+                for h in &attempt.held_back {
+                    eprintln!("  {}（{}）", h.file, h.title);
+                }
+            }
+            OK
+        }
+        Outcome::Unchanged => {
+            eprintln!("内容没有变化，不发布新版本（需要时加 --force）。");
+            OK
+        }
+        Outcome::Failed => {
+            eprintln!("生成失败：线上网站保持不变。错误已写入 {}。", store.status_path().display());
+            exit_code(&attempt.diags).max(CONTENT_ERRORS)
+        }
+        Outcome::Refused { removed, live } => {
+            eprintln!("拒绝发布：新版本比线上少了 {removed} 个页面（线上共 {live} 个）。线上网站保持不变。");
+            eprintln!("  = 提示: 共享文件夹是否已挂载、文件是否被误删？确认无误后加 --force 重新运行");
+            CONTENT_ERRORS
+        }
+        Outcome::SourceChanged => CONTENT_ERRORS,
+    }
+}
+
+fn open_existing(dest: &Path) -> Option<Store> {
+    let s = Store::existing(dest);
+    if s.is_none() {
+        eprintln!("错误: {} 里没有发布的版本（找不到 releases/）", dest.display());
+        eprintln!("  = 提示: 检查 --dest 是否与 dwgk publish 的 --dest 相同");
+    }
+    s
+}
+
+pub fn releases(dest: &Path, format: Format) -> i32 {
+    let Some(store) = open_existing(dest) else { return USAGE };
+    let current = store.current();
+    let rows: Vec<serde_json::Value> = store
+        .list()
+        .into_iter()
+        .map(|id| {
+            let m = store.read_manifest(&id);
+            serde_json::json!({
+                "id": id,
+                "current": current.as_deref() == Some(id.as_str()),
+                "created": m.as_ref().map(|m| m.created.clone()),
+                "trigger": m.as_ref().map(|m| m.trigger.clone()),
+                "pages": m.as_ref().map(|m| m.pages.len()),
+                "held_back": m.as_ref().map(|m| m.held_back.len()),
+            })
+        })
+        .collect();
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&rows).expect("json")),
+        Format::Text => {
+            println!("  {:<21}{:<22}{:<12}页面", "版本", "发布时间", "触发");
+            for r in &rows {
+                let trigger = match r["trigger"].as_str() {
+                    Some("startup") => Trigger::Startup.label(),
+                    Some("change") => Trigger::Change.label(),
+                    Some("schedule") => Trigger::Schedule.label(),
+                    Some("cron") => Trigger::Cron.label(),
+                    Some("manual") => Trigger::Manual.label(),
+                    _ => "—",
+                };
+                let created = r["created"].as_str().map(|c| c.get(..19).unwrap_or(c).replace('T', " ")).unwrap_or_else(|| "—".into());
+                let mark = if r["current"] == true { "*" } else { " " };
+                println!("{mark} {:<23}{:<24}{:<12}{}", r["id"].as_str().unwrap_or(""), created, trigger, r["pages"].as_u64().map_or("—".into(), |n| n.to_string()));
+            }
+            if rows.is_empty() {
+                println!("（还没有发布过）");
+            }
+            eprintln!("共 {} 个版本；* 为当前版本。回滚：dwgk rollback --dest {} [--to 版本]", rows.len(), dest.display());
+        }
+    }
+    OK
+}
+
+pub fn rollback(dest: &Path, to: Option<&str>) -> i32 {
+    let Some(store) = open_existing(dest) else { return USAGE };
+    match release::rollback(&store, to) {
+        Ok((target, previous)) => {
+            eprintln!("已回滚：current → {target}（原为 {}）", previous.as_deref().unwrap_or("无"));
+            eprintln!("提示：正在运行的 dwgk publish --watch 在源文件再次变化之前不会覆盖这次回滚；请尽快修正源文件夹里的内容。");
+            OK
+        }
+        Err(e) => usage(&e, ""),
+    }
+}

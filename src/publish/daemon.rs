@@ -1,0 +1,160 @@
+//! `dwgk publish --watch`: the long-running publisher. Polls the source every
+//! `poll_seconds` (native file events only make it look sooner), waits until
+//! changes have settled, wakes exactly when a `publish_date`/`expire_date` falls
+//! due or the cron schedule fires, and publishes through `release::publish`.
+
+use super::cron::Cron;
+use super::log::log;
+use super::release::{self, Result as Outcome, Settings};
+use super::scan;
+use super::schedule::{self, Trigger};
+use super::settle::{Decision, Settler, Snapshot};
+use super::store::Store;
+use chrono::NaiveDateTime;
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+pub struct Timing {
+    pub poll: Duration,
+    pub settle: Duration,
+    pub cron: Option<Cron>,
+    /// Also listen to native file events (off: polling only, as on SMB mounts).
+    pub native: bool,
+}
+
+fn local_now() -> NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+/// Until the first of `deadline` (local wall clock) as a duration from now.
+fn until_local(deadline: NaiveDateTime) -> Duration {
+    (deadline - local_now()).to_std().unwrap_or(Duration::ZERO)
+}
+
+/// Native events where they work (local disks): they only wake the loop early.
+fn native_watcher(settings: &Settings, tx: mpsc::Sender<()>) -> Option<RecommendedWatcher> {
+    let handler = move |res: notify::Result<notify::Event>| {
+        if let Ok(ev) = res {
+            if !matches!(ev.kind, EventKind::Access(_)) {
+                let _ = tx.send(());
+            }
+        }
+    };
+    match RecommendedWatcher::new(handler, notify::Config::default()) {
+        Ok(mut w) => match w.watch(&settings.source, RecursiveMode::Recursive) {
+            Ok(()) => Some(w),
+            Err(e) => {
+                log("warn", "watch", &[], &format!("系统文件通知不可用（{e}），只靠定时轮询"));
+                None
+            }
+        },
+        Err(e) => {
+            log("warn", "watch", &[], &format!("系统文件通知不可用（{e}），只靠定时轮询"));
+            None
+        }
+    }
+}
+
+/// Runs until killed. Every exit path is safe: `current` only ever changes by
+/// one atomic rename.
+pub fn run(store: &Store, settings: &Settings, timing: &Timing) -> i32 {
+    let (tx, rx) = mpsc::channel::<()>();
+    let _watcher = if timing.native { native_watcher(settings, tx.clone()) } else { None };
+    let source = settings.source.clone();
+    log(
+        "info",
+        "start",
+        &[
+            ("source", source.display().to_string()),
+            ("dest", store.dest().display().to_string()),
+            ("audience", settings.audience.id().into()),
+            ("poll_seconds", timing.poll.as_secs().to_string()),
+            ("settle_seconds", timing.settle.as_secs().to_string()),
+            ("schedule", timing.cron.as_ref().map_or(String::new(), |c| c.text().to_string())),
+        ],
+        "开始监视共享文件夹",
+    );
+    let mut source_ok = true;
+    let mut scan_now = || match scan::snapshot(&source) {
+        Ok(s) => {
+            if !source_ok {
+                log("info", "source", &[], "源文件夹恢复可用");
+            }
+            source_ok = true;
+            Some(s)
+        }
+        Err(e) => {
+            if source_ok {
+                log("error", "source", &[("source", source.display().to_string())], &format!("无法读取源文件夹（共享文件夹可能已断开）：{e}；线上版本保持不变，恢复后自动继续"));
+            }
+            source_ok = false;
+            None
+        }
+    };
+    let first = scan_now().unwrap_or_default();
+    let mut settler = Settler::new(timing.settle, first.clone());
+    let mut built: Snapshot = first;
+    let mut next_change: Option<NaiveDateTime> = None;
+    let mut pending: Option<Trigger> = Some(Trigger::Startup);
+    let mut wait_until: Option<Instant> = None;
+    let mut wait_logged = false;
+    let mut owed: Option<Trigger> = None;
+    loop {
+        if let Some(trigger) = pending.take() {
+            let snap = settler.current().clone();
+            let verify_source = source.clone();
+            let expected = snap.clone();
+            let verify = move || scan::snapshot(&verify_source).is_ok_and(|s| s == expected);
+            let now = local_now().max(next_change.filter(|_| trigger == Trigger::Schedule).unwrap_or(NaiveDateTime::MIN));
+            let attempt = release::publish(store, settings, trigger, now, Some(&verify));
+            if !matches!(attempt.result, Outcome::SourceChanged) {
+                built = snap;
+            }
+            next_change = attempt.next_change.or(next_change.filter(|t| *t > now));
+            release::note_next_wake(store, schedule::next_wake(next_change, timing.cron.as_ref(), local_now()));
+        }
+        let wake = schedule::next_wake(next_change, timing.cron.as_ref(), local_now());
+        let mut timeout = timing.poll;
+        if let Some((at, _)) = wake {
+            timeout = timeout.min(until_local(at));
+        }
+        if let Some(u) = wait_until {
+            timeout = timeout.min(u.saturating_duration_since(Instant::now()));
+        }
+        if rx.recv_timeout(timeout).is_ok() {
+            // Coalesce a burst of events into one scan.
+            let quiet = Instant::now() + Duration::from_millis(200);
+            while rx.recv_timeout(quiet.saturating_duration_since(Instant::now())).is_ok() {}
+        }
+        // A due wake-up is owed until a build runs: files still settling postpone
+        // it, they do not cancel it.
+        if let Some(t) = wake.filter(|(at, _)| *at <= local_now()).map(|(_, t)| t) {
+            owed = Some(if owed == Some(Trigger::Schedule) { Trigger::Schedule } else { t });
+        }
+        let Some(snap) = scan_now() else { continue };
+        settler.observe(snap, Instant::now());
+        match settler.decide(&built, Instant::now()) {
+            Decision::Ready { changed } => {
+                wait_until = None;
+                wait_logged = false;
+                log("info", "change", &[("files", changed.len().to_string()), ("first", changed[0].clone())], &format!("{} 个文件有变化且已稳定", changed.len()));
+                owed = None;
+                pending = Some(Trigger::Change);
+            }
+            Decision::Wait { until, unsettled } => {
+                wait_until = Some(until);
+                if !wait_logged {
+                    let extra = if owed.is_some() { "；定时发布推迟到文件稳定之后" } else { "" };
+                    log("info", "settling", &[("files", unsettled.len().to_string()), ("first", unsettled[0].clone())], &format!("等待 {} 个文件写完（{} 秒内不再变化）{extra}", unsettled.len(), timing.settle.as_secs()));
+                    wait_logged = true;
+                }
+            }
+            Decision::Idle => {
+                wait_until = None;
+                wait_logged = false;
+                pending = owed.take();
+            }
+        }
+    }
+}
