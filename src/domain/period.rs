@@ -144,6 +144,14 @@ impl Period {
     }
 
     /// Chinese label for tables: `1月`, `第一季度`, `上半年`, `2024年`.
+    /// The label with its year: `2024年第一季度`, `2024年3月`, `2024年`.
+    pub fn full_label(self) -> String {
+        match self.per {
+            Per::Year => self.label(),
+            _ => format!("{}年{}", self.year, self.label()),
+        }
+    }
+
     pub fn label(self) -> String {
         const QUARTERS: [&str; 4] = ["第一季度", "第二季度", "第三季度", "第四季度"];
         match self.per {

@@ -26,8 +26,8 @@ pub fn dues_view(site: &Site, page: usize) -> Value {
     let window_end = p.expire_date.map(|d| d.date.format("%Y-%m-%d").to_string());
     let mut v = json!({
         "period": d.period.map(|x| x.id()),
-        "period_label": d.period.map(|x| x.label()),
-        "remitted": d.remitted,
+        "period_label": d.period.map(|x| x.full_label()),
+        "remittance": d.remitted,
         "standards": to_value(&site.config.dues.rates.standards()),
         "contact": contact,
         "window": { "start": window_start, "end": window_end },
@@ -91,7 +91,7 @@ pub fn dues_history(site: &Site, section: usize) -> Value {
             let r = &d.report;
             let mut row = json!({
                 "title": site.pages[p].title, "url": marker(&site.pages[p].path),
-                "period": d.period.map(|x| x.id()), "period_label": d.period.map(|x| x.label()),
+                "period": d.period.map(|x| x.id()), "period_label": d.period.map(|x| x.full_label()),
                 "members": r.totals.members, "expected": r.totals.expected, "collected": r.collected,
                 "remitted": d.remitted.as_ref().map(|x| x.amount),
             });

@@ -188,7 +188,7 @@ fn locate(site: &Site, page: usize, file: Option<&str>, problem: &TableProblem) 
     let p = &site.pages[page];
     match (file, &problem.at) {
         (Some(rel), _) => tables::table_error(rel, problem),
-        (None, Some(CellRef::Inline { index, .. })) => p.src.nth_error("[[rows]]", index.saturating_sub(1), format!("第 {index} 个 [[rows]]：{}", problem.message)).hint(problem.hint.clone()),
+        (None, Some(CellRef::Inline { index, key })) => p.src.entry_key_error("[[rows]]", index.saturating_sub(1), key, format!("第 {index} 个 [[rows]]：{}", problem.message)).hint(problem.hint.clone()),
         (None, _) => p.src.key_error("rows", problem.message.clone()).hint(problem.hint.clone()),
     }
 }

@@ -53,6 +53,25 @@ impl Source {
         }
     }
 
+    /// A diagnostic at `key` inside the `n`-th (0-based) `header` entry (the
+    /// `paid` of the third `[[rows]]`), else at the entry, else at line 1.
+    pub fn entry_key_error(&self, header: &str, n: usize, key: &str, message: impl Into<String>) -> Diagnostic {
+        let front = &self.text[self.front_start..self.front_start + self.front_len];
+        let Some((start, _)) = front.match_indices(header).nth(n) else { return self.nth_error(header, n, message) };
+        let entry_end = front[start + header.len()..].find("[[").map_or(front.len(), |i| start + header.len() + i);
+        let mut offset = start;
+        for line in front[start..entry_end].split_inclusive('\n') {
+            let t = line.trim_start();
+            let k = t.split('=').next().unwrap_or("").trim().trim_matches('"');
+            if !key.is_empty() && k == key && t.contains('=') {
+                let at = self.front_start + offset + (line.len() - t.len());
+                return Diagnostic::error(message).file(&self.display).at_span(&self.text, at, at + t.split('=').next().unwrap_or("").trim_end().len());
+            }
+            offset += line.len();
+        }
+        self.nth_error(header, n, message)
+    }
+
     /// A diagnostic at a line/column of the Markdown body.
     pub fn body_error(&self, line: usize, col: usize, len: usize, message: impl Into<String>) -> Diagnostic {
         let pos = crate::diag::Pos { line: self.body_line + line - 1, col };

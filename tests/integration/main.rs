@@ -28,6 +28,8 @@ mod tidy;
 mod extract;
 /// Units, requirements, records, compliance outputs and `dwgk report`.
 mod compliance;
+/// Dues disclosures (xlsx, GBK CSV, inline rows) and study plans, end to end.
+mod dues;
 /// The example site's compliance summary, checked by hand.
 mod compliance_example;
 /// Dues ledgers and study plans from real .xlsx and .csv files.
