@@ -419,6 +419,8 @@ pub struct Finding {
     pub kind: FindingKind,
     /// Index into the `members` given to `evaluate`.
     pub member: Option<usize>,
+    /// Where the finding is when it is not a member's row: a 合计 row's `at`.
+    pub at: Option<String>,
     pub serious: bool,
     pub message: String,
     pub hint: String,
@@ -475,7 +477,7 @@ pub fn evaluate(members: &[Member], totals: &[TotalsRow], remitted: Option<Money
 
 fn member_finding(i: usize, l: &MemberLine) -> Option<Finding> {
     let who = if l.name.is_empty() { format!("第 {} 位党员", i + 1) } else { l.name.clone() };
-    let finding = |kind, serious, message, hint: String| Some(Finding { kind, member: Some(i), serious, message, hint });
+    let finding = |kind, serious, message, hint: String| Some(Finding { kind, member: Some(i), at: None, serious, message, hint });
     if let Some(u) = l.unjudged {
         let message = match u {
             Unjudged::NoCategory => format!("{who}：{}，无法判断应缴党费", u.reason()),
@@ -510,12 +512,12 @@ fn totals_findings(t: &TotalsRow, members: &[Member], all: &Tally) -> Vec<Findin
         .into_iter()
         .filter_map(|(stated, sum, column, what)| {
             let stated = stated.filter(|s| *s != sum)?;
-            let at = if t.at.is_empty() { String::new() } else { format!("{}的", t.at) };
             Some(Finding {
                 kind: FindingKind::TotalsMismatch,
                 member: None,
+                at: Some(t.at.clone()).filter(|a| !a.is_empty()),
                 serious: false,
-                message: format!("{at}合计{column} {stated} 元，与{what} {sum} 元不符，相差 {} 元", abs(stated - sum)),
+                message: format!("合计行的{column} {stated} 元，与{what} {sum} 元不符，相差 {} 元", abs(stated - sum)),
                 hint: "核对合计行是否覆盖了全部成员行、有无漏算或重复计算".into(),
             })
         })
@@ -543,7 +545,7 @@ fn remittance_finding(gap: Money, collected: Money) -> Finding {
             "核对上缴金额是否含以前期间的党费，或台账、上缴金额填写有误".to_string(),
         )
     };
-    Finding { kind: FindingKind::RemittanceGap, member: None, serious: false, message, hint }
+    Finding { kind: FindingKind::RemittanceGap, member: None, at: None, serious: false, message, hint }
 }
 
 /// Missing categories sort after every known one.
@@ -825,11 +827,12 @@ mod tests {
         assert!(ok.findings.iter().all(|f| f.kind != FindingKind::TotalsMismatch));
         let bad = evaluate(&ledger(), &[row("368.60", Some("380.00"))], None, &t);
         let msgs: Vec<_> = bad.findings.iter().filter(|f| f.kind == FindingKind::TotalsMismatch).map(|f| f.message.as_str()).collect();
+        assert!(bad.findings.iter().filter(|f| f.kind == FindingKind::TotalsMismatch).all(|f| f.at.as_deref() == Some("第 8 行")), "located at the 合计 row");
         assert_eq!(
             msgs,
             [
-                "第 8 行的合计实缴 368.60 元，与各成员行实缴之和 378.60 元不符，相差 10.00 元",
-                "第 8 行的合计应缴 380.00 元，与按标准计算的应缴之和 375.60 元不符，相差 4.40 元",
+                "合计行的实缴 368.60 元，与各成员行实缴之和 378.60 元不符，相差 10.00 元",
+                "合计行的应缴 380.00 元，与按标准计算的应缴之和 375.60 元不符，相差 4.40 元",
             ]
         );
         // With an 应缴 column, the 合计 is the ledger's own sum, whatever the rules say.
@@ -839,7 +842,7 @@ mod tests {
         assert!(r.findings.iter().all(|f| f.kind != FindingKind::TotalsMismatch));
         let r = evaluate(&own, &[row("378.60", Some("375.60"))], None, &t);
         let f = r.findings.iter().find(|f| f.kind == FindingKind::TotalsMismatch).unwrap();
-        assert_eq!(f.message, "第 8 行的合计应缴 375.60 元，与各成员行应缴之和 380.00 元不符，相差 4.40 元");
+        assert_eq!(f.message, "合计行的应缴 375.60 元，与各成员行应缴之和 380.00 元不符，相差 4.40 元");
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub fn build(site: &Site, files: &Files) -> (HashMap<usize, Disclosure>, Vec<Dia
         let totals: Vec<dues::TotalsRow> = ledger.totals.iter().map(|t| dues::TotalsRow { at: t.at.to_string(), paid: t.paid, expected: t.expected }).collect();
         let report = dues::evaluate(&members, &totals, remitted.as_ref().map(|r| r.amount), &site.config.dues.rates);
         for f in &report.findings {
-            let at = f.member.and_then(|m| member_at.get(m)).cloned();
+            let at = f.member.and_then(|m| member_at.get(m)).cloned().or_else(|| f.at.clone());
             let d = match (&file, at) {
                 (Some(rel), Some(at)) => Diagnostic::warning(f.message.clone()).file(format!("content/{rel}!{at}")),
                 (Some(rel), None) => Diagnostic::warning(f.message.clone()).file(format!("content/{rel}")),

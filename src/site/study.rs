@@ -17,8 +17,16 @@ use std::collections::HashMap;
 pub struct Plan {
     pub year: Option<i32>,
     pub sessions: Vec<Session>,
-    /// Where each session is written (`[[sessions]] 3`, `plan.xlsx!Sheet1!B4`).
-    pub at: Vec<String>,
+    /// Where each session is written.
+    pub at: Vec<At>,
+}
+
+#[derive(Debug, Clone)]
+pub enum At {
+    /// `content/plan.xlsx!Sheet1!B4`.
+    Cell(String),
+    /// The n-th (0-based) `[[sessions]]` of the page.
+    Entry(usize),
 }
 
 /// Every study plan: `(plans by page, errors, warnings)`.
@@ -46,7 +54,7 @@ pub fn build(site: &Site, files: &Files, as_of: NaiveDate) -> (HashMap<usize, Pl
                         match from_row(&row) {
                             Ok(s) => {
                                 plan.sessions.push(s);
-                                plan.at.push(format!("content/{rel}!{}", row.at));
+                                plan.at.push(At::Cell(format!("content/{rel}!{}", row.at)));
                             }
                             Err((msg, hint)) => errors.push(Diagnostic::error(msg).file(format!("content/{rel}!{}", row.at)).hint(hint)),
                         }
@@ -61,7 +69,7 @@ pub fn build(site: &Site, files: &Files, as_of: NaiveDate) -> (HashMap<usize, Pl
                         match from_front_matter(v, year) {
                             Ok(s) => {
                                 plan.sessions.push(s);
-                                plan.at.push(format!("{} 第 {} 个 [[sessions]]", p.src.display, n + 1));
+                                plan.at.push(At::Entry(n));
                             }
                             Err((msg, hint)) => errors.push(p.src.nth_error("[[sessions]]", n, format!("第 {} 个 [[sessions]]：{msg}", n + 1)).hint(hint)),
                         }
@@ -85,21 +93,28 @@ pub fn build(site: &Site, files: &Files, as_of: NaiveDate) -> (HashMap<usize, Pl
 /// Sessions outside the plan's year and planned sessions whose date has passed.
 fn check_plan(site: &Site, page: usize, plan: &Plan, as_of: NaiveDate) -> Vec<Diagnostic> {
     let p = &site.pages[page];
+    let warning = |at: &At, message: String, hint: &str| {
+        let d = match at {
+            At::Cell(cell) => Diagnostic::warning(message).file(cell),
+            At::Entry(n) => Diagnostic { severity: crate::diag::Severity::Warning, ..p.src.nth_error("[[sessions]]", *n, message) },
+        };
+        d.hint(hint)
+    };
     let mut out = Vec::new();
     for (s, at) in plan.sessions.iter().zip(&plan.at) {
         let (y, _) = s.when.year_month();
         if let Some(year) = plan.year.filter(|&year| year != y) {
-            out.push(Diagnostic::warning(format!("{}：“{}”的时间 {y} 年不在计划年度 {year} 年内", p.title, s.topic)).file(at).hint("检查日期的年份是否写错"));
+            out.push(warning(at, format!("{}：“{}”的时间 {y} 年不在计划年度 {year} 年内", p.title, s.topic), "检查日期的年份是否写错"));
         }
         if s.overdue(as_of) {
-            out.push(
-                Diagnostic::warning(format!("{}：“{}”计划于{}{}开展，已过期仍是“计划”状态", p.title, s.topic, y_label(s.when), s.when.label()))
-                    .file(at)
-                    .hint("已开展的改为 status = \"done\"（计入学习要求），不再开展的改为 \"cancelled\""),
-            );
+            out.push(warning(
+                at,
+                format!("{}：“{}”计划于{}{}开展，已过期仍是“计划”状态", p.title, s.topic, y_label(s.when), s.when.label()),
+                "已开展的改为 status = \"done\"（计入学习要求），不再开展的改为 \"cancelled\"",
+            ));
         }
         if s.status == SessionStatus::Done && s.when.first_day() > as_of {
-            out.push(Diagnostic::warning(format!("{}：“{}”标为已完成，但日期在 {as_of} 之后，暂不计入统计", p.title, s.topic)).file(at).hint("检查日期或状态是否写错"));
+            out.push(warning(at, format!("{}：“{}”标为已完成，但日期在 {as_of} 之后，暂不计入统计", p.title, s.topic), "检查日期或状态是否写错"));
         }
     }
     out
