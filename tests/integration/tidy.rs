@@ -27,7 +27,7 @@ fn code_of(text: &str) -> &str {
 
 #[test]
 fn pure_layers_do_no_io_and_read_no_clock() {
-    let pure: Vec<PathBuf> = [src().join("content"), src().join("site")]
+    let pure: Vec<PathBuf> = [src().join("content"), src().join("site"), src().join("domain")]
         .iter()
         .flat_map(|d| rust_files(d))
         .chain([src().join("config.rs"), src().join("diag.rs")])
