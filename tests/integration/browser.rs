@@ -73,3 +73,43 @@ fn compliance_summary_and_unit_pages_render_in_chromium() {
     let (dom, _) = load(browser, &format!("{base}units/"));
     assert!(dom.contains("class=\"unit-tree\""), "the organisation tree on 组织机构");
 }
+
+/// Runs headless Chromium with extra `args` (print to PDF, screenshot) on `url`.
+fn capture(browser: &str, args: &[&str], url: &str) {
+    let profile = tempfile::tempdir().unwrap();
+    let status = Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", &format!("--user-data-dir={}", profile.path().display())])
+        .args(args)
+        .arg(url)
+        .output()
+        .expect("run chromium")
+        .status;
+    assert!(status.success(), "chromium {args:?} {url}");
+}
+
+#[test]
+fn dues_disclosure_and_study_plan_render_and_print_on_a4() {
+    let Some(browser) = chromium() else { return };
+    let (tmp, base) = serve_example();
+    let (dom, log) = load(browser, &format!("{base}units/jiguan/diyi/dues-2024-q3/"));
+    assert!(dom.contains("党费收缴情况") && dom.contains("按类别和缴纳标准汇总") && dom.contains("王建国"), "internal disclosure");
+    assert!(console_errors(&log).is_empty(), "browser errors: {:?}", console_errors(&log));
+    let (dom, log) = load(browser, &format!("{base}units/jiguan/study-plan-2024/"));
+    assert!(dom.contains("study-timetable") && dom.contains("已过期"), "timetable with the overdue session");
+    assert!(console_errors(&log).is_empty(), "browser errors: {:?}", console_errors(&log));
+
+    // The 公示 as printed for the notice board: A4 portrait, a few pages at most.
+    let pdf = tmp.path().join("dues.pdf");
+    capture(browser, &["--no-pdf-header-footer", &format!("--print-to-pdf={}", pdf.display())], &format!("{base}units/jiguan/diyi/dues-2024-q3/"));
+    let bytes = std::fs::read(&pdf).expect("a PDF");
+    let text = String::from_utf8_lossy(&bytes);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    assert!((1..=3).contains(&pages), "{pages} pages");
+    // A4 is 595 × 842 points.
+    assert!(text.contains("/MediaBox [0 0 595") || text.contains("/MediaBox [0 0 594"), "A4 media box");
+    // A screenshot for people reviewing the change (a test artifact, not an assertion).
+    let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    capture(browser, &["--window-size=1100,2400", &format!("--screenshot={}", artifacts.join("dues-disclosure.png").display())], &format!("{base}units/jiguan/diyi/dues-2024-q3/"));
+    assert!(artifacts.join("dues-disclosure.png").is_file());
+}
