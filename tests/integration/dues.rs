@@ -115,7 +115,7 @@ fn check_reports_findings_at_the_ledger_cell() {
 #[test]
 fn gbk_csv_ledger_as_excel_saves_it() {
     let s = Site::new();
-    let csv = "姓名,类别,基数,月数,实缴,备注\r\n王五,在职,3000,3,45,\r\n赵六,学生,,3,0.6,\r\n钱七,其他,,3,3,\r\n";
+    let csv = "姓名,类别,基数,月数,实缴,备注\r\n王五,在职,3000,3,45,\r\n赵六,学生,,3,0.6,\r\n钱七,其他,,3,3,\r\n孙九,,4000,3,60,\r\n";
     let (gbk, _, _) = encoding_rs::GBK.encode(csv);
     s.file("config.toml", CONFIG)
         .file("content/units/_index.md", "+++\ntitle = \"第二党支部\"\n[unit]\nkind = \"党支部\"\n+++\n")
@@ -124,9 +124,10 @@ fn gbk_csv_ledger_as_excel_saves_it() {
     let (code, _, err) = s.run(&["check"]).tuple();
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("content/units/台账.csv!A4") && err.contains("钱七"), "其他 cannot be judged, at its row: {err}");
+    assert!(err.contains("content/units/台账.csv!A5") && err.contains("孙九") && err.contains("类别"), "a base with no category cannot be judged: {err}");
     s.build_ok(&[]);
     let page = s.out("units/q1/index.html");
-    assert!(page.contains("王*") && page.contains("48.60"), "GBK decoded; total 45 + 0.6 + 3: {page}");
+    assert!(page.contains("王*") && page.contains("108.60"), "GBK decoded; total 45 + 0.6 + 3 + 60: {page}");
 }
 
 #[test]
