@@ -129,9 +129,15 @@ pub fn parse(text: &str, split: &Split<'_>) -> Result<FrontMatter, FmError> {
     Ok(fm)
 }
 
+/// Parses the text once; the typed keys are read from the parsed table. Only when
+/// they do not fit (a type error) is the text parsed again, for the error's location.
 fn parse_toml(src: &str) -> Result<(FrontMatter, Value), toml::de::Error> {
-    let fm: FrontMatter = toml::from_str(src)?;
+    use serde::Deserialize;
     let table: toml::Table = toml::from_str(src)?;
+    let fm = match FrontMatter::deserialize(toml::Value::Table(table.clone())) {
+        Ok(fm) => fm,
+        Err(_) => toml::from_str(src)?,
+    };
     Ok((fm, toml_to_json(toml::Value::Table(table))))
 }
 
