@@ -75,11 +75,13 @@ fn line_view(site: &Site, l: &Line) -> Value {
         })
         .collect();
     let status = line_status(&l.tally);
-    json!({
+    let mut v = json!({
         "id": l.req.id, "name": l.req.name, "per": l.req.per.id(), "per_name": l.req.per.name(), "min": l.req.min,
-        "measure": l.req.measure, "origin": origin_text(site, &l.origin), "cells": cells, "tally": tally(&l.tally),
+        "measure": l.req.measure, "origin": origin_text(site, &l.origin), "tally": tally(&l.tally),
         "status": status.id(), "status_name": status.name(), "sym": symbol(status),
-    })
+    });
+    super::view::put(&mut v, [("cells", Value::Array(cells))]);
+    v
 }
 
 /// The symbol shown beside a status, so statuses read without colour too.
@@ -165,21 +167,23 @@ pub fn page_view(site: &Site, c: &Compliance) -> Value {
                     None => json!({ "status": "na", "status_name": Status::Na.name(), "sym": symbol(Status::Na), "text": "—" }),
                 })
                 .collect();
-            v["matrix"] = Value::Array(matrix);
+            super::view::put(&mut v, [("matrix", Value::Array(matrix))]);
             v
         })
         .collect();
-    json!({
+    let mut v = json!({
         "ancestors": super::view::ancestors(site, Some(0)),
         "year": report.year,
         "as_of": report.as_of.format("%Y-%m-%d").to_string(),
         "requirements": columns.iter().map(|(id, name, rule)| json!({ "id": id, "name": name, "rule": rule })).collect::<Vec<_>>(),
-        "units": rows,
         "statuses": legend(),
-        "heatmap_svg": heatmap_svg(site, c, &order),
-        "bars_svg": bars_svg(site, c, &order),
         "downloads": { "json": marker(JSON_FILE), "csv": marker(CSV_FILE), "xlsx": marker(XLSX_FILE) },
-    })
+    });
+    super::view::put(
+        &mut v,
+        [("units", Value::Array(rows)), ("heatmap_svg", Value::String(heatmap_svg(site, c, &order))), ("bars_svg", Value::String(bars_svg(site, c, &order)))],
+    );
+    v
 }
 
 fn legend() -> Vec<Value> {

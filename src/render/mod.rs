@@ -66,11 +66,19 @@ pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(S
     let site: &Site = shared;
     let summaries: Arc<Vec<Value>> = Arc::new(site.pages.par_iter().map(|p| if p.visible() { view::page_summary(site, p) } else { Value::Null }).collect());
     functions::register_functions(&mut templates.tera, Arc::new(lookup(shared, summaries.clone())));
-    let mut globals = globals(site);
+    let globals = globals(site);
     let recent: Vec<Value> = dated_visible(site).into_iter().filter(|&i| site.pages[i].listed()).take(RECENT_SIZE).map(|i| summaries[i].clone()).collect();
-    globals.insert("recent_pages".into(), Value::Array(recent));
+    // Offered to every template, but copied only into those that can read it
+    // (the home page, in the default theme): a copy per page adds up at 100k pages.
+    let recent = Value::Array(recent);
+    let mut reads_recent: HashMap<String, bool> = HashMap::new();
     let neighbours = view::neighbours(site);
     let jobs = jobs(site, &summaries, &neighbours);
+    for job in &jobs {
+        if !reads_recent.contains_key(&job.template) {
+            reads_recent.insert(job.template.clone(), templates.may_use(&job.template, "recent_pages"));
+        }
+    }
 
     let errors: Mutex<HashMap<(String, String), (String, usize)>> = Mutex::new(HashMap::new());
     let write_errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
@@ -80,6 +88,9 @@ pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(S
     let render_pages = || jobs.into_par_iter().for_each(|job| {
         let started = std::time::Instant::now();
         let mut vars = globals.clone();
+        if reads_recent.get(&job.template).copied().unwrap_or(true) {
+            vars.insert("recent_pages".into(), recent.clone());
+        }
         vars.insert("current_path".into(), Value::String(format!("/{}", job.output.trim_end_matches("index.html"))));
         vars.insert("current_url".into(), Value::String(marker(job.output.trim_end_matches("index.html"))));
         vars.extend((job.vars)());
@@ -274,8 +285,7 @@ fn paginator(items: &[usize], summaries: &[Value], per: usize, base: &str, n: us
     let pages = pager_count(items.len(), per);
     let chunk: Vec<Value> = items.iter().skip((n - 1) * per).take(per).map(|&i| summaries[i].clone()).collect();
     let pagers: Vec<Value> = (1..=pages).map(|k| json!({ "index": k, "url": marker(&pager_path(base, k)) })).collect();
-    json!({
-        "pages": chunk,
+    let mut v = json!({
         "current_index": n,
         "number_pagers": pages,
         "paginate_by": per,
@@ -284,8 +294,9 @@ fn paginator(items: &[usize], summaries: &[Value], per: usize, base: &str, n: us
         "last": marker(&pager_path(base, pages)),
         "previous": if n > 1 { Value::String(marker(&pager_path(base, n - 1))) } else { Value::Null },
         "next": if n < pages { Value::String(marker(&pager_path(base, n + 1))) } else { Value::Null },
-        "pagers": pagers,
-    })
+    });
+    view::put(&mut v, [("pages", Value::Array(chunk)), ("pagers", Value::Array(pagers))]);
+    v
 }
 
 fn vars(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
@@ -345,7 +356,8 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usi
                 let vars = Box::new(move || {
                     // Unpaginated: `term.pages` has them all and there is no paginator.
                     let all = if per == 0 { term.pages.iter().map(|&p| summaries[p].clone()).collect() } else { Vec::new() };
-                    let term_view = json!({ "name": term.name, "url": marker(&term_path2), "page_count": term.pages.len(), "pages": all });
+                    let mut term_view = json!({ "name": term.name, "url": marker(&term_path2), "page_count": term.pages.len() });
+                    view::put(&mut term_view, [("pages", Value::Array(all))]);
                     let pager = if per == 0 { Value::Null } else { paginator(&term.pages, summaries, per, &term_path2, n) };
                     vars(vec![("taxonomy", taxonomy.clone()), ("term", term_view), ("paginator", pager), ("ancestors", ancestors.clone())])
                 });
@@ -409,7 +421,17 @@ fn archive(site: &Site, summaries: &[Value]) -> Value {
         }
     }
     let expired: Vec<Value> = site.pages.iter().enumerate().filter(|(_, p)| p.visible() && p.expired).map(|(i, _)| summaries[i].clone()).collect();
-    json!({ "years": years.into_iter().map(|(y, pages)| json!({ "year": y, "pages": pages })).collect::<Vec<_>>(), "expired": expired })
+    let years = years
+        .into_iter()
+        .map(|(y, pages)| {
+            let mut v = json!({ "year": y });
+            view::put(&mut v, [("pages", Value::Array(pages))]);
+            v
+        })
+        .collect();
+    let mut v = json!({});
+    view::put(&mut v, [("years", Value::Array(years)), ("expired", Value::Array(expired))]);
+    v
 }
 
 fn feed(site: &Site, summaries: &[Value]) -> (Value, Value) {

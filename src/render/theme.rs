@@ -18,6 +18,30 @@ pub struct Templates {
     pub sources: HashMap<String, TemplateSource>,
 }
 
+impl Templates {
+    /// Whether rendering `name` can read the variable `var`: its own text, the
+    /// templates it extends, imports macros from or includes mention it. Unknown
+    /// sources count as mentioning it.
+    pub fn may_use(&self, name: &str, var: &str) -> bool {
+        let mut seen: Vec<String> = Vec::new();
+        let mut todo = vec![name.to_string()];
+        while let Some(n) = todo.pop() {
+            if seen.contains(&n) {
+                continue;
+            }
+            let (Some(src), Some(t)) = (self.sources.get(&n), self.tera.templates.get(&n)) else { return true };
+            if src.text.contains(var) {
+                return true;
+            }
+            todo.extend(t.parents.iter().cloned());
+            todo.extend(t.imported_macro_files.iter().map(|(file, _)| file.clone()));
+            todo.extend(src.text.split("include").skip(1).filter_map(|rest| rest.trim_start().strip_prefix('"').and_then(|r| r.split('"').next()).map(str::to_string)));
+            seen.push(n);
+        }
+        false
+    }
+}
+
 /// A file to copy into the output.
 pub enum StaticFile {
     Builtin(&'static [u8]),

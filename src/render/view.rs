@@ -64,7 +64,7 @@ fn attachments(site: &Site, ids: &[usize]) -> Value {
 /// The list form of a page (no content).
 pub fn page_summary(site: &Site, p: &Page) -> Value {
     let (_, tags) = terms(p);
-    json!({
+    let mut v = json!({
         "title": p.title,
         "url": marker(&p.path),
         "path": p.path,
@@ -74,12 +74,21 @@ pub fn page_summary(site: &Site, p: &Page) -> Value {
         "scope": p.scope.id(),
         "description": p.description,
         "summary": p.rendered.summary,
-        "tags": tags,
         "expired": p.expired,
         "draft": p.draft,
-        "unit": unit_ref(site, &p.unit),
-        "extra": list_extra(&p.extra),
-    })
+    });
+    put(&mut v, [("tags", tags), ("unit", unit_ref(site, &p.unit)), ("extra", list_extra(&p.extra))]);
+    v
+}
+
+/// Moves built values into an object. (`json!` serializes every value it is
+/// given, a deep copy: large nested views are put in afterwards instead.)
+pub fn put<const N: usize>(object: &mut Value, fields: [(&str, Value); N]) {
+    if let Value::Object(m) = object {
+        for (k, v) in fields {
+            m.insert(k.to_string(), v);
+        }
+    }
 }
 
 /// Front matter tables dwgk reads as data (counts, declarations, ledgers): in
@@ -125,7 +134,7 @@ pub fn page_full(site: &Site, idx: usize, (higher, lower): (Option<usize>, Optio
         None => Value::Null,
     };
     let r = &p.rendered;
-    json!({
+    let mut v = json!({
         "title": p.title,
         "description": p.description,
         "date": opt_str(&p.date),
@@ -141,7 +150,6 @@ pub fn page_full(site: &Site, idx: usize, (higher, lower): (Option<usize>, Optio
         "expire_date": opt_str(&p.expire_date),
         "reviewed_by": p.reviewed_by,
         "approved_by": p.approved_by,
-        "unit": unit_ref(site, &p.unit),
         "weight": p.weight,
         "slug": p.slug,
         "path": p.path,
@@ -149,20 +157,27 @@ pub fn page_full(site: &Site, idx: usize, (higher, lower): (Option<usize>, Optio
         "relative_path": p.src.rel,
         "content": r.html,
         "summary": r.summary,
-        "toc": toc(&r.headings, &p.path),
         "char_count": r.char_count,
         "reading_minutes": (r.char_count / 400).max(1),
-        "tags": tags,
-        "taxonomies": taxonomies,
-        "extra": page_extra(site, p),
-        "dues": super::disclosures::dues_view(site, idx),
-        "study_plan": super::disclosures::study_view(site, idx),
-        "ancestors": ancestors(site, Some(p.section)),
-        "section": link(&sec.title, &sec.path),
-        "attachments": attachments(site, &p.assets),
-        "higher": neighbour(higher),
-        "lower": neighbour(lower),
-    })
+    });
+    put(
+        &mut v,
+        [
+            ("unit", unit_ref(site, &p.unit)),
+            ("toc", toc(&r.headings, &p.path)),
+            ("tags", tags),
+            ("taxonomies", taxonomies),
+            ("extra", page_extra(site, p)),
+            ("dues", super::disclosures::dues_view(site, idx)),
+            ("study_plan", super::disclosures::study_view(site, idx)),
+            ("ancestors", ancestors(site, Some(p.section))),
+            ("section", link(&sec.title, &sec.path)),
+            ("attachments", attachments(site, &p.assets)),
+            ("higher", neighbour(higher)),
+            ("lower", neighbour(lower)),
+        ],
+    );
+    v
 }
 
 /// Nested table of contents.
@@ -209,11 +224,7 @@ pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &[Value]) 
         _ => Value::Null,
     };
     let pages_by_kind = if s.unit.is_some() { pages_by_kind(site, s, summaries) } else { Value::Array(Vec::new()) };
-    json!({
-        "compliance": compliance,
-        "dues": super::disclosures::dues_history(site, idx),
-        "pages_by_kind": pages_by_kind,
-        "unit_tree": unit_tree(site, idx),
+    let mut v = json!({
         "title": s.title,
         "description": s.description,
         "content": s.rendered.html,
@@ -221,14 +232,24 @@ pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &[Value]) 
         "url": marker(&s.path),
         "relative_path": s.src.as_ref().map(|x| x.rel.clone()),
         "extra": s.extra,
-        "ancestors": ancestors(site, s.parent),
-        "attachments": attachments(site, &s.assets),
-        "pages": pages,
-        "subsections": subsections,
         "unit": s.unit,
         "page_count": s.pages.iter().filter(|&&p| site.pages[p].listed()).count(),
-        "toc": toc(&s.rendered.headings, &s.path),
-    })
+    });
+    put(
+        &mut v,
+        [
+            ("compliance", compliance),
+            ("dues", super::disclosures::dues_history(site, idx)),
+            ("pages_by_kind", pages_by_kind),
+            ("unit_tree", unit_tree(site, idx)),
+            ("ancestors", ancestors(site, s.parent)),
+            ("attachments", attachments(site, &s.assets)),
+            ("pages", pages),
+            ("subsections", Value::Array(subsections)),
+            ("toc", toc(&s.rendered.headings, &s.path)),
+        ],
+    );
+    v
 }
 
 /// A unit's listed pages grouped by kind, in the order of the contract's kinds.
@@ -236,7 +257,11 @@ fn pages_by_kind(site: &Site, s: &Section, summaries: &[Value]) -> Value {
     use crate::content::kind::Kind;
     let groups = Kind::ALL.iter().map(Some).chain(std::iter::once(None)).filter_map(|k| {
         let pages: Vec<Value> = s.pages.iter().filter(|&&p| site.pages[p].listed() && site.pages[p].kind.as_ref() == k).map(|&p| summaries[p].clone()).collect();
-        (!pages.is_empty()).then(|| json!({ "kind": k.map(|k| k.id()), "kind_name": k.map_or("其他", |k| k.name()), "pages": pages }))
+        (!pages.is_empty()).then(|| {
+            let mut g = json!({ "kind": k.map(|k| k.id()), "kind_name": k.map_or("其他", |k| k.name()) });
+            put(&mut g, [("pages", Value::Array(pages))]);
+            g
+        })
     });
     Value::Array(groups.collect())
 }

@@ -199,3 +199,17 @@ fn no_external_requests_in_any_page() {
     let page = s.out("n/a/index.html");
     assert!(between(&page, "<img", ">").contains(&format!("src=\"/n/{}\"", pct("图.png"))), "{page}");
 }
+
+/// `recent_pages` is copied only into templates that can read it; a theme that reads
+/// it on every page (here through an included partial) still gets it everywhere.
+#[test]
+fn recent_pages_reach_every_template_that_reads_them() {
+    let s = Site::new();
+    s.file("content/notices/a.md", "+++\ntitle = \"甲通知\"\ndate = 2024-03-01\n+++\n正文。\n")
+        .file("templates/recent.html", "<ul class=\"recent\">{% for p in recent_pages %}<li>{{ p.title }}</li>{% endfor %}</ul>")
+        .file("templates/page.html", "<!DOCTYPE html><html lang=\"zh-CN\"><body>{{ page.content | safe }}{% include \"recent.html\" %}</body></html>");
+    s.build_ok(&[]);
+    let page = s.out("notices/a/index.html");
+    assert!(page.contains("<ul class=\"recent\"><li>甲通知</li></ul>"), "{page}");
+    assert!(s.out("index.html").contains("甲通知"), "the default home lists them too");
+}
