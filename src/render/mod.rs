@@ -58,19 +58,57 @@ fn index_file(path: &str) -> String {
     format!("{}index.html", path.trim_start_matches('/'))
 }
 
-const FEED_SIZE: usize = 20;
+pub const FEED_SIZE: usize = 20;
 /// Newest pages offered to every template as `recent_pages` (the home's 最新公开).
-const RECENT_SIZE: usize = 10;
+pub const RECENT_SIZE: usize = 10;
 
 pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(String, StaticFile)>, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let site: &Site = shared;
-    let summaries: Arc<Vec<Value>> = Arc::new(site.pages.par_iter().map(|p| if p.visible() { view::page_summary(site, p) } else { Value::Null }).collect());
+    let summaries: Arc<Vec<Value>> = Arc::new(summaries(shared));
     functions::register_functions(&mut templates.tera, Arc::new(lookup(shared, summaries.clone())));
+    let mut diags = render_outputs(shared, &templates, &summaries, &Select::All, sink);
+    diags.extend(copy_files(shared, statics, sink));
+    diags
+}
+
+/// The list form of every visible page, by page index (`Null` for hidden ones).
+pub fn summaries(site: &Site) -> Vec<Value> {
+    site.pages.par_iter().map(|p| if p.visible() { view::page_summary(site, p) } else { Value::Null }).collect()
+}
+
+/// Which outputs `render_outputs` renders: all (a build), or some (the preview
+/// server's incremental rebuilds).
+pub enum Select<'a> {
+    All,
+    Some {
+        /// Pages whose own output is rendered.
+        pages: &'a [usize],
+        /// Every other output (lists, taxonomies, feeds, compliance) by output file
+        /// and template name.
+        other: &'a (dyn Fn(&str, &str) -> bool + Sync),
+    },
+}
+
+/// Renders the selected template outputs (not static files or attachments).
+/// `templates` must have the functions registered over the same `summaries`.
+pub fn render_outputs(site: &Site, templates: &Templates, summaries: &[Value], select: &Select, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut globals = globals(site);
     let recent: Vec<Value> = dated_visible(site).into_iter().filter(|&i| site.pages[i].listed()).take(RECENT_SIZE).map(|i| summaries[i].clone()).collect();
     globals.insert("recent_pages".into(), Value::Array(recent));
     let neighbours = view::neighbours(site);
-    let jobs = jobs(site, &summaries, &neighbours);
+    let mut jobs = jobs(site, summaries, &neighbours, match select {
+        Select::All => None,
+        Select::Some { pages, .. } => Some(pages),
+    });
+    let mut downloads = true;
+    if let Select::Some { pages, other } = select {
+        let first_page = jobs.len() - pages.iter().filter(|&&p| site.pages[p].visible()).count();
+        let mut k = 0;
+        jobs.retain(|j| {
+            k += 1;
+            k > first_page || other(&j.output, &j.template)
+        });
+        downloads = other(compliance::JSON_FILE, "");
+    }
 
     let errors: Mutex<HashMap<(String, String), (String, usize)>> = Mutex::new(HashMap::new());
     let write_errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
@@ -107,12 +145,11 @@ pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(S
             }
         }
     });
-    let ((), compliance_diags) = rayon::join(render_pages, || write_compliance_files(site, sink, &profile));
+    let ((), compliance_diags) = rayon::join(render_pages, || if downloads { write_compliance_files(site, sink, &profile) } else { Vec::new() });
     profile.print();
 
-    let mut diags: Vec<Diagnostic> = errors.into_inner().expect("errors").into_iter().map(|((t, m), (origin, n))| template_runtime_error(&templates, &t, &m, &origin, n)).collect();
+    let mut diags: Vec<Diagnostic> = errors.into_inner().expect("errors").into_iter().map(|((t, m), (origin, n))| template_runtime_error(templates, &t, &m, &origin, n)).collect();
     diags.extend(write_errors.into_inner().expect("errors"));
-    diags.extend(copy_files(site, statics, sink));
     diags.extend(compliance_diags);
     diags
 }
@@ -172,7 +209,7 @@ fn write_compliance_files(site: &Site, sink: &dyn Sink, profile: &Profile) -> Ve
         .collect()
 }
 
-fn copy_files(site: &Site, statics: Vec<(String, StaticFile)>, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub fn copy_files(site: &Site, statics: Vec<(String, StaticFile)>, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (rel, f) in statics {
         let r = match f {
@@ -239,7 +276,7 @@ fn globals(site: &Site) -> Map<String, Value> {
     m
 }
 
-fn lookup(site: &Arc<Site>, summaries: Arc<Vec<Value>>) -> Lookup {
+pub fn lookup(site: &Arc<Site>, summaries: Arc<Vec<Value>>) -> Lookup {
     let mut paths = HashMap::new();
     for (rel, item) in &site.by_rel {
         if let Some(p) = view::item_path(site, *item) {
@@ -298,7 +335,9 @@ fn listed(site: &Site, pages: &[usize]) -> Vec<usize> {
 
 /// Every output to render. Template variables are built lazily, inside the
 /// parallel loop, so only the outputs being rendered are in memory at once.
-fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usize>, Option<usize>)]) -> Vec<Job<'a>> {
+/// With `only`, page outputs are made for those pages alone (every other output is
+/// always listed: they are few).
+fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usize>, Option<usize>)], only: Option<&[usize]>) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'a>> = Vec::new();
     for (i, s) in site.sections.iter().enumerate().filter(|(_, s)| s.hidden.is_none()) {
         let template = s.template.clone().unwrap_or_else(|| if i == 0 { "index.html".into() } else { "section.html".into() });
@@ -385,14 +424,22 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usi
     // work stealing then keeps both cores busy to the end instead of one finishing a
     // 100k-entry archive alone.
     jobs.reverse();
-    for (i, p) in site.pages.iter().enumerate().filter(|(_, p)| p.visible()) {
+    let all: Vec<usize>;
+    let pages = match only {
+        Some(o) => o,
+        None => {
+            all = (0..site.pages.len()).collect();
+            &all
+        }
+    };
+    for (i, p) in pages.iter().map(|&i| (i, &site.pages[i])).filter(|(_, p)| p.visible()) {
         let template = p.template.clone().or_else(|| site.sections[p.section].page_template.clone()).unwrap_or_else(|| "page.html".into());
         jobs.push(Job { output: index_file(&p.path), template, origin: p.src.display.clone(), vars: Box::new(move || vars(vec![("page", view::page_full(site, i, neighbours[i]))])), form: Form::Html });
     }
     jobs
 }
 
-fn dated_visible(site: &Site) -> Vec<usize> {
+pub fn dated_visible(site: &Site) -> Vec<usize> {
     let mut v: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].visible() && site.pages[i].date.is_some()).collect();
     v.sort_by(|a, b| site.pages[*b].date.cmp(&site.pages[*a].date).then_with(|| site.pages[*a].src.rel.cmp(&site.pages[*b].src.rel)));
     v

@@ -8,11 +8,13 @@ use std::path::{Path, PathBuf};
 include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
 
 /// A template's source, kept for locating runtime errors.
+#[derive(Clone)]
 pub struct TemplateSource {
     pub display: String,
     pub text: String,
 }
 
+#[derive(Clone)]
 pub struct Templates {
     pub tera: tera::Tera,
     pub sources: HashMap<String, TemplateSource>,

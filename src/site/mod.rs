@@ -160,7 +160,8 @@ impl Site {
         }
     }
 
-    fn link_problems(&self) -> Vec<Diagnostic> {
+    /// Broken links and anchors of every rendered page and section.
+    pub fn link_problems(&self) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
         let sources = self
             .pages
