@@ -33,11 +33,31 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Instant;
 
-/// One served file: rendered bytes, or a file on disk (attachments, static files).
+/// One served file: rendered bytes (deflate-compressed: a site's pages take a
+/// fifth of the memory), or a file on disk (attachments, static files).
 #[derive(Clone, Debug)]
 pub enum Out {
     Bytes(Arc<Vec<u8>>),
     File(PathBuf),
+}
+
+impl Out {
+    pub fn from_bytes(bytes: &[u8]) -> Out {
+        use std::io::Write;
+        let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(bytes.len() / 4 + 64), flate2::Compression::fast());
+        enc.write_all(bytes).expect("in memory");
+        let mut v = enc.finish().expect("in memory");
+        v.shrink_to_fit();
+        Out::Bytes(Arc::new(v))
+    }
+
+    /// The bytes of `Bytes`, uncompressed.
+    pub fn inflate(compressed: &[u8]) -> Vec<u8> {
+        use std::io::Read;
+        let mut out = Vec::with_capacity(compressed.len() * 4);
+        flate2::read::DeflateDecoder::new(compressed).read_to_end(&mut out).expect("compressed by from_bytes");
+        out
+    }
 }
 
 impl PartialEq for Out {
@@ -56,7 +76,8 @@ pub struct MemSink(pub Mutex<HashMap<String, Out>>);
 
 impl Sink for MemSink {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
-        self.0.lock().expect("sink").insert(rel.to_string(), Out::Bytes(Arc::new(bytes.to_vec())));
+        let out = Out::from_bytes(bytes);
+        self.0.lock().expect("sink").insert(rel.to_string(), out);
         Ok(())
     }
     fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
@@ -310,11 +331,19 @@ impl Live {
             return self.failed(diags, None);
         }
         let lookup = Arc::try_unwrap(lookup).ok().map(LookupParts::from_lookup);
+        let feed: HashSet<usize> = render::dated_visible(&site).into_iter().filter(|&i| site.pages[i].listed()).take(render::FEED_SIZE).collect();
+        let mut site = site;
+        // Pages are rendered again from their source when they change: only the
+        // feed's pages need their HTML again (for atom.xml). A third of the memory.
+        if let Some(s) = Arc::get_mut(&mut site) {
+            for (_, p) in s.pages.iter_mut().enumerate().filter(|(i, _)| !feed.contains(i)) {
+                p.rendered.html = String::new();
+            }
+        }
         let new = sink.0.into_inner().expect("sink");
         let changed = self.swap_all(new);
         self.served.banners.write().expect("banners").clone_from(&banners(&site));
         let dynamic = dynamic_templates(&templates);
-        let feed = render::dated_visible(&site).into_iter().filter(|&i| site.pages[i].listed()).take(render::FEED_SIZE).collect();
         let known = known_paths(&site);
         self.built = Some(Built { site, summaries, templates, lookup, dynamic, headers, known, feed, statics });
         let css = changed.iter().any(|c| c.ends_with(".css"));
@@ -357,7 +386,7 @@ impl Live {
             let mut outputs = self.served.outputs.write().expect("outputs");
             for (rel, f) in list {
                 let out = match f {
-                    StaticFile::Builtin(b) => Out::Bytes(Arc::new(b.to_vec())),
+                    StaticFile::Builtin(b) => Out::from_bytes(b),
                     StaticFile::Disk(p) => Out::File(p),
                 };
                 // Files on disk are served fresh: a changed file is "changed" even
@@ -424,10 +453,15 @@ impl Live {
             return None;
         }
 
+        let summary_changed = page.rendered.summary != rendered.summary;
+        let template = page.template.clone().or_else(|| built.site.sections[page.section].page_template.clone()).unwrap_or_else(|| "page.html".into());
+        if summary_changed && built.dynamic.contains(&template) {
+            // Every page would render again, and their HTML is not kept: build fully.
+            return None;
+        }
         // Patch the site in place: the template functions' lookup must let go of it first.
         let parts = built.lookup.take()?;
         src.fm = Default::default();
-        let summary_changed = page.rendered.summary != rendered.summary;
         let site = Arc::get_mut(&mut built.site)?;
         let old_src = std::mem::replace(&mut site.pages[i].src, src);
         let old_rendered = std::mem::replace(&mut site.pages[i].rendered, rendered);
@@ -446,7 +480,6 @@ impl Live {
             .collect();
         let in_feed = built.feed.contains(&i);
         let dynamic = &built.dynamic;
-        let page_dynamic = summary_changed && dynamic.contains(&p.template.clone().or_else(|| site.sections[p.section].page_template.clone()).unwrap_or_else(|| "page.html".into()));
         let other = move |output: &str, template: &str| -> bool {
             if output == "atom.xml" {
                 return in_feed || summary_changed;
@@ -460,13 +493,7 @@ impl Live {
             let list_of_section = output.strip_prefix(sec_path.as_str()).is_some_and(|rest| rest == "index.html" || (rest.starts_with("page/") && rest[5..].trim_end_matches("/index.html").parse::<usize>().is_ok()));
             list_of_section || term_paths.iter().any(|t| output.starts_with(t.as_str()))
         };
-        let all: Vec<usize>;
-        let pages: &[usize] = if page_dynamic {
-            all = (0..site.pages.len()).collect();
-            &all
-        } else {
-            std::slice::from_ref(&i)
-        };
+        let pages: &[usize] = std::slice::from_ref(&i);
         let sink = MemSink::default();
         let lookup = Arc::new(parts.into_lookup(&built.site, &built.summaries));
         {
