@@ -43,17 +43,6 @@ pub fn run(common: &Common, format: Format, o: &Options) -> i32 {
     let served = Arc::new(Served::new(&common.root));
     let req = Request { root: common.root.clone(), output: None, base_url: Some(base_url.clone()), opts };
     let mut live = Live::new(req, served.clone());
-    let first = live.rebuild(&[]);
-    print_outcome(&first, format);
-    if !common.drafts {
-        eprintln!("提示: 草稿和定时发布的页面未显示；加 --drafts 可预览它们（页面顶部会标明“草稿”“定时发布”）。");
-    }
-    let served2 = served.clone();
-    std::thread::spawn(move || http::serve_live(listener, served2));
-    eprintln!("预览地址：{base_url}  （按 Ctrl+C 停止；文件保存后浏览器自动刷新）");
-    if o.open {
-        open_browser(&base_url);
-    }
     let mode = if o.poll {
         eprintln!("提示: 每 {} 秒检查一次文件变化（--poll）。", watch::POLL_INTERVAL.as_secs());
         watch::Mode::Poll(watch::POLL_INTERVAL)
@@ -64,7 +53,22 @@ pub fn run(common: &Common, format: Format, o: &Options) -> i32 {
         watch::Mode::Native
     };
     let fixed_now = common.now.is_some();
+    let mut listener = Some(listener);
     let result = watch::watch(&common.root, mode, |changed| {
+        if let Some(listener) = listener.take() {
+            // The first call: the watcher is ready, build everything and start serving.
+            print_outcome(&live.rebuild(&[]), format);
+            if !common.drafts {
+                eprintln!("提示: 草稿和定时发布的页面未显示；加 --drafts 可预览它们（页面顶部会标明“草稿”“定时发布”）。");
+            }
+            let served = served.clone();
+            std::thread::spawn(move || http::serve_live(listener, served));
+            eprintln!("预览地址：{base_url}  （按 Ctrl+C 停止；文件保存后浏览器自动刷新）");
+            if o.open {
+                open_browser(&base_url);
+            }
+            return;
+        }
         if !fixed_now {
             live.set_now(chrono::Local::now().naive_local());
         }

@@ -66,6 +66,8 @@ pub fn network_mount(path: &Path) -> Option<&'static str> {
 }
 
 /// Calls `on_change` once per settled burst of changes, until the channel closes.
+/// The first call, with no paths, comes as soon as the watcher is ready: build
+/// then, so that no change made during that first build is missed.
 pub fn watch(root: &Path, mode: Mode, mut on_change: impl FnMut(Vec<String>)) -> notify::Result<()> {
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     if let Mode::Poll(interval) = mode {
@@ -82,6 +84,7 @@ pub fn watch(root: &Path, mode: Mode, mut on_change: impl FnMut(Vec<String>)) ->
             return Ok(());
         }
     };
+    on_change(Vec::new());
     loop {
         let Ok(first) = rx.recv() else { return Ok(()) };
         let mut paths: Vec<String> = first.map(|ev| paths_of(&root, &ev)).unwrap_or_default();
@@ -125,6 +128,7 @@ fn poll(root: &Path, interval: Duration, mut on_change: impl FnMut(Vec<String>))
     };
     let mut built = scan().unwrap_or_default();
     let mut settler = Settler::new(interval, built.clone());
+    on_change(Vec::new());
     loop {
         std::thread::sleep(interval);
         let Some(snap) = scan() else { continue };
