@@ -348,6 +348,7 @@ impl Live {
         self.built = Some(Built { site, summaries, templates, lookup, dynamic, headers, known, feed, statics });
         let css = changed.iter().any(|c| c.ends_with(".css"));
         let n = changed.len();
+        release_free_memory();
         self.succeeded(changed, css, &diags);
         Outcome { how: How::Full, changed: n, diags, millis: 0.0 }
     }
@@ -526,6 +527,19 @@ impl Live {
         self.succeeded(changed, false, &diags);
         Some(Outcome { how: How::Page, changed: n, diags, millis: 0.0 })
     }
+}
+
+extern "C" {
+    /// mimalloc (the global allocator, linked through the `mimalloc` crate).
+    fn mi_collect(force: bool);
+}
+
+/// Returns the memory a full build freed to the OS: mimalloc keeps freed pages per
+/// thread until that thread allocates again, and rayon's workers then sit idle.
+fn release_free_memory() {
+    // SAFETY: mi_collect only walks the calling thread's own heap.
+    rayon::broadcast(|_| unsafe { mi_collect(true) });
+    unsafe { mi_collect(true) };
 }
 
 fn hash(s: &str) -> u64 {
