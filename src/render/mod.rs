@@ -85,22 +85,35 @@ pub enum Select<'a> {
         /// Every other output (lists, taxonomies, feeds, compliance) by output file
         /// and template name.
         other: &'a (dyn Fn(&str, &str) -> bool + Sync),
+        /// `recent(site)` and `view::neighbours(site)`, kept from the last full
+        /// render (they depend only on dates, titles and visibility).
+        recent: &'a [usize],
+        neighbours: &'a [(Option<usize>, Option<usize>)],
     },
+}
+
+/// The pages of `recent_pages`.
+pub fn recent(site: &Site) -> Vec<usize> {
+    dated_visible(site).into_iter().filter(|&i| site.pages[i].listed()).take(RECENT_SIZE).collect()
 }
 
 /// Renders the selected template outputs (not static files or attachments).
 /// `templates` must have the functions registered over the same `summaries`.
 pub fn render_outputs(site: &Site, templates: &Templates, summaries: &[Value], select: &Select, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut globals = globals(site);
-    let recent: Vec<Value> = dated_visible(site).into_iter().filter(|&i| site.pages[i].listed()).take(RECENT_SIZE).map(|i| summaries[i].clone()).collect();
-    globals.insert("recent_pages".into(), Value::Array(recent));
-    let neighbours = view::neighbours(site);
-    let mut jobs = jobs(site, summaries, &neighbours, match select {
-        Select::All => None,
-        Select::Some { pages, .. } => Some(pages),
-    });
+    let (all_recent, all_neighbours);
+    let (recent, neighbours, only) = match select {
+        Select::All => {
+            all_recent = recent(site);
+            all_neighbours = view::neighbours(site);
+            (&all_recent[..], &all_neighbours[..], None)
+        }
+        Select::Some { pages, recent, neighbours, .. } => (*recent, *neighbours, Some(*pages)),
+    };
+    globals.insert("recent_pages".into(), Value::Array(recent.iter().map(|&i| summaries[i].clone()).collect()));
+    let mut jobs = jobs(site, summaries, neighbours, only);
     let mut downloads = true;
-    if let Select::Some { pages, other } = select {
+    if let Select::Some { pages, other, .. } = select {
         let first_page = jobs.len() - pages.iter().filter(|&&p| site.pages[p].visible()).count();
         let mut k = 0;
         jobs.retain(|j| {

@@ -206,6 +206,9 @@ struct Built {
     known: HashSet<String>,
     /// Pages in `atom.xml`.
     feed: HashSet<usize>,
+    /// `render::recent` and `view::neighbours`: dates, titles and visibility only.
+    recent: Vec<usize>,
+    neighbours: Vec<(Option<usize>, Option<usize>)>,
     statics: HashSet<String>,
 }
 
@@ -345,7 +348,9 @@ impl Live {
         self.served.banners.write().expect("banners").clone_from(&banners(&site));
         let dynamic = dynamic_templates(&templates);
         let known = known_paths(&site);
-        self.built = Some(Built { site, summaries, templates, lookup, dynamic, headers, known, feed, statics });
+        let recent = render::recent(&site);
+        let neighbours = render::view::neighbours(&site);
+        self.built = Some(Built { site, summaries, templates, lookup, dynamic, headers, known, feed, statics, recent, neighbours });
         let css = changed.iter().any(|c| c.ends_with(".css"));
         let n = changed.len();
         release_free_memory();
@@ -466,8 +471,13 @@ impl Live {
         let site = Arc::get_mut(&mut built.site)?;
         let old_src = std::mem::replace(&mut site.pages[i].src, src);
         let old_rendered = std::mem::replace(&mut site.pages[i].rendered, rendered);
+        // Links of this page; anchors into it from other pages when its headings changed.
+        let headings_changed = {
+            let (a, b) = (&old_rendered.headings, &site.pages[i].rendered.headings);
+            a.len() != b.len() || a.iter().zip(b).any(|(x, y)| x.id != y.id)
+        };
         let mut diags = Diagnostics::default();
-        diags.extend(site.link_problems());
+        diags.extend(site.link_problems_of(&|s, r| s.rel == rel || (headings_changed && r.anchor_checks.iter().any(|c| c.target == rel))));
         let summaries = Arc::get_mut(&mut built.summaries)?;
         let old_summary = std::mem::replace(&mut summaries[i], render::view::page_summary(&built.site, &built.site.pages[i]));
 
@@ -500,7 +510,8 @@ impl Live {
         {
             let mut t = built.templates.clone();
             register_functions(&mut t.tera, lookup.clone());
-            diags.extend(render::render_outputs(&built.site, &t, &built.summaries, &Select::Some { pages, other: &other }, &sink));
+            let select = Select::Some { pages, other: &other, recent: &built.recent, neighbours: &built.neighbours };
+            diags.extend(render::render_outputs(&built.site, &t, &built.summaries, &select, &sink));
         }
         built.lookup = Some(LookupParts::from_lookup(Arc::try_unwrap(lookup).ok()?));
         if diags.has_errors() {
