@@ -146,7 +146,7 @@ def measure(gen: str, corpus: pathlib.Path, pages: int, args, tools: dict) -> di
         page.write_text(original, encoding="utf-8")
     lat_sorted = sorted(lat)
     p90 = lat_sorted[min(len(lat_sorted) - 1, int(round(0.9 * (len(lat_sorted) - 1))))]
-    res = {"gen": gen, "pages": pages, "first_s": first, "median_ms": statistics.median(lat), "p90_ms": p90,
+    res = {"load": full.loadavg(), "gen": gen, "pages": pages, "first_s": first, "median_ms": statistics.median(lat), "p90_ms": p90,
            "min_ms": lat_sorted[0], "max_ms": lat_sorted[-1], "rss_mib": rss / 1024, "hwm_mib": hwm / 1024,
            "content_mib": content_bytes / 2**20, "edits": len(lat), "page": str(page.relative_to(work))}
     log(f"  median {res['median_ms']:.1f} ms, p90 {p90:.1f} ms; RSS {res['rss_mib']:.0f} MiB "
@@ -163,6 +163,11 @@ def render(results: list[dict], tools: dict, args, started: dt.datetime) -> str:
     mem = f"{m['mem_gib']:.1f} GiB" if m.get("mem_gib") else "?"
     out.append(f"Machine: {m.get('cpu', '?')} × {m.get('nproc', '?')}, {mem}; {tools.get('hugo_version', 'hugo: not run')}; "
                f"dwgk git {tools.get('git', '?')}. Zola: {'not on PATH — not measured' if not shutil.which('zola') else 'on PATH but not measured by this script'}.")
+    out.append("")
+    out.append("The machine is shared (2 cores): load average (1/5/15 min) at the end of each measurement: "
+               + "; ".join(f"{r['gen']} {r['pages']:,}: {r['load']}" for r in results)
+               + ". Above ~2 the other engineers' builds compete for the cores and every number here is inflated, "
+               "Hugo's as much as dwgk's; the server's own rebuild time per edit is in its log (`已更新：… N 毫秒`).")
     out.append("")
     out.append("| server | pages | edit → served HTML, median ms | p90 ms | min–max ms | first page after start s | RSS after edits MiB | peak RSS MiB | content/ MiB | RSS / content | goal (median) |")
     out.append("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|")
