@@ -71,8 +71,8 @@ pub enum Command {
         #[command(subcommand)]
         command: RequirementsCommand,
     },
-    /// 本机预览：生成网站并启动预览服务器，文件改动后自动重新生成
-    #[command(after_help = "示例：\n  dwgk serve\n  dwgk serve --port 8080 --audience public")]
+    /// 本机预览：网站生成在内存中，文件保存后浏览器自动刷新，内容错误直接显示在页面上
+    #[command(after_help = "示例：\n  dwgk serve                       默认党内版，http://127.0.0.1:1111\n  dwgk serve --port 8080 --audience public\n  dwgk serve --drafts --open       含草稿，并打开浏览器\n  dwgk serve --bind 0.0.0.0        让局域网内的同事访问（注意：党内内容也可见）\n  dwgk serve --poll                网络共享文件夹：定时检查文件变化")]
     Serve {
         #[command(flatten)]
         common: Common,
@@ -85,6 +85,12 @@ pub enum Command {
         /// 端口（被占用时自动尝试下一个）
         #[arg(long, short, default_value_t = 1111)]
         port: u16,
+        /// 定时检查文件变化，不用系统文件通知（网络共享文件夹会自动使用）
+        #[arg(long)]
+        poll: bool,
+        /// 启动后在浏览器中打开
+        #[arg(long)]
+        open: bool,
     },
     /// 从共享文件夹自动发布：每次生成一个完整的新版本，再原子切换 DEST/current，出错时线上网站保持不变
     #[command(after_help = "示例：\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --once      生成并发布一次\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --watch     常驻运行：文件变化、发布时间到达时自动发布\n  dwgk publish --watch --schedule \"0 6 * * *\" --audience internal\n\n时间按服务器本地时区（在中国即北京时间）。部署说明见 docs/deploy.md。")]

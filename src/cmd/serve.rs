@@ -1,64 +1,115 @@
-//! `dwgk serve`: build into a scratch folder (never the published output), serve
-//! it on localhost, rebuild when files change.
+//! `dwgk serve`: build into memory (never the published output), serve it on
+//! localhost with live reload, rebuild incrementally when files change.
 
 use super::{build_options, report, USAGE};
 use crate::cli::{Common, Format};
 use crate::content::kind::Audience;
 use crate::diag::Diagnostics;
-use crate::pipeline::{self, Request};
+use crate::pipeline::Request;
+use crate::serve::live::{How, Live, Outcome, Served};
 use crate::serve::{http, watch};
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::sync::Arc;
 
-pub fn run(common: &Common, format: Format, bind: &str, port: u16) -> i32 {
-    let mut opts = match build_options(common, Audience::Internal) {
+pub struct Options<'a> {
+    pub bind: &'a str,
+    pub port: u16,
+    pub poll: bool,
+    pub open: bool,
+}
+
+pub fn run(common: &Common, format: Format, o: &Options) -> i32 {
+    let opts = match build_options(common, Audience::Internal) {
         Ok(o) => o,
         Err(d) => {
             report(&Diagnostics(vec![d]), format);
             return USAGE;
         }
     };
-    let (listener, port) = match bind_next_free(bind, port) {
+    let (listener, port) = match bind_next_free(o.bind, o.port) {
         Some(l) => l,
         None => {
-            eprintln!("错误: 无法在 {bind} 上监听（端口 {port} 起的 10 个端口都被占用或地址无效）");
+            eprintln!("错误: 无法在 {} 上监听（端口 {} 起的 10 个端口都被占用或地址无效）", o.bind, o.port);
             eprintln!("  = 提示: 用 --port 换一个端口");
             return USAGE;
         }
     };
-    if bind != "127.0.0.1" && bind != "localhost" && bind != "::1" {
-        eprintln!("警告: 正在监听 {bind}，局域网内其他电脑也能访问预览（包括党内公开内容）");
+    let local = matches!(o.bind, "127.0.0.1" | "localhost" | "::1");
+    if !local {
+        eprintln!("警告: 正在监听 {}，局域网内其他电脑也能访问预览（包括党内公开内容和草稿）；用完请按 Ctrl+C 停止", o.bind);
     }
-    let scratch = std::env::temp_dir().join(format!("dwgk-serve-{}", std::process::id()));
-    let base_url = format!("http://{}:{port}/", if bind == "0.0.0.0" { "127.0.0.1" } else { bind });
-    let build = |now_opts| {
-        let req = Request { root: common.root.clone(), output: Some(scratch.clone()), base_url: Some(base_url.clone()), opts: now_opts };
-        let (summary, diags) = pipeline::run(&req);
-        report(&diags, format);
-        if summary.written {
-            eprintln!("已生成：{} 个页面。", summary.pages);
-        } else {
-            eprintln!("内容有错误，预览仍显示上一次成功生成的网站。");
-        }
+    let host = if o.bind == "0.0.0.0" || o.bind == "::" { "127.0.0.1" } else { o.bind };
+    let base_url = format!("http://{host}:{port}/");
+    let served = Arc::new(Served::new(&common.root));
+    let req = Request { root: common.root.clone(), output: None, base_url: Some(base_url.clone()), opts };
+    let mut live = Live::new(req, served.clone());
+    let mode = if o.poll {
+        eprintln!("提示: 每 {} 秒检查一次文件变化（--poll）。", watch::POLL_INTERVAL.as_secs());
+        watch::Mode::Poll(watch::POLL_INTERVAL)
+    } else if let Some(fs) = watch::network_mount(&common.root) {
+        eprintln!("提示: 站点文件夹在网络共享上（{fs}），其他电脑的修改收不到系统通知，改为每 {} 秒检查一次。", watch::POLL_INTERVAL.as_secs());
+        watch::Mode::Poll(watch::POLL_INTERVAL)
+    } else {
+        watch::Mode::Native
     };
-    build(opts);
-    eprintln!("预览地址：{base_url}  （按 Ctrl+C 停止）");
-    let root_dir: PathBuf = scratch.clone();
-    std::thread::spawn(move || http::serve(listener, root_dir));
-    let result = watch::watch(&common.root, || {
-        if common.now.is_none() {
-            opts.now = chrono::Local::now().naive_local();
+    let fixed_now = common.now.is_some();
+    let mut listener = Some(listener);
+    let result = watch::watch(&common.root, mode, |changed| {
+        if let Some(listener) = listener.take() {
+            // The first call: the watcher is ready, build everything and start serving.
+            print_outcome(&live.rebuild(&[]), format);
+            if !common.drafts {
+                eprintln!("提示: 草稿和定时发布的页面未显示；加 --drafts 可预览它们（页面顶部会标明“草稿”“定时发布”）。");
+            }
+            let served = served.clone();
+            std::thread::spawn(move || http::serve_live(listener, served));
+            eprintln!("预览地址：{base_url}  （按 Ctrl+C 停止；文件保存后浏览器自动刷新）");
+            if o.open {
+                open_browser(&base_url);
+            }
+            return;
         }
-        eprintln!("检测到文件变化，重新生成……");
-        build(opts);
+        if !fixed_now {
+            live.set_now(chrono::Local::now().naive_local());
+        }
+        let outcome = live.rebuild(&changed);
+        if outcome.how != How::Nothing {
+            let first = changed.first().cloned().unwrap_or_default();
+            let more = if changed.len() > 1 { format!(" 等 {} 个文件", changed.len()) } else { String::new() };
+            eprintln!("检测到变化：{first}{more}");
+            print_outcome(&outcome, format);
+        }
     });
-    let _ = std::fs::remove_dir_all(&scratch);
     match result {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("错误: 无法监视文件变化：{e}");
             USAGE
         }
+    }
+}
+
+fn print_outcome(o: &Outcome, format: Format) {
+    report(&o.diags, format);
+    if o.diags.has_errors() {
+        eprintln!("内容有错误，预览仍显示上一次成功生成的网站（浏览器中也会显示这些错误）。");
+        return;
+    }
+    let how = match o.how {
+        How::Page => "只重新生成了改动的页面",
+        How::Static => "静态文件",
+        How::Full => "全部重新生成",
+        How::Nothing => return,
+    };
+    eprintln!("已更新：{} 个文件有变化（{how}，{:.0} 毫秒）。", o.changed, o.millis);
+}
+
+fn open_browser(url: &str) {
+    let opened = ["xdg-open", "sensible-browser", "x-www-browser"].iter().any(|cmd| {
+        std::process::Command::new(cmd).arg(url).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().is_ok()
+    });
+    if !opened {
+        eprintln!("提示: 无法自动打开浏览器，请手动打开 {url}");
     }
 }
 

@@ -58,26 +58,72 @@ fn index_file(path: &str) -> String {
     format!("{}index.html", path.trim_start_matches('/'))
 }
 
-const FEED_SIZE: usize = 20;
+pub const FEED_SIZE: usize = 20;
 /// Newest pages offered to every template as `recent_pages` (the home's 最新公开).
-const RECENT_SIZE: usize = 10;
+pub const RECENT_SIZE: usize = 10;
 
 pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(String, StaticFile)>, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let site: &Site = shared;
-    let summaries: Arc<Vec<Value>> = Arc::new(site.pages.par_iter().map(|p| if p.visible() { view::page_summary(site, p) } else { Value::Null }).collect());
+    let summaries: Arc<Vec<Value>> = Arc::new(summaries(shared));
     functions::register_functions(&mut templates.tera, Arc::new(lookup(shared, summaries.clone())));
+    let mut diags = render_outputs(shared, &templates, &summaries, &Select::All, sink);
+    diags.extend(copy_files(shared, statics, sink));
+    diags
+}
+
+/// The list form of every visible page, by page index (`Null` for hidden ones).
+pub fn summaries(site: &Site) -> Vec<Value> {
+    site.pages.par_iter().map(|p| if p.visible() { view::page_summary(site, p) } else { Value::Null }).collect()
+}
+
+/// Which outputs `render_outputs` renders: all (a build), or some (the preview
+/// server's incremental rebuilds).
+pub enum Select<'a> {
+    All,
+    Some {
+        /// Pages whose own output is rendered.
+        pages: &'a [usize],
+        /// Every other output (lists, taxonomies, feeds, compliance) by output file
+        /// and template name.
+        other: &'a (dyn Fn(&str, &str) -> bool + Sync),
+        /// `recent(site)` and `view::neighbours(site)`, kept from the last full
+        /// render (they depend only on dates, titles and visibility).
+        recent: &'a [usize],
+        neighbours: &'a [(Option<usize>, Option<usize>)],
+    },
+}
+
+/// The pages of `recent_pages`.
+pub fn recent(site: &Site) -> Vec<usize> {
+    dated_visible(site).into_iter().filter(|&i| site.pages[i].listed()).take(RECENT_SIZE).collect()
+}
+
+/// Renders the selected template outputs (not static files or attachments).
+/// `templates` must have the functions registered over the same `summaries`.
+pub fn render_outputs(site: &Site, templates: &Templates, summaries: &[Value], select: &Select, sink: &dyn Sink) -> Vec<Diagnostic> {
     let globals = globals(site);
-    let recent: Vec<Value> = dated_visible(site).into_iter().filter(|&i| site.pages[i].listed()).take(RECENT_SIZE).map(|i| summaries[i].clone()).collect();
+    let (all_recent, all_neighbours);
+    let (recent, neighbours, only) = match select {
+        Select::All => {
+            all_recent = recent(site);
+            all_neighbours = view::neighbours(site);
+            (&all_recent[..], &all_neighbours[..], None)
+        }
+        Select::Some { pages, recent, neighbours, .. } => (*recent, *neighbours, Some(*pages)),
+    };
     // Offered to every template, but copied only into those that can read it
     // (the home page, in the default theme): a copy per page adds up at 100k pages.
-    let recent = Value::Array(recent);
-    let mut reads_recent: HashMap<String, bool> = HashMap::new();
-    let neighbours = view::neighbours(site);
-    let jobs = jobs(site, &summaries, &neighbours);
-    for job in &jobs {
-        if !reads_recent.contains_key(&job.template) {
-            reads_recent.insert(job.template.clone(), templates.may_use(&job.template, "recent_pages"));
-        }
+    let recent = Value::Array(recent.iter().map(|&i| summaries[i].clone()).collect());
+    let mut jobs = jobs(site, summaries, neighbours, only);
+    let reads_recent = templates.mentioning(&["recent_pages"]);
+    let mut downloads = true;
+    if let Select::Some { pages, other, .. } = select {
+        let first_page = jobs.len() - pages.iter().filter(|&&p| site.pages[p].visible()).count();
+        let mut k = 0;
+        jobs.retain(|j| {
+            k += 1;
+            k > first_page || other(&j.output, &j.template)
+        });
+        downloads = other(compliance::JSON_FILE, "");
     }
 
     let errors: Mutex<HashMap<(String, String), (String, usize)>> = Mutex::new(HashMap::new());
@@ -88,7 +134,7 @@ pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(S
     let render_pages = || jobs.into_par_iter().for_each(|job| {
         let started = std::time::Instant::now();
         let mut vars = globals.clone();
-        if reads_recent.get(&job.template).copied().unwrap_or(true) {
+        if reads_recent.contains(&job.template) {
             vars.insert("recent_pages".into(), recent.clone());
         }
         vars.insert("current_path".into(), Value::String(format!("/{}", job.output.trim_end_matches("index.html"))));
@@ -118,12 +164,11 @@ pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(S
             }
         }
     });
-    let ((), compliance_diags) = rayon::join(render_pages, || write_compliance_files(site, sink, &profile));
+    let ((), compliance_diags) = rayon::join(render_pages, || if downloads { write_compliance_files(site, sink, &profile) } else { Vec::new() });
     profile.print();
 
-    let mut diags: Vec<Diagnostic> = errors.into_inner().expect("errors").into_iter().map(|((t, m), (origin, n))| template_runtime_error(&templates, &t, &m, &origin, n)).collect();
+    let mut diags: Vec<Diagnostic> = errors.into_inner().expect("errors").into_iter().map(|((t, m), (origin, n))| template_runtime_error(templates, &t, &m, &origin, n)).collect();
     diags.extend(write_errors.into_inner().expect("errors"));
-    diags.extend(copy_files(site, statics, sink));
     diags.extend(compliance_diags);
     diags
 }
@@ -183,7 +228,7 @@ fn write_compliance_files(site: &Site, sink: &dyn Sink, profile: &Profile) -> Ve
         .collect()
 }
 
-fn copy_files(site: &Site, statics: Vec<(String, StaticFile)>, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub fn copy_files(site: &Site, statics: Vec<(String, StaticFile)>, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (rel, f) in statics {
         let r = match f {
@@ -250,7 +295,7 @@ fn globals(site: &Site) -> Map<String, Value> {
     m
 }
 
-fn lookup(site: &Arc<Site>, summaries: Arc<Vec<Value>>) -> Lookup {
+pub fn lookup(site: &Arc<Site>, summaries: Arc<Vec<Value>>) -> Lookup {
     let mut paths = HashMap::new();
     for (rel, item) in &site.by_rel {
         if let Some(p) = view::item_path(site, *item) {
@@ -309,7 +354,9 @@ fn listed(site: &Site, pages: &[usize]) -> Vec<usize> {
 
 /// Every output to render. Template variables are built lazily, inside the
 /// parallel loop, so only the outputs being rendered are in memory at once.
-fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usize>, Option<usize>)]) -> Vec<Job<'a>> {
+/// With `only`, page outputs are made for those pages alone (every other output is
+/// always listed: they are few).
+fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usize>, Option<usize>)], only: Option<&[usize]>) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'a>> = Vec::new();
     for (i, s) in site.sections.iter().enumerate().filter(|(_, s)| s.hidden.is_none()) {
         let template = s.template.clone().unwrap_or_else(|| if i == 0 { "index.html".into() } else { "section.html".into() });
@@ -397,14 +444,22 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usi
     // work stealing then keeps both cores busy to the end instead of one finishing a
     // 100k-entry archive alone.
     jobs.reverse();
-    for (i, p) in site.pages.iter().enumerate().filter(|(_, p)| p.visible()) {
+    let all: Vec<usize>;
+    let pages = match only {
+        Some(o) => o,
+        None => {
+            all = (0..site.pages.len()).collect();
+            &all
+        }
+    };
+    for (i, p) in pages.iter().map(|&i| (i, &site.pages[i])).filter(|(_, p)| p.visible()) {
         let template = p.template.clone().or_else(|| site.sections[p.section].page_template.clone()).unwrap_or_else(|| "page.html".into());
         jobs.push(Job { output: index_file(&p.path), template, origin: p.src.display.clone(), vars: Box::new(move || vars(vec![("page", view::page_full(site, i, neighbours[i]))])), form: Form::Html });
     }
     jobs
 }
 
-fn dated_visible(site: &Site) -> Vec<usize> {
+pub fn dated_visible(site: &Site) -> Vec<usize> {
     let mut v: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].visible() && site.pages[i].date.is_some()).collect();
     v.sort_by(|a, b| site.pages[*b].date.cmp(&site.pages[*a].date).then_with(|| site.pages[*a].src.rel.cmp(&site.pages[*b].src.rel)));
     v

@@ -2,44 +2,57 @@
 //! by `themes/<name>/` and then by the site's own `templates/` and `static/`.
 
 use crate::diag::{Diagnostic, Pos};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
 
 /// A template's source, kept for locating runtime errors.
+#[derive(Clone)]
 pub struct TemplateSource {
     pub display: String,
     pub text: String,
 }
 
+#[derive(Clone)]
 pub struct Templates {
     pub tera: tera::Tera,
     pub sources: HashMap<String, TemplateSource>,
 }
 
 impl Templates {
-    /// Whether rendering `name` can read the variable `var`: its own text, the
-    /// templates it extends, imports macros from or includes mention it. Unknown
-    /// sources count as mentioning it.
-    pub fn may_use(&self, name: &str, var: &str) -> bool {
-        let mut seen: Vec<String> = Vec::new();
-        let mut todo = vec![name.to_string()];
-        while let Some(n) = todo.pop() {
-            if seen.contains(&n) {
-                continue;
+    /// The templates that can read any of `words` (variables, functions): those
+    /// that mention one, and those that extend, include or import such a template.
+    pub fn mentioning(&self, words: &[&str]) -> HashSet<String> {
+        let deps: Vec<(&str, Vec<String>)> = self.sources.iter().map(|(name, s)| (name.as_str(), referenced_templates(&s.text))).collect();
+        let mut out: HashSet<String> = self.sources.iter().filter(|(_, s)| words.iter().any(|w| s.text.contains(w))).map(|(n, _)| n.clone()).collect();
+        loop {
+            let before = out.len();
+            for (name, refs) in &deps {
+                if refs.iter().any(|r| out.contains(r)) {
+                    out.insert(name.to_string());
+                }
             }
-            let (Some(src), Some(t)) = (self.sources.get(&n), self.tera.templates.get(&n)) else { return true };
-            if src.text.contains(var) {
-                return true;
+            if out.len() == before {
+                return out;
             }
-            todo.extend(t.parents.iter().cloned());
-            todo.extend(t.imported_macro_files.iter().map(|(file, _)| file.clone()));
-            todo.extend(src.text.split("include").skip(1).filter_map(|rest| rest.trim_start().strip_prefix('"').and_then(|r| r.split('"').next()).map(str::to_string)));
-            seen.push(n);
         }
-        false
     }
+}
+
+/// Names in `{% extends "x" %}`, `{% include "x" %}`, `{% import "x" as m %}`.
+fn referenced_templates(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for tag in text.split("{%").skip(1) {
+        let inner = tag.split("%}").next().unwrap_or("").trim_start_matches('-').trim();
+        let mut words = inner.split_whitespace();
+        if matches!(words.next(), Some("extends" | "include" | "import")) {
+            if let Some(name) = words.next() {
+                out.push(name.trim_matches(['"', '\'']).to_string());
+            }
+        }
+    }
+    out
 }
 
 /// A file to copy into the output.
@@ -180,4 +193,14 @@ fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
             Some((rel, e.path().to_path_buf()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_references() {
+        assert_eq!(referenced_templates("{% extends \"base.html\" %}{%- include 'nav.html' -%}{% import \"macros.html\" as m %}{% if x %}"), ["base.html", "nav.html", "macros.html"]);
+    }
 }

@@ -1,4 +1,7 @@
-//! The preview server: a small HTTP server over a scratch build, and a watcher.
+//! The preview server (`dwgk serve`): the site built into memory (`live`), served
+//! with live reload and an error overlay (`http`), rebuilt incrementally when the
+//! watcher (`watch`) reports changes.
 
 pub mod http;
+pub mod live;
 pub mod watch;

@@ -140,9 +140,11 @@ pub fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
+            // Bytes, not a `&str` slice: `%` may be followed by a multi-byte character.
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
                 i += 3;
                 continue;
             }
@@ -163,6 +165,8 @@ mod tests {
         assert_eq!(join("", "../x"), None);
         assert_eq!(percent_decode("%E9%99%84%E4%BB%B6.pdf"), "附件.pdf");
         assert_eq!(percent_decode("a%20b"), "a b");
+        assert_eq!(percent_decode("a%中.pdf"), "a%中.pdf", "a % before a Chinese character is kept, not a panic");
+        assert_eq!(percent_decode("100%"), "100%");
         assert!(has_scheme("mailto:a@b"));
         assert!(!has_scheme("附件:1.pdf"));
     }

@@ -160,13 +160,20 @@ impl Site {
         }
     }
 
-    fn link_problems(&self) -> Vec<Diagnostic> {
+    /// Broken links and anchors of every rendered page and section.
+    pub fn link_problems(&self) -> Vec<Diagnostic> {
+        self.link_problems_of(&|_, _| true)
+    }
+
+    /// Broken links and anchors of the rendered pages and sections `keep` selects.
+    pub fn link_problems_of(&self, keep: &dyn Fn(&source::Source, &markdown::Rendered) -> bool) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
         let sources = self
             .pages
             .iter()
             .map(|p| (&p.src, &p.rendered))
-            .chain(self.sections.iter().filter_map(|s| s.src.as_ref().map(|src| (src, &s.rendered))));
+            .chain(self.sections.iter().filter_map(|s| s.src.as_ref().map(|src| (src, &s.rendered))))
+            .filter(|(src, r)| keep(src, r));
         for (src, r) in sources {
             for prob in &r.problems {
                 diags.push(src.body_error(prob.line, prob.col, prob.len, prob.message.clone()).hint(prob.hint.clone()));

@@ -7,7 +7,7 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
 
-fn chromium() -> Option<&'static str> {
+pub fn chromium() -> Option<&'static str> {
     let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].into_iter().find(|p| Path::new(p).exists());
     if found.is_none() {
         assert!(std::env::var_os("CI").is_none(), "CI is set but Chromium is missing: .ci/run must install it (apt-get install chromium)");

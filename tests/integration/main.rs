@@ -38,3 +38,5 @@ mod ledgers;
 mod browser;
 /// `dwgk publish`: releases under real nginx load, SIGKILL, polling, wake-ups, rollback.
 mod publish;
+/// `dwgk serve`: live reload in headless Chromium, editor saves, polling, HTTP safety, banners.
+mod serve;

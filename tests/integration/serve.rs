@@ -1,0 +1,534 @@
+//! `dwgk serve`: the real binary on a free port, edited under it. Live reload in a
+//! real headless Chromium (DevTools protocol over a minimal WebSocket client),
+//! editor save patterns, polling, page additions and deletions, HTTP safety,
+//! preview banners.
+
+use crate::util::{bin, pct, Site};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A running `dwgk serve`; killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+    log: Arc<Mutex<String>>,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl Server {
+    fn start(site: &Site, extra: &[&str]) -> Server {
+        let port = free_port();
+        let mut child = Command::new(bin())
+            .args(["serve", "--root", &site.path().to_string_lossy(), "--port", &port.to_string()])
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start dwgk serve");
+        let log = Arc::new(Mutex::new(String::new()));
+        let (l2, stderr) = (log.clone(), child.stderr.take().unwrap());
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut l = l2.lock().unwrap();
+                l.push_str(&line);
+                l.push('\n');
+            }
+        });
+        let s = Server { child, port, log };
+        s.wait_log("预览地址", 1);
+        s
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits until `needle` occurs at least `n` times in the server's stderr.
+    fn wait_log(&self, needle: &str, n: usize) {
+        let t0 = Instant::now();
+        while self.log().matches(needle).count() < n {
+            assert!(t0.elapsed() < Duration::from_secs(30), "no {n}× {needle:?} in the server log:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn get(&self, path: &str) -> Resp {
+        http(self.port, "GET", path, &[])
+    }
+
+    /// Polls `path` until its body contains `needle`.
+    fn wait_for(&self, path: &str, needle: &str) -> Resp {
+        let t0 = Instant::now();
+        loop {
+            let r = self.get(path);
+            if r.text().contains(needle) {
+                return r;
+            }
+            assert!(t0.elapsed() < Duration::from_secs(20), "{path} never contained {needle:?}; last ({}):\n{}\n--- log\n{}", r.status, r.text(), self.log());
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Resp {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_string()))
+    }
+}
+
+fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)]) -> Resp {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    // Read the head, then Content-Length bytes (Chromium's DevTools keeps the
+    // connection open), or to the end.
+    let mut all = Vec::new();
+    let mut buf = [0u8; 8192];
+    let split = loop {
+        if let Some(i) = all.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        let n = s.read(&mut buf).unwrap();
+        assert!(n > 0, "connection closed before the response head");
+        all.extend_from_slice(&buf[..n]);
+    };
+    let head = String::from_utf8_lossy(&all[..split]).into_owned();
+    let mut resp = Resp { status: head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0), head, body: all[split + 4..].to_vec() };
+    match resp.header("Content-Length").and_then(|l| l.parse::<usize>().ok()).filter(|_| method != "HEAD") {
+        Some(len) => {
+            while resp.body.len() < len {
+                let n = s.read(&mut buf).unwrap();
+                assert!(n > 0, "connection closed inside the body");
+                resp.body.extend_from_slice(&buf[..n]);
+            }
+        }
+        None if method != "HEAD" => {
+            s.read_to_end(&mut resp.body).unwrap();
+        }
+        None => {}
+    }
+    resp
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\ndate = 2024-03-01\ntags = [\"学习\"]\n+++\n{body}\n")
+}
+
+fn small_site() -> Site {
+    let site = Site::new();
+    site.file("content/notices/_index.md", "+++\ntitle = \"通知公告\"\n+++\n");
+    site.file("content/notices/a.md", &page("关于学习的通知", "第一段原文。\n\n第二段。"));
+    site.file("content/notices/b.md", &page("另一个通知", "见[学习通知](@/notices/a.md)。"));
+    site.file("config.toml", "title = \"测试党务公开\"\nbase_url = \"http://example.org/\"\ntaxonomies = [{ name = \"tags\" }]\n");
+    site
+}
+
+#[test]
+fn edits_are_served_incrementally_errors_kept_out_and_saves_rebuild_once() {
+    let site = small_site();
+    let s = Server::start(&site, &[]);
+    let r = s.wait_for("/notices/a/", "第一段原文");
+    assert!(r.text().contains("data-dwgk-live") && r.text().contains("/__dwgk/events"), "live script injected");
+    assert_eq!(r.header("Content-Type").as_deref(), Some("text/html; charset=utf-8"));
+
+    // A body edit: only that page (and what shows it) is rendered again.
+    site.file("content/notices/a.md", &page("关于学习的通知", "第一段改过了。\n\n第二段。"));
+    s.wait_for("/notices/a/", "第一段改过了");
+    s.wait_log("只重新生成了改动的页面", 1);
+
+    // Write-rename save (editor temp file renamed over the page), with vim's
+    // `4913` probe file and a backup: exactly one rebuild, of the final content.
+    let before = s.log().matches("检测到变化").count();
+    let p = site.path().join("content/notices");
+    std::fs::write(p.join("4913"), "").unwrap();
+    std::fs::remove_file(p.join("4913")).unwrap();
+    std::fs::write(p.join("a.md~"), "backup").unwrap();
+    std::fs::write(p.join(".a.md.swp"), "swap").unwrap();
+    std::fs::write(p.join("a.md.tmp"), page("关于学习的通知", "重命名保存的内容。")).unwrap();
+    std::fs::rename(p.join("a.md.tmp"), p.join("a.md")).unwrap();
+    s.wait_for("/notices/a/", "重命名保存的内容");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(s.log().matches("检测到变化").count(), before + 1, "one rebuild per save:\n{}", s.log());
+
+    // Truncate, then write in bursts: one rebuild, of the final content.
+    let before = s.log().matches("检测到变化").count();
+    {
+        let mut f = std::fs::File::create(p.join("a.md")).unwrap();
+        for chunk in page("关于学习的通知", "分几次写入的最终内容。").as_bytes().chunks(16) {
+            f.write_all(chunk).unwrap();
+            f.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+    s.wait_for("/notices/a/", "分几次写入的最终内容");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(s.log().matches("检测到变化").count(), before + 1, "one rebuild per save:\n{}", s.log());
+
+    // An error: the last good page stays served, the error is published with its place.
+    site.file("content/notices/a.md", &page("关于学习的通知", "坏链接[这里](@/notices/nope.md)。"));
+    s.wait_log("内容有错误，预览仍显示上一次成功生成的网站", 1);
+    let r = s.get("/notices/a/");
+    assert!(r.text().contains("分几次写入的最终内容") && r.text().contains("content/notices/a.md") && r.text().contains("\"line\":6"), "{}", r.text());
+    // Fixed: the error goes away.
+    site.file("content/notices/a.md", &page("关于学习的通知", "修好了。"));
+    let r = s.wait_for("/notices/a/", "修好了");
+    assert!(r.text().contains("errors:[]"), "no errors left");
+
+    // A front matter edit: full rebuild, the title changes in the section list too.
+    site.file("content/notices/a.md", &page("新标题的通知", "修好了。"));
+    s.wait_for("/notices/", "新标题的通知");
+    // Addition, rename and deletion: no ghost pages.
+    site.file("content/notices/c.md", &page("新增的页面", "新页面。"));
+    s.wait_for("/notices/", "新增的页面");
+    assert_eq!(s.get("/notices/c/").status, 200);
+    std::fs::rename(site.path().join("content/notices/c.md"), site.path().join("content/notices/d.md")).unwrap();
+    s.wait_for("/notices/d/", "新页面");
+    assert_eq!(s.get("/notices/c/").status, 404, "renamed page's old URL is gone");
+    site.remove("content/notices/d.md");
+    let t0 = Instant::now();
+    while s.get("/notices/d/").status != 404 {
+        assert!(t0.elapsed() < Duration::from_secs(20), "deleted page still served");
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    assert!(!s.get("/notices/").text().contains("新增的页面"), "no ghost in the list");
+    // A template override rebuilds everything.
+    site.file("templates/page.html", "<!DOCTYPE html><html><body><h1>模板改了：{{ page.title }}</h1></body></html>");
+    s.wait_for("/notices/b/", "模板改了：另一个通知");
+}
+
+#[test]
+fn polling_mode_sees_changes() {
+    let site = small_site();
+    let s = Server::start(&site, &["--poll"]);
+    assert!(s.log().contains("--poll"), "{}", s.log());
+    s.wait_for("/notices/a/", "第一段原文");
+    site.file("content/notices/a.md", &page("关于学习的通知", "轮询看到的修改。"));
+    s.wait_for("/notices/a/", "轮询看到的修改");
+    // A new attachment appears too.
+    site.bytes("content/notices/附件.pdf", b"%PDF-1.4 x");
+    site.file("content/notices/b.md", &page("另一个通知", "[附件](附件.pdf)"));
+    s.wait_for("/notices/b/", "附件.pdf");
+    assert_eq!(s.get(&pct("/notices/附件.pdf")).status, 200);
+}
+
+#[test]
+fn http_is_safe_and_serves_attachments_with_ranges() {
+    let site = small_site();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.pdf"), "secret").unwrap();
+    let pdf: Vec<u8> = (0..2000u32).map(|i| (i % 251) as u8).collect();
+    site.bytes("content/notices/a/报名表.PDF", &pdf);
+    site.file("content/notices/a/index.md", &page("关于学习的通知", "[报名表](报名表.PDF) [秘密](secret.pdf)"));
+    site.remove("content/notices/a.md");
+    site.file("content/notices/b.md", &page("另一个通知", "见[学习通知](@/notices/a/index.md)。"));
+    std::os::unix::fs::symlink(outside.path().join("secret.pdf"), site.path().join("content/notices/a/secret.pdf")).unwrap();
+    let s = Server::start(&site, &[]);
+    let url = pct("/notices/a/报名表.PDF");
+    let r = s.get(&url);
+    assert_eq!(r.status, 200, "{}", s.log());
+    assert_eq!(r.header("Content-Type").as_deref(), Some("application/pdf"));
+    assert!(r.header("Content-Disposition").unwrap().contains("UTF-8''%E6%8A%A5%E5%90%8D%E8%A1%A8.PDF"));
+    assert_eq!(r.body, pdf);
+    let h = http(s.port, "HEAD", &url, &[]);
+    assert_eq!((h.status, h.header("Content-Length").as_deref(), h.body.len()), (200, Some("2000"), 0));
+    let part = http(s.port, "GET", &url, &[("Range", "bytes=100-199")]);
+    assert_eq!(part.status, 206);
+    assert_eq!(part.header("Content-Range").as_deref(), Some("bytes 100-199/2000"));
+    assert_eq!(part.body, &pdf[100..200]);
+    assert_eq!(http(s.port, "GET", &url, &[("Range", "bytes=5000-")]).status, 416);
+    for bad in ["/../config.toml", "/%2e%2e/config.toml", "/notices/%2E%2E/%2E%2E/config.toml", "/..%2fconfig.toml", "/notices/a/secret.pdf", "/%00", "/config.toml"] {
+        let r = s.get(bad);
+        assert_eq!(r.status, 404, "{bad}");
+        assert!(!r.text().contains("secret") && !r.text().contains("base_url"), "{bad}");
+    }
+    assert_eq!(http(s.port, "POST", "/", &[]).status, 405);
+    // The build never contains the live script.
+    drop(s);
+    site.build_ok(&["--audience", "internal"]);
+    for (rel, bytes) in crate::util::files(&site.public()) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("__dwgk") && !text.contains("dwgk-preview-banner"), "{rel}");
+    }
+}
+
+#[test]
+fn drafts_scheduled_and_expired_pages_have_banners_in_preview_only() {
+    let site = small_site();
+    site.file("content/notices/draft.md", "+++\ntitle = \"草稿页\"\ndraft = true\n+++\n草稿正文。\n");
+    site.file("content/notices/later.md", "+++\ntitle = \"定时页\"\npublish_date = 2999-01-01\n+++\n以后发布。\n");
+    site.file("content/notices/old.md", "+++\ntitle = \"过期页\"\nexpire_date = 2000-01-01\n+++\n公示已结束。\n");
+    let s = Server::start(&site, &["--drafts"]);
+    assert!(s.get("/notices/draft/").text().contains("草稿：本页是草稿"));
+    assert!(s.get("/notices/later/").text().contains("定时发布：本页尚未到发布时间"));
+    assert!(s.get("/notices/old/").text().contains("已过期：本页公示期已结束"));
+    assert!(!s.get("/notices/a/").text().contains("dwgk-preview-banner"));
+    drop(s);
+    let s = Server::start(&site, &[]);
+    assert_eq!(s.get("/notices/draft/").status, 404, "drafts only with --drafts");
+    assert!(s.log().contains("--drafts"), "{}", s.log());
+    drop(s);
+    site.build_ok(&[]);
+    assert!(!site.out_exists("notices/draft/index.html") && !site.out_exists("notices/later/index.html"));
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_one() {
+    let site = small_site();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let mut child = Command::new(bin())
+        .args(["serve", "--root", &site.path().to_string_lossy(), "--port", &port.to_string()])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let t0 = Instant::now();
+    while !seen.contains("预览地址") && t0.elapsed() < Duration::from_secs(30) {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        seen.push_str(&line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(seen.contains(&format!("端口 {port} 已被占用，改用")), "{seen}");
+}
+
+// ---------------------------------------------------------------------------
+// Headless Chromium over the DevTools protocol.
+// ---------------------------------------------------------------------------
+
+/// A minimal WebSocket client (RFC 6455): text frames, masked, no extensions.
+struct Ws {
+    s: TcpStream,
+    next_id: u64,
+}
+
+impl Ws {
+    fn connect(url: &str) -> Ws {
+        let rest = url.strip_prefix("ws://").expect("ws url");
+        let (host, path) = rest.split_at(rest.find('/').unwrap());
+        let mut s = TcpStream::connect(host).expect("connect devtools");
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let req = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        s.write_all(req.as_bytes()).unwrap();
+        let mut head = Vec::new();
+        let mut b = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            s.read_exact(&mut b).unwrap();
+            head.push(b[0]);
+        }
+        assert!(head.starts_with(b"HTTP/1.1 101"), "{}", String::from_utf8_lossy(&head));
+        Ws { s, next_id: 0 }
+    }
+
+    fn send(&mut self, text: &str) {
+        let data = text.as_bytes();
+        let mut frame = vec![0x81u8];
+        match data.len() {
+            n if n < 126 => frame.push(0x80 | n as u8),
+            n if n < 65536 => {
+                frame.push(0x80 | 126);
+                frame.extend_from_slice(&(n as u16).to_be_bytes());
+            }
+            n => {
+                frame.push(0x80 | 127);
+                frame.extend_from_slice(&(n as u64).to_be_bytes());
+            }
+        }
+        let mask = [0x12u8, 0x34, 0x56, 0x78];
+        frame.extend_from_slice(&mask);
+        frame.extend(data.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        self.s.write_all(&frame).unwrap();
+    }
+
+    fn recv(&mut self) -> String {
+        let mut msg = Vec::new();
+        loop {
+            let mut h = [0u8; 2];
+            self.s.read_exact(&mut h).unwrap();
+            let (fin, opcode) = (h[0] & 0x80 != 0, h[0] & 0x0f);
+            let mut len = (h[1] & 0x7f) as u64;
+            if len == 126 {
+                let mut l = [0u8; 2];
+                self.s.read_exact(&mut l).unwrap();
+                len = u16::from_be_bytes(l) as u64;
+            } else if len == 127 {
+                let mut l = [0u8; 8];
+                self.s.read_exact(&mut l).unwrap();
+                len = u64::from_be_bytes(l);
+            }
+            let mut payload = vec![0u8; len as usize];
+            self.s.read_exact(&mut payload).unwrap();
+            assert_ne!(opcode, 8, "DevTools closed the connection");
+            if opcode == 9 || opcode == 10 {
+                continue; // ping/pong: Chromium does not ping its clients
+            }
+            msg.extend_from_slice(&payload);
+            if fin {
+                return String::from_utf8(msg).unwrap();
+            }
+        }
+    }
+
+    /// Sends a command and returns its `result`.
+    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&serde_json::json!({ "id": id, "method": method, "params": params }).to_string());
+        loop {
+            let v: serde_json::Value = serde_json::from_str(&self.recv()).unwrap();
+            if v["id"] == id {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+
+    fn eval(&mut self, js: &str) -> String {
+        let r = self.call("Runtime.evaluate", serde_json::json!({ "expression": js, "returnByValue": true }));
+        r["result"]["value"].as_str().map(str::to_string).unwrap_or_default()
+    }
+
+    /// Evaluates `js` until `ok` holds for its value (the page may be reloading).
+    fn wait(&mut self, js: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let t0 = Instant::now();
+        loop {
+            let v = self.eval(js);
+            if ok(&v) {
+                return v;
+            }
+            assert!(t0.elapsed() < Duration::from_secs(20), "browser: {what}; last value: {v:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+struct Browser {
+    child: Child,
+    _profile: tempfile::TempDir,
+    ws_page: String,
+}
+
+impl Browser {
+    fn launch(exe: &str) -> Browser {
+        let profile = tempfile::tempdir().unwrap();
+        let mut child = Command::new(exe)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--remote-debugging-port=0"])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start chromium");
+        let mut reader = BufReader::new(child.stderr.take().unwrap());
+        let mut port = None;
+        let mut seen = String::new();
+        while port.is_none() {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                panic!("chromium exited before DevTools listened:\n{seen}");
+            }
+            seen.push_str(&line);
+            if let Some(rest) = line.trim().strip_prefix("DevTools listening on ws://") {
+                port = rest.split('/').next().and_then(|h| h.rsplit(':').next()).and_then(|p| p.parse::<u16>().ok());
+            }
+        }
+        // Keep draining stderr so Chromium never blocks on a full pipe.
+        std::thread::spawn(move || for _ in reader.lines() {});
+        let port = port.unwrap();
+        let t0 = Instant::now();
+        let ws_page = loop {
+            let list: serde_json::Value = serde_json::from_slice(&http(port, "GET", "/json/list", &[]).body).unwrap_or_default();
+            if let Some(url) = list.as_array().into_iter().flatten().find(|t| t["type"] == "page").and_then(|t| t["webSocketDebuggerUrl"].as_str()) {
+                break url.to_string();
+            }
+            assert!(t0.elapsed() < Duration::from_secs(20), "no page target: {list}");
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        Browser { child, _profile: profile, ws_page }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn chromium_reloads_on_edit_and_shows_then_clears_the_error_overlay() {
+    let Some(exe) = crate::browser::chromium() else { return };
+    let site = small_site();
+    // A long page, to see that the scroll position survives the reload.
+    let long: String = (1..=80).map(|i| format!("第{i}段内容。\n\n")).collect();
+    site.file("content/notices/a.md", &page("关于学习的通知", &format!("第一段原文。\n\n{long}")));
+    let s = Server::start(&site, &[]);
+    let browser = Browser::launch(exe);
+    let mut ws = Ws::connect(&browser.ws_page);
+    ws.call("Page.navigate", serde_json::json!({ "url": format!("http://127.0.0.1:{}/notices/a/", s.port) }));
+    ws.wait("document.readyState === 'complete' ? document.body.innerText : ''", "page loads", |t| t.contains("第一段原文"));
+    // Marks this document: a reload replaces it.
+    ws.eval("window.scrollTo(0, 400); window.__marker = 'before'; String(window.scrollY)");
+    let scrolled = ws.eval("String(window.scrollY)");
+    assert_eq!(scrolled, "400", "the page is long enough to scroll");
+
+    // Edit: the new text appears without any action in the browser.
+    site.file("content/notices/a.md", &page("关于学习的通知", &format!("浏览器里看到的新文字。\n\n{long}")));
+    ws.wait("document.body ? document.body.innerText : ''", "edited text appears by itself", |t| t.contains("浏览器里看到的新文字"));
+    assert_eq!(ws.eval("String(window.__marker)"), "undefined", "the page reloaded");
+    ws.wait("String(window.scrollY)", "scroll position kept", |y| y == scrolled);
+
+    // An error: the overlay names the file and line; the page stays the last good one.
+    site.file("content/notices/a.md", &page("关于学习的通知", "一行。\n坏链接[这里](@/notices/nope.md)。"));
+    let overlay_js = "(function(){var o=document.getElementById('dwgk-overlay');return o?o.getAttribute('role')+'|'+o.innerText:''})()";
+    let text = ws.wait(overlay_js, "error overlay appears", |t| t.contains("content/notices/a.md:7:"));
+    assert!(text.starts_with("alert|") && text.contains("链接指向的页面不存在") && text.contains("提示："), "{text}");
+    assert!(ws.eval("document.body.innerText").contains("浏览器里看到的新文字"), "last good page still shown");
+
+    // Fixed: the overlay goes away and the fixed text shows.
+    site.file("content/notices/a.md", &page("关于学习的通知", "改正以后的内容。"));
+    ws.wait("document.body ? document.body.innerText : ''", "fixed text appears", |t| t.contains("改正以后的内容"));
+    ws.wait(overlay_js, "overlay disappears", |t| t.is_empty());
+
+    // A stylesheet change is applied without a reload.
+    ws.eval("window.__marker = 'kept'; ''");
+    let css = ws.eval("(function(){var l=document.querySelector('link[rel~=stylesheet]');return l?l.getAttribute('href'):''})()");
+    assert!(css.ends_with(".css"), "the theme's stylesheet: {css:?}");
+    let rel = css.trim_start_matches('/').split('?').next().unwrap().to_string();
+    site.file(&format!("static/{rel}"), "body { background: rgb(1, 2, 3); }");
+    ws.wait("getComputedStyle(document.body).backgroundColor", "new CSS applied", |c| c == "rgb(1, 2, 3)");
+    assert_eq!(ws.eval("String(window.__marker)"), "kept", "CSS swapped in place, no reload");
+}
