@@ -255,3 +255,31 @@ fn study_plan_from_an_xlsx_table() {
     let page = std::fs::read_to_string(dir.join("plan/index.html")).unwrap();
     assert!(page.contains("学习党章") && page.contains("专题研讨") && page.contains("已完成 1 / 计划 2 次"), "{page}");
 }
+
+/// A real BIFF8 `.xls` (written by xlwt, as older Excel/WPS save it; see
+/// tests/data/ledgers/make_xls.py): read by its sheet name, located errors.
+#[test]
+fn xls_ledger_from_older_excel() {
+    let s = Site::new();
+    let xls = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/ledgers/dues-2024-q2.xls")).unwrap();
+    s.file("config.toml", CONFIG)
+        .file("content/units/_index.md", "+++\ntitle = \"第四党支部\"\n[unit]\nkind = \"党支部\"\n+++\n")
+        .file("content/units/q2.md", "+++\ntitle = \"第二季度党费公示\"\nkind = \"dues\"\nperiod = \"2024-Q2\"\nledger = \"dues-2024-q2.xls\"\n+++\n")
+        .bytes("content/units/dues-2024-q2.xls", &xls);
+    let (code, _, err) = s.run(&["build"]).tuple();
+    assert_eq!(code, 1);
+    assert!(err.contains("content/units/dues-2024-q2.xls!党费台账!F5") && err.contains("伍拾元"), "{err}");
+    s.file("content/units/q2.md", "+++\ntitle = \"第二季度党费公示\"\nkind = \"dues\"\nperiod = \"2024-Q2\"\nledger = \"dues-2024-q2.xls\"\nsheet = \"没有这张表\"\n+++\n");
+    let (_, _, err) = s.run(&["build"]).tuple();
+    assert!(err.contains("没有这张表") && err.contains("党费台账"), "a missing sheet names the sheets there are: {err}");
+    // The readable rows, as the reader gives them to the rules.
+    let (ledger, problems) = dwgk::content::ledger::read_ledger("dues-2024-q2.xls", &xls, None, Some(3));
+    let ledger = ledger.expect("a ledger");
+    assert_eq!(problems.len(), 1, "only 伍拾元: {problems:?}");
+    let got: Vec<(String, Option<String>, String)> = ledger.members.iter().map(|m| (m.name.clone(), m.base.map(|b| b.to_string()), m.paid.to_string())).collect();
+    assert_eq!(
+        got,
+        [("赵一".into(), Some("4200.00".into()), "126.00".into()), ("钱二".into(), Some("5200.50".into()), "156.02".into()), ("李四".into(), None, "0.60".into())]
+    );
+    assert_eq!(ledger.totals[0].paid.map(|m| m.to_string()).as_deref(), Some("282.62"));
+}
