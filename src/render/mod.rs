@@ -5,6 +5,7 @@
 pub mod compliance;
 pub mod disclosures;
 pub mod functions;
+pub mod search;
 pub mod theme;
 pub mod view;
 
@@ -107,13 +108,26 @@ pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(S
             }
         }
     });
-    let ((), compliance_diags) = rayon::join(render_pages, || write_compliance_files(site, sink, &profile));
+    let write_search = || {
+        let started = std::time::Instant::now();
+        let (stats, diags) = search::write_index(site, sink);
+        if std::env::var_os("DWGK_TIMINGS").is_some() {
+            let s = stats;
+            eprintln!(
+                "timing search-index {:.3} docs {} shards {} postings {} shard_bytes {} doc_bytes {} meta_bytes {}",
+                started.elapsed().as_secs_f64(), s.docs, s.shards, s.postings, s.shard_bytes, s.doc_bytes, s.meta_bytes
+            );
+        }
+        diags
+    };
+    let ((), (compliance_diags, search_diags)) = rayon::join(render_pages, || rayon::join(|| write_compliance_files(site, sink, &profile), write_search));
     profile.print();
 
     let mut diags: Vec<Diagnostic> = errors.into_inner().expect("errors").into_iter().map(|((t, m), (origin, n))| template_runtime_error(&templates, &t, &m, &origin, n)).collect();
     diags.extend(write_errors.into_inner().expect("errors"));
     diags.extend(copy_files(site, statics, sink));
     diags.extend(compliance_diags);
+    diags.extend(search_diags);
     diags
 }
 
@@ -362,8 +376,9 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usi
             form: Form::Html,
         });
     }
-    let fixed: [(&str, &str, Form); 5] = [
+    let fixed: [(&str, &str, Form); 6] = [
         ("archive/index.html", "archive.html", Form::Html),
+        ("search/index.html", "search.html", Form::Html),
         ("404.html", "404.html", Form::Html),
         ("robots.txt", "robots.txt", Form::Text),
         ("atom.xml", "atom.xml", Form::Xml),
@@ -377,6 +392,7 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usi
                 vars(vec![("feed_pages", feed_pages), ("last_updated", last_updated)])
             }),
             "sitemap.xml" => Box::new(move || vars(vec![("entries", sitemap(site))])),
+            "search.html" => Box::new(move || vars(vec![("ancestors", view::ancestors(site, Some(0)))])),
             _ => Box::new(Map::new),
         };
         jobs.push(Job { output: output.into(), template: template.into(), origin: output.into(), vars, form });
