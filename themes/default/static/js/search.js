@@ -748,6 +748,10 @@
       option(selYear, String(ys[j]), ys[j] + ' 年');
     }
     var params = readParams();
+    if (params.year && /^\d{4}$/.test(params.year) && !years[params.year]) {
+      // A bookmarked year with nothing in it: keep the choice (no results), do not drop it.
+      option(selYear, params.year, params.year + ' 年');
+    }
     selUnit.value = params.unit || '';
     selKind.value = params.kind || '';
     selYear.value = params.year || '';
