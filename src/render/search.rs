@@ -14,7 +14,7 @@ use crate::site::urls::encode_path;
 use crate::site::Site;
 use rayon::prelude::*;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Output folder of the index.
 pub const DIR: &str = "search";
@@ -23,7 +23,7 @@ pub const VERSION: u32 = 1;
 /// Most characters of a document's text kept for snippets and phrase checks.
 const TEXT_LIMIT: usize = 20_000;
 /// Postings per shard the shard count aims at (a query loads one shard per token).
-const POSTINGS_PER_SHARD: usize = 2_000;
+const POSTINGS_PER_SHARD: usize = 6_000;
 const MAX_SHARDS: usize = 4096;
 const MIN_SHARDS: usize = 8;
 
@@ -132,13 +132,24 @@ impl Tok {
 
 const MAX_WORD: usize = 40;
 
-/// Counts the tokens of `text` into `m` (term frequency, seen in a title).
-fn scan(text: &str, title: bool, m: &mut HashMap<Tok, (u32, bool)>) {
-    let mut add = |t: Tok| {
-        let e = m.entry(t).or_insert((0, false));
-        e.0 += 1;
-        e.1 |= title;
-    };
+/// Chinese tokens as numbers while counting (no hashing, no allocation): a lone
+/// character, a bigram (two 21-bit characters) or a dictionary term.
+const KEY_UNI: u64 = 0;
+const KEY_BI: u64 = 1 << 62;
+const KEY_DICT: u64 = 2 << 62;
+
+fn key_tok(k: u64) -> Tok {
+    let c = |x: u64| char::from_u32((x & 0x1f_ffff) as u32).unwrap_or('\u{fffd}');
+    match k & (3 << 62) {
+        KEY_UNI => Tok::Uni(c(k)),
+        KEY_BI => Tok::Bi(c(k >> 21), c(k)),
+        _ => Tok::Dict((k & 0xffff) as u16),
+    }
+}
+
+/// Appends the Chinese keys of `text` to `keys` (bigrams; unigrams too for a title)
+/// and its ASCII words to `words`.
+fn scan(text: &str, title: bool, keys: &mut Vec<u64>, words: &mut Vec<Box<str>>) {
     let mut prev: Option<char> = None;
     let mut word = String::new();
     for c in text.chars().map(fold) {
@@ -150,14 +161,14 @@ fn scan(text: &str, title: bool, m: &mut HashMap<Tok, (u32, bool)>) {
             continue;
         }
         if !word.is_empty() {
-            add(Tok::Word(std::mem::take(&mut word).into_boxed_str()));
+            words.push(std::mem::take(&mut word).into_boxed_str());
         }
         if is_cjk(c) {
             if title {
-                add(Tok::Uni(c));
+                keys.push(KEY_UNI | c as u64);
             }
             if let Some(p) = prev {
-                add(Tok::Bi(p, c));
+                keys.push(KEY_BI | (p as u64) << 21 | c as u64);
             }
             prev = Some(c);
         } else {
@@ -165,27 +176,86 @@ fn scan(text: &str, title: bool, m: &mut HashMap<Tok, (u32, bool)>) {
         }
     }
     if !word.is_empty() {
-        add(Tok::Word(word.into_boxed_str()));
+        words.push(word.into_boxed_str());
     }
 }
 
-/// The tokens of one document: `(token, tf << 1 | in_title)`.
-pub fn doc_tokens(title: &str, body: &str) -> Vec<(Tok, u32)> {
-    let mut m: HashMap<Tok, (u32, bool)> = HashMap::new();
-    scan(title, true, &mut m);
-    scan(body, false, &mut m);
+/// Sorted distinct items with their counts.
+fn counted<T: Ord>(mut v: Vec<T>) -> Vec<(T, u32)> {
+    v.sort_unstable();
+    let mut out: Vec<(T, u32)> = Vec::with_capacity(v.len() / 2);
+    for x in v {
+        match out.last_mut() {
+            Some((y, n)) if *y == x => *n += 1,
+            _ => out.push((x, 1)),
+        }
+    }
+    out
+}
+
+/// Merges title and body counts into `(item, tf << 1 | in_title)`.
+fn merged<T: Ord>(title: Vec<(T, u32)>, body: Vec<(T, u32)>) -> Vec<(T, u32)> {
+    let mut out = Vec::with_capacity(title.len() + body.len());
+    let (mut t, mut b) = (title.into_iter().peekable(), body.into_iter().peekable());
+    loop {
+        let next = match (t.peek(), b.peek()) {
+            (None, None) => break,
+            (Some(_), None) => 0,
+            (None, Some(_)) => 1,
+            (Some(x), Some(y)) => match x.0.cmp(&y.0) {
+                std::cmp::Ordering::Less => 0,
+                std::cmp::Ordering::Greater => 1,
+                std::cmp::Ordering::Equal => 2,
+            },
+        };
+        match next {
+            0 => {
+                let (k, n) = t.next().expect("peeked");
+                out.push((k, n.min(1 << 20) << 1 | 1));
+            }
+            1 => {
+                let (k, n) = b.next().expect("peeked");
+                out.push((k, n.min(1 << 20) << 1));
+            }
+            _ => {
+                let (k, n) = t.next().expect("peeked");
+                let (_, m) = b.next().expect("peeked");
+                out.push((k, (n + m).min(1 << 20) << 1 | 1));
+            }
+        }
+    }
+    out
+}
+
+/// The tokens of one document, in two sorted lists: Chinese keys and ASCII words,
+/// each with `tf << 1 | in_title`.
+fn doc_keys(title: &str, body: &str) -> (Vec<(u64, u32)>, Vec<(Box<str>, u32)>) {
+    let (mut tk, mut tw, mut bk, mut bw) = (Vec::new(), Vec::new(), Vec::with_capacity(body.len() / 3), Vec::new());
+    scan(title, true, &mut tk, &mut tw);
+    scan(body, false, &mut bk, &mut bw);
+    let mut keys = merged(counted(tk), counted(bk));
+    let words = merged(counted(tw), counted(bw));
+    let mut terms = Vec::new();
     for (i, term) in DICTIONARY.iter().enumerate() {
         let mut cs = term.chars();
         let (a, b) = (cs.next().expect("term"), cs.next().expect("term"));
-        if !m.contains_key(&Tok::Bi(a, b)) {
+        let first = KEY_BI | (a as u64) << 21 | b as u64;
+        if keys.binary_search_by_key(&first, |x| x.0).is_err() {
             continue;
         }
         let (t, x) = (title.matches(term).count() as u32, body.matches(term).count() as u32);
         if t + x > 0 {
-            m.insert(Tok::Dict(i as u16), (t + x, t > 0));
+            terms.push((KEY_DICT | i as u64, (t + x).min(1 << 20) << 1 | (t > 0) as u32));
         }
     }
-    let mut v: Vec<(Tok, u32)> = m.into_iter().map(|(t, (tf, ti))| (t, tf.min(1 << 20) << 1 | ti as u32)).collect();
+    keys.extend(terms);
+    (keys, words)
+}
+
+/// The tokens of one document: `(token, tf << 1 | in_title)`.
+pub fn doc_tokens(title: &str, body: &str) -> Vec<(Tok, u32)> {
+    let (keys, words) = doc_keys(title, body);
+    let mut v: Vec<(Tok, u32)> = keys.into_iter().map(|(k, n)| (key_tok(k), n)).chain(words.into_iter().map(|(w, n)| (Tok::Word(w), n))).collect();
     v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     v
 }
@@ -434,9 +504,27 @@ pub struct Stats {
 
 /// Every file of the index: `(output path, bytes)` producer, written through `sink`.
 pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
+    let timings = std::env::var_os("DWGK_TIMINGS").is_some();
+    let mut t0 = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        if timings {
+            eprintln!("timing search-index/{what} {:.3}", t0.elapsed().as_secs_f64());
+        }
+        t0 = std::time::Instant::now();
+    };
     let (docs, units) = docs(site);
-    let per_doc: Vec<Vec<(u32, Tok, u32)>> = docs.par_iter().map(|d| doc_tokens(&d.title, &d.text).into_iter().map(|(t, v)| (t.hash(), t, v)).collect()).collect();
-    let postings: usize = per_doc.iter().map(Vec::len).sum();
+    lap("text");
+    // Per document: (token hash, key, tf/title) for Chinese keys and for words.
+    type Keys = (Vec<(u32, u64, u32)>, Vec<(u32, Box<str>, u32)>);
+    let per_doc: Vec<Keys> = docs
+        .par_iter()
+        .map(|d| {
+            let (keys, words) = doc_keys(&d.title, &d.text);
+            (keys.into_iter().map(|(k, v)| (key_tok(k).hash(), k, v)).collect(), words.into_iter().map(|(w, v)| (Tok::Word(w.clone()).hash(), w, v)).collect())
+        })
+        .collect();
+    let postings: usize = per_doc.iter().map(|(k, w)| k.len() + w.len()).sum();
+    lap("tokens");
     let shards = (postings / POSTINGS_PER_SHARD).next_power_of_two().clamp(MIN_SHARDS, MAX_SHARDS);
     let mask = shards as u32 - 1;
     let groups = (rayon::current_num_threads() * 4).min(shards);
@@ -449,31 +537,52 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let shard_bytes: usize = (0..groups)
         .into_par_iter()
         .map(|g| {
-            let mut mine: BTreeMap<u32, BTreeMap<&Tok, Vec<(u32, u32)>>> = (0..shards as u32).filter(|s| *s as usize % groups == g).map(|s| (s, BTreeMap::new())).collect();
-            for (doc, toks) in per_doc.iter().enumerate() {
-                for (h, t, v) in toks {
-                    let s = h & mask;
-                    if s as usize % groups == g {
-                        mine.get_mut(&s).expect("own shard").entry(t).or_default().push((doc as u32, *v));
+            // This group's shards: (key, doc, value) in document order.
+            let own = |h: u32| (h & mask) as usize % groups == g;
+            let slot = |h: u32| (h & mask) as usize / groups;
+            let n = (shards - g).div_ceil(groups);
+            let mut keys: Vec<Vec<(u64, u32, u32)>> = vec![Vec::new(); n];
+            let mut words: Vec<Vec<(&str, u32, u32)>> = vec![Vec::new(); n];
+            for (doc, (ks, ws)) in per_doc.iter().enumerate() {
+                for &(h, k, v) in ks {
+                    if own(h) {
+                        keys[slot(h)].push((k, doc as u32, v));
+                    }
+                }
+                for (h, w, v) in ws {
+                    if own(*h) {
+                        words[slot(*h)].push((w, doc as u32, *v));
                     }
                 }
             }
             let mut bytes = 0;
-            for (s, tokens) in mine {
+            for (i, (mut ks, mut ws)) in keys.into_iter().zip(words).enumerate() {
+                // Stable: postings stay in document order within a token.
+                ks.sort_by_key(|x| x.0);
+                ws.sort_by_key(|x| x.0);
+                let s = i * groups + g;
                 let mut out = format!("dwgkSearchShard({s},{{");
-                for (k, (t, list)) in tokens.into_iter().enumerate() {
-                    if k > 0 {
+                let mut first = true;
+                let mut emit = |out: &mut String, token: &str, list: &mut dyn Iterator<Item = (u32, u32)>| {
+                    if !first {
                         out.push(',');
                     }
-                    out.push_str(&js(&Value::String(t.text())));
+                    first = false;
+                    out.push_str(&js(&Value::String(token.to_string())));
                     out.push_str(":\"");
                     let mut prev = 0;
                     for (d, v) in list {
-                        vlq(&mut out, d - prev);
-                        vlq(&mut out, v);
+                        vlq(out, d - prev);
+                        vlq(out, v);
                         prev = d;
                     }
                     out.push('"');
+                };
+                for run in ks.chunk_by(|a, b| a.0 == b.0) {
+                    emit(&mut out, &key_tok(run[0].0).text(), &mut run.iter().map(|x| (x.1, x.2)));
+                }
+                for run in ws.chunk_by(|a, b| a.0 == b.0) {
+                    emit(&mut out, run[0].0, &mut run.iter().map(|x| (x.1, x.2)));
                 }
                 out.push_str("});\n");
                 bytes += out.len();
@@ -482,6 +591,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
             bytes
         })
         .sum();
+    lap("shards");
     let doc_bytes: usize = docs
         .par_iter()
         .enumerate()
@@ -495,6 +605,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
             out.len()
         })
         .sum();
+    lap("documents");
     let mut packed = String::with_capacity(docs.len() * 5);
     for d in &docs {
         vlq(&mut packed, d.unit.map_or(0, |u| u as u32 + 1));
