@@ -55,7 +55,7 @@ pub fn run(common: &Common, args: Args) -> i32 {
     let year = args.year.unwrap_or(c.year);
     let report = if year == c.report.year { c.report.clone() } else { c.report_for(year) };
     let bytes: Vec<u8> = match args.format {
-        ReportFormat::Table => table(c, &report, &units).into_bytes(),
+        ReportFormat::Table => table(&site, c, &report, &units).into_bytes(),
         ReportFormat::Json => out::to_json(&site, c, &report, &units, true).into_bytes(),
         ReportFormat::Csv => out::to_csv(&site, c, &report, &units).into_bytes(),
         ReportFormat::Xlsx => match out::to_xlsx(&site, c, &[year], year, &units) {
@@ -94,8 +94,9 @@ fn rate(r: Option<f64>) -> String {
     r.map_or("—".into(), |r| format!("{:.1}%", r * 100.0))
 }
 
-/// A readable terminal table: one block per unit, one line per requirement.
-fn table(c: &Compliance, report: &Report, units: &[usize]) -> String {
+/// A readable terminal table: one block per unit, one line per requirement. A unit
+/// hidden from this audience shows its id, never its title (as in the downloads).
+fn table(site: &crate::site::Site, c: &Compliance, report: &Report, units: &[usize]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}年达标情况（截至 {}）  ✓达标 ✗未达标 …进行中 ○无记录\n", report.year, report.as_of.format("%Y-%m-%d"));
     for &u in units {
@@ -105,7 +106,7 @@ fn table(c: &Compliance, report: &Report, units: &[usize]) -> String {
         let _ = writeln!(
             s,
             "{indent}{}（{}，{}）  本单位 {}  含下级 {}  [达标 {} 未达标 {} 无记录 {} 进行中 {}]",
-            unit.title,
+            out::unit_title(site, c, u),
             unit.id,
             unit.kind.as_deref().unwrap_or("单位"),
             rate(r.tally.rate()),

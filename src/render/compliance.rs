@@ -23,7 +23,7 @@ pub fn shown(site: &Site) -> bool {
 }
 
 /// A unit's title as this audience may see it (an internal unit folder shows its id).
-fn unit_title(site: &Site, c: &Compliance, u: usize) -> String {
+pub fn unit_title(site: &Site, c: &Compliance, u: usize) -> String {
     let s = &site.sections[c.sections[u]];
     if s.hidden.is_some() { c.units.list[u].id.clone() } else { c.units.list[u].title.clone() }
 }

@@ -5,6 +5,7 @@
 pub mod compliance;
 pub mod disclosures;
 pub mod functions;
+pub mod search;
 pub mod theme;
 pub mod view;
 
@@ -164,12 +165,30 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &[Value], s
             }
         }
     });
+    let write_search = || {
+        let started = std::time::Instant::now();
+        let (stats, diags) = search::write_index(site, sink);
+        if std::env::var_os("DWGK_TIMINGS").is_some() {
+            let s = stats;
+            eprintln!(
+                "timing search-index {:.3} docs {} shards {} postings {} shard_bytes {} doc_bytes {} meta_bytes {}",
+                started.elapsed().as_secs_f64(), s.docs, s.shards, s.postings, s.shard_bytes, s.doc_bytes, s.meta_bytes
+            );
+        }
+        diags
+    };
     let ((), compliance_diags) = rayon::join(render_pages, || if downloads { write_compliance_files(site, sink, &profile) } else { Vec::new() });
+    // After the pages, not beside them: the index is parallel itself, and run alone its
+    // time is its cost (DWGK_TIMINGS, bench/search.py).
+    // The preview server's incremental renders leave the index as it was (`downloads`:
+    // only a full render rewrites the site-wide files).
+    let search_diags = if downloads { write_search() } else { Vec::new() };
     profile.print();
 
     let mut diags: Vec<Diagnostic> = errors.into_inner().expect("errors").into_iter().map(|((t, m), (origin, n))| template_runtime_error(templates, &t, &m, &origin, n)).collect();
     diags.extend(write_errors.into_inner().expect("errors"));
     diags.extend(compliance_diags);
+    diags.extend(search_diags);
     diags
 }
 
@@ -421,8 +440,9 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usi
             form: Form::Html,
         });
     }
-    let fixed: [(&str, &str, Form); 5] = [
+    let fixed: [(&str, &str, Form); 6] = [
         ("archive/index.html", "archive.html", Form::Html),
+        ("search/index.html", "search.html", Form::Html),
         ("404.html", "404.html", Form::Html),
         ("robots.txt", "robots.txt", Form::Text),
         ("atom.xml", "atom.xml", Form::Xml),
@@ -436,6 +456,7 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usi
                 vars(vec![("feed_pages", feed_pages), ("last_updated", last_updated)])
             }),
             "sitemap.xml" => Box::new(move || vars(vec![("entries", sitemap(site))])),
+            "search.html" => Box::new(move || vars(vec![("ancestors", view::ancestors(site, Some(0)))])),
             _ => Box::new(Map::new),
         };
         jobs.push(Job { output: output.into(), template: template.into(), origin: output.into(), vars, form });

@@ -237,7 +237,7 @@ impl Site {
                 );
             }
         }
-        let reserved: HashSet<String> = ["tags", "archive"].iter().map(|s| format!("/{s}/")).collect();
+        let reserved: HashSet<String> = ["tags", "archive", "search"].iter().map(|s| format!("/{s}/")).collect();
         for p in self.pages.iter().filter(|p| p.visible() && reserved.contains(&p.path)) {
             diags.push(Diagnostic::error(format!("网址 {} 是 dwgk 保留的（分类或归档页）", p.path)).file(&p.src.display).hint("给这个页面换一个文件名或 slug"));
         }

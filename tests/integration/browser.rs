@@ -113,3 +113,165 @@ fn dues_disclosure_and_study_plan_render_and_print_on_a4() {
     capture(browser, &["--window-size=1100,2400", &format!("--screenshot={}", artifacts.join("dues-disclosure.png").display())], &format!("{base}units/jiguan/diyi/dues-2024-q3/"));
     assert!(artifacts.join("dues-disclosure.png").is_file());
 }
+
+/// Like `load`, but lets scripts run (`--virtual-time-budget`) before the DOM is dumped.
+fn load_scripted(browser: &str, url: &str) -> (String, String) {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=15000",
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--dump-dom",
+            url,
+        ])
+        .output()
+        .expect("run chromium");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// The example site built into `<tmp>/out` for `audience`, browsable from the
+/// folder (`relative_urls = true`, as a newcomer would set for file://).
+fn build_example_relative(audience: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&root.join("content"), &tmp.path().join("content"));
+    let config = std::fs::read_to_string(root.join("config.toml")).unwrap();
+    assert!(config.contains("relative_urls = false"), "the example config changed: adapt this test");
+    std::fs::write(tmp.path().join("config.toml"), config.replace("relative_urls = false", "relative_urls = true")).unwrap();
+    let out = tmp.path().join("out");
+    let args: Vec<String> = ["build", "--root", &tmp.path().to_string_lossy(), "--audience", audience, "--output", &out.to_string_lossy()].iter().map(|s| s.to_string()).collect();
+    run_dwgk(&args, tmp.path()).expect(0);
+    (tmp, out)
+}
+
+/// Builds the example site for `audience` (root-relative URLs) and serves it.
+fn serve_example_as(audience: &str) -> (tempfile::TempDir, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/", listener.local_addr().unwrap());
+    let args: Vec<String> = ["build", "--root", env!("CARGO_MANIFEST_DIR"), "--audience", audience, "--base-url", &base, "--output", &out.to_string_lossy()]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    run_dwgk(&args, tmp.path()).expect(0);
+    std::thread::spawn(move || dwgk::serve::http::serve(listener, out));
+    (tmp, base)
+}
+
+/// Result links (href) and the status line of a dumped search page.
+fn search_results(dom: &str) -> (Vec<String>, String) {
+    let list = dom.split("id=\"search-results\"").nth(1).unwrap_or("").split("</ol>").next().unwrap_or("");
+    let hrefs = list.split("class=\"search-result-title\"><a href=\"").skip(1).map(|s| s.split('"').next().unwrap_or("").to_string()).collect();
+    let status = dom.split("id=\"search-status\"").nth(1).and_then(|s| s.split('>').nth(1)).and_then(|s| s.split('<').next()).unwrap_or("").to_string();
+    (hrefs, status)
+}
+
+fn pct(s: &str) -> String {
+    crate::util::pct(s)
+}
+
+/// The headline test of the search: 三会一课 and 党费 typed into the search box of
+/// the built example site (the query arrives in the URL, as the header box's form
+/// sends it) find the expected page first — over HTTP and from a folder (file://).
+#[test]
+fn search_finds_the_expected_page_first_over_http_and_file() {
+    let Some(browser) = chromium() else { return };
+    let expect = [("三会一课", "notices/2024-dangjian-yaodian/"), ("党费", &*format!("notices/{}/", pct("2024-09-党费收缴提醒"))), ("2024年 党费", &*format!("notices/{}/", pct("2024-09-党费收缴提醒")))];
+    let (_http_tmp, base) = serve_example_as("public");
+    // The header box is a plain form to the search page (works without scripts too).
+    let (home, _) = load(browser, &base);
+    assert!(home.contains("action=\"/search/\"") && home.contains("name=\"q\"") && home.contains("<label for=\"header-search-q\">站内搜索</label>"), "header search box");
+    let (_file_tmp, dir) = build_example_relative("public");
+    for (query, page) in expect {
+        let q = pct(query);
+        let (dom, log) = load_scripted(browser, &format!("{base}search/?q={q}"));
+        let (hits, status) = search_results(&dom);
+        assert_eq!(hits.first().map(String::as_str), Some(&*format!("/{page}")), "HTTP: first result for {query} ({status}): {hits:?}");
+        assert!(dom.contains("<mark>"), "highlighted snippets");
+        assert!(console_errors(&log).is_empty(), "browser errors: {:?}", console_errors(&log));
+        let url = format!("file://{}/search/index.html?q={q}", dir.display());
+        let (dom, log) = load_scripted(browser, &url);
+        let (hits, status) = search_results(&dom);
+        assert_eq!(hits.first().map(String::as_str), Some(&*format!("../{page}index.html")), "file://: first result for {query} ({status}): {hits:?}");
+        assert!(console_errors(&log).is_empty(), "browser errors over file://: {:?}", console_errors(&log));
+    }
+}
+
+/// The relevance set of docs/search.md, over the internal build of the example site
+/// (every page): query → acceptable first results, and pages that must be in the top 3.
+#[test]
+fn search_relevance_set() {
+    let Some(browser) = chromium() else { return };
+    let (_tmp, dir) = build_example_relative("internal");
+    let dangfei = format!("notices/{}/", pct("2024-09-党费收缴提醒"));
+    let zhutidangri = format!("notices/{}/", pct("关于开展主题党日活动的通知"));
+    let cases: Vec<(&str, Vec<&str>, Vec<&str>)> = vec![
+        ("三会一课", vec!["notices/2024-dangjian-yaodian/"], vec![]),
+        ("党费", vec![&dangfei], vec![]),
+        ("2024年 党费", vec![&dangfei], vec![]),
+        ("２０２４年　党费", vec![&dangfei], vec![]),
+        ("主题党日", vec![&zhutidangri], vec![]),
+        ("意识形态", vec!["units/jiguan/checklist-2024/", "units/jiguan/record-2024-yishixingtai/"], vec!["units/jiguan/2024-11-12-zhuantidudao/"]),
+        ("组织生活会", vec!["notices/2024-12-zuzhishenghuohui/"], vec![]),
+        ("民主评议", vec!["notices/2024-12-zuzhishenghuohui/"], vec![]),
+        ("志愿服务", vec!["units/jiguan/dier/2024-11-08-zhiyuanfuwu/", "units/jiguan/diyi/2024-09-14-zhiyuanfuwu/", "units/jiguan/diyi/2024-05-24-zhiyuanfuwu/"], vec!["units/jiguan/dier/2024-11-08-zhiyuanfuwu/", "units/jiguan/diyi/2024-09-14-zhiyuanfuwu/", "units/jiguan/diyi/2024-05-24-zhiyuanfuwu/"]),
+        ("党课", vec!["units/jiguan/diyi/2024-06-28-dangke/"], vec![]),
+        ("表彰", vec!["notices/2024-qiyi-biaozhang-gongshi/"], vec![]),
+        ("会计法", vec!["units/jiguan/dier/2024-11-08-zhiyuanfuwu/"], vec![]),
+        ("重阳", vec!["units/jiguan/disan/2024-10-11-zhutidangri/"], vec![]),
+        ("培训班 报名", vec!["notices/2024-dangwu-peixun/"], vec![]),
+    ];
+    let mut failures = Vec::new();
+    for (query, firsts, top3) in &cases {
+        let url = format!("file://{}/search/index.html?q={}", dir.display(), pct(query));
+        let (dom, _) = load_scripted(browser, &url);
+        let (hits, status) = search_results(&dom);
+        let hits: Vec<String> = hits.iter().map(|h| h.trim_start_matches("../").trim_end_matches("index.html").to_string()).collect();
+        if !hits.first().is_some_and(|h| firsts.contains(&h.as_str())) {
+            failures.push(format!("{query}: first {:?}, want one of {firsts:?} ({status})", hits.first()));
+        }
+        for t in top3 {
+            if !hits.iter().take(3).any(|h| h == t) {
+                failures.push(format!("{query}: {t} not in the top 3 {:?}", &hits[..hits.len().min(3)]));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "relevance set:\n{}", failures.join("\n"));
+}
+
+/// Filters narrow the results by unit (with its sub-units), kind and year.
+#[test]
+fn search_filters_by_unit_kind_and_year() {
+    let Some(browser) = chromium() else { return };
+    let (_tmp, dir) = build_example_relative("internal");
+    let url = |extra: &str| format!("file://{}/search/index.html?q={}{extra}", dir.display(), pct("主题党日"));
+    let (all, _) = search_results(&load_scripted(browser, &url("")).0);
+    let (disan, _) = search_results(&load_scripted(browser, &url("&unit=disan")).0);
+    assert!(!disan.is_empty() && disan.len() < all.len() && disan.iter().all(|h| h.contains("units/jiguan/disan/")), "{disan:?}");
+    let (notices, _) = search_results(&load_scripted(browser, &url("&kind=notice")).0);
+    assert!(!notices.is_empty() && notices.iter().all(|h| h.contains("notices/")), "{notices:?}");
+    let (none, status) = search_results(&load_scripted(browser, &url("&year=2023")).0);
+    assert!(none.is_empty() && status.contains("没有找到"), "{status}");
+}

@@ -12,6 +12,8 @@ mod output_safety;
 mod rendering;
 /// Public vs internal builds: nothing internal leaks into the public output.
 mod audiences;
+/// The leak test: canaries everywhere internal, none in any public output form.
+mod leaks;
 /// Drafts, scheduled (`publish_date`) and expired (`expire_date`) pages.
 mod schedule;
 /// `dwgk check`: writes nothing; text and JSON reports.

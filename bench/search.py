@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""Search benchmark and peer comparison (docs/search.md, docs/benchmarks.md).
+
+    python3 bench/search.py --pages 10000          # index build share, sizes, query cost
+    python3 bench/search.py --peers                # relevance set: dwgk vs peer-style segmentation
+
+Build share: the synthetic corpus of ../shared/bench/gen_corpus.py (Zola flavour
+content/) is built with the default theme (so with the search page and index) by
+the release binary with DWGK_TIMINGS=1; the `timing search-index` line is the
+wall time of the index job (it runs beside page rendering), reported against the
+whole build's wall time (median of --runs).
+
+Query cost: the output is served over HTTP (Python's threading server), and each
+query loads search/?q=… in a fresh headless Chromium profile (cold cache). The
+page records in its DOM the milliseconds from the query's start to the rendered
+results (`data-ms`) and the index files it loaded (`data-loaded`); bytes are the
+sizes of those files (the server sends them uncompressed).
+
+Peers: the example site's internal build is indexed; for every query of the
+relevance set the first result of dwgk's search (Chromium, file://) is compared
+with two simulations over the same documents: Pagefind-style (Chinese split into
+single characters, every character required, ranked by character frequency, title
+hits first) and Zola/elasticlunr-style (text split on whitespace and punctuation;
+a Chinese clause is one token, so a word matches only a whole clause).
+
+Python 3.11, standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import math
+import os
+import pathlib
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+BIN = REPO / "target" / "release" / "dwgk"
+CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome") if os.path.exists(p)), None)
+
+QUERIES = ["三会一课", "党费", "主题党日", "意识形态", "组织生活会", "2024年 党费", "支部", "党员"]
+
+# The relevance set (tests/integration/browser.rs `search_relevance_set`): query → acceptable first results.
+RELEVANCE = [
+    ("三会一课", ["notices/2024-dangjian-yaodian/"]),
+    ("党费", ["notices/2024-09-党费收缴提醒/"]),
+    ("2024年 党费", ["notices/2024-09-党费收缴提醒/"]),
+    ("主题党日", ["notices/关于开展主题党日活动的通知/"]),
+    ("意识形态", ["units/jiguan/checklist-2024/", "units/jiguan/record-2024-yishixingtai/"]),
+    ("组织生活会", ["notices/2024-12-zuzhishenghuohui/"]),
+    ("民主评议", ["notices/2024-12-zuzhishenghuohui/"]),
+    ("志愿服务", ["units/jiguan/dier/2024-11-08-zhiyuanfuwu/", "units/jiguan/diyi/2024-09-14-zhiyuanfuwu/", "units/jiguan/diyi/2024-05-24-zhiyuanfuwu/"]),
+    ("党课", ["units/jiguan/diyi/2024-06-28-dangke/"]),
+    ("表彰", ["notices/2024-qiyi-biaozhang-gongshi/"]),
+    ("会计法", ["units/jiguan/dier/2024-11-08-zhiyuanfuwu/"]),
+    ("重阳", ["units/jiguan/disan/2024-10-11-zhutidangri/"]),
+    ("培训班 报名", ["notices/2024-dangwu-peixun/"]),
+]
+
+CONFIG = """title = "基准测试站点"
+base_url = "http://127.0.0.1:1111/"
+language = "zh-CN"
+theme = "default"
+paginate_by = 10
+taxonomies = [{ name = "tags" }]
+"""
+
+
+def log(msg: str) -> None:
+    print(f"[search-bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def chromium_dom(url: str, budget: bool) -> str:
+    with tempfile.TemporaryDirectory() as profile:
+        args = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}", "--dump-dom", url]
+        if budget:
+            args.insert(1, "--virtual-time-budget=15000")
+        return subprocess.run(args, capture_output=True, text=True, timeout=120).stdout
+
+
+def attr(dom: str, name: str) -> str | None:
+    m = re.search(rf'{name}="([^"]*)"', dom)
+    return m.group(1) if m else None
+
+
+def results(dom: str) -> list[str]:
+    part = dom.split('id="search-results"', 1)[-1].split("</ol>", 1)[0]
+    return re.findall(r'class="search-result-title"><a href="([^"]*)"', part)
+
+
+def site_dir(pages: int, work: pathlib.Path) -> pathlib.Path:
+    corpus = work / f"n{pages}"
+    if not (corpus / "zola" / "content").is_dir():
+        log(f"generating {pages} pages")
+        subprocess.run([sys.executable, str(GEN), "--pages", str(pages), "--units", str(max(20, pages // 500)), "--seed", "20240601",
+                        "--tags", "40", "--links", "internal", "--generators", "zola", "--out", str(corpus), "--force"], check=True)
+    site = work / f"site{pages}"
+    if not site.is_dir():
+        shutil.copytree(corpus / "zola" / "content", site / "content")
+        (site / "config.toml").write_text(CONFIG, encoding="utf-8")
+    return site
+
+
+def dir_size(p: pathlib.Path) -> tuple[int, int]:
+    files = [f for f in p.rglob("*") if f.is_file()]
+    return len(files), sum(f.stat().st_size for f in files)
+
+
+def build_share(binary: pathlib.Path, site: pathlib.Path, runs: int) -> dict:
+    out = site.parent / (site.name + "-out")
+    walls, index = [], []
+    stats = ""
+    for i in range(runs + 1):
+        shutil.rmtree(out, ignore_errors=True)
+        subprocess.run(["sync"])
+        t0 = time.perf_counter()
+        p = subprocess.run([str(binary), "build", "--root", str(site), "--output", str(out)], capture_output=True, text=True, env={**os.environ, "DWGK_TIMINGS": "1"})
+        wall = time.perf_counter() - t0
+        if p.returncode != 0:
+            sys.exit(f"build failed:\n{p.stderr[-3000:]}")
+        m = re.search(r"timing search-index ([\d.]+) (.*)", p.stderr)
+        if i == 0:
+            continue  # warm-up
+        walls.append(wall)
+        index.append(float(m.group(1)))
+        stats = m.group(2)
+    content_files, content_bytes = dir_size(site / "content")
+    parts = {name: dir_size(out / "search" / name) for name in ("s", "d")}
+    meta = (out / "search" / "meta.js").stat().st_size
+    return {
+        "wall_s": statistics.median(walls), "index_s": statistics.median(index), "runs": walls, "index_runs": index, "stats": stats,
+        "content_files": content_files, "content_bytes": content_bytes, "shards": parts["s"], "docs": parts["d"], "meta_bytes": meta, "out": out,
+    }
+
+
+def serve(directory: pathlib.Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+    handler = functools.partial(Quiet, directory=str(directory))
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv, f"http://127.0.0.1:{srv.server_address[1]}/"
+
+
+def query_cost(out: pathlib.Path, repeat: int) -> list[dict]:
+    srv, base = serve(out)
+    rows = []
+    try:
+        for q in QUERIES:
+            times, files, first = [], [], None
+            for _ in range(repeat):
+                dom = chromium_dom(f"{base}search/?q={urllib.parse.quote(q)}", budget=False)
+                ms = attr(dom, "data-ms")
+                if ms is None:
+                    dom = chromium_dom(f"{base}search/?q={urllib.parse.quote(q)}", budget=True)
+                    ms = attr(dom, "data-ms")
+                times.append(float(ms or "nan"))
+                files = (attr(dom, "data-loaded") or "").split()
+                hits = results(dom)
+                first = urllib.parse.unquote(hits[0]) if hits else None
+                count = re.search(r"找到 (\d+) 条", dom)
+            size = sum((out / "search" / f).stat().st_size for f in files)
+            rows.append({"query": q, "ms": statistics.median(times), "ms_runs": times, "files": len(files), "bytes": size,
+                         "hits": int(count.group(1)) if count else 0, "first": first})
+    finally:
+        srv.shutdown()
+    return rows
+
+
+# ---------------------------------------------------------------- peers
+
+def load_docs(out: pathlib.Path) -> list[dict]:
+    docs = []
+    for f in sorted((out / "search" / "d").glob("*.js"), key=lambda p: int(p.stem)):
+        text = f.read_text(encoding="utf-8")
+        docs.append(json.loads(text[text.index(",") + 1:text.rindex(")")]))
+    return docs
+
+
+def is_cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+
+
+def pagefind_like(docs: list[dict], q: str) -> str | None:
+    # Chinese split into characters, every term required, title hits first, then frequency.
+    terms = [c for c in q.lower() if is_cjk(c)] + re.findall(r"[0-9a-z]+", q.lower())
+    best = []
+    for d in docs:
+        t, x = d["t"].lower(), d.get("x", "").lower()
+        if not all(term in t or term in x for term in terms):
+            continue
+        title = sum(term in t for term in terms)
+        freq = sum((t + x).count(term) for term in terms) / math.sqrt(1 + len(x))
+        best.append((title, freq, d["u"]))
+    best.sort(reverse=True)
+    return urllib.parse.unquote(best[0][2]) if best else None
+
+
+def zola_like(docs: list[dict], q: str) -> str | None:
+    # elasticlunr: split on whitespace/hyphens/punctuation; a Chinese clause is one token.
+    split = lambda s: [w for w in re.split(r"[\s\-，。、；：“”《》（）()!！?？,.;:]+", s.lower()) if w]
+    terms = split(q)
+    best = []
+    for d in docs:
+        tt, xt = split(d["t"]), split(d.get("x", ""))
+        if not all(term in tt or term in xt for term in terms):
+            continue
+        best.append((sum(term in tt for term in terms), sum(xt.count(term) for term in terms), d["u"]))
+    best.sort(reverse=True)
+    return urllib.parse.unquote(best[0][2]) if best else None
+
+
+def peers(binary: pathlib.Path) -> None:
+    work = pathlib.Path(tempfile.mkdtemp(prefix="dwgk-peers-"))
+    shutil.copytree(REPO / "content", work / "content")
+    (work / "config.toml").write_text((REPO / "config.toml").read_text(encoding="utf-8").replace("relative_urls = false", "relative_urls = true"), encoding="utf-8")
+    out = work / "out"
+    subprocess.run([str(binary), "build", "--root", str(work), "--audience", "internal", "--output", str(out)], check=True, capture_output=True)
+    docs = load_docs(out)
+    score = {"dwgk": 0, "pagefind-like": 0, "zola-like": 0}
+    print("| query | expected first | dwgk | Pagefind-style | Zola-style |\n|---|---|---|---|---|")
+    for q, want in RELEVANCE:
+        dom = chromium_dom(f"file://{out}/search/index.html?q={urllib.parse.quote(q)}", budget=True)
+        hits = [urllib.parse.unquote(h).removeprefix("../").removesuffix("index.html") for h in results(dom)]
+        got = {"dwgk": hits[0] if hits else None, "pagefind-like": pagefind_like(docs, q), "zola-like": zola_like(docs, q)}
+        cells = []
+        for k, v in got.items():
+            ok = v in want
+            score[k] += ok
+            cells.append(("✅ " if ok else "❌ ") + (v or "（无结果）"))
+        print(f"| {q} | {want[0]}{' …' if len(want) > 1 else ''} | " + " | ".join(cells) + " |")
+    n = len(RELEVANCE)
+    print(f"\nfirst result right: dwgk {score['dwgk']}/{n}, Pagefind-style {score['pagefind-like']}/{n}, Zola-style {score['zola-like']}/{n}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pages", type=int, default=10000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=3, help="Chromium loads per query")
+    ap.add_argument("--work", default="/tmp/dwgk-search-bench")
+    ap.add_argument("--dwgk-bin", default=str(BIN))
+    ap.add_argument("--peers", action="store_true")
+    a = ap.parse_args()
+    binary = pathlib.Path(a.dwgk_bin)
+    if not binary.exists():
+        sys.exit(f"{binary} missing: cargo build --release")
+    if not CHROMIUM:
+        sys.exit("chromium missing: apt-get install chromium")
+    if a.peers:
+        peers(binary)
+        return
+    # Copy the binary so a concurrent cargo build cannot replace it mid-run.
+    work = pathlib.Path(a.work)
+    work.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(binary, work / "dwgk.bin")
+    site = site_dir(a.pages, work)
+    r = build_share(work / "dwgk.bin", site, a.runs)
+    idx_files = r["shards"][0] + r["docs"][0] + 1
+    idx_bytes = r["shards"][1] + r["docs"][1] + r["meta_bytes"]
+    print(f"## Search at {a.pages} pages\n")
+    print(f"- build wall time (median of {a.runs}): {r['wall_s']:.2f} s (runs {', '.join(f'{x:.2f}' for x in r['runs'])})")
+    print(f"- index job wall time: {r['index_s']:.2f} s = {100 * r['index_s'] / r['wall_s']:.1f}% of the build (runs beside page rendering)")
+    print(f"- index stats: {r['stats']}")
+    print(f"- content: {r['content_files']} files, {r['content_bytes'] / 1e6:.1f} MB of Markdown")
+    print(f"- index: {idx_files} files, {idx_bytes / 1e6:.1f} MB = {100 * idx_bytes / r['content_bytes']:.0f}% of the content "
+          f"(postings {r['shards'][0]} shards {r['shards'][1] / 1e6:.1f} MB; documents {r['docs'][1] / 1e6:.1f} MB; meta.js {r['meta_bytes'] / 1e3:.0f} KB)\n")
+    rows = query_cost(r["out"], a.repeat)
+    print("| query | results | first result ms (median) | runs ms | index files loaded | bytes loaded | first result |")
+    print("|---|---:|---:|---|---:|---:|---|")
+    for x in rows:
+        print(f"| {x['query']} | {x['hits']} | {x['ms']:.0f} | {', '.join(f'{t:.0f}' for t in x['ms_runs'])} | {x['files']} | {x['bytes'] / 1e3:.0f} KB | {x['first']} |")
+
+
+if __name__ == "__main__":
+    main()

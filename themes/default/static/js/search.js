@@ -1,0 +1,831 @@
+/*
+ * dwgk 站内搜索 / site search (docs/search.md)
+ *
+ * Loads the index the build wrote under search/ on demand, as <script> files that
+ * call the registration functions below: meta.js (counts, units, kinds, the
+ * dictionary, one packed record per document), s/<n>.js (the postings of the
+ * tokens whose FNV-1a hash falls in shard n) and d/<id>.js (one document: title,
+ * URL, date, unit, text for snippets). <script> works over HTTP and from a folder
+ * opened with file:// (where fetch/XHR of local files is blocked). No external
+ * request, no build step; ES5 so old intranet browsers run it.
+ *
+ * Tokens mirror src/render/search.rs: Chinese as character bigrams (a single
+ * character: title unigram), dictionary terms of 3+ characters as whole tokens,
+ * ASCII letters/digits as lower-case words; full-width ASCII folded.
+ */
+(function () {
+  'use strict';
+
+  var app = document.getElementById('dwgk-search');
+  if (!app || !document.createElement) {
+    return;
+  }
+  var VERSION = 1;
+  var PAGE = 10; // results shown per step
+  var VERIFY = 30; // documents loaded to check phrases exactly before ranking
+  var root = (app.getAttribute('data-root') || '/').replace(/index\.html$/, '');
+  var relative = app.getAttribute('data-relative') === 'true';
+  var base = root + 'search/';
+
+  var form = app.getElementsByTagName('form')[0];
+  var input = document.getElementById('search-q');
+  var selUnit = document.getElementById('search-unit');
+  var selKind = document.getElementById('search-kind');
+  var selYear = document.getElementById('search-year');
+  var statusEl = document.getElementById('search-status');
+  var list = document.getElementById('search-results');
+  var more = document.getElementById('search-more');
+
+  var meta = null;
+  var units = []; // [{id, title, parent, depth}]
+  var docInfo = []; // per document: [unit, kind, year, flags]
+  var shards = {};
+  var docs = {};
+  var state = {}; // key -> 'loading' | 'done' | 'failed'
+  var waiters = {};
+  var loadedNow = []; // files loaded for the current query
+  var current = null; // the query being shown
+
+  // ---------- loading ----------
+
+  function finish(key, ok) {
+    if (state[key] === 'done' || state[key] === 'failed') {
+      return;
+    }
+    state[key] = ok ? 'done' : 'failed';
+    var w = waiters[key] || [];
+    waiters[key] = [];
+    for (var i = 0; i < w.length; i++) {
+      w[i](ok);
+    }
+  }
+
+  window.dwgkSearchMeta = function (m) {
+    meta = m;
+    finish('meta', true);
+  };
+  window.dwgkSearchShard = function (n, postings) {
+    shards[n] = postings;
+    finish('s' + n, true);
+  };
+  window.dwgkSearchDoc = function (n, d) {
+    docs[n] = d;
+    finish('d' + n, true);
+  };
+
+  function load(key, file, cb) {
+    if (state[key] === 'done' || state[key] === 'failed') {
+      cb(state[key] === 'done');
+      return;
+    }
+    (waiters[key] = waiters[key] || []).push(cb);
+    if (state[key] === 'loading') {
+      return;
+    }
+    state[key] = 'loading';
+    loadedNow.push(file);
+    var s = document.createElement('script');
+    s.charset = 'utf-8';
+    s.async = true;
+    s.src = base + file;
+    s.onload = function () {
+      finish(key, true);
+    };
+    s.onerror = function () {
+      finish(key, false);
+    };
+    (document.head || document.getElementsByTagName('head')[0]).appendChild(s);
+  }
+
+  /* Loads every [key, file] pair, then calls cb(allOk). */
+  function loadAll(pairs, cb) {
+    var left = pairs.length;
+    var ok = true;
+    if (!left) {
+      cb(true);
+      return;
+    }
+    for (var i = 0; i < pairs.length; i++) {
+      load(pairs[i][0], pairs[i][1], function (fine) {
+        ok = ok && fine;
+        left -= 1;
+        if (left === 0) {
+          cb(ok);
+        }
+      });
+    }
+  }
+
+  // ---------- text ----------
+
+  var ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  var DIGIT = {};
+  for (var a = 0; a < ALPHA.length; a++) {
+    DIGIT[ALPHA.charAt(a)] = a;
+  }
+
+  function numbers(s) {
+    var out = [];
+    var i = 0;
+    while (i < s.length) {
+      var n = 0;
+      var mul = 1;
+      var d;
+      do {
+        d = DIGIT[s.charAt(i++)];
+        n += (d & 31) * mul;
+        mul *= 32;
+      } while (d & 32 && i < s.length);
+      out.push(n);
+    }
+    return out;
+  }
+
+  /* A token's postings: {doc: tf * 2 + inTitle}. */
+  function postings(s) {
+    var nums = numbers(s);
+    var out = {};
+    var doc = 0;
+    for (var k = 0; k + 1 < nums.length; k += 2) {
+      doc += nums[k];
+      out[doc] = nums[k + 1];
+    }
+    return out;
+  }
+
+  /* Full-width ASCII to ASCII, ASCII letters to lower case; length unchanged. */
+  function fold(s) {
+    var out = '';
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c >= 0xff01 && c <= 0xff5e) {
+        c -= 0xfee0;
+      } else if (c === 0x3000) {
+        c = 32;
+      }
+      if (c >= 65 && c <= 90) {
+        c += 32;
+      }
+      out += String.fromCharCode(c);
+    }
+    return out;
+  }
+
+  function chars(s) {
+    return s.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\s\S]/g) || [];
+  }
+
+  function isCjk(ch) {
+    var c = ch.charCodeAt(0);
+    if (ch.length === 2) {
+      c = (c - 0xd800) * 0x400 + ch.charCodeAt(1) - 0xdc00 + 0x10000;
+      return c >= 0x20000 && c <= 0x2ffff;
+    }
+    return (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || c === 0x3007;
+  }
+
+  function isWordChar(ch) {
+    return /^[0-9a-z]$/.test(ch);
+  }
+
+  function imul(x, y) {
+    if (Math.imul) {
+      return Math.imul(x, y);
+    }
+    var xh = (x >>> 16) & 0xffff;
+    var xl = x & 0xffff;
+    var yh = (y >>> 16) & 0xffff;
+    var yl = y & 0xffff;
+    return (xl * yl + (((xh * yl + xl * yh) << 16) >>> 0)) | 0;
+  }
+
+  /* FNV-1a (32 bit) of the UTF-8 bytes, as in search.rs. */
+  function hash(s) {
+    var bytes = unescape(encodeURIComponent(s));
+    var h = 0x811c9dc5 | 0;
+    for (var i = 0; i < bytes.length; i++) {
+      h = imul(h ^ bytes.charCodeAt(i), 0x01000193);
+    }
+    return h >>> 0;
+  }
+
+  /*
+   * The query: phrases (maximal runs of Chinese characters, letters and digits;
+   * whatever else separates them) and the tokens to look up. Required tokens must
+   * all be in a document; dictionary terms only add to the score.
+   */
+  function parse(q) {
+    var cs = chars(fold(q));
+    var phrases = [];
+    var runs = [];
+    var phrase = '';
+    var run = '';
+    var runType = '';
+    function endRun() {
+      if (run) {
+        runs.push({ type: runType, text: run, n: chars(run).length });
+      }
+      run = '';
+      runType = '';
+    }
+    for (var i = 0; i <= cs.length; i++) {
+      var ch = i < cs.length ? cs[i] : ' ';
+      var type = isCjk(ch) ? 'cjk' : isWordChar(ch) ? 'word' : '';
+      if (type !== runType) {
+        endRun();
+      }
+      if (!type) {
+        if (phrase) {
+          phrases.push(phrase);
+        }
+        phrase = '';
+        continue;
+      }
+      runType = type;
+      run += ch;
+      phrase += ch;
+    }
+    var required = [];
+    var optional = [];
+    var seen = {};
+    function add(listTo, t) {
+      if (!seen[t]) {
+        seen[t] = true;
+        listTo.push(t);
+      }
+    }
+    var multi = false;
+    for (var r = 0; r < runs.length; r++) {
+      if (runs[r].type === 'word' || runs[r].n > 1) {
+        multi = true;
+      }
+    }
+    // A phrase that is one token (a word, two characters, a lone character or a
+    // dictionary term) is matched exactly by the index: no document needs loading
+    // to rank it. Otherwise phrases are checked in the documents (verify).
+    var exact = runs.length === phrases.length;
+    for (r = 0; r < runs.length; r++) {
+      var x = runs[r];
+      var whole = x.text === phrases[r] && runs.length === phrases.length;
+      if (x.type === 'word') {
+        add(required, x.text.substring(0, 40));
+      } else if (x.n === 1) {
+        // One character: only titles have unigrams, so it narrows a query only
+        // when it is the whole query; beside other words it is checked as part
+        // of its phrase.
+        add(multi ? optional : required, x.text);
+      } else {
+        var c = chars(x.text);
+        for (var k = 0; k + 1 < c.length; k++) {
+          add(required, c[k] + c[k + 1]);
+        }
+        var dict = (meta && meta.dict) || [];
+        var isTerm = false;
+        for (var j = 0; j < dict.length; j++) {
+          if (chars(dict[j]).length > 2 && x.text.indexOf(dict[j]) >= 0) {
+            if (whole && dict[j] === x.text) {
+              isTerm = true;
+              add(required, dict[j]);
+            } else {
+              add(optional, dict[j]);
+            }
+          }
+        }
+        exact = exact && (x.n === 2 || isTerm);
+      }
+    }
+    return { phrases: phrases, required: required, optional: optional, exact: exact };
+  }
+
+  // ---------- searching ----------
+
+  function shardOf(token) {
+    return hash(token) & (meta.shards - 1);
+  }
+
+  function postingsOf(token) {
+    var s = shards[shardOf(token)];
+    var raw = s && Object.prototype.hasOwnProperty.call(s, token) ? s[token] : '';
+    return postings(raw);
+  }
+
+  function count(obj) {
+    var n = 0;
+    for (var k in obj) {
+      if (Object.prototype.hasOwnProperty.call(obj, k)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  function inUnit(u, wanted) {
+    // u: 1-based unit of a document (0 = none); wanted: 0-based unit index.
+    var i = u - 1;
+    while (i >= 0) {
+      if (i === wanted) {
+        return true;
+      }
+      i = units[i].parent;
+    }
+    return false;
+  }
+
+  function passes(doc, f) {
+    var d = docInfo[doc];
+    if (!d) {
+      return false;
+    }
+    if (f.unit >= 0 && !inUnit(d[0], f.unit)) {
+      return false;
+    }
+    if (f.kind >= 0 && d[1] !== f.kind) {
+      return false;
+    }
+    if (f.year > 0 && d[2] !== f.year) {
+      return false;
+    }
+    return true;
+  }
+
+  /* Candidates with their coarse score, best first (before phrase checks). */
+  function candidates(p, f) {
+    var n = meta.n;
+    var lists = [];
+    for (var i = 0; i < p.required.length; i++) {
+      var l = postingsOf(p.required[i]);
+      var df = count(l);
+      if (!df) {
+        return [];
+      }
+      lists.push({ p: l, idf: Math.log(1 + n / df), df: df });
+    }
+    if (!lists.length) {
+      return [];
+    }
+    lists.sort(function (x, y) {
+      return x.df - y.df;
+    });
+    var extras = [];
+    for (i = 0; i < p.optional.length; i++) {
+      var o = postingsOf(p.optional[i]);
+      var odf = count(o);
+      if (odf) {
+        extras.push({ p: o, idf: Math.log(1 + n / odf) });
+      }
+    }
+    var out = [];
+    for (var key in lists[0].p) {
+      if (!Object.prototype.hasOwnProperty.call(lists[0].p, key)) {
+        continue;
+      }
+      var doc = +key;
+      if (!passes(doc, f)) {
+        continue;
+      }
+      var all = true;
+      var title = true;
+      var score = 0;
+      for (var j = 0; j < lists.length; j++) {
+        var v = lists[j].p[doc];
+        if (v === undefined) {
+          all = false;
+          break;
+        }
+        title = title && v % 2 === 1;
+        score += lists[j].idf * (1 + Math.log(Math.max(1, Math.floor(v / 2))));
+      }
+      if (!all) {
+        continue;
+      }
+      for (j = 0; j < extras.length; j++) {
+        var e = extras[j].p[doc];
+        if (e !== undefined) {
+          score += 2 * extras[j].idf * (1 + Math.log(Math.max(1, Math.floor(e / 2))));
+          title = title || e % 2 === 1;
+        }
+      }
+      out.push({ doc: doc, title: title, score: score, tier: 0 });
+    }
+    out.sort(byCoarse);
+    return out;
+  }
+
+  function expired(doc) {
+    return docInfo[doc] ? docInfo[doc][3] & 1 : 0;
+  }
+
+  function byCoarse(x, y) {
+    if (x.title !== y.title) {
+      return x.title ? -1 : 1;
+    }
+    if (expired(x.doc) !== expired(y.doc)) {
+      return expired(x.doc) ? 1 : -1;
+    }
+    return y.score - x.score || x.doc - y.doc;
+  }
+
+  /* Exact order: title has every phrase, then the text has every phrase, then
+     the rest; within a tier by score, current before expired, newer first. */
+  function byTier(x, y) {
+    if (x.tier !== y.tier) {
+      return y.tier - x.tier;
+    }
+    if (expired(x.doc) !== expired(y.doc)) {
+      return expired(x.doc) ? 1 : -1;
+    }
+    if (y.score !== x.score) {
+      return y.score - x.score;
+    }
+    var dx = (docs[x.doc] && docs[x.doc].d) || '';
+    var dy = (docs[y.doc] && docs[y.doc].d) || '';
+    return dx < dy ? 1 : dx > dy ? -1 : x.doc - y.doc;
+  }
+
+  function tierOf(c, phrases) {
+    var d = docs[c.doc];
+    if (!d) {
+      return 0;
+    }
+    var t = fold(d.t);
+    var x = fold(d.x || '');
+    var inTitle = true;
+    var inText = true;
+    for (var i = 0; i < phrases.length; i++) {
+      var a = t.indexOf(phrases[i]) >= 0;
+      inTitle = inTitle && a;
+      inText = inText && (a || x.indexOf(phrases[i]) >= 0);
+    }
+    return inTitle ? 3 : inText ? 2 : 1;
+  }
+
+  /* Loads the documents of the first `upto` candidates, checks phrases, sorts. */
+  function verify(q, upto, cb) {
+    var pairs = [];
+    var end = Math.min(upto, q.cands.length);
+    for (var i = q.verified; i < end; i++) {
+      pairs.push(['d' + q.cands[i].doc, 'd/' + q.cands[i].doc + '.js']);
+    }
+    loadAll(pairs, function () {
+      for (var k = q.verified; k < end; k++) {
+        q.cands[k].tier = tierOf(q.cands[k], q.parsed.phrases);
+      }
+      q.verified = end;
+      var head = q.cands.slice(0, end).sort(byTier);
+      q.cands = head.concat(q.cands.slice(end));
+      cb();
+    });
+  }
+
+  // ---------- showing ----------
+
+  function el(name, cls, text) {
+    var e = document.createElement(name);
+    if (cls) {
+      e.className = cls;
+    }
+    if (text) {
+      e.appendChild(document.createTextNode(text));
+    }
+    return e;
+  }
+
+  /* Terms to highlight, longest first: the phrases, then their bigrams and words. */
+  function marks(p) {
+    var out = p.phrases.slice();
+    var parts = p.required.concat(p.optional);
+    for (var i = 0; i < parts.length; i++) {
+      if (out.indexOf(parts[i]) < 0) {
+        out.push(parts[i]);
+      }
+    }
+    out.sort(function (x, y) {
+      return y.length - x.length;
+    });
+    return out;
+  }
+
+  /* Appends `text` to `parent` with every occurrence of a term in <mark>. */
+  function highlight(parent, text, terms) {
+    var folded = fold(text);
+    var i = 0;
+    var plain = 0;
+    while (i < text.length) {
+      var hit = 0;
+      for (var k = 0; k < terms.length; k++) {
+        var t = terms[k];
+        if (t && folded.substr(i, t.length) === t) {
+          hit = t.length;
+          break;
+        }
+      }
+      if (hit) {
+        if (i > plain) {
+          parent.appendChild(document.createTextNode(text.substring(plain, i)));
+        }
+        parent.appendChild(el('mark', '', text.substr(i, hit)));
+        i += hit;
+        plain = i;
+      } else {
+        i++;
+      }
+    }
+    if (plain < text.length) {
+      parent.appendChild(document.createTextNode(text.substring(plain)));
+    }
+  }
+
+  function snippet(text, terms) {
+    var folded = fold(text);
+    var at = -1;
+    for (var k = 0; k < terms.length && at < 0; k++) {
+      at = terms[k] ? folded.indexOf(terms[k]) : -1;
+    }
+    if (at < 0) {
+      at = 0;
+    }
+    var start = Math.max(0, at - 40);
+    var end = Math.min(text.length, at + 120);
+    // Do not cut a surrogate pair.
+    if (start > 0 && /[\uDC00-\uDFFF]/.test(text.charAt(start))) {
+      start--;
+    }
+    if (end < text.length && /[\uDC00-\uDFFF]/.test(text.charAt(end))) {
+      end++;
+    }
+    return (start > 0 ? '…' : '') + text.substring(start, end) + (end < text.length ? '…' : '');
+  }
+
+  function urlOf(d) {
+    var u = d.u || '';
+    if (relative && (u === '' || u.charAt(u.length - 1) === '/')) {
+      u += 'index.html';
+    }
+    return root + u;
+  }
+
+  function render(q) {
+    list.innerHTML = '';
+    var terms = marks(q.parsed);
+    var shown = Math.min(q.shown, q.cands.length);
+    for (var i = 0; i < shown; i++) {
+      var c = q.cands[i];
+      var d = docs[c.doc];
+      if (!d) {
+        continue;
+      }
+      var li = el('li', 'search-result' + (expired(c.doc) ? ' is-expired' : ''));
+      var h = el('h2', 'search-result-title');
+      var a = el('a');
+      a.href = urlOf(d);
+      highlight(a, d.t, terms);
+      h.appendChild(a);
+      li.appendChild(h);
+      var m = el('p', 'entry-meta');
+      if (d.k) {
+        m.appendChild(el('span', 'badge badge-kind', d.k));
+      }
+      if (expired(c.doc)) {
+        m.appendChild(el('span', 'badge badge-expired', '已过公示期'));
+      }
+      if (d.n) {
+        m.appendChild(el('span', 'entry-unit', d.n));
+      }
+      if (d.d) {
+        var time = el('time', 'entry-date', d.d);
+        time.setAttribute('datetime', d.d);
+        m.appendChild(time);
+      }
+      li.appendChild(m);
+      var s = el('p', 'search-snippet');
+      highlight(s, snippet(d.x || '', terms), terms);
+      li.appendChild(s);
+      list.appendChild(li);
+    }
+    if (shown >= q.cands.length) {
+      more.setAttribute('hidden', '');
+    } else {
+      more.removeAttribute('hidden');
+    }
+  }
+
+  function say(text) {
+    statusEl.innerHTML = '';
+    statusEl.appendChild(document.createTextNode(text));
+  }
+
+  function now() {
+    return window.performance && performance.now ? performance.now() : new Date().getTime();
+  }
+
+  function filters() {
+    var f = { unit: -1, kind: -1, year: 0 };
+    for (var i = 0; i < units.length; i++) {
+      if (units[i].id === selUnit.value) {
+        f.unit = i;
+      }
+    }
+    for (var k = 0; k < meta.kinds.length; k++) {
+      if (meta.kinds[k][0] === selKind.value) {
+        f.kind = k;
+      }
+    }
+    f.year = +selYear.value || 0;
+    return f;
+  }
+
+  function measured(q) {
+    var ms = now() - q.started;
+    app.setAttribute('data-ms', ms.toFixed(1));
+    app.setAttribute('data-loaded', loadedNow.join(' '));
+    app.setAttribute('data-query', q.text);
+    return ms;
+  }
+
+  function run() {
+    var text = input.value.replace(/^\s+|\s+$/g, '');
+    var q = { text: text, started: now(), shown: PAGE, verified: 0, cands: [] };
+    current = q;
+    loadedNow = [];
+    list.innerHTML = '';
+    more.setAttribute('hidden', '');
+    if (!text) {
+      say('请输入要查找的词语。');
+      return;
+    }
+    say('正在搜索……');
+    load('meta', 'meta.js', function (ok) {
+      if (current !== q) {
+        return;
+      }
+      if (!ok || !meta || meta.v !== VERSION) {
+        say('搜索索引加载失败：请确认网站已完整生成（search/ 文件夹），然后刷新本页。');
+        return;
+      }
+      setup();
+      q.parsed = parse(text);
+      var tokens = q.parsed.required.concat(q.parsed.optional);
+      if (!q.parsed.required.length) {
+        say('请输入汉字、字母或数字。');
+        return;
+      }
+      var pairs = [];
+      var wanted = {};
+      for (var i = 0; i < tokens.length; i++) {
+        var s = shardOf(tokens[i]);
+        if (!wanted[s]) {
+          wanted[s] = true;
+          pairs.push(['s' + s, 's/' + s + '.js']);
+        }
+      }
+      loadAll(pairs, function (fine) {
+        if (current !== q) {
+          return;
+        }
+        if (!fine) {
+          say('搜索索引加载失败，请刷新本页重试。');
+          return;
+        }
+        q.cands = candidates(q.parsed, filters());
+        if (!q.cands.length) {
+          measured(q);
+          say('没有找到与“' + text + '”相关的内容。可以换一个词，或减少筛选条件。');
+          return;
+        }
+        verify(q, q.parsed.exact ? q.shown : Math.max(VERIFY, q.shown), function () {
+          if (current !== q) {
+            return;
+          }
+          render(q);
+          var ms = measured(q);
+          say('找到 ' + q.cands.length + ' 条与“' + text + '”相关的结果（用时 ' + Math.round(ms) + ' 毫秒）。');
+        });
+      });
+    });
+  }
+
+  var ready = false;
+
+  function option(sel, value, label) {
+    var o = el('option', '', label);
+    o.value = value;
+    sel.appendChild(o);
+  }
+
+  /* Filter choices from the index (units indented by level). */
+  function setup() {
+    if (ready) {
+      return;
+    }
+    ready = true;
+    var packed = numbers(meta.docs || '');
+    var years = {};
+    for (var i = 0; i + 3 < packed.length; i += 4) {
+      docInfo.push([packed[i], packed[i + 1], packed[i + 2], packed[i + 3]]);
+      if (packed[i + 2]) {
+        years[packed[i + 2]] = true;
+      }
+    }
+    for (var u = 0; u < meta.units.length; u++) {
+      var x = meta.units[u];
+      var depth = x[2] >= 0 ? units[x[2]].depth + 1 : 0;
+      units.push({ id: x[0], title: x[1], parent: x[2], depth: depth });
+      option(selUnit, x[0], new Array(depth + 1).join('\u3000') + x[1]);
+    }
+    for (var k = 0; k < meta.kinds.length; k++) {
+      option(selKind, meta.kinds[k][0], meta.kinds[k][1]);
+    }
+    var ys = [];
+    for (var y in years) {
+      if (Object.prototype.hasOwnProperty.call(years, y)) {
+        ys.push(+y);
+      }
+    }
+    ys.sort(function (p, q) {
+      return q - p;
+    });
+    for (var j = 0; j < ys.length; j++) {
+      option(selYear, String(ys[j]), ys[j] + ' 年');
+    }
+    var params = readParams();
+    if (params.year && /^\d{4}$/.test(params.year) && !years[params.year]) {
+      // A bookmarked year with nothing in it: keep the choice (no results), do not drop it.
+      option(selYear, params.year, params.year + ' 年');
+    }
+    selUnit.value = params.unit || '';
+    selKind.value = params.kind || '';
+    selYear.value = params.year || '';
+  }
+
+  function readParams() {
+    var out = {};
+    var s = (window.location.search || '').replace(/^\?/, '');
+    var parts = s ? s.split('&') : [];
+    for (var i = 0; i < parts.length; i++) {
+      var kv = parts[i].split('=');
+      try {
+        out[decodeURIComponent(kv[0])] = decodeURIComponent((kv[1] || '').replace(/\+/g, ' '));
+      } catch (e) {
+        // A malformed parameter is ignored.
+      }
+    }
+    return out;
+  }
+
+  function remember() {
+    if (!window.history || !history.replaceState) {
+      return;
+    }
+    var q = '?q=' + encodeURIComponent(input.value);
+    if (selUnit.value) {
+      q += '&unit=' + encodeURIComponent(selUnit.value);
+    }
+    if (selKind.value) {
+      q += '&kind=' + encodeURIComponent(selKind.value);
+    }
+    if (selYear.value) {
+      q += '&year=' + encodeURIComponent(selYear.value);
+    }
+    try {
+      history.replaceState(null, '', q);
+    } catch (e) {
+      // Some browsers refuse it for file:// pages; the results still show.
+    }
+  }
+
+  form.onsubmit = function (e) {
+    if (e && e.preventDefault) {
+      e.preventDefault();
+    }
+    remember();
+    run();
+    return false;
+  };
+  selUnit.onchange = selKind.onchange = selYear.onchange = function () {
+    if (input.value) {
+      remember();
+      run();
+    }
+  };
+  more.onclick = function () {
+    var q = current;
+    if (!q) {
+      return;
+    }
+    q.shown += PAGE;
+    verify(q, q.parsed.exact ? q.shown : Math.max(q.verified, q.shown + VERIFY - PAGE), function () {
+      if (current === q) {
+        render(q);
+      }
+    });
+  };
+
+  var first = readParams();
+  input.value = first.q || '';
+  if (input.value) {
+    // Filters are set from the URL once the index (with its choices) is loaded.
+    run();
+  } else {
+    say('请输入要查找的词语。');
+  }
+})();
