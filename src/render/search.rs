@@ -19,7 +19,7 @@ use std::collections::HashMap;
 /// Output folder of the index.
 pub const DIR: &str = "search";
 /// Format version, checked by search.js.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Most characters of a document's text kept for snippets and phrase checks.
 const TEXT_LIMIT: usize = 20_000;
 /// Postings per shard the shard count aims at (a query loads one shard per token).
@@ -503,6 +503,9 @@ pub struct Stats {
 }
 
 /// Every file of the index: `(output path, bytes)` producer, written through `sink`.
+/// Bytes of documents per `d/<n>.js` file (a larger document gets a file alone).
+const DOC_CHUNK: usize = 8 * 1024;
+
 pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let timings = std::env::var_os("DWGK_TIMINGS").is_some();
     let mut t0 = std::time::Instant::now();
@@ -592,19 +595,43 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
         })
         .sum();
     lap("shards");
-    let doc_bytes: usize = docs
+    // Documents in files of about DOC_CHUNK bytes (consecutive ids): one file per
+    // document would double the number of files a large site writes.
+    let serialized: Vec<String> = docs
         .par_iter()
-        .enumerate()
-        .map(|(i, d)| {
+        .map(|d| {
             let v = json!({
                 "t": d.title, "u": encode_path(d.path.trim_start_matches('/')), "d": d.date,
                 "k": kinds()[d.kind].1, "n": d.unit_title, "x": d.text,
             });
-            let out = format!("dwgkSearchDoc({i},{});\n", js(&v));
-            write(format!("{DIR}/d/{i}.js"), out.as_bytes());
+            js(&v)
+        })
+        .collect();
+    let mut chunk_starts: Vec<usize> = Vec::new();
+    let mut size = DOC_CHUNK;
+    for (i, d) in serialized.iter().enumerate() {
+        if size >= DOC_CHUNK {
+            chunk_starts.push(i);
+            size = 0;
+        }
+        size += d.len();
+    }
+    let doc_bytes: usize = chunk_starts
+        .par_iter()
+        .enumerate()
+        .map(|(c, &start)| {
+            let end = chunk_starts.get(c + 1).copied().unwrap_or(serialized.len());
+            let out = format!("dwgkSearchDocs({start},[{}]);\n", serialized[start..end].join(","));
+            write(format!("{DIR}/d/{c}.js"), out.as_bytes());
             out.len()
         })
         .sum();
+    let mut chunks = String::with_capacity(chunk_starts.len() * 2);
+    let mut prev = 0;
+    for &start in &chunk_starts {
+        vlq(&mut chunks, (start - prev) as u32);
+        prev = start;
+    }
     lap("documents");
     let mut packed = String::with_capacity(docs.len() * 5);
     for d in &docs {
@@ -621,6 +648,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
         }).collect::<Vec<_>>(),
         "kinds": kinds().iter().map(|(id, name)| json!([id, name])).collect::<Vec<_>>(),
         "docs": packed,
+        "chunks": chunks,
     });
     let meta = format!("dwgkSearchMeta({});\n", js(&meta));
     write(format!("{DIR}/meta.js"), meta.as_bytes());

@@ -20,7 +20,7 @@
   if (!app || !document.createElement) {
     return;
   }
-  var VERSION = 1;
+  var VERSION = 2;
   var PAGE = 10; // results shown per step
   var VERIFY = 30; // documents loaded to check phrases exactly before ranking
   var root = (app.getAttribute('data-root') || '/').replace(/index\.html$/, '');
@@ -41,6 +41,7 @@
   var docInfo = []; // per document: [unit, kind, year, flags]
   var shards = {};
   var docs = {};
+  var chunkStarts = []; // first document id of each d/<n>.js, ascending
   var state = {}; // key -> 'loading' | 'done' | 'failed'
   var waiters = {};
   var loadedNow = []; // files loaded for the current query
@@ -68,10 +69,27 @@
     shards[n] = postings;
     finish('s' + n, true);
   };
-  window.dwgkSearchDoc = function (n, d) {
-    docs[n] = d;
-    finish('d' + n, true);
+  window.dwgkSearchDocs = function (start, list) {
+    for (var j = 0; j < list.length; j++) {
+      docs[start + j] = list[j];
+    }
+    finish('d' + chunkOf(start), true);
   };
+
+  /* The d/<n>.js file holding document `doc`. */
+  function chunkOf(doc) {
+    var lo = 0;
+    var hi = chunkStarts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (chunkStarts[mid] <= doc) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
 
   function load(key, file, cb) {
     if (state[key] === 'done' || state[key] === 'failed') {
@@ -463,8 +481,13 @@
   function verify(q, upto, cb) {
     var pairs = [];
     var end = Math.min(upto, q.cands.length);
+    var seen = {};
     for (var i = q.verified; i < end; i++) {
-      pairs.push(['d' + q.cands[i].doc, 'd/' + q.cands[i].doc + '.js']);
+      var c = chunkOf(q.cands[i].doc);
+      if (!seen[c]) {
+        seen[c] = true;
+        pairs.push(['d' + c, 'd/' + c + '.js']);
+      }
     }
     loadAll(pairs, function () {
       for (var k = q.verified; k < end; k++) {
@@ -718,6 +741,11 @@
       return;
     }
     ready = true;
+    var starts = numbers(meta.chunks || '');
+    for (var c = 0, at = 0; c < starts.length; c++) {
+      at += starts[c];
+      chunkStarts.push(at);
+    }
     var packed = numbers(meta.docs || '');
     var years = {};
     for (var i = 0; i + 3 < packed.length; i += 4) {
