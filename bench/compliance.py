@@ -19,9 +19,10 @@ import sys
 import tempfile
 import time
 
+from benchdoc import replace_block
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = ROOT / "target" / "release" / "dwgk"
-DOC = ROOT / "docs" / "benchmarks.md"
 
 REQS = [  # id, name, per, min
     ("zhiweihui", "支部委员会会议", "month", 1), ("dangxiaozuhui", "党小组会", "month", 1),
@@ -148,13 +149,7 @@ def main():
     )
     print(table)
     if not args.no_doc:
-        doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-        block = f"<!-- compliance:begin -->\n{table}<!-- compliance:end -->"
-        if "<!-- compliance:begin -->" in doc:
-            doc = re.sub(r"<!-- compliance:begin -->.*?<!-- compliance:end -->", lambda _: block, doc, flags=re.S)
-        else:
-            doc += "\n## Compliance at scale\n\n" + block + "\n"
-        DOC.write_text(doc, encoding="utf-8")
+        replace_block("compliance", table, "## Compliance at scale")
 
 
 if __name__ == "__main__":

@@ -20,9 +20,10 @@ import tempfile
 import zipfile
 from xml.sax.saxutils import escape
 
+from benchdoc import replace_block
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = ROOT / "target" / "release" / "dwgk"
-DOC = ROOT / "docs" / "benchmarks.md"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文斌宇浩凯鹏飞"
 
@@ -132,13 +133,7 @@ def main():
     )
     print(table)
     if not args.no_doc:
-        doc = DOC.read_text(encoding="utf-8")
-        block = f"<!-- dues:begin -->\n{table}<!-- dues:end -->"
-        if "<!-- dues:begin -->" in doc:
-            doc = re.sub(r"<!-- dues:begin -->.*?<!-- dues:end -->", lambda _: block, doc, flags=re.S)
-        else:
-            doc += "\n## Dues ledgers\n\n`python3 bench/dues.py`\n\n" + block + "\n"
-        DOC.write_text(doc, encoding="utf-8")
+        replace_block("dues", table, "## Dues ledgers\n\n`python3 bench/dues.py`")
 
 
 if __name__ == "__main__":

@@ -35,13 +35,15 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from benchdoc import replace_block  # noqa: E402
+
 REPO = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 DEFAULT_DOC = REPO / "docs" / "benchmarks.md"
 DWGK_BIN = REPO / "target" / "release" / "dwgk"
 GNU_TIME = "/usr/bin/time"
 TIME_FMT = "%e %M %U %S"  # wall s, max RSS KiB, user s, system s
-BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 GOAL = 0.5  # dwgk must be <= GOAL x Hugo in wall time and in peak RSS
 ALL_GENERATORS = ("hugo", "dwgk", "zola")
 TAGS = 40  # gen_corpus.py default tag pool, also used in the sanity checks
@@ -896,18 +898,10 @@ time and memory grow linearly with the number of pages.
 
 
 def write_doc(path: pathlib.Path, generated: str) -> None:
-    block = f"{BEGIN}\n{generated.rstrip()}\n{END}"
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
-        i, j = text.find(BEGIN), text.find(END)
-        if i != -1 and j > i:
-            text = text[:i] + block + text[j + len(END):]
-        else:
-            text = text.rstrip() + "\n\n## Results\n\n" + block + "\n"
-    else:
-        text = DOC_HEADER + block + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(DOC_HEADER, encoding="utf-8")
+    replace_block("bench", generated, "## Results", path)
 
 
 # --------------------------------------------------------------------------

@@ -35,9 +35,9 @@ import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import run as full  # noqa: E402  (bench/run.py: corpus, flavour, machine info)
+from benchdoc import replace_block  # noqa: E402
 
 REPO = full.REPO
-BEGIN, END = "<!-- serve:begin -->", "<!-- serve:end -->"
 GOALS = {10_000: 50.0, 100_000: 100.0}  # median ms
 
 
@@ -186,14 +186,7 @@ def render(results: list[dict], tools: dict, args, started: dt.datetime) -> str:
 
 
 def write_doc(path: pathlib.Path, generated: str) -> None:
-    block = f"{BEGIN}\n{generated.rstrip()}\n{END}"
-    text = path.read_text(encoding="utf-8")
-    i, j = text.find(BEGIN), text.find(END)
-    if i != -1 and j > i:
-        text = text[:i] + block + text[j + len(END):]
-    else:
-        text = text.rstrip() + "\n\n## Preview server (`dwgk serve`)\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
+    replace_block("serve", generated, "## Preview server (`dwgk serve`)", path)
 
 
 def main() -> int:
