@@ -537,9 +537,10 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
             errors.lock().expect("errors").push(Diagnostic::error(e));
         }
     };
-    let shard_bytes: usize = (0..groups)
-        .into_par_iter()
-        .map(|g| {
+    // Groups run a few at a time (as many as threads): each holds a copy of its share
+    // of all postings, so running every group at once doubled the peak memory.
+    let threads = rayon::current_num_threads().max(1);
+    let per_round = |round: Vec<usize>| -> usize { round.into_par_iter().map(|g| {
             // This group's shards: (key, doc, value) in document order.
             let own = |h: u32| (h & mask) as usize % groups == g;
             let slot = |h: u32| (h & mask) as usize / groups;
@@ -593,7 +594,10 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
             }
             bytes
         })
-        .sum();
+        .sum() };
+    let all: Vec<usize> = (0..groups).collect();
+    let shard_bytes: usize = all.chunks(threads).map(|round| per_round(round.to_vec())).sum();
+    drop(per_doc);
     lap("shards");
     // Documents in files of about DOC_CHUNK bytes (consecutive ids): one file per
     // document would double the number of files a large site writes.

@@ -60,6 +60,7 @@ fn console_errors(log: &str) -> Vec<&str> {
 
 #[test]
 fn compliance_summary_and_unit_pages_render_in_chromium() {
+    let _heavy = crate::util::heavy();
     let Some(browser) = chromium() else { return };
     let (_tmp, base) = serve_example();
     let (dom, log) = load(browser, &format!("{base}compliance/"));
@@ -89,6 +90,7 @@ fn capture(browser: &str, args: &[&str], url: &str) {
 
 #[test]
 fn dues_disclosure_and_study_plan_render_and_print_on_a4() {
+    let _heavy = crate::util::heavy();
     let Some(browser) = chromium() else { return };
     let (tmp, base) = serve_example();
     let (dom, log) = load(browser, &format!("{base}units/jiguan/diyi/dues-2024-q3/"));
@@ -197,6 +199,7 @@ fn pct(s: &str) -> String {
 /// sends it) find the expected page first — over HTTP and from a folder (file://).
 #[test]
 fn search_finds_the_expected_page_first_over_http_and_file() {
+    let _heavy = crate::util::heavy();
     let Some(browser) = chromium() else { return };
     let expect = [("三会一课", "notices/2024-dangjian-yaodian/"), ("党费", &*format!("notices/{}/", pct("2024-09-党费收缴提醒"))), ("2024年 党费", &*format!("notices/{}/", pct("2024-09-党费收缴提醒")))];
     let (_http_tmp, base) = serve_example_as("public");
@@ -223,6 +226,7 @@ fn search_finds_the_expected_page_first_over_http_and_file() {
 /// (every page): query → acceptable first results, and pages that must be in the top 3.
 #[test]
 fn search_relevance_set() {
+    let _heavy = crate::util::heavy();
     let Some(browser) = chromium() else { return };
     let (_tmp, dir) = build_example_relative("internal");
     let dangfei = format!("notices/{}/", pct("2024-09-党费收缴提醒"));
@@ -264,6 +268,7 @@ fn search_relevance_set() {
 /// Filters narrow the results by unit (with its sub-units), kind and year.
 #[test]
 fn search_filters_by_unit_kind_and_year() {
+    let _heavy = crate::util::heavy();
     let Some(browser) = chromium() else { return };
     let (_tmp, dir) = build_example_relative("internal");
     let url = |extra: &str| format!("file://{}/search/index.html?q={}{extra}", dir.display(), pct("主题党日"));

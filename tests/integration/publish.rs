@@ -235,6 +235,7 @@ fn release_of(body: &str) -> Option<&str> {
 
 #[test]
 fn nginx_serves_whole_releases_while_50_are_swapped_in() {
+    let _heavy = crate::util::heavy();
     let Some(exe) = nginx() else { return };
     let site = Site::new();
     let pages = 12;
@@ -318,6 +319,7 @@ fn nginx_serves_whole_releases_while_50_are_swapped_in() {
 
 #[test]
 fn publish_sigkilled_at_any_point_leaves_current_complete() {
+    let _heavy = crate::util::heavy();
     let site = Site::new();
     for n in 0..300 {
         site.file(&format!("content/notices/p{n}.md"), &notice(n, "", "## 一、正文\n\n正文内容。"));
@@ -417,6 +419,7 @@ fn publish_polling_uses_a_slowly_written_file_once_complete_and_a_burst_once() {
 
 #[test]
 fn publish_date_appears_on_time_and_expire_date_archives_without_file_changes() {
+    let _quiet = crate::util::quiet();
     let site = Site::new();
     let due = chrono::Local::now().naive_local() + chrono::Duration::seconds(3);
     let due = due.with_nanosecond(0).unwrap();

@@ -490,6 +490,7 @@ impl Drop for Browser {
 
 #[test]
 fn chromium_reloads_on_edit_and_shows_then_clears_the_error_overlay() {
+    let _heavy = crate::util::heavy();
     let Some(exe) = crate::browser::chromium() else { return };
     let site = small_site();
     // A long page, to see that the scroll position survives the reload.

@@ -219,3 +219,18 @@ pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     let j = rest.find(end).unwrap_or(rest.len());
     &rest[..j]
 }
+
+/// Tests that assert wall-clock timing (a page due in 3 s must appear within 1 s) run
+/// alone against the CPU-heavy ones (nginx under load, SIGKILLed builds, browsers):
+/// on a 2-core CI machine they would otherwise measure the neighbours.
+static CPU: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+/// Held by a timing-sensitive test: no heavy test runs meanwhile.
+pub fn quiet() -> std::sync::RwLockWriteGuard<'static, ()> {
+    CPU.write().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Held by a CPU-heavy test: heavy tests may overlap each other, not a `quiet` one.
+pub fn heavy() -> std::sync::RwLockReadGuard<'static, ()> {
+    CPU.read().unwrap_or_else(|e| e.into_inner())
+}
