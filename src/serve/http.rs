@@ -83,22 +83,7 @@ fn handle_dir(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
 /// anything that could leave the site (`..`, NUL, backslashes, invalid UTF-8).
 pub fn clean_path(target: &str) -> Option<String> {
     let path = target.split(['?', '#']).next().unwrap_or("/");
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    let decoded = String::from_utf8(out).ok()?;
+    let decoded = String::from_utf8(crate::site::links::percent_decode_bytes(path)).ok()?;
     if decoded.contains('\0') || decoded.contains('\\') {
         return None;
     }

@@ -136,13 +136,18 @@ pub fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }
+    String::from_utf8(percent_decode_bytes(s)).unwrap_or_else(|_| s.to_string())
+}
+
+/// `%XX` escapes decoded to bytes; a `%` without two hex digits after it is kept.
+pub fn percent_decode_bytes(s: &str) -> Vec<u8> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
+    let hex = |b: u8| (b as char).to_digit(16);
     while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
+        // Bytes, not a `&str` slice: `%` may be followed by a multi-byte character.
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            // Bytes, not a `&str` slice: `%` may be followed by a multi-byte character.
             if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
                 out.push((h * 16 + l) as u8);
                 i += 3;
@@ -152,7 +157,7 @@ pub fn percent_decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    out
 }
 
 #[cfg(test)]

@@ -18,6 +18,15 @@ pub fn chromium() -> Option<&'static str> {
 
 /// Loads `url` in headless Chromium; returns (DOM, browser log).
 fn load(browser: &str, url: &str) -> (String, String) {
+    dump(browser, url, &[])
+}
+
+/// Like `load`, but lets scripts run (`--virtual-time-budget`) before the DOM is dumped.
+fn load_scripted(browser: &str, url: &str) -> (String, String) {
+    dump(browser, url, &["--virtual-time-budget=15000"])
+}
+
+fn dump(browser: &str, url: &str, extra: &[&str]) -> (String, String) {
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(browser)
         .args([
@@ -31,9 +40,9 @@ fn load(browser: &str, url: &str) -> (String, String) {
             "--enable-logging=stderr",
             "--v=0",
             &format!("--user-data-dir={}", profile.path().display()),
-            "--dump-dom",
-            url,
         ])
+        .args(extra)
+        .args(["--dump-dom", url])
         .output()
         .expect("run chromium");
     (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
@@ -114,30 +123,6 @@ fn dues_disclosure_and_study_plan_render_and_print_on_a4() {
     std::fs::create_dir_all(&artifacts).unwrap();
     capture(browser, &["--window-size=1100,2400", &format!("--screenshot={}", artifacts.join("dues-disclosure.png").display())], &format!("{base}units/jiguan/diyi/dues-2024-q3/"));
     assert!(artifacts.join("dues-disclosure.png").is_file());
-}
-
-/// Like `load`, but lets scripts run (`--virtual-time-budget`) before the DOM is dumped.
-fn load_scripted(browser: &str, url: &str) -> (String, String) {
-    let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--virtual-time-budget=15000",
-            &format!("--user-data-dir={}", profile.path().display()),
-            "--dump-dom",
-            url,
-        ])
-        .output()
-        .expect("run chromium");
-    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 fn copy_dir(from: &Path, to: &Path) {
