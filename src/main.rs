@@ -8,6 +8,26 @@ use dwgk::cmd;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+extern "C" {
+    fn mi_option_set(option: std::os::raw::c_int, value: std::os::raw::c_long);
+}
+
+/// Commit mimalloc's arena memory as it is used, not whole arenas up front: with
+/// transparent huge pages an eagerly committed arena is resident at once (peak RSS
+/// of a 1,000-page build 120 → ~65 MiB). Runs from `.init_array` with a high
+/// priority, before mimalloc's own initialisation reads its options.
+/// (`4` = `mi_option_arena_eager_commit` in mimalloc v2's and v3's `mi_option_e`.)
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array.00099"]
+static MIMALLOC_LAZY_COMMIT: extern "C" fn() = {
+    extern "C" fn lazy_commit() {
+        // SAFETY: sets one process-wide option before any allocation or thread.
+        unsafe { mi_option_set(4, 0) };
+    }
+    lazy_commit
+};
+
 fn main() {
     // Piped into `head`: end quietly like other command-line tools, no panic.
     #[cfg(unix)]
