@@ -50,17 +50,7 @@ fn dump(browser: &str, url: &str, extra: &[&str]) -> (String, String) {
 
 /// Builds the example site (internal audience) and serves it on a free local port.
 fn serve_example() -> (tempfile::TempDir, String) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}/", listener.local_addr().unwrap());
-    let args: Vec<String> = ["build", "--root", env!("CARGO_MANIFEST_DIR"), "--audience", "internal", "--base-url", &base, "--output", &out.to_string_lossy()]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    run_dwgk(&args, tmp.path()).expect(0);
-    std::thread::spawn(move || dwgk::serve::http::serve(listener, out));
-    (tmp, base)
+    serve_example_as("internal")
 }
 
 fn console_errors(log: &str) -> Vec<&str> {

@@ -3,16 +3,8 @@
 //! ledger, findings located at the ledger cell, study plans counting toward
 //! compliance.
 
-use crate::util::{files, Site};
-use rust_xlsxwriter::{Workbook, Worksheet};
-
-fn xlsx(fill: impl FnOnce(&mut Worksheet)) -> Vec<u8> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("Sheet1").unwrap();
-    fill(ws);
-    wb.save_to_buffer().unwrap()
-}
+use crate::util::{files, xlsx, Site};
+use rust_xlsxwriter::Worksheet;
 
 /// Writes rows of cells: numbers when they parse, text otherwise.
 fn rows(ws: &mut Worksheet, first: u32, rows: &[&[&str]]) {

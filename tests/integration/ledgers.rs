@@ -5,17 +5,10 @@
 use dwgk::content::ledger::{read_ledger, Ledger};
 use dwgk::content::sessions::read_sessions;
 use dwgk::content::table::{read_table, Cell, TableError, TableProblem};
+use crate::util::xlsx;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet};
 use std::io::{Cursor, Read, Write};
 
-/// A workbook with one sheet named `Sheet1`, filled by `fill`.
-fn xlsx(fill: impl FnOnce(&mut Worksheet)) -> Vec<u8> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("Sheet1").unwrap();
-    fill(ws);
-    wb.save_to_buffer().unwrap()
-}
 
 /// Writes a row of strings and numbers (a string that parses as f64 is written
 /// as a number; prefix `'` to force text).

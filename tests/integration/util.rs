@@ -234,3 +234,13 @@ pub fn quiet() -> std::sync::RwLockWriteGuard<'static, ()> {
 pub fn heavy() -> std::sync::RwLockReadGuard<'static, ()> {
     CPU.read().unwrap_or_else(|e| e.into_inner())
 }
+
+/// A workbook with one sheet named `Sheet1`, filled by `fill` (a real .xlsx, as an
+/// Excel-compatible writer saves it).
+pub fn xlsx(fill: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Sheet1").unwrap();
+    fill(ws);
+    wb.save_to_buffer().unwrap()
+}
