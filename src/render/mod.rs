@@ -114,7 +114,9 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &[Value], s
     // Offered to every template, but copied only into those that can read it
     // (the home page, in the default theme): a copy per page adds up at 100k pages.
     let recent = Value::Array(recent.iter().map(|&i| summaries[i].clone()).collect());
-    let mut jobs = jobs(site, summaries, neighbours, only);
+    // Compliance cells as data only for themes that read them (`l.cells`).
+    let with_cells = !templates.mentioning(&[".cells", "[\"cells\"]", "['cells']"]).is_empty();
+    let mut jobs = jobs(site, summaries, neighbours, only, with_cells);
     let reads_recent = templates.mentioning(&["recent_pages"]);
     let mut downloads = true;
     if let Select::Some { pages, other, .. } = select {
@@ -375,7 +377,7 @@ fn listed(site: &Site, pages: &[usize]) -> Vec<usize> {
 /// parallel loop, so only the outputs being rendered are in memory at once.
 /// With `only`, page outputs are made for those pages alone (every other output is
 /// always listed: they are few).
-fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usize>, Option<usize>)], only: Option<&[usize]>) -> Vec<Job<'a>> {
+fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usize>, Option<usize>)], only: Option<&[usize]>, with_cells: bool) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'a>> = Vec::new();
     for (i, s) in site.sections.iter().enumerate().filter(|(_, s)| s.hidden.is_none()) {
         let template = s.template.clone().unwrap_or_else(|| if i == 0 { "index.html".into() } else { "section.html".into() });
@@ -387,7 +389,7 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usi
         if per == 0 {
             let vars = Box::new(move || {
                 let all = Value::Array(items.iter().map(|&p| summaries[p].clone()).collect());
-                vars(vec![("section", view::section_view(site, i, all, summaries)), ("paginator", Value::Null)])
+                vars(vec![("section", view::section_view(site, i, all, summaries, with_cells)), ("paginator", Value::Null)])
             });
             jobs.push(Job { output: index_file(&s.path), template, origin, vars, form: Form::Html });
             continue;
@@ -396,7 +398,7 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usi
         for n in 1..=pager_count(items.len(), per) {
             let items = items.clone();
             let vars = Box::new(move || {
-                let view = view::section_view(site, i, Value::Array(Vec::new()), summaries);
+                let view = view::section_view(site, i, Value::Array(Vec::new()), summaries, with_cells);
                 vars(vec![("section", view), ("paginator", paginator(&items, summaries, per, &s.path, n))])
             });
             jobs.push(Job { output: index_file(&pager_path(&s.path, n)), template: template.clone(), origin: origin.clone(), vars, form: Form::Html });

@@ -201,8 +201,9 @@ fn toc(headings: &[crate::content::markdown::Heading], path: &str) -> Value {
     Value::Array(out)
 }
 
-/// A section's view; `summaries` are the build's page summaries (by page index).
-pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &[Value]) -> Value {
+/// A section's view; `summaries` are the build's page summaries (by page index);
+/// `with_cells`: compliance lines carry their `cells` (see `compliance::unit_view`).
+pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &[Value], with_cells: bool) -> Value {
     let s: &Section = &site.sections[idx];
     let subsections: Vec<Value> = s
         .children
@@ -220,7 +221,7 @@ pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &[Value]) 
         })
         .collect();
     let compliance = match (&site.compliance, super::compliance::shown(site)) {
-        (Some(c), true) => c.unit_of_section(idx).map_or(Value::Null, |u| super::compliance::unit_view(site, c, &c.report, u)),
+        (Some(c), true) => c.unit_of_section(idx).map_or(Value::Null, |u| super::compliance::unit_view(site, c, &c.report, u, with_cells)),
         _ => Value::Null,
     };
     let pages_by_kind = if s.unit.is_some() { pages_by_kind(site, s, summaries) } else { Value::Array(Vec::new()) };
