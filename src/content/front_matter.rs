@@ -129,16 +129,20 @@ pub fn parse(text: &str, split: &Split<'_>) -> Result<FrontMatter, FmError> {
     Ok(fm)
 }
 
-/// Parses the text once; the typed keys are read from the parsed table. Only when
-/// they do not fit (a type error) is the text parsed again, for the error's location.
+/// Parses the text once (the common simple form by `simple_toml`, the rest by the
+/// `toml` crate); the typed keys are read from the parsed table. Only when they do
+/// not fit (a type error) is the text parsed again, for the error's location.
 fn parse_toml(src: &str) -> Result<(FrontMatter, Value), toml::de::Error> {
     use serde::Deserialize;
-    let table: toml::Table = toml::from_str(src)?;
-    let fm = match FrontMatter::deserialize(toml::Value::Table(table.clone())) {
+    let generic = match super::simple_toml::parse(src) {
+        Some(map) => Value::Object(map),
+        None => toml_to_json(toml::Value::Table(toml::from_str(src)?)),
+    };
+    let fm = match FrontMatter::deserialize(&generic) {
         Ok(fm) => fm,
         Err(_) => toml::from_str(src)?,
     };
-    Ok((fm, toml_to_json(toml::Value::Table(table))))
+    Ok((fm, generic))
 }
 
 fn parse_yaml(src: &str) -> Result<(FrontMatter, Value), serde_norway::Error> {

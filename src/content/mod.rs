@@ -9,4 +9,5 @@ pub mod kind;
 pub mod ledger;
 pub mod markdown;
 pub mod sessions;
+pub mod simple_toml;
 pub mod table;
