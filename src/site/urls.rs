@@ -56,36 +56,55 @@ pub enum UrlStyle<'a> {
     Absolute { base_url: &'a str },
 }
 
-/// Replaces every marker URL in `text`.
+/// Replaces every marker URL in `text`. (Runs over every output byte: a byte
+/// scan, no allocation per URL.)
 pub fn finalize(text: &str, style: UrlStyle<'_>) -> String {
-    if !text.contains(MARKER) {
-        return text.to_string();
-    }
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 256);
-    let mut rest = text;
-    while let Some(i) = rest.find(MARKER) {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + MARKER.len()..];
-        let end = after.find(|c: char| matches!(c, '"' | '\'' | '<' | '>' | ' ' | '\t' | '\n' | ')' | '\u{1}')).unwrap_or(after.len());
-        let raw = after[..end].replace("&#x2F;", "/");
-        out.push_str(&resolve(&raw, style));
-        rest = &after[end..];
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(1, &bytes[from..]).map(|i| from + i) {
+        if bytes.get(i + 1) != Some(&b'R') {
+            from = i + 1;
+            continue;
+        }
+        out.push_str(&text[copied..i]);
+        let start = i + MARKER.len();
+        let end = bytes[start..].iter().position(|b| matches!(b, b'"' | b'\'' | b'<' | b'>' | b' ' | b'\t' | b'\n' | b')' | 1)).map_or(bytes.len(), |k| start + k);
+        let raw = &text[start..end];
+        // Tera escapes `/` in `{{ url }}` without `| safe`.
+        if raw.contains("&#x2F;") {
+            resolve_into(&mut out, &raw.replace("&#x2F;", "/"), style);
+        } else {
+            resolve_into(&mut out, raw, style);
+        }
+        copied = end;
+        from = end;
     }
-    out.push_str(rest);
+    out.push_str(&text[copied..]);
     out
 }
 
-fn resolve(path: &str, style: UrlStyle<'_>) -> String {
+fn resolve_into(out: &mut String, path: &str, style: UrlStyle<'_>) {
     match style {
-        UrlStyle::RootRelative { base_path } => format!("{base_path}{path}"),
-        UrlStyle::Absolute { base_url } => format!("{base_url}{path}"),
+        UrlStyle::RootRelative { base_path } => {
+            out.push_str(base_path);
+            out.push_str(path);
+        }
+        UrlStyle::Absolute { base_url } => {
+            out.push_str(base_url);
+            out.push_str(path);
+        }
         UrlStyle::Relative { depth } => {
-            let (p, frag) = match path.find('#') {
-                Some(i) => (&path[..i], &path[i..]),
-                None => (path, ""),
-            };
-            let p = if p.is_empty() || p.ends_with('/') { format!("{p}index.html") } else { p.to_string() };
-            format!("{}{p}{frag}", "../".repeat(depth))
+            let (p, frag) = path.split_at(path.find('#').unwrap_or(path.len()));
+            for _ in 0..depth {
+                out.push_str("../");
+            }
+            out.push_str(p);
+            if p.is_empty() || p.ends_with('/') {
+                out.push_str("index.html");
+            }
+            out.push_str(frag);
         }
     }
 }
