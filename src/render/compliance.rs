@@ -92,19 +92,19 @@ fn cell_title(l: &Line, c: &crate::domain::compliance::Cell) -> String {
 /// rather than in a template loop: a unit page shows ~100 cells and every template
 /// variable lookup is costly. Templates wanting other markup read `cells`.
 fn chips_html(l: &Line) -> String {
-    let mut out = String::with_capacity(l.cells.len() * 220 + 32);
+    // Period ids and labels, status names and numbers are dwgk's own text: only
+    // the measure (from the requirement) needs escaping.
+    let measure = tera::escape_html(&l.req.measure);
+    let mut out = String::with_capacity(l.cells.len() * 300 + 32);
     out.push_str("<ul class=\"chips\">");
     for c in &l.cells {
-        let (st, name) = (c.status.id(), c.status.name());
-        let star = if c.from_coarser { "*" } else { "" };
+        let (st, name, sym, n, target) = (c.status.id(), c.status.name(), symbol(c.status), c.count, c.target);
+        let (star, whole) = if c.from_coarser { ("*", "（按整段统计）") } else { ("", "") };
         let _ = write!(
             out,
-            "<li class=\"chip st-{st}\" title=\"{}\"><span class=\"chip-label\">{}</span> <span class=\"st st-{st}\"><span class=\"st-sym\" aria-hidden=\"true\">{}</span>{name}</span><span class=\"chip-count\">{}/{}{star}</span></li>",
-            tera::escape_html(&cell_title(l, c)),
-            tera::escape_html(&c.period.label()),
-            symbol(c.status),
-            c.count,
-            c.target,
+            "<li class=\"chip st-{st}\" title=\"{}：{name}，{n}&#x2F;{target}{measure}{whole}\"><span class=\"chip-label\">{}</span> <span class=\"st st-{st}\"><span class=\"st-sym\" aria-hidden=\"true\">{sym}</span>{name}</span><span class=\"chip-count\">{n}/{target}{star}</span></li>",
+            c.period.id(),
+            c.period.label(),
         );
     }
     out.push_str("</ul>");
