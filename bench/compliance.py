@@ -4,7 +4,7 @@ requirements for 5 years. Builds the corpus twice, with and without the domain
 keys ([unit], kind, period, [counts], counts_as, requirements), and reports the
 compliance stage time (DWGK_TIMINGS), total build time and peak RSS of each.
 
-Usage: python3 bench/compliance.py [--units 1000] [--years 5] [--runs 3] [--no-doc]
+Usage: python3 bench/compliance.py [--units 1000] [--years 5] [--runs 3] [--growth 250,500] [--no-doc]
 Writes its table into docs/benchmarks.md between <!-- compliance:begin/end -->.
 """
 
@@ -101,13 +101,13 @@ def run(site, out):
     # makes ext4 charge inode reuse checks to the next build).
     assert not out.exists(), out
     subprocess.run(["sync"])
-    cmd = ["/usr/bin/time", "-f", "TIME %e %M", str(BIN), "build", "--root", str(site), "--output", str(out), "--audience", "internal"]
+    cmd = ["/usr/bin/time", "-f", "TIME %e %M %U %S", str(BIN), "build", "--root", str(site), "--output", str(out), "--audience", "internal"]
     p = subprocess.run(cmd, capture_output=True, text=True, env={"DWGK_TIMINGS": "1", "PATH": "/usr/bin:/bin"})
     if p.returncode != 0:
         sys.exit(f"build failed:\n{p.stderr[-3000:]}")
     timing = dict((m.group(1), float(m.group(2))) for m in re.finditer(r"timing (\S+) ([\d.]+)", p.stderr))
-    wall, rss = re.search(r"TIME ([\d.]+) (\d+)", p.stderr).groups()
-    return float(wall), int(rss) / 1024, timing
+    wall, rss, user, system = re.search(r"TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)", p.stderr).groups()
+    return float(wall), int(rss) / 1024, timing, float(user) + float(system)
 
 
 def main():
@@ -117,6 +117,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--scratch", default=str(pathlib.Path(tempfile.gettempdir()) / "dwgk-bench-compliance"))
     ap.add_argument("--no-doc", action="store_true")
+    ap.add_argument("--growth", default="250,500", help="smaller unit counts built with domain keys, to show how cost grows")
     args = ap.parse_args()
     if not BIN.exists():
         subprocess.run(["cargo", "build", "--release"], cwd=ROOT, check=True)
@@ -128,24 +129,40 @@ def main():
         shutil.rmtree(outs)
     subprocess.run(["sync"])
     time.sleep(75)  # let ext4 forget the inodes freed above (bench/run.py, DELETE_SETTLE)
+    # Interleaved (with, without, with, …): a change in the machine's load hits both.
+    results = {True: [], False: []}
+    for i in range(args.runs):
+        for domain in (True, False):
+            results[domain].append(run(sites[domain], outs / f"{'domain' if domain else 'plain'}-{i}"))
     rows = []
     for domain in (True, False):
-        site = sites[domain]
-        results = [run(site, outs / f"{'domain' if domain else 'plain'}-{i}") for i in range(args.runs)]
-        wall = statistics.median(r[0] for r in results)
-        rss = max(r[1] for r in results)
-        comp = statistics.median(r[2].get("compliance", 0.0) for r in results)
-        rows.append((domain, pages[domain], wall, rss, comp))
-        print(f"{'with' if domain else 'without'} domain keys: {pages[domain]} pages, wall {wall:.2f} s, peak {rss:.0f} MiB, compliance {comp:.3f} s", flush=True)
-    (d, pages, w1, r1, c1), (_, _, w0, r0, _) = rows
+        rs = results[domain]
+        wall = statistics.median(r[0] for r in rs)
+        rss = max(r[1] for r in rs)
+        comp = statistics.median(r[2].get("compliance", 0.0) for r in rs)
+        cpu = statistics.median(r[3] for r in rs)
+        rows.append((domain, pages[domain], wall, rss, comp, cpu))
+        print(f"{'with' if domain else 'without'} domain keys: {pages[domain]} pages, wall {wall:.2f} s (runs {', '.join(f'{r[0]:.2f}' for r in rs)}), cpu {cpu:.2f} s, peak {rss:.0f} MiB, compliance {comp:.3f} s", flush=True)
+    (d, pages, w1, r1, c1, cpu1), (_, _, w0, r0, _, cpu0) = rows
+    pairs = ", ".join(f"{a[0] / b[0]:.2f}" for a, b in zip(results[True], results[False]))
+    growth = []
+    for n in [int(x) for x in args.growth.split(",") if x]:
+        site = scratch / f"domain-{n}"
+        p = corpus(site, n, args.years, True)
+        rs = [run(site, outs / f"domain-{n}-{i}") for i in range(args.runs)]
+        growth.append((n, p, statistics.median(r[0] for r in rs), max(r[1] for r in rs), statistics.median(r[2].get("compliance", 0.0) for r in rs)))
+    growth.append((args.units, pages, w1, r1, c1))
     table = (
         f"Corpus: {args.units} units (党总支 + 党支部), {len(REQS)} requirements in config, {args.years} years, "
-        f"{pages} record/activity pages; median of {args.runs} runs, `--audience internal`.\n\n"
-        "| corpus | pages | compliance stage s | build wall s | peak RSS MiB |\n|---|---:|---:|---:|---:|\n"
-        f"| with domain keys | {pages} | {c1:.3f} | {w1:.2f} | {r1:.0f} |\n"
-        f"| same pages without domain keys | {pages} | — | {w0:.2f} | {r0:.0f} |\n\n"
-        f"Whole build with domain keys / without: **{w1 / w0:.2f}×** (target ≤ 1.2×); compliance stage "
-        f"**{c1:.3f} s** (target < 1 s).\n"
+        f"{pages} record/activity pages; median of {args.runs} runs, with and without interleaved, `--audience internal`.\n\n"
+        "| corpus | pages | compliance stage s | build wall s | CPU s (user + sys) | peak RSS MiB |\n|---|---:|---:|---:|---:|---:|\n"
+        f"| with domain keys | {pages} | {c1:.3f} | {w1:.2f} | {cpu1:.2f} | {r1:.0f} |\n"
+        f"| same pages without domain keys | {pages} | — | {w0:.2f} | {cpu0:.2f} | {r0:.0f} |\n\n"
+        f"Whole build with domain keys / without: **{w1 / w0:.2f}×** wall time (target ≤ 1.2×; run by run: {pairs}), "
+        f"{cpu1 / cpu0:.2f}× CPU time; compliance stage **{c1:.3f} s** (target < 1 s).\n\n"
+        "Growth with the number of units (with domain keys; same requirements and years):\n\n"
+        "| units | record/activity pages | compliance stage s | build wall s | peak RSS MiB | RSS per 1,000 pages MiB |\n|---:|---:|---:|---:|---:|---:|\n"
+        + "".join(f"| {n} | {p} | {c:.3f} | {w:.2f} | {r:.0f} | {r / p * 1000:.1f} |\n" for n, p, w, r, c in growth)
     )
     print(table)
     if not args.no_doc:
