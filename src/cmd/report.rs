@@ -38,14 +38,14 @@ pub fn run(common: &Common, args: Args) -> i32 {
     };
     let c = site.compliance.as_ref().expect("computed by load_site");
     let units = match &args.unit {
-        None => c.units.tree_order(),
-        Some(id) => match c.units.find(id) {
-            Some(u) => c.units.tree_order().into_iter().filter(|x| c.units.subtree(u).contains(x)).collect(),
+        None => c.units.shown_order(),
+        Some(id) => match c.units.find_shown(id) {
+            Some(u) => c.units.shown_order().into_iter().filter(|x| c.units.subtree(u).contains(x)).collect(),
             None => {
-                let ids = c.units.list.iter().map(|u| u.id.as_str());
-                let hint = match crate::diag::did_you_mean(id, ids) {
+                let shown: Vec<&crate::domain::unit::Unit> = c.units.shown_order().into_iter().map(|u| &c.units.list[u]).collect();
+                let hint = match crate::diag::did_you_mean(id, shown.iter().map(|u| u.id.as_str())) {
                     Some(s) => format!("是不是“{s}”？"),
-                    None => format!("现有单位：{}", c.units.list.iter().map(|u| format!("{}（{}）", u.id, u.title)).collect::<Vec<_>>().join("、")),
+                    None => format!("现有单位：{}", shown.iter().map(|u| format!("{}（{}）", u.id, u.title)).collect::<Vec<_>>().join("、")),
                 };
                 print_diags(&Diagnostics(vec![Diagnostic::error(format!("没有编号为“{id}”的单位")).hint(hint)]), crate::cli::Format::Text);
                 return USAGE;

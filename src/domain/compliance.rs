@@ -186,7 +186,7 @@ pub fn compute(units: &Units, decls: &[Declaration], facts: &[Fact], year: i32, 
         .collect();
     for u in 0..reports.len() {
         let mut r = Tally::default();
-        for d in units.subtree(u) {
+        for d in units.subtree(u).into_iter().filter(|&d| !units.is_hidden(d)) {
             r.merge(&reports[d].tally);
         }
         reports[u].rollup = r;
@@ -269,6 +269,17 @@ mod tests {
         assert_eq!(c[4].1, Status::Met, "a running period already met");
         let r = compute(&u, &decls, &[], 2024, d("2024-05-20"));
         assert_eq!(cells(&r, 1, "zhiweihui")[4].1, Status::Pending);
+    }
+
+    #[test]
+    fn hidden_units_stay_out_of_roll_ups() {
+        let (mut u, decls) = setup();
+        let facts = vec![fact(1, "zhiweihui", "2024-01", 1), fact(2, "zhiweihui", "2024-01", 0)];
+        let all = compute(&u, &decls, &facts, 2024, d("2024-01-31"));
+        u.hide(2);
+        let public = compute(&u, &decls, &facts, 2024, d("2024-01-31"));
+        assert_eq!(all.units[0].rollup.short, public.units[0].rollup.short + public.units[2].tally.short);
+        assert_eq!(public.units[0].rollup.met, all.units[0].rollup.met, "the shown unit still counts");
     }
 
     #[test]

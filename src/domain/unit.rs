@@ -17,6 +17,9 @@ pub struct Units {
     pub list: Vec<Unit>,
     children: Vec<Vec<usize>>,
     by_id: std::collections::HashMap<String, usize>,
+    /// Units this build's audience may not see (an internal unit folder in a public
+    /// build): left out of every output and of their parents' roll-ups.
+    hidden: Vec<bool>,
 }
 
 impl Units {
@@ -29,7 +32,34 @@ impl Units {
             }
         }
         let by_id = list.iter().enumerate().map(|(i, u)| (u.id.clone(), i)).collect();
-        Units { list, children, by_id }
+        let hidden = vec![false; list.len()];
+        Units { list, children, by_id, hidden }
+    }
+
+    /// Marks units hidden from this build's audience (with everything below them).
+    pub fn hide(&mut self, unit: usize) {
+        for u in self.subtree(unit) {
+            self.hidden[u] = true;
+        }
+    }
+
+    pub fn is_hidden(&self, unit: usize) -> bool {
+        self.hidden[unit]
+    }
+
+    /// `find` for the audience: a hidden unit is not there.
+    pub fn find_shown(&self, id: &str) -> Option<usize> {
+        self.find(id).filter(|&u| !self.hidden[u])
+    }
+
+    /// `tree_order` without hidden units: what outputs list.
+    pub fn shown_order(&self) -> Vec<usize> {
+        self.tree_order().into_iter().filter(|&u| !self.hidden[u]).collect()
+    }
+
+    /// Children the audience may see.
+    pub fn shown_children(&self, unit: usize) -> impl Iterator<Item = usize> + '_ {
+        self.children[unit].iter().copied().filter(|&c| !self.hidden[c])
     }
 
     pub fn find(&self, id: &str) -> Option<usize> {
@@ -95,6 +125,10 @@ mod tests {
         assert_eq!(units.ancestors(2), [1, 0]);
         assert_eq!(units.subtree(0), [0, 1, 3, 2]);
         assert_eq!(units.tree_order(), [0, 1, 2, 3]);
+        let mut shown = units.clone();
+        shown.hide(1);
+        assert_eq!(shown.shown_order().len(), units.tree_order().len() - shown.subtree(1).len());
+        assert!(shown.find_shown("b").is_none() && shown.find("b").is_some());
         assert_eq!(units.find("d"), Some(3));
         assert_eq!(units.depth(2), 2);
     }

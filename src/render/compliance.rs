@@ -152,12 +152,11 @@ fn unit_row(site: &Site, c: &Compliance, report: &Report, u: usize) -> Value {
         "id": unit.id, "title": unit_title(site, c, u), "url": unit_url(site, c, u), "kind": unit.kind,
         "depth": c.units.depth(u), "year": report.year, "as_of": report.as_of.format("%Y-%m-%d").to_string(),
         "tally": tally(&r.tally), "rollup": tally(&r.rollup),
-        "has_children": !c.units.children(u).is_empty(),
+        "has_children": c.units.shown_children(u).next().is_some(),
     })
 }
 
-/// The view of one unit's compliance with every requirement's cells (unit pages).
-/// A unit's compliance view; `with_cells` adds each line's `cells` as data (only
+/// A unit's compliance view (unit pages); `with_cells` adds each line's `cells` as data (only
 /// when a template reads them: the default theme shows the ready-made `chips`).
 pub fn unit_view(site: &Site, c: &Compliance, report: &Report, u: usize, with_cells: bool) -> Value {
     let mut v = unit_row(site, c, report, u);
@@ -170,7 +169,7 @@ pub fn unit_view(site: &Site, c: &Compliance, report: &Report, u: usize, with_ce
 /// The `/compliance/` page view.
 pub fn page_view(site: &Site, c: &Compliance) -> Value {
     let report = &c.report;
-    let order = c.units.tree_order();
+    let order = c.units.shown_order();
     let mut columns: Vec<(&str, &str, String)> = Vec::new();
     for &u in &order {
         for l in &report.units[u].lines {

@@ -226,7 +226,7 @@ impl Profile {
 /// The compliance downloads, when this build shows compliance.
 fn write_compliance_files(site: &Site, sink: &dyn Sink, profile: &Profile) -> Vec<Diagnostic> {
     let Some(c) = site.compliance.as_ref().filter(|_| compliance::shown(site)) else { return Vec::new() };
-    let all = c.units.tree_order();
+    let all = c.units.shown_order();
     let names = [compliance::JSON_FILE, compliance::CSV_FILE, compliance::XLSX_FILE];
     names
         .into_par_iter()

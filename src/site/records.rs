@@ -95,7 +95,13 @@ fn units(site: &Site, diags: &mut Vec<Diagnostic>) -> (Units, Vec<usize>) {
         list.push(Unit { id: info.id.clone(), title: s.title.clone(), kind: info.kind.clone(), parent });
         sections.push(i);
     }
-    (Units::new(list), sections)
+    let mut units = Units::new(list);
+    for (u, &i) in sections.iter().enumerate() {
+        if site.sections[i].hidden.is_some() {
+            units.hide(u);
+        }
+    }
+    (units, sections)
 }
 
 fn section_tree_order(site: &Site) -> Vec<usize> {

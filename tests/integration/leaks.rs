@@ -112,9 +112,9 @@ fn fixture() -> Site {
             "+++\ntitle = \"内部党费 CANARYDUESINTERNAL\"\nkind = \"dues\"\nscope = \"internal\"\nperiod = \"2024-Q3\"\n\
              [[rows]]\nname = \"CANARYDUESMEMBER\"\ncategory = \"在职\"\nbase = 3000\npaid = 45\n+++\n",
         )
-        .file("content/units/neibu/_index.md", "+++\ntitle = \"内部单位 CANARYUNIT 鸮\"\nscope = \"internal\"\n[unit]\nkind = \"党支部\"\nsecretary = \"CANARYSECRETARY\"\n+++\nCANARYUNITBODY\n")
+        .file("content/units/canaryunit/_index.md", "+++\ntitle = \"内部单位 CANARYUNIT 鸮\"\nscope = \"internal\"\n[unit]\nkind = \"党支部\"\nsecretary = \"CANARYSECRETARY\"\n+++\nCANARYUNITBODY\n")
         .file(
-            "content/units/neibu/record.md",
+            "content/units/canaryunit/record.md",
             "+++\ntitle = \"内部单位记录 CANARYUNITRECORD\"\nkind = \"record\"\nscope = \"public\"\nperiod = \"2024-Q1\"\n[counts]\nzhiweihui = 1\n+++\nCANARYUNITRECORDBODY\n",
         );
     s
