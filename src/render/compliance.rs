@@ -469,8 +469,11 @@ pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], detail_year: i32, uni
     wb.set_zip_compression_level(1);
     let header = Format::new().set_bold().set_background_color(rust_xlsxwriter::Color::RGB(0xF3E9D2));
     let err = |e: rust_xlsxwriter::XlsxError| format!("生成 compliance.xlsx 失败：{e}");
-    let formats: Vec<(Status, Format)> = [Status::Met, Status::Short, Status::Pending, Status::Missing, Status::Na].into_iter().map(|s| (s, status_format(s))).collect();
-    let format_of = |s: Status| &formats.iter().find(|(k, _)| *k == s).expect("every status has a format").1;
+    let formats: Vec<(Status, Format, Format)> = [Status::Met, Status::Short, Status::Pending, Status::Missing, Status::Na]
+        .into_iter()
+        .map(|s| (s, status_format(s), status_format(s).set_align(rust_xlsxwriter::FormatAlign::CenterAcross)))
+        .collect();
+    let format_of = |s: Status| formats.iter().find(|(k, _, _)| *k == s).map(|(_, one, span)| (one, span)).expect("every status has a format");
     // Earlier years' reports are computed on demand, in parallel.
     let others: Vec<(i32, Report)> = {
         use rayon::prelude::*;
@@ -505,7 +508,7 @@ pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], detail_year: i32, uni
         sum.set_column_width(8, 14).map_err(err)?;
 
         // One row per unit × requirement, one column per month; a quarter,
-        // half or year cell spans its months (merged), as on the summary page.
+        // half or year cell spans its months (centred across them), as on the summary page.
         // Earlier years get their summary only: details of closed years are in
         // that year's own export (`dwgk report --year Y --format xlsx`).
         if year != detail_year {
@@ -535,13 +538,18 @@ pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], detail_year: i32, uni
                 }
                 for cell in &l.cells {
                     let text = format!("{} {}/{}{}", cell.status.name(), cell.count, cell.target, if cell.from_coarser { "*" } else { "" });
-                    let fmt = format_of(cell.status);
+                    let (one, span) = format_of(cell.status);
                     let a = first_month + cell.period.first as u16 - 1;
                     let b = a + cell.period.per.months() as u16 - 1;
                     if a == b {
-                        ws.write_string_with_format(row, a, &text, fmt).map_err(err)?;
+                        ws.write_string_with_format(row, a, &text, one).map_err(err)?;
                     } else {
-                        ws.merge_range(row, a, row, b, &format!("{} {text}", cell.period.label()), fmt).map_err(err)?;
+                        // Centred across its months rather than merged: Excel cannot
+                        // sort or filter rows holding merged cells of other widths.
+                        ws.write_string_with_format(row, a, format!("{} {text}", cell.period.label()), span).map_err(err)?;
+                        for m in a + 1..=b {
+                            ws.write_blank(row, m, span).map_err(err)?;
+                        }
                     }
                 }
                 row += 1;

@@ -189,7 +189,15 @@ fn outputs_carry_the_numbers_and_excel_reads_them() {
     assert_eq!(row[13], Data::String("无记录 0/1".into()), "April");
     assert_eq!((row[6].clone(), row[8].clone()), (Data::Float(3.0), Data::Float(3.0)), "met 3, missing 3 (Apr–Jun)");
     let q = sheet.rows().find(|r| r[0] == Data::String("zb1".into()) && r[3] == Data::String("dangyuandahui".into())).expect("党员大会 row");
-    assert_eq!(q[10], Data::String("第一季度 达标 1/1".into()), "a quarter spans (merges) its months");
+    assert_eq!(q[10], Data::String("第一季度 达标 1/1".into()), "a quarter spans its months (centred across them, not merged)");
+    assert_eq!(q[11], Data::Empty, "February: the quarter's text is centred across it");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(o.join("compliance.xlsx")).unwrap()).unwrap();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut f, &mut xml).unwrap_or_default();
+        assert!(!xml.contains("<mergeCell "), "{}: merged cells stop Excel from sorting and filtering", f.name().unwrap_or_default());
+    }
     let summary = wb.worksheet_range("2024年汇总").unwrap();
     let zb1 = summary.rows().find(|r| r[0] == Data::String("zb1".into())).unwrap();
     assert_eq!(zb1[3], Data::Float(4.0), "met: Jan, Feb, Mar (from the quarter) and Q1");
