@@ -463,12 +463,18 @@ fn status_format(s: Status) -> rust_xlsxwriter::Format {
 /// a detail sheet (one row per unit × requirement, months as columns); frozen
 /// headers, status colours.
 pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], detail_year: i32, units: &[usize]) -> Result<Vec<u8>, String> {
+    use chrono::Datelike;
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
     // The fastest deflate level: a third of the time of the default, ~20 % bigger.
     wb.set_zip_compression_level(1);
     let header = Format::new().set_bold().set_background_color(rust_xlsxwriter::Color::RGB(0xF3E9D2));
     let err = |e: rust_xlsxwriter::XlsxError| format!("生成 compliance.xlsx 失败：{e}");
+    // Created on the build's day, not this instant: the same content gives the same
+    // bytes (releases and the preview server compare outputs), as the pages' dates do.
+    let day = site.opts.now.date();
+    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(day.year().clamp(1900, 9999) as u16, day.month() as u8, day.day() as u8).map_err(err)?;
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
     let formats: Vec<(Status, Format, Format)> = [Status::Met, Status::Short, Status::Pending, Status::Missing, Status::Na]
         .into_iter()
         .map(|s| (s, status_format(s), status_format(s).set_align(rust_xlsxwriter::FormatAlign::CenterAcross)))

@@ -259,3 +259,23 @@ fn unit_pages_list_everything_grouped_by_kind_without_pagination() {
     assert_eq!(html.matches("class=\"entry-title\"").count(), 5, "all five pages on the unit page");
     assert!(!o.join("units/jg/zb1/page/2").exists(), "no pagers for a unit page");
 }
+
+#[test]
+fn the_same_content_and_day_give_the_same_bytes() {
+    // Releases and the preview server compare outputs: the workbook must not carry
+    // the instant it was written.
+    let s = org();
+    record(&s, "jg/zb1/q1.md", "2024-Q1", "zhiweihui = 3");
+    let out = tempfile::tempdir().unwrap();
+    let build = |name: &str, now: &str| {
+        let o = out.path().join(name);
+        s.run(&["build", "--audience", "internal", "--now", now, "-o", &o.to_string_lossy()]).expect(0);
+        crate::util::files(&o)
+    };
+    let (a, b) = (build("a", "2024-11-20T09:00:00"), build("b", "2024-11-20T17:30:00"));
+    assert!(a.contains_key("compliance.xlsx"));
+    let differing: Vec<&String> = a.keys().filter(|k| a.get(*k) != b.get(*k)).collect();
+    assert!(differing.is_empty() && a.len() == b.len(), "outputs differ between two builds of the same day: {differing:?}");
+    let c = build("c", "2024-11-21T09:00:00");
+    assert_ne!(a["compliance.xlsx"], c["compliance.xlsx"], "the workbook is dated by the build's day");
+}
