@@ -154,6 +154,10 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
     }
     site.taxonomies = build_taxonomies(&site, &mut diags);
     site.index_sources();
+    // Kept for the whole build (and by the preview server between builds).
+    site.pages.shrink_to_fit();
+    site.sections.shrink_to_fit();
+    site.assets.shrink_to_fit();
     (site, diags)
 }
 
@@ -186,7 +190,7 @@ fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option
         rendered: Default::default(),
     };
     let Some(mut src) = src else { return section };
-    let mut fm = std::mem::take(&mut src.fm);
+    let mut fm = src.fm.take().unwrap_or_default();
     if let Some(t) = fm.title.take().filter(|t| !t.trim().is_empty()) {
         section.title = t;
     }
@@ -244,7 +248,7 @@ fn scope_error(src: &Source, s: &str) -> Diagnostic {
 
 fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<String>, site: &Site, diags: &mut Vec<Diagnostic>) -> Option<Page> {
     let mut ok = true;
-    let mut fm = std::mem::take(&mut src.fm);
+    let mut fm = src.fm.take().unwrap_or_default();
     let title = fm.title.take().unwrap_or_default();
     let kind = match fm.kind.take() {
         None => None,

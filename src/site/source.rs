@@ -16,7 +16,8 @@ pub struct Source {
     pub front_len: usize,
     pub body_start: usize,
     pub body_line: usize,
-    pub fm: FrontMatter,
+    /// Taken by `assemble` (boxed: what stays in every page is a pointer).
+    pub fm: Option<Box<FrontMatter>>,
     pub has_front_matter: bool,
 }
 
@@ -123,7 +124,7 @@ pub fn parse(rel: &str, display: &str, bytes: &[u8]) -> (Option<Source>, Vec<Dia
         front_len,
         body_start,
         body_line,
-        fm,
+        fm: Some(Box::new(fm)),
         has_front_matter,
     };
     (Some(source), diags)
