@@ -24,9 +24,8 @@ use crate::io::walk::MAX_MARKDOWN_BYTES;
 use crate::pipeline::{self, Request};
 use crate::render::functions::{register_functions, Lookup};
 use crate::render::theme::{self, StaticFile, Templates};
-use crate::render::{self, Select, Sink};
+use crate::render::{self, Select, Sink, Summaries};
 use crate::site::{self, source, Item, Site};
-use serde_json::Value;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -191,7 +190,6 @@ pub fn site_path(output: &str) -> String {
 /// The last good build.
 struct Built {
     site: Arc<Site>,
-    summaries: Arc<Vec<Value>>,
     /// Templates without functions (registered per render over the current site).
     templates: Templates,
     /// Lookup tables for the template functions, kept between renders.
@@ -220,8 +218,9 @@ struct LookupParts {
 }
 
 impl LookupParts {
-    fn into_lookup(self, site: &Arc<Site>, summaries: &Arc<Vec<Value>>) -> Lookup {
-        Lookup { paths: self.paths, summaries: summaries.clone(), site: site.clone(), sections: self.sections, pages: self.pages, terms: self.terms }
+    /// Summaries are built when asked for: incremental renders read few of them.
+    fn into_lookup(self, site: &Arc<Site>) -> Lookup {
+        Lookup { paths: self.paths, summaries: Summaries::OnDemand, site: site.clone(), sections: self.sections, pages: self.pages, terms: self.terms }
     }
 
     fn from_lookup(l: Lookup) -> LookupParts {
@@ -321,7 +320,7 @@ impl Live {
         let statics_list = theme::static_files(&self.req.root, &site.config.theme);
         let statics: HashSet<String> = statics_list.iter().map(|(r, _)| r.clone()).collect();
         let site = Arc::new(site);
-        let summaries = Arc::new(render::summaries(&site));
+        let summaries = Summaries::all(&site);
         let sink = MemSink::default();
         let lookup = Arc::new(render::lookup(&site, summaries.clone()));
         {
@@ -329,6 +328,8 @@ impl Live {
             register_functions(&mut t.tera, lookup.clone());
             diags.extend(render::render_outputs(&site, &t, &summaries, &Select::All, &sink));
         }
+        // Not kept: incremental renders build the few they read (`LookupParts::into_lookup`).
+        drop(summaries);
         diags.extend(render::copy_files(&site, statics_list, &sink));
         if diags.has_errors() {
             return self.failed(diags, None);
@@ -350,7 +351,7 @@ impl Live {
         let known = known_paths(&site);
         let recent = render::recent(&site);
         let neighbours = render::view::neighbours(&site);
-        self.built = Some(Built { site, summaries, templates, lookup, dynamic, headers, known, feed, statics, recent, neighbours });
+        self.built = Some(Built { site, templates, lookup, dynamic, headers, known, feed, statics, recent, neighbours });
         let css = changed.iter().any(|c| c.ends_with(".css"));
         let n = changed.len();
         release_free_memory();
@@ -478,8 +479,6 @@ impl Live {
         };
         let mut diags = Diagnostics::default();
         diags.extend(site.link_problems_of(&|s, r| s.rel == rel || (headings_changed && r.anchor_checks.iter().any(|c| c.target == rel))));
-        let summaries = Arc::get_mut(&mut built.summaries)?;
-        let old_summary = std::mem::replace(&mut summaries[i], render::view::page_summary(&built.site, &built.site.pages[i]));
 
         let site = &built.site;
         let p = &site.pages[i];
@@ -506,12 +505,12 @@ impl Live {
         };
         let pages: &[usize] = std::slice::from_ref(&i);
         let sink = MemSink::default();
-        let lookup = Arc::new(parts.into_lookup(&built.site, &built.summaries));
+        let lookup = Arc::new(parts.into_lookup(&built.site));
         {
             let mut t = built.templates.clone();
             register_functions(&mut t.tera, lookup.clone());
             let select = Select::Some { pages, other: &other, recent: &built.recent, neighbours: &built.neighbours };
-            diags.extend(render::render_outputs(&built.site, &t, &built.summaries, &select, &sink));
+            diags.extend(render::render_outputs(&built.site, &t, &Summaries::OnDemand, &select, &sink));
         }
         built.lookup = Some(LookupParts::from_lookup(Arc::try_unwrap(lookup).ok()?));
         if diags.has_errors() {
@@ -519,7 +518,6 @@ impl Live {
             let site = Arc::get_mut(&mut built.site)?;
             site.pages[i].src = old_src;
             site.pages[i].rendered = old_rendered;
-            Arc::get_mut(&mut built.summaries)?[i] = old_summary;
             return Some(self.failed(diags, Some(rel.to_string())));
         }
         let new = sink.0.into_inner().expect("sink");
