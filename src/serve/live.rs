@@ -26,61 +26,79 @@ use crate::render::functions::{register_functions, Lookup};
 use crate::render::theme::{self, StaticFile, Templates};
 use crate::render::{self, Select, Sink, Summaries};
 use crate::site::{self, source, Item, Site};
+use super::store::Store;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Instant;
 
-/// One served file: rendered bytes (deflate-compressed: a site's pages take a
-/// fifth of the memory), or a file on disk (attachments, static files).
-#[derive(Clone, Debug)]
+/// One served file: rendered bytes (deflate-compressed, in the build's `Store`),
+/// or a file on disk (attachments, static files).
+#[derive(Clone)]
 pub enum Out {
-    Bytes(Arc<Vec<u8>>),
+    Stored {
+        store: Arc<Store>,
+        at: u64,
+        len: u32,
+        /// Of the uncompressed bytes: outputs are compared without reading them back.
+        hash: u64,
+    },
     File(PathBuf),
 }
 
 impl Out {
-    pub fn from_bytes(bytes: &[u8]) -> Out {
+    pub fn from_bytes(store: &Arc<Store>, bytes: &[u8]) -> Result<Out, String> {
         use std::io::Write;
-        let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(bytes.len() / 4 + 64), flate2::Compression::fast());
+        let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(bytes.len() / 2 + 64), flate2::Compression::fast());
         enc.write_all(bytes).expect("in memory");
-        let mut v = enc.finish().expect("in memory");
-        v.shrink_to_fit();
-        Out::Bytes(Arc::new(v))
+        let compressed = enc.finish().expect("in memory");
+        let at = store.append(&compressed).map_err(|e| format!("预览服务器无法写入临时文件：{e}"))?;
+        Ok(Out::Stored { store: store.clone(), at, len: compressed.len() as u32, hash: hash(bytes) })
     }
 
-    /// The bytes of `Bytes`, uncompressed.
-    pub fn inflate(compressed: &[u8]) -> Vec<u8> {
+    /// The bytes of a rendered output, uncompressed (`None` for a file on disk).
+    pub fn rendered(&self) -> Option<std::io::Result<Vec<u8>>> {
         use std::io::Read;
-        let mut out = Vec::with_capacity(compressed.len() * 4);
-        flate2::read::DeflateDecoder::new(compressed).read_to_end(&mut out).expect("compressed by from_bytes");
-        out
+        let Out::Stored { store, at, len, .. } = self else { return None };
+        Some(store.read(*at, *len as usize).map(|compressed| {
+            let mut out = Vec::with_capacity(compressed.len() * 3);
+            flate2::read::DeflateDecoder::new(&compressed[..]).read_to_end(&mut out).expect("compressed by from_bytes");
+            out
+        }))
     }
 }
 
 impl PartialEq for Out {
     fn eq(&self, other: &Out) -> bool {
         match (self, other) {
-            (Out::Bytes(a), Out::Bytes(b)) => a == b,
+            (Out::Stored { hash: a, .. }, Out::Stored { hash: b, .. }) => a == b,
             (Out::File(a), Out::File(b)) => a == b,
             _ => false,
         }
     }
 }
 
-/// A `Sink` into memory: nothing is written to disk.
-#[derive(Default)]
-pub struct MemSink(pub Mutex<HashMap<String, Out>>);
+/// A `Sink` into a `Store`: nothing is written to the site's folders.
+pub struct StoreSink {
+    pub store: Arc<Store>,
+    pub outputs: Mutex<HashMap<String, Out>>,
+}
 
-impl Sink for MemSink {
+impl StoreSink {
+    pub fn new(store: Arc<Store>) -> StoreSink {
+        StoreSink { store, outputs: Mutex::new(HashMap::new()) }
+    }
+}
+
+impl Sink for StoreSink {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
-        let out = Out::from_bytes(bytes);
-        self.0.lock().expect("sink").insert(rel.to_string(), out);
+        let out = Out::from_bytes(&self.store, bytes)?;
+        self.outputs.lock().expect("sink").insert(rel.to_string(), out);
         Ok(())
     }
     fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
-        self.0.lock().expect("sink").insert(rel.to_string(), Out::File(from.to_path_buf()));
+        self.outputs.lock().expect("sink").insert(rel.to_string(), Out::File(from.to_path_buf()));
         Ok(())
     }
 }
@@ -190,6 +208,8 @@ pub fn site_path(output: &str) -> String {
 /// The last good build.
 struct Built {
     site: Arc<Site>,
+    /// Where this build's outputs are, and where incremental rebuilds append theirs.
+    store: Arc<Store>,
     /// Templates without functions (registered per render over the current site).
     templates: Templates,
     /// Lookup tables for the template functions, kept between renders.
@@ -321,7 +341,9 @@ impl Live {
         let statics: HashSet<String> = statics_list.iter().map(|(r, _)| r.clone()).collect();
         let site = Arc::new(site);
         let summaries = Summaries::all(&site);
-        let sink = MemSink::default();
+        // A new store per full build: what incremental rebuilds appended is dropped with the old one.
+        let store = Arc::new(Store::new());
+        let sink = StoreSink::new(store.clone());
         let lookup = Arc::new(render::lookup(&site, summaries.clone()));
         {
             let mut t = templates.clone();
@@ -344,14 +366,14 @@ impl Live {
                 p.rendered.html = String::new();
             }
         }
-        let new = sink.0.into_inner().expect("sink");
+        let new = sink.outputs.into_inner().expect("sink");
         let changed = self.swap_all(new);
         self.served.banners.write().expect("banners").clone_from(&banners(&site));
         let dynamic = dynamic_templates(&templates);
         let known = known_paths(&site);
         let recent = render::recent(&site);
         let neighbours = render::view::neighbours(&site);
-        self.built = Some(Built { site, templates, lookup, dynamic, headers, known, feed, statics, recent, neighbours });
+        self.built = Some(Built { site, store, templates, lookup, dynamic, headers, known, feed, statics, recent, neighbours });
         let css = changed.iter().any(|c| c.ends_with(".css"));
         let n = changed.len();
         release_free_memory();
@@ -393,7 +415,10 @@ impl Live {
             let mut outputs = self.served.outputs.write().expect("outputs");
             for (rel, f) in list {
                 let out = match f {
-                    StaticFile::Builtin(b) => Out::from_bytes(b),
+                    StaticFile::Builtin(b) => match Out::from_bytes(&built.store, b) {
+                        Ok(out) => out,
+                        Err(_) => continue,
+                    },
                     StaticFile::Disk(p) => Out::File(p),
                 };
                 // Files on disk are served fresh: a changed file is "changed" even
@@ -431,7 +456,7 @@ impl Live {
         }
         let bytes = std::fs::read(&abs).ok()?;
         let (src, diags) = source::parse(rel, &format!("content/{rel}"), &bytes);
-        let mut src = src.filter(|_| diags.is_empty())?;
+        let src = src.filter(|_| diags.is_empty())?;
         if built.headers.get(rel) != Some(&hash(&src.text[..src.body_start])) {
             return None;
         }
@@ -468,7 +493,6 @@ impl Live {
         }
         // Patch the site in place: the template functions' lookup must let go of it first.
         let parts = built.lookup.take()?;
-        src.fm = Default::default();
         let site = Arc::get_mut(&mut built.site)?;
         let old_src = std::mem::replace(&mut site.pages[i].src, src);
         let old_rendered = std::mem::replace(&mut site.pages[i].rendered, rendered);
@@ -504,7 +528,7 @@ impl Live {
             list_of_section || term_paths.iter().any(|t| output.starts_with(t.as_str()))
         };
         let pages: &[usize] = std::slice::from_ref(&i);
-        let sink = MemSink::default();
+        let sink = StoreSink::new(built.store.clone());
         let lookup = Arc::new(parts.into_lookup(&built.site));
         {
             let mut t = built.templates.clone();
@@ -520,7 +544,7 @@ impl Live {
             site.pages[i].rendered = old_rendered;
             return Some(self.failed(diags, Some(rel.to_string())));
         }
-        let new = sink.0.into_inner().expect("sink");
+        let new = sink.outputs.into_inner().expect("sink");
         let mut changed = Vec::new();
         {
             let mut outputs = self.served.outputs.write().expect("outputs");
@@ -551,7 +575,7 @@ fn release_free_memory() {
     unsafe { mi_collect(true) };
 }
 
-fn hash(s: &str) -> u64 {
+fn hash(s: &(impl Hash + ?Sized)) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     s.hash(&mut h);
     h.finish()
