@@ -346,12 +346,15 @@ pub fn lookup(site: &Arc<Site>, summaries: Summaries) -> Lookup {
         sections.insert(rel, i);
     }
     let pages = site.pages.iter().enumerate().filter(|(_, p)| p.visible()).map(|(i, p)| (p.src.rel.clone(), i)).collect();
-    let terms = site
-        .taxonomies
+    Lookup { paths, summaries, site: site.clone(), sections, pages, terms: term_paths(site) }
+}
+
+/// Taxonomy name → term name → site path (`get_taxonomy_url`).
+pub fn term_paths(site: &Site) -> HashMap<String, HashMap<String, String>> {
+    site.taxonomies
         .iter()
         .map(|t| (t.name.clone(), t.terms.iter().map(|term| (term.name.clone(), format!("/{}/{}/", slugify(&t.name), term.slug))).collect()))
-        .collect();
-    Lookup { paths, summaries, site: site.clone(), sections, pages, terms }
+        .collect()
 }
 
 /// Number of pagers for `total` items, `per` to a pager (0 = one pager).

@@ -161,6 +161,26 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
     (site, diags)
 }
 
+/// The preview server's front-matter edit of page `i`: the page as `assemble` would
+/// make it from `src` with `opts`, in the same section and bundle (`None` with errors).
+pub fn page_from_source(site: &Site, i: usize, src: Source, opts: BuildOptions) -> (Option<Page>, Vec<Diagnostic>) {
+    let old = &site.pages[i];
+    let mut diags = Vec::new();
+    let page = new_page(opts, src, old.section, old.bundle.clone(), site, &mut diags);
+    (page, diags)
+}
+
+/// Puts `page` in place of page `i` and orders what depends on its front matter
+/// again (its section's pages, the taxonomies); returns the page it replaced. The
+/// caller has checked that its URL, section, visibility and kind are the same.
+pub fn replace_page(site: &mut Site, i: usize, page: Page) -> (Page, Vec<Diagnostic>) {
+    let old = std::mem::replace(&mut site.pages[i], page);
+    let mut diags = Vec::new();
+    sort_section_pages(site, old.section);
+    site.taxonomies = build_taxonomies(site, &mut diags);
+    (old, diags)
+}
+
 fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option<usize>, site: &Site, diags: &mut Vec<Diagnostic>) -> Section {
     let folder = file_name(&dir).to_string();
     let parent_sec = parent.map(|p| &site.sections[p]);

@@ -26,6 +26,14 @@ impl Source {
         &self.text[self.body_start..]
     }
 
+    /// Frees the text once nothing reads it (Markdown rendered, links checked).
+    pub fn release(&mut self) {
+        self.text = String::new();
+        self.body_start = 0;
+        self.front_start = 0;
+        self.front_len = 0;
+    }
+
     /// A diagnostic pointing at the value of front matter key `key` (or line 1).
     pub fn key_error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
         let d = Diagnostic::error(message).file(&self.display);
