@@ -1,19 +1,21 @@
-//! The preview server's model: the last good site, kept in memory with every
-//! rendered output, and patched incrementally when files change.
+//! The preview server's model: the last good site, kept in memory, its rendered
+//! outputs in a `Store` (a temporary file), patched incrementally when files change.
 //!
-//! Three ways to rebuild, cheapest first:
+//! Four ways to rebuild, cheapest first:
 //! - **page body** (one page's Markdown changed, its front matter byte for byte the
 //!   same): the page's Markdown is rendered again in place and only the outputs
 //!   that can show it are rendered: the page itself, `atom.xml` when the page is in
 //!   the feed, and — when its summary changed — its section's lists, its taxonomy
 //!   terms, the archive and every output of a template that reads other pages
-//!   (`recent_pages`, `get_page`, `get_section`). Links and anchors of the whole
-//!   site are checked again (cheap). Ineligible edits fall through to a full build.
+//!   (`recent_pages`, `get_page`, `get_section`). Its links and anchors into it are
+//!   checked again. Ineligible edits fall through.
+//! - **front matter** of one page, when its URL, visibility, kind and what compliance
+//!   reads stay the same: `front_matter.rs`.
 //! - **static files** (CSS, images): the static file list is read again; CSS
 //!   changes are applied by the browser without a reload.
-//! - **full** (front matter, additions, deletions, renames, data files, templates,
-//!   config): the whole pipeline runs again into memory, then the new outputs are
-//!   compared with the served ones so only pages that really changed reload.
+//! - **full** (other front matter changes, additions, deletions, renames, data files,
+//!   templates, config): the whole pipeline runs again into a new store, then the new
+//!   outputs are compared with the served ones so only pages that really changed reload.
 //!
 //! A build with errors never replaces what is served: the errors are published to
 //! the browser (overlay) and the terminal, and the last good site stays.

@@ -1,6 +1,6 @@
 //! The preview server's incremental rebuilds serve what a full build serves: after
 //! each edit of the example site, every output (the search index aside: it is
-//! written by full builds only, docs/serve.md) equals, byte for byte, the output of
+//! written by full builds only: ARCHITECTURE.md) equals, byte for byte, the output of
 //! a fresh server started on the same files. In-process (`serve::live::Live`).
 
 use dwgk::content::kind::Audience;
