@@ -65,7 +65,10 @@ impl Live {
         page.rendered = rendered;
         page.assets = old.assets.clone();
         let mut parts = built.lookup.take()?;
-        let site = Arc::get_mut(&mut built.site)?;
+        let Some(site) = Arc::get_mut(&mut built.site) else {
+            built.lookup = Some(parts);
+            return None;
+        };
         let (old, diags) = site::replace_page(site, i, page);
         let revert = |site: &mut Site, old: Page| {
             site::replace_page(site, i, old);
