@@ -397,10 +397,16 @@ impl Live {
         changed
     }
 
-    /// Replaces the outputs an incremental rebuild rendered; returns the ones that differ.
-    fn swap_some(&self, new: HashMap<String, Out>) -> Vec<String> {
+    /// Replaces the outputs an incremental rebuild rendered and removes `gone`;
+    /// returns the ones that differ.
+    fn swap_some(&self, new: HashMap<String, Out>, gone: &[String]) -> Vec<String> {
         let mut changed = Vec::new();
         let mut outputs = self.served.outputs.write().expect("outputs");
+        for k in gone {
+            if outputs.remove(k).is_some() {
+                changed.push(k.clone());
+            }
+        }
         for (k, v) in new {
             if outputs.get(&k) != Some(&v) {
                 changed.push(k.clone());
@@ -543,7 +549,7 @@ impl Live {
             return Some(self.failed(diags, Some(rel.to_string())));
         }
         let new = sink.outputs.into_inner().expect("sink");
-        let changed = self.swap_some(new);
+        let changed = self.swap_some(new, &[]);
         let n = changed.len();
         self.succeeded(changed, false, &diags);
         // After the browser is told (under a millisecond): 66 → 62 MiB after 10 edits at 10k pages.

@@ -108,6 +108,8 @@ impl Live {
             terms.push(format!("{tax}/index.html"));
             terms.extend(names.iter().map(|n| format!("{tax}/{}/", site::urls::slugify(n))));
         }
+        // A term's pages (or the term) may be gone: what was under them and is not rendered again.
+        let term_outputs = terms.clone();
         parts.terms = render::term_paths(site);
         let recent = render::recent(site);
         let dynamic = &built.dynamic;
@@ -142,7 +144,11 @@ impl Live {
         built.recent = recent;
         built.neighbours = neighbours;
         let new = sink.outputs.into_inner().expect("sink");
-        let changed = self.swap_some(new);
+        let gone: Vec<String> = {
+            let outputs = self.served.outputs.read().expect("outputs");
+            outputs.keys().filter(|k| !new.contains_key(*k) && term_outputs.iter().any(|t| k.starts_with(t.as_str()))).cloned().collect()
+        };
+        let changed = self.swap_some(new, &gone);
         let n = changed.len();
         self.succeeded(changed, false, &diags);
         release_free_memory();
