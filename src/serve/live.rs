@@ -348,7 +348,7 @@ impl Live {
         let site = Arc::new(site);
         let summaries = Summaries::all(&site);
         // A new store per full build: what incremental rebuilds appended is dropped with the old one.
-        let store = Arc::new(Store::new());
+        let store = Arc::new(Store::temporary());
         let sink = StoreSink::new(store.clone());
         let lookup = Arc::new(render::lookup(&site, summaries.clone()));
         {

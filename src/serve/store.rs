@@ -24,7 +24,7 @@ enum Backing {
 
 impl Store {
     /// An unlinked file in the temporary folder (`TMPDIR`, else /tmp), else memory.
-    pub fn new() -> Store {
+    pub fn temporary() -> Store {
         let backing = match unlinked_file(&std::env::temp_dir()) {
             Ok(f) => Backing::File(f),
             Err(_) => Backing::Memory(Mutex::new(Vec::new())),
@@ -104,7 +104,7 @@ mod tests {
 
     #[test]
     fn appends_read_back_on_disk_and_in_memory() {
-        for store in [Store::new(), Store::in_memory()] {
+        for store in [Store::temporary(), Store::in_memory()] {
             let a = store.append(b"first").unwrap();
             let b = store.append("第二".as_bytes()).unwrap();
             assert_eq!(store.read(a, 5).unwrap(), b"first");
