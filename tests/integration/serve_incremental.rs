@@ -130,3 +130,30 @@ fn front_matter_edits_give_the_outputs_of_a_full_build() {
         }
     }
 }
+
+#[test]
+fn incremental_rebuilds_keep_the_store_bounded() {
+    let _quiet = crate::util::heavy();
+    const NOTICE: &str = "content/notices/关于开展主题党日活动的通知.md";
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&repo.join("content"), &tmp.path().join("content"));
+    std::fs::copy(repo.join("config.toml"), tmp.path().join("config.toml")).unwrap();
+    let root = tmp.path();
+    let mut server = live(root, Audience::Internal);
+    let after_full = server.store_bytes();
+    let mut most = 0;
+    let mut title = "关于开展2024年主题党日活动的通知".to_string();
+    for k in 0..120 {
+        let next = format!("关于开展2024年主题党日活动的通知（第{k}稿）");
+        edit(root, NOTICE, &format!("title = \"{title}\""), &format!("title = \"{next}\""));
+        title = next;
+        let out = server.rebuild(&[NOTICE.to_string()]);
+        assert_eq!(out.how, How::FrontMatter);
+        most = most.max(server.store_bytes());
+    }
+    // Moved to a fresh store past three times the full build's bytes (plus the edit that crossed it).
+    assert!(server.store_bytes() < most, "never compacted: {most} bytes after a {after_full}-byte full build");
+    assert!(most < 4 * after_full, "{most} bytes after a {after_full}-byte full build");
+    assert_same(&server, root, Audience::Internal, "after compaction");
+}

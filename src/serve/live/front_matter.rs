@@ -152,6 +152,7 @@ impl Live {
         let n = changed.len();
         self.succeeded(changed, false, &diags);
         release_free_memory();
+        self.compact_store();
         Some(Outcome { how: How::FrontMatter, changed: n, diags, millis: 0.0 })
     }
 }
