@@ -384,7 +384,7 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
         weight: fm.weight,
         slug,
         template: fm.template.take(),
-        taxonomies,
+        taxonomies: taxonomies.into(),
         extra: std::mem::take(&mut fm.extra),
         bundle,
         path,
