@@ -126,6 +126,9 @@ pub struct Page {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageTerms(Vec<(String, Vec<String>)>);
 
+/// `(taxonomy, names)` pairs of `PageTerms`, as a map's iterator gives them.
+pub type TermPairs<'a> = std::iter::Map<std::slice::Iter<'a, (String, Vec<String>)>, fn(&(String, Vec<String>)) -> (&String, &Vec<String>)>;
+
 impl PageTerms {
     pub fn get(&self, taxonomy: &str) -> Option<&Vec<String>> {
         self.0.iter().find(|(t, _)| t == taxonomy).map(|(_, names)| names)
@@ -135,7 +138,7 @@ impl PageTerms {
         self.0.iter().map(|(t, _)| t)
     }
 
-    pub fn iter(&self) -> std::iter::Map<std::slice::Iter<'_, (String, Vec<String>)>, fn(&(String, Vec<String>)) -> (&String, &Vec<String>)> {
+    pub fn iter(&self) -> TermPairs<'_> {
         self.0.iter().map(|(t, names)| (t, names))
     }
 }
@@ -151,7 +154,7 @@ impl From<BTreeMap<String, Vec<String>>> for PageTerms {
 
 impl<'a> IntoIterator for &'a PageTerms {
     type Item = (&'a String, &'a Vec<String>);
-    type IntoIter = std::iter::Map<std::slice::Iter<'a, (String, Vec<String>)>, fn(&(String, Vec<String>)) -> (&String, &Vec<String>)>;
+    type IntoIter = TermPairs<'a>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }
