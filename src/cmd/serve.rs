@@ -97,6 +97,7 @@ fn print_outcome(o: &Outcome, format: Format) {
     }
     let how = match o.how {
         How::Page => "只重新生成了改动的页面",
+        How::FrontMatter => "只重新生成了改动的页面和列出它的页面",
         How::Static => "静态文件",
         How::Full => "全部重新生成",
         How::Nothing => return,

@@ -62,7 +62,7 @@ pub struct Lookup {
     /// Source path relative to `content/` → site path (visible items only).
     pub paths: HashMap<String, String>,
     /// Page summaries of the build, by page index (shared with the renderer).
-    pub summaries: Arc<Vec<Value>>,
+    pub summaries: super::Summaries,
     /// The site, for views built on demand (`get_section` is rare; building every
     /// section's view up front cost more than all calls together).
     pub site: Arc<crate::site::Site>,
@@ -101,14 +101,14 @@ pub fn register_functions(tera: &mut tera::Tera, lookup: Arc<Lookup>) {
         let path = arg(args, "path", "get_section")?.trim_start_matches("@/");
         let &i = l.sections.get(path).ok_or_else(|| Error::msg(format!("get_section: 找不到栏目 {path}（路径从 content/ 算起，如 notices/_index.md）")))?;
         let site = &l.site;
-        let pages = site.sections[i].pages.iter().filter(|&&p| site.pages[p].listed()).map(|&p| l.summaries[p].clone()).collect();
+        let pages = site.sections[i].pages.iter().filter(|&&p| site.pages[p].listed()).map(|&p| l.summaries.get(site, p)).collect();
         Ok(super::view::section_view(site, i, Value::Array(pages), &l.summaries, true))
     });
     let l = lookup.clone();
     tera.register_function("get_page", move |args: &HashMap<String, Value>| -> Result<Value> {
         let path = arg(args, "path", "get_page")?.trim_start_matches("@/");
         let &i = l.pages.get(path).ok_or_else(|| Error::msg(format!("get_page: 找不到页面 {path}（或它不在本次构建中）")))?;
-        Ok(l.summaries[i].clone())
+        Ok(l.summaries.get(&l.site, i))
     });
     let l = lookup;
     tera.register_function("get_taxonomy_url", move |args: &HashMap<String, Value>| -> Result<Value> {

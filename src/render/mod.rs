@@ -64,16 +64,35 @@ pub const FEED_SIZE: usize = 20;
 pub const RECENT_SIZE: usize = 10;
 
 pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(String, StaticFile)>, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let summaries: Arc<Vec<Value>> = Arc::new(summaries(shared));
+    let summaries = Summaries::all(shared);
     functions::register_functions(&mut templates.tera, Arc::new(lookup(shared, summaries.clone())));
     let mut diags = render_outputs(shared, &templates, &summaries, &Select::All, sink);
     diags.extend(copy_files(shared, statics, sink));
     diags
 }
 
-/// The list form of every visible page, by page index (`Null` for hidden ones).
-pub fn summaries(site: &Site) -> Vec<Value> {
-    site.pages.par_iter().map(|p| if p.visible() { view::page_summary(site, p) } else { Value::Null }).collect()
+/// The list form of pages (`view::page_summary`) by page index: built once for a
+/// full render, where each is copied into many lists; or built when asked for (the
+/// preview server keeps none between its incremental renders: the largest item of
+/// its memory otherwise).
+#[derive(Clone)]
+pub enum Summaries {
+    Built(Arc<Vec<Value>>),
+    OnDemand,
+}
+
+impl Summaries {
+    /// Every visible page's summary (`Null` for hidden ones), built in parallel.
+    pub fn all(site: &Site) -> Summaries {
+        Summaries::Built(Arc::new(site.pages.par_iter().map(|p| if p.visible() { view::page_summary(site, p) } else { Value::Null }).collect()))
+    }
+
+    pub fn get(&self, site: &Site, page: usize) -> Value {
+        match self {
+            Summaries::Built(all) => all[page].clone(),
+            Summaries::OnDemand => view::page_summary(site, &site.pages[page]),
+        }
+    }
 }
 
 /// Which outputs `render_outputs` renders: all (a build), or some (the preview
@@ -100,7 +119,7 @@ pub fn recent(site: &Site) -> Vec<usize> {
 
 /// Renders the selected template outputs (not static files or attachments).
 /// `templates` must have the functions registered over the same `summaries`.
-pub fn render_outputs(site: &Site, templates: &Templates, summaries: &[Value], select: &Select, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries, select: &Select, sink: &dyn Sink) -> Vec<Diagnostic> {
     let globals = globals(site);
     let (all_recent, all_neighbours);
     let (recent, neighbours, only) = match select {
@@ -113,7 +132,7 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &[Value], s
     };
     // Offered to every template, but copied only into those that can read it
     // (the home page, in the default theme): a copy per page adds up at 100k pages.
-    let recent = Value::Array(recent.iter().map(|&i| summaries[i].clone()).collect());
+    let recent = Value::Array(recent.iter().map(|&i| summaries.get(site, i)).collect());
     // Compliance cells as data only for themes that read them (`l.cells`).
     let with_cells = !templates.mentioning(&[".cells", "[\"cells\"]", "['cells']"]).is_empty();
     let mut jobs = jobs(site, summaries, neighbours, only, with_cells);
@@ -316,7 +335,7 @@ fn globals(site: &Site) -> Map<String, Value> {
     m
 }
 
-pub fn lookup(site: &Arc<Site>, summaries: Arc<Vec<Value>>) -> Lookup {
+pub fn lookup(site: &Arc<Site>, summaries: Summaries) -> Lookup {
     let mut paths = HashMap::new();
     for (rel, item) in &site.by_rel {
         if let Some(p) = view::item_path(site, *item) {
@@ -329,12 +348,15 @@ pub fn lookup(site: &Arc<Site>, summaries: Arc<Vec<Value>>) -> Lookup {
         sections.insert(rel, i);
     }
     let pages = site.pages.iter().enumerate().filter(|(_, p)| p.visible()).map(|(i, p)| (p.src.rel.clone(), i)).collect();
-    let terms = site
-        .taxonomies
+    Lookup { paths, summaries, site: site.clone(), sections, pages, terms: term_paths(site) }
+}
+
+/// Taxonomy name → term name → site path (`get_taxonomy_url`).
+pub fn term_paths(site: &Site) -> HashMap<String, HashMap<String, String>> {
+    site.taxonomies
         .iter()
         .map(|t| (t.name.clone(), t.terms.iter().map(|term| (term.name.clone(), format!("/{}/{}/", slugify(&t.name), term.slug))).collect()))
-        .collect();
-    Lookup { paths, summaries, site: site.clone(), sections, pages, terms }
+        .collect()
 }
 
 /// Number of pagers for `total` items, `per` to a pager (0 = one pager).
@@ -347,9 +369,9 @@ fn pager_path(base: &str, n: usize) -> String {
 }
 
 /// The `paginator` of pager `n` (1-based) over `items` (page indices).
-fn paginator(items: &[usize], summaries: &[Value], per: usize, base: &str, n: usize) -> Value {
+fn paginator(site: &Site, items: &[usize], summaries: &Summaries, per: usize, base: &str, n: usize) -> Value {
     let pages = pager_count(items.len(), per);
-    let chunk: Vec<Value> = items.iter().skip((n - 1) * per).take(per).map(|&i| summaries[i].clone()).collect();
+    let chunk: Vec<Value> = items.iter().skip((n - 1) * per).take(per).map(|&i| summaries.get(site, i)).collect();
     let pagers: Vec<Value> = (1..=pages).map(|k| json!({ "index": k, "url": marker(&pager_path(base, k)) })).collect();
     let mut v = json!({
         "current_index": n,
@@ -377,7 +399,7 @@ fn listed(site: &Site, pages: &[usize]) -> Vec<usize> {
 /// parallel loop, so only the outputs being rendered are in memory at once.
 /// With `only`, page outputs are made for those pages alone (every other output is
 /// always listed: they are few).
-fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usize>, Option<usize>)], only: Option<&[usize]>, with_cells: bool) -> Vec<Job<'a>> {
+fn jobs<'a>(site: &'a Site, summaries: &'a Summaries, neighbours: &'a [(Option<usize>, Option<usize>)], only: Option<&[usize]>, with_cells: bool) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'a>> = Vec::new();
     for (i, s) in site.sections.iter().enumerate().filter(|(_, s)| s.hidden.is_none()) {
         let template = s.template.clone().unwrap_or_else(|| if i == 0 { "index.html".into() } else { "section.html".into() });
@@ -388,7 +410,7 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usi
         let origin = s.src.as_ref().map_or(format!("content/{}", s.dir), |x| x.display.clone());
         if per == 0 {
             let vars = Box::new(move || {
-                let all = Value::Array(items.iter().map(|&p| summaries[p].clone()).collect());
+                let all = Value::Array(items.iter().map(|&p| summaries.get(site, p)).collect());
                 vars(vec![("section", view::section_view(site, i, all, summaries, with_cells)), ("paginator", Value::Null)])
             });
             jobs.push(Job { output: index_file(&s.path), template, origin, vars, form: Form::Html });
@@ -399,7 +421,7 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usi
             let items = items.clone();
             let vars = Box::new(move || {
                 let view = view::section_view(site, i, Value::Array(Vec::new()), summaries, with_cells);
-                vars(vec![("section", view), ("paginator", paginator(&items, summaries, per, &s.path, n))])
+                vars(vec![("section", view), ("paginator", paginator(site, &items, summaries, per, &s.path, n))])
             });
             jobs.push(Job { output: index_file(&pager_path(&s.path, n)), template: template.clone(), origin: origin.clone(), vars, form: Form::Html });
         }
@@ -423,10 +445,10 @@ fn jobs<'a>(site: &'a Site, summaries: &'a [Value], neighbours: &'a [(Option<usi
                 let (taxonomy, term_path2, ancestors) = (taxonomy.clone(), term_path.clone(), to_taxonomy.clone());
                 let vars = Box::new(move || {
                     // Unpaginated: `term.pages` has them all and there is no paginator.
-                    let all = if per == 0 { term.pages.iter().map(|&p| summaries[p].clone()).collect() } else { Vec::new() };
+                    let all = if per == 0 { term.pages.iter().map(|&p| summaries.get(site, p)).collect() } else { Vec::new() };
                     let mut term_view = json!({ "name": term.name, "url": marker(&term_path2), "page_count": term.pages.len() });
                     view::put(&mut term_view, [("pages", Value::Array(all))]);
-                    let pager = if per == 0 { Value::Null } else { paginator(&term.pages, summaries, per, &term_path2, n) };
+                    let pager = if per == 0 { Value::Null } else { paginator(site, &term.pages, summaries, per, &term_path2, n) };
                     vars(vec![("taxonomy", taxonomy.clone()), ("term", term_view), ("paginator", pager), ("ancestors", ancestors.clone())])
                 });
                 jobs.push(Job { output: index_file(&pager_path(&term_path, n)), template: "taxonomy_single.html".into(), origin: "config.toml".into(), vars, form: Form::Html });
@@ -488,17 +510,17 @@ pub fn dated_visible(site: &Site) -> Vec<usize> {
     v
 }
 
-fn archive(site: &Site, summaries: &[Value]) -> Value {
+fn archive(site: &Site, summaries: &Summaries) -> Value {
     use chrono::Datelike;
     let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
     for i in dated_visible(site) {
         let y = site.pages[i].date.expect("dated").date.year();
         match years.last_mut() {
-            Some((yy, v)) if *yy == y => v.push(summaries[i].clone()),
-            _ => years.push((y, vec![summaries[i].clone()])),
+            Some((yy, v)) if *yy == y => v.push(summaries.get(site, i)),
+            _ => years.push((y, vec![summaries.get(site, i)])),
         }
     }
-    let expired: Vec<Value> = site.pages.iter().enumerate().filter(|(_, p)| p.visible() && p.expired).map(|(i, _)| summaries[i].clone()).collect();
+    let expired: Vec<Value> = site.pages.iter().enumerate().filter(|(_, p)| p.visible() && p.expired).map(|(i, _)| summaries.get(site, i)).collect();
     let years = years
         .into_iter()
         .map(|(y, pages)| {
@@ -512,13 +534,13 @@ fn archive(site: &Site, summaries: &[Value]) -> Value {
     v
 }
 
-fn feed(site: &Site, summaries: &[Value]) -> (Value, Value) {
+fn feed(site: &Site, summaries: &Summaries) -> (Value, Value) {
     let newest: Vec<usize> = dated_visible(site).into_iter().filter(|&i| site.pages[i].listed()).take(FEED_SIZE).collect();
     let last = newest.first().and_then(|&i| site.pages[i].updated.or(site.pages[i].date)).map(|d| d.to_string());
     let items = newest
         .into_iter()
         .map(|i| {
-            let mut v = summaries[i].clone();
+            let mut v = summaries.get(site, i);
             v["content"] = Value::String(site.pages[i].rendered.html.clone());
             v["updated"] = site.pages[i].updated.map_or(Value::Null, |d| Value::String(d.to_string()));
             v

@@ -203,7 +203,7 @@ fn toc(headings: &[crate::content::markdown::Heading], path: &str) -> Value {
 
 /// A section's view; `summaries` are the build's page summaries (by page index);
 /// `with_cells`: compliance lines carry their `cells` (see `compliance::unit_view`).
-pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &[Value], with_cells: bool) -> Value {
+pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &super::Summaries, with_cells: bool) -> Value {
     let s: &Section = &site.sections[idx];
     let subsections: Vec<Value> = s
         .children
@@ -254,10 +254,10 @@ pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &[Value], 
 }
 
 /// A unit's listed pages grouped by kind, in the order of the contract's kinds.
-fn pages_by_kind(site: &Site, s: &Section, summaries: &[Value]) -> Value {
+fn pages_by_kind(site: &Site, s: &Section, summaries: &super::Summaries) -> Value {
     use crate::content::kind::Kind;
     let groups = Kind::ALL.iter().map(Some).chain(std::iter::once(None)).filter_map(|k| {
-        let pages: Vec<Value> = s.pages.iter().filter(|&&p| site.pages[p].listed() && site.pages[p].kind.as_ref() == k).map(|&p| summaries[p].clone()).collect();
+        let pages: Vec<Value> = s.pages.iter().filter(|&&p| site.pages[p].listed() && site.pages[p].kind.as_ref() == k).map(|&p| summaries.get(site, p)).collect();
         (!pages.is_empty()).then(|| {
             let mut g = json!({ "kind": k.map(|k| k.id()), "kind_name": k.map_or("其他", |k| k.name()) });
             put(&mut g, [("pages", Value::Array(pages))]);

@@ -147,14 +147,17 @@ fn handle_live(mut stream: TcpStream, served: &Served) -> std::io::Result<()> {
         }
     };
     let ctype = content_type(Path::new(&key));
-    match found {
-        Out::Bytes(b) if ctype.starts_with("text/html") => {
-            let banner = served.banners.read().expect("banners").get(&key).copied();
-            let body = inject(&Out::inflate(&b), banner, served);
-            respond(&mut stream, 200, ctype, &body, head, &[])
+    match &found {
+        Out::Stored { .. } => {
+            let bytes = found.rendered().expect("stored")?;
+            if ctype.starts_with("text/html") {
+                let banner = served.banners.read().expect("banners").get(&key).copied();
+                respond(&mut stream, 200, ctype, &inject(&bytes, banner, served), head, &[])
+            } else {
+                respond_ranged(&mut stream, ctype, &bytes, head, req.range.as_deref(), &[])
+            }
         }
-        Out::Bytes(b) => respond_ranged(&mut stream, ctype, &Out::inflate(&b), head, req.range.as_deref(), &[]),
-        Out::File(p) => match inside(&served.root, &p) {
+        Out::File(p) => match inside(&served.root, p) {
             Some(file) => {
                 let body = std::fs::read(&file)?;
                 respond_ranged(&mut stream, ctype, &body, head, req.range.as_deref(), &disposition(&file))
@@ -167,7 +170,7 @@ fn handle_live(mut stream: TcpStream, served: &Served) -> std::io::Result<()> {
 fn not_found(stream: &mut TcpStream, served: &Served, head: bool) -> std::io::Result<()> {
     let page = served.outputs.read().expect("outputs").get("404.html").cloned();
     let body = match page {
-        Some(Out::Bytes(b)) => Out::inflate(&b),
+        Some(out @ Out::Stored { .. }) => out.rendered().and_then(Result::ok).unwrap_or_default(),
         _ => "<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>404</title><body><h1>404 页面不存在</h1><p>网站尚未成功生成，或这个网址没有对应的页面。</p></body></html>".as_bytes().to_vec(),
     };
     let body = inject(&body, None, served);

@@ -1,19 +1,21 @@
-//! The preview server's model: the last good site, kept in memory with every
-//! rendered output, and patched incrementally when files change.
+//! The preview server's model: the last good site, kept in memory, its rendered
+//! outputs in a `Store` (a temporary file), patched incrementally when files change.
 //!
-//! Three ways to rebuild, cheapest first:
+//! Four ways to rebuild, cheapest first:
 //! - **page body** (one page's Markdown changed, its front matter byte for byte the
 //!   same): the page's Markdown is rendered again in place and only the outputs
 //!   that can show it are rendered: the page itself, `atom.xml` when the page is in
 //!   the feed, and — when its summary changed — its section's lists, its taxonomy
 //!   terms, the archive and every output of a template that reads other pages
-//!   (`recent_pages`, `get_page`, `get_section`). Links and anchors of the whole
-//!   site are checked again (cheap). Ineligible edits fall through to a full build.
+//!   (`recent_pages`, `get_page`, `get_section`). Its links and anchors into it are
+//!   checked again. Ineligible edits fall through.
+//! - **front matter** of one page, when its URL, visibility, kind and what compliance
+//!   reads stay the same: `front_matter.rs`.
 //! - **static files** (CSS, images): the static file list is read again; CSS
 //!   changes are applied by the browser without a reload.
-//! - **full** (front matter, additions, deletions, renames, data files, templates,
-//!   config): the whole pipeline runs again into memory, then the new outputs are
-//!   compared with the served ones so only pages that really changed reload.
+//! - **full** (other front matter changes, additions, deletions, renames, data files,
+//!   templates, config): the whole pipeline runs again into a new store, then the new
+//!   outputs are compared with the served ones so only pages that really changed reload.
 //!
 //! A build with errors never replaces what is served: the errors are published to
 //! the browser (overlay) and the terminal, and the last good site stays.
@@ -24,64 +26,83 @@ use crate::io::walk::MAX_MARKDOWN_BYTES;
 use crate::pipeline::{self, Request};
 use crate::render::functions::{register_functions, Lookup};
 use crate::render::theme::{self, StaticFile, Templates};
-use crate::render::{self, Select, Sink};
+use crate::render::{self, Select, Sink, Summaries};
 use crate::site::{self, source, Item, Site};
-use serde_json::Value;
+use super::store::Store;
+
+mod front_matter;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Instant;
 
-/// One served file: rendered bytes (deflate-compressed: a site's pages take a
-/// fifth of the memory), or a file on disk (attachments, static files).
-#[derive(Clone, Debug)]
+/// One served file: rendered bytes (deflate-compressed, in the build's `Store`),
+/// or a file on disk (attachments, static files).
+#[derive(Clone)]
 pub enum Out {
-    Bytes(Arc<Vec<u8>>),
+    Stored {
+        store: Arc<Store>,
+        at: u64,
+        len: u32,
+        /// Of the uncompressed bytes: outputs are compared without reading them back.
+        hash: u64,
+    },
     File(PathBuf),
 }
 
 impl Out {
-    pub fn from_bytes(bytes: &[u8]) -> Out {
+    pub fn from_bytes(store: &Arc<Store>, bytes: &[u8]) -> Result<Out, String> {
         use std::io::Write;
-        let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(bytes.len() / 4 + 64), flate2::Compression::fast());
+        let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(bytes.len() / 2 + 64), flate2::Compression::fast());
         enc.write_all(bytes).expect("in memory");
-        let mut v = enc.finish().expect("in memory");
-        v.shrink_to_fit();
-        Out::Bytes(Arc::new(v))
+        let compressed = enc.finish().expect("in memory");
+        let at = store.append(&compressed).map_err(|e| format!("预览服务器无法写入临时文件：{e}"))?;
+        Ok(Out::Stored { store: store.clone(), at, len: compressed.len() as u32, hash: hash(bytes) })
     }
 
-    /// The bytes of `Bytes`, uncompressed.
-    pub fn inflate(compressed: &[u8]) -> Vec<u8> {
+    /// The bytes of a rendered output, uncompressed (`None` for a file on disk).
+    pub fn rendered(&self) -> Option<std::io::Result<Vec<u8>>> {
         use std::io::Read;
-        let mut out = Vec::with_capacity(compressed.len() * 4);
-        flate2::read::DeflateDecoder::new(compressed).read_to_end(&mut out).expect("compressed by from_bytes");
-        out
+        let Out::Stored { store, at, len, .. } = self else { return None };
+        Some(store.read(*at, *len as usize).map(|compressed| {
+            let mut out = Vec::with_capacity(compressed.len() * 3);
+            flate2::read::DeflateDecoder::new(&compressed[..]).read_to_end(&mut out).expect("compressed by from_bytes");
+            out
+        }))
     }
 }
 
 impl PartialEq for Out {
     fn eq(&self, other: &Out) -> bool {
         match (self, other) {
-            (Out::Bytes(a), Out::Bytes(b)) => a == b,
+            (Out::Stored { hash: a, .. }, Out::Stored { hash: b, .. }) => a == b,
             (Out::File(a), Out::File(b)) => a == b,
             _ => false,
         }
     }
 }
 
-/// A `Sink` into memory: nothing is written to disk.
-#[derive(Default)]
-pub struct MemSink(pub Mutex<HashMap<String, Out>>);
+/// A `Sink` into a `Store`: nothing is written to the site's folders.
+pub struct StoreSink {
+    pub store: Arc<Store>,
+    pub outputs: Mutex<HashMap<String, Out>>,
+}
 
-impl Sink for MemSink {
+impl StoreSink {
+    pub fn new(store: Arc<Store>) -> StoreSink {
+        StoreSink { store, outputs: Mutex::new(HashMap::new()) }
+    }
+}
+
+impl Sink for StoreSink {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
-        let out = Out::from_bytes(bytes);
-        self.0.lock().expect("sink").insert(rel.to_string(), out);
+        let out = Out::from_bytes(&self.store, bytes)?;
+        self.outputs.lock().expect("sink").insert(rel.to_string(), out);
         Ok(())
     }
     fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
-        self.0.lock().expect("sink").insert(rel.to_string(), Out::File(from.to_path_buf()));
+        self.outputs.lock().expect("sink").insert(rel.to_string(), Out::File(from.to_path_buf()));
         Ok(())
     }
 }
@@ -191,7 +212,10 @@ pub fn site_path(output: &str) -> String {
 /// The last good build.
 struct Built {
     site: Arc<Site>,
-    summaries: Arc<Vec<Value>>,
+    /// Where this build's outputs are, and where incremental rebuilds append theirs.
+    store: Arc<Store>,
+    /// Bytes of the store in use when it was last filled (by a full build or `compact_store`).
+    store_used: u64,
     /// Templates without functions (registered per render over the current site).
     templates: Templates,
     /// Lookup tables for the template functions, kept between renders.
@@ -220,8 +244,9 @@ struct LookupParts {
 }
 
 impl LookupParts {
-    fn into_lookup(self, site: &Arc<Site>, summaries: &Arc<Vec<Value>>) -> Lookup {
-        Lookup { paths: self.paths, summaries: summaries.clone(), site: site.clone(), sections: self.sections, pages: self.pages, terms: self.terms }
+    /// Summaries are built when asked for: incremental renders read few of them.
+    fn into_lookup(self, site: &Arc<Site>) -> Lookup {
+        Lookup { paths: self.paths, summaries: Summaries::OnDemand, site: site.clone(), sections: self.sections, pages: self.pages, terms: self.terms }
     }
 
     fn from_lookup(l: Lookup) -> LookupParts {
@@ -233,6 +258,8 @@ impl LookupParts {
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
 pub enum How {
     Page,
+    /// One page's front matter: the page and what lists it.
+    FrontMatter,
     Static,
     Full,
     Nothing,
@@ -283,7 +310,7 @@ impl Live {
         }
         if let [one] = changed[..] {
             if let Some(rel) = one.strip_prefix("content/") {
-                if let Some(out) = self.page_body(rel) {
+                if let Some(out) = self.page_body(rel).or_else(|| self.front_matter(rel)) {
                     return out;
                 }
             }
@@ -321,14 +348,18 @@ impl Live {
         let statics_list = theme::static_files(&self.req.root, &site.config.theme);
         let statics: HashSet<String> = statics_list.iter().map(|(r, _)| r.clone()).collect();
         let site = Arc::new(site);
-        let summaries = Arc::new(render::summaries(&site));
-        let sink = MemSink::default();
+        let summaries = Summaries::all(&site);
+        // A new store per full build: what incremental rebuilds appended is dropped with the old one.
+        let store = Arc::new(Store::temporary());
+        let sink = StoreSink::new(store.clone());
         let lookup = Arc::new(render::lookup(&site, summaries.clone()));
         {
             let mut t = templates.clone();
             register_functions(&mut t.tera, lookup.clone());
             diags.extend(render::render_outputs(&site, &t, &summaries, &Select::All, &sink));
         }
+        // Not kept: incremental renders build the few they read (`LookupParts::into_lookup`).
+        drop(summaries);
         diags.extend(render::copy_files(&site, statics_list, &sink));
         if diags.has_errors() {
             return self.failed(diags, None);
@@ -342,15 +373,17 @@ impl Live {
             for (_, p) in s.pages.iter_mut().enumerate().filter(|(i, _)| !feed.contains(i)) {
                 p.rendered.html = String::new();
             }
+            compact_pages(s);
         }
-        let new = sink.0.into_inner().expect("sink");
+        let new = sink.outputs.into_inner().expect("sink").into_iter().map(|(k, v)| (fresh(&k), v)).collect();
         let changed = self.swap_all(new);
         self.served.banners.write().expect("banners").clone_from(&banners(&site));
         let dynamic = dynamic_templates(&templates);
         let known = known_paths(&site);
         let recent = render::recent(&site);
         let neighbours = render::view::neighbours(&site);
-        self.built = Some(Built { site, summaries, templates, lookup, dynamic, headers, known, feed, statics, recent, neighbours });
+        let store_used = store.len();
+        self.built = Some(Built { site, store, store_used, templates, lookup, dynamic, headers, known, feed, statics, recent, neighbours });
         let css = changed.iter().any(|c| c.ends_with(".css"));
         let n = changed.len();
         release_free_memory();
@@ -364,6 +397,26 @@ impl Live {
         let mut changed: Vec<String> = new.iter().filter(|(k, v)| outputs.get(*k) != Some(v)).map(|(k, _)| k.clone()).collect();
         changed.extend(outputs.keys().filter(|k| !new.contains_key(*k)).cloned());
         *outputs = new;
+        changed.sort();
+        changed
+    }
+
+    /// Replaces the outputs an incremental rebuild rendered and removes `gone`;
+    /// returns the ones that differ.
+    fn swap_some(&self, new: HashMap<String, Out>, gone: &[String]) -> Vec<String> {
+        let mut changed = Vec::new();
+        let mut outputs = self.served.outputs.write().expect("outputs");
+        for k in gone {
+            if outputs.remove(k).is_some() {
+                changed.push(k.clone());
+            }
+        }
+        for (k, v) in new {
+            if outputs.get(&k) != Some(&v) {
+                changed.push(k.clone());
+                outputs.insert(k, v);
+            }
+        }
         changed.sort();
         changed
     }
@@ -392,7 +445,10 @@ impl Live {
             let mut outputs = self.served.outputs.write().expect("outputs");
             for (rel, f) in list {
                 let out = match f {
-                    StaticFile::Builtin(b) => Out::from_bytes(b),
+                    StaticFile::Builtin(b) => match Out::from_bytes(&built.store, b) {
+                        Ok(out) => out,
+                        Err(_) => continue,
+                    },
                     StaticFile::Disk(p) => Out::File(p),
                 };
                 // Files on disk are served fresh: a changed file is "changed" even
@@ -423,14 +479,7 @@ impl Live {
         }
         let built = self.built.as_mut()?;
         let Some(&Item::Page(i)) = built.site.by_rel.get(rel) else { return None };
-        let abs = self.req.root.join("content").join(rel);
-        let meta = std::fs::metadata(&abs).ok()?;
-        if meta.len() > MAX_MARKDOWN_BYTES {
-            return None;
-        }
-        let bytes = std::fs::read(&abs).ok()?;
-        let (src, diags) = source::parse(rel, &format!("content/{rel}"), &bytes);
-        let mut src = src.filter(|_| diags.is_empty())?;
+        let src = read_source(&self.req.root, rel)?;
         if built.headers.get(rel) != Some(&hash(&src.text[..src.body_start])) {
             return None;
         }
@@ -442,22 +491,7 @@ impl Live {
         if !page.visible() {
             return Some(Outcome { how: How::Page, changed: 0, diags: Diagnostics::default(), millis: 0.0 });
         }
-        let dir = page.bundle.clone().unwrap_or_else(|| site::parent(rel).to_string());
-        let (rendered, linked) = {
-            let links = site::links::PageLinks::new(&built.site, dir);
-            let r = crate::content::markdown::render(src.body(), &links);
-            (r, links.linked_assets.into_inner())
-        };
-        // Linking a different set of attachments changes what is published.
-        let mut before: Vec<usize> = built.site.assets.iter().enumerate().filter(|(_, a)| a.linked_by.contains(&i)).map(|(k, _)| k).collect();
-        let mut after = linked;
-        before.sort_unstable();
-        before.dedup();
-        after.sort_unstable();
-        after.dedup();
-        if before != after {
-            return None;
-        }
+        let rendered = render_body(&built.site, i, &src)?;
 
         let summary_changed = page.rendered.summary != rendered.summary;
         let template = page.template.clone().or_else(|| built.site.sections[page.section].page_template.clone()).unwrap_or_else(|| "page.html".into());
@@ -467,7 +501,6 @@ impl Live {
         }
         // Patch the site in place: the template functions' lookup must let go of it first.
         let parts = built.lookup.take()?;
-        src.fm = Default::default();
         let site = Arc::get_mut(&mut built.site)?;
         let old_src = std::mem::replace(&mut site.pages[i].src, src);
         let old_rendered = std::mem::replace(&mut site.pages[i].rendered, rendered);
@@ -478,8 +511,6 @@ impl Live {
         };
         let mut diags = Diagnostics::default();
         diags.extend(site.link_problems_of(&|s, r| s.rel == rel || (headings_changed && r.anchor_checks.iter().any(|c| c.target == rel))));
-        let summaries = Arc::get_mut(&mut built.summaries)?;
-        let old_summary = std::mem::replace(&mut summaries[i], render::view::page_summary(&built.site, &built.site.pages[i]));
 
         let site = &built.site;
         let p = &site.pages[i];
@@ -505,13 +536,13 @@ impl Live {
             list_of_section || term_paths.iter().any(|t| output.starts_with(t.as_str()))
         };
         let pages: &[usize] = std::slice::from_ref(&i);
-        let sink = MemSink::default();
-        let lookup = Arc::new(parts.into_lookup(&built.site, &built.summaries));
+        let sink = StoreSink::new(built.store.clone());
+        let lookup = Arc::new(parts.into_lookup(&built.site));
         {
             let mut t = built.templates.clone();
             register_functions(&mut t.tera, lookup.clone());
             let select = Select::Some { pages, other: &other, recent: &built.recent, neighbours: &built.neighbours };
-            diags.extend(render::render_outputs(&built.site, &t, &built.summaries, &select, &sink));
+            diags.extend(render::render_outputs(&built.site, &t, &Summaries::OnDemand, &select, &sink));
         }
         built.lookup = Some(LookupParts::from_lookup(Arc::try_unwrap(lookup).ok()?));
         if diags.has_errors() {
@@ -519,33 +550,57 @@ impl Live {
             let site = Arc::get_mut(&mut built.site)?;
             site.pages[i].src = old_src;
             site.pages[i].rendered = old_rendered;
-            Arc::get_mut(&mut built.summaries)?[i] = old_summary;
             return Some(self.failed(diags, Some(rel.to_string())));
         }
-        let new = sink.0.into_inner().expect("sink");
-        let mut changed = Vec::new();
-        {
-            let mut outputs = self.served.outputs.write().expect("outputs");
-            for (k, v) in new {
-                if outputs.get(&k) != Some(&v) {
-                    changed.push(k.clone());
-                    outputs.insert(k, v);
-                }
-            }
-        }
-        changed.sort();
+        let new = sink.outputs.into_inner().expect("sink");
+        let changed = self.swap_some(new, &[]);
         let n = changed.len();
         self.succeeded(changed, false, &diags);
+        // After the browser is told (under a millisecond): 66 → 62 MiB after 10 edits at 10k pages.
+        release_free_memory();
+        self.compact_store();
         Some(Outcome { how: How::Page, changed: n, diags, millis: 0.0 })
     }
+
+    /// Incremental rebuilds append to the store and reclaim nothing: once it is three
+    /// times what was in use after the last full build, the served outputs move to a
+    /// fresh store (compressed bytes copied as they are) and the old one is freed.
+    fn compact_store(&mut self) {
+        let Some(built) = self.built.as_mut() else { return };
+        if built.store.len() <= 3 * built.store_used.max(1 << 16) {
+            return;
+        }
+        let fresh = Arc::new(Store::temporary());
+        let mut moved = HashMap::new();
+        {
+            let outputs = self.served.outputs.read().expect("outputs");
+            for (k, out) in outputs.iter() {
+                let Out::Stored { store, at, len, hash } = out else { continue };
+                let Ok(at) = store.read(*at, *len as usize).and_then(|bytes| fresh.append(&bytes)) else { return };
+                moved.insert(k.clone(), Out::Stored { store: fresh.clone(), at, len: *len, hash: *hash });
+            }
+        }
+        self.served.outputs.write().expect("outputs").extend(moved);
+        built.store_used = fresh.len();
+        built.store = fresh;
+    }
+
+    /// Bytes written to the current store (outputs replaced since included).
+    pub fn store_bytes(&self) -> u64 {
+        self.built.as_ref().map_or(0, |b| b.store.len())
+    }
 }
+
+// Links mimalloc's C library also into binaries that use this library without
+// making it their allocator (the tests): `mi_collect` is then a harmless no-op.
+extern crate mimalloc as _;
 
 extern "C" {
     /// mimalloc (the global allocator, linked through the `mimalloc` crate).
     fn mi_collect(force: bool);
 }
 
-/// Returns the memory a full build freed to the OS: mimalloc keeps freed pages per
+/// Returns the memory a rebuild freed to the OS: mimalloc keeps freed pages per
 /// thread until that thread allocates again, and rayon's workers then sit idle.
 fn release_free_memory() {
     // SAFETY: mi_collect only walks the calling thread's own heap.
@@ -553,7 +608,62 @@ fn release_free_memory() {
     unsafe { mi_collect(true) };
 }
 
-fn hash(s: &str) -> u64 {
+/// Moves what the server keeps of every page into fresh allocations made by this
+/// thread. The full build's short-lived allocations, on every thread, sat between
+/// them, and the allocator returns to the OS only pages no live object sits on:
+/// 63–66 → 47–53 MiB resident at 10,000 pages, for a few milliseconds.
+fn compact_pages(site: &mut Site) {
+    for p in &mut site.pages {
+        p.title = fresh(&p.title);
+        p.description = fresh(&p.description);
+        p.extra = fresh(&p.extra);
+        p.taxonomies = fresh(&p.taxonomies);
+        p.path = fresh(&p.path);
+        p.slug = fresh(&p.slug);
+        p.unit = fresh(&p.unit);
+        p.assets = fresh(&p.assets);
+        p.src.rel = fresh(&p.src.rel);
+        p.src.display = fresh(&p.src.display);
+        let r = &mut p.rendered;
+        r.summary = fresh(&r.summary);
+        r.headings = fresh(&r.headings);
+        r.anchor_checks = fresh(&r.anchor_checks);
+    }
+}
+
+/// A copy in new allocations (not `clone_from`, which would reuse the old ones).
+fn fresh<T: Clone>(v: &T) -> T {
+    v.clone()
+}
+
+/// A page's file read and parsed again; `None` when too big, unreadable or with problems.
+fn read_source(root: &Path, rel: &str) -> Option<source::Source> {
+    let abs = root.join("content").join(rel);
+    if std::fs::metadata(&abs).ok()?.len() > MAX_MARKDOWN_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(&abs).ok()?;
+    let (src, diags) = source::parse(rel, &format!("content/{rel}"), &bytes);
+    src.filter(|_| diags.is_empty())
+}
+
+/// Page `i`'s Markdown rendered from `src`; `None` when it links a different set of
+/// attachments (that changes what is published: a full build decides).
+fn render_body(site: &Site, i: usize, src: &source::Source) -> Option<crate::content::markdown::Rendered> {
+    let page = &site.pages[i];
+    let dir = page.bundle.clone().unwrap_or_else(|| site::parent(&src.rel).to_string());
+    let links = site::links::PageLinks::new(site, dir);
+    let rendered = crate::content::markdown::render(src.body(), &links);
+    let mut before: Vec<usize> = site.assets.iter().enumerate().filter(|(_, a)| a.linked_by.contains(&i)).map(|(k, _)| k).collect();
+    let mut after = links.linked_assets.into_inner();
+    before.sort_unstable();
+    before.dedup();
+    after.sort_unstable();
+    after.dedup();
+    (before == after).then_some(rendered)
+}
+
+fn hash(s: &(impl Hash + ?Sized)) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     s.hash(&mut h);
     h.finish()

@@ -4,4 +4,5 @@
 
 pub mod http;
 pub mod live;
+pub mod store;
 pub mod watch;

@@ -154,7 +154,31 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
     }
     site.taxonomies = build_taxonomies(&site, &mut diags);
     site.index_sources();
+    // Kept for the whole build (and by the preview server between builds).
+    site.pages.shrink_to_fit();
+    site.sections.shrink_to_fit();
+    site.assets.shrink_to_fit();
     (site, diags)
+}
+
+/// The preview server's front-matter edit of page `i`: the page as `assemble` would
+/// make it from `src` with `opts`, in the same section and bundle (`None` with errors).
+pub fn page_from_source(site: &Site, i: usize, src: Source, opts: BuildOptions) -> (Option<Page>, Vec<Diagnostic>) {
+    let old = &site.pages[i];
+    let mut diags = Vec::new();
+    let page = new_page(opts, src, old.section, old.bundle.clone(), site, &mut diags);
+    (page, diags)
+}
+
+/// Puts `page` in place of page `i` and orders what depends on its front matter
+/// again (its section's pages, the taxonomies); returns the page it replaced. The
+/// caller has checked that its URL, section, visibility and kind are the same.
+pub fn replace_page(site: &mut Site, i: usize, page: Page) -> (Page, Vec<Diagnostic>) {
+    let old = std::mem::replace(&mut site.pages[i], page);
+    let mut diags = Vec::new();
+    sort_section_pages(site, old.section);
+    site.taxonomies = build_taxonomies(site, &mut diags);
+    (old, diags)
 }
 
 fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option<usize>, site: &Site, diags: &mut Vec<Diagnostic>) -> Section {
@@ -186,7 +210,7 @@ fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option
         rendered: Default::default(),
     };
     let Some(mut src) = src else { return section };
-    let mut fm = std::mem::take(&mut src.fm);
+    let mut fm = src.fm.take().unwrap_or_default();
     if let Some(t) = fm.title.take().filter(|t| !t.trim().is_empty()) {
         section.title = t;
     }
@@ -244,7 +268,7 @@ fn scope_error(src: &Source, s: &str) -> Diagnostic {
 
 fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<String>, site: &Site, diags: &mut Vec<Diagnostic>) -> Option<Page> {
     let mut ok = true;
-    let mut fm = std::mem::take(&mut src.fm);
+    let mut fm = src.fm.take().unwrap_or_default();
     let title = fm.title.take().unwrap_or_default();
     let kind = match fm.kind.take() {
         None => None,
@@ -360,7 +384,7 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
         weight: fm.weight,
         slug,
         template: fm.template.take(),
-        taxonomies,
+        taxonomies: taxonomies.into(),
         extra: std::mem::take(&mut fm.extra),
         bundle,
         path,

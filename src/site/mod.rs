@@ -12,7 +12,7 @@ pub mod study;
 pub mod tables;
 pub mod urls;
 
-pub use assemble::{assemble, BuildOptions};
+pub use assemble::{assemble, page_from_source, replace_page, BuildOptions};
 use model::*;
 
 use crate::config::Config;
@@ -152,12 +152,7 @@ impl Site {
     /// nothing later reads them, and on a large site they are a third of memory.
     pub fn release_sources(&mut self) {
         let sources = self.pages.iter_mut().map(|p| &mut p.src).chain(self.sections.iter_mut().filter_map(|s| s.src.as_mut()));
-        for src in sources {
-            src.text = String::new();
-            src.body_start = 0;
-            src.front_start = 0;
-            src.front_len = 0;
-        }
+        sources.for_each(source::Source::release);
     }
 
     /// Broken links and anchors of every rendered page and section.

@@ -108,7 +108,7 @@ pub struct Page {
     pub weight: Option<i64>,
     pub slug: String,
     pub template: Option<String>,
-    pub taxonomies: BTreeMap<String, Vec<String>>,
+    pub taxonomies: PageTerms,
     pub extra: Map<String, Value>,
     /// Folder of a page bundle (`notices/a` for `notices/a/index.md`).
     pub bundle: Option<String>,
@@ -119,6 +119,45 @@ pub struct Page {
     /// Bundle files and files the page links to.
     pub assets: Vec<usize>,
     pub rendered: Rendered,
+}
+
+/// A page's terms by taxonomy name, in name order: a sorted vector, read like a map
+/// (a `BTreeMap` node per page cost ~600 bytes: 6 MiB at 10,000 pages).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageTerms(Vec<(String, Vec<String>)>);
+
+/// `(taxonomy, names)` pairs of `PageTerms`, as a map's iterator gives them.
+pub type TermPairs<'a> = std::iter::Map<std::slice::Iter<'a, (String, Vec<String>)>, fn(&(String, Vec<String>)) -> (&String, &Vec<String>)>;
+
+impl PageTerms {
+    pub fn get(&self, taxonomy: &str) -> Option<&Vec<String>> {
+        self.0.iter().find(|(t, _)| t == taxonomy).map(|(_, names)| names)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(t, _)| t)
+    }
+
+    pub fn iter(&self) -> TermPairs<'_> {
+        self.0.iter().map(|(t, names)| (t, names))
+    }
+}
+
+impl From<BTreeMap<String, Vec<String>>> for PageTerms {
+    fn from(map: BTreeMap<String, Vec<String>>) -> PageTerms {
+        let mut v: Vec<(String, Vec<String>)> = map.into_iter().collect();
+        v.iter_mut().for_each(|(_, names)| names.shrink_to_fit());
+        v.shrink_to_fit();
+        PageTerms(v)
+    }
+}
+
+impl<'a> IntoIterator for &'a PageTerms {
+    type Item = (&'a String, &'a Vec<String>);
+    type IntoIter = TermPairs<'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 impl Page {

@@ -16,13 +16,22 @@ pub struct Source {
     pub front_len: usize,
     pub body_start: usize,
     pub body_line: usize,
-    pub fm: FrontMatter,
+    /// Taken by `assemble` (boxed: what stays in every page is a pointer).
+    pub fm: Option<Box<FrontMatter>>,
     pub has_front_matter: bool,
 }
 
 impl Source {
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
+    }
+
+    /// Frees the text once nothing reads it (Markdown rendered, links checked).
+    pub fn release(&mut self) {
+        self.text = String::new();
+        self.body_start = 0;
+        self.front_start = 0;
+        self.front_len = 0;
     }
 
     /// A diagnostic pointing at the value of front matter key `key` (or line 1).
@@ -123,7 +132,7 @@ pub fn parse(rel: &str, display: &str, bytes: &[u8]) -> (Option<Source>, Vec<Dia
         front_len,
         body_start,
         body_line,
-        fm,
+        fm: Some(Box::new(fm)),
         has_front_matter,
     };
     (Some(source), diags)

@@ -42,3 +42,5 @@ mod browser;
 mod publish;
 /// `dwgk serve`: live reload in headless Chromium, editor saves, polling, HTTP safety, banners.
 mod serve;
+/// The preview server's incremental rebuilds against full builds, byte for byte.
+mod serve_incremental;

@@ -1,6 +1,6 @@
 //! `dwgk serve`: the real binary on a free port, edited under it. Live reload in a
 //! real headless Chromium (DevTools protocol over a minimal WebSocket client),
-//! editor save patterns, polling, page additions and deletions, HTTP safety,
+//! editor save patterns, polling, page additions and deletions, HTTP safety, `--open`,
 //! preview banners.
 
 use crate::util::{bin, pct, Site};
@@ -23,10 +23,15 @@ fn free_port() -> u16 {
 
 impl Server {
     fn start(site: &Site, extra: &[&str]) -> Server {
+        Server::start_with_env(site, extra, &[])
+    }
+
+    fn start_with_env(site: &Site, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let port = free_port();
         let mut child = Command::new(bin())
             .args(["serve", "--root", &site.path().to_string_lossy(), "--port", &port.to_string()])
             .args(extra)
+            .envs(env.iter().copied())
             .env("NO_COLOR", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -297,6 +302,34 @@ fn drafts_scheduled_and_expired_pages_have_banners_in_preview_only() {
     drop(s);
     site.build_ok(&[]);
     assert!(!site.out_exists("notices/draft/index.html") && !site.out_exists("notices/later/index.html"));
+}
+
+#[test]
+fn open_hands_the_preview_address_to_the_desktop_opener() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = small_site();
+    let tools = tempfile::tempdir().unwrap();
+    let opened = tools.path().join("opened.txt");
+    // A stand-in for xdg-open (the first opener tried) that records its argument.
+    let opener = tools.path().join("xdg-open");
+    let script = format!("#!/bin/sh\nprintf '%s' \"$1\" > '{0}.part' && mv '{0}.part' '{0}'\n", opened.display());
+    std::fs::write(&opener, script).unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/usr/bin:/bin", tools.path().display());
+    let s = Server::start_with_env(&site, &["--open"], &[("PATH", &path)]);
+    let t0 = Instant::now();
+    while !opened.exists() {
+        assert!(t0.elapsed() < Duration::from_secs(10), "the opener was not run:\n{}", s.log());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(std::fs::read_to_string(&opened).unwrap(), format!("http://127.0.0.1:{}/", s.port));
+
+    // No opener on PATH: a hint with the address, and the preview is served anyway.
+    let empty = tempfile::tempdir().unwrap();
+    let s = Server::start_with_env(&site, &["--open"], &[("PATH", &empty.path().to_string_lossy())]);
+    s.wait_log("无法自动打开浏览器", 1);
+    assert!(s.log().contains(&format!("请手动打开 http://127.0.0.1:{}/", s.port)), "{}", s.log());
+    assert_eq!(s.get("/notices/a/").status, 200);
 }
 
 #[test]
