@@ -113,7 +113,8 @@ fn docs(site: &Site) -> (Vec<Doc>, Vec<(usize, Option<usize>)>) {
     };
     let pages = site.pages.par_iter().filter(|p| p.visible()).map(|p| {
         let unit = p.unit.as_deref().and_then(|u| unit_of.get(u).copied());
-        let mut text = String::new();
+        // Room for the whole text: plain text is never longer than its HTML.
+        let mut text = String::with_capacity(p.rendered.html.len() + p.description.as_ref().map_or(0, |d| d.len() + 1) + 256);
         if let Some(d) = &p.description {
             text.push_str(d);
             text.push(' ');
@@ -290,7 +291,9 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
                 .enumerate()
                 .map(|(c, &start)| {
                     let end = starts.get(c + 1).copied().unwrap_or(block.len());
-                    let mut out = format!("dwgkSearchDocs({},[", first + start).into_bytes();
+                    let size: usize = block[start..end].iter().map(|d| d.text.len() + d.title.len() + d.path.len() + 80).sum();
+                    let mut out = Vec::with_capacity(size + 32);
+                    out.extend_from_slice(format!("dwgkSearchDocs({},[", first + start).as_bytes());
                     for (j, d) in block[start..end].iter().enumerate() {
                         if j > 0 {
                             out.push(b',');

@@ -4,7 +4,6 @@
 
 use super::tokens::key_text;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -39,24 +38,6 @@ pub fn bitset(flags: impl Iterator<Item = bool>) -> String {
     out
 }
 
-/// Multiplicative hash for the `u64` token keys.
-#[derive(Default)]
-pub struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7cc1_b727_220a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0 ^ self.0 >> 29
-    }
-}
-
 enum Token {
     Key(u64),
     Long(Box<str>),
@@ -71,10 +52,15 @@ struct List {
 /// One shard: its tokens in order of first appearance (deterministic).
 #[derive(Default)]
 pub struct Shard {
-    ids: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    /// Open addressing: (key, list index); key 0 = empty (no token has key 0).
+    ids: Vec<(u64, u32)>,
     long_ids: HashMap<Box<str>, u32>,
     lists: Vec<List>,
     postings: usize,
+}
+
+fn slot_of(key: u64, mask: usize) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as usize & mask
 }
 
 impl Shard {
@@ -88,12 +74,37 @@ impl Shard {
 
     /// Adds a posting; documents arrive in increasing id order.
     pub fn add(&mut self, key: u64, doc: u32, val: u32) {
-        let lists = &mut self.lists;
-        let id = *self.ids.entry(key).or_insert_with(|| {
-            lists.push(List { token: Token::Key(key), last: 0, code: Vec::new() });
-            lists.len() as u32 - 1
-        });
+        if (self.lists.len() + 1) * 4 > self.ids.len() * 3 {
+            self.grow();
+        }
+        let mask = self.ids.len() - 1;
+        let mut i = slot_of(key, mask);
+        let id = loop {
+            match self.ids[i] {
+                (k, id) if k == key => break id,
+                (0, _) => {
+                    self.lists.push(List { token: Token::Key(key), last: 0, code: Vec::new() });
+                    let id = self.lists.len() as u32 - 1;
+                    self.ids[i] = (key, id);
+                    break id;
+                }
+                _ => i = (i + 1) & mask,
+            }
+        };
         self.push(id, doc, val);
+    }
+
+    fn grow(&mut self) {
+        let bigger = vec![(0, 0); (self.ids.len() * 2).max(256)];
+        let old = std::mem::replace(&mut self.ids, bigger);
+        let mask = self.ids.len() - 1;
+        for (key, id) in old.into_iter().filter(|e| e.0 != 0) {
+            let mut i = slot_of(key, mask);
+            while self.ids[i].0 != 0 {
+                i = (i + 1) & mask;
+            }
+            self.ids[i] = (key, id);
+        }
     }
 
     pub fn add_long(&mut self, word: &str, doc: u32, val: u32) {

@@ -163,6 +163,8 @@ pub struct DocTokens {
 struct Terms {
     chars: Vec<Vec<char>>,
     by_last: Vec<Vec<u16>>,
+    /// Bit `c & 1023` set when some term ends in a character there.
+    last_bits: [u64; 16],
 }
 
 fn terms() -> &'static Terms {
@@ -170,10 +172,13 @@ fn terms() -> &'static Terms {
     T.get_or_init(|| {
         let chars: Vec<Vec<char>> = DICTIONARY.iter().map(|t| t.chars().collect()).collect();
         let mut by_last = vec![Vec::new(); 1024];
+        let mut last_bits = [0u64; 16];
         for (i, t) in chars.iter().enumerate() {
-            by_last[*t.last().expect("term") as usize & 1023].push(i as u16);
+            let b = *t.last().expect("term") as usize & 1023;
+            by_last[b].push(i as u16);
+            last_bits[b >> 6] |= 1 << (b & 63);
         }
-        Terms { chars, by_last }
+        Terms { chars, by_last, last_bits }
     })
 }
 
@@ -232,7 +237,11 @@ impl Counter {
         }
     }
 
+    #[inline]
     fn add(&mut self, key: u64, title: bool) {
+        if (self.order.len() + 1) * 4 > (self.mask + 1) * 3 {
+            self.grow();
+        }
         let mask = self.mask;
         let mut i = slot_of(key, mask);
         loop {
@@ -241,10 +250,6 @@ impl Counter {
                 break;
             }
             if k == 0 {
-                if (self.order.len() + 1) * 4 > (mask + 1) * 3 {
-                    self.grow();
-                    return self.add(key, title);
-                }
                 self.slots[i] = (key, 0);
                 self.order.push(i as u32);
                 break;
@@ -309,7 +314,11 @@ impl Counter {
             recent[pos % RECENT] = c;
             pos += 1;
             run += 1;
-            for &i in &terms.by_last[c as usize & 1023] {
+            let b = c as usize & 1023;
+            if terms.last_bits[b >> 6] & 1 << (b & 63) == 0 {
+                continue;
+            }
+            for &i in &terms.by_last[b] {
                 let (t, i) = (&terms.chars[i as usize], i as usize);
                 let n = t.len();
                 if n <= run && pos - n >= term_end[i] && t.iter().rev().enumerate().all(|(j, x)| *x == recent[(pos - 1 - j) % RECENT]) {
