@@ -2,14 +2,20 @@
  * dwgk 站内搜索 / site search (docs/search.md)
  *
  * Loads the index the build wrote under search/ on demand, as <script> files that
- * call the registration functions below: meta.js (counts, units, kinds, the
- * dictionary, one packed record per document), s/<n>.js (the postings of the
- * tokens whose FNV-1a hash falls in shard n) and d/<id>.js (one document: title,
- * URL, date, unit, text for snippets). <script> works over HTTP and from a folder
- * opened with file:// (where fetch/XHR of local files is blocked). No external
- * request, no build step; ES5 so old intranet browsers run it.
+ * call the registration functions below: meta.js (counts, the dictionary, units,
+ * kinds, years, which documents are expired, where each document file starts),
+ * f.js (unit, kind and year of every document: only when a filter is set),
+ * s/<n>.js (the postings of the tokens whose hash falls in shard n) and d/<n>.js
+ * (consecutive documents: title, URL, date, unit, text for snippets). <script>
+ * works over HTTP and from a folder opened with file:// (where fetch/XHR of local
+ * files is blocked). No external request, no build step; ES5 so old intranet
+ * browsers run it.
  *
- * Tokens mirror src/render/search.rs: Chinese as character bigrams (a single
+ * The critical path is meta.js -> the query's shards (in parallel) -> the files of
+ * the first documents (in parallel, best first); each result is shown as soon as
+ * its place is certain, so the first one does not wait for the other nine.
+ *
+ * Tokens mirror src/render/search/tokens.rs: Chinese as character bigrams (a single
  * character: title unigram), dictionary terms of 3+ characters as whole tokens,
  * ASCII letters/digits as lower-case words; full-width ASCII folded.
  */
@@ -20,7 +26,7 @@
   if (!app || !document.createElement) {
     return;
   }
-  var VERSION = 2;
+  var VERSION = 3;
   var PAGE = 10; // results shown per step
   var VERIFY = 30; // documents loaded to check phrases exactly before ranking
   var root = (app.getAttribute('data-root') || '/').replace(/index\.html$/, '');
@@ -38,7 +44,7 @@
 
   var meta = null;
   var units = []; // [{id, title, parent, depth}]
-  var docInfo = []; // per document: [unit, kind, year, flags]
+  var filterData = null; // per document, 3 numbers: unit + 1, kind, year index + 1
   var shards = {};
   var docs = {};
   var chunkStarts = []; // first document id of each d/<n>.js, ascending
@@ -64,6 +70,10 @@
   window.dwgkSearchMeta = function (m) {
     meta = m;
     finish('meta', true);
+  };
+  window.dwgkSearchFilters = function (n, packed) {
+    filterData = numbers(packed);
+    finish('f', true);
   };
   window.dwgkSearchShard = function (n, postings) {
     shards[n] = postings;
@@ -137,56 +147,73 @@
   // ---------- text ----------
 
   var ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  var DIGIT = {};
+  var DIGIT = []; // by character code
   for (var a = 0; a < ALPHA.length; a++) {
-    DIGIT[ALPHA.charAt(a)] = a;
+    DIGIT[ALPHA.charCodeAt(a)] = a;
   }
 
+  /* Variable-length base-64 numbers: 5 bits a character, low first; 32 = more. */
   function numbers(s) {
     var out = [];
-    var i = 0;
-    while (i < s.length) {
-      var n = 0;
-      var mul = 1;
-      var d;
-      do {
-        d = DIGIT[s.charAt(i++)];
-        n += (d & 31) * mul;
+    var n = 0;
+    var mul = 1;
+    for (var i = 0; i < s.length; i++) {
+      var d = DIGIT[s.charCodeAt(i)];
+      n += (d & 31) * mul;
+      if (d & 32) {
         mul *= 32;
-      } while (d & 32 && i < s.length);
-      out.push(n);
+      } else {
+        out.push(n);
+        n = 0;
+        mul = 1;
+      }
     }
     return out;
   }
 
-  /* A token's postings: {doc: tf * 2 + inTitle}. */
+  /* A token's postings: ascending documents and their tf * 2 + inTitle
+     (pairs of numbers, the document delta-coded). */
   function postings(s) {
-    var nums = numbers(s);
-    var out = {};
+    var docs = [];
+    var vals = [];
     var doc = 0;
-    for (var k = 0; k + 1 < nums.length; k += 2) {
-      doc += nums[k];
-      out[doc] = nums[k + 1];
+    var n = 0;
+    var mul = 1;
+    var odd = false;
+    for (var i = 0; i < s.length; i++) {
+      var d = DIGIT[s.charCodeAt(i)];
+      n += (d & 31) * mul;
+      if (d & 32) {
+        mul *= 32;
+        continue;
+      }
+      if (odd) {
+        vals.push(n);
+      } else {
+        doc += n;
+        docs.push(doc);
+      }
+      odd = !odd;
+      n = 0;
+      mul = 1;
     }
-    return out;
+    if (docs.length > vals.length) {
+      docs.pop();
+    }
+    return { docs: docs, vals: vals };
+  }
+
+  /* Flag `i` of a six-flags-a-character string. */
+  function flag(s, i) {
+    return (DIGIT[s.charCodeAt((i / 6) | 0)] >> i % 6) & 1;
   }
 
   /* Full-width ASCII to ASCII, ASCII letters to lower case; length unchanged. */
   function fold(s) {
-    var out = '';
-    for (var i = 0; i < s.length; i++) {
-      var c = s.charCodeAt(i);
-      if (c >= 0xff01 && c <= 0xff5e) {
-        c -= 0xfee0;
-      } else if (c === 0x3000) {
-        c = 32;
-      }
-      if (c >= 65 && c <= 90) {
-        c += 32;
-      }
-      out += String.fromCharCode(c);
-    }
-    return out;
+    return s.replace(/[A-Z\u3000\uff01-\uff5e]/g, function (ch) {
+      var c = ch.charCodeAt(0);
+      return String.fromCharCode(c === 0x3000 ? 32 : c >= 0xff01 ? (c - 0xfee0 >= 65 && c - 0xfee0 <= 90 ? c - 0xfee0 + 32 : c - 0xfee0) : c + 32);
+    });
   }
 
   function chars(s) {
@@ -217,12 +244,15 @@
     return (xl * yl + (((xh * yl + xl * yh) << 16) >>> 0)) | 0;
   }
 
-  /* FNV-1a (32 bit) of the UTF-8 bytes, as in search.rs. */
+  /* FNV-1a (32 bit) over code points, as in tokens.rs. */
   function hash(s) {
-    var bytes = unescape(encodeURIComponent(s));
     var h = 0x811c9dc5 | 0;
-    for (var i = 0; i < bytes.length; i++) {
-      h = imul(h ^ bytes.charCodeAt(i), 0x01000193);
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        c = (c - 0xd800) * 0x400 + s.charCodeAt(++i) - 0xdc00 + 0x10000;
+      }
+      h = imul(h ^ c, 0x01000193);
     }
     return h >>> 0;
   }
@@ -327,16 +357,6 @@
     return postings(raw);
   }
 
-  function count(obj) {
-    var n = 0;
-    for (var k in obj) {
-      if (Object.prototype.hasOwnProperty.call(obj, k)) {
-        n++;
-      }
-    }
-    return n;
-  }
-
   function inUnit(u, wanted) {
     // u: 1-based unit of a document (0 = none); wanted: 0-based unit index.
     var i = u - 1;
@@ -349,21 +369,41 @@
     return false;
   }
 
+  function filtering(f) {
+    return f.unit >= 0 || f.kind >= 0 || f.year > 0;
+  }
+
   function passes(doc, f) {
-    var d = docInfo[doc];
-    if (!d) {
+    if (!filtering(f)) {
+      return true;
+    }
+    var at = doc * 3;
+    if (!filterData || at + 2 >= filterData.length) {
       return false;
     }
-    if (f.unit >= 0 && !inUnit(d[0], f.unit)) {
+    if (f.unit >= 0 && !inUnit(filterData[at], f.unit)) {
       return false;
     }
-    if (f.kind >= 0 && d[1] !== f.kind) {
+    if (f.kind >= 0 && filterData[at + 1] !== f.kind) {
       return false;
     }
-    if (f.year > 0 && d[2] !== f.year) {
+    var y = filterData[at + 2];
+    if (f.year > 0 && (!y || meta.years[y - 1] !== f.year)) {
       return false;
     }
     return true;
+  }
+
+  function weight(v) {
+    return 1 + Math.log(Math.max(1, Math.floor(v / 2)));
+  }
+
+  /* Position of `doc` in the ascending list `l` from `from` on (or past the end). */
+  function seek(l, from, doc) {
+    while (from < l.docs.length && l.docs[from] < doc) {
+      from++;
+    }
+    return from;
   }
 
   /* Candidates with their coarse score, best first (before phrase checks). */
@@ -372,85 +412,109 @@
     var lists = [];
     for (var i = 0; i < p.required.length; i++) {
       var l = postingsOf(p.required[i]);
-      var df = count(l);
-      if (!df) {
+      if (!l.docs.length) {
         return [];
       }
-      lists.push({ p: l, idf: Math.log(1 + n / df), df: df });
+      l.idf = Math.log(1 + n / l.docs.length);
+      l.at = 0;
+      lists.push(l);
     }
     if (!lists.length) {
       return [];
     }
     lists.sort(function (x, y) {
-      return x.df - y.df;
+      return x.docs.length - y.docs.length;
     });
     var extras = [];
     for (i = 0; i < p.optional.length; i++) {
       var o = postingsOf(p.optional[i]);
-      var odf = count(o);
-      if (odf) {
-        extras.push({ p: o, idf: Math.log(1 + n / odf) });
+      if (o.docs.length) {
+        o.idf = Math.log(1 + n / o.docs.length);
+        o.at = 0;
+        extras.push(o);
       }
     }
     var out = [];
-    for (var key in lists[0].p) {
-      if (!Object.prototype.hasOwnProperty.call(lists[0].p, key)) {
-        continue;
-      }
-      var doc = +key;
+    var first = lists[0];
+    for (var k = 0; k < first.docs.length; k++) {
+      var doc = first.docs[k];
       if (!passes(doc, f)) {
         continue;
       }
+      var title = first.vals[k] % 2 === 1;
+      var score = first.idf * weight(first.vals[k]);
       var all = true;
-      var title = true;
-      var score = 0;
-      for (var j = 0; j < lists.length; j++) {
-        var v = lists[j].p[doc];
-        if (v === undefined) {
-          all = false;
-          break;
+      for (var j = 1; j < lists.length && all; j++) {
+        var x = lists[j];
+        x.at = seek(x, x.at, doc);
+        all = x.at < x.docs.length && x.docs[x.at] === doc;
+        if (all) {
+          title = title && x.vals[x.at] % 2 === 1;
+          score += x.idf * weight(x.vals[x.at]);
         }
-        title = title && v % 2 === 1;
-        score += lists[j].idf * (1 + Math.log(Math.max(1, Math.floor(v / 2))));
       }
       if (!all) {
         continue;
       }
       for (j = 0; j < extras.length; j++) {
-        var e = extras[j].p[doc];
-        if (e !== undefined) {
-          score += 2 * extras[j].idf * (1 + Math.log(Math.max(1, Math.floor(e / 2))));
-          title = title || e % 2 === 1;
+        var e = extras[j];
+        e.at = seek(e, e.at, doc);
+        if (e.at < e.docs.length && e.docs[e.at] === doc) {
+          score += 2 * e.idf * weight(e.vals[e.at]);
+          title = title || e.vals[e.at] % 2 === 1;
         }
       }
-      out.push({ doc: doc, title: title, score: score, tier: 0 });
+      out.push({ doc: doc, title: title, score: score, expired: expired(doc), tier: 0 });
     }
-    out.sort(byCoarse);
     return out;
   }
 
+  /* Puts the best `k` candidates from `from` on, in coarse order, at the front of
+     that part (one pass: most candidates of a common word are never sorted). */
+  function sortHead(cands, from, k) {
+    var head = [];
+    var rest = [];
+    for (var i = from; i < cands.length; i++) {
+      var c = cands[i];
+      if (head.length === k && byCoarse(c, head[k - 1]) > 0) {
+        rest.push(c);
+        continue;
+      }
+      var at = head.length;
+      while (at > 0 && byCoarse(c, head[at - 1]) < 0) {
+        at--;
+      }
+      head.splice(at, 0, c);
+      if (head.length > k) {
+        rest.push(head.pop());
+      }
+    }
+    var sorted = cands.slice(0, from).concat(head);
+    return { cands: sorted.concat(rest), sorted: sorted.length };
+  }
+
   function expired(doc) {
-    return docInfo[doc] ? docInfo[doc][3] & 1 : 0;
+    return meta.expired ? flag(meta.expired, doc) : 0;
   }
 
   function byCoarse(x, y) {
     if (x.title !== y.title) {
       return x.title ? -1 : 1;
     }
-    if (expired(x.doc) !== expired(y.doc)) {
-      return expired(x.doc) ? 1 : -1;
+    if (x.expired !== y.expired) {
+      return x.expired ? 1 : -1;
     }
     return y.score - x.score || x.doc - y.doc;
   }
 
   /* Exact order: title has every phrase, then the text has every phrase, then
-     the rest; within a tier by score, current before expired, newer first. */
+     the rest; within a tier current before expired, by score, newer first. */
   function byTier(x, y) {
     if (x.tier !== y.tier) {
       return y.tier - x.tier;
     }
-    if (expired(x.doc) !== expired(y.doc)) {
-      return expired(x.doc) ? 1 : -1;
+    if (x.expired !== y.expired) {
+      return x.expired ? 1 : -1;
     }
     if (y.score !== x.score) {
       return y.score - x.score;
@@ -460,6 +524,23 @@
     return dx < dy ? 1 : dx > dy ? -1 : x.doc - y.doc;
   }
 
+  /* Whether `hay` contains `phrase` as the index sees it: a phrase starting or
+     ending with a letter or digit does not continue a longer word there. */
+  function contains(hay, phrase) {
+    var wordStart = isWordChar(phrase.charAt(0));
+    var wordEnd = isWordChar(phrase.charAt(phrase.length - 1));
+    for (var at = hay.indexOf(phrase); at >= 0; at = hay.indexOf(phrase, at + 1)) {
+      var end = at + phrase.length;
+      if ((!wordStart || at === 0 || !isWordChar(hay.charAt(at - 1))) && (!wordEnd || end >= hay.length || !isWordChar(hay.charAt(end)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /* 3: the title has every phrase; 2: the text has every phrase; 1: not every
+     phrase is there as written; 0: the document could not be loaded. Tier 3
+     implies every required token has its title flag (the coarse `title`). */
   function tierOf(c, phrases) {
     var d = docs[c.doc];
     if (!d) {
@@ -470,34 +551,92 @@
     var inTitle = true;
     var inText = true;
     for (var i = 0; i < phrases.length; i++) {
-      var a = t.indexOf(phrases[i]) >= 0;
+      var a = contains(t, phrases[i]);
       inTitle = inTitle && a;
-      inText = inText && (a || x.indexOf(phrases[i]) >= 0);
+      inText = inText && (a || contains(x, phrases[i]));
     }
     return inTitle ? 3 : inText ? 2 : 1;
   }
 
-  /* Loads the documents of the first `upto` candidates, checks phrases, sorts. */
-  function verify(q, upto, cb) {
+  /* Whether checked candidate `v` ranks before unchecked `u` whatever u's text
+     turns out to be: u's tier is at most 3 with a coarse title hit, else 2;
+     u's date orders like its id (the index numbers documents newest first). */
+  function beats(v, u) {
+    var best = u.title ? 3 : 2;
+    if (v.tier !== best) {
+      return v.tier > best;
+    }
+    if (v.expired !== u.expired) {
+      return !v.expired;
+    }
+    // Equal scores: newer first, and documents are numbered newest first.
+    return v.score > u.score || (v.score === u.score && v.doc < u.doc);
+  }
+
+  /* The checked part of the window whose order is final: checked candidates in
+     exact order, as long as each one beats every unchecked candidate. */
+  function settled(q) {
+    var end = Math.min(q.window, q.cands.length);
+    var checked = [];
+    var open = [];
+    for (var i = 0; i < end; i++) {
+      var c = q.cands[i];
+      if (!c.tier && (docs[c.doc] || state['d' + chunkOf(c.doc)] === 'failed')) {
+        c.tier = tierOf(c, q.parsed.phrases) || -1;
+      }
+      (c.tier ? checked : open).push(c);
+    }
+    checked.sort(byTier);
+    var out = [];
+    for (var j = 0; j < checked.length; j++) {
+      for (var k = 0; k < open.length; k++) {
+        if (!beats(checked[j], open[k])) {
+          return out;
+        }
+      }
+      out.push(checked[j]);
+    }
+    return out;
+  }
+
+  /* Loads the documents of the window (the first `upto` candidates, best first)
+     and calls `progress` after each file, then `done`. Every candidate of the
+     window is checked: phrases as written (a phrase query) and the tier order. */
+  function loadWindow(q, upto, progress, done) {
+    q.window = Math.max(q.window || 0, Math.min(upto, q.cands.length));
+    if (q.sorted < q.window) {
+      var h = sortHead(q.cands, q.sorted, Math.max(q.window - q.sorted, PAGE * 5));
+      q.cands = h.cands;
+      q.sorted = h.sorted;
+    }
     var pairs = [];
-    var end = Math.min(upto, q.cands.length);
     var seen = {};
-    for (var i = q.verified; i < end; i++) {
+    for (var i = 0; i < q.window; i++) {
       var c = chunkOf(q.cands[i].doc);
       if (!seen[c]) {
         seen[c] = true;
         pairs.push(['d' + c, 'd/' + c + '.js']);
       }
     }
-    loadAll(pairs, function () {
-      for (var k = q.verified; k < end; k++) {
-        q.cands[k].tier = tierOf(q.cands[k], q.parsed.phrases);
+    var left = pairs.length + 1;
+    function one() {
+      left -= 1;
+      if (current !== q) {
+        return;
       }
-      q.verified = end;
-      var head = q.cands.slice(0, end).sort(byTier);
-      q.cands = head.concat(q.cands.slice(end));
-      cb();
-    });
+      if (left > 0) {
+        progress();
+        return;
+      }
+      var head = settled(q);
+      q.cands = head.concat(q.cands.slice(head.length));
+      q.sorted = Math.max(q.sorted, head.length);
+      done();
+    }
+    for (var p = 0; p < pairs.length; p++) {
+      load(pairs[p][0], pairs[p][1], one);
+    }
+    one();
   }
 
   // ---------- showing ----------
@@ -587,44 +726,65 @@
     return root + u;
   }
 
+  /* One result: title, kind, expired badge, unit, date, highlighted snippet. */
+  function item(c, d, terms) {
+    var li = el('li', 'search-result' + (c.expired ? ' is-expired' : ''));
+    var h = el('h2', 'search-result-title');
+    var a = el('a');
+    a.href = urlOf(d);
+    highlight(a, d.t, terms);
+    h.appendChild(a);
+    li.appendChild(h);
+    var m = el('p', 'entry-meta');
+    if (d.k) {
+      m.appendChild(el('span', 'badge badge-kind', d.k));
+    }
+    if (c.expired) {
+      m.appendChild(el('span', 'badge badge-expired', '已过公示期'));
+    }
+    if (d.n) {
+      m.appendChild(el('span', 'entry-unit', d.n));
+    }
+    if (d.d) {
+      var time = el('time', 'entry-date', d.d);
+      time.setAttribute('datetime', d.d);
+      m.appendChild(time);
+    }
+    li.appendChild(m);
+    var s = el('p', 'search-snippet');
+    highlight(s, snippet(d.x || '', terms), terms);
+    li.appendChild(s);
+    return li;
+  }
+
+  /* Appends the results whose place is already final (up to q.shown): the first
+     one appears as soon as its document and the ones it must beat are in. */
+  function showSettled(q) {
+    var order = settled(q);
+    var limit = Math.min(q.shown, q.cands.length);
+    while (q.rendered < limit && q.rendered < order.length) {
+      var c = order[q.rendered];
+      q.rendered += 1;
+      if (docs[c.doc]) {
+        list.appendChild(item(c, docs[c.doc], q.terms));
+        if (!app.getAttribute('data-first-ms')) {
+          app.setAttribute('data-first-ms', (now() - q.started).toFixed(1));
+        }
+      }
+    }
+  }
+
+  /* The whole list again (after 显示更多结果 widened the checked window). */
   function render(q) {
     list.innerHTML = '';
-    var terms = marks(q.parsed);
     var shown = Math.min(q.shown, q.cands.length);
     for (var i = 0; i < shown; i++) {
-      var c = q.cands[i];
-      var d = docs[c.doc];
-      if (!d) {
-        continue;
+      var d = docs[q.cands[i].doc];
+      if (d) {
+        list.appendChild(item(q.cands[i], d, q.terms));
       }
-      var li = el('li', 'search-result' + (expired(c.doc) ? ' is-expired' : ''));
-      var h = el('h2', 'search-result-title');
-      var a = el('a');
-      a.href = urlOf(d);
-      highlight(a, d.t, terms);
-      h.appendChild(a);
-      li.appendChild(h);
-      var m = el('p', 'entry-meta');
-      if (d.k) {
-        m.appendChild(el('span', 'badge badge-kind', d.k));
-      }
-      if (expired(c.doc)) {
-        m.appendChild(el('span', 'badge badge-expired', '已过公示期'));
-      }
-      if (d.n) {
-        m.appendChild(el('span', 'entry-unit', d.n));
-      }
-      if (d.d) {
-        var time = el('time', 'entry-date', d.d);
-        time.setAttribute('datetime', d.d);
-        m.appendChild(time);
-      }
-      li.appendChild(m);
-      var s = el('p', 'search-snippet');
-      highlight(s, snippet(d.x || '', terms), terms);
-      li.appendChild(s);
-      list.appendChild(li);
     }
+    q.rendered = shown;
     if (shown >= q.cands.length) {
       more.setAttribute('hidden', '');
     } else {
@@ -657,8 +817,14 @@
     return f;
   }
 
+  /* Records on the app element (for tests and bench/search.py): milliseconds to
+     the first shown result (data-first-ms) and to the whole answer (data-ms),
+     and the index files this query loaded. */
   function measured(q) {
     var ms = now() - q.started;
+    if (!app.getAttribute('data-first-ms')) {
+      app.setAttribute('data-first-ms', ms.toFixed(1));
+    }
     app.setAttribute('data-ms', ms.toFixed(1));
     app.setAttribute('data-loaded', loadedNow.join(' '));
     app.setAttribute('data-query', q.text);
@@ -667,9 +833,10 @@
 
   function run() {
     var text = input.value.replace(/^\s+|\s+$/g, '');
-    var q = { text: text, started: now(), shown: PAGE, verified: 0, cands: [] };
+    var q = { text: text, started: now(), shown: PAGE, window: 0, sorted: 0, rendered: 0, cands: [] };
     current = q;
     loadedNow = [];
+    app.removeAttribute('data-first-ms');
     list.innerHTML = '';
     more.setAttribute('hidden', '');
     if (!text) {
@@ -687,12 +854,16 @@
       }
       setup();
       q.parsed = parse(text);
+      q.terms = marks(q.parsed);
       var tokens = q.parsed.required.concat(q.parsed.optional);
       if (!q.parsed.required.length) {
         say('请输入汉字、字母或数字。');
         return;
       }
-      var pairs = [];
+      var f = filters();
+      // The shards of the query's tokens, and the filter table only when a
+      // filter is set: all requested at once.
+      var pairs = filtering(f) ? [['f', 'f.js']] : [];
       var wanted = {};
       for (var i = 0; i < tokens.length; i++) {
         var s = shardOf(tokens[i]);
@@ -709,17 +880,27 @@
           say('搜索索引加载失败，请刷新本页重试。');
           return;
         }
-        q.cands = candidates(q.parsed, filters());
+        q.cands = candidates(q.parsed, f);
         if (!q.cands.length) {
           measured(q);
           say('没有找到与“' + text + '”相关的内容。可以换一个词，或减少筛选条件。');
           return;
         }
-        verify(q, q.parsed.exact ? q.shown : Math.max(VERIFY, q.shown), function () {
-          if (current !== q) {
-            return;
+        say('找到 ' + q.cands.length + ' 条与“' + text + '”相关的结果，正在显示……');
+        // A phrase that is not one token is checked in the first VERIFY documents.
+        var upto = q.parsed.exact ? q.shown : Math.max(VERIFY, q.shown);
+        loadWindow(q, upto, function () {
+          showSettled(q);
+        }, function () {
+          showSettled(q);
+          if (q.rendered < Math.min(q.shown, q.cands.length)) {
+            render(q);
           }
-          render(q);
+          if (q.shown >= q.cands.length) {
+            more.setAttribute('hidden', '');
+          } else {
+            more.removeAttribute('hidden');
+          }
           var ms = measured(q);
           say('找到 ' + q.cands.length + ' 条与“' + text + '”相关的结果（用时 ' + Math.round(ms) + ' 毫秒）。');
         });
@@ -746,14 +927,6 @@
       at += starts[c];
       chunkStarts.push(at);
     }
-    var packed = numbers(meta.docs || '');
-    var years = {};
-    for (var i = 0; i + 3 < packed.length; i += 4) {
-      docInfo.push([packed[i], packed[i + 1], packed[i + 2], packed[i + 3]]);
-      if (packed[i + 2]) {
-        years[packed[i + 2]] = true;
-      }
-    }
     for (var u = 0; u < meta.units.length; u++) {
       var x = meta.units[u];
       var depth = x[2] >= 0 ? units[x[2]].depth + 1 : 0;
@@ -763,17 +936,10 @@
     for (var k = 0; k < meta.kinds.length; k++) {
       option(selKind, meta.kinds[k][0], meta.kinds[k][1]);
     }
-    var ys = [];
-    for (var y in years) {
-      if (Object.prototype.hasOwnProperty.call(years, y)) {
-        ys.push(+y);
-      }
-    }
-    ys.sort(function (p, q) {
-      return q - p;
-    });
-    for (var j = 0; j < ys.length; j++) {
-      option(selYear, String(ys[j]), ys[j] + ' 年');
+    var years = {};
+    for (var j = 0; j < meta.years.length; j++) {
+      years[meta.years[j]] = true;
+      option(selYear, String(meta.years[j]), meta.years[j] + ' 年');
     }
     var params = readParams();
     if (params.year && /^\d{4}$/.test(params.year) && !years[params.year]) {
@@ -841,10 +1007,10 @@
       return;
     }
     q.shown += PAGE;
-    verify(q, q.parsed.exact ? q.shown : Math.max(q.verified, q.shown + VERIFY - PAGE), function () {
-      if (current === q) {
-        render(q);
-      }
+    // A wider window may reorder what is shown: the list is drawn again when its
+    // documents are in.
+    loadWindow(q, q.parsed.exact ? q.shown : q.shown + VERIFY - PAGE, function () {}, function () {
+      render(q);
     });
   };
 
@@ -855,5 +1021,11 @@
     run();
   } else {
     say('请输入要查找的词语。');
+    // The filter choices come with meta.js (preloaded by the page).
+    load('meta', 'meta.js', function (ok) {
+      if (ok && meta && meta.v === VERSION) {
+        setup();
+      }
+    });
   }
 })();

@@ -1,0 +1,374 @@
+//! Full-text search index, built per audience from the rendered text of the pages
+//! and sections this build publishes (never a hidden one). Chinese is indexed as
+//! overlapping character bigrams, title characters also as unigrams, and the
+//! party-affairs terms of `DICTIONARY` as whole tokens (exact phrase counts); ASCII
+//! letters and digits as lower-case words. Postings are sharded by token hash into
+//! small script files under `/search/`, loaded by `js/search.js` with `<script>`
+//! tags (works over HTTP and from a folder opened with file://). Design, ranking
+//! and the relevance set: docs/search.md.
+
+mod shards;
+mod text;
+mod tokens;
+
+pub use text::plain_text;
+pub use tokens::{doc_tokens, fold, is_cjk, DICTIONARY};
+
+use super::Sink;
+use crate::content::kind::Kind;
+use crate::diag::Diagnostic;
+use crate::site::urls::encode_path;
+use crate::site::Site;
+use rayon::prelude::*;
+use serde_json::json;
+use shards::{bitset, vlq, Shard};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use text::js_string;
+use tokens::{Counter, DocTokens};
+
+/// Output folder of the index.
+pub const DIR: &str = "search";
+/// Format version, checked by search.js.
+pub const VERSION: u32 = 3;
+/// Most characters of a document's text kept for snippets and phrase checks.
+const TEXT_LIMIT: usize = 20_000;
+/// Bytes of document text per shard the shard count aims at (≈ 10,000 postings,
+/// a 13 KB shard file; a query loads one shard per token). Counted from the text,
+/// so shards are fixed before the postings stream in.
+const TEXT_PER_SHARD: usize = 48 * 1024;
+const MAX_SHARDS: usize = 4096;
+const MIN_SHARDS: usize = 8;
+/// Documents tokenized at a time: their postings go into the shards before the
+/// next block is read, so the index never holds every posting at once.
+const BLOCK: usize = 2048;
+/// Bytes of documents per `d/<n>.js` file (a larger document gets a file alone).
+const DOC_CHUNK: usize = 8 * 1024;
+
+/// One searchable document: a visible page or section.
+struct Doc {
+    title: String,
+    path: String,
+    date: Option<String>,
+    year: u32,
+    kind: usize,
+    unit: Option<usize>,
+    unit_title: Option<String>,
+    expired: bool,
+    text: String,
+}
+
+/// Kinds offered as a filter: the page kinds, then sections (单位与栏目).
+fn kinds() -> Vec<(&'static str, &'static str)> {
+    Kind::ALL.iter().map(|k| (k.id(), k.name())).chain([("other", "其他"), ("section", "单位与栏目")]).collect()
+}
+
+fn kind_index(kind: Option<Kind>) -> usize {
+    match kind {
+        Some(k) => Kind::ALL.iter().position(|x| *x == k).expect("known kind"),
+        None => Kind::ALL.len(),
+    }
+}
+
+/// Visible unit sections in tree order: (section, parent unit index).
+fn units(site: &Site) -> Vec<(usize, Option<usize>)> {
+    fn walk(site: &Site, s: usize, parent: Option<usize>, out: &mut Vec<(usize, Option<usize>)>) {
+        let sec = &site.sections[s];
+        if sec.hidden.is_some() {
+            return;
+        }
+        let mut parent = parent;
+        if sec.unit.is_some() {
+            out.push((s, parent));
+            parent = Some(out.len() - 1);
+        }
+        for &c in &sec.children {
+            walk(site, c, parent, out);
+        }
+    }
+    let mut out = Vec::new();
+    if !site.sections.is_empty() {
+        walk(site, 0, None, &mut out);
+    }
+    out
+}
+
+fn clip(mut s: String) -> String {
+    // At most TEXT_LIMIT bytes: at most as many characters.
+    if s.len() > TEXT_LIMIT {
+        if let Some((i, _)) = s.char_indices().nth(TEXT_LIMIT) {
+            s.truncate(i);
+        }
+    }
+    s
+}
+
+fn docs(site: &Site) -> (Vec<Doc>, Vec<(usize, Option<usize>)>) {
+    use chrono::Datelike;
+    let units = units(site);
+    let unit_of: HashMap<&str, usize> = units.iter().enumerate().filter_map(|(i, (s, _))| site.sections[*s].unit.as_ref().map(|u| (u.id.as_str(), i))).collect();
+    let attachment_names = |ids: &[usize]| -> String {
+        let names: Vec<&str> = ids.iter().map(|&a| &site.assets[a]).filter(|a| a.published).map(|a| a.name()).collect();
+        if names.is_empty() { String::new() } else { format!(" 附件：{}", names.join(" ")) }
+    };
+    let pages = site.pages.par_iter().filter(|p| p.visible()).map(|p| {
+        let unit = p.unit.as_deref().and_then(|u| unit_of.get(u).copied());
+        // Room for the whole text: plain text is never longer than its HTML.
+        let mut text = String::with_capacity(p.rendered.html.len() + p.description.as_ref().map_or(0, |d| d.len() + 1) + 256);
+        if let Some(d) = &p.description {
+            text.push_str(d);
+            text.push(' ');
+        }
+        text::push_plain_text(&mut text, &p.rendered.html);
+        if let Some(tags) = p.taxonomies.get("tags").filter(|t| !t.is_empty()) {
+            text.push_str(" 标签：");
+            text.push_str(&tags.join(" "));
+        }
+        text.push_str(&attachment_names(&p.assets));
+        Doc {
+            title: p.title.clone(),
+            path: p.path.clone(),
+            date: p.date.map(|d| d.date.format("%Y-%m-%d").to_string()),
+            year: p.date.map_or(0, |d| d.date.year().max(0) as u32),
+            kind: kind_index(p.kind),
+            unit,
+            unit_title: unit.map(|u| site.sections[units[u].0].title.clone()),
+            expired: p.expired,
+            text: clip(text),
+        }
+    });
+    let mut out: Vec<Doc> = pages.collect();
+    for s in site.sections.iter().skip(1).filter(|s| s.hidden.is_none()) {
+        let unit = s.unit.as_ref().and_then(|u| unit_of.get(u.id.as_str()).copied());
+        let mut text = String::new();
+        if let Some(d) = &s.description {
+            text.push_str(d);
+            text.push(' ');
+        }
+        text::push_plain_text(&mut text, &s.rendered.html);
+        if let Some(u) = &s.unit {
+            for v in [u.kind.as_deref(), u.secretary.as_deref().map(|x| x.trim())].into_iter().flatten() {
+                text.push(' ');
+                text.push_str(v);
+            }
+        }
+        text.push_str(&attachment_names(&s.assets));
+        out.push(Doc {
+            title: s.title.clone(),
+            path: s.path.clone(),
+            date: None,
+            year: 0,
+            kind: kinds().len() - 1,
+            unit,
+            unit_title: unit.map(|u| site.sections[units[u].0].title.clone()),
+            expired: false,
+            text: clip(text),
+        });
+    }
+    // Newest first (undated last): a lower id is a newer document, so search.js
+    // can place results with equal scores without loading them.
+    out.sort_by(|a, b| b.date.cmp(&a.date));
+    (out, units)
+}
+
+/// Sizes of what was written, for `DWGK_TIMINGS` and the benchmark.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    pub docs: usize,
+    pub shards: usize,
+    pub postings: usize,
+    pub shard_bytes: usize,
+    pub doc_bytes: usize,
+    pub meta_bytes: usize,
+}
+
+/// Wall and CPU time per sub-stage, summed over blocks (`DWGK_TIMINGS`).
+#[derive(Default)]
+struct Laps(Vec<(&'static str, Duration, f64)>);
+
+impl Laps {
+    fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let (started, cpu) = (Instant::now(), super::process_cpu_seconds());
+        let out = f();
+        let (wall, cpu) = (started.elapsed(), super::process_cpu_seconds() - cpu);
+        match self.0.iter_mut().find(|(n, ..)| *n == name) {
+            Some((_, w, c)) => (*w, *c) = (*w + wall, *c + cpu),
+            None => self.0.push((name, wall, cpu)),
+        }
+        out
+    }
+}
+
+/// One document as a JavaScript object literal (title, URL path, date, kind name,
+/// unit title, text), appended to `out`.
+fn doc_literal(out: &mut Vec<u8>, d: &Doc, kinds: &[(&str, &str)]) {
+    let field = |out: &mut Vec<u8>, name: &str, v: Option<&str>| {
+        out.extend_from_slice(name.as_bytes());
+        match v {
+            Some(v) => js_string(out, v),
+            None => out.extend_from_slice(b"null"),
+        }
+    };
+    field(out, "{\"t\":", Some(&d.title));
+    field(out, ",\"u\":", Some(&encode_path(d.path.trim_start_matches('/'))));
+    field(out, ",\"d\":", d.date.as_deref());
+    field(out, ",\"k\":", Some(kinds[d.kind].1));
+    field(out, ",\"n\":", d.unit_title.as_deref());
+    field(out, ",\"x\":", Some(&d.text));
+    out.push(b'}');
+}
+
+/// Writes the index under `search/`: `meta.js` (what every query needs first),
+/// `f.js` (filter fields, loaded only when a filter is set), `s/<n>.js` (postings),
+/// `d/<n>.js` (documents). Design: docs/search.md.
+pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
+    let mut laps = Laps::default();
+    let errors = std::sync::Mutex::new(Vec::new());
+    let write = |rel: String, bytes: &[u8]| {
+        if let Err(e) = sink.write(&rel, bytes) {
+            errors.lock().expect("errors").push(Diagnostic::error(e));
+        }
+    };
+    let (docs, units) = laps.time("text", || docs(site));
+    let text_bytes: usize = docs.iter().map(|d| d.text.len() + d.title.len()).sum();
+    let shard_count = (text_bytes / TEXT_PER_SHARD).next_power_of_two().clamp(MIN_SHARDS, MAX_SHARDS);
+    let mask = shard_count as u32 - 1;
+    let mut shards: Vec<Shard> = (0..shard_count).map(|_| Shard::default()).collect();
+    // Each group of consecutive shards is filled by one task, one per thread (every
+    // task reads all postings of a block); `scratch` holds a block's postings per shard.
+    let per_group = shard_count.div_ceil(rayon::current_num_threads()).max(1);
+    let mut scratch: Vec<Vec<(u64, u32, u32)>> = vec![Vec::new(); shard_count];
+    let kinds = kinds();
+    let mut chunk_starts: Vec<usize> = Vec::new();
+    let mut doc_bytes = 0;
+    for first in (0..docs.len()).step_by(BLOCK) {
+        let block = &docs[first..(first + BLOCK).min(docs.len())];
+        let tokens: Vec<DocTokens> = laps.time("tokens", || block.par_iter().map_init(Counter::default, |c, d| c.tokens(&d.title, &d.text)).collect());
+        laps.time("shards", || {
+            shards.par_chunks_mut(per_group).zip(scratch.par_chunks_mut(per_group)).enumerate().for_each(|(g, (own, mine))| {
+                let lo = g * per_group;
+                for (i, t) in tokens.iter().enumerate() {
+                    let doc = (first + i) as u32;
+                    for p in &t.postings {
+                        let s = (p.hash & mask) as usize;
+                        if (lo..lo + own.len()).contains(&s) {
+                            mine[s - lo].push((p.key, doc, p.val));
+                        }
+                    }
+                    for (w, v, h) in &t.long_words {
+                        let s = (h & mask) as usize;
+                        if (lo..lo + own.len()).contains(&s) {
+                            own[s - lo].add_long(w, doc, *v);
+                        }
+                    }
+                }
+                // One shard at a time: its token table stays in cache.
+                for (shard, list) in own.iter_mut().zip(mine.iter_mut()) {
+                    for (key, doc, val) in list.drain(..) {
+                        shard.add(key, doc, val);
+                    }
+                }
+            })
+        });
+        drop(tokens);
+        // Documents in files of about DOC_CHUNK bytes (consecutive ids; a block
+        // starts a file): one file per document would double the files of a build.
+        doc_bytes += laps.time("documents", || {
+            // Sizes estimated before writing (escapes are rare), so each file is
+            // written in one buffer.
+            let mut starts = Vec::new();
+            let mut size = DOC_CHUNK;
+            for (i, d) in block.iter().enumerate() {
+                if size >= DOC_CHUNK {
+                    starts.push(i);
+                    size = 0;
+                }
+                size += d.text.len() + d.title.len() + d.path.len() + 80;
+            }
+            let base = chunk_starts.len();
+            let bytes: usize = starts
+                .par_iter()
+                .enumerate()
+                .map(|(c, &start)| {
+                    let end = starts.get(c + 1).copied().unwrap_or(block.len());
+                    let size: usize = block[start..end].iter().map(|d| d.text.len() + d.title.len() + d.path.len() + 80).sum();
+                    let mut out = Vec::with_capacity(size + 32);
+                    out.extend_from_slice(format!("dwgkSearchDocs({},[", first + start).as_bytes());
+                    for (j, d) in block[start..end].iter().enumerate() {
+                        if j > 0 {
+                            out.push(b',');
+                        }
+                        doc_literal(&mut out, d, &kinds);
+                    }
+                    out.extend_from_slice(b"]);\n");
+                    write(format!("{DIR}/d/{}.js", base + c), &out);
+                    out.len()
+                })
+                .sum();
+            chunk_starts.extend(starts.iter().map(|s| first + s));
+            bytes
+        });
+    }
+    let postings: usize = shards.iter().map(|s| s.postings()).sum();
+    let shard_bytes: usize = laps.time("shards", || {
+        shards
+            .into_par_iter()
+            .enumerate()
+            .map(|(n, s)| {
+                let out = s.file(n);
+                write(format!("{DIR}/s/{n}.js"), &out);
+                out.len()
+            })
+            .sum()
+    });
+    let meta_bytes = laps.time("meta", || write_meta(site, &docs, &units, shard_count, &chunk_starts, &write));
+    if std::env::var_os("DWGK_TIMINGS").is_some() {
+        for (name, wall, cpu) in &laps.0 {
+            eprintln!("timing search-index/{name} {:.3} cpu {cpu:.3}", wall.as_secs_f64());
+        }
+    }
+    let stats = Stats { docs: docs.len(), shards: shard_count, postings, shard_bytes, doc_bytes, meta_bytes };
+    (stats, errors.into_inner().expect("errors"))
+}
+
+/// `meta.js` (version, counts, dictionary, units, kinds, years, expired documents,
+/// document file starts) and `f.js` (unit, kind and year of every document, for
+/// filters). Returns the bytes of both.
+fn write_meta(site: &Site, docs: &[Doc], units: &[(usize, Option<usize>)], shards: usize, chunk_starts: &[usize], write: &(dyn Fn(String, &[u8]) + Sync)) -> usize {
+    let mut years: Vec<u32> = docs.iter().map(|d| d.year).filter(|&y| y > 0).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let mut packed = Vec::with_capacity(docs.len() * 3);
+    for d in docs {
+        vlq(&mut packed, d.unit.map_or(0, |u| u as u32 + 1));
+        vlq(&mut packed, d.kind as u32);
+        vlq(&mut packed, years.iter().position(|&y| y == d.year).map_or(0, |i| i as u32 + 1));
+    }
+    let mut chunks = Vec::with_capacity(chunk_starts.len() * 2);
+    let mut prev = 0;
+    for &start in chunk_starts {
+        vlq(&mut chunks, (start - prev) as u32);
+        prev = start;
+    }
+    let meta = json!({
+        "v": VERSION, "n": docs.len(), "shards": shards, "dict": DICTIONARY,
+        "units": units.iter().map(|(s, parent)| {
+            let sec = &site.sections[*s];
+            json!([sec.unit.as_ref().map(|u| u.id.clone()), sec.title, parent.map_or(-1, |p| p as i64)])
+        }).collect::<Vec<_>>(),
+        "kinds": kinds().iter().map(|(id, name)| json!([id, name])).collect::<Vec<_>>(),
+        "years": years,
+        "expired": bitset(docs.iter().map(|d| d.expired)),
+        "chunks": String::from_utf8(chunks).expect("ASCII"),
+    });
+    let mut meta_js = b"dwgkSearchMeta(".to_vec();
+    let text = serde_json::to_string(&meta).expect("json");
+    meta_js.extend_from_slice(text.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029").as_bytes());
+    meta_js.extend_from_slice(b");\n");
+    write(format!("{DIR}/meta.js"), &meta_js);
+    let mut filters = b"dwgkSearchFilters(0,\"".to_vec();
+    filters.extend_from_slice(&packed);
+    filters.extend_from_slice(b"\");\n");
+    write(format!("{DIR}/f.js"), &filters);
+    meta_js.len() + filters.len()
+}

@@ -1,0 +1,426 @@
+//! Tokens of the search index, each one `u64` key (no allocation per token):
+//! Chinese bigrams, title unigrams, `DICTIONARY` terms (found while scanning) and
+//! ASCII words of up to 11 characters packed in base 37; longer words are kept as
+//! strings. A document's tokens are counted in a reusable open-addressing table
+//! and come out in order of first appearance (deterministic output).
+
+use std::sync::OnceLock;
+
+/// Party-affairs terms of three or more characters, counted as whole tokens so an
+/// exact occurrence ranks above the same characters scattered in a text. (Two-
+/// character terms such as 党费 or 党课 are bigrams already.) search.js receives
+/// the list in `meta.js`.
+pub const DICTIONARY: &[&str] = &[
+    "三会一课",
+    "主题党日",
+    "组织生活会",
+    "民主生活会",
+    "民主评议",
+    "支委会",
+    "意识形态",
+    "中心组",
+    "理论学习中心组",
+    "党员大会",
+    "党小组会",
+    "专题党课",
+    "谈心谈话",
+    "发展党员",
+    "入党积极分子",
+    "预备党员",
+    "换届选举",
+    "党风廉政",
+    "志愿服务",
+    "主题教育",
+    "第一议题",
+    "述职评议",
+    "组织关系",
+    "党务公开",
+    "两学一做",
+    "责任清单",
+    "工作记录",
+    "学习计划",
+    "党费收缴",
+    "党支部",
+    "党总支",
+    "党小组",
+    "共产党员",
+    "批评与自我批评",
+    "不忘初心",
+    "群众路线",
+];
+
+pub fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}' | '〇')
+}
+
+/// Full-width ASCII → ASCII, ASCII letters → lower case (search.js folds the same way).
+pub fn fold(c: char) -> char {
+    let c = match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+/// Longest word kept (longer ones are cut, as in search.js).
+pub const MAX_WORD: usize = 40;
+/// Longest word packed into a key (37^11 < 2^62).
+const PACKED_WORD: usize = 11;
+
+const KIND: u64 = 3 << 62;
+const UNI: u64 = 0;
+const BI: u64 = 1 << 62;
+const DICT: u64 = 2 << 62;
+const WORD: u64 = 3 << 62;
+
+fn key_char(x: u64) -> char {
+    char::from_u32((x & 0x1f_ffff) as u32).unwrap_or('\u{fffd}')
+}
+
+fn pack_word(w: &[u8]) -> u64 {
+    let mut k = 0u64;
+    for i in 0..PACKED_WORD {
+        let d = match w.get(i) {
+            None => 0,
+            Some(b @ b'0'..=b'9') => (b - b'0') as u64 + 1,
+            Some(b) => (b - b'a') as u64 + 11,
+        };
+        k = k * 37 + d;
+    }
+    WORD | k
+}
+
+/// The token's text (UTF-8) appended to `out`.
+pub fn key_text(k: u64, out: &mut Vec<u8>) {
+    let mut buf = [0u8; 16];
+    out.extend_from_slice(key_bytes(k, &mut buf));
+}
+
+/// The token's text (UTF-8), in `buf` unless it is a dictionary term.
+fn key_bytes(k: u64, buf: &mut [u8; 16]) -> &[u8] {
+    match k & KIND {
+        UNI => key_char(k).encode_utf8(buf).as_bytes(),
+        BI => {
+            let n = key_char(k >> 21).encode_utf8(&mut buf[..4]).len();
+            let m = key_char(k).encode_utf8(&mut buf[n..n + 4]).len();
+            &buf[..n + m]
+        }
+        DICT => DICTIONARY[(k & 0xffff) as usize].as_bytes(),
+        _ => {
+            let mut n = k & !KIND;
+            let mut len = 0;
+            for i in (0..PACKED_WORD).rev() {
+                let d = (n % 37) as u8;
+                n /= 37;
+                if d > 0 {
+                    buf[i] = if d <= 10 { b'0' + d - 1 } else { b'a' + d - 11 };
+                    len += 1;
+                }
+            }
+            &buf[..len]
+        }
+    }
+}
+
+/// FNV-1a (32 bit) over code points: a token's shard is `hash & (shards - 1)`
+/// (search.js hashes the query tokens the same way).
+pub fn fnv(text: &str) -> u32 {
+    text.chars().fold(0x811c_9dc5, |h, c| step(h, c as u32))
+}
+
+fn step(h: u32, c: u32) -> u32 {
+    (h ^ c).wrapping_mul(0x0100_0193)
+}
+
+pub fn key_hash(k: u64) -> u32 {
+    const SEED: u32 = 0x811c_9dc5;
+    match k & KIND {
+        UNI => step(SEED, (k & 0x1f_ffff) as u32),
+        BI => step(step(SEED, (k >> 21 & 0x1f_ffff) as u32), (k & 0x1f_ffff) as u32),
+        DICT => fnv(DICTIONARY[(k & 0xffff) as usize]),
+        _ => key_bytes(k, &mut [0u8; 16]).iter().fold(SEED, |h, &b| step(h, b as u32)),
+    }
+}
+
+/// One token of a document: key, `tf << 1 | in_title` and the shard hash.
+#[derive(Clone, Copy)]
+pub struct Posting {
+    pub key: u64,
+    pub val: u32,
+    pub hash: u32,
+}
+
+/// The tokens of one document: packed keys, and words too long to pack.
+#[derive(Default)]
+pub struct DocTokens {
+    pub postings: Vec<Posting>,
+    pub long_words: Vec<(Box<str>, u32, u32)>,
+}
+
+/// Dictionary terms as characters, found by their last character: `by_last[c & 1023]`
+/// lists the terms whose last character falls there.
+struct Terms {
+    chars: Vec<Vec<char>>,
+    by_last: Vec<Vec<u16>>,
+    /// Bit `c & 1023` set when some term ends in a character there.
+    last_bits: [u64; 16],
+}
+
+fn terms() -> &'static Terms {
+    static T: OnceLock<Terms> = OnceLock::new();
+    T.get_or_init(|| {
+        let chars: Vec<Vec<char>> = DICTIONARY.iter().map(|t| t.chars().collect()).collect();
+        let mut by_last = vec![Vec::new(); 1024];
+        let mut last_bits = [0u64; 16];
+        for (i, t) in chars.iter().enumerate() {
+            let b = *t.last().expect("term") as usize & 1023;
+            by_last[b].push(i as u16);
+            last_bits[b >> 6] |= 1 << (b & 63);
+        }
+        Terms { chars, by_last, last_bits }
+    })
+}
+
+/// Most characters a dictionary term has (the scanner keeps this many).
+const RECENT: usize = 8;
+const _: () = assert!(DICTIONARY.len() <= 64);
+const TF_MAX: u32 = 1 << 20;
+
+fn slot_of(key: u64, mask: usize) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as usize & mask
+}
+
+/// Counts the tokens of documents; one per thread, reused.
+#[derive(Default)]
+pub struct Counter {
+    /// Open addressing: (key, tf << 1 | in_title); key 0 = empty. A document uses
+    /// the first `mask + 1` slots, so a short one stays in cache.
+    slots: Vec<(u64, u32)>,
+    mask: usize,
+    order: Vec<u32>,
+    long: Vec<(Box<str>, u32)>,
+}
+
+impl Counter {
+    /// Empties the table, sized for a text of `bytes` (it grows when needed).
+    fn reset(&mut self, bytes: usize) {
+        for &s in &self.order {
+            self.slots[s as usize].0 = 0;
+        }
+        self.order.clear();
+        self.long.clear();
+        let size = (bytes / 4).next_power_of_two().max(256);
+        if self.slots.len() < size {
+            self.slots = vec![(0, 0); size];
+        }
+        self.mask = size - 1;
+    }
+
+    /// Doubles the slots in use (more than three quarters full), keeping the order.
+    fn grow(&mut self) {
+        let old: Vec<(u64, u32)> = self.order.iter().map(|&s| self.slots[s as usize]).collect();
+        for &s in &self.order {
+            self.slots[s as usize].0 = 0;
+        }
+        self.mask = self.mask * 2 + 1;
+        if self.slots.len() <= self.mask {
+            self.slots = vec![(0, 0); self.mask + 1];
+        }
+        for (s, entry) in self.order.iter_mut().zip(old) {
+            let mut i = slot_of(entry.0, self.mask);
+            while self.slots[i].0 != 0 {
+                i = (i + 1) & self.mask;
+            }
+            self.slots[i] = entry;
+            *s = i as u32;
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, key: u64, title: bool) {
+        if (self.order.len() + 1) * 4 > (self.mask + 1) * 3 {
+            self.grow();
+        }
+        let mask = self.mask;
+        let mut i = slot_of(key, mask);
+        loop {
+            let k = self.slots[i].0;
+            if k == key {
+                break;
+            }
+            if k == 0 {
+                self.slots[i] = (key, 0);
+                self.order.push(i as u32);
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        let v = &mut self.slots[i].1;
+        if *v >> 1 < TF_MAX {
+            *v += 2;
+        }
+        *v |= title as u32;
+    }
+
+    fn add_word(&mut self, w: &[u8], title: bool) {
+        if w.len() <= PACKED_WORD {
+            return self.add(pack_word(w), title);
+        }
+        let w = std::str::from_utf8(w).expect("ASCII");
+        match self.long.iter_mut().find(|(x, _)| &**x == w) {
+            Some((_, v)) => *v = (*v + 2).min(TF_MAX << 1) | title as u32,
+            None => self.long.push((w.into(), 2 | title as u32)),
+        }
+    }
+
+    /// Adds the tokens of `text`: bigrams, dictionary terms and words; unigrams too
+    /// for a title.
+    fn scan(&mut self, text: &str, title: bool) {
+        let terms = terms();
+        let mut recent = ['\0'; RECENT]; // the last Chinese characters, by `pos`
+        let mut pos = 0usize; // Chinese characters seen
+        let mut run = 0usize; // of them in the current run
+        let mut term_end = [0usize; 64]; // per term: `pos` after its last counted occurrence
+        let mut word = [0u8; MAX_WORD];
+        let mut wlen = 0usize;
+        let mut in_word = false;
+        for c in text.chars() {
+            let c = if c.is_ascii() { c.to_ascii_lowercase() } else { fold(c) };
+            if c.is_ascii_alphanumeric() {
+                run = 0;
+                if wlen < MAX_WORD {
+                    word[wlen] = c as u8;
+                    wlen += 1;
+                }
+                in_word = true;
+                continue;
+            }
+            if in_word {
+                self.add_word(&word[..wlen], title);
+                wlen = 0;
+                in_word = false;
+            }
+            if !is_cjk(c) {
+                run = 0;
+                continue;
+            }
+            if title {
+                self.add(UNI | c as u64, true);
+            }
+            if run > 0 {
+                self.add(BI | (recent[(pos - 1) % RECENT] as u64) << 21 | c as u64, title);
+            }
+            recent[pos % RECENT] = c;
+            pos += 1;
+            run += 1;
+            let b = c as usize & 1023;
+            if terms.last_bits[b >> 6] & 1 << (b & 63) == 0 {
+                continue;
+            }
+            for &i in &terms.by_last[b] {
+                let (t, i) = (&terms.chars[i as usize], i as usize);
+                let n = t.len();
+                if n <= run && pos - n >= term_end[i] && t.iter().rev().enumerate().all(|(j, x)| *x == recent[(pos - 1 - j) % RECENT]) {
+                    term_end[i] = pos;
+                    self.add(DICT | i as u64, title);
+                }
+            }
+        }
+        if in_word {
+            self.add_word(&word[..wlen], title);
+        }
+    }
+
+    /// The tokens of one document, in order of first appearance.
+    pub fn tokens(&mut self, title: &str, body: &str) -> DocTokens {
+        self.reset(title.len() + body.len());
+        self.scan(title, true);
+        self.scan(body, false);
+        let postings = self
+            .order
+            .iter()
+            .map(|&s| {
+                let (key, val) = self.slots[s as usize];
+                Posting { key, val, hash: key_hash(key) }
+            })
+            .collect();
+        let long_words = self.long.drain(..).map(|(w, v)| {
+            let h = fnv(&w);
+            (w, v, h)
+        });
+        DocTokens { postings, long_words: long_words.collect() }
+    }
+}
+
+/// The tokens of one document as text: `(token, tf << 1 | in_title)`, sorted.
+pub fn doc_tokens(title: &str, body: &str) -> Vec<(String, u32)> {
+    let t = Counter::default().tokens(title, body);
+    let mut out: Vec<(String, u32)> = t
+        .postings
+        .iter()
+        .map(|p| {
+            let mut b = Vec::new();
+            key_text(p.key, &mut b);
+            (String::from_utf8(b).expect("UTF-8"), p.val)
+        })
+        .chain(t.long_words.into_iter().map(|(w, v, _)| (w.into(), v)))
+        .collect();
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_is_bigrams_with_title_unigrams_and_dictionary_terms() {
+        let t = doc_tokens("党费", "2024年党费收缴，三会一课。");
+        let has = |k: &str| t.iter().find(|(x, _)| x == k).map(|(_, v)| *v);
+        assert_eq!(has("党费"), Some(2 << 1 | 1), "in title and body");
+        assert_eq!(has("党"), Some(1 << 1 | 1), "unigrams from the title only");
+        assert_eq!(has("收"), None);
+        assert_eq!(has("2024"), Some(1 << 1));
+        assert_eq!(has("年党"), Some(1 << 1), "bigrams run across word boundaries");
+        assert_eq!(has("三会一课"), Some(1 << 1), "dictionary term");
+        assert_eq!(has("党费收缴"), Some(1 << 1));
+        assert_eq!(has("缴三"), None, "punctuation separates runs");
+    }
+
+    #[test]
+    fn dictionary_terms_are_counted_without_overlap_and_within_runs() {
+        let t = doc_tokens("", "党小组会党小组会，党小组a会 批评与自我批评与自我批评");
+        let has = |k: &str| t.iter().find(|(x, _)| x == k).map(|(_, v)| *v >> 1);
+        assert_eq!(has("党小组会"), Some(2));
+        assert_eq!(has("党小组"), Some(3));
+        assert_eq!(has("批评与自我批评"), Some(1), "non-overlapping, as str::matches counts");
+    }
+
+    #[test]
+    fn ascii_is_folded_words_packed_or_long() {
+        let t = doc_tokens("", "ＰＤＦ 版 Word2024 and Q1 z 0 abcdefghijk abcdefghijkl 9zz9");
+        let words: Vec<&str> = t.iter().map(|(x, _)| x.as_str()).filter(|x| x.is_ascii()).collect();
+        assert_eq!(words, vec!["0", "9zz9", "abcdefghijk", "abcdefghijkl", "and", "pdf", "q1", "word2024", "z"]);
+        let long = "x".repeat(50);
+        assert_eq!(doc_tokens("", &long)[0].0, "x".repeat(MAX_WORD));
+    }
+
+    #[test]
+    fn hash_is_fnv1a_of_code_points() {
+        // Same numbers as search.js (FNV-1a 32 over code points).
+        assert_eq!(fnv("a"), 0xe40c292c);
+        assert_eq!(fnv("党费"), 0x094a_1f9c);
+        assert_eq!(key_hash(BI | ('党' as u64) << 21 | '费' as u64), fnv("党费"));
+        assert_eq!(key_hash(UNI | '党' as u64), fnv("党"));
+        assert_eq!(key_hash(DICT | 1), fnv("主题党日"));
+        assert_eq!(key_hash(pack_word(b"q1")), fnv("q1"));
+    }
+}
+
+/// The key of a two-character token (tests of the shard files).
+#[cfg(test)]
+pub fn doc_key_for_test(bigram: &str) -> u64 {
+    let mut cs = bigram.chars();
+    BI | (cs.next().expect("two") as u64) << 21 | cs.next().expect("two") as u64
+}
