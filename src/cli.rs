@@ -25,7 +25,9 @@ pub enum Command {
         dir: Option<PathBuf>,
     },
     /// 生成网站（先写到临时目录，全部成功后才替换输出目录）
-    #[command(after_help = "示例：\n  dwgk build\n  dwgk build --output /srv/dwgk --base-url http://dangjian.intranet/\n  dwgk build --audience internal --output public-internal")]
+    #[command(
+        after_help = "示例：\n  dwgk build\n  dwgk build --output /srv/dwgk --base-url http://dangjian.intranet/\n  dwgk build --audience internal --output public-internal"
+    )]
     Build {
         #[command(flatten)]
         common: Common,
@@ -49,7 +51,9 @@ pub enum Command {
         format: Format,
     },
     /// 达标情况统计：在终端显示，或导出为 JSON、CSV、Excel
-    #[command(after_help = "示例：\n  dwgk report\n  dwgk report --year 2024 --unit diyi\n  dwgk report --format xlsx --output 达标情况.xlsx\n  dwgk report --as-of 2024-06-30 --format json")]
+    #[command(
+        after_help = "示例：\n  dwgk report\n  dwgk report --year 2024 --unit diyi\n  dwgk report --format xlsx --output 达标情况.xlsx\n  dwgk report --as-of 2024-06-30 --format json"
+    )]
     Report {
         #[command(flatten)]
         common: Common,
@@ -72,7 +76,9 @@ pub enum Command {
         command: RequirementsCommand,
     },
     /// 本机预览：网站生成在内存中，文件保存后浏览器自动刷新，内容错误直接显示在页面上
-    #[command(after_help = "示例：\n  dwgk serve                       默认党内版，http://127.0.0.1:1111\n  dwgk serve --port 8080 --audience public\n  dwgk serve --drafts --open       含草稿，并打开浏览器\n  dwgk serve --bind 0.0.0.0        让局域网内的同事访问（注意：党内内容也可见）\n  dwgk serve --poll                网络共享文件夹：定时检查文件变化")]
+    #[command(
+        after_help = "示例：\n  dwgk serve                       默认党内版，http://127.0.0.1:1111\n  dwgk serve --port 8080 --audience public\n  dwgk serve --drafts --open       含草稿，并打开浏览器\n  dwgk serve --bind 0.0.0.0        让局域网内的同事访问（注意：党内内容也可见）\n  dwgk serve --poll                网络共享文件夹：定时检查文件变化"
+    )]
     Serve {
         #[command(flatten)]
         common: Common,
@@ -93,7 +99,9 @@ pub enum Command {
         open: bool,
     },
     /// 从共享文件夹自动发布：每次生成一个完整的新版本，再原子切换 DEST/current，出错时线上网站保持不变
-    #[command(after_help = "示例：\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --once      生成并发布一次\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --watch     常驻运行：文件变化、发布时间到达时自动发布\n  dwgk publish --watch --schedule \"0 6 * * *\" --audience internal\n\n时间按服务器本地时区（在中国即北京时间）。部署说明见 docs/deploy.md。")]
+    #[command(
+        after_help = "示例：\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --once      生成并发布一次\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --watch     常驻运行：文件变化、发布时间到达时自动发布\n  dwgk publish --watch --schedule \"0 6 * * *\" --audience internal\n\n时间按服务器本地时区（在中国即北京时间）。部署说明见 docs/deploy.md。"
+    )]
     Publish(PublishArgs),
     /// 列出已发布的版本（* 为当前版本）
     #[command(after_help = "示例：\n  dwgk releases --dest /srv/dwgk\n  dwgk releases --dest /srv/dwgk --format json")]

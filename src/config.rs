@@ -4,9 +4,9 @@
 use crate::content::date::DateValue;
 use crate::content::front_matter::{explain, toml_to_json};
 use crate::content::kind::{Audience, Scope};
-use crate::domain::requirement::{self, Requirement};
-use crate::domain::dues::{DuesOptions, RateTable};
 use crate::diag::{did_you_mean, Diagnostic};
+use crate::domain::dues::{DuesOptions, RateTable};
+use crate::domain::requirement::{self, Requirement};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -120,8 +120,21 @@ struct Raw {
 }
 
 const TOP_KEYS: &[&str] = &[
-    "title", "description", "base_url", "language", "theme", "relative_urls", "paginate_by", "taxonomies",
-    "require_approval", "presets", "requirements", "compliance", "dues", "publish", "extra",
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "relative_urls",
+    "paginate_by",
+    "taxonomies",
+    "require_approval",
+    "presets",
+    "requirements",
+    "compliance",
+    "dues",
+    "publish",
+    "extra",
 ];
 
 impl Config {
@@ -161,11 +174,7 @@ impl Config {
         }
         let title = raw.title.unwrap_or_default();
         if title.trim().is_empty() {
-            diags.push(
-                Diagnostic::error("config.toml 缺少网站标题 title")
-                    .file(FILE_NAME)
-                    .hint("加一行：title = \"某某机关党委党务公开\""),
-            );
+            diags.push(Diagnostic::error("config.toml 缺少网站标题 title").file(FILE_NAME).hint("加一行：title = \"某某机关党委党务公开\""));
         }
         let base_url = match raw.base_url {
             Some(u) => match normalize_base_url(&u) {
@@ -194,9 +203,7 @@ impl Config {
         for t in &taxonomies {
             if t.name.is_empty() || t.name.contains(['/', '\\', '.']) {
                 diags.push(
-                    Diagnostic::error(format!("分类名“{}”不能为空，也不能含有 / \\ .", t.name))
-                        .file(FILE_NAME)
-                        .hint("例如 taxonomies = [{ name = \"tags\" }]"),
+                    Diagnostic::error(format!("分类名“{}”不能为空，也不能含有 / \\ .", t.name)).file(FILE_NAME).hint("例如 taxonomies = [{ name = \"tags\" }]"),
                 );
             }
         }
@@ -230,9 +237,8 @@ impl Config {
     }
 
     pub fn with_base_url(mut self, url: &str) -> Result<Config, Diagnostic> {
-        self.base_url = normalize_base_url(url).ok_or_else(|| {
-            Diagnostic::error(format!("--base-url“{url}”不是完整网址")).hint("写成 http:// 或 https:// 开头的网址")
-        })?;
+        self.base_url =
+            normalize_base_url(url).ok_or_else(|| Diagnostic::error(format!("--base-url“{url}”不是完整网址")).hint("写成 http:// 或 https:// 开头的网址"))?;
         Ok(self)
     }
 }
@@ -278,7 +284,10 @@ fn check_requirements(text: &str, entries: &[toml::Table], diags: &mut Vec<Diagn
             ),
             Ok(r) => out.push(r),
             Err(errs) => diags.extend(errs.into_iter().map(|e| {
-                Diagnostic::error(format!("config.toml 第 {} 个 [[requirements]]：{}", n + 1, e.message)).file(FILE_NAME).at_span(text, at, at + 16).hint(e.hint)
+                Diagnostic::error(format!("config.toml 第 {} 个 [[requirements]]：{}", n + 1, e.message))
+                    .file(FILE_NAME)
+                    .at_span(text, at, at + 16)
+                    .hint(e.hint)
             })),
         }
     }
@@ -293,7 +302,12 @@ fn check_compliance(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diag
             ("year", toml::Value::Integer(y)) if (1900..=2999).contains(&y) => c.year = Some(y as i32),
             ("year", v) => diags.push(located(text, "year", format!("[compliance] year 应是年份，实际是 {v}"), "例如 year = 2024")),
             ("scope", toml::Value::String(s)) if Scope::parse(&s).is_some() => c.scope = Scope::parse(&s).unwrap_or(Scope::Internal),
-            ("scope", v) => diags.push(located(text, "scope", format!("[compliance] scope“{v}”无效"), "写 internal（只在党内版显示，默认）或 public（公开版也显示达标情况）")),
+            ("scope", v) => diags.push(located(
+                text,
+                "scope",
+                format!("[compliance] scope“{v}”无效"),
+                "写 internal（只在党内版显示，默认）或 public（公开版也显示达标情况）",
+            )),
             ("as_of", v) => {
                 let parsed = match &v {
                     toml::Value::Datetime(d) => DateValue::parse(&d.to_string()),
@@ -326,23 +340,45 @@ fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnos
             "source" | "dest" => match v.as_str().map(str::trim).filter(|s| !s.is_empty()) {
                 Some(s) if k == "source" => c.source = Some(s.to_string()),
                 Some(s) => c.dest = Some(s.to_string()),
-                None => diags.push(located(text, &k, format!("[publish] {k} 应是文件夹路径，实际是 {v}"), "例如 source = \"/mnt/share/dwgk\"、dest = \"/srv/dwgk\"")),
+                None => diags.push(located(
+                    text,
+                    &k,
+                    format!("[publish] {k} 应是文件夹路径，实际是 {v}"),
+                    "例如 source = \"/mnt/share/dwgk\"、dest = \"/srv/dwgk\"",
+                )),
             },
             "keep" => match int(&v, 1, 1000) {
                 Some(n) => c.keep = n as usize,
-                None => diags.push(located(text, "keep", format!("[publish] keep 应是 1 到 1000 的整数，实际是 {v}"), "保留多少个历史版本供回滚，例如 keep = 10")),
+                None => {
+                    diags.push(located(text, "keep", format!("[publish] keep 应是 1 到 1000 的整数，实际是 {v}"), "保留多少个历史版本供回滚，例如 keep = 10"))
+                }
             },
             "poll_seconds" => match int(&v, 1, 3600) {
                 Some(n) => c.poll_seconds = n as u64,
-                None => diags.push(located(text, "poll_seconds", format!("[publish] poll_seconds 应是 1 到 3600 的整数（秒），实际是 {v}"), "例如 poll_seconds = 10")),
+                None => diags.push(located(
+                    text,
+                    "poll_seconds",
+                    format!("[publish] poll_seconds 应是 1 到 3600 的整数（秒），实际是 {v}"),
+                    "例如 poll_seconds = 10",
+                )),
             },
             "settle_seconds" => match int(&v, 0, 3600) {
                 Some(n) => c.settle_seconds = n as u64,
-                None => diags.push(located(text, "settle_seconds", format!("[publish] settle_seconds 应是 0 到 3600 的整数（秒），实际是 {v}"), "例如 settle_seconds = 5")),
+                None => diags.push(located(
+                    text,
+                    "settle_seconds",
+                    format!("[publish] settle_seconds 应是 0 到 3600 的整数（秒），实际是 {v}"),
+                    "例如 settle_seconds = 5",
+                )),
             },
             "max_drop_percent" => match int(&v, 0, 100) {
                 Some(n) => c.max_drop_percent = n as u32,
-                None => diags.push(located(text, "max_drop_percent", format!("[publish] max_drop_percent 应是 0 到 100 的整数（百分比），实际是 {v}"), "例如 max_drop_percent = 20：新版本比线上少了超过 20% 的页面时拒绝发布")),
+                None => diags.push(located(
+                    text,
+                    "max_drop_percent",
+                    format!("[publish] max_drop_percent 应是 0 到 100 的整数（百分比），实际是 {v}"),
+                    "例如 max_drop_percent = 20：新版本比线上少了超过 20% 的页面时拒绝发布",
+                )),
             },
             "schedule" => match v.as_str().map(crate::publish::cron::Cron::parse) {
                 Some(Ok(cron)) => c.schedule = Some(cron),

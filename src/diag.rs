@@ -48,16 +48,7 @@ impl Diagnostic {
     }
 
     fn new(severity: Severity, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity,
-            file: None,
-            line: None,
-            col: None,
-            len: 0,
-            source_line: None,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { severity, file: None, line: None, col: None, len: 0, source_line: None, message: message.into(), hint: None }
     }
 
     pub fn file(mut self, file: impl Into<String>) -> Self {
@@ -178,9 +169,7 @@ impl Diagnostics {
     }
 
     pub fn sort(&mut self) {
-        self.0.sort_by(|a, b| {
-            (&a.file, a.line, a.col, a.severity, &a.message).cmp(&(&b.file, b.line, b.col, b.severity, &b.message))
-        });
+        self.0.sort_by(|a, b| (&a.file, a.line, a.col, a.severity, &a.message).cmp(&(&b.file, b.line, b.col, b.severity, &b.message)));
         self.0.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.col == b.col && a.message == b.message);
     }
 

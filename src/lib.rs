@@ -1,15 +1,15 @@
 //! dwgk: a static site generator for 党务公开 (party-affairs disclosure) portals.
 //! See ARCHITECTURE.md for the map.
 
-pub mod content;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod content;
 pub mod diag;
 pub mod domain;
 pub mod io;
-pub mod site;
-pub mod render;
 pub mod pipeline;
-pub mod serve;
 pub mod publish;
+pub mod render;
+pub mod serve;
+pub mod site;

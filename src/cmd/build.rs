@@ -28,7 +28,10 @@ pub fn run(common: &Common, format: Format, output: Option<PathBuf>, base_url: O
         match (&output, summary.written) {
             (Some(out), true) => eprintln!(
                 "已生成{audience}：{} 个页面，{} 个栏目，{} 个附件 → {}（用时 {secs:.2} 秒）",
-                summary.pages, summary.sections, summary.attachments, out.display()
+                summary.pages,
+                summary.sections,
+                summary.attachments,
+                out.display()
             ),
             (Some(out), false) => eprintln!("生成失败：{} 保持原样，未做任何改动。", out.display()),
             (None, _) if code == 0 => eprintln!("检查通过（{audience}）：{} 个页面，{} 个栏目，没有错误（用时 {secs:.2} 秒）", summary.pages, summary.sections),

@@ -181,7 +181,13 @@ pub fn releases(dest: &Path, format: Format) -> i32 {
                 };
                 let created = r["created"].as_str().map(|c| c.get(..19).unwrap_or(c).replace('T', " ")).unwrap_or_else(|| "—".into());
                 let mark = if r["current"] == true { "*" } else { " " };
-                println!("{mark} {:<23}{:<24}{:<12}{}", r["id"].as_str().unwrap_or(""), created, trigger, r["pages"].as_u64().map_or("—".into(), |n| n.to_string()));
+                println!(
+                    "{mark} {:<23}{:<24}{:<12}{}",
+                    r["id"].as_str().unwrap_or(""),
+                    created,
+                    trigger,
+                    r["pages"].as_u64().map_or("—".into(), |n| n.to_string())
+                );
             }
             if rows.is_empty() {
                 println!("（还没有发布过）");

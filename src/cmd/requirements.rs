@@ -49,5 +49,9 @@ pub fn extract_files(files: &[PathBuf], format: ExtractFormat) -> i32 {
             eprintln!("共找到 {} 条可统计的频次要求。", rows.len());
         }
     }
-    if failed { USAGE } else { OK }
+    if failed {
+        USAGE
+    } else {
+        OK
+    }
 }

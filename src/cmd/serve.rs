@@ -106,9 +106,9 @@ fn print_outcome(o: &Outcome, format: Format) {
 }
 
 fn open_browser(url: &str) {
-    let opened = ["xdg-open", "sensible-browser", "x-www-browser"].iter().any(|cmd| {
-        std::process::Command::new(cmd).arg(url).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().is_ok()
-    });
+    let opened = ["xdg-open", "sensible-browser", "x-www-browser"]
+        .iter()
+        .any(|cmd| std::process::Command::new(cmd).arg(url).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().is_ok());
     if !opened {
         eprintln!("提示: 无法自动打开浏览器，请手动打开 {url}");
     }

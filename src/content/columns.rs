@@ -87,12 +87,7 @@ pub(crate) fn accepted<F: Copy + PartialEq>(aliases: &[Alias<F>], field: F) -> S
 
 /// Finds the header row (the first of the top rows holding a `key` column) and
 /// maps its columns. `None` when the header cannot be used; problems either way.
-pub(crate) fn find_header<F: Copy + PartialEq>(
-    grid: &Grid,
-    aliases: &[Alias<F>],
-    key: F,
-    required: &[F],
-) -> (Option<Header<F>>, Vec<TableProblem>) {
+pub(crate) fn find_header<F: Copy + PartialEq>(grid: &Grid, aliases: &[Alias<F>], key: F, required: &[F]) -> (Option<Header<F>>, Vec<TableProblem>) {
     let last = grid.height().min(HEADER_SEARCH_ROWS);
     let Some(row) = (1..=last).find(|&r| row_fields(grid, aliases, r).iter().any(|c| c.0 == key)) else {
         return (None, vec![no_header(grid, aliases, key)]);
@@ -131,9 +126,7 @@ fn headers_found(grid: &Grid, row: u32) -> String {
 }
 
 fn no_header<F: Copy + PartialEq>(grid: &Grid, aliases: &[Alias<F>], key: F) -> TableProblem {
-    let first = (1..=grid.height().min(HEADER_SEARCH_ROWS))
-        .find(|&r| grid.row(r).iter().any(|c| !c.is_empty()))
-        .unwrap_or(1);
+    let first = (1..=grid.height().min(HEADER_SEARCH_ROWS)).find(|&r| grid.row(r).iter().any(|c| !c.is_empty())).unwrap_or(1);
     let label = label_of(aliases, key);
     TableProblem::new(
         Some(grid.at(first, 1)),
@@ -148,11 +141,7 @@ fn doubled_columns<F: Copy + PartialEq>(grid: &Grid, aliases: &[Alias<F>], row: 
         if let Some((_, first_col, first_text)) = cols[..i].iter().find(|c| c.0 == *field) {
             out.push(TableProblem::new(
                 Some(grid.at(row, *col)),
-                format!(
-                    "“{text}”和“{first_text}”（{}）都是“{}”列",
-                    grid.at(row, *first_col),
-                    label_of(aliases, *field)
-                ),
+                format!("“{text}”和“{first_text}”（{}）都是“{}”列", grid.at(row, *first_col), label_of(aliases, *field)),
                 "每种数据只能有一列：删去一列，或把不用的那一列改个名字",
             ));
         }
@@ -160,13 +149,7 @@ fn doubled_columns<F: Copy + PartialEq>(grid: &Grid, aliases: &[Alias<F>], row: 
     out
 }
 
-fn missing_columns<F: Copy + PartialEq>(
-    grid: &Grid,
-    aliases: &[Alias<F>],
-    row: u32,
-    cols: &[(F, u32, Arc<str>)],
-    required: &[F],
-) -> Vec<TableProblem> {
+fn missing_columns<F: Copy + PartialEq>(grid: &Grid, aliases: &[Alias<F>], row: u32, cols: &[(F, u32, Arc<str>)], required: &[F]) -> Vec<TableProblem> {
     required
         .iter()
         .filter(|f| !cols.iter().any(|c| c.0 == **f))

@@ -54,10 +54,7 @@ fn split_date_time(s: &str) -> (&str, Option<&str>) {
 }
 
 fn parse_date(s: &str) -> Option<NaiveDate> {
-    let normalized: String = s
-        .trim()
-        .trim_end_matches('日')
-        .replace(['年', '月', '/', '.'], "-");
+    let normalized: String = s.trim().trim_end_matches('日').replace(['年', '月', '/', '.'], "-");
     let mut parts = normalized.split('-');
     let y: i32 = parts.next()?.trim().parse().ok()?;
     let m: u32 = parts.next()?.trim().parse().ok()?;

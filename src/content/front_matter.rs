@@ -46,13 +46,7 @@ pub fn split(text: &str) -> Result<Split<'_>, FmError> {
         if line.trim_end() == fence {
             let body_start = offset + line.len();
             let body_line = text[..body_start].matches('\n').count() + 1;
-            return Ok(Split {
-                format: Some(format),
-                front: &text[front_start..offset],
-                front_start,
-                body: &text[body_start..],
-                body_line,
-            });
+            return Ok(Split { format: Some(format), front: &text[front_start..offset], front_start, body: &text[body_start..], body_line });
         }
         offset += line.len();
     }
@@ -70,9 +64,28 @@ fn first_line_is(text: &str, fence: &str) -> bool {
 
 /// Keys dwgk reads itself; everything else goes to `extra`.
 pub const KNOWN_KEYS: &[&str] = &[
-    "title", "description", "date", "updated", "kind", "scope", "draft", "publish_date", "expire_date",
-    "reviewed_by", "approved_by", "unit", "weight", "slug", "path", "template", "tags", "taxonomies",
-    "sort_by", "paginate_by", "page_template", "extra",
+    "title",
+    "description",
+    "date",
+    "updated",
+    "kind",
+    "scope",
+    "draft",
+    "publish_date",
+    "expire_date",
+    "reviewed_by",
+    "approved_by",
+    "unit",
+    "weight",
+    "slug",
+    "path",
+    "template",
+    "tags",
+    "taxonomies",
+    "sort_by",
+    "paginate_by",
+    "page_template",
+    "extra",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -223,10 +236,7 @@ pub fn explain(raw: &str, lang: &str) -> (String, Option<String>) {
             e if e.contains("map") => "表（键值对）",
             e => e,
         };
-        return (
-            format!("类型不对：这里应为{want}，实际写的是 {found}"),
-            Some("检查这一项的写法；文字要加英文双引号，列表用方括号".into()),
-        );
+        return (format!("类型不对：这里应为{want}，实际写的是 {found}"), Some("检查这一项的写法；文字要加英文双引号，列表用方括号".into()));
     }
     if raw.starts_with("invalid unquoted key") {
         return (

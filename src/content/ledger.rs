@@ -29,17 +29,13 @@ const ALIASES: &[Alias<Field>] = &[
     Alias { field: Field::Name, label: "姓名", names: &["姓名", "党员姓名", "名字", "name"] },
     Alias { field: Field::Category, label: "类别", names: &["类别", "人员类别", "党员类别", "类型", "身份", "category"] },
     Alias {
-        field: Field::Base,
-        label: "基数",
-        names: &["基数", "月工资收入", "缴费基数", "工资收入", "月收入", "收入", "工资", "base", "income"],
+        field: Field::Base, label: "基数", names: &["基数", "月工资收入", "缴费基数", "工资收入", "月收入", "收入", "工资", "base", "income"]
     },
     Alias { field: Field::Months, label: "月数", names: &["月数", "缴费月数", "应缴月数", "months"] },
     Alias { field: Field::Paid, label: "实缴", names: &["实缴", "已缴", "实交", "paid"] },
     Alias { field: Field::Expected, label: "应缴", names: &["应缴", "应交", "expected"] },
     Alias {
-        field: Field::ExpectedMonthly,
-        label: "月应缴",
-        names: &["月应缴", "每月应缴", "本月应缴", "月缴纳", "每月缴纳", "expected_monthly", "monthly"],
+        field: Field::ExpectedMonthly, label: "月应缴", names: &["月应缴", "每月应缴", "本月应缴", "月缴纳", "每月缴纳", "expected_monthly", "monthly"]
     },
     Alias { field: Field::Note, label: "备注", names: &["备注", "说明", "note", "notes", "remark"] },
     Alias { field: Field::Rate, label: "执行标准", names: &["执行标准", "缴纳标准", "缴费标准", "缴费比例", "比例", "rate"] },
@@ -211,11 +207,7 @@ enum Kind {
     Member(String),
 }
 
-fn classify_rows(
-    rows: impl Iterator<Item = RawRow>,
-    months_default: Option<u32>,
-    problems: &mut Vec<TableProblem>,
-) -> (Vec<LedgerRow>, Vec<TotalsRow>) {
+fn classify_rows(rows: impl Iterator<Item = RawRow>, months_default: Option<u32>, problems: &mut Vec<TableProblem>) -> (Vec<LedgerRow>, Vec<TotalsRow>) {
     let (mut members, mut totals) = (Vec::new(), Vec::new());
     let mut seen: HashMap<String, CellRef> = HashMap::new();
     for row in rows {
@@ -251,11 +243,7 @@ fn kind(row: &RawRow, problems: &mut Vec<TableProblem>) -> Kind {
     let has_money = MONEY_FIELDS.iter().any(|f| holds_amount(row.cell(*f)));
     if name.is_empty() {
         if has_money {
-            problems.push(TableProblem::new(
-                Some(row.name_at.clone()),
-                "这一行有金额但没有姓名",
-                "补上姓名；如果这是合计行，在姓名列写“合计”",
-            ));
+            problems.push(TableProblem::new(Some(row.name_at.clone()), "这一行有金额但没有姓名", "补上姓名；如果这是合计行，在姓名列写“合计”"));
         }
         return Kind::Skip; // blank, or a numbered template row
     }
@@ -359,11 +347,9 @@ fn money(v: &Val, optional: bool, problems: &mut Vec<TableProblem>) -> Result<Op
         other => return report(problems, not_money(v, other)),
     };
     match parsed {
-        Ok(m) if m.is_negative() => report(problems, TableProblem::new(
-            Some(v.at.clone()),
-            format!("“{label}”是负数 {m}"),
-            "金额不能为负；退费、补缴等情况请在备注中说明",
-        )),
+        Ok(m) if m.is_negative() => {
+            report(problems, TableProblem::new(Some(v.at.clone()), format!("“{label}”是负数 {m}"), "金额不能为负；退费、补缴等情况请在备注中说明"))
+        }
         Ok(m) => Ok(Some(m)),
         Err((e, shown)) => report(problems, money_error(v, e, &shown)),
     }
@@ -372,16 +358,10 @@ fn money(v: &Val, optional: bool, problems: &mut Vec<TableProblem>) -> Result<Op
 fn money_error(v: &Val, e: MoneyError, shown: &str) -> TableProblem {
     let (label, at) = (&v.label, Some(v.at.clone()));
     match e {
-        MoneyError::Decorated(n) => TableProblem::new(
-            at,
-            format!("“{label}”写成了“{shown}”：金额里有单位或符号"),
-            format!("只写数字 {n}（单位是元）"),
-        ),
-        MoneyError::NotANumber => TableProblem::new(
-            at,
-            format!("“{label}”应为数字，实际是“{shown}”"),
-            "用阿拉伯数字写金额，如 50 或 50.00；不要写大写金额、文字或单位",
-        ),
+        MoneyError::Decorated(n) => TableProblem::new(at, format!("“{label}”写成了“{shown}”：金额里有单位或符号"), format!("只写数字 {n}（单位是元）")),
+        MoneyError::NotANumber => {
+            TableProblem::new(at, format!("“{label}”应为数字，实际是“{shown}”"), "用阿拉伯数字写金额，如 50 或 50.00；不要写大写金额、文字或单位")
+        }
         MoneyError::TooLarge => TableProblem::new(at, format!("“{label}”的金额 {shown} 大得不合理"), "检查是否多写了几位数字"),
     }
 }
@@ -390,11 +370,7 @@ fn money_error(v: &Val, e: MoneyError, shown: &str) -> TableProblem {
 fn not_money(v: &Val, cell: &Cell) -> TableProblem {
     let (label, at) = (&v.label, Some(v.at.clone()));
     match cell {
-        Cell::Date(_) => TableProblem::new(
-            at,
-            format!("“{label}”是日期 {}，不是金额", cell.display()),
-            "把这个单元格的格式改为“数值”或“常规”，再填写金额",
-        ),
+        Cell::Date(_) => TableProblem::new(at, format!("“{label}”是日期 {}，不是金额", cell.display()), "把这个单元格的格式改为“数值”或“常规”，再填写金额"),
         Cell::Error(e) => TableProblem::new(at, format!("“{label}”是错误值 {e}"), "在 Excel/WPS 中改正这个单元格的公式或引用，再保存"),
         Cell::Uncached(f) => uncached(v, f),
         _ => TableProblem::new(at, format!("“{label}”应为数字，实际是“{}”", cell.display()), "用阿拉伯数字写金额，如 50 或 50.00"),
@@ -520,16 +496,14 @@ mod tests {
 
     #[test]
     fn bad_values_are_all_reported() {
-        let (l, p) = csv(
-            "姓名,类别,基数,月数,实缴\n\
+        let (l, p) = csv("姓名,类别,基数,月数,实缴\n\
              甲,在职,4000,3,伍拾元\n\
              乙,在职,4000,3,50元\n\
              丙,在职,4000,13,-5\n\
              丁,学生,/,3个月,\n\
              ,,,,30\n\
              戊,在职,4000,3,60\n\
-             戊,在职,4000,3,60\n",
-        );
+             戊,在职,4000,3,60\n");
         let l = l.unwrap();
         assert_eq!(l.members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["戊"]);
         let m = messages(&p);

@@ -183,11 +183,7 @@ impl HeadingAdapter for HeadingIds {
             id = format!("h{}", self.done.lock().expect("headings").len() + 1);
         }
         write!(output, "<h{} id=\"{}\">", heading.level, escape_attr(&id))?;
-        self.done.lock().expect("headings").push(Heading {
-            level: heading.level,
-            id,
-            title: heading.content.trim().to_string(),
-        });
+        self.done.lock().expect("headings").push(Heading { level: heading.level, id, title: heading.content.trim().to_string() });
         Ok(())
     }
 

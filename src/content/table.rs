@@ -164,12 +164,17 @@ pub enum TableError {
     Corrupt(String),
     /// A web page or XML saved with an .xls name (some systems export that way).
     HtmlAsXls,
-    SheetNotFound { name: String, available: Vec<String> },
+    SheetNotFound {
+        name: String,
+        available: Vec<String>,
+    },
     NoSheet,
     EmptySheet(Option<String>),
     Utf16,
     Encoding,
-    UnclosedQuote { row: u32 },
+    UnclosedQuote {
+        row: u32,
+    },
 }
 
 impl TableError {
@@ -201,9 +206,7 @@ impl TableError {
             TableError::SheetNotFound { .. } => "把页面的 sheet = \"…\" 改成上面列出的名称之一（或删去 sheet，默认读第一个工作表）".into(),
             TableError::NoSheet => "在 Excel/WPS 中打开确认有工作表，再保存".into(),
             TableError::EmptySheet(_) => "确认台账在这个工作表里；数据在其他工作表时，在页面上写 sheet = \"工作表名\"".into(),
-            TableError::Utf16 | TableError::Encoding => {
-                "在 Excel 中“另存为”“CSV (逗号分隔)”或“CSV UTF-8 (逗号分隔)”，或直接使用 .xlsx".into()
-            }
+            TableError::Utf16 | TableError::Encoding => "在 Excel 中“另存为”“CSV (逗号分隔)”或“CSV UTF-8 (逗号分隔)”，或直接使用 .xlsx".into(),
             TableError::UnclosedQuote { .. } => "检查这一行的双引号；单元格内的双引号要写成两个（\"\"）".into(),
         }
     }
@@ -324,18 +327,10 @@ fn choose_sheet(sheets: &[calamine::Sheet], wanted: Option<&str>) -> Result<Stri
     let names: Vec<String> = sheets.iter().map(|s| s.name.clone()).collect();
     if let Some(w) = wanted {
         let w = w.trim();
-        return names
-            .iter()
-            .find(|n| n.trim() == w)
-            .cloned()
-            .ok_or_else(|| TableError::SheetNotFound { name: w.to_string(), available: names.clone() });
+        return names.iter().find(|n| n.trim() == w).cloned().ok_or_else(|| TableError::SheetNotFound { name: w.to_string(), available: names.clone() });
     }
     let worksheets = || sheets.iter().filter(|s| s.typ == SheetType::WorkSheet);
-    worksheets()
-        .find(|s| s.visible == SheetVisible::Visible)
-        .or_else(|| worksheets().next())
-        .map(|s| s.name.clone())
-        .ok_or(TableError::NoSheet)
+    worksheets().find(|s| s.visible == SheetVisible::Visible).or_else(|| worksheets().next()).map(|s| s.name.clone()).ok_or(TableError::NoSheet)
 }
 
 /// Values, uncached formulas and merges of one sheet, at Excel positions.
@@ -411,10 +406,8 @@ fn read_csv(bytes: &[u8]) -> Result<Grid, TableError> {
         Err(_) => return Err(TableError::Encoding),
     };
     let records = parse_csv(&text, sniff_delimiter(&text))?;
-    let rows: Vec<Vec<Cell>> = records
-        .into_iter()
-        .map(|r| r.into_iter().map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f) }).collect())
-        .collect();
+    let rows: Vec<Vec<Cell>> =
+        records.into_iter().map(|r| r.into_iter().map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f) }).collect()).collect();
     if rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
         return Err(TableError::EmptySheet(None));
     }

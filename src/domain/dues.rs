@@ -228,7 +228,9 @@ impl Unjudged {
     fn hint(self, c: Option<Category>) -> String {
         match self {
             Unjudged::NoCategory => "在台账“类别”列填写：在职、离退休、农民、学生、下岗失业、低保或其他".into(),
-            Unjudged::NoStandard => format!("“{}”类党员只列示、不判断；如当地有标准，可在 config.toml 的 [dues] fixed 中设定月额", c.map_or("其他", Category::label)),
+            Unjudged::NoStandard => {
+                format!("“{}”类党员只列示、不判断；如当地有标准，可在 config.toml 的 [dues] fixed 中设定月额", c.map_or("其他", Category::label))
+            }
             Unjudged::MissingBase | Unjudged::BadBase => "在台账“基数”列填写每月工资收入（在职为税后工资），如 4500.00".into(),
         }
     }
@@ -540,10 +542,7 @@ fn remittance_finding(gap: Money, collected: Money) -> Finding {
             "核对是否已全额上缴；如按规定留存部分党费，在公示中说明".to_string(),
         )
     } else {
-        (
-            format!("上缴 {remitted} 元，多于本期实收 {collected} 元，多上缴 {gap} 元"),
-            "核对上缴金额是否含以前期间的党费，或台账、上缴金额填写有误".to_string(),
-        )
+        (format!("上缴 {remitted} 元，多于本期实收 {collected} 元，多上缴 {gap} 元"), "核对上缴金额是否含以前期间的党费，或台账、上缴金额填写有误".to_string())
     };
     Finding { kind: FindingKind::RemittanceGap, member: None, at: None, serious: false, message, hint }
 }
@@ -794,7 +793,7 @@ mod tests {
             member("张三", Employed, Some("3000"), 3, "45"),  // 15 × 3 = 45
             member("李四", Employed, Some("6000"), 3, "270"), // 90 × 3 = 270
             member("王五", Retired, Some("4000"), 3, "60"),   // 20 × 3 = 60
-            member("赵六", Student, None, 3, "0.60"),          // 0.20 × 3
+            member("赵六", Student, None, 3, "0.60"),         // 0.20 × 3
             member("钱七", Other, None, 3, "3"),
         ]
     }

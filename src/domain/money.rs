@@ -47,10 +47,7 @@ impl Money {
         if let Some(m) = parse_plain(t) {
             return m;
         }
-        let core = t
-            .trim_start_matches(['¥', '￥', '$'])
-            .trim_end_matches(['元', '圆', '块'])
-            .trim();
+        let core = t.trim_start_matches(['¥', '￥', '$']).trim_end_matches(['元', '圆', '块']).trim();
         match parse_plain(core) {
             Some(Ok(_)) => Err(MoneyError::Decorated(core.to_string())),
             _ => Err(MoneyError::NotANumber),

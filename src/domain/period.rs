@@ -108,11 +108,7 @@ impl Period {
     /// Last day, inclusive.
     pub fn end(self) -> NaiveDate {
         let last_month = self.first + self.per.months() - 1;
-        let next = if last_month == 12 {
-            NaiveDate::from_ymd_opt(self.year + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(self.year, last_month + 1, 1)
-        };
+        let next = if last_month == 12 { NaiveDate::from_ymd_opt(self.year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(self.year, last_month + 1, 1) };
         next.expect("valid date").pred_opt().expect("valid date")
     }
 

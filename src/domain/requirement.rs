@@ -25,9 +25,14 @@ pub struct Requirement {
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Origin {
     /// A unit's checklist page (`unit` index, `page` source path).
-    Checklist { unit: usize, page: String },
+    Checklist {
+        unit: usize,
+        page: String,
+    },
     Config,
-    Preset { name: String },
+    Preset {
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -50,7 +55,11 @@ const KEYS: &[&str] = &["id", "name", "per", "min", "measure", "applies_to", "al
 pub fn parse_entry(v: &Value) -> Result<Requirement, Vec<EntryError>> {
     let mut errs = Vec::new();
     let Some(t) = v.as_object() else {
-        return Err(vec![EntryError { key: "requirements", message: "[[requirements]] 的每一项应是一个表".into(), hint: "写成 [[requirements]] 加若干行 键 = 值".into() }]);
+        return Err(vec![EntryError {
+            key: "requirements",
+            message: "[[requirements]] 的每一项应是一个表".into(),
+            hint: "写成 [[requirements]] 加若干行 键 = 值".into(),
+        }]);
     };
     let text = |k: &'static str, errs: &mut Vec<EntryError>| -> Option<String> {
         match t.get(k) {
@@ -65,19 +74,27 @@ pub fn parse_entry(v: &Value) -> Result<Requirement, Vec<EntryError>> {
     let id = text("id", &mut errs);
     let name = text("name", &mut errs);
     if id.is_none() && !errs.iter().any(|e| e.key == "id") {
-        errs.push(EntryError { key: "id", message: "要求缺少编号 id".into(), hint: "加一行 id = \"zhiweihui\"（英文字母，作为记录 [counts] 中的键）".into() });
+        errs.push(EntryError {
+            key: "id", message: "要求缺少编号 id".into(), hint: "加一行 id = \"zhiweihui\"（英文字母，作为记录 [counts] 中的键）".into()
+        });
     }
     let per = match text("per", &mut errs) {
         Some(p) => match Per::parse(&p) {
             Some(p) => Some(p),
             None => {
-                errs.push(EntryError { key: "per", message: format!("周期 per“{p}”无效"), hint: "可选 month（每月）、quarter（每季度）、half（每半年）、year（每年）".into() });
+                errs.push(EntryError {
+                    key: "per",
+                    message: format!("周期 per“{p}”无效"),
+                    hint: "可选 month（每月）、quarter（每季度）、half（每半年）、year（每年）".into(),
+                });
                 None
             }
         },
         None => {
             if !errs.iter().any(|e| e.key == "per") {
-                errs.push(EntryError { key: "per", message: "要求缺少周期 per".into(), hint: "加一行 per = \"month\"（或 quarter、half、year）".into() });
+                errs.push(EntryError {
+                    key: "per", message: "要求缺少周期 per".into(), hint: "加一行 per = \"month\"（或 quarter、half、year）".into()
+                });
             }
             None
         }
@@ -86,7 +103,11 @@ pub fn parse_entry(v: &Value) -> Result<Requirement, Vec<EntryError>> {
         None => Some(1),
         Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n >= 1 && n <= 100_000) => n.as_u64().map(|n| n as u32),
         Some(other) => {
-            errs.push(EntryError { key: "min", message: format!("最少次数 min 应是不小于 1 的整数，实际是 {other}"), hint: "例如 min = 1；不需要考核的事项不要写成要求".into() });
+            errs.push(EntryError {
+                key: "min",
+                message: format!("最少次数 min 应是不小于 1 的整数，实际是 {other}"),
+                hint: "例如 min = 1；不需要考核的事项不要写成要求".into(),
+            });
             None
         }
     };
@@ -107,7 +128,11 @@ pub fn parse_entry(v: &Value) -> Result<Requirement, Vec<EntryError>> {
         None => false,
         Some(Value::Bool(b)) => *b,
         Some(other) => {
-            errs.push(EntryError { key: "inherit", message: format!("inherit 应是 true 或 false，实际是 {other}"), hint: "inherit = true 表示下级单位也适用".into() });
+            errs.push(EntryError {
+                key: "inherit",
+                message: format!("inherit 应是 true 或 false，实际是 {other}"),
+                hint: "inherit = true 表示下级单位也适用".into(),
+            });
             false
         }
     };
@@ -223,14 +248,13 @@ pub fn match_key<'a>(applied: &[Applied<'a>], key: &str) -> Option<&'a Requireme
 
 /// A did-you-mean for an unknown key, by id and Chinese name.
 pub fn suggest(applied: &[Applied<'_>], key: &str) -> String {
-    let names = applied.iter().flat_map(|a| std::iter::once(a.req.id.as_str()).chain(std::iter::once(a.req.name.as_str())).chain(a.req.aliases.iter().map(String::as_str)));
+    let names = applied
+        .iter()
+        .flat_map(|a| std::iter::once(a.req.id.as_str()).chain(std::iter::once(a.req.name.as_str())).chain(a.req.aliases.iter().map(String::as_str)));
     match crate::diag::did_you_mean(key, names) {
         Some(s) => format!("是不是“{s}”？"),
         None if applied.is_empty() => "这个单位没有适用的要求：在 config.toml、预设（presets）或责任清单中声明要求".into(),
-        None => format!(
-            "本单位适用的要求：{}",
-            applied.iter().take(12).map(|a| format!("{}（{}）", a.req.id, a.req.name)).collect::<Vec<_>>().join("、")
-        ),
+        None => format!("本单位适用的要求：{}", applied.iter().take(12).map(|a| format!("{}（{}）", a.req.id, a.req.name)).collect::<Vec<_>>().join("、")),
     }
 }
 
@@ -295,7 +319,8 @@ mod tests {
     #[test]
     fn keys_match_id_then_name_then_alias() {
         let u = units();
-        let decls: Vec<Declaration> = preset("branch-2018").unwrap().into_iter().map(|req| Declaration { req, origin: Origin::Preset { name: "branch-2018".into() } }).collect();
+        let decls: Vec<Declaration> =
+            preset("branch-2018").unwrap().into_iter().map(|req| Declaration { req, origin: Origin::Preset { name: "branch-2018".into() } }).collect();
         let a = applicable(&u, &decls, 1);
         assert_eq!(match_key(&a, "zhiweihui").unwrap().id, "zhiweihui");
         assert_eq!(match_key(&a, "支部委员会会议").unwrap().id, "zhiweihui");

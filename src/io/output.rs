@@ -26,11 +26,9 @@ pub enum OutputError {
 impl std::fmt::Display for OutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            OutputError::NotOurs(p) => write!(
-                f,
-                "输出目录 {} 已有内容且不是 dwgk 生成的，为安全起见不覆盖（提示：换一个输出目录，或确认无用后手动清空它）",
-                p.display()
-            ),
+            OutputError::NotOurs(p) => {
+                write!(f, "输出目录 {} 已有内容且不是 dwgk 生成的，为安全起见不覆盖（提示：换一个输出目录，或确认无用后手动清空它）", p.display())
+            }
             OutputError::Io(p, e) => write!(f, "写入 {} 失败：{e}（提示：检查磁盘空间和目录权限）", p.display()),
         }
     }

@@ -45,9 +45,8 @@ pub fn is_ignored(name: &str) -> bool {
 pub fn walk(root: &Path, display_prefix: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
     let mut entries = Vec::new();
     let mut diags = Vec::new();
-    let walker = WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
-        e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy())
-    });
+    let walker =
+        WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
     for item in walker {
         let entry = match item {
             Ok(e) => e,
@@ -88,8 +87,7 @@ fn walk_error(root: &Path, prefix: &str, e: &walkdir::Error) -> Diagnostic {
     });
     let d = if let Some(ancestor) = e.loop_ancestor() {
         let anc = ancestor.strip_prefix(root).map(|r| r.to_string_lossy().into_owned()).unwrap_or_default();
-        Diagnostic::error(format!("符号链接形成了循环（指回上级文件夹 {prefix}/{anc}）"))
-            .hint("删除这个符号链接或让它指向别处；dwgk 已跳过它")
+        Diagnostic::error(format!("符号链接形成了循环（指回上级文件夹 {prefix}/{anc}）")).hint("删除这个符号链接或让它指向别处；dwgk 已跳过它")
     } else if e.io_error().is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) {
         Diagnostic::error("符号链接指向的文件不存在").hint("删除这个失效的链接，或恢复它指向的文件")
     } else {

@@ -201,7 +201,14 @@ mod tests {
 
     #[test]
     fn errors_are_chinese() {
-        for (bad, needle) in [("0 6 * *", "5 个字段"), ("60 * * * *", "超出范围"), ("a * * * *", "不是数字"), ("*/0 * * * *", "步长"), ("@often", "不认识"), ("5-1 * * * *", "起点大于终点")] {
+        for (bad, needle) in [
+            ("0 6 * *", "5 个字段"),
+            ("60 * * * *", "超出范围"),
+            ("a * * * *", "不是数字"),
+            ("*/0 * * * *", "步长"),
+            ("@often", "不认识"),
+            ("5-1 * * * *", "起点大于终点"),
+        ] {
             let e = Cron::parse(bad).unwrap_err();
             assert!(e.contains(needle), "{bad}: {e}");
         }

@@ -86,7 +86,12 @@ pub fn run(store: &Store, settings: &Settings, timing: &Timing) -> i32 {
         }
         Err(e) => {
             if source_ok {
-                log("error", "source", &[("source", source.display().to_string())], &format!("无法读取源文件夹（共享文件夹可能已断开）：{e}；线上版本保持不变，恢复后自动继续"));
+                log(
+                    "error",
+                    "source",
+                    &[("source", source.display().to_string())],
+                    &format!("无法读取源文件夹（共享文件夹可能已断开）：{e}；线上版本保持不变，恢复后自动继续"),
+                );
             }
             source_ok = false;
             None
@@ -138,7 +143,12 @@ pub fn run(store: &Store, settings: &Settings, timing: &Timing) -> i32 {
             Decision::Ready { changed } => {
                 wait_until = None;
                 wait_logged = false;
-                log("info", "change", &[("files", changed.len().to_string()), ("first", changed[0].clone())], &format!("{} 个文件有变化且已稳定", changed.len()));
+                log(
+                    "info",
+                    "change",
+                    &[("files", changed.len().to_string()), ("first", changed[0].clone())],
+                    &format!("{} 个文件有变化且已稳定", changed.len()),
+                );
                 owed = None;
                 pending = Some(Trigger::Change);
             }
@@ -146,7 +156,12 @@ pub fn run(store: &Store, settings: &Settings, timing: &Timing) -> i32 {
                 wait_until = Some(until);
                 if !wait_logged {
                     let extra = if owed.is_some() { "；定时发布推迟到文件稳定之后" } else { "" };
-                    log("info", "settling", &[("files", unsettled.len().to_string()), ("first", unsettled[0].clone())], &format!("等待 {} 个文件写完（{} 秒内不再变化）{extra}", unsettled.len(), timing.settle.as_secs()));
+                    log(
+                        "info",
+                        "settling",
+                        &[("files", unsettled.len().to_string()), ("first", unsettled[0].clone())],
+                        &format!("等待 {} 个文件写完（{} 秒内不再变化）{extra}", unsettled.len(), timing.settle.as_secs()),
+                    );
                     wait_logged = true;
                 }
             }

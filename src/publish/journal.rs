@@ -53,7 +53,14 @@ pub struct ErrorEntry {
 
 impl From<&Diagnostic> for ErrorEntry {
     fn from(d: &Diagnostic) -> Self {
-        ErrorEntry { location: d.location().unwrap_or_default(), file: d.file.clone(), line: d.line, column: d.col, message: d.message.clone(), hint: d.hint.clone() }
+        ErrorEntry {
+            location: d.location().unwrap_or_default(),
+            file: d.file.clone(),
+            line: d.line,
+            column: d.col,
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+        }
     }
 }
 

@@ -117,7 +117,12 @@ mod tests {
 
     fn pages(list: &[(&str, &str)]) -> BTreeMap<String, PageEntry> {
         list.iter()
-            .map(|(path, hash)| (path.to_string(), PageEntry { file: format!("content{path}.md"), title: path.to_string(), approved_by: Some("陈志远".into()), hash: hash.to_string() }))
+            .map(|(path, hash)| {
+                (
+                    path.to_string(),
+                    PageEntry { file: format!("content{path}.md"), title: path.to_string(), approved_by: Some("陈志远".into()), hash: hash.to_string() },
+                )
+            })
             .collect()
     }
 

@@ -22,7 +22,8 @@ fn esc(s: &str) -> String {
     out
 }
 
-const STYLE: &str = "body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.6}\
+const STYLE: &str =
+    "body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.6}\
 h1{color:#b71c1c;font-size:1.5rem}table{border-collapse:collapse;width:100%}th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}\
 th{background:#f6f6f6}.ok{color:#1b5e20}.bad{color:#b71c1c;font-weight:bold}code{background:#f4f4f4;padding:0 .2rem}ul{margin:.2rem 0;padding-left:1.2rem}";
 
@@ -103,7 +104,8 @@ pub fn status_page(st: &Status, entries: &[Entry]) -> String {
     if !st.errors.is_empty() {
         let _ = writeln!(b, "<h2>错误（{} 个）：修改后保存，系统会自动重新发布</h2>\n<table><tr><th>位置</th><th>问题</th><th>提示</th></tr>", st.errors.len());
         for e in &st.errors {
-            let _ = writeln!(b, "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>", esc(&e.location), esc(&e.message), esc(e.hint.as_deref().unwrap_or("")));
+            let _ =
+                writeln!(b, "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>", esc(&e.location), esc(&e.message), esc(e.hint.as_deref().unwrap_or("")));
         }
         b.push_str("</table>\n");
     }

@@ -37,11 +37,18 @@ pub struct Settings {
 /// What an attempt did.
 #[derive(Debug)]
 pub enum Result {
-    Published { id: String, pages: usize, diff: Diff },
+    Published {
+        id: String,
+        pages: usize,
+        diff: Diff,
+    },
     /// Identical to the newest release: nothing to publish.
     Unchanged,
     Failed,
-    Refused { removed: usize, live: usize },
+    Refused {
+        removed: usize,
+        live: usize,
+    },
     /// Source files changed while building: not published, retried once settled.
     SourceChanged,
 }
@@ -334,7 +341,12 @@ pub fn publish(store: &Store, settings: &Settings, trigger: Trigger, now: NaiveD
                     &message,
                 );
                 for c in d.added.iter().chain(&d.changed) {
-                    log("info", "page", &[("path", c.path.clone()), ("file", c.file.clone()), ("approved_by", c.approved_by.clone().unwrap_or_default())], &c.title);
+                    log(
+                        "info",
+                        "page",
+                        &[("path", c.path.clone()), ("file", c.file.clone()), ("approved_by", c.approved_by.clone().unwrap_or_default())],
+                        &c.title,
+                    );
                 }
                 if !pruned.is_empty() {
                     log("info", "pruned", &[("ids", pruned.join(","))], &format!("删除了 {} 个旧版本（保留最近 {} 个）", pruned.len(), settings.keep));

@@ -45,7 +45,16 @@ mod tests {
     #[test]
     fn skips_leftovers_and_unrelated_folders() {
         let tmp = tempfile::tempdir().unwrap();
-        for f in ["config.toml", "content/a.md", "content/~$通知.docx", "content/b.tmp", "content/Thumbs.db", "content/.DS_Store", "public/index.html", "content/附件.pdf"] {
+        for f in [
+            "config.toml",
+            "content/a.md",
+            "content/~$通知.docx",
+            "content/b.tmp",
+            "content/Thumbs.db",
+            "content/.DS_Store",
+            "public/index.html",
+            "content/附件.pdf",
+        ] {
             let p = tmp.path().join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "x").unwrap();

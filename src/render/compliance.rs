@@ -25,12 +25,20 @@ pub fn shown(site: &Site) -> bool {
 /// A unit's title as this audience may see it (an internal unit folder shows its id).
 pub fn unit_title(site: &Site, c: &Compliance, u: usize) -> String {
     let s = &site.sections[c.sections[u]];
-    if s.hidden.is_some() { c.units.list[u].id.clone() } else { c.units.list[u].title.clone() }
+    if s.hidden.is_some() {
+        c.units.list[u].id.clone()
+    } else {
+        c.units.list[u].title.clone()
+    }
 }
 
 fn unit_url(site: &Site, c: &Compliance, u: usize) -> Value {
     let s = &site.sections[c.sections[u]];
-    if s.hidden.is_some() { Value::Null } else { Value::String(marker(&s.path)) }
+    if s.hidden.is_some() {
+        Value::Null
+    } else {
+        Value::String(marker(&s.path))
+    }
 }
 
 fn pct(rate: Option<f64>) -> Value {
@@ -44,7 +52,11 @@ fn tally(t: &Tally) -> Value {
 /// One status for a whole line of cells (the year at a glance).
 fn line_status(t: &Tally) -> Status {
     if t.short + t.missing == 0 {
-        if t.pending == 0 { Status::Met } else { Status::Pending }
+        if t.pending == 0 {
+            Status::Met
+        } else {
+            Status::Pending
+        }
     } else if t.met + t.short == 0 && t.missing > 0 {
         Status::Missing
     } else {
@@ -58,7 +70,11 @@ fn origin_text(site: &Site, o: &Origin) -> String {
         Origin::Config => "config.toml".into(),
         Origin::Checklist { page, .. } => {
             let visible = matches!(site.by_rel.get(page), Some(crate::site::Item::Page(p)) if site.pages[*p].visible());
-            if visible { format!("责任清单 {page}") } else { "责任清单".into() }
+            if visible {
+                format!("责任清单 {page}")
+            } else {
+                "责任清单".into()
+            }
         }
     }
 }
@@ -71,12 +87,16 @@ fn line_view(site: &Site, l: &Line, with_cells: bool) -> Value {
         "status": status.id(), "status_name": status.name(), "sym": symbol(status), "chips": chips_html(l),
     });
     if with_cells {
-        let cells: Vec<Value> = l.cells.iter().map(|c| {
-            json!({
-                "period": c.period.id(), "label": c.period.label(), "status": c.status.id(), "status_name": c.status.name(), "sym": symbol(c.status),
-                "count": c.count, "target": c.target, "from_coarser": c.from_coarser, "title": cell_title(l, c),
+        let cells: Vec<Value> = l
+            .cells
+            .iter()
+            .map(|c| {
+                json!({
+                    "period": c.period.id(), "label": c.period.label(), "status": c.status.id(), "status_name": c.status.name(), "sym": symbol(c.status),
+                    "count": c.count, "target": c.target, "from_coarser": c.from_coarser, "title": cell_title(l, c),
+                })
             })
-        }).collect();
+            .collect();
         super::view::put(&mut v, [("cells", Value::Array(cells))]);
     }
     v
@@ -215,7 +235,10 @@ pub fn page_view(site: &Site, c: &Compliance) -> Value {
 }
 
 fn legend() -> Vec<Value> {
-    [Status::Met, Status::Short, Status::Pending, Status::Missing, Status::Na].iter().map(|s| json!({ "id": s.id(), "name": s.name(), "sym": symbol(*s) })).collect()
+    [Status::Met, Status::Short, Status::Pending, Status::Missing, Status::Na]
+        .iter()
+        .map(|s| json!({ "id": s.id(), "name": s.name(), "sym": symbol(*s) }))
+        .collect()
 }
 
 fn esc(s: &str) -> String {
@@ -297,16 +320,28 @@ pub fn bars_svg(site: &Site, c: &Compliance, order: &[usize]) -> String {
         let _ = write!(s, "<rect x=\"{label_w}\" y=\"{}\" width=\"{bar_w}\" height=\"18\" fill=\"#f1ede4\"/>", y + 4);
         if let Some(r) = rate {
             let (fill, _) = rate_style(Some(r), true);
-            let _ = write!(s, "<rect x=\"{label_w}\" y=\"{}\" width=\"{:.1}\" height=\"18\" fill=\"{fill}\" stroke=\"#555\" stroke-width=\"0.5\"/>", y + 4, r * bar_w as f64);
+            let _ = write!(
+                s,
+                "<rect x=\"{label_w}\" y=\"{}\" width=\"{:.1}\" height=\"18\" fill=\"{fill}\" stroke=\"#555\" stroke-width=\"0.5\"/>",
+                y + 4,
+                r * bar_w as f64
+            );
         }
-        let _ = write!(s, "<text x=\"{}\" y=\"{}\" font-size=\"13\">{}</text>", label_w + bar_w + 6, y + 18, rate.map_or("—".to_string(), |r| format!("{:.1}%", r * 100.0)));
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"{}\" font-size=\"13\">{}</text>",
+            label_w + bar_w + 6,
+            y + 18,
+            rate.map_or("—".to_string(), |r| format!("{:.1}%", r * 100.0))
+        );
     }
     s.push_str("</svg>");
     s
 }
 
 /// Rows of the flat table shared by CSV and XLSX.
-const HEADERS: [&str; 14] = ["年度", "单位编号", "单位", "单位类别", "要求编号", "要求", "周期", "最少", "计量", "时段", "状态", "次数", "应达到", "按整段统计"];
+const HEADERS: [&str; 14] =
+    ["年度", "单位编号", "单位", "单位类别", "要求编号", "要求", "周期", "最少", "计量", "时段", "状态", "次数", "应达到", "按整段统计"];
 
 /// CSV for Excel: UTF-8 with BOM (so Chinese survives), CRLF line ends; one row per
 /// cell and per `na` entry. Written straight into the string (large sites have
@@ -343,7 +378,22 @@ pub fn to_csv(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> 
             for cell in &l.cells {
                 let (period, count, target) = (cell.period.id(), cell.count.to_string(), cell.target.to_string());
                 let coarser = if cell.from_coarser { "是" } else { "" };
-                let fields: [&str; 14] = [&year, &unit.id, &title, kind, &l.req.id, &l.req.name, l.req.per.name(), &min, &l.req.measure, &period, cell.status.name(), &count, &target, coarser];
+                let fields: [&str; 14] = [
+                    &year,
+                    &unit.id,
+                    &title,
+                    kind,
+                    &l.req.id,
+                    &l.req.name,
+                    l.req.per.name(),
+                    &min,
+                    &l.req.measure,
+                    &period,
+                    cell.status.name(),
+                    &count,
+                    &target,
+                    coarser,
+                ];
                 row(&mut out, &fields);
             }
         }
@@ -417,14 +467,24 @@ struct ReportOut<'a> {
 pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize], pretty: bool) -> String {
     fn line<'a>(site: &Site, l: &'a Line) -> LineOut<'a> {
         LineOut {
-        id: &l.req.id,
-        name: &l.req.name,
-        per: l.req.per.id(),
-        min: l.req.min,
-        measure: &l.req.measure,
-        origin: origin_text(site, &l.origin),
-        tally: (&l.tally).into(),
-        cells: l.cells.iter().map(|cell| CellOut { period: cell.period.id(), status: cell.status.id(), count: cell.count, target: cell.target, from_coarser: cell.from_coarser }).collect(),
+            id: &l.req.id,
+            name: &l.req.name,
+            per: l.req.per.id(),
+            min: l.req.min,
+            measure: &l.req.measure,
+            origin: origin_text(site, &l.origin),
+            tally: (&l.tally).into(),
+            cells: l
+                .cells
+                .iter()
+                .map(|cell| CellOut {
+                    period: cell.period.id(),
+                    status: cell.status.id(),
+                    count: cell.count,
+                    target: cell.target,
+                    from_coarser: cell.from_coarser,
+                })
+                .collect(),
         }
     }
     let units = units
@@ -535,7 +595,14 @@ pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], detail_year: i32, uni
             let unit = &c.units.list[u];
             for l in &report.units[u].lines {
                 let t = &l.tally;
-                let texts = [unit.id.clone(), unit_title(site, c, u), unit.kind.clone().unwrap_or_default(), l.req.id.clone(), l.req.name.clone(), format!("{}不少于{}{}", l.req.per.name(), l.req.min, l.req.measure)];
+                let texts = [
+                    unit.id.clone(),
+                    unit_title(site, c, u),
+                    unit.kind.clone().unwrap_or_default(),
+                    l.req.id.clone(),
+                    l.req.name.clone(),
+                    format!("{}不少于{}{}", l.req.per.name(), l.req.min, l.req.measure),
+                ];
                 for (i, v) in texts.iter().enumerate() {
                     ws.write_string(row, i as u16, v).map_err(err)?;
                 }
@@ -578,7 +645,16 @@ mod tests {
         use crate::domain::compliance::{Cell, Line};
         use crate::domain::period::{Per, Period};
         use crate::domain::requirement::{Origin, Requirement};
-        let req = Requirement { id: "dk".into(), name: "党课".into(), per: Per::Year, min: 1, measure: "次".into(), applies_to: None, aliases: vec![], inherit: false };
+        let req = Requirement {
+            id: "dk".into(),
+            name: "党课".into(),
+            per: Per::Year,
+            min: 1,
+            measure: "次".into(),
+            applies_to: None,
+            aliases: vec![],
+            inherit: false,
+        };
         let cell = Cell { period: Period::year(2024), count: 1, target: 1, status: Status::Met, from_coarser: false };
         let line = Line { req, origin: Origin::Config, cells: vec![cell], tally: Tally::default() };
         let unit = UnitReport { unit: 0, lines: vec![line], na: vec![], tally: Tally::default(), rollup: Tally::default() };

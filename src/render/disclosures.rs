@@ -35,7 +35,11 @@ pub fn dues_view(site: &Site, page: usize) -> Value {
     });
     if internal(site) {
         let r = &d.report;
-        let ledger = d.file.as_ref().and_then(|rel| site.assets.iter().find(|a| &a.rel == rel && a.published)).map(|a| json!({ "name": a.name(), "url": marker(&a.path) }));
+        let ledger = d
+            .file
+            .as_ref()
+            .and_then(|rel| site.assets.iter().find(|a| &a.rel == rel && a.published))
+            .map(|a| json!({ "name": a.name(), "url": marker(&a.path) }));
         let extra = json!({
             "members": to_value(&r.members), "member_amounts": true, "totals": to_value(&r.totals),
             "by_category": to_value(&r.by_category), "by_bracket": to_value(&r.by_bracket),

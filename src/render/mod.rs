@@ -153,39 +153,41 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
     let base_path = site.config.base_path().to_string();
     // The compliance downloads are a few big serial jobs: start them beside the pages.
     let profile = Profile::new();
-    let render_pages = || jobs.into_par_iter().for_each(|job| {
-        let started = std::time::Instant::now();
-        let mut vars = globals.clone();
-        if reads_recent.contains(&job.template) {
-            vars.insert("recent_pages".into(), recent.clone());
-        }
-        vars.insert("current_path".into(), Value::String(format!("/{}", job.output.trim_end_matches("index.html"))));
-        vars.insert("current_url".into(), Value::String(marker(job.output.trim_end_matches("index.html"))));
-        vars.extend((job.vars)());
-        let ctx = tera::Context::from_value(Value::Object(vars)).expect("an object is a context");
-        let prepared = std::time::Instant::now();
-        match templates.tera.render(&job.template, &ctx) {
-            Ok(text) => {
-                let style = match job.form {
-                    Form::Xml => UrlStyle::Absolute { base_url: &site.config.base_url },
-                    _ if site.config.relative_urls => UrlStyle::Relative { depth: depth_of(&job.output) },
-                    Form::Text => UrlStyle::Absolute { base_url: &site.config.base_url },
-                    Form::Html => UrlStyle::RootRelative { base_path: &base_path },
-                };
-                let text = finalize(&text, style);
-                if let Err(e) = sink.write(&job.output, text.as_bytes()) {
-                    write_errors.lock().expect("errors").push(Diagnostic::error(e));
+    let render_pages = || {
+        jobs.into_par_iter().for_each(|job| {
+            let started = std::time::Instant::now();
+            let mut vars = globals.clone();
+            if reads_recent.contains(&job.template) {
+                vars.insert("recent_pages".into(), recent.clone());
+            }
+            vars.insert("current_path".into(), Value::String(format!("/{}", job.output.trim_end_matches("index.html"))));
+            vars.insert("current_url".into(), Value::String(marker(job.output.trim_end_matches("index.html"))));
+            vars.extend((job.vars)());
+            let ctx = tera::Context::from_value(Value::Object(vars)).expect("an object is a context");
+            let prepared = std::time::Instant::now();
+            match templates.tera.render(&job.template, &ctx) {
+                Ok(text) => {
+                    let style = match job.form {
+                        Form::Xml => UrlStyle::Absolute { base_url: &site.config.base_url },
+                        _ if site.config.relative_urls => UrlStyle::Relative { depth: depth_of(&job.output) },
+                        Form::Text => UrlStyle::Absolute { base_url: &site.config.base_url },
+                        Form::Html => UrlStyle::RootRelative { base_path: &base_path },
+                    };
+                    let text = finalize(&text, style);
+                    if let Err(e) = sink.write(&job.output, text.as_bytes()) {
+                        write_errors.lock().expect("errors").push(Diagnostic::error(e));
+                    }
+                    profile.add(&job.template, started, prepared);
                 }
-                profile.add(&job.template, started, prepared);
+                Err(e) => {
+                    let msg = theme::error_chain(&e);
+                    let mut map = errors.lock().expect("errors");
+                    let entry = map.entry((job.template.clone(), msg)).or_insert((job.origin.clone(), 0));
+                    entry.1 += 1;
+                }
             }
-            Err(e) => {
-                let msg = theme::error_chain(&e);
-                let mut map = errors.lock().expect("errors");
-                let entry = map.entry((job.template.clone(), msg)).or_insert((job.origin.clone(), 0));
-                entry.1 += 1;
-            }
-        }
-    });
+        })
+    };
     let write_search = || {
         let (started, cpu) = (std::time::Instant::now(), process_cpu_seconds());
         let (stats, diags) = search::write_index(site, sink);
@@ -193,7 +195,14 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
             let s = stats;
             eprintln!(
                 "timing search-index {:.3} cpu {:.3} docs {} shards {} postings {} shard_bytes {} doc_bytes {} meta_bytes {}",
-                started.elapsed().as_secs_f64(), process_cpu_seconds() - cpu, s.docs, s.shards, s.postings, s.shard_bytes, s.doc_bytes, s.meta_bytes
+                started.elapsed().as_secs_f64(),
+                process_cpu_seconds() - cpu,
+                s.docs,
+                s.shards,
+                s.postings,
+                s.shard_bytes,
+                s.doc_bytes,
+                s.meta_bytes
             );
         }
         diags
@@ -206,7 +215,8 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
     let search_diags = if downloads { write_search() } else { Vec::new() };
     profile.print();
 
-    let mut diags: Vec<Diagnostic> = errors.into_inner().expect("errors").into_iter().map(|((t, m), (origin, n))| template_runtime_error(templates, &t, &m, &origin, n)).collect();
+    let mut diags: Vec<Diagnostic> =
+        errors.into_inner().expect("errors").into_iter().map(|((t, m), (origin, n))| template_runtime_error(templates, &t, &m, &origin, n)).collect();
     diags.extend(write_errors.into_inner().expect("errors"));
     diags.extend(compliance_diags);
     diags.extend(search_diags);
@@ -373,11 +383,19 @@ pub fn term_paths(site: &Site) -> HashMap<String, HashMap<String, String>> {
 
 /// Number of pagers for `total` items, `per` to a pager (0 = one pager).
 fn pager_count(total: usize, per: usize) -> usize {
-    if per == 0 { 1 } else { total.div_ceil(per).max(1) }
+    if per == 0 {
+        1
+    } else {
+        total.div_ceil(per).max(1)
+    }
 }
 
 fn pager_path(base: &str, n: usize) -> String {
-    if n == 1 { base.to_string() } else { format!("{base}page/{n}/") }
+    if n == 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
 }
 
 /// The `paginator` of pager `n` (1-based) over `items` (page indices).
@@ -411,7 +429,13 @@ fn listed(site: &Site, pages: &[usize]) -> Vec<usize> {
 /// parallel loop, so only the outputs being rendered are in memory at once.
 /// With `only`, page outputs are made for those pages alone (every other output is
 /// always listed: they are few).
-fn jobs<'a>(site: &'a Site, summaries: &'a Summaries, neighbours: &'a [(Option<usize>, Option<usize>)], only: Option<&[usize]>, with_cells: bool) -> Vec<Job<'a>> {
+fn jobs<'a>(
+    site: &'a Site,
+    summaries: &'a Summaries,
+    neighbours: &'a [(Option<usize>, Option<usize>)],
+    only: Option<&[usize]>,
+    with_cells: bool,
+) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'a>> = Vec::new();
     for (i, s) in site.sections.iter().enumerate().filter(|(_, s)| s.hidden.is_none()) {
         let template = s.template.clone().unwrap_or_else(|| if i == 0 { "index.html".into() } else { "section.html".into() });
@@ -442,14 +466,24 @@ fn jobs<'a>(site: &'a Site, summaries: &'a Summaries, neighbours: &'a [(Option<u
         let tax_path = format!("/{}/", slugify(&t.name));
         let title = if t.name == "tags" { "标签".to_string() } else { t.name.clone() };
         let taxonomy = json!({ "name": t.name, "title": title, "url": marker(&tax_path) });
-        let terms: Vec<Value> = t.terms.iter().map(|term| json!({ "name": term.name, "url": marker(&format!("{tax_path}{}/", term.slug)), "page_count": term.pages.len() })).collect();
+        let terms: Vec<Value> = t
+            .terms
+            .iter()
+            .map(|term| json!({ "name": term.name, "url": marker(&format!("{tax_path}{}/", term.slug)), "page_count": term.pages.len() }))
+            .collect();
         let home = view::ancestors(site, Some(0));
         let mut to_taxonomy = home.clone();
         if let Value::Array(a) = &mut to_taxonomy {
             a.push(json!({ "title": title, "url": marker(&tax_path), "path": tax_path }));
         }
         let list_vars = vars(vec![("taxonomy", taxonomy.clone()), ("terms", Value::Array(terms)), ("ancestors", home)]);
-        jobs.push(Job { output: index_file(&tax_path), template: "taxonomy_list.html".into(), origin: "config.toml".into(), vars: Box::new(move || list_vars.clone()), form: Form::Html });
+        jobs.push(Job {
+            output: index_file(&tax_path),
+            template: "taxonomy_list.html".into(),
+            origin: "config.toml".into(),
+            vars: Box::new(move || list_vars.clone()),
+            form: Form::Html,
+        });
         for term in &t.terms {
             let term_path = format!("{tax_path}{}/", term.slug);
             let per = t.paginate_by;
@@ -463,7 +497,13 @@ fn jobs<'a>(site: &'a Site, summaries: &'a Summaries, neighbours: &'a [(Option<u
                     let pager = if per == 0 { Value::Null } else { paginator(site, &term.pages, summaries, per, &term_path2, n) };
                     vars(vec![("taxonomy", taxonomy.clone()), ("term", term_view), ("paginator", pager), ("ancestors", ancestors.clone())])
                 });
-                jobs.push(Job { output: index_file(&pager_path(&term_path, n)), template: "taxonomy_single.html".into(), origin: "config.toml".into(), vars, form: Form::Html });
+                jobs.push(Job {
+                    output: index_file(&pager_path(&term_path, n)),
+                    template: "taxonomy_single.html".into(),
+                    origin: "config.toml".into(),
+                    vars,
+                    form: Form::Html,
+                });
             }
         }
     }
@@ -511,7 +551,13 @@ fn jobs<'a>(site: &'a Site, summaries: &'a Summaries, neighbours: &'a [(Option<u
     };
     for (i, p) in pages.iter().map(|&i| (i, &site.pages[i])).filter(|(_, p)| p.visible()) {
         let template = p.template.clone().or_else(|| site.sections[p.section].page_template.clone()).unwrap_or_else(|| "page.html".into());
-        jobs.push(Job { output: index_file(&p.path), template, origin: p.src.display.clone(), vars: Box::new(move || vars(vec![("page", view::page_full(site, i, neighbours[i]))])), form: Form::Html });
+        jobs.push(Job {
+            output: index_file(&p.path),
+            template,
+            origin: p.src.display.clone(),
+            vars: Box::new(move || vars(vec![("page", view::page_full(site, i, neighbours[i]))])),
+            form: Form::Html,
+        });
     }
     jobs
 }
@@ -562,10 +608,16 @@ fn feed(site: &Site, summaries: &Summaries) -> (Value, Value) {
 }
 
 fn sitemap(site: &Site) -> Value {
-    let mut entries: Vec<Value> = site.sections.iter().filter(|s| s.hidden.is_none()).map(|s| json!({ "url": marker(&s.path), "lastmod": Value::Null })).collect();
+    let mut entries: Vec<Value> =
+        site.sections.iter().filter(|s| s.hidden.is_none()).map(|s| json!({ "url": marker(&s.path), "lastmod": Value::Null })).collect();
     if compliance::shown(site) {
         entries.push(json!({ "url": marker(compliance::PAGE), "lastmod": Value::Null }));
     }
-    entries.extend(site.pages.iter().filter(|p| p.visible()).map(|p| json!({ "url": marker(&p.path), "lastmod": p.updated.or(p.date).map(|d| d.date.format("%Y-%m-%d").to_string()) })));
+    entries.extend(
+        site.pages
+            .iter()
+            .filter(|p| p.visible())
+            .map(|p| json!({ "url": marker(&p.path), "lastmod": p.updated.or(p.date).map(|d| d.date.format("%Y-%m-%d").to_string()) })),
+    );
     Value::Array(entries)
 }

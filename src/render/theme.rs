@@ -71,7 +71,9 @@ pub fn load(root: &Path, theme: &str) -> (Option<Templates>, Vec<Diagnostic>) {
         })
         .collect();
     let mut diags = Vec::new();
-    for (dir, display) in [(root.join("themes").join(theme).join("templates"), format!("themes/{theme}/templates")), (root.join("templates"), "templates".to_string())] {
+    for (dir, display) in
+        [(root.join("themes").join(theme).join("templates"), format!("themes/{theme}/templates")), (root.join("templates"), "templates".to_string())]
+    {
         for (rel, path) in files_under(&dir) {
             match std::fs::read(&path) {
                 Ok(bytes) => match String::from_utf8(bytes) {
@@ -84,9 +86,7 @@ pub fn load(root: &Path, theme: &str) -> (Option<Templates>, Vec<Diagnostic>) {
     }
     if theme != "default" && !root.join("themes").join(theme).is_dir() {
         diags.push(
-            Diagnostic::error(format!("主题“{theme}”不存在：找不到 themes/{theme}/ 文件夹"))
-                .file("config.toml")
-                .hint("使用内置主题：theme = \"default\""),
+            Diagnostic::error(format!("主题“{theme}”不存在：找不到 themes/{theme}/ 文件夹")).file("config.toml").hint("使用内置主题：theme = \"default\""),
         );
     }
     let (t, d) = compile(layers);
@@ -201,6 +201,9 @@ mod tests {
 
     #[test]
     fn template_references() {
-        assert_eq!(referenced_templates("{% extends \"base.html\" %}{%- include 'nav.html' -%}{% import \"macros.html\" as m %}{% if x %}"), ["base.html", "nav.html", "macros.html"]);
+        assert_eq!(
+            referenced_templates("{% extends \"base.html\" %}{%- include 'nav.html' -%}{% import \"macros.html\" as m %}{% if x %}"),
+            ["base.html", "nav.html", "macros.html"]
+        );
     }
 }

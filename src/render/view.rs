@@ -257,7 +257,8 @@ pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &super::Su
 fn pages_by_kind(site: &Site, s: &Section, summaries: &super::Summaries) -> Value {
     use crate::content::kind::Kind;
     let groups = Kind::ALL.iter().map(Some).chain(std::iter::once(None)).filter_map(|k| {
-        let pages: Vec<Value> = s.pages.iter().filter(|&&p| site.pages[p].listed() && site.pages[p].kind.as_ref() == k).map(|&p| summaries.get(site, p)).collect();
+        let pages: Vec<Value> =
+            s.pages.iter().filter(|&&p| site.pages[p].listed() && site.pages[p].kind.as_ref() == k).map(|&p| summaries.get(site, p)).collect();
         (!pages.is_empty()).then(|| {
             let mut g = json!({ "kind": k.map(|k| k.id()), "kind_name": k.map_or("其他", |k| k.name()) });
             put(&mut g, [("pages", Value::Array(pages))]);

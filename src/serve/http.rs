@@ -228,7 +228,11 @@ pub fn inject(html: &[u8], banner: Option<Banner>, served: &Served) -> Vec<u8> {
     let lower = html.to_ascii_lowercase();
     let find = |needle: &[u8], from_end: bool| {
         let mut it = lower.windows(needle.len()).enumerate().filter(|(_, w)| *w == needle).map(|(i, _)| i);
-        if from_end { it.last() } else { it.next() }
+        if from_end {
+            it.last()
+        } else {
+            it.next()
+        }
     };
     let body_open = banner.and_then(|_| find(b"<body", false)).and_then(|i| html[i..].iter().position(|&b| b == b'>').map(|j| i + j + 1));
     let body_close = find(b"</body>", true).unwrap_or(html.len());
@@ -322,7 +326,8 @@ fn respond(stream: &mut TcpStream, status: u16, ctype: &str, body: &[u8], head: 
         416 => "Range Not Satisfiable",
         _ => "Method Not Allowed",
     };
-    let mut header = format!("HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n", body.len());
+    let mut header =
+        format!("HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n", body.len());
     for (k, v) in extra {
         header.push_str(&format!("{k}: {v}\r\n"));
     }

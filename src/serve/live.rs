@@ -20,6 +20,7 @@
 //! A build with errors never replaces what is served: the errors are published to
 //! the browser (overlay) and the terminal, and the last good site stays.
 
+use super::store::Store;
 use crate::content::kind::Kind;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::io::walk::MAX_MARKDOWN_BYTES;
@@ -28,7 +29,6 @@ use crate::render::functions::{register_functions, Lookup};
 use crate::render::theme::{self, StaticFile, Templates};
 use crate::render::{self, Select, Sink, Summaries};
 use crate::site::{self, source, Item, Site};
-use super::store::Store;
 
 mod front_matter;
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -336,11 +336,7 @@ impl Live {
         let (site, mut diags) = pipeline::load_site(&self.req, false);
         let Some(mut site) = site else { return self.failed(diags, None) };
         diags.extend(site.render_markdown());
-        let headers = site
-            .pages
-            .iter()
-            .map(|p| (p.src.rel.clone(), hash(&p.src.text[..p.src.body_start])))
-            .collect();
+        let headers = site.pages.iter().map(|p| (p.src.rel.clone(), hash(&p.src.text[..p.src.body_start]))).collect();
         site.release_sources();
         let (templates, d) = theme::load(&self.req.root, &site.config.theme);
         diags.extend(d);
@@ -515,11 +511,8 @@ impl Live {
         let site = &built.site;
         let p = &site.pages[i];
         let sec_path = site.sections[p.section].path.trim_start_matches('/').to_string();
-        let term_paths: Vec<String> = p
-            .taxonomies
-            .iter()
-            .flat_map(|(t, names)| names.iter().map(move |n| format!("{}/{}/", site::urls::slugify(t), site::urls::slugify(n))))
-            .collect();
+        let term_paths: Vec<String> =
+            p.taxonomies.iter().flat_map(|(t, names)| names.iter().map(move |n| format!("{}/{}/", site::urls::slugify(t), site::urls::slugify(n)))).collect();
         let in_feed = built.feed.contains(&i);
         let dynamic = &built.dynamic;
         let other = move |output: &str, template: &str| -> bool {
@@ -532,7 +525,9 @@ impl Live {
             if dynamic.contains(template) || output == "archive/index.html" {
                 return true;
             }
-            let list_of_section = output.strip_prefix(sec_path.as_str()).is_some_and(|rest| rest == "index.html" || (rest.starts_with("page/") && rest[5..].trim_end_matches("/index.html").parse::<usize>().is_ok()));
+            let list_of_section = output
+                .strip_prefix(sec_path.as_str())
+                .is_some_and(|rest| rest == "index.html" || (rest.starts_with("page/") && rest[5..].trim_end_matches("/index.html").parse::<usize>().is_ok()));
             list_of_section || term_paths.iter().any(|t| output.starts_with(t.as_str()))
         };
         let pages: &[usize] = std::slice::from_ref(&i);

@@ -52,15 +52,16 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
         .filter(|e| e.kind == EntryKind::Markdown && file_name(&e.rel) == "index.md" && e.rel.contains('/'))
         .map(|e| parent_dir(&e.rel).to_string())
         .collect();
-    let bundle_of = |rel: &str| -> Option<&String> {
-        bundles.iter().filter(|b| rel.starts_with(b.as_str()) && rel[b.len()..].starts_with('/')).max_by_key(|b| b.len())
-    };
+    let bundle_of =
+        |rel: &str| -> Option<&String> { bundles.iter().filter(|b| rel.starts_with(b.as_str()) && rel[b.len()..].starts_with('/')).max_by_key(|b| b.len()) };
 
     // Sections: the root and every folder that is not (inside) a bundle.
     let mut site = Site::new(config.clone(), opts);
     let mut section_of_dir: HashMap<String, usize> = HashMap::new();
     let mut dirs = vec![String::new()];
-    dirs.extend(entries.iter().filter(|e| e.kind == EntryKind::Dir && bundle_of(&format!("{}/x", e.rel)).is_none() && !bundles.contains(&e.rel)).map(|e| e.rel.clone()));
+    dirs.extend(
+        entries.iter().filter(|e| e.kind == EntryKind::Dir && bundle_of(&format!("{}/x", e.rel)).is_none() && !bundles.contains(&e.rel)).map(|e| e.rel.clone()),
+    );
     for dir in dirs {
         let index_rel = if dir.is_empty() { "_index.md".to_string() } else { format!("{dir}/_index.md") };
         let src = sources.remove(&index_rel);
@@ -83,11 +84,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
             }
             continue;
         }
-        let bundle = if name == "index.md" && bundles.iter().any(|b| b == parent_dir(&e.rel)) {
-            Some(parent_dir(&e.rel).to_string())
-        } else {
-            None
-        };
+        let bundle = if name == "index.md" && bundles.iter().any(|b| b == parent_dir(&e.rel)) { Some(parent_dir(&e.rel).to_string()) } else { None };
         if bundle.is_none() {
             if let Some(b) = bundle_of(&e.rel) {
                 diags.push(
@@ -223,7 +220,8 @@ fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option
     if let Some(s) = fm.sort_by.take() {
         match SortBy::parse(&s) {
             Some(v) => section.sort_by = v,
-            None => diags.push(src.key_error("sort_by", format!("排序方式“{s}”无效")).hint("可选 date（按日期，最新在前）、weight（按权重）、title（按标题）、none")),
+            None => diags
+                .push(src.key_error("sort_by", format!("排序方式“{s}”无效")).hint("可选 date（按日期，最新在前）、weight（按权重）、title（按标题）、none")),
         }
     }
     if let Some(s) = fm.scope.take() {
@@ -249,7 +247,10 @@ fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option
                 let id = t.remove("id").and_then(|v| v.as_str().map(String::from)).unwrap_or_else(|| folder.clone());
                 section.unit = Some(UnitInfo { id, kind, secretary, members, extra: t });
             }
-            other => diags.push(src.key_error("unit", format!("单位文件夹的 _index.md 里 unit 应是一个表，实际是 {other}")).hint("写成 [unit] 表：\n[unit]\nkind = \"党支部\"\nsecretary = \"张三\"\nmembers = 23")),
+            other => diags.push(
+                src.key_error("unit", format!("单位文件夹的 _index.md 里 unit 应是一个表，实际是 {other}"))
+                    .hint("写成 [unit] 表：\n[unit]\nkind = \"党支部\"\nsecretary = \"张三\"\nmembers = 23"),
+            ),
         }
     }
     if fm.draft {
@@ -337,7 +338,9 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
     let unit = match fm.unit.take() {
         Some(Value::String(s)) => Some(s),
         Some(other) => {
-            diags.push(src.key_error("unit", format!("页面的 unit 应是单位编号（文件夹名），实际是 {other}")).hint("例如 unit = \"diyi\"；不写则取所在单位文件夹"));
+            diags.push(
+                src.key_error("unit", format!("页面的 unit 应是单位编号（文件夹名），实际是 {other}")).hint("例如 unit = \"diyi\"；不写则取所在单位文件夹"),
+            );
             None
         }
         None => nearest_unit(site, section),

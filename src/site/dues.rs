@@ -6,10 +6,10 @@
 
 use super::tables::{self, Files};
 use super::Site;
-use crate::content::table::TableProblem;
 use crate::content::kind::Kind;
 use crate::content::ledger::{self, Ledger};
 use crate::content::table::CellRef;
+use crate::content::table::TableProblem;
 use crate::diag::Diagnostic;
 use crate::domain::dues::{self, Category, DuesReport, Member};
 use crate::domain::money::Money;
@@ -54,7 +54,8 @@ pub fn build(site: &Site, files: &Files) -> (HashMap<usize, Disclosure>, Vec<Dia
                     (l, probs, Some(rel))
                 }
                 Some(Err(e)) => {
-                    errors.push(Diagnostic::error(format!("无法读取党费台账：{e}")).file(format!("content/{rel}")).hint("检查文件权限；共享文件夹是否仍然挂载"));
+                    errors
+                        .push(Diagnostic::error(format!("无法读取党费台账：{e}")).file(format!("content/{rel}")).hint("检查文件权限；共享文件夹是否仍然挂载"));
                     continue;
                 }
                 // Missing files are reported by `tables::wanted`.
@@ -66,7 +67,11 @@ pub fn build(site: &Site, files: &Files) -> (HashMap<usize, Disclosure>, Vec<Dia
                     (l, probs, None)
                 }
                 Some(other) => {
-                    errors.push(p.src.key_error("rows", format!("rows 应是 [[rows]] 表的列表，实际是 {other}")).hint("每位党员写一个 [[rows]]：name、category、base、months、paid"));
+                    errors.push(
+                        p.src
+                            .key_error("rows", format!("rows 应是 [[rows]] 表的列表，实际是 {other}"))
+                            .hint("每位党员写一个 [[rows]]：name、category、base、months、paid"),
+                    );
                     continue;
                 }
                 None => {
@@ -112,7 +117,11 @@ fn period_of(site: &Site, page: usize, errors: &mut Vec<Diagnostic>) -> Option<P
     };
     let period = Period::parse(&text);
     if period.is_none() {
-        errors.push(p.src.key_error("period", format!("公示时段 period “{text}” 无效")).hint("写成 2024-Q1（第一季度）、2024-H1（上半年）、2024（全年）或 2024-03（月份）"));
+        errors.push(
+            p.src
+                .key_error("period", format!("公示时段 period “{text}” 无效"))
+                .hint("写成 2024-Q1（第一季度）、2024-H1（上半年）、2024（全年）或 2024-03（月份）"),
+        );
     }
     period
 }
@@ -143,7 +152,14 @@ fn remitted_of(site: &Site, page: usize, errors: &mut Vec<Diagnostic>) -> Option
 }
 
 /// Ledger rows → members; an unknown category is an error at its cell.
-fn members(site: &Site, page: usize, file: Option<&str>, ledger: &Ledger, months_default: Option<u32>, errors: &mut Vec<Diagnostic>) -> (Vec<Member>, Vec<String>) {
+fn members(
+    site: &Site,
+    page: usize,
+    file: Option<&str>,
+    ledger: &Ledger,
+    months_default: Option<u32>,
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<Member>, Vec<String>) {
     let mut members = Vec::new();
     let mut at = Vec::new();
     for row in &ledger.members {
@@ -164,7 +180,11 @@ fn members(site: &Site, page: usize, file: Option<&str>, ledger: &Ledger, months
             },
         };
         let Some(months) = row.months.or(months_default) else {
-            let problem = TableProblem::new(Some(row.name_at.clone()), format!("{}没有缴费月数", row.name), "台账加一列“月数”，或在页面写 period = \"2024-Q1\"（季度按 3 个月计）");
+            let problem = TableProblem::new(
+                Some(row.name_at.clone()),
+                format!("{}没有缴费月数", row.name),
+                "台账加一列“月数”，或在页面写 period = \"2024-Q1\"（季度按 3 个月计）",
+            );
             errors.push(locate(site, page, file, &problem));
             continue;
         };
@@ -188,7 +208,9 @@ fn locate(site: &Site, page: usize, file: Option<&str>, problem: &TableProblem) 
     let p = &site.pages[page];
     match (file, &problem.at) {
         (Some(rel), _) => tables::table_error(rel, problem),
-        (None, Some(CellRef::Inline { index, key })) => p.src.entry_key_error("[[rows]]", index.saturating_sub(1), key, format!("第 {index} 个 [[rows]]：{}", problem.message)).hint(problem.hint.clone()),
+        (None, Some(CellRef::Inline { index, key })) => {
+            p.src.entry_key_error("[[rows]]", index.saturating_sub(1), key, format!("第 {index} 个 [[rows]]：{}", problem.message)).hint(problem.hint.clone())
+        }
         (None, _) => p.src.key_error("rows", problem.message.clone()).hint(problem.hint.clone()),
     }
 }

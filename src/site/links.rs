@@ -83,8 +83,7 @@ impl LinkResolver for PageLinks<'_> {
         let path = path.split('?').next().unwrap_or(path);
         let Some(rel) = join(&self.dir, &percent_decode(path)) else {
             return Resolution::Broken {
-                message: format!("链接超出了 content/ 文件夹：{dest}"),
-                hint: "附件请放在页面所在的文件夹里，用相对路径链接".into(),
+                message: format!("链接超出了 content/ 文件夹：{dest}"), hint: "附件请放在页面所在的文件夹里，用相对路径链接".into()
             };
         };
         if self.site.by_rel.contains_key(&rel) || rel.ends_with(".md") {
@@ -95,7 +94,10 @@ impl LinkResolver for PageLinks<'_> {
             let siblings = self.site.by_rel.keys().filter(|k| k.rsplit_once('/').map_or("", |(d, _)| d) == self.dir);
             let hint = match did_you_mean(&rel, siblings.map(String::as_str)) {
                 Some(s) => format!("是不是 {}？文件名区分大小写", s.rsplit('/').next().unwrap_or(s)),
-                None => format!("把附件放到页面所在的文件夹（content/{}），或修改链接中的文件名", if self.dir.is_empty() { String::new() } else { format!("{}/", self.dir) }),
+                None => format!(
+                    "把附件放到页面所在的文件夹（content/{}），或修改链接中的文件名",
+                    if self.dir.is_empty() { String::new() } else { format!("{}/", self.dir) }
+                ),
             };
             return Resolution::Broken { message: format!("附件不存在：{dest}"), hint };
         }

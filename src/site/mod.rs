@@ -50,7 +50,19 @@ pub struct Site {
 
 impl Site {
     fn new(config: Config, opts: BuildOptions) -> Site {
-        Site { config, opts, sections: Vec::new(), pages: Vec::new(), assets: Vec::new(), taxonomies: Vec::new(), by_rel: HashMap::new(), compliance: None, unit_sections: HashMap::new(), dues: HashMap::new(), study: HashMap::new() }
+        Site {
+            config,
+            opts,
+            sections: Vec::new(),
+            pages: Vec::new(),
+            assets: Vec::new(),
+            taxonomies: Vec::new(),
+            by_rel: HashMap::new(),
+            compliance: None,
+            unit_sections: HashMap::new(),
+            dues: HashMap::new(),
+            study: HashMap::new(),
+        }
     }
 
     fn index_sources(&mut self) {

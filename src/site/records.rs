@@ -62,12 +62,9 @@ pub fn build(site: &Site) -> (Compliance, Vec<Diagnostic>, Vec<Diagnostic>) {
     for ig in &report.ignored {
         let unit = &units.list[ig.unit];
         diags.push(
-            Diagnostic::warning(format!(
-                "{}“{}”在 {} 既有整段记录又有更细的记录：整段的次数不计，按各月/季分别统计",
-                unit.title, ig.req, ig.period
-            ))
-            .file(format!("content/{}", ig.pages.first().cloned().unwrap_or_default()))
-            .hint("同一事项同一时段只用一种记法：要么按季度记一个总数，要么按月分别记"),
+            Diagnostic::warning(format!("{}“{}”在 {} 既有整段记录又有更细的记录：整段的次数不计，按各月/季分别统计", unit.title, ig.req, ig.period))
+                .file(format!("content/{}", ig.pages.first().cloned().unwrap_or_default()))
+                .hint("同一事项同一时段只用一种记法：要么按季度记一个总数，要么按月分别记"),
         );
     }
     (Compliance { units, sections, decls, facts, as_of, year, report }, diags, notes)
@@ -173,14 +170,15 @@ fn declarations(site: &Site, units: &Units, diags: &mut Vec<Diagnostic>) -> Vec<
         let mut seen: Vec<String> = Vec::new();
         for (n, v) in entries.into_iter().enumerate() {
             match requirement::parse_entry(v) {
-                Ok(req) if seen.contains(&req.id) => diags.push(
-                    p.src.nth_error("[[requirements]]", n, format!("责任清单中要求编号“{}”重复声明", req.id)).hint("同一编号在一份清单里只能声明一次"),
-                ),
+                Ok(req) if seen.contains(&req.id) => diags
+                    .push(p.src.nth_error("[[requirements]]", n, format!("责任清单中要求编号“{}”重复声明", req.id)).hint("同一编号在一份清单里只能声明一次")),
                 Ok(req) => {
                     seen.push(req.id.clone());
                     decls.push(Declaration { req, origin: Origin::Checklist { unit, page: p.src.rel.clone() } });
                 }
-                Err(errs) => diags.extend(errs.into_iter().map(|e| p.src.nth_error("[[requirements]]", n, format!("第 {} 个 [[requirements]]：{}", n + 1, e.message)).hint(e.hint))),
+                Err(errs) => diags.extend(
+                    errs.into_iter().map(|e| p.src.nth_error("[[requirements]]", n, format!("第 {} 个 [[requirements]]：{}", n + 1, e.message)).hint(e.hint)),
+                ),
             }
         }
     }
@@ -209,7 +207,15 @@ fn note_overrides(site: &Site, units: &Units, decls: &[Declaration], diags: &mut
                     });
                     let msg = format!(
                         "{}的责任清单把“{}”定为{}不少于{}{}，取代了{}中的{}不少于{}{}（就近的声明优先）",
-                        unit.title, a.req.name, a.req.per.name(), a.req.min, a.req.measure, from, other.req.per.name(), other.req.min, other.req.measure
+                        unit.title,
+                        a.req.name,
+                        a.req.per.name(),
+                        a.req.min,
+                        a.req.measure,
+                        from,
+                        other.req.per.name(),
+                        other.req.min,
+                        other.req.measure
                     );
                     let d = match src {
                         Some(s) => warning_at(s, &a.req.id, msg),
@@ -234,10 +240,16 @@ fn note_uncovered(site: &Site, units: &Units, decls: &[Declaration], notes: &mut
             }
             let entry = crate::domain::extract::toml_entry(&e, &format!("req{}", e.line));
             notes.push(
-                Diagnostic::warning(format!("责任清单写明了“{}”（{}不少于{}{}），但没有对应的 [[requirements]]，不会统计", e.text, e.per.name(), e.min, e.measure))
-                    .file(&p.src.display)
-                    .at_line(&p.src.text, e.line)
-                    .hint(format!("如需统计，在 front matter 中加入（编号 id 可改为易记的拼音）：\n{}", entry.trim_end())),
+                Diagnostic::warning(format!(
+                    "责任清单写明了“{}”（{}不少于{}{}），但没有对应的 [[requirements]]，不会统计",
+                    e.text,
+                    e.per.name(),
+                    e.min,
+                    e.measure
+                ))
+                .file(&p.src.display)
+                .at_line(&p.src.text, e.line)
+                .hint(format!("如需统计，在 front matter 中加入（编号 id 可改为易记的拼音）：\n{}", entry.trim_end())),
             );
         }
     }
@@ -279,14 +291,23 @@ fn record_facts(p: &Page, unit: usize, applied: &[Applied<'_>], out: &mut Vec<Fa
         Some(Value::String(s)) => Period::parse(s),
         Some(Value::Number(n)) => n.as_i64().and_then(|y| Period::parse(&y.to_string())),
         None => {
-            diags.push(Diagnostic::error("工作记录缺少统计时段 period").file(&p.src.display).at_line(&p.src.text, 1).hint("加一行 period = \"2024-Q1\"（也可写 2024、2024-H1、2024-03）"));
+            diags.push(
+                Diagnostic::error("工作记录缺少统计时段 period")
+                    .file(&p.src.display)
+                    .at_line(&p.src.text, 1)
+                    .hint("加一行 period = \"2024-Q1\"（也可写 2024、2024-H1、2024-03）"),
+            );
             return;
         }
         _ => None,
     };
     let Some(period) = period else {
         let written = p.extra.get("period").map(|v| v.to_string()).unwrap_or_default();
-        diags.push(p.src.key_error("period", format!("统计时段 period {written} 无效")).hint("写成 2024（全年）、2024-H1（上半年）、2024-Q1（第一季度）或 2024-03（月份）"));
+        diags.push(
+            p.src
+                .key_error("period", format!("统计时段 period {written} 无效"))
+                .hint("写成 2024（全年）、2024-H1（上半年）、2024-Q1（第一季度）或 2024-03（月份）"),
+        );
         return;
     };
     let Some(counts) = p.extra.get("counts") else { return };
@@ -355,7 +376,14 @@ fn study_facts(site: &Site, page: usize, unit: usize, applied: &[Applied<'_>], a
         for s in plan.sessions.iter().filter(|s| s.status == crate::domain::study::SessionStatus::Done && s.when.first_day() <= as_of) {
             let (y, m) = s.when.year_month();
             let Some(first) = NaiveDate::from_ymd_opt(y, m, 1) else { continue };
-            out.push(Fact { unit, req: req.id.clone(), period: Period::containing(Per::Month, first), count: 1, kind: FactKind::Study, page: p.src.rel.clone() });
+            out.push(Fact {
+                unit,
+                req: req.id.clone(),
+                period: Period::containing(Per::Month, first),
+                count: 1,
+                kind: FactKind::Study,
+                page: p.src.rel.clone(),
+            });
         }
     }
 }
@@ -363,7 +391,12 @@ fn study_facts(site: &Site, page: usize, unit: usize, applied: &[Applied<'_>], a
 fn activity_facts(p: &Page, unit: usize, applied: &[Applied<'_>], as_of: NaiveDate, out: &mut Vec<Fact>, diags: &mut Vec<Diagnostic>) {
     let Some(keys) = counts_as(p, diags) else { return };
     let Some(date) = p.date else {
-        diags.push(Diagnostic::error("活动缺少日期 date，无法计入达标统计").file(&p.src.display).at_line(&p.src.text, 1).hint("加一行 date = 2024-03-15，或把文件命名为 2024-03-15-名称.md"));
+        diags.push(
+            Diagnostic::error("活动缺少日期 date，无法计入达标统计")
+                .file(&p.src.display)
+                .at_line(&p.src.text, 1)
+                .hint("加一行 date = 2024-03-15，或把文件命名为 2024-03-15-名称.md"),
+        );
         return;
     };
     for key in keys {

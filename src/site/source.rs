@@ -98,11 +98,7 @@ pub fn parse(rel: &str, display: &str, bytes: &[u8]) -> (Option<Source>, Vec<Dia
         }
     };
     if encoding == Encoding::Gbk {
-        diags.push(
-            Diagnostic::warning("文件是 GBK 编码，已自动转换")
-                .file(display)
-                .hint("建议用记事本“另存为”UTF-8 编码，避免在其他工具里出现乱码"),
-        );
+        diags.push(Diagnostic::warning("文件是 GBK 编码，已自动转换").file(display).hint("建议用记事本“另存为”UTF-8 编码，避免在其他工具里出现乱码"));
     }
     let located = |e: front_matter::FmError| {
         let d = Diagnostic::error(e.message).file(display).at_span(&text, e.start, e.end);

@@ -60,7 +60,8 @@ pub fn build(site: &Site, files: &Files, as_of: NaiveDate) -> (HashMap<usize, Pl
                         }
                     }
                 }
-                Some(Err(e)) => errors.push(Diagnostic::error(format!("无法读取学习计划表：{e}")).file(format!("content/{rel}")).hint("检查文件权限；共享文件夹是否仍然挂载")),
+                Some(Err(e)) => errors
+                    .push(Diagnostic::error(format!("无法读取学习计划表：{e}")).file(format!("content/{rel}")).hint("检查文件权限；共享文件夹是否仍然挂载")),
                 None => {}
             },
             None => match p.extra.get("sessions") {
@@ -75,7 +76,11 @@ pub fn build(site: &Site, files: &Files, as_of: NaiveDate) -> (HashMap<usize, Pl
                         }
                     }
                 }
-                Some(other) => errors.push(p.src.key_error("sessions", format!("sessions 应是 [[sessions]] 表的列表，实际是 {other}")).hint("每次学习写一个 [[sessions]]：date、topic、form、lead、status")),
+                Some(other) => errors.push(
+                    p.src
+                        .key_error("sessions", format!("sessions 应是 [[sessions]] 表的列表，实际是 {other}"))
+                        .hint("每次学习写一个 [[sessions]]：date、topic、form、lead、status"),
+                ),
                 None => errors.push(
                     Diagnostic::error("学习计划既没有 [[sessions]]，也没有 table 表格文件")
                         .file(&p.src.display)

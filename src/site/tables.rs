@@ -56,7 +56,11 @@ pub fn wanted(site: &Site) -> (Vec<Wanted>, Vec<Diagnostic>) {
         let p = &site.pages[page];
         if let Some(key) = data_key(p.kind) {
             if let Some(v) = p.extra.get(key).filter(|v| !v.is_string()) {
-                diags.push(p.src.key_error(key, format!("{key} 应是文件名（文字），实际是 {v}")).hint(format!("例如 {key} = \"dues-2024-q1.xlsx\"，文件放在本页同一文件夹")));
+                diags.push(
+                    p.src
+                        .key_error(key, format!("{key} 应是文件名（文字），实际是 {v}"))
+                        .hint(format!("例如 {key} = \"dues-2024-q1.xlsx\"，文件放在本页同一文件夹")),
+                );
                 continue;
             }
         }

@@ -20,7 +20,35 @@ pub fn slugify(s: &str) -> String {
             if !out.ends_with('-') {
                 out.push('-');
             }
-        } else if !matches!(c, '?' | '#' | '%' | '"' | '\'' | '<' | '>' | '\\' | '/' | '^' | '`' | '{' | '}' | '|' | '[' | ']' | ':' | '*' | '&' | '+' | '=' | ';' | ',' | '@' | '$' | '!') && !c.is_control() {
+        } else if !matches!(
+            c,
+            '?' | '#'
+                | '%'
+                | '"'
+                | '\''
+                | '<'
+                | '>'
+                | '\\'
+                | '/'
+                | '^'
+                | '`'
+                | '{'
+                | '}'
+                | '|'
+                | '['
+                | ']'
+                | ':'
+                | '*'
+                | '&'
+                | '+'
+                | '='
+                | ';'
+                | ','
+                | '@'
+                | '$'
+                | '!'
+        ) && !c.is_control()
+        {
             out.push(c);
         }
     }
@@ -70,7 +98,8 @@ pub fn finalize(text: &str, style: UrlStyle<'_>) -> String {
         }
         out.push_str(&text[copied..i]);
         let start = i + MARKER.len();
-        let end = bytes[start..].iter().position(|b| matches!(b, b'"' | b'\'' | b'<' | b'>' | b' ' | b'\t' | b'\n' | b')' | 1)).map_or(bytes.len(), |k| start + k);
+        let end =
+            bytes[start..].iter().position(|b| matches!(b, b'"' | b'\'' | b'<' | b'>' | b' ' | b'\t' | b'\n' | b')' | 1)).map_or(bytes.len(), |k| start + k);
         let raw = &text[start..end];
         // Tera escapes `/` in `{{ url }}` without `| safe`.
         if raw.contains("&#x2F;") {
@@ -128,10 +157,7 @@ mod tests {
     #[test]
     fn finalize_styles() {
         let html = format!("<a href=\"{}\">x</a><a href=\"{}\">y</a>", marker("/通知/a/"), marker("/"));
-        assert_eq!(
-            finalize(&html, UrlStyle::RootRelative { base_path: "/" }),
-            "<a href=\"/%E9%80%9A%E7%9F%A5/a/\">x</a><a href=\"/\">y</a>"
-        );
+        assert_eq!(finalize(&html, UrlStyle::RootRelative { base_path: "/" }), "<a href=\"/%E9%80%9A%E7%9F%A5/a/\">x</a><a href=\"/\">y</a>");
         assert_eq!(
             finalize(&html, UrlStyle::Relative { depth: 2 }),
             "<a href=\"../../%E9%80%9A%E7%9F%A5/a/index.html\">x</a><a href=\"../../index.html\">y</a>"

@@ -105,10 +105,7 @@ fn ledger_file_is_never_public_even_when_linked() {
     s.run(&["build"]).expect(1).stderr_has(&["content/dues/q1.md:6:6", "党费台账原始文件", "提示:"]);
     assert!(!s.public().exists());
     // Without the link the public build succeeds and still leaves the ledger out.
-    s.file(
-        "content/dues/q1.md",
-        "+++\ntitle = \"2024年第一季度党费收缴公示\"\nkind = \"dues\"\nledger = \"党费台账.xlsx\"\n+++\n公示表见下。\n",
-    );
+    s.file("content/dues/q1.md", "+++\ntitle = \"2024年第一季度党费收缴公示\"\nkind = \"dues\"\nledger = \"党费台账.xlsx\"\n+++\n公示表见下。\n");
     s.build_ok(&[]);
     assert!(s.out_exists("dues/q1/index.html"), "the dues page itself is public");
     assert!(!s.out_exists("dues/党费台账.xlsx"));

@@ -78,7 +78,14 @@ fn compliance_summary_and_unit_pages_render_in_chromium() {
 fn capture(browser: &str, args: &[&str], url: &str) {
     let profile = tempfile::tempdir().unwrap();
     let status = Command::new(browser)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", &format!("--user-data-dir={}", profile.path().display())])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            &format!("--user-data-dir={}", profile.path().display()),
+        ])
         .args(args)
         .arg(url)
         .output()
@@ -111,7 +118,11 @@ fn dues_disclosure_and_study_plan_render_and_print_on_a4() {
     // A screenshot for people reviewing the change (a test artifact, not an assertion).
     let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("artifacts");
     std::fs::create_dir_all(&artifacts).unwrap();
-    capture(browser, &["--window-size=1100,2400", &format!("--screenshot={}", artifacts.join("dues-disclosure.png").display())], &format!("{base}units/jiguan/diyi/dues-2024-q3/"));
+    capture(
+        browser,
+        &["--window-size=1100,2400", &format!("--screenshot={}", artifacts.join("dues-disclosure.png").display())],
+        &format!("{base}units/jiguan/diyi/dues-2024-q3/"),
+    );
     assert!(artifacts.join("dues-disclosure.png").is_file());
 }
 
@@ -137,7 +148,8 @@ fn build_example_relative(audience: &str) -> (tempfile::TempDir, std::path::Path
     assert!(config.contains("relative_urls = false"), "the example config changed: adapt this test");
     std::fs::write(tmp.path().join("config.toml"), config.replace("relative_urls = false", "relative_urls = true")).unwrap();
     let out = tmp.path().join("out");
-    let args: Vec<String> = ["build", "--root", &tmp.path().to_string_lossy(), "--audience", audience, "--output", &out.to_string_lossy()].iter().map(|s| s.to_string()).collect();
+    let args: Vec<String> =
+        ["build", "--root", &tmp.path().to_string_lossy(), "--audience", audience, "--output", &out.to_string_lossy()].iter().map(|s| s.to_string()).collect();
     run_dwgk(&args, tmp.path()).expect(0);
     (tmp, out)
 }
@@ -176,11 +188,18 @@ fn pct(s: &str) -> String {
 fn search_finds_the_expected_page_first_over_http_and_file() {
     let _heavy = crate::util::heavy();
     let Some(browser) = chromium() else { return };
-    let expect = [("三会一课", "notices/2024-dangjian-yaodian/"), ("党费", &*format!("notices/{}/", pct("2024-09-党费收缴提醒"))), ("2024年 党费", &*format!("notices/{}/", pct("2024-09-党费收缴提醒")))];
+    let expect = [
+        ("三会一课", "notices/2024-dangjian-yaodian/"),
+        ("党费", &*format!("notices/{}/", pct("2024-09-党费收缴提醒"))),
+        ("2024年 党费", &*format!("notices/{}/", pct("2024-09-党费收缴提醒"))),
+    ];
     let (_http_tmp, base) = serve_example_as("public");
     // The header box is a plain form to the search page (works without scripts too).
     let (home, _) = load(browser, &base);
-    assert!(home.contains("action=\"/search/\"") && home.contains("name=\"q\"") && home.contains("<label for=\"header-search-q\">站内搜索</label>"), "header search box");
+    assert!(
+        home.contains("action=\"/search/\"") && home.contains("name=\"q\"") && home.contains("<label for=\"header-search-q\">站内搜索</label>"),
+        "header search box"
+    );
     let (_file_tmp, dir) = build_example_relative("public");
     for (query, page) in expect {
         let q = pct(query);
@@ -215,7 +234,11 @@ fn search_relevance_set() {
         ("意识形态", vec!["units/jiguan/checklist-2024/", "units/jiguan/record-2024-yishixingtai/"], vec!["units/jiguan/2024-11-12-zhuantidudao/"]),
         ("组织生活会", vec!["notices/2024-12-zuzhishenghuohui/"], vec![]),
         ("民主评议", vec!["notices/2024-12-zuzhishenghuohui/"], vec![]),
-        ("志愿服务", vec!["units/jiguan/dier/2024-11-08-zhiyuanfuwu/", "units/jiguan/diyi/2024-09-14-zhiyuanfuwu/", "units/jiguan/diyi/2024-05-24-zhiyuanfuwu/"], vec!["units/jiguan/dier/2024-11-08-zhiyuanfuwu/", "units/jiguan/diyi/2024-09-14-zhiyuanfuwu/", "units/jiguan/diyi/2024-05-24-zhiyuanfuwu/"]),
+        (
+            "志愿服务",
+            vec!["units/jiguan/dier/2024-11-08-zhiyuanfuwu/", "units/jiguan/diyi/2024-09-14-zhiyuanfuwu/", "units/jiguan/diyi/2024-05-24-zhiyuanfuwu/"],
+            vec!["units/jiguan/dier/2024-11-08-zhiyuanfuwu/", "units/jiguan/diyi/2024-09-14-zhiyuanfuwu/", "units/jiguan/diyi/2024-05-24-zhiyuanfuwu/"],
+        ),
         ("党课", vec!["units/jiguan/diyi/2024-06-28-dangke/"], vec![]),
         ("表彰", vec!["notices/2024-qiyi-biaozhang-gongshi/"], vec![]),
         ("会计法", vec!["units/jiguan/dier/2024-11-08-zhiyuanfuwu/"], vec![]),

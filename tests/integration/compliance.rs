@@ -5,7 +5,8 @@
 use crate::util::Site;
 use serde_json::Value;
 
-const CONFIG: &str = "title = \"测试党务公开\"\nbase_url = \"http://example.org/\"\npresets = [\"branch-2018\"]\n[compliance]\nyear = 2024\nas_of = 2024-06-30\n";
+const CONFIG: &str =
+    "title = \"测试党务公开\"\nbase_url = \"http://example.org/\"\npresets = [\"branch-2018\"]\n[compliance]\nyear = 2024\nas_of = 2024-06-30\n";
 
 /// A 党委 with one branch: the preset applies to the branch.
 fn org() -> Site {
@@ -32,7 +33,12 @@ fn report_json(s: &Site, extra: &[&str]) -> Value {
 fn cells<'a>(v: &'a Value, unit: &str, req: &str) -> Vec<(String, String, u64)> {
     let u = v["units"].as_array().unwrap().iter().find(|u| u["id"] == unit).unwrap_or_else(|| panic!("unit {unit}"));
     let r = u["requirements"].as_array().unwrap().iter().find(|r| r["id"] == req).unwrap_or_else(|| panic!("req {req}"));
-    r["cells"].as_array().unwrap().iter().map(|c| (c["period"].as_str().unwrap().to_string(), c["status"].as_str().unwrap().to_string(), c["count"].as_u64().unwrap())).collect()
+    r["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["period"].as_str().unwrap().to_string(), c["status"].as_str().unwrap().to_string(), c["count"].as_u64().unwrap()))
+        .collect()
 }
 
 #[test]
@@ -137,12 +143,7 @@ fn bad_requirement_declarations() {
         "+++\ntitle = \"责任清单\"\nkind = \"checklist\"\n\n[[requirements]]\nid = \"zhiweihui\"\nname = \"支部委员会会议\"\nper = \"quarter\"\nmin = 2\n+++\n每月召开一次支委会。每年开展志愿服务不少于4次。\n",
     );
     let r = s.run(&["check"]);
-    r.expect(1).stderr_has(&[
-        "config.toml:8:1",
-        "周期 per“week”无效",
-        "config.toml:13:1",
-        "最少次数 min 应是不小于 1 的整数",
-    ]);
+    r.expect(1).stderr_has(&["config.toml:8:1", "周期 per“week”无效", "config.toml:13:1", "最少次数 min 应是不小于 1 的整数"]);
     // Fix the config: the checklist override and the uncovered prose are noted by check.
     s.file("config.toml", CONFIG);
     let r = s.run(&["check"]);
@@ -239,7 +240,12 @@ fn requirements_extract_lists_countable_sentences() {
     let r = s.run_in(&["requirements", "extract", "plan.txt", "--format", "json"]);
     r.expect(0);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    let got: Vec<(u64, String, u64, String)> = v.as_array().unwrap().iter().map(|e| (e["line"].as_u64().unwrap(), e["per"].as_str().unwrap().to_string(), e["min"].as_u64().unwrap(), e["measure"].as_str().unwrap().to_string())).collect();
+    let got: Vec<(u64, String, u64, String)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_u64().unwrap(), e["per"].as_str().unwrap().to_string(), e["min"].as_u64().unwrap(), e["measure"].as_str().unwrap().to_string()))
+        .collect();
     assert_eq!(got, [(2, "month".into(), 1, "次".into()), (2, "quarter".into(), 1, "次".into()), (4, "year".into(), 10, "人次".into())]);
 }
 

@@ -37,15 +37,30 @@ fn unit<'a>(report: &'a Value, id: &str) -> &'a Value {
 
 fn requirement<'a>(report: &'a Value, unit_id: &str, req: &str) -> &'a Value {
     let u = unit(report, unit_id);
-    u["requirements"].as_array().expect("requirements").iter().find(|r| r["id"] == req).unwrap_or_else(|| panic!("{unit_id} has no requirement {req}; na = {}", u["na"]))
+    u["requirements"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .find(|r| r["id"] == req)
+        .unwrap_or_else(|| panic!("{unit_id} has no requirement {req}; na = {}", u["na"]))
 }
 
 /// Asserts one cell exactly: status, count, target and the `from_coarser` mark.
 #[track_caller]
 fn cell(report: &Value, unit_id: &str, req: &str, period: &str, status: &str, count: i64, target: i64, from_coarser: bool) {
     let r = requirement(report, unit_id, req);
-    let c = r["cells"].as_array().expect("cells").iter().find(|c| c["period"] == period).unwrap_or_else(|| panic!("{unit_id}/{req} has no cell {period}: {}", r["cells"]));
-    let got = (c["status"].as_str().unwrap_or("?"), c["count"].as_i64().unwrap_or(-1), c["target"].as_i64().unwrap_or(-1), c["from_coarser"].as_bool().unwrap_or(false));
+    let c = r["cells"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .find(|c| c["period"] == period)
+        .unwrap_or_else(|| panic!("{unit_id}/{req} has no cell {period}: {}", r["cells"]));
+    let got = (
+        c["status"].as_str().unwrap_or("?"),
+        c["count"].as_i64().unwrap_or(-1),
+        c["target"].as_i64().unwrap_or(-1),
+        c["from_coarser"].as_bool().unwrap_or(false),
+    );
     assert_eq!(got, (status, count, target, from_coarser), "{unit_id}/{req}/{period} (status, count, target, from_coarser): {c}");
 }
 
@@ -153,7 +168,15 @@ fn example_compliance_summary_matches_hand_calculation() {
     // 机关党委's lingyutongbao has no inherit; zhiweihui (checklists + preset) applies to
     // 党支部 only; xinxibaosong and zhiyuanfuwu are not on disan's checklist and not in
     // the preset.
-    for (u, req) in [("diyi", "songxueshangmen"), ("diyi", "lianxizhidao"), ("diyi", "lingyutongbao"), ("disan", "xinxibaosong"), ("disan", "zhiyuanfuwu"), ("jiguan", "zhiweihui"), ("jiguan", "tanxintanhua")] {
+    for (u, req) in [
+        ("diyi", "songxueshangmen"),
+        ("diyi", "lianxizhidao"),
+        ("diyi", "lingyutongbao"),
+        ("disan", "xinxibaosong"),
+        ("disan", "zhiyuanfuwu"),
+        ("jiguan", "zhiweihui"),
+        ("jiguan", "tanxintanhua"),
+    ] {
         let unit = unit(&report, u);
         assert!(unit["na"].as_array().unwrap().iter().any(|x| x == req), "{u}: {req} should be na: {}", unit["na"]);
         assert!(!unit["requirements"].as_array().unwrap().iter().any(|r| r["id"] == req), "{u}: na {req} has period cells");

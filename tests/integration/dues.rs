@@ -131,7 +131,19 @@ fn bad_ledgers_are_located_by_file_sheet_and_cell() {
         .file("content/units/a.md", &page("文字金额", "a.xlsx"))
         .bytes(
             "content/units/a.xlsx",
-            &xlsx(|ws| rows(ws, 0, &[&["姓名", "类别", "基数", "实缴"], &["甲", "在职", "3000", "伍拾元"], &["乙", "在职", "3000", "50元"], &["丙", "在职", "3000", "-5"], &["丁", "干部", "3000", "15"]])),
+            &xlsx(|ws| {
+                rows(
+                    ws,
+                    0,
+                    &[
+                        &["姓名", "类别", "基数", "实缴"],
+                        &["甲", "在职", "3000", "伍拾元"],
+                        &["乙", "在职", "3000", "50元"],
+                        &["丙", "在职", "3000", "-5"],
+                        &["丁", "干部", "3000", "15"],
+                    ],
+                )
+            }),
         )
         .file("content/units/b.md", &page("文件不存在", "b-2024.xlsx"))
         .file("content/units/c.md", &page("损坏", "c.xlsx"))
@@ -165,14 +177,12 @@ fn bad_ledgers_are_located_by_file_sheet_and_cell() {
 #[test]
 fn inline_rows_are_masked_publicly_and_left_out_of_page_extra() {
     let s = Site::new();
-    s.file("config.toml", CONFIG)
-        .file("content/units/_index.md", "+++\ntitle = \"第四党支部\"\n[unit]\nkind = \"党支部\"\n+++\n")
-        .file(
-            "content/units/q2.md",
-            "+++\ntitle = \"第二季度党费公示\"\nkind = \"dues\"\nperiod = \"2024-Q2\"\n\
+    s.file("config.toml", CONFIG).file("content/units/_index.md", "+++\ntitle = \"第四党支部\"\n[unit]\nkind = \"党支部\"\n+++\n").file(
+        "content/units/q2.md",
+        "+++\ntitle = \"第二季度党费公示\"\nkind = \"dues\"\nperiod = \"2024-Q2\"\n\
              [[rows]]\nname = \"司马内联\"\ncategory = \"离退休\"\nbase = 4800\npaid = 72\n\
              [[rows]]\nname = \"周八\"\ncategory = \"在职\"\nbase = 2500\npiad = 3\n+++\n",
-        );
+    );
     let (code, _, err) = s.run(&["build"]).tuple();
     assert_eq!(code, 1);
     assert!(err.contains("content/units/q2.md:14") && err.contains("piad"), "a typo located at its [[rows]] entry: {err}");
@@ -232,14 +242,29 @@ fn study_plan_from_an_xlsx_table() {
                 rows(
                     ws,
                     0,
-                    &[&["日期", "学习内容", "形式", "领学", "状态"], &["2024-01-18", "学习党章", "集中学习", "书记", "已完成"], &["2024-02", "专题研讨", "专题研讨", "委员", "计划"], &["2024-03-01", "表格里的错", "自学", "", "也许"]],
+                    &[
+                        &["日期", "学习内容", "形式", "领学", "状态"],
+                        &["2024-01-18", "学习党章", "集中学习", "书记", "已完成"],
+                        &["2024-02", "专题研讨", "专题研讨", "委员", "计划"],
+                        &["2024-03-01", "表格里的错", "自学", "", "也许"],
+                    ],
                 )
             }),
         );
     let (code, _, err) = s.run(&["build", "--audience", "internal"]).tuple();
     assert_eq!(code, 1);
     assert!(err.contains("content/plan/计划.xlsx!Sheet1!E4") && err.contains("也许"), "{err}");
-    let fixed = xlsx(|ws| rows(ws, 0, &[&["日期", "学习内容", "形式", "领学", "状态"], &["2024-01-18", "学习党章", "集中学习", "书记", "已完成"], &["2024-02", "专题研讨", "专题研讨", "委员", "计划"]]));
+    let fixed = xlsx(|ws| {
+        rows(
+            ws,
+            0,
+            &[
+                &["日期", "学习内容", "形式", "领学", "状态"],
+                &["2024-01-18", "学习党章", "集中学习", "书记", "已完成"],
+                &["2024-02", "专题研讨", "专题研讨", "委员", "计划"],
+            ],
+        )
+    });
     s.bytes("content/plan/计划.xlsx", &fixed);
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("int");
@@ -261,17 +286,25 @@ fn xls_ledger_from_older_excel() {
     let (code, _, err) = s.run(&["build"]).tuple();
     assert_eq!(code, 1);
     assert!(err.contains("content/units/dues-2024-q2.xls!党费台账!F5") && err.contains("伍拾元"), "{err}");
-    s.file("content/units/q2.md", "+++\ntitle = \"第二季度党费公示\"\nkind = \"dues\"\nperiod = \"2024-Q2\"\nledger = \"dues-2024-q2.xls\"\nsheet = \"没有这张表\"\n+++\n");
+    s.file(
+        "content/units/q2.md",
+        "+++\ntitle = \"第二季度党费公示\"\nkind = \"dues\"\nperiod = \"2024-Q2\"\nledger = \"dues-2024-q2.xls\"\nsheet = \"没有这张表\"\n+++\n",
+    );
     let (_, _, err) = s.run(&["build"]).tuple();
     assert!(err.contains("没有这张表") && err.contains("党费台账"), "a missing sheet names the sheets there are: {err}");
     // The readable rows, as the reader gives them to the rules.
     let (ledger, problems) = dwgk::content::ledger::read_ledger("dues-2024-q2.xls", &xls, None, Some(3));
     let ledger = ledger.expect("a ledger");
     assert_eq!(problems.len(), 1, "only 伍拾元: {problems:?}");
-    let got: Vec<(String, Option<String>, String)> = ledger.members.iter().map(|m| (m.name.clone(), m.base.map(|b| b.to_string()), m.paid.to_string())).collect();
+    let got: Vec<(String, Option<String>, String)> =
+        ledger.members.iter().map(|m| (m.name.clone(), m.base.map(|b| b.to_string()), m.paid.to_string())).collect();
     assert_eq!(
         got,
-        [("赵一".into(), Some("4200.00".into()), "126.00".into()), ("钱二".into(), Some("5200.50".into()), "156.02".into()), ("李四".into(), None, "0.60".into())]
+        [
+            ("赵一".into(), Some("4200.00".into()), "126.00".into()),
+            ("钱二".into(), Some("5200.50".into()), "156.02".into()),
+            ("李四".into(), None, "0.60".into())
+        ]
     );
     assert_eq!(ledger.totals[0].paid.map(|m| m.to_string()).as_deref(), Some("282.62"));
 }

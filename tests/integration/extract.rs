@@ -41,10 +41,18 @@ struct Score {
 
 impl Score {
     fn precision(&self) -> f64 {
-        if self.found == 0 { 1.0 } else { self.matched as f64 / self.found as f64 }
+        if self.found == 0 {
+            1.0
+        } else {
+            self.matched as f64 / self.found as f64
+        }
     }
     fn recall(&self) -> f64 {
-        if self.labelled == 0 { 1.0 } else { self.matched as f64 / self.labelled as f64 }
+        if self.labelled == 0 {
+            1.0
+        } else {
+            self.matched as f64 / self.labelled as f64
+        }
     }
 }
 

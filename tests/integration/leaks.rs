@@ -18,7 +18,8 @@ const RARE: [char; 3] = ['鸮', '鹬', '鹭'];
 fn ledger(member: &str, note: &str) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    let rows: [[&str; 6]; 3] = [["姓名", "类别", "基数", "月数", "实缴", "备注"], [member, "在职", "13579.24", "3", "814.74", note], ["张三", "在职", "4000", "3", "120", ""]];
+    let rows: [[&str; 6]; 3] =
+        [["姓名", "类别", "基数", "月数", "实缴", "备注"], [member, "在职", "13579.24", "3", "814.74", note], ["张三", "在职", "4000", "3", "120", ""]];
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             match v.parse::<f64>() {
@@ -191,8 +192,30 @@ fn leaks(all: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
 
 fn assert_public_complete(all: &BTreeMap<String, Vec<u8>>, relative: bool) {
     let page = if relative { "notices/pub/index.html" } else { "notices/pub/index.html" };
-    for must in [page, "search/meta.js", "compliance.json", "compliance.csv", "compliance.xlsx", "compliance/index.html", "atom.xml", "sitemap.xml", "404.html", "archive/index.html", "tags/index.html", "units/diyi/index.html", "units/diyi/dues-q1/index.html", "units/diyi/dues-q2/index.html", "units/diyi/plan-public/index.html", "notices/报名表.pdf", "search/index.html"] {
-        assert!(all.contains_key(must), "the public build lacks {must}: the fixture no longer exercises it\n{:?}", all.keys().filter(|k| !k.contains('!') && !k.contains('#')).collect::<Vec<_>>());
+    for must in [
+        page,
+        "search/meta.js",
+        "compliance.json",
+        "compliance.csv",
+        "compliance.xlsx",
+        "compliance/index.html",
+        "atom.xml",
+        "sitemap.xml",
+        "404.html",
+        "archive/index.html",
+        "tags/index.html",
+        "units/diyi/index.html",
+        "units/diyi/dues-q1/index.html",
+        "units/diyi/dues-q2/index.html",
+        "units/diyi/plan-public/index.html",
+        "notices/报名表.pdf",
+        "search/index.html",
+    ] {
+        assert!(
+            all.contains_key(must),
+            "the public build lacks {must}: the fixture no longer exercises it\n{:?}",
+            all.keys().filter(|k| !k.contains('!') && !k.contains('#')).collect::<Vec<_>>()
+        );
     }
     let dues = String::from_utf8_lossy(&all["units/diyi/dues-q1/index.html"]).into_owned();
     assert!(dues.contains("欧阳**") && dues.contains("张*"), "the public dues page shows masked names");
@@ -200,7 +223,8 @@ fn assert_public_complete(all: &BTreeMap<String, Vec<u8>>, relative: bool) {
     assert!(search.contains("第一党支部"), "the public index lists the public unit");
     assert!(all.keys().any(|k| k.starts_with("search/s/")) && all.keys().any(|k| k.starts_with("search/d/")), "shards and documents written");
     // The public material is searchable: its tokens are in the decoded shards.
-    let shards: String = all.iter().filter(|(k, _)| k.starts_with("search/s/") && k.ends_with("#decoded")).map(|(_, v)| String::from_utf8_lossy(v).into_owned()).collect();
+    let shards: String =
+        all.iter().filter(|(k, _)| k.starts_with("search/s/") && k.ends_with("#decoded")).map(|(_, v)| String::from_utf8_lossy(v).into_owned()).collect();
     assert!(shards.contains("党费") && shards.contains("三会一课"), "public words indexed");
 }
 

@@ -2,13 +2,12 @@
 //! (some then edited inside the zip), GBK and BOM CSV, an OLE stand-in for an
 //! encrypted workbook, and a 10,000-row ledger.
 
+use crate::util::xlsx;
 use dwgk::content::ledger::{read_ledger, Ledger};
 use dwgk::content::sessions::read_sessions;
 use dwgk::content::table::{read_table, Cell, TableError, TableProblem};
-use crate::util::xlsx;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet};
 use std::io::{Cursor, Read, Write};
-
 
 /// Writes a row of strings and numbers (a string that parses as f64 is written
 /// as a number; prefix `'` to force text).

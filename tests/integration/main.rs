@@ -4,43 +4,43 @@
 /// Fixture builder (`Site::new().file(..).run(&["build"])`) and output helpers.
 mod util;
 
-/// Bad input: located Chinese errors with hints, all reported at once.
-mod bad_input;
-/// Atomic output, no stale files, foreign output folders refused.
-mod output_safety;
-/// Rendered output: Markdown, links, attachments, pagination, taxonomies, feeds, URL styles.
-mod rendering;
 /// Public vs internal builds: nothing internal leaks into the public output.
 mod audiences;
-/// The leak test: canaries everywhere internal, none in any public output form.
-mod leaks;
-/// Drafts, scheduled (`publish_date`) and expired (`expire_date`) pages.
-mod schedule;
-/// `dwgk check`: writes nothing; text and JSON reports.
-mod check;
-/// `dwgk init`.
-mod init;
-/// Office/OS leftovers in content/ are skipped.
-mod ignored_files;
-/// The example site at the repository root builds for both audiences.
-mod example_site;
-/// Architecture invariants: pure layers without IO, documented files.
-mod tidy;
-/// Requirement extraction precision/recall on the seed texts.
-mod extract;
-/// Units, requirements, records, compliance outputs and `dwgk report`.
-mod compliance;
-/// Dues disclosures (xlsx, GBK CSV, inline rows) and study plans, end to end.
-mod dues;
-/// The example site's compliance summary, checked by hand.
-mod compliance_example;
-/// Dues ledgers and study plans from real .xlsx and .csv files.
-mod ledgers;
+/// Bad input: located Chinese errors with hints, all reported at once.
+mod bad_input;
 /// Headless Chromium against the built example site.
 mod browser;
+/// `dwgk check`: writes nothing; text and JSON reports.
+mod check;
+/// Units, requirements, records, compliance outputs and `dwgk report`.
+mod compliance;
+/// The example site's compliance summary, checked by hand.
+mod compliance_example;
+/// Dues disclosures (xlsx, GBK CSV, inline rows) and study plans, end to end.
+mod dues;
+/// The example site at the repository root builds for both audiences.
+mod example_site;
+/// Requirement extraction precision/recall on the seed texts.
+mod extract;
+/// Office/OS leftovers in content/ are skipped.
+mod ignored_files;
+/// `dwgk init`.
+mod init;
+/// The leak test: canaries everywhere internal, none in any public output form.
+mod leaks;
+/// Dues ledgers and study plans from real .xlsx and .csv files.
+mod ledgers;
+/// Atomic output, no stale files, foreign output folders refused.
+mod output_safety;
 /// `dwgk publish`: releases under real nginx load, SIGKILL, polling, wake-ups, rollback.
 mod publish;
+/// Rendered output: Markdown, links, attachments, pagination, taxonomies, feeds, URL styles.
+mod rendering;
+/// Drafts, scheduled (`publish_date`) and expired (`expire_date`) pages.
+mod schedule;
 /// `dwgk serve`: live reload in headless Chromium, editor saves, polling, HTTP safety, banners.
 mod serve;
 /// The preview server's incremental rebuilds against full builds, byte for byte.
 mod serve_incremental;
+/// Architecture invariants: pure layers without IO, documented files.
+mod tidy;

@@ -62,10 +62,7 @@ fn refuses_a_foreign_non_empty_output_folder() {
     assert_eq!(names_in(foreign.path()), ["chapters", "thesis.docx"]);
     let parent = foreign.path().parent().unwrap();
     let name = foreign.path().file_name().unwrap().to_string_lossy().into_owned();
-    assert!(
-        !names_in(parent).iter().any(|n| n.starts_with(&format!(".{name}.dwgk-staging-"))),
-        "staging folder left beside the refused output"
-    );
+    assert!(!names_in(parent).iter().any(|n| n.starts_with(&format!(".{name}.dwgk-staging-"))), "staging folder left beside the refused output");
 }
 
 #[test]

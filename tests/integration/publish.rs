@@ -358,7 +358,12 @@ fn publish_sigkilled_at_any_point_leaves_current_complete() {
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("event=stale_lock") || !last_killed, "stale lock not reported:\n{out}");
     assert_complete(&dest);
-    let leftovers: Vec<String> = std::fs::read_dir(dest.join("releases")).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.')).collect();
+    let leftovers: Vec<String> = std::fs::read_dir(dest.join("releases"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
     assert!(leftovers.is_empty(), "staging leftovers: {leftovers:?}");
 }
 
@@ -434,7 +439,8 @@ fn publish_date_appears_on_time_and_expire_date_archives_without_file_changes() 
     wait_for("the first release", Duration::from_secs(20), || current(&dest).is_some());
     assert!(!dest.join("current/notices/soon/index.html").exists(), "published before publish_date");
     assert!(std::fs::read_to_string(dest.join("current/notices/index.html")).unwrap().contains("通知2"));
-    let next_wake = || std::fs::read_to_string(dest.join("status.json")).ok().and_then(|t| serde_json::from_str::<Value>(&t).ok()).map(|v| v["next_wake"].clone());
+    let next_wake =
+        || std::fs::read_to_string(dest.join("status.json")).ok().and_then(|t| serde_json::from_str::<Value>(&t).ok()).map(|v| v["next_wake"].clone());
     wait_for("status.json to name the next wake-up", Duration::from_secs(5), || next_wake().is_some_and(|w| w.is_string()));
     assert_eq!(status(&dest)["next_wake"].as_str().unwrap(), due.format("%Y-%m-%dT%H:%M:%S").to_string());
 
@@ -453,7 +459,6 @@ fn publish_date_appears_on_time_and_expire_date_archives_without_file_changes() 
     assert!(dest.join("current/notices/ending/index.html").is_file(), "an expired page is archived, not deleted");
     assert!(journal(&dest).iter().any(|e| e["trigger"] == "schedule"), "{:?}", journal(&dest));
 }
-
 
 // ---------------------------------------------------------------- failures
 

@@ -193,7 +193,10 @@ fn no_external_requests_in_any_page() {
     assert!(checked > 0, "the check saw no <link>/<script>/<img> at all");
     for (name, bytes) in out.iter().filter(|(n, _)| n.ends_with(".css")) {
         let css = String::from_utf8_lossy(bytes);
-        assert!(!css.contains("url(http") && !css.contains("url(\"http") && !css.contains("url('http") && !css.contains("url(//"), "{name} loads from another host");
+        assert!(
+            !css.contains("url(http") && !css.contains("url(\"http") && !css.contains("url('http") && !css.contains("url(//"),
+            "{name} loads from another host"
+        );
     }
     // The image in the page is local.
     let page = s.out("n/a/index.html");

@@ -269,7 +269,9 @@ fn http_is_safe_and_serves_attachments_with_ranges() {
     assert_eq!(part.header("Content-Range").as_deref(), Some("bytes 100-199/2000"));
     assert_eq!(part.body, &pdf[100..200]);
     assert_eq!(http(s.port, "GET", &url, &[("Range", "bytes=5000-")]).status, 416);
-    for bad in ["/../config.toml", "/%2e%2e/config.toml", "/notices/%2E%2E/%2E%2E/config.toml", "/..%2fconfig.toml", "/notices/a/secret.pdf", "/%00", "/config.toml"] {
+    for bad in
+        ["/../config.toml", "/%2e%2e/config.toml", "/notices/%2E%2E/%2E%2E/config.toml", "/..%2fconfig.toml", "/notices/a/secret.pdf", "/%00", "/config.toml"]
+    {
         let r = s.get(bad);
         assert_eq!(r.status, 404, "{bad}");
         assert!(!r.text().contains("secret") && !r.text().contains("base_url"), "{bad}");
@@ -478,7 +480,16 @@ impl Browser {
     fn launch(exe: &str) -> Browser {
         let profile = tempfile::tempdir().unwrap();
         let mut child = Command::new(exe)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--remote-debugging-port=0"])
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--remote-debugging-port=0",
+            ])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
             .stdout(Stdio::null())

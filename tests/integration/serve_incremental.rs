@@ -82,7 +82,12 @@ fn front_matter_edits_give_the_outputs_of_a_full_build() {
         (NOTICE, "tags = [\"主题党日\", \"三会一课\"]", "tags = [\"主题党日\", \"新设标签\"]", How::FrontMatter),
         // The only page of a term leaves it: the term's pages go (no ghosts).
         (NOTICE, "tags = [\"主题党日\", \"新设标签\"]", "tags = [\"主题党日\", \"三会一课\"]", How::FrontMatter),
-        (NOTICE, "approved_by = \"陈志远\"", "approved_by = \"陈志远\"\ndescription = \"修订后的摘要\"\nweight = 3\n[extra]\nnote = \"附注\"", How::FrontMatter),
+        (
+            NOTICE,
+            "approved_by = \"陈志远\"",
+            "approved_by = \"陈志远\"\ndescription = \"修订后的摘要\"\nweight = 3\n[extra]\nnote = \"附注\"",
+            How::FrontMatter,
+        ),
         // Front matter and body in one save; the body alone.
         (NOTICE, "note = \"附注\"\n+++\n\n各党支部：", "note = \"附注二\"\n+++\n\n各党支部、各部门：", How::FrontMatter),
         (NOTICE, "现将有关事项通知如下。", "现将有关事项通知如下：", How::Page),

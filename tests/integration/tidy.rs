@@ -49,10 +49,7 @@ fn pure_layers_do_no_io_and_read_no_clock() {
 
 #[test]
 fn every_source_file_starts_with_a_doc_line() {
-    let missing: Vec<String> = rust_files(&src())
-        .into_iter()
-        .filter(|f| !std::fs::read_to_string(f).unwrap().starts_with("//!"))
-        .map(|f| f.display().to_string())
-        .collect();
+    let missing: Vec<String> =
+        rust_files(&src()).into_iter().filter(|f| !std::fs::read_to_string(f).unwrap().starts_with("//!")).map(|f| f.display().to_string()).collect();
     assert!(missing.is_empty(), "files without a leading //! line: {missing:?}");
 }

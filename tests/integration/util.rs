@@ -116,7 +116,8 @@ impl Site {
     /// A file of the default output, as text.
     pub fn out(&self, rel: &str) -> String {
         let p = self.public().join(rel);
-        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read output {}: {e}\noutput files: {:#?}", p.display(), files(&self.public()).keys().collect::<Vec<_>>()))
+        std::fs::read_to_string(&p)
+            .unwrap_or_else(|e| panic!("cannot read output {}: {e}\noutput files: {:#?}", p.display(), files(&self.public()).keys().collect::<Vec<_>>()))
     }
 
     pub fn out_exists(&self, rel: &str) -> bool {

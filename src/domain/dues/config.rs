@@ -96,7 +96,12 @@ impl RateTable {
                 "brackets" => entries = bracket_entries(&key, v, &mut errs),
                 "public_member_amounts" => match v {
                     Value::Boolean(b) => options.public_member_amounts = *b,
-                    other => errs.push(key, None, format!("[dues] public_member_amounts 应是 true 或 false，实际是 {other}"), "false（默认）：公开版只显示合计和各档人数；true：公开版也显示每人的标准和金额"),
+                    other => errs.push(
+                        key,
+                        None,
+                        format!("[dues] public_member_amounts 应是 true 或 false，实际是 {other}"),
+                        "false（默认）：公开版只显示合计和各档人数；true：公开版也显示每人的标准和金额",
+                    ),
                 },
                 "contact" => match v {
                     Value::String(s) if !s.trim().is_empty() => options.contact = Some(s.trim().to_string()),
@@ -130,7 +135,12 @@ impl RateTable {
 fn farmer_monthly(key: &str, v: &Value, errs: &mut Errors) -> Option<Money> {
     let m = amount(key, None, v, errs)?;
     if m < Money::from_fen(20) || m > Money::yuan(1) {
-        errs.push(key, None, format!("[dues] farmer_monthly 为 {m} 元，超出农民党员每月 0.20–1.00 元的标准"), "填 0.20 到 1.00 之间的金额，如 farmer_monthly = 0.5；不填则 0.20–1.00 元都算足额");
+        errs.push(
+            key,
+            None,
+            format!("[dues] farmer_monthly 为 {m} 元，超出农民党员每月 0.20–1.00 元的标准"),
+            "填 0.20 到 1.00 之间的金额，如 farmer_monthly = 0.5；不填则 0.20–1.00 元都算足额",
+        );
         return None;
     }
     Some(m)
@@ -158,7 +168,12 @@ fn amount(key: &str, entry: Option<usize>, v: &Value, errs: &mut Errors) -> Opti
 
 fn fixed_amounts(key: &str, v: &Value, errs: &mut Errors) -> Vec<(Category, Money)> {
     let Value::Table(t) = v else {
-        errs.push(key, None, format!("[dues] fixed 应是“类别 = 月额”的表，实际是 {v}"), "例如 fixed = { \"学生\" = 0.2, \"低保\" = 0.2 }（中文类别名要加引号）");
+        errs.push(
+            key,
+            None,
+            format!("[dues] fixed 应是“类别 = 月额”的表，实际是 {v}"),
+            "例如 fixed = { \"学生\" = 0.2, \"低保\" = 0.2 }（中文类别名要加引号）",
+        );
         return Vec::new();
     };
     let mut out: Vec<(Category, Money)> = Vec::new();
@@ -192,7 +207,12 @@ fn category(key: &str, entry: Option<usize>, name: &str, errs: &mut Errors) -> O
 fn bracket_entries(key: &str, v: &Value, errs: &mut Errors) -> Vec<Entry> {
     let tables: Option<Vec<&toml::Table>> = v.as_array().and_then(|a| a.iter().map(Value::as_table).collect());
     let Some(tables) = tables else {
-        errs.push(key, None, "[dues] brackets 应写成一组 [[dues.brackets]] 表".into(), "每档一段：[[dues.brackets]] category = \"在职\" up_to = 3000 rate = \"0.5%\"");
+        errs.push(
+            key,
+            None,
+            "[dues] brackets 应写成一组 [[dues.brackets]] 表".into(),
+            "每档一段：[[dues.brackets]] category = \"在职\" up_to = 3000 rate = \"0.5%\"",
+        );
         return Vec::new();
     };
     tables.iter().enumerate().filter_map(|(at, t)| bracket_entry(&format!("{key}[{at}]"), at, t, errs)).collect()
@@ -270,8 +290,18 @@ fn check_order(mine: &[&Entry], errs: &mut Errors) -> bool {
         let key = format!("dues.brackets[{}].up_to", e.at);
         let (n, label) = (e.at + 1, e.category.label());
         match (e.bracket.up_to, i == last) {
-            (None, false) => errs.push(key, Some(e.at), format!("第 {n} 个 [[dues.brackets]]（{label}）没有 up_to，却不是该类别的最后一档"), "只有最后一档不写 up_to（表示以上）；各档按 up_to 从低到高排列"),
-            (Some(up), true) => errs.push(key, Some(e.at), format!("“{label}”类的最后一档（第 {n} 个 [[dues.brackets]]）写了 up_to = {up}，高于它的基数没有比例"), "最后一档不写 up_to，表示以上"),
+            (None, false) => errs.push(
+                key,
+                Some(e.at),
+                format!("第 {n} 个 [[dues.brackets]]（{label}）没有 up_to，却不是该类别的最后一档"),
+                "只有最后一档不写 up_to（表示以上）；各档按 up_to 从低到高排列",
+            ),
+            (Some(up), true) => errs.push(
+                key,
+                Some(e.at),
+                format!("“{label}”类的最后一档（第 {n} 个 [[dues.brackets]]）写了 up_to = {up}，高于它的基数没有比例"),
+                "最后一档不写 up_to，表示以上",
+            ),
             (Some(up), false) if i > 0 && mine[i - 1].bracket.up_to.is_some_and(|prev| up <= prev) => {
                 errs.push(key, Some(e.at), format!("第 {n} 个 [[dues.brackets]]（{label}）的 up_to = {up} 不高于上一档"), "同一类别的各档按 up_to 从低到高排列")
             }
@@ -333,16 +363,13 @@ mod tests {
         assert_eq!(t.rule(Category::Other), &Rule::Fixed(m("1.00")));
         assert_eq!(t.rule(Category::Dibao), &Rule::Fixed(m("0.10")));
         assert_eq!(t.rule(Category::Unemployed), &Rule::Fixed(m("0.20")));
-        let retired = vec![
-            Bracket { up_to: Some(m("4000.50")), rate: 50 },
-            Bracket { up_to: Some(m("8000")), rate: 150 },
-            Bracket { up_to: None, rate: 200 },
-        ];
+        let retired = vec![Bracket { up_to: Some(m("4000.50")), rate: 50 }, Bracket { up_to: Some(m("8000")), rate: 150 }, Bracket { up_to: None, rate: 200 }];
         assert_eq!(t.rule(Category::Retired), &Rule::Brackets(retired));
         assert_eq!(t.rule(Category::Employed), RateTable::default().rule(Category::Employed));
         assert_eq!(o, DuesOptions { public_member_amounts: true, contact: Some("组织部".into()) });
         let d = super::super::due(Some(Category::Retired), Some(m("4000.51")), &t).unwrap();
-        assert_eq!((d.standard.as_str(), d.monthly), ("4000.50–8000元", m("60.01"))); // 60.00765
+        assert_eq!((d.standard.as_str(), d.monthly), ("4000.50–8000元", m("60.01")));
+        // 60.00765
     }
 
     #[test]
@@ -366,11 +393,17 @@ mod tests {
     #[test]
     fn unknown_keys_suggest_the_closest() {
         let (key, message, hint) = error("farmer_montly = 0.5");
-        assert_eq!((key.as_str(), message.as_str(), hint.as_str()), ("dues.farmer_montly", "[dues] 中有不认识的设置项“farmer_montly”", "是不是想写“farmer_monthly”？"));
+        assert_eq!(
+            (key.as_str(), message.as_str(), hint.as_str()),
+            ("dues.farmer_montly", "[dues] 中有不认识的设置项“farmer_montly”", "是不是想写“farmer_monthly”？")
+        );
         let (_, _, hint) = error("zzz = 1");
         assert_eq!(hint, "[dues] 可用的设置项：farmer_monthly、fixed、brackets、public_member_amounts、contact");
         let (key, message, hint) = error("[[brackets]]\ncategory = \"在职\"\nrate = \"1%\"\nupto = 3000");
-        assert_eq!((key.as_str(), message.as_str(), hint.as_str()), ("dues.brackets[0].upto", "第 1 个 [[dues.brackets]] 中有不认识的设置项“upto”", "是不是想写“up_to”？"));
+        assert_eq!(
+            (key.as_str(), message.as_str(), hint.as_str()),
+            ("dues.brackets[0].upto", "第 1 个 [[dues.brackets]] 中有不认识的设置项“upto”", "是不是想写“up_to”？")
+        );
     }
 
     #[test]

@@ -106,10 +106,15 @@ fn clip(mut s: String) -> String {
 fn docs(site: &Site) -> (Vec<Doc>, Vec<(usize, Option<usize>)>) {
     use chrono::Datelike;
     let units = units(site);
-    let unit_of: HashMap<&str, usize> = units.iter().enumerate().filter_map(|(i, (s, _))| site.sections[*s].unit.as_ref().map(|u| (u.id.as_str(), i))).collect();
+    let unit_of: HashMap<&str, usize> =
+        units.iter().enumerate().filter_map(|(i, (s, _))| site.sections[*s].unit.as_ref().map(|u| (u.id.as_str(), i))).collect();
     let attachment_names = |ids: &[usize]| -> String {
         let names: Vec<&str> = ids.iter().map(|&a| &site.assets[a]).filter(|a| a.published).map(|a| a.name()).collect();
-        if names.is_empty() { String::new() } else { format!(" 附件：{}", names.join(" ")) }
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!(" 附件：{}", names.join(" "))
+        }
     };
     let pages = site.pages.par_iter().filter(|p| p.visible()).map(|p| {
         let unit = p.unit.as_deref().and_then(|u| unit_of.get(u).copied());
@@ -334,7 +339,14 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
 /// `meta.js` (version, counts, dictionary, units, kinds, years, expired documents,
 /// document file starts) and `f.js` (unit, kind and year of every document, for
 /// filters). Returns the bytes of both.
-fn write_meta(site: &Site, docs: &[Doc], units: &[(usize, Option<usize>)], shards: usize, chunk_starts: &[usize], write: &(dyn Fn(String, &[u8]) + Sync)) -> usize {
+fn write_meta(
+    site: &Site,
+    docs: &[Doc],
+    units: &[(usize, Option<usize>)],
+    shards: usize,
+    chunk_starts: &[usize],
+    write: &(dyn Fn(String, &[u8]) + Sync),
+) -> usize {
     let mut years: Vec<u32> = docs.iter().map(|d| d.year).filter(|&y| y > 0).collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();

@@ -127,7 +127,34 @@ fn is_block(name: &str) -> bool {
     buf.make_ascii_lowercase();
     matches!(
         &buf[..name.len()],
-        b"p" | b"div" | b"br" | b"li" | b"ul" | b"ol" | b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" | b"tr" | b"td" | b"th" | b"table" | b"thead" | b"tbody" | b"blockquote" | b"pre" | b"hr" | b"dt" | b"dd" | b"dl" | b"section" | b"figure" | b"figcaption" | b"caption" | b"img"
+        b"p" | b"div"
+            | b"br"
+            | b"li"
+            | b"ul"
+            | b"ol"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"table"
+            | b"thead"
+            | b"tbody"
+            | b"blockquote"
+            | b"pre"
+            | b"hr"
+            | b"dt"
+            | b"dd"
+            | b"dl"
+            | b"section"
+            | b"figure"
+            | b"figcaption"
+            | b"caption"
+            | b"img"
     )
 }
 
@@ -182,7 +209,9 @@ pub fn js_string(out: &mut Vec<u8>, s: &str) {
             b'\n' => (Some(b"\\n"), 1),
             b'\r' => (Some(b"\\r"), 1),
             b'\t' => (Some(b"\\t"), 1),
-            0xe2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xa8 | 0xa9)) => (Some(if b[i + 2] == 0xa8 { b"\\u2028" } else { b"\\u2029" }), 3),
+            0xe2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xa8 | 0xa9)) => {
+                (Some(if b[i + 2] == 0xa8 { b"\\u2028" } else { b"\\u2029" }), 3)
+            }
             0xe2 => {
                 i += 1;
                 continue;

@@ -88,7 +88,9 @@ impl Live {
         let feed: HashSet<usize> = render::dated_visible(site).into_iter().filter(|&p| site.pages[p].listed()).take(render::FEED_SIZE).collect();
         let neighbours = render::view::neighbours(site);
         let mut pages = vec![i];
-        pages.extend((0..site.pages.len()).filter(|&p| p != i && (neighbours[p] != built.neighbours[p] || neighbours[p].0 == Some(i) || neighbours[p].1 == Some(i))));
+        pages.extend(
+            (0..site.pages.len()).filter(|&p| p != i && (neighbours[p] != built.neighbours[p] || neighbours[p].0 == Some(i) || neighbours[p].1 == Some(i))),
+        );
         let bodies: Option<Vec<_>> = pages[1..].iter().map(|&p| self_consistent_body(&root, site, &built.headers, p)).collect();
         let Some(bodies) = bodies.filter(|_| feed.iter().all(|p| *p == i || built.feed.contains(p))) else {
             revert(site, old);
@@ -117,7 +119,9 @@ impl Live {
             if matches!(output, "atom.xml" | "sitemap.xml" | "archive/index.html") || dynamic.contains(template) {
                 return true;
             }
-            let list_of_section = output.strip_prefix(sec_path.as_str()).is_some_and(|rest| rest == "index.html" || (rest.starts_with("page/") && rest[5..].trim_end_matches("/index.html").parse::<usize>().is_ok()));
+            let list_of_section = output
+                .strip_prefix(sec_path.as_str())
+                .is_some_and(|rest| rest == "index.html" || (rest.starts_with("page/") && rest[5..].trim_end_matches("/index.html").parse::<usize>().is_ok()));
             list_of_section || terms.iter().any(|t| output.starts_with(t.as_str()))
         };
         let sink = StoreSink::new(built.store.clone());
