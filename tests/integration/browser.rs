@@ -29,18 +29,8 @@ fn load_scripted(browser: &str, url: &str) -> (String, String) {
 fn dump(browser: &str, url: &str, extra: &[&str]) -> (String, String) {
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--enable-logging=stderr",
-            "--v=0",
-            &format!("--user-data-dir={}", profile.path().display()),
-        ])
+        .args(crate::util::CHROMIUM_FLAGS)
+        .args(["--enable-logging=stderr", "--v=0", &format!("--user-data-dir={}", profile.path().display())])
         .args(extra)
         .args(["--dump-dom", url])
         .output()
@@ -126,24 +116,12 @@ fn dues_disclosure_and_study_plan_render_and_print_on_a4() {
     assert!(artifacts.join("dues-disclosure.png").is_file());
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 /// The example site built into `<tmp>/out` for `audience`, browsable from the
 /// folder (`relative_urls = true`, as a newcomer would set for file://).
 fn build_example_relative(audience: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&root.join("content"), &tmp.path().join("content"));
+    crate::util::copy_dir(&root.join("content"), &tmp.path().join("content"));
     let config = std::fs::read_to_string(root.join("config.toml")).unwrap();
     assert!(config.contains("relative_urls = false"), "the example config changed: adapt this test");
     std::fs::write(tmp.path().join("config.toml"), config.replace("relative_urls = false", "relative_urls = true")).unwrap();

@@ -480,16 +480,8 @@ impl Browser {
     fn launch(exe: &str) -> Browser {
         let profile = tempfile::tempdir().unwrap();
         let mut child = Command::new(exe)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--remote-debugging-port=0",
-            ])
+            .args(crate::util::CHROMIUM_FLAGS)
+            .args(["--remote-debugging-port=0"])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
             .stdout(Stdio::null())

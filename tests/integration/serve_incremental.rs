@@ -11,18 +11,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 fn live(root: &Path, audience: Audience) -> Live {
     let now = chrono::NaiveDate::from_ymd_opt(2025, 1, 15).unwrap().and_hms_opt(9, 0, 0).unwrap();
     let opts = BuildOptions { audience, drafts: false, now, as_of: None };
@@ -101,7 +89,7 @@ fn front_matter_edits_give_the_outputs_of_a_full_build() {
     for audience in [Audience::Internal, Audience::Public] {
         let tmp = tempfile::tempdir().unwrap();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        copy_dir(&repo.join("content"), &tmp.path().join("content"));
+        crate::util::copy_dir(&repo.join("content"), &tmp.path().join("content"));
         std::fs::copy(repo.join("config.toml"), tmp.path().join("config.toml")).unwrap();
         let root = tmp.path();
         let mut server = live(root, audience);
@@ -125,7 +113,7 @@ fn incremental_rebuilds_keep_the_store_bounded() {
     const NOTICE: &str = "content/notices/关于开展主题党日活动的通知.md";
     let tmp = tempfile::tempdir().unwrap();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&repo.join("content"), &tmp.path().join("content"));
+    crate::util::copy_dir(&repo.join("content"), &tmp.path().join("content"));
     std::fs::copy(repo.join("config.toml"), tmp.path().join("config.toml")).unwrap();
     let root = tmp.path();
     let mut server = live(root, Audience::Internal);

@@ -245,3 +245,21 @@ pub fn xlsx(fill: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
     fill(ws);
     wb.save_to_buffer().unwrap()
 }
+
+/// Copies a folder tree (fixtures taken from the example site).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// Flags every headless Chromium of the tests starts with (no network of its own,
+/// no first-run work); the profile folder and the mode are added by each caller.
+pub const CHROMIUM_FLAGS: &[&str] =
+    &["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
