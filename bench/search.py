@@ -14,7 +14,7 @@ reported against the whole build's wall time and CPU time (user + system of the
 build process); medians of --runs. On a shared machine the CPU share is the
 steadier number: wall times move with the other processes' load.
 
-Query cost: the output is served over HTTP (Python's threading server), and each
+Query cost: the output is served over HTTP (Python's threading server, then nginx), and each
 query loads search/?q=… in a fresh headless Chromium profile (cold cache). The
 page records in its DOM the milliseconds from the query's start to the first
 shown result (`data-first-ms`) and to the whole first page of results
@@ -175,8 +175,44 @@ def serve(directory: pathlib.Path) -> tuple[http.server.ThreadingHTTPServer, str
     return srv, f"http://127.0.0.1:{srv.server_address[1]}/"
 
 
-def query_cost(out: pathlib.Path, repeat: int) -> list[dict]:
-    srv, base = serve(out)
+class Nginx:
+    """nginx serving `directory` on a free port (what the intranet uses), in the foreground."""
+
+    def __init__(self, directory: pathlib.Path):
+        import socket
+        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="dwgk-search-nginx-"))
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        conf = self.tmp / "nginx.conf"
+        conf.write_text(
+            f"daemon off; worker_processes 1; pid {self.tmp}/nginx.pid; error_log {self.tmp}/error.log;\n"
+            "events { worker_connections 256; }\n"
+            f"http {{ include /etc/nginx/mime.types; default_type application/octet-stream; access_log off;\n"
+            f"  server {{ listen 127.0.0.1:{port}; root {directory}; index index.html; }} }}\n"
+        )
+        self.proc = subprocess.Popen(["nginx", "-p", str(self.tmp), "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.base = f"http://127.0.0.1:{port}/"
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        sys.exit(f"nginx did not start: {(self.tmp / 'error.log').read_text(errors='replace')}")
+
+    def shutdown(self):
+        self.proc.terminate()
+        self.proc.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def query_cost(out: pathlib.Path, repeat: int, server: str = "python") -> list[dict]:
+    if server == "nginx":
+        srv = Nginx(out)
+        base = srv.base
+    else:
+        srv, base = serve(out)
     rows = []
     try:
         for q in QUERIES:
@@ -296,6 +332,7 @@ def main() -> None:
     if mem:
         shutil.rmtree(mem["out"], ignore_errors=True)
     rows = query_cost(r["out"], a.repeat)
+    ngx = query_cost(r["out"], a.repeat, "nginx") if shutil.which("nginx") else None
     load_after = os.getloadavg()
     idx_files = r["shards"][0] + r["docs"][0] + 2
     idx_bytes = r["shards"][1] + r["docs"][1] + r["meta_bytes"]
@@ -323,6 +360,12 @@ def main() -> None:
     for x in rows:
         lines.append(f"| {x['query']} | {x['hits']} | {x['first_ms']:.0f} | {', '.join(f'{t:.0f}' for t in x['first_runs'])} | {x['ms']:.0f} | "
                      f"{', '.join(f'{t:.0f}' for t in x['ms_runs'])} | {x['files']} | {x['bytes'] / 1e3:.0f} KB | {x['first']} |")
+    if ngx:
+        lines += ["", "The same queries served by nginx (as on the intranet; no gzip):", "",
+                  "| query | first result ms (median) | runs | all 10 shown ms (median) | runs | first result |", "|---|---:|---|---:|---|---|"]
+        for x in ngx:
+            lines.append(f"| {x['query']} | {x['first_ms']:.0f} | {', '.join(f'{t:.0f}' for t in x['first_runs'])} | {x['ms']:.0f} | "
+                         f"{', '.join(f'{t:.0f}' for t in x['ms_runs'])} | {x['first']} |")
     body = "\n".join(lines)
     print(f"## Search at {a.pages} pages\n\n{body}")
     if a.pages == 10000:

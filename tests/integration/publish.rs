@@ -173,8 +173,11 @@ impl Nginx {
 }
 
 impl Drop for Nginx {
+    /// SIGTERM (nginx's fast shutdown), not SIGKILL: a killed master leaves its
+    /// workers running, orphaned, after the tests.
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // SAFETY: kill has no preconditions; the pid is our child's, not yet reaped.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
         let _ = self.child.wait();
     }
 }
