@@ -146,7 +146,7 @@ impl Config {
         let mut diags = Vec::new();
         let mut unknown = Vec::new();
         let de = toml::Deserializer::parse(text);
-        let raw: Raw = match de.and_then(|de| serde_ignored::deserialize(de, |path| unknown.push(path.to_string())).map_err(Into::into)) {
+        let raw: Raw = match de.and_then(|de| serde_ignored::deserialize(de, |path| unknown.push(path.to_string()))) {
             Ok(raw) => raw,
             Err(e) => {
                 let e: toml::de::Error = e;

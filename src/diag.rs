@@ -196,7 +196,7 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
         let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
         // Ties go to the smallest name: candidates often come from a HashMap, and
         // the same input must always give the same hint.
-        if d <= limit && best.map_or(true, |(bd, bc)| (d, c) < (bd, bc)) {
+        if d <= limit && best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
             best = Some((d, c));
         }
     }

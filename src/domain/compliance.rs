@@ -251,7 +251,7 @@ mod tests {
         Fact { unit, req: req.into(), period: Period::parse(period).unwrap(), count, kind: FactKind::Record, page: format!("{req}-{period}.md") }
     }
 
-    fn cells<'a>(r: &'a Report, unit: usize, req: &str) -> Vec<(String, Status, u32, bool)> {
+    fn cells(r: &Report, unit: usize, req: &str) -> Vec<(String, Status, u32, bool)> {
         r.units[unit].lines.iter().find(|l| l.req.id == req).unwrap().cells.iter().map(|c| (c.period.id(), c.status, c.count, c.from_coarser)).collect()
     }
 

@@ -101,7 +101,7 @@ pub fn parse_entry(v: &Value) -> Result<Requirement, Vec<EntryError>> {
     };
     let min = match t.get("min") {
         None => Some(1),
-        Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n >= 1 && n <= 100_000) => n.as_u64().map(|n| n as u32),
+        Some(Value::Number(n)) if n.as_u64().is_some_and(|n| (1..=100_000).contains(&n)) => n.as_u64().map(|n| n as u32),
         Some(other) => {
             errs.push(EntryError {
                 key: "min",

@@ -229,7 +229,7 @@ pub fn inject(html: &[u8], banner: Option<Banner>, served: &Served) -> Vec<u8> {
     let find = |needle: &[u8], from_end: bool| {
         let mut it = lower.windows(needle.len()).enumerate().filter(|(_, w)| *w == needle).map(|(i, _)| i);
         if from_end {
-            it.last()
+            it.next_back()
         } else {
             it.next()
         }

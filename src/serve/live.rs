@@ -666,7 +666,7 @@ fn hash(s: &(impl Hash + ?Sized)) -> u64 {
 
 /// `static/…` or `themes/<name>/static/…`.
 fn is_static(path: &str) -> bool {
-    path.starts_with("static/") || (path.starts_with("themes/") && path.splitn(4, '/').nth(2) == Some("static"))
+    path.starts_with("static/") || (path.starts_with("themes/") && path.split('/').nth(2) == Some("static"))
 }
 
 fn banners(site: &Site) -> HashMap<String, Banner> {

@@ -30,7 +30,7 @@ fn report_json(s: &Site, extra: &[&str]) -> Value {
     serde_json::from_str(&r.stdout).expect("report json")
 }
 
-fn cells<'a>(v: &'a Value, unit: &str, req: &str) -> Vec<(String, String, u64)> {
+fn cells(v: &Value, unit: &str, req: &str) -> Vec<(String, String, u64)> {
     let u = v["units"].as_array().unwrap().iter().find(|u| u["id"] == unit).unwrap_or_else(|| panic!("unit {unit}"));
     let r = u["requirements"].as_array().unwrap().iter().find(|r| r["id"] == req).unwrap_or_else(|| panic!("req {req}"));
     r["cells"]

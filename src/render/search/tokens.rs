@@ -370,6 +370,13 @@ pub fn doc_tokens(title: &str, body: &str) -> Vec<(String, u32)> {
     out
 }
 
+/// The key of a two-character token (tests of the shard files).
+#[cfg(test)]
+pub fn doc_key_for_test(bigram: &str) -> u64 {
+    let mut cs = bigram.chars();
+    BI | (cs.next().expect("two") as u64) << 21 | cs.next().expect("two") as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,11 +423,4 @@ mod tests {
         assert_eq!(key_hash(DICT | 1), fnv("主题党日"));
         assert_eq!(key_hash(pack_word(b"q1")), fnv("q1"));
     }
-}
-
-/// The key of a two-character token (tests of the shard files).
-#[cfg(test)]
-pub fn doc_key_for_test(bigram: &str) -> u64 {
-    let mut cs = bigram.chars();
-    BI | (cs.next().expect("two") as u64) << 21 | cs.next().expect("two") as u64
 }
