@@ -91,9 +91,11 @@ fn line_view(site: &Site, l: &Line, with_cells: bool) -> Value {
             .cells
             .iter()
             .map(|c| {
+                let mut title = String::new();
+                write_cell_title(&mut title, c, &l.req.measure);
                 json!({
                     "period": c.period.id(), "label": c.period.label(), "status": c.status.id(), "status_name": c.status.name(), "sym": symbol(c.status),
-                    "count": c.count, "target": c.target, "from_coarser": c.from_coarser, "title": cell_title(l, c),
+                    "count": c.count, "target": c.target, "from_coarser": c.from_coarser, "title": title,
                 })
             })
             .collect();
@@ -102,10 +104,11 @@ fn line_view(site: &Site, l: &Line, with_cells: bool) -> Value {
     v
 }
 
-/// `2024-03：达标，1/1次`, with `（按整段统计）` when counted over a longer period.
-fn cell_title(l: &Line, c: &crate::domain::compliance::Cell) -> String {
+/// `2024-03：达标，1/1次`, with `（按整段统计）` when counted over a longer period;
+/// `measure` as the caller needs it (escaped for HTML, or not).
+fn write_cell_title(out: &mut String, c: &crate::domain::compliance::Cell, measure: &str) {
     let whole = if c.from_coarser { "（按整段统计）" } else { "" };
-    format!("{}：{}，{}/{}{}{whole}", c.period.id(), c.status.name(), c.count, c.target, l.req.measure)
+    let _ = write!(out, "{}：{}，{}/{}{measure}{whole}", c.period.id(), c.status.name(), c.count, c.target);
 }
 
 /// A line's cells as the default theme shows them (a list of chips), made here
@@ -118,13 +121,16 @@ fn chips_html(l: &Line) -> String {
     let mut out = String::with_capacity(l.cells.len() * 300 + 32);
     out.push_str("<ul class=\"chips\">");
     for c in &l.cells {
-        let (st, name, sym, n, target) = (c.status.id(), c.status.name(), symbol(c.status), c.count, c.target);
-        let (star, whole) = if c.from_coarser { ("*", "（按整段统计）") } else { ("", "") };
+        let (st, name, sym) = (c.status.id(), c.status.name(), symbol(c.status));
+        let star = if c.from_coarser { "*" } else { "" };
+        let _ = write!(out, "<li class=\"chip st-{st}\" title=\"");
+        write_cell_title(&mut out, c, &measure);
         let _ = write!(
             out,
-            "<li class=\"chip st-{st}\" title=\"{}：{name}，{n}&#x2F;{target}{measure}{whole}\"><span class=\"chip-label\">{}</span> <span class=\"st st-{st}\"><span class=\"st-sym\" aria-hidden=\"true\">{sym}</span>{name}</span><span class=\"chip-count\">{n}/{target}{star}</span></li>",
-            c.period.id(),
+            "\"><span class=\"chip-label\">{}</span> <span class=\"st st-{st}\"><span class=\"st-sym\" aria-hidden=\"true\">{sym}</span>{name}</span><span class=\"chip-count\">{}/{}{star}</span></li>",
             c.period.label(),
+            c.count,
+            c.target,
         );
     }
     out.push_str("</ul>");

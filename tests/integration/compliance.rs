@@ -285,3 +285,26 @@ fn the_same_content_and_day_give_the_same_bytes() {
     let c = build("c", "2024-11-21T09:00:00");
     assert_ne!(a["compliance.xlsx"], c["compliance.xlsx"], "the workbook is dated by the build's day");
 }
+
+#[test]
+fn unit_pages_show_chips_and_a_theme_can_read_the_cells() {
+    let s = org();
+    record(&s, "jg/zb1/q1.md", "2024-Q1", "zhiweihui = 3");
+    s.build_ok(&["--audience", "internal", "--as-of", "2024-04-10"]);
+    let unit = s.out("units/jg/zb1/index.html");
+    assert!(
+        unit.contains("<li class=\"chip st-met\" title=\"2024-01：达标，3/3次（按整段统计）\"><span class=\"chip-label\">1月</span>"),
+        "the default theme shows ready-made chips:\n{}",
+        crate::util::between(&unit, "compliance-lines", "</table>")
+    );
+    assert!(unit.contains("<span class=\"chip-count\">0/1</span>"), "April: running, nothing yet");
+    // A theme of its own reads `cells` (built only because a template mentions them).
+    s.file(
+        "templates/section.html",
+        "{% if section.compliance %}{% for l in section.compliance.lines %}{% for c in l.cells %}[{{ l.id }} {{ c.period }} {{ c.status }} {{ c.count }}/{{ c.target }} {{ c.title }}]{% endfor %}{% endfor %}{% endif %}",
+    );
+    s.build_ok(&["--audience", "internal", "--as-of", "2024-04-10"]);
+    let unit = s.out("units/jg/zb1/index.html");
+    assert!(unit.contains("[zhiweihui 2024-02 met 3/3 2024-02：达标，3&#x2F;3次（按整段统计）]"), "{unit}");
+    assert!(unit.contains("[zhiweihui 2024-04 pending 0/1 2024-04：进行中，0&#x2F;1次]"), "{unit}");
+}
