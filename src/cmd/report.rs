@@ -94,8 +94,8 @@ fn rate(r: Option<f64>) -> String {
     r.map_or("—".into(), |r| format!("{:.1}%", r * 100.0))
 }
 
-/// A readable terminal table: one block per unit, one line per requirement. A unit
-/// hidden from this audience shows its id, never its title (as in the downloads).
+/// A readable terminal table: one block per unit, one line per requirement (the
+/// units this audience may see, as in the downloads).
 fn table(site: &crate::site::Site, c: &Compliance, report: &Report, units: &[usize]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}年达标情况（截至 {}）  ✓达标 ✗未达标 …进行中 ○无记录\n", report.year, report.as_of.format("%Y-%m-%d"));

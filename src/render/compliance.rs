@@ -22,7 +22,8 @@ pub fn shown(site: &Site) -> bool {
     site.compliance.is_some() && (site.opts.audience == Audience::Internal || site.config.compliance.scope == Scope::Public)
 }
 
-/// A unit's title as this audience may see it (an internal unit folder shows its id).
+/// A unit's title as this audience may see it. Outputs list only shown units
+/// (`Units::shown_order`); a hidden one would still show its id, never its title.
 pub fn unit_title(site: &Site, c: &Compliance, u: usize) -> String {
     let s = &site.sections[c.sections[u]];
     if s.hidden.is_some() {
