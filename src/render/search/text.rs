@@ -10,107 +10,138 @@ pub fn plain_text(html: &str) -> String {
 }
 
 /// `plain_text(html)` appended to `out` (after a space when `out` ends in one).
+/// One pass over the bytes: runs of text are copied whole; only `<`, `&`, ASCII
+/// spaces and the lead bytes of other Unicode spaces are looked at.
 pub fn push_plain_text(out: &mut String, html: &str) {
     let from = out.len();
-    let mut rest = html;
+    let b = html.as_bytes();
     let mut space = out.is_empty() || out.ends_with(' ');
-    while let Some(i) = next_markup(rest) {
-        push_text(out, &rest[..i], &mut space);
-        rest = &rest[i..];
-        if rest.starts_with('<') {
-            let end = rest.find('>').map_or(rest.len(), |e| e + 1);
-            let tag = &rest[1..end.saturating_sub(1).max(1)];
-            let closing = tag.starts_with('/');
-            let name = tag.trim_start_matches('/');
-            let name = &name[..name.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(name.len())];
-            if !closing && ["script", "style"].iter().any(|n| n.eq_ignore_ascii_case(name)) {
-                rest = &rest[find_ascii_ci(rest, &format!("</{name}")).unwrap_or(rest.len())..];
-                continue;
-            }
-            if is_block(name) {
-                push_text(out, " ", &mut space);
-            }
-            rest = &rest[end..];
+    let (mut i, mut start) = (0, 0); // `start`: where the text not yet copied begins
+    while i < b.len() {
+        let class = CLASS[b[i] as usize];
+        if class == TEXT {
+            i += 1;
+            continue;
+        }
+        let skip = match class {
+            SPACE => 1,
+            LEAD => match unicode_space(&b[i..]) {
+                0 => {
+                    i += 1;
+                    continue;
+                }
+                n => n,
+            },
+            _ => 0,
+        };
+        if start < i {
+            out.push_str(&html[start..i]);
+            space = false;
+        }
+        if skip > 0 {
+            push_space(out, &mut space);
+            i += skip;
+        } else if class == LT {
+            i = tag(html, i, out, &mut space);
         } else {
-            let head = &rest.as_bytes()[..rest.len().min(12)];
-            let decoded = head.iter().position(|&b| b == b';').and_then(|e| Some((entity(std::str::from_utf8(&head[1..e]).ok()?)?, e)));
-            match decoded {
+            // `&`: an entity of up to 12 bytes, or a plain ampersand.
+            let head = &b[i..b.len().min(i + 12)];
+            match head.iter().position(|&c| c == b';').and_then(|e| Some((entity(std::str::from_utf8(&head[1..e]).ok()?)?, e))) {
                 Some((c, e)) => {
-                    push_text(out, c.encode_utf8(&mut [0u8; 4]), &mut space);
-                    rest = &rest[e + 1..];
+                    if c.is_whitespace() {
+                        push_space(out, &mut space);
+                    } else {
+                        out.push(c);
+                        space = false;
+                    }
+                    i += e + 1;
                 }
                 None => {
-                    push_text(out, "&", &mut space);
-                    rest = &rest[1..];
+                    out.push('&');
+                    space = false;
+                    i += 1;
                 }
             }
         }
+        start = i;
     }
-    push_text(out, rest, &mut space);
+    if start < b.len() {
+        out.push_str(&html[start..]);
+    }
     let len = from.max(out.trim_end().len());
     out.truncate(len);
 }
 
-/// The first `<` or `&` (both searched with memchr).
-fn next_markup(s: &str) -> Option<usize> {
-    match s.find('<') {
-        Some(lt) => Some(s[..lt].find('&').unwrap_or(lt)),
-        None => s.find('&'),
+fn push_space(out: &mut String, space: &mut bool) {
+    if !*space {
+        out.push(' ');
+        *space = true;
     }
 }
 
-/// Bytes `push_text` must look at: ASCII spaces and the lead bytes of other
-/// Unicode spaces (U+0085, U+00A0, U+1680, U+2000…U+205F, U+3000).
-const SPACE_LEAD: [bool; 256] = {
-    let mut t = [false; 256];
-    let bytes = [b' ', b'\t', b'\n', b'\r', 0x0b, 0x0c, 0xc2, 0xe1, 0xe2, 0xe3];
+/// The tag at `html[at]` (a `<`): a block tag becomes a space, a `<script>` or
+/// `<style>` is skipped to its closing tag. Returns where the text goes on.
+fn tag(html: &str, at: usize, out: &mut String, space: &mut bool) -> usize {
+    let rest = &html.as_bytes()[at..];
+    let close = memchr::memchr(b'>', rest);
+    let end = close.map_or(rest.len(), |e| e + 1);
+    // The name: after `<` and any `/`, letters and digits, inside the tag.
+    let inside = close.unwrap_or(rest.len().saturating_sub(1)).max(1);
+    let mut n = 1;
+    while n < inside && rest[n] == b'/' {
+        n += 1;
+    }
+    let closing = n > 1;
+    let name_start = n;
+    while n < inside && rest[n].is_ascii_alphanumeric() {
+        n += 1;
+    }
+    let name = &rest[name_start..n];
+    if !closing && (name.eq_ignore_ascii_case(b"script") || name.eq_ignore_ascii_case(b"style")) {
+        let mut needle = b"</".to_vec();
+        needle.extend_from_slice(name);
+        let name = std::str::from_utf8(&needle).expect("ASCII");
+        return at + find_ascii_ci(&html[at..], name).unwrap_or(rest.len());
+    }
+    if is_block(std::str::from_utf8(name).expect("ASCII")) {
+        push_space(out, space);
+    }
+    at + end
+}
+
+/// Byte classes for `push_plain_text`.
+const TEXT: u8 = 0;
+const SPACE: u8 = 1;
+const LEAD: u8 = 2;
+const LT: u8 = 3;
+const AMP: u8 = 4;
+const CLASS: [u8; 256] = {
+    let mut t = [TEXT; 256];
+    let spaces = [b' ', b'\t', b'\n', b'\r', 0x0b, 0x0c];
     let mut i = 0;
-    while i < bytes.len() {
-        t[bytes[i] as usize] = true;
+    while i < spaces.len() {
+        t[spaces[i] as usize] = SPACE;
         i += 1;
     }
+    // Lead bytes of U+0085, U+00A0, U+1680, U+2000…U+205F, U+3000.
+    t[0xc2] = LEAD;
+    t[0xe1] = LEAD;
+    t[0xe2] = LEAD;
+    t[0xe3] = LEAD;
+    t[b'<' as usize] = LT;
+    t[b'&' as usize] = AMP;
     t
 };
 
-/// Appends `s` with runs of whitespace as one space (none at the start). Bytes
-/// are copied in runs; only lead bytes of non-ASCII spaces are decoded.
-fn push_text(out: &mut String, s: &str, space: &mut bool) {
-    let b = s.as_bytes();
-    let (mut i, mut start) = (0, 0);
-    while i < b.len() {
-        if !SPACE_LEAD[b[i] as usize] {
-            i += 1;
-            continue;
-        }
-        let len = match b[i] {
-            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => 1,
-            0xc2 | 0xe1 | 0xe2 | 0xe3 => {
-                let c = s[i..].chars().next().expect("char boundary");
-                if !c.is_whitespace() {
-                    i += c.len_utf8();
-                    continue;
-                }
-                c.len_utf8()
-            }
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        if start < i {
-            out.push_str(&s[start..i]);
-            *space = false;
-        }
-        if !*space {
-            out.push(' ');
-            *space = true;
-        }
-        i += len;
-        start = i;
-    }
-    if start < b.len() {
-        out.push_str(&s[start..]);
-        *space = false;
+/// Length of the Unicode space (White_Space, not ASCII) that `b` starts with, or 0.
+fn unicode_space(b: &[u8]) -> usize {
+    match *b {
+        [0xc2, 0x85 | 0xa0, ..] => 2,
+        [0xe1, 0x9a, 0x80, ..] => 3,
+        [0xe2, 0x80, 0x80..=0x8a | 0xa8 | 0xa9 | 0xaf, ..] => 3,
+        [0xe2, 0x81, 0x9f, ..] => 3,
+        [0xe3, 0x80, 0x80, ..] => 3,
+        _ => 0,
     }
 }
 
@@ -240,6 +271,9 @@ mod tests {
         assert_eq!(plain_text("<script>var a='党费';</script>正文<STYLE>p{}</style>。"), "正文。");
         assert_eq!(plain_text("a &unknown; b &党费党费党费党费"), "a &unknown; b &党费党费党费党费");
         assert_eq!(plain_text("<p>  一\u{3000}二 </p>\n"), "一 二");
+        assert_eq!(plain_text("甲\u{a0}\u{2028}乙&#x3000;&nbsp;丙\u{2014}丁"), "甲 乙 丙\u{2014}丁", "Unicode spaces collapse, a dash stays");
+        assert_eq!(plain_text("a < b &amp;&amp c<br/>d</P >e<scripty>f</scripty><SCRIPT>x</script >g"), "a d efg");
+        assert_eq!(plain_text("末尾<p"), "末尾");
     }
 
     #[test]
