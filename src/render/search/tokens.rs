@@ -50,7 +50,12 @@ pub const DICTIONARY: &[&str] = &[
 ];
 
 pub fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}' | '〇')
+    is_cjk_code(c as u32)
+}
+
+#[inline]
+fn is_cjk_code(c: u32) -> bool {
+    matches!(c, 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff | 0x20000..=0x2ffff | 0x3007)
 }
 
 /// Full-width ASCII → ASCII, ASCII letters → lower case (search.js folds the same way).
@@ -210,7 +215,7 @@ impl Counter {
         }
         self.order.clear();
         self.long.clear();
-        let size = (bytes / 4).next_power_of_two().max(256);
+        let size = bytes.next_power_of_two().max(256);
         if self.slots.len() < size {
             self.slots = vec![(0, 0); size];
         }
@@ -237,7 +242,7 @@ impl Counter {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn add(&mut self, key: u64, title: bool) {
         if (self.order.len() + 1) * 4 > (self.mask + 1) * 3 {
             self.grow();
@@ -275,59 +280,79 @@ impl Counter {
     }
 
     /// Adds the tokens of `text`: bigrams, dictionary terms and words; unigrams too
-    /// for a title.
+    /// for a title. Decodes UTF-8 itself (the text is a `str`, so it is valid): a
+    /// Chinese character costs a table lookup or two, not a `char` round trip.
     fn scan(&mut self, text: &str, title: bool) {
         let terms = terms();
+        let b = text.as_bytes();
         let mut recent = ['\0'; RECENT]; // the last Chinese characters, by `pos`
+        let mut prev = 0u64; // the Chinese character before this one in the run
         let mut pos = 0usize; // Chinese characters seen
         let mut run = 0usize; // of them in the current run
         let mut term_end = [0usize; 64]; // per term: `pos` after its last counted occurrence
         let mut word = [0u8; MAX_WORD];
-        let mut wlen = 0usize;
-        let mut in_word = false;
-        for c in text.chars() {
-            let c = if c.is_ascii() { c.to_ascii_lowercase() } else { fold(c) };
-            if c.is_ascii_alphanumeric() {
+        let mut wlen = 0usize; // > 0 inside a word
+        let mut i = 0;
+        while i < b.len() {
+            let x = b[i];
+            let mut c = if x < 0x80 {
+                i += 1;
+                x as u32
+            } else if x < 0xe0 {
+                i += 2;
+                (x as u32 & 0x1f) << 6 | (b[i - 1] as u32 & 0x3f)
+            } else if x < 0xf0 {
+                i += 3;
+                (x as u32 & 0x0f) << 12 | (b[i - 2] as u32 & 0x3f) << 6 | (b[i - 1] as u32 & 0x3f)
+            } else {
+                i += 4;
+                (x as u32 & 0x07) << 18 | (b[i - 3] as u32 & 0x3f) << 12 | (b[i - 2] as u32 & 0x3f) << 6 | (b[i - 1] as u32 & 0x3f)
+            };
+            if (0xff01..=0xff5e).contains(&c) {
+                c -= 0xfee0; // full-width ASCII, as `fold`
+            }
+            if c < 0x80 && (c as u8).is_ascii_alphanumeric() {
                 run = 0;
                 if wlen < MAX_WORD {
-                    word[wlen] = c as u8;
-                    wlen += 1;
+                    word[wlen] = (c as u8).to_ascii_lowercase();
                 }
-                in_word = true;
+                wlen = (wlen + 1).min(MAX_WORD);
                 continue;
             }
-            if in_word {
+            if wlen > 0 {
                 self.add_word(&word[..wlen], title);
                 wlen = 0;
-                in_word = false;
             }
-            if !is_cjk(c) {
+            if !is_cjk_code(c) {
                 run = 0;
                 continue;
             }
+            let c64 = c as u64;
             if title {
-                self.add(UNI | c as u64, true);
+                self.add(UNI | c64, true);
             }
             if run > 0 {
-                self.add(BI | (recent[(pos - 1) % RECENT] as u64) << 21 | c as u64, title);
+                self.add(BI | prev << 21 | c64, title);
             }
-            recent[pos % RECENT] = c;
+            prev = c64;
+            let ch = char::from_u32(c).expect("decoded from UTF-8");
+            recent[pos % RECENT] = ch;
             pos += 1;
             run += 1;
-            let b = c as usize & 1023;
-            if terms.last_bits[b >> 6] & 1 << (b & 63) == 0 {
+            let bit = c as usize & 1023;
+            if terms.last_bits[bit >> 6] & 1 << (bit & 63) == 0 {
                 continue;
             }
-            for &i in &terms.by_last[b] {
-                let (t, i) = (&terms.chars[i as usize], i as usize);
-                let n = t.len();
-                if n <= run && pos - n >= term_end[i] && t.iter().rev().enumerate().all(|(j, x)| *x == recent[(pos - 1 - j) % RECENT]) {
-                    term_end[i] = pos;
-                    self.add(DICT | i as u64, title);
+            for &t in &terms.by_last[bit] {
+                let (chars, t) = (&terms.chars[t as usize], t as usize);
+                let n = chars.len();
+                if n <= run && pos - n >= term_end[t] && chars.iter().rev().enumerate().all(|(j, x)| *x == recent[(pos - 1 - j) % RECENT]) {
+                    term_end[t] = pos;
+                    self.add(DICT | t as u64, title);
                 }
             }
         }
-        if in_word {
+        if wlen > 0 {
             self.add_word(&word[..wlen], title);
         }
     }
