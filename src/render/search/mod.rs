@@ -33,10 +33,10 @@ pub const DIR: &str = "search";
 pub const VERSION: u32 = 3;
 /// Most characters of a document's text kept for snippets and phrase checks.
 const TEXT_LIMIT: usize = 20_000;
-/// Bytes of document text per shard the shard count aims at (≈ 10,000 postings,
-/// a 13 KB shard file; a query loads one shard per token). Counted from the text,
-/// so shards are fixed before the postings stream in.
-const TEXT_PER_SHARD: usize = 48 * 1024;
+/// Bytes of rendered documents (HTML) per shard the shard count aims at (≈ 10,000
+/// postings, a 13 KB shard file; a query loads one shard per token). Counted before
+/// the index is built: the search page names the shards (`hint`).
+const BYTES_PER_SHARD: usize = 56 * 1024;
 const MAX_SHARDS: usize = 4096;
 const MIN_SHARDS: usize = 8;
 /// Documents tokenized at a time: their postings go into the shards before the
@@ -45,7 +45,8 @@ const BLOCK: usize = 2048;
 /// Bytes of documents per `d/<n>.js` file (a larger document gets a file alone).
 const DOC_CHUNK: usize = 8 * 1024;
 
-/// One searchable document: a visible page or section.
+/// One searchable document: a visible page or section. Its text is extracted a
+/// block at a time (`Doc::text`), so the index never holds every text at once.
 struct Doc {
     title: String,
     path: String,
@@ -55,7 +56,12 @@ struct Doc {
     unit: Option<usize>,
     unit_title: Option<String>,
     expired: bool,
-    text: String,
+    source: Source,
+}
+
+enum Source {
+    Page(usize),
+    Section(usize),
 }
 
 /// Kinds offered as a filter: the page kinds, then sections (单位与栏目).
@@ -108,28 +114,9 @@ fn docs(site: &Site) -> (Vec<Doc>, Vec<(usize, Option<usize>)>) {
     let units = units(site);
     let unit_of: HashMap<&str, usize> =
         units.iter().enumerate().filter_map(|(i, (s, _))| site.sections[*s].unit.as_ref().map(|u| (u.id.as_str(), i))).collect();
-    let attachment_names = |ids: &[usize]| -> String {
-        let names: Vec<&str> = ids.iter().map(|&a| &site.assets[a]).filter(|a| a.published).map(|a| a.name()).collect();
-        if names.is_empty() {
-            String::new()
-        } else {
-            format!(" 附件：{}", names.join(" "))
-        }
-    };
-    let pages = site.pages.par_iter().filter(|p| p.visible()).map(|p| {
+    let unit_title = |unit: Option<usize>| unit.map(|u| site.sections[units[u].0].title.clone());
+    let pages = site.pages.iter().enumerate().filter(|(_, p)| p.visible()).map(|(i, p)| {
         let unit = p.unit.as_deref().and_then(|u| unit_of.get(u).copied());
-        // Room for the whole text: plain text is never longer than its HTML.
-        let mut text = String::with_capacity(p.rendered.html.len() + p.description.as_ref().map_or(0, |d| d.len() + 1) + 256);
-        if let Some(d) = &p.description {
-            text.push_str(d);
-            text.push(' ');
-        }
-        text::push_plain_text(&mut text, &p.rendered.html);
-        if let Some(tags) = p.taxonomies.get("tags").filter(|t| !t.is_empty()) {
-            text.push_str(" 标签：");
-            text.push_str(&tags.join(" "));
-        }
-        text.push_str(&attachment_names(&p.assets));
         Doc {
             title: p.title.clone(),
             path: p.path.clone(),
@@ -137,43 +124,88 @@ fn docs(site: &Site) -> (Vec<Doc>, Vec<(usize, Option<usize>)>) {
             year: p.date.map_or(0, |d| d.date.year().max(0) as u32),
             kind: kind_index(p.kind),
             unit,
-            unit_title: unit.map(|u| site.sections[units[u].0].title.clone()),
+            unit_title: unit_title(unit),
             expired: p.expired,
-            text: clip(text),
+            source: Source::Page(i),
         }
     });
-    let mut out: Vec<Doc> = pages.collect();
-    for s in site.sections.iter().skip(1).filter(|s| s.hidden.is_none()) {
+    let sections = site.sections.iter().enumerate().skip(1).filter(|(_, s)| s.hidden.is_none()).map(|(i, s)| {
         let unit = s.unit.as_ref().and_then(|u| unit_of.get(u.id.as_str()).copied());
-        let mut text = String::new();
-        if let Some(d) = &s.description {
-            text.push_str(d);
-            text.push(' ');
-        }
-        text::push_plain_text(&mut text, &s.rendered.html);
-        if let Some(u) = &s.unit {
-            for v in [u.kind.as_deref(), u.secretary.as_deref().map(|x| x.trim())].into_iter().flatten() {
-                text.push(' ');
-                text.push_str(v);
-            }
-        }
-        text.push_str(&attachment_names(&s.assets));
-        out.push(Doc {
+        Doc {
             title: s.title.clone(),
             path: s.path.clone(),
             date: None,
             year: 0,
             kind: kinds().len() - 1,
             unit,
-            unit_title: unit.map(|u| site.sections[units[u].0].title.clone()),
+            unit_title: unit_title(unit),
             expired: false,
-            text: clip(text),
-        });
-    }
+            source: Source::Section(i),
+        }
+    });
+    let mut out: Vec<Doc> = pages.chain(sections).collect();
     // Newest first (undated last): a lower id is a newer document, so search.js
     // can place results with equal scores without loading them.
     out.sort_by(|a, b| b.date.cmp(&a.date));
     (out, units)
+}
+
+impl Doc {
+    /// The searchable text: description, rendered text, tags or the unit's facts,
+    /// the names of published attachments; at most `TEXT_LIMIT` characters.
+    fn text(&self, site: &Site) -> String {
+        let (description, html, assets) = match self.source {
+            Source::Page(i) => (&site.pages[i].description, &site.pages[i].rendered.html, &site.pages[i].assets),
+            Source::Section(i) => (&site.sections[i].description, &site.sections[i].rendered.html, &site.sections[i].assets),
+        };
+        // Room for the whole text: plain text is never longer than its HTML.
+        let mut text = String::with_capacity(html.len() + description.as_ref().map_or(0, |d| d.len() + 1) + 256);
+        if let Some(d) = description {
+            text.push_str(d);
+            text.push(' ');
+        }
+        text::push_plain_text(&mut text, html);
+        match self.source {
+            Source::Page(i) => {
+                if let Some(tags) = site.pages[i].taxonomies.get("tags").filter(|t| !t.is_empty()) {
+                    text.push_str(" 标签：");
+                    text.push_str(&tags.join(" "));
+                }
+            }
+            Source::Section(i) => {
+                if let Some(u) = &site.sections[i].unit {
+                    for v in [u.kind.as_deref(), u.secretary.as_deref().map(|x| x.trim())].into_iter().flatten() {
+                        text.push(' ');
+                        text.push_str(v);
+                    }
+                }
+            }
+        }
+        let names: Vec<&str> = assets.iter().map(|&a| &site.assets[a]).filter(|a| a.published).map(|a| a.name()).collect();
+        if !names.is_empty() {
+            text.push_str(" 附件：");
+            text.push_str(&names.join(" "));
+        }
+        clip(text)
+    }
+}
+
+/// Shards of this site's index: from the size of the rendered documents (≈
+/// `BYTES_PER_SHARD` bytes a shard), known before the index is written, so the search
+/// page can name the query's shard files before `meta.js` arrives (`hint`).
+pub fn shard_count(site: &Site) -> usize {
+    let size = |title: &str, html: &str, description: Option<&String>| title.len() + html.len().min(TEXT_LIMIT * 3) + description.map_or(0, |d| d.len());
+    let pages: usize = site.pages.iter().filter(|p| p.visible()).map(|p| size(&p.title, &p.rendered.html, p.description.as_ref())).sum();
+    let sections: usize = site.sections.iter().skip(1).filter(|s| s.hidden.is_none()).map(|s| size(&s.title, &s.rendered.html, s.description.as_ref())).sum();
+    ((pages + sections) / BYTES_PER_SHARD).next_power_of_two().clamp(MIN_SHARDS, MAX_SHARDS)
+}
+
+/// What the search page passes to search.js (`search_index` in search.html): the
+/// shard count and the dictionary, so a query's shard files are requested at once,
+/// beside `meta.js`. search.js checks them against `meta.js` (a preview server's
+/// page may be newer than its index).
+pub fn hint(site: &Site) -> serde_json::Value {
+    json!({ "shards": shard_count(site), "dict": DICTIONARY.join(","), "version": VERSION })
 }
 
 /// Sizes of what was written, for `DWGK_TIMINGS` and the benchmark.
@@ -206,7 +238,7 @@ impl Laps {
 
 /// One document as a JavaScript object literal (title, URL path, date, kind name,
 /// unit title, text), appended to `out`.
-fn doc_literal(out: &mut Vec<u8>, d: &Doc, kinds: &[(&str, &str)]) {
+fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, kinds: &[(&str, &str)]) {
     let field = |out: &mut Vec<u8>, name: &str, v: Option<&str>| {
         out.extend_from_slice(name.as_bytes());
         match v {
@@ -219,7 +251,7 @@ fn doc_literal(out: &mut Vec<u8>, d: &Doc, kinds: &[(&str, &str)]) {
     field(out, ",\"d\":", d.date.as_deref());
     field(out, ",\"k\":", Some(kinds[d.kind].1));
     field(out, ",\"n\":", d.unit_title.as_deref());
-    field(out, ",\"x\":", Some(&d.text));
+    field(out, ",\"x\":", Some(text));
     out.push(b'}');
 }
 
@@ -234,9 +266,8 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
             errors.lock().expect("errors").push(Diagnostic::error(e));
         }
     };
-    let (docs, units) = laps.time("text", || docs(site));
-    let text_bytes: usize = docs.iter().map(|d| d.text.len() + d.title.len()).sum();
-    let shard_count = (text_bytes / TEXT_PER_SHARD).next_power_of_two().clamp(MIN_SHARDS, MAX_SHARDS);
+    let (docs, units) = laps.time("docs", || docs(site));
+    let shard_count = shard_count(site);
     let mask = shard_count as u32 - 1;
     let mut shards: Vec<Shard> = (0..shard_count).map(|_| Shard::default()).collect();
     // Each group of consecutive shards is filled by one task, one per thread (every
@@ -248,7 +279,9 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let mut doc_bytes = 0;
     for first in (0..docs.len()).step_by(BLOCK) {
         let block = &docs[first..(first + BLOCK).min(docs.len())];
-        let tokens: Vec<DocTokens> = laps.time("tokens", || block.par_iter().map_init(Counter::default, |c, d| c.tokens(&d.title, &d.text)).collect());
+        let texts: Vec<String> = laps.time("text", || block.par_iter().map(|d| d.text(site)).collect());
+        let tokens: Vec<DocTokens> =
+            laps.time("tokens", || block.par_iter().zip(&texts).map_init(Counter::default, |c, (d, text)| c.tokens(&d.title, text)).collect());
         laps.time("shards", || {
             shards.par_chunks_mut(per_group).zip(scratch.par_chunks_mut(per_group)).enumerate().for_each(|(g, (own, mine))| {
                 let lo = g * per_group;
@@ -283,12 +316,13 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
             // written in one buffer.
             let mut starts = Vec::new();
             let mut size = DOC_CHUNK;
-            for (i, d) in block.iter().enumerate() {
+            let sizes: Vec<usize> = block.iter().zip(&texts).map(|(d, t)| t.len() + d.title.len() + d.path.len() + 80).collect();
+            for (i, n) in sizes.iter().enumerate() {
                 if size >= DOC_CHUNK {
                     starts.push(i);
                     size = 0;
                 }
-                size += d.text.len() + d.title.len() + d.path.len() + 80;
+                size += n;
             }
             let base = chunk_starts.len();
             let bytes: usize = starts
@@ -296,14 +330,14 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
                 .enumerate()
                 .map(|(c, &start)| {
                     let end = starts.get(c + 1).copied().unwrap_or(block.len());
-                    let size: usize = block[start..end].iter().map(|d| d.text.len() + d.title.len() + d.path.len() + 80).sum();
+                    let size: usize = sizes[start..end].iter().sum();
                     let mut out = Vec::with_capacity(size + 32);
                     out.extend_from_slice(format!("dwgkSearchDocs({},[", first + start).as_bytes());
-                    for (j, d) in block[start..end].iter().enumerate() {
+                    for (j, (d, text)) in block[start..end].iter().zip(&texts[start..end]).enumerate() {
                         if j > 0 {
                             out.push(b',');
                         }
-                        doc_literal(&mut out, d, &kinds);
+                        doc_literal(&mut out, d, text, &kinds);
                     }
                     out.extend_from_slice(b"]);\n");
                     write(format!("{DIR}/d/{}.js", base + c), &out);

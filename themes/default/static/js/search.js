@@ -11,9 +11,10 @@
  * files is blocked). No external request, no build step; ES5 so old intranet
  * browsers run it.
  *
- * The critical path is meta.js -> the query's shards (in parallel) -> the files of
- * the first documents (in parallel, best first); each result is shown as soon as
- * its place is certain, so the first one does not wait for the other nine.
+ * The critical path is the query's shards (in parallel; the page names the shard
+ * count and the dictionary, so they load beside meta.js) -> the files of the
+ * first documents (in parallel, best first); each result is shown as soon as its
+ * place is certain, so the first one does not wait for the other nine.
  *
  * Tokens mirror src/render/search/tokens.rs: Chinese as character bigrams (a single
  * character: title unigram), dictionary terms of 3+ characters as whole tokens,
@@ -43,6 +44,11 @@
   var more = document.getElementById('search-more');
 
   var meta = null;
+  // From the page (search.html): shard count and dictionary, before meta.js.
+  var hint = null;
+  if (+app.getAttribute('data-version') === VERSION && +app.getAttribute('data-shards') > 0) {
+    hint = { shards: +app.getAttribute('data-shards'), dict: (app.getAttribute('data-dict') || '').split(',') };
+  }
   var units = []; // [{id, title, parent, depth}]
   var filterData = null; // per document, 3 numbers: unit + 1, kind, year index + 1
   var shards = {};
@@ -262,7 +268,7 @@
    * whatever else separates them) and the tokens to look up. Required tokens must
    * all be in a document; dictionary terms only add to the score.
    */
-  function parse(q) {
+  function parse(q, dict) {
     var cs = chars(fold(q));
     var phrases = [];
     var runs = [];
@@ -327,7 +333,6 @@
         for (var k = 0; k + 1 < c.length; k++) {
           add(required, c[k] + c[k + 1]);
         }
-        var dict = (meta && meta.dict) || [];
         var isTerm = false;
         for (var j = 0; j < dict.length; j++) {
           if (chars(dict[j]).length > 2 && x.text.indexOf(dict[j]) >= 0) {
@@ -347,8 +352,8 @@
 
   // ---------- searching ----------
 
-  function shardOf(token) {
-    return hash(token) & (meta.shards - 1);
+  function shardOf(token, count) {
+    return hash(token) & ((count || meta.shards) - 1);
   }
 
   function postingsOf(token) {
@@ -831,6 +836,22 @@
     return ms;
   }
 
+  /* Loads the shards of the parsed query's tokens (and `extra` [key, file] pairs)
+     from an index of `count` shards, then calls cb(allOk). */
+  function loadShards(parsed, count, extra, cb) {
+    var tokens = parsed.required.concat(parsed.optional);
+    var pairs = extra.slice();
+    var wanted = {};
+    for (var i = 0; i < tokens.length; i++) {
+      var s = shardOf(tokens[i], count);
+      if (!wanted[s]) {
+        wanted[s] = true;
+        pairs.push(['s' + s, 's/' + s + '.js']);
+      }
+    }
+    loadAll(pairs, cb || function () {});
+  }
+
   function run() {
     var text = input.value.replace(/^\s+|\s+$/g, '');
     var q = { text: text, started: now(), shown: PAGE, window: 0, sorted: 0, rendered: 0, cands: [] };
@@ -844,6 +865,11 @@
       return;
     }
     say('正在搜索……');
+    if (hint && !meta) {
+      // The page names the shard count and the dictionary: the query's shards load
+      // beside meta.js instead of after it (checked against meta.js below).
+      loadShards(parse(text, hint.dict), hint.shards, []);
+    }
     load('meta', 'meta.js', function (ok) {
       if (current !== q) {
         return;
@@ -853,26 +879,16 @@
         return;
       }
       setup();
-      q.parsed = parse(text);
+      q.parsed = parse(text, meta.dict || []);
       q.terms = marks(q.parsed);
-      var tokens = q.parsed.required.concat(q.parsed.optional);
       if (!q.parsed.required.length) {
         say('请输入汉字、字母或数字。');
         return;
       }
       var f = filters();
-      // The shards of the query's tokens, and the filter table only when a
-      // filter is set: all requested at once.
-      var pairs = filtering(f) ? [['f', 'f.js']] : [];
-      var wanted = {};
-      for (var i = 0; i < tokens.length; i++) {
-        var s = shardOf(tokens[i]);
-        if (!wanted[s]) {
-          wanted[s] = true;
-          pairs.push(['s' + s, 's/' + s + '.js']);
-        }
-      }
-      loadAll(pairs, function (fine) {
+      // The shards of the query's tokens (already loading when the page named
+      // them), and the filter table only when a filter is set.
+      loadShards(q.parsed, meta.shards, filtering(f) ? [['f', 'f.js']] : [], function (fine) {
         if (current !== q) {
           return;
         }
