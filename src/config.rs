@@ -438,7 +438,8 @@ fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnos
     c
 }
 
-fn normalize_base_url(u: &str) -> Option<String> {
+/// `u` with a trailing `/`, or `None` when it is not an http(s) URL with a host.
+pub fn normalize_base_url(u: &str) -> Option<String> {
     let u = u.trim();
     let rest = u.strip_prefix("http://").or_else(|| u.strip_prefix("https://"))?;
     if rest.is_empty() || rest.starts_with('/') || u.contains(char::is_whitespace) {

@@ -184,6 +184,12 @@ impl Staged {
         self.staging.is_some()
     }
 
+    /// Removes the output unswapped.
+    pub fn discard(mut self) -> (Summary, Diagnostics) {
+        self.staging = None;
+        (self.summary, self.diags)
+    }
+
     /// Swaps the output in (`summary.written`); a failed swap is an error.
     pub fn commit(mut self) -> (Summary, Diagnostics) {
         if let Some(staging) = self.staging.take() {
