@@ -11,6 +11,7 @@ use super::release::{self, Result as Outcome};
 use super::scan;
 use super::schedule::{self, Trigger};
 use super::settle::{Decision, Settler, Snapshot};
+use crate::content::kind::Audience;
 use chrono::NaiveDateTime;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::Path;
@@ -66,7 +67,7 @@ pub fn run(portals: &[Portal], timing: &Timing) -> i32 {
     let _watcher = if timing.native { native_watcher(&source, tx.clone()) } else { None };
     let mut fields = vec![("source", source.display().to_string())];
     for p in portals {
-        let key = if portals.len() > 1 && p.settings.audience == crate::content::kind::Audience::Internal { "internal_dest" } else { "dest" };
+        let key = if portals.len() > 1 && p.settings.audience == Audience::Internal { "internal_dest" } else { "dest" };
         fields.push((key, p.store.dest().display().to_string()));
     }
     if portals.len() == 1 {

@@ -37,7 +37,7 @@ pub fn audience_label(a: Audience) -> &'static str {
 }
 
 /// Builds every portal, then switches in each that passed (see the module
-/// comment). One attempt per portal, in order. `verify` as in `release::publish`.
+/// comment). One attempt per portal, in order. `verify` as in `release::prepare`.
 pub fn publish(portals: &[Portal], trigger: Trigger, now: NaiveDateTime, verify: Option<&(dyn Fn() -> bool + Sync)>) -> Vec<Attempt> {
     let mut kept: Option<Input> = None;
     let mut prepared: Vec<Prepared> = Vec::new();

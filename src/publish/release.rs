@@ -1,5 +1,6 @@
 //! One publish attempt: build the site with the pipeline into a fresh release
-//! (hidden staging name until complete), check it, swap `current`, record it.
+//! (hidden staging name until complete) and check it (`prepare`), then swap
+//! `current` and record it (`Prepared::finish`).
 //! Whatever happens, the live release stays complete: a failed, refused or
 //! interrupted build never touches `current`.
 
@@ -243,17 +244,15 @@ fn status(settings: &Settings, state: &str, message: String, current: Option<Str
     }
 }
 
-/// Builds and (if everything is right) publishes one release. `now` is the
-/// build's clock; `verify`, when given, must still hold just before the swap
-/// (the source did not change during the build). Holds no lock itself: the
-/// caller holds `DEST/publish.lock`.
-pub fn publish(store: &Store, settings: &Settings, trigger: Trigger, now: NaiveDateTime, verify: Option<&(dyn Fn() -> bool + Sync)>) -> Attempt {
-    prepare(store, settings, trigger, now, || pipeline::read_input(&settings.source), verify).finish()
-}
-
 /// A release built into its hidden staging folder and checked, not yet switched
 /// in: `finish` switches it in (or records why not), `discard` drops it.
 pub struct Prepared<'a> {
+    built: Built<'a>,
+    staged: pipeline::Staged,
+}
+
+/// What an attempt knows once its build is over, whatever becomes of the output.
+struct Built<'a> {
     store: &'a Store,
     settings: &'a Settings,
     trigger: Trigger,
@@ -261,11 +260,13 @@ pub struct Prepared<'a> {
     live_id: Option<String>,
     secs: String,
     st: State,
-    staged: Option<pipeline::Staged>,
 }
 
-/// The build half of `publish`: reads the source through `read` (so two portals
-/// can share one reading) and builds, checks and stages a release.
+/// Builds one release into its staging folder and checks it; `finish` then
+/// publishes it if everything is right. The source is read through `read` (two
+/// portals share one reading); `now` is the build's clock; `verify`, when given,
+/// must still hold at the end of the build (the source did not change). Holds no
+/// lock itself: the caller holds `DEST/publish.lock`.
 pub fn prepare<'a>(
     store: &'a Store,
     settings: &'a Settings,
@@ -303,41 +304,44 @@ pub fn prepare<'a>(
     drop(progress);
     let secs = format!("{:.2}", started.elapsed().as_secs_f64());
     let st = hooks.state.into_inner().expect("state");
-    Prepared { store, settings, trigger, id, live_id, secs, st, staged: Some(staged) }
+    Prepared { built: Built { store, settings, trigger, id, live_id, secs, st }, staged }
 }
 
 impl Prepared<'_> {
     /// The source changed while building: nothing may be switched in.
     pub fn source_changed(&self) -> bool {
-        matches!(self.st.skip, Some(Skip::SourceChanged))
+        matches!(self.built.st.skip, Some(Skip::SourceChanged))
     }
 
     /// Switches the release in (when it was built and passed every check) and
     /// records the outcome in the log, the journal and status.json.
-    pub fn finish(mut self) -> Attempt {
-        let staged = self.staged.take().expect("staged once");
+    pub fn finish(self) -> Attempt {
+        let Prepared { built, staged } = self;
         let ready = staged.ready();
         let (summary, diags) = staged.commit();
         if ready && !summary.written {
-            let _ = std::fs::remove_file(self.store.manifest_path(&self.id));
+            let _ = std::fs::remove_file(built.store.manifest_path(&built.id));
         }
-        self.conclude(summary.written, diags)
+        built.conclude(summary.written, diags)
     }
 
     /// Drops the release unswitched because the source changed while this or
     /// another portal was built: retried once the files have settled.
-    pub fn discard(mut self) -> Attempt {
-        let staged = self.staged.take().expect("staged once");
+    pub fn discard(self) -> Attempt {
+        let Prepared { mut built, staged } = self;
         if staged.ready() {
-            let _ = std::fs::remove_file(self.store.manifest_path(&self.id));
+            let _ = std::fs::remove_file(built.store.manifest_path(&built.id));
         }
         let (_, diags) = staged.discard();
-        self.st.skip = Some(Skip::SourceChanged);
-        self.conclude(false, diags)
+        built.st.skip = Some(Skip::SourceChanged);
+        built.conclude(false, diags)
     }
+}
 
+impl Built<'_> {
+    /// Swaps `current` when the release was `written`, then logs and records the outcome.
     fn conclude(self, written: bool, diags: Diagnostics) -> Attempt {
-        let Prepared { store, settings, trigger, id, live_id, secs, st, .. } = self;
+        let Built { store, settings, trigger, id, live_id, secs, st } = self;
         let held = st.held.clone();
         let entry_base = |outcome, release: Option<String>, message: String| Entry {
             time: journal::now_rfc3339(),
