@@ -83,3 +83,54 @@ fn show_public_in_internal(portals: &[Portal]) {
         super::log::log("error", "status", &[], &format!("无法写入 {}：{e}", internal.store.status_path().display()));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn portal(dest: &std::path::Path, source: &std::path::Path, audience: Audience) -> Portal {
+        let settings = Settings {
+            source: source.to_path_buf(),
+            dest: dest.to_path_buf(),
+            audience,
+            base_url: None,
+            keep: 10,
+            max_drop_percent: 20,
+            force: false,
+            progress: false,
+            name_audience: true,
+        };
+        Portal { store: Store::open(dest).unwrap(), settings }
+    }
+
+    #[test]
+    fn a_source_change_during_the_second_build_switches_neither_portal() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(site.join("content")).unwrap();
+        std::fs::write(site.join("config.toml"), "title = \"测试\"\nbase_url = \"http://example.org/\"\n").unwrap();
+        std::fs::write(site.join("content/a.md"), "+++\ntitle = \"通知\"\n+++\n正文。\n").unwrap();
+        let portals = [portal(&tmp.path().join("public"), &site, Audience::Public), portal(&tmp.path().join("internal"), &site, Audience::Internal)];
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap().and_hms_opt(9, 0, 0).unwrap();
+        // The public build sees the source as it was; by the end of the internal one it changed.
+        let calls = AtomicUsize::new(0);
+        let verify = || calls.fetch_add(1, Ordering::SeqCst) == 0;
+        let attempts = publish(&portals, Trigger::Change, now, Some(&verify));
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "both builds reached their last check");
+        assert!(attempts.iter().all(|a| matches!(a.result, Outcome::SourceChanged)));
+        for p in &portals {
+            assert_eq!(p.store.current(), None, "{}: switched", p.label());
+            assert!(p.store.list().is_empty(), "{}: a release was kept", p.label());
+            let left = |dir: &str| std::fs::read_dir(p.store.dest().join(dir)).unwrap().count();
+            assert_eq!((left("releases"), left("manifests")), (0, 0), "{}: staging or manifest left", p.label());
+        }
+
+        // Unchanged since: both are published from the same reading.
+        let attempts = publish(&portals, Trigger::Change, now, Some(&|| true));
+        assert!(attempts.iter().all(|a| matches!(a.result, Outcome::Published { .. })));
+        let status = journal::read_status(&portals[1].store).unwrap();
+        assert_eq!(status.public.expect("the public outcome in the internal status").current, portals[0].store.current());
+        assert!(journal::read_status(&portals[0].store).unwrap().public.is_none());
+    }
+}
