@@ -100,7 +100,7 @@ pub enum Command {
     },
     /// 从共享文件夹自动发布：每次生成一个完整的新版本，再原子切换 DEST/current，出错时线上网站保持不变
     #[command(
-        after_help = "示例：\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --once      生成并发布一次\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --watch     常驻运行：文件变化、发布时间到达时自动发布\n  dwgk publish --watch --schedule \"0 6 * * *\" --audience internal\n  dwgk publish --watch --source /mnt/share/dwgk --dest /srv/dwgk/public --internal-dest /srv/dwgk/internal\n                              一个进程同时发布公开版（--dest）和党内版（--internal-dest）\n\n时间按服务器本地时区（在中国即北京时间）。部署说明见 docs/deploy.md。"
+        after_help = "示例：\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --once      生成并发布一次\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --watch     常驻运行：文件变化、发布时间到达时自动发布\n  dwgk publish --watch --schedule \"0 6 * * *\" --audience internal\n  dwgk publish --watch --dest /srv/dwgk/public --internal-dest /srv/dwgk/internal\n                              一个进程同时发布公开版（到 --dest）和党内版（到 --internal-dest）\n\n时间按服务器本地时区（在中国即北京时间）。部署说明见 docs/deploy.md。"
     )]
     Publish(PublishArgs),
     /// 列出已发布的版本（* 为当前版本）
@@ -145,7 +145,7 @@ pub struct PublishArgs {
     /// 定时重新生成（cron 五个字段：分 时 日 月 周，服务器本地时间），例如 "0 6 * * *"
     #[arg(long)]
     pub schedule: Option<String>,
-    /// 读者范围：public 向社会公开（默认）；internal 党内公开（含发布状态页 /_status/）
+    /// 只发布一个网站时的读者范围：public 向社会公开（默认）；internal 党内公开（含发布状态页 /_status/）
     #[arg(long, value_enum)]
     pub audience: Option<AudienceArg>,
     /// 覆盖 config.toml 中的 base_url
