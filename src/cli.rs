@@ -100,7 +100,7 @@ pub enum Command {
     },
     /// 从共享文件夹自动发布：每次生成一个完整的新版本，再原子切换 DEST/current，出错时线上网站保持不变
     #[command(
-        after_help = "示例：\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --once      生成并发布一次\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --watch     常驻运行：文件变化、发布时间到达时自动发布\n  dwgk publish --watch --schedule \"0 6 * * *\" --audience internal\n\n时间按服务器本地时区（在中国即北京时间）。部署说明见 docs/deploy.md。"
+        after_help = "示例：\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --once      生成并发布一次\n  dwgk publish --source /mnt/share/dwgk --dest /srv/dwgk --watch     常驻运行：文件变化、发布时间到达时自动发布\n  dwgk publish --watch --schedule \"0 6 * * *\" --audience internal\n  dwgk publish --watch --dest /srv/dwgk/public --internal-dest /srv/dwgk/internal\n                              一个进程同时发布公开版（到 --dest）和党内版（到 --internal-dest）\n\n时间按服务器本地时区（在中国即北京时间）。部署说明见 docs/deploy.md。"
     )]
     Publish(PublishArgs),
     /// 列出已发布的版本（* 为当前版本）
@@ -130,9 +130,12 @@ pub struct PublishArgs {
     /// 源文件夹：站点（config.toml + content/），通常是挂载的共享文件夹；默认 config.toml [publish] source，再默认当前文件夹
     #[arg(long)]
     pub source: Option<PathBuf>,
-    /// 发布目录：releases/ 存放各版本，current 指向线上版本（默认 [publish] dest）
+    /// 发布目录：releases/ 存放各版本，current 指向线上版本（默认 [publish] dest）；写了 --internal-dest 时是公开版的发布目录
     #[arg(long)]
     pub dest: Option<PathBuf>,
+    /// 党内版的发布目录：同一次运行中同时发布公开版（到 --dest）和党内版（到这里）（默认 [publish] internal_dest）
+    #[arg(long)]
+    pub internal_dest: Option<PathBuf>,
     /// 生成并发布一次后退出（默认）
     #[arg(long, conflicts_with = "watch")]
     pub once: bool,
@@ -142,12 +145,15 @@ pub struct PublishArgs {
     /// 定时重新生成（cron 五个字段：分 时 日 月 周，服务器本地时间），例如 "0 6 * * *"
     #[arg(long)]
     pub schedule: Option<String>,
-    /// 读者范围：public 向社会公开（默认）；internal 党内公开（含发布状态页 /_status/）
+    /// 只发布一个网站时的读者范围：public 向社会公开（默认）；internal 党内公开（含发布状态页 /_status/）
     #[arg(long, value_enum)]
     pub audience: Option<AudienceArg>,
     /// 覆盖 config.toml 中的 base_url
     #[arg(long)]
     pub base_url: Option<String>,
+    /// 党内版网站的网址（默认 [publish] internal_base_url，再默认与公开版相同）
+    #[arg(long)]
+    pub internal_base_url: Option<String>,
     /// 保留最近多少个版本供回滚（默认 [publish] keep，再默认 10）
     #[arg(long)]
     pub keep: Option<usize>,

@@ -48,8 +48,13 @@ pub struct DuesConfig {
 pub struct PublishConfig {
     /// The shared folder holding the site (config.toml, content/).
     pub source: Option<String>,
-    /// Holds `releases/`, `current`, the journal and status.
+    /// Holds `releases/`, `current`, the journal and status; the public portal
+    /// when `internal_dest` is set.
     pub dest: Option<String>,
+    /// The internal portal's DEST, published in the same run as `dest`.
+    pub internal_dest: Option<String>,
+    /// `base_url` of the internal portal (default: the site's `base_url`).
+    pub internal_base_url: Option<String>,
     /// Releases kept for rollback (at least 1).
     pub keep: usize,
     pub poll_seconds: u64,
@@ -64,11 +69,23 @@ pub struct PublishConfig {
 
 impl Default for PublishConfig {
     fn default() -> Self {
-        PublishConfig { source: None, dest: None, keep: 10, poll_seconds: 10, settle_seconds: 5, schedule: None, audience: None, max_drop_percent: 20 }
+        PublishConfig {
+            source: None,
+            dest: None,
+            internal_dest: None,
+            internal_base_url: None,
+            keep: 10,
+            poll_seconds: 10,
+            settle_seconds: 5,
+            schedule: None,
+            audience: None,
+            max_drop_percent: 20,
+        }
     }
 }
 
-const PUBLISH_KEYS: &[&str] = &["source", "dest", "keep", "poll_seconds", "settle_seconds", "schedule", "audience", "max_drop_percent"];
+const PUBLISH_KEYS: &[&str] =
+    &["source", "dest", "internal_dest", "internal_base_url", "keep", "poll_seconds", "settle_seconds", "schedule", "audience", "max_drop_percent"];
 
 /// `[compliance]`: which year the summary shows and who may see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -337,14 +354,24 @@ fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnos
     let int = |v: &toml::Value, lo: i64, hi: i64| v.as_integer().filter(|n| (lo..=hi).contains(n));
     for (k, v) in table {
         match k.as_str() {
-            "source" | "dest" => match v.as_str().map(str::trim).filter(|s| !s.is_empty()) {
+            "source" | "dest" | "internal_dest" => match v.as_str().map(str::trim).filter(|s| !s.is_empty()) {
                 Some(s) if k == "source" => c.source = Some(s.to_string()),
-                Some(s) => c.dest = Some(s.to_string()),
+                Some(s) if k == "dest" => c.dest = Some(s.to_string()),
+                Some(s) => c.internal_dest = Some(s.to_string()),
                 None => diags.push(located(
                     text,
                     &k,
                     format!("[publish] {k} 应是文件夹路径，实际是 {v}"),
                     "例如 source = \"/mnt/share/dwgk\"、dest = \"/srv/dwgk\"",
+                )),
+            },
+            "internal_base_url" => match v.as_str().and_then(normalize_base_url) {
+                Some(u) => c.internal_base_url = Some(u),
+                None => diags.push(located(
+                    text,
+                    "internal_base_url",
+                    format!("[publish] internal_base_url 应是完整网址，实际是 {v}"),
+                    "党内版网站的网址，写成 http:// 或 https:// 开头，例如 internal_base_url = \"http://neibu.intranet/\"",
                 )),
             },
             "keep" => match int(&v, 1, 1000) {
@@ -399,10 +426,20 @@ fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnos
             }
         }
     }
+    if c.internal_dest.is_some() && c.audience == Some(Audience::Internal) {
+        diags.push(located(
+            text,
+            "audience",
+            "[publish] 写了 internal_dest 时，dest 是公开版的发布目录，audience 不能是 internal".into(),
+            "删除 audience = \"internal\"（党内版发布到 internal_dest）；只发布党内版时删除 internal_dest",
+        ));
+        c.audience = None;
+    }
     c
 }
 
-fn normalize_base_url(u: &str) -> Option<String> {
+/// `u` with a trailing `/`, or `None` when it is not an http(s) URL with a host.
+pub fn normalize_base_url(u: &str) -> Option<String> {
     let u = u.trim();
     let rest = u.strip_prefix("http://").or_else(|| u.strip_prefix("https://"))?;
     if rest.is_empty() || rest.starts_with('/') || u.contains(char::is_whitespace) {
@@ -521,6 +558,7 @@ mod tests {
         assert_eq!(p.dest.as_deref(), Some("/srv/dwgk"));
         assert_eq!(p.schedule.unwrap().text(), "0 6 * * *");
         assert_eq!(p.audience, Some(Audience::Internal));
+        assert_eq!((p.internal_dest, p.internal_base_url), (None, None));
 
         let text = "title = \"a\"\nbase_url = \"http://x/\"\n[publish]\nkeep = 0\npoll_second = 5\nschedule = \"0 25 * * *\"\n";
         let (c, d) = Config::parse(text);
@@ -529,6 +567,23 @@ mod tests {
         assert_eq!(d[0].line, Some(4));
         assert!(d.iter().any(|d| d.line == Some(5) && d.hint.as_deref().unwrap().contains("poll_seconds")), "{d:#?}");
         assert!(d.iter().any(|d| d.line == Some(6) && d.message.contains("超出范围")), "{d:#?}");
+    }
+
+    #[test]
+    fn publish_both_portals() {
+        let head = "title = \"a\"\nbase_url = \"http://x/\"\n[publish]\ndest = \"/srv/dwgk/public\"\n";
+        let (c, d) = Config::parse(&format!("{head}internal_dest = \"/srv/dwgk/internal\"\ninternal_base_url = \"http://neibu.intranet\"\n"));
+        assert!(d.is_empty(), "{d:?}");
+        let p = c.unwrap().publish;
+        assert_eq!(p.internal_dest.as_deref(), Some("/srv/dwgk/internal"));
+        assert_eq!(p.internal_base_url.as_deref(), Some("http://neibu.intranet/"), "normalised like base_url");
+
+        let (_, d) = Config::parse(&format!("{head}internal_dest = \"/srv/dwgk/internal\"\naudience = \"internal\"\ninternal_base_url = \"neibu\"\n"));
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert!(d.iter().any(|d| d.line == Some(6) && d.message.contains("audience 不能是 internal")), "{d:#?}");
+        assert!(d.iter().any(|d| d.line == Some(7) && d.message.contains("internal_base_url")), "{d:#?}");
+        let (_, d) = Config::parse(&format!("{head}internal_dset = \"/srv/dwgk/internal\"\n"));
+        assert!(d[0].hint.as_deref().unwrap().contains("internal_dest"), "{d:#?}");
     }
 
     #[test]

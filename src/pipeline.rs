@@ -75,23 +75,24 @@ fn read_files(wanted: &[site::tables::Wanted]) -> site::tables::Files {
     wanted.par_iter().map(|w| (w.rel.clone(), std::fs::read(&w.abs).map_err(|e| e.to_string()))).collect()
 }
 
-/// Reads and assembles the site and computes compliance: everything before
-/// rendering. `None` when the configuration is unusable.
-pub fn load_site(req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
+/// The source folder read and parsed: everything of a build that does not depend
+/// on the audience, so `publish` can build both audiences from one reading.
+#[derive(Clone)]
+pub struct Input {
+    config: Option<Config>,
+    entries: Vec<Entry>,
+    sources: Vec<source::Source>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Reads `config.toml`, walks `content/` and reads and parses every Markdown file.
+pub fn read_input(root: &Path) -> Input {
     let mut timer = Timer::new();
-    let mut diags = Diagnostics::default();
-    let (config, d) = load_config(&req.root);
-    diags.extend(d);
-    let Some(mut config) = config else {
-        return (None, diags);
-    };
-    if let Some(url) = &req.base_url {
-        match config.clone().with_base_url(url) {
-            Ok(c) => config = c,
-            Err(d) => diags.push(d),
-        }
+    let (config, mut diags) = load_config(root);
+    if config.is_none() {
+        return Input { config, entries: Vec::new(), sources: Vec::new(), diags };
     }
-    let content = req.root.join("content");
+    let content = root.join("content");
     let (entries, d) = if content.is_dir() {
         walk::walk(&content, "content")
     } else {
@@ -102,7 +103,29 @@ pub fn load_site(req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
     let (sources, d) = read_sources(&entries);
     diags.extend(d);
     timer.lap("read+parse");
-    let (mut site, d) = site::assemble(&config, req.opts, &entries, sources);
+    Input { config, entries, sources, diags }
+}
+
+/// Reads and assembles the site and computes compliance: everything before
+/// rendering. `None` when the configuration is unusable.
+pub fn load_site(req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
+    load_site_from(read_input(&req.root), req, notes)
+}
+
+fn load_site_from(input: Input, req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
+    let mut timer = Timer::new();
+    let mut diags = Diagnostics::default();
+    diags.extend(input.diags);
+    let Some(mut config) = input.config else {
+        return (None, diags);
+    };
+    if let Some(url) = &req.base_url {
+        match config.clone().with_base_url(url) {
+            Ok(c) => config = c,
+            Err(d) => diags.push(d),
+        }
+    }
+    let (mut site, d) = site::assemble(&config, req.opts, &input.entries, input.sources);
     diags.extend(d);
     timer.lap("assemble");
     let (wanted, d) = site::tables::wanted(&site);
@@ -144,10 +167,50 @@ pub fn run(req: &Request) -> (Summary, Diagnostics) {
 
 /// `run` with the caller's hooks.
 pub fn run_with(req: &Request, hooks: &dyn Hooks) -> (Summary, Diagnostics) {
-    let (site, mut diags) = load_site(req, req.output.is_none());
+    stage(req, read_input(&req.root), hooks).commit()
+}
+
+/// A build rendered into its staging folder and not yet swapped in.
+pub struct Staged {
+    pub summary: Summary,
+    pub diags: Diagnostics,
+    /// Present when the build had no errors and `before_commit` kept it.
+    staging: Option<Staging>,
+}
+
+impl Staged {
+    /// Whether there is output waiting to be swapped in.
+    pub fn ready(&self) -> bool {
+        self.staging.is_some()
+    }
+
+    /// Removes the output unswapped.
+    pub fn discard(mut self) -> (Summary, Diagnostics) {
+        self.staging = None;
+        (self.summary, self.diags)
+    }
+
+    /// Swaps the output in (`summary.written`); a failed swap is an error.
+    pub fn commit(mut self) -> (Summary, Diagnostics) {
+        if let Some(staging) = self.staging.take() {
+            match staging.commit() {
+                Ok(()) => self.summary.written = true,
+                Err(e) => {
+                    self.diags.push(Diagnostic::error(e.to_string()));
+                    self.diags.sort();
+                }
+            }
+        }
+        (self.summary, self.diags)
+    }
+}
+
+/// Builds from `input` up to the swap: dropping the result discards the output.
+pub fn stage(req: &Request, input: Input, hooks: &dyn Hooks) -> Staged {
+    let (site, mut diags) = load_site_from(input, req, req.output.is_none());
     let Some(mut site) = site else {
         diags.sort();
-        return (Summary::default(), diags);
+        return Staged { summary: Summary::default(), diags, staging: None };
     };
     hooks.assembled(&site);
     let config = site.config.clone();
@@ -158,8 +221,9 @@ pub fn run_with(req: &Request, hooks: &dyn Hooks) -> (Summary, Diagnostics) {
     let (templates, d) = render::theme::load(&req.root, &config.theme);
     diags.extend(d);
     let statics = render::theme::static_files(&req.root, &config.theme);
-    let mut summary = summarize(&site);
+    let summary = summarize(&site);
     let site = std::sync::Arc::new(site);
+    let mut kept = None;
 
     if let Some(templates) = templates {
         match (&req.output, diags.has_errors()) {
@@ -169,10 +233,7 @@ pub fn run_with(req: &Request, hooks: &dyn Hooks) -> (Summary, Diagnostics) {
                     diags.extend(render::render_site(&site, templates, statics, &sink));
                     if !diags.has_errors() {
                         match hooks.before_commit(&site, staging.dir()) {
-                            Ok(true) => match staging.commit() {
-                                Ok(()) => summary.written = true,
-                                Err(e) => diags.push(Diagnostic::error(e.to_string())),
-                            },
+                            Ok(true) => kept = Some(staging),
                             Ok(false) => {}
                             Err(e) => diags.push(Diagnostic::error(e)),
                         }
@@ -185,7 +246,7 @@ pub fn run_with(req: &Request, hooks: &dyn Hooks) -> (Summary, Diagnostics) {
     }
     timer.lap("render+write");
     diags.sort();
-    (summary, diags)
+    Staged { summary, diags, staging: kept }
 }
 
 /// Stage timings on stderr when `DWGK_TIMINGS` is set (used by bench/).

@@ -1,15 +1,20 @@
 //! `dwgk publish` (once or as a daemon), `dwgk releases`, `dwgk rollback`: the
-//! command-line side of `publish/` — settings from `[publish]` and flags, the
-//! lock, exit codes and human-readable messages.
+//! command-line side of `publish/` — settings from `[publish]` and flags (one
+//! portal, or the public and the internal one with `internal_dest`), the locks,
+//! exit codes and human-readable messages.
 
 use super::{exit_code, report, CONTENT_ERRORS, OK, USAGE};
 use crate::cli::{AudienceArg, Format, PublishArgs};
+use crate::config;
 use crate::content::kind::Audience;
+use crate::diag::Diagnostics;
 use crate::pipeline;
 use crate::publish::cron::{Cron, CRON_HINT};
 use crate::publish::daemon::{self, Timing};
 use crate::publish::log::log;
-use crate::publish::release::{self, Result as Outcome, Settings};
+use crate::publish::portals::{self, Portal};
+use crate::publish::release::{self, Attempt, Result as Outcome, Settings};
+use crate::publish::scan;
 use crate::publish::schedule::Trigger;
 use crate::publish::store::{Lock, LockError, Store};
 use std::path::{Path, PathBuf};
@@ -39,6 +44,7 @@ pub fn run(args: &PublishArgs) -> i32 {
     let Some(dest) = args.dest.clone().or_else(|| publish.dest.clone().map(PathBuf::from)) else {
         return usage("没有指定发布目录", "用 --dest /srv/dwgk 指定，或在 config.toml 的 [publish] 里写 dest = \"/srv/dwgk\"");
     };
+    let internal_dest = args.internal_dest.clone().or_else(|| publish.internal_dest.clone().map(PathBuf::from));
     let cron = match &args.schedule {
         Some(s) => match Cron::parse(s) {
             Ok(c) => Some(c),
@@ -55,44 +61,54 @@ pub fn run(args: &PublishArgs) -> i32 {
     if args.poll_seconds == Some(0) {
         return usage("--poll-seconds 至少为 1", "例如 --poll-seconds 10");
     }
+    if let Some(u) = args.internal_base_url.as_deref().filter(|u| config::normalize_base_url(u).is_none()) {
+        return usage(&format!("--internal-base-url“{u}”不是完整网址"), "写成 http:// 或 https:// 开头的网址，例如 http://neibu.intranet/");
+    }
     let audience = match args.audience {
         Some(AudienceArg::Public) => Audience::Public,
         Some(AudienceArg::Internal) => Audience::Internal,
         None => publish.audience.unwrap_or(Audience::Public),
     };
+    if internal_dest.is_some() && audience == Audience::Internal {
+        return usage(
+            "写了党内版发布目录（--internal-dest 或 [publish] internal_dest）时，--dest 是公开版的发布目录，不能再指定 --audience internal",
+            "同时发布两个网站：去掉 --audience internal；只发布党内版：去掉 internal_dest，用 --dest 和 --audience internal",
+        );
+    }
     let source = source.canonicalize().unwrap_or(source);
-    let settings = Settings {
-        source,
-        dest: dest.clone(),
+    let both = internal_dest.is_some();
+    let settings = |dest: &Path, audience: Audience, base_url: Option<String>| Settings {
+        source: source.clone(),
+        dest: dest.to_path_buf(),
         audience,
-        base_url: args.base_url.clone(),
+        base_url,
         keep: args.keep.unwrap_or(publish.keep),
         max_drop_percent: args.max_drop_percent.unwrap_or(publish.max_drop_percent),
         force: args.force,
         progress: !args.watch,
+        name_audience: both,
     };
-    let store = match Store::open(&dest) {
-        Ok(s) => s,
-        Err(e) => return usage(&format!("无法创建发布目录 {}：{e}", dest.display()), "检查路径和权限（systemd 服务的用户需要能写这个目录）"),
-    };
-    let _lock = match Lock::acquire(&dest.join("publish.lock")) {
-        Ok((lock, stale)) => {
-            if let Some(old) = stale {
-                log("warn", "stale_lock", &[("old", old.clone())], &format!("清除了已退出的发布进程留下的锁（{old}）"));
-            }
-            lock
-        }
-        Err(LockError::Held(holder)) => {
+    let mut targets = vec![settings(&dest, audience, args.base_url.clone())];
+    if let Some(internal) = &internal_dest {
+        if overlap(&dest, internal) {
             return usage(
-                &format!("另一个发布进程正在使用 {}（{}）", dest.display(), if holder.is_empty() { "未知进程".into() } else { holder }),
-                "同一个发布目录只能有一个 dwgk publish；先停止它（systemctl stop dwgk-publish）再运行",
-            )
+                &format!("公开版和党内版的发布目录不能相同，也不能一个在另一个里面：{} 和 {}", dest.display(), internal.display()),
+                "用两个并列的目录，例如 --dest /srv/dwgk/public --internal-dest /srv/dwgk/internal",
+            );
         }
-        Err(LockError::Io(e)) => return usage(&format!("无法创建锁文件 {}：{e}", dest.join("publish.lock").display()), "检查发布目录的权限"),
-    };
-    let cleaned = store.clean_leftovers();
-    if cleaned > 0 {
-        log("info", "cleanup", &[("count", cleaned.to_string())], &format!("清理了 {cleaned} 个被中断的生成留下的临时文件"));
+        let base_url = args.internal_base_url.clone().or_else(|| publish.internal_base_url.clone()).or_else(|| args.base_url.clone());
+        targets.push(settings(internal, Audience::Internal, base_url));
+    }
+    let mut portals = Vec::new();
+    let mut _locks = Vec::new();
+    for settings in targets {
+        match open_portal(&settings.dest) {
+            Ok((store, lock)) => {
+                portals.push(Portal { store, settings });
+                _locks.push(lock);
+            }
+            Err(code) => return code,
+        }
     }
     if args.watch {
         let timing = Timing {
@@ -101,21 +117,70 @@ pub fn run(args: &PublishArgs) -> i32 {
             cron,
             native: !args.poll_only,
         };
-        return daemon::run(&store, &settings, &timing);
+        return daemon::run(&portals, &timing);
     }
-    let attempt = release::publish(&store, &settings, Trigger::Manual, chrono::Local::now().naive_local(), None);
-    report(&attempt.diags, Format::Text);
-    match attempt.result {
+    // Both portals must come from one state of the source: a change during the
+    // builds publishes neither (one portal keeps the old behaviour: no check).
+    let before = if both { scan::snapshot(&source).ok() } else { None };
+    let verify = || before.as_ref().is_some_and(|b| scan::snapshot(&source).is_ok_and(|s| s == *b));
+    let verify: Option<&(dyn Fn() -> bool + Sync)> = if before.is_some() { Some(&verify) } else { None };
+    let attempts = portals::publish(&portals, Trigger::Manual, chrono::Local::now().naive_local(), verify);
+    if !both {
+        report(&attempts[0].diags, Format::Text);
+        return outcome(&portals[0], &attempts[0], "");
+    }
+    report(&merged(attempts.iter().map(|a| &a.diags)), Format::Text);
+    if attempts.iter().any(|a| matches!(a.result, Outcome::SourceChanged)) {
+        eprintln!("生成期间源文件夹里有文件改动，两个网站都没有更新（线上保持不变）。请等文件拷完后重新运行。");
+        return CONTENT_ERRORS;
+    }
+    portals.iter().zip(&attempts).map(|(p, a)| outcome(p, a, &format!("{}：", p.label()))).max().unwrap_or(OK)
+}
+
+/// Opens (creating) a portal's DEST, takes its publisher lock and clears what
+/// a killed publisher left; `Err` is the exit code after the message.
+fn open_portal(dest: &Path) -> Result<(Store, Lock), i32> {
+    let store = match Store::open(dest) {
+        Ok(s) => s,
+        Err(e) => return Err(usage(&format!("无法创建发布目录 {}：{e}", dest.display()), "检查路径和权限（systemd 服务的用户需要能写这个目录）")),
+    };
+    let lock = match Lock::acquire(&dest.join("publish.lock")) {
+        Ok((lock, stale)) => {
+            if let Some(old) = stale {
+                log("warn", "stale_lock", &[("old", old.clone())], &format!("清除了已退出的发布进程留下的锁（{old}）"));
+            }
+            lock
+        }
+        Err(LockError::Held(holder)) => {
+            return Err(usage(
+                &format!("另一个发布进程正在使用 {}（{}）", dest.display(), if holder.is_empty() { "未知进程".into() } else { holder }),
+                "同一个发布目录只能有一个 dwgk publish；先停止它（systemctl stop dwgk-publish）再运行",
+            ))
+        }
+        Err(LockError::Io(e)) => return Err(usage(&format!("无法创建锁文件 {}：{e}", dest.join("publish.lock").display()), "检查发布目录的权限")),
+    };
+    let cleaned = store.clean_leftovers();
+    if cleaned > 0 {
+        log("info", "cleanup", &[("count", cleaned.to_string())], &format!("清理了 {cleaned} 个被中断的生成留下的临时文件"));
+    }
+    Ok((store, lock))
+}
+
+/// Prints what one portal's attempt came to (`prefix` names the portal when
+/// there are two) and returns its exit code.
+fn outcome(portal: &Portal, attempt: &Attempt, prefix: &str) -> i32 {
+    let store = &portal.store;
+    match &attempt.result {
         Outcome::Published { id, pages, diff } => {
             eprintln!(
-                "已发布版本 {id}：{pages} 个页面（新增 {}，修改 {}，删除 {}）→ {}",
+                "{prefix}已发布版本 {id}：{pages} 个页面（新增 {}，修改 {}，删除 {}）→ {}",
                 diff.added.len(),
                 diff.changed.len(),
                 diff.removed.len(),
-                dest.join("current").display()
+                store.dest().join("current").display()
             );
             if !attempt.held_back.is_empty() {
-                eprintln!("有 {} 个页面缺少 approved_by（审批人），暂缓发布：", attempt.held_back.len());
+                eprintln!("{prefix}有 {} 个页面缺少 approved_by（审批人），暂缓发布：", attempt.held_back.len());
                 for h in &attempt.held_back {
                     eprintln!("  {}（{}）", h.file, h.title);
                 }
@@ -123,20 +188,42 @@ pub fn run(args: &PublishArgs) -> i32 {
             OK
         }
         Outcome::Unchanged => {
-            eprintln!("内容没有变化，不发布新版本（需要时加 --force）。");
+            eprintln!("{prefix}内容没有变化，不发布新版本（需要时加 --force）。");
             OK
         }
         Outcome::Failed => {
-            eprintln!("生成失败：线上网站保持不变。错误已写入 {}。", store.status_path().display());
+            eprintln!("{prefix}生成失败：线上网站保持不变。错误已写入 {}。", store.status_path().display());
             exit_code(&attempt.diags).max(CONTENT_ERRORS)
         }
         Outcome::Refused { removed, live } => {
-            eprintln!("拒绝发布：新版本比线上少了 {removed} 个页面（线上共 {live} 个）。线上网站保持不变。");
+            eprintln!("{prefix}拒绝发布：新版本比线上少了 {removed} 个页面（线上共 {live} 个）。线上网站保持不变。");
             eprintln!("  = 提示: 共享文件夹是否已挂载、文件是否被误删？确认无误后加 --force 重新运行");
             CONTENT_ERRORS
         }
         Outcome::SourceChanged => CONTENT_ERRORS,
     }
+}
+
+/// Every distinct diagnostic of the portals' builds once (most are the same in
+/// both: the same files were read), sorted.
+fn merged<'a>(all: impl IntoIterator<Item = &'a Diagnostics>) -> Diagnostics {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Diagnostics::default();
+    for d in all.into_iter().flat_map(|ds| &ds.0) {
+        if seen.insert(d.render()) {
+            out.push(d.clone());
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Whether two DESTs are the same folder or one holds the other (symlinks
+/// resolved where the folders exist).
+fn overlap(a: &Path, b: &Path) -> bool {
+    let full = |p: &Path| p.canonicalize().or_else(|_| std::path::absolute(p)).unwrap_or_else(|_| p.to_path_buf());
+    let (a, b) = (full(a), full(b));
+    a.starts_with(&b) || b.starts_with(&a)
 }
 
 fn open_existing(dest: &Path) -> Option<Store> {
@@ -207,5 +294,34 @@ pub fn rollback(dest: &Path, to: Option<&str>) -> i32 {
             OK
         }
         Err(e) => usage(&e, ""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostic;
+
+    #[test]
+    fn diagnostics_of_both_builds_are_shown_once() {
+        let common = Diagnostic::error("日期无法识别").file("content/a.md");
+        let public_only = Diagnostic::error("公开页面链接到党内公开的页面").file("content/b.md");
+        let public = Diagnostics(vec![common.clone(), public_only]);
+        let internal = Diagnostics(vec![common]);
+        let all = merged([&public, &internal]);
+        assert_eq!(all.0.iter().map(|d| d.file.as_deref().unwrap()).collect::<Vec<_>>(), ["content/a.md", "content/b.md"]);
+    }
+
+    #[test]
+    fn dests_must_be_apart() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("public"), tmp.path().join("internal"));
+        assert!(!overlap(&a, &b));
+        assert!(overlap(&a, &a.join(".")), "the same folder");
+        assert!(overlap(&a, &a.join("internal")) && overlap(&a.join("x"), &a), "one inside the other");
+        std::fs::create_dir_all(&b).unwrap();
+        std::os::unix::fs::symlink(&b, &a).unwrap();
+        assert!(overlap(&a, &b), "a link to the other");
+        assert!(!overlap(&tmp.path().join("pub"), &tmp.path().join("public")), "a shared prefix is not nesting");
     }
 }

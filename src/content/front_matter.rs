@@ -88,7 +88,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "extra",
 ];
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct FrontMatter {
     pub title: Option<String>,

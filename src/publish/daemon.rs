@@ -1,17 +1,20 @@
 //! `dwgk publish --watch`: the long-running publisher. Polls the source every
 //! `poll_seconds` (native file events only make it look sooner), waits until
 //! changes have settled, wakes exactly when a `publish_date`/`expire_date` falls
-//! due or the cron schedule fires, and publishes through `release::publish`.
+//! due or the cron schedule fires, and publishes every portal of the source
+//! (public, internal or both) through `portals::publish`.
 
 use super::cron::Cron;
 use super::log::log;
-use super::release::{self, Result as Outcome, Settings};
+use super::portals::{self, Portal};
+use super::release::{self, Result as Outcome};
 use super::scan;
 use super::schedule::{self, Trigger};
 use super::settle::{Decision, Settler, Snapshot};
-use super::store::Store;
+use crate::content::kind::Audience;
 use chrono::NaiveDateTime;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -33,7 +36,7 @@ fn until_local(deadline: NaiveDateTime) -> Duration {
 }
 
 /// Native events where they work (local disks): they only wake the loop early.
-fn native_watcher(settings: &Settings, tx: mpsc::Sender<()>) -> Option<RecommendedWatcher> {
+fn native_watcher(source: &Path, tx: mpsc::Sender<()>) -> Option<RecommendedWatcher> {
     let handler = move |res: notify::Result<notify::Event>| {
         if let Ok(ev) = res {
             if !matches!(ev.kind, EventKind::Access(_)) {
@@ -42,7 +45,7 @@ fn native_watcher(settings: &Settings, tx: mpsc::Sender<()>) -> Option<Recommend
         }
     };
     match RecommendedWatcher::new(handler, notify::Config::default()) {
-        Ok(mut w) => match w.watch(&settings.source, RecursiveMode::Recursive) {
+        Ok(mut w) => match w.watch(source, RecursiveMode::Recursive) {
             Ok(()) => Some(w),
             Err(e) => {
                 log("warn", "watch", &[], &format!("系统文件通知不可用（{e}），只靠定时轮询"));
@@ -58,23 +61,25 @@ fn native_watcher(settings: &Settings, tx: mpsc::Sender<()>) -> Option<Recommend
 
 /// Runs until killed. Every exit path is safe: `current` only ever changes by
 /// one atomic rename.
-pub fn run(store: &Store, settings: &Settings, timing: &Timing) -> i32 {
+pub fn run(portals: &[Portal], timing: &Timing) -> i32 {
+    let source = portals[0].settings.source.clone();
     let (tx, rx) = mpsc::channel::<()>();
-    let _watcher = if timing.native { native_watcher(settings, tx.clone()) } else { None };
-    let source = settings.source.clone();
-    log(
-        "info",
-        "start",
-        &[
-            ("source", source.display().to_string()),
-            ("dest", store.dest().display().to_string()),
-            ("audience", settings.audience.id().into()),
-            ("poll_seconds", timing.poll.as_secs().to_string()),
-            ("settle_seconds", timing.settle.as_secs().to_string()),
-            ("schedule", timing.cron.as_ref().map_or(String::new(), |c| c.text().to_string())),
-        ],
-        "开始监视共享文件夹",
-    );
+    let _watcher = if timing.native { native_watcher(&source, tx.clone()) } else { None };
+    let mut fields = vec![("source", source.display().to_string())];
+    for p in portals {
+        let key = if portals.len() > 1 && p.settings.audience == Audience::Internal { "internal_dest" } else { "dest" };
+        fields.push((key, p.store.dest().display().to_string()));
+    }
+    if portals.len() == 1 {
+        fields.push(("audience", portals[0].settings.audience.id().into()));
+    }
+    fields.extend([
+        ("poll_seconds", timing.poll.as_secs().to_string()),
+        ("settle_seconds", timing.settle.as_secs().to_string()),
+        ("schedule", timing.cron.as_ref().map_or(String::new(), |c| c.text().to_string())),
+    ]);
+    let both = if portals.len() > 1 { "（同时发布公开版和党内版）" } else { "" };
+    log("info", "start", &fields, &format!("开始监视共享文件夹{both}"));
     let mut source_ok = true;
     let mut scan_now = || match scan::snapshot(&source) {
         Ok(s) => {
@@ -112,12 +117,16 @@ pub fn run(store: &Store, settings: &Settings, timing: &Timing) -> i32 {
             let expected = snap.clone();
             let verify = move || scan::snapshot(&verify_source).is_ok_and(|s| s == expected);
             let now = local_now().max(next_change.filter(|_| trigger == Trigger::Schedule).unwrap_or(NaiveDateTime::MIN));
-            let attempt = release::publish(store, settings, trigger, now, Some(&verify));
-            if !matches!(attempt.result, Outcome::SourceChanged) {
+            let attempts = portals::publish(portals, trigger, now, Some(&verify));
+            if !attempts.iter().any(|a| matches!(a.result, Outcome::SourceChanged)) {
                 built = snap;
             }
-            next_change = attempt.next_change.or(next_change.filter(|t| *t > now));
-            release::note_next_wake(store, schedule::next_wake(next_change, timing.cron.as_ref(), local_now()));
+            let seen = attempts.iter().filter_map(|a| a.next_change).min();
+            next_change = seen.or(next_change.filter(|t| *t > now));
+            let wake = schedule::next_wake(next_change, timing.cron.as_ref(), local_now());
+            for p in portals {
+                release::note_next_wake(&p.store, wake);
+            }
         }
         let wake = schedule::next_wake(next_change, timing.cron.as_ref(), local_now());
         let mut timeout = timing.poll;

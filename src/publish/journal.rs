@@ -117,6 +117,10 @@ pub struct Status {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_wake_reason: Option<String>,
     pub pid: u32,
+    /// Two portals in one run (`internal_dest`): the public portal's last
+    /// outcome, kept in the internal portal's status only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<Box<Status>>,
 }
 
 pub fn now_rfc3339() -> String {

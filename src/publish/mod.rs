@@ -3,7 +3,7 @@
 //! change detection that works on network mounts, scheduled wake-ups, a
 //! publication log. Pure logic (`cron`, `schedule`, `settle`, `manifest`,
 //! `pages`) is kept apart from the IO (`store`, `scan`, `journal`, `release`,
-//! `daemon`) and unit-tested on its own.
+//! `portals`, `daemon`) and unit-tested on its own.
 
 pub mod cron;
 pub mod daemon;
@@ -11,6 +11,7 @@ pub mod journal;
 pub mod log;
 pub mod manifest;
 pub mod pages;
+pub mod portals;
 pub mod release;
 pub mod scan;
 pub mod schedule;

@@ -3,7 +3,7 @@
 //! log (公开记录). Plain self-contained HTML, rendered from status.json and the
 //! journal. Pure.
 
-use super::journal::{Entry, Outcome, Status};
+use super::journal::{Entry, ErrorEntry, Outcome, Status};
 use super::manifest::Change;
 use std::fmt::Write as _;
 
@@ -101,14 +101,7 @@ pub fn status_page(st: &Status, entries: &[Entry]) -> String {
             _ => "无".into(),
         })
     );
-    if !st.errors.is_empty() {
-        let _ = writeln!(b, "<h2>错误（{} 个）：修改后保存，系统会自动重新发布</h2>\n<table><tr><th>位置</th><th>问题</th><th>提示</th></tr>", st.errors.len());
-        for e in &st.errors {
-            let _ =
-                writeln!(b, "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>", esc(&e.location), esc(&e.message), esc(e.hint.as_deref().unwrap_or("")));
-        }
-        b.push_str("</table>\n");
-    }
+    b.push_str(&errors_table(&st.errors, "h2", ""));
     if !st.held_back.is_empty() {
         let _ = writeln!(b, "<h2>未审批、暂缓发布的页面（{} 个）</h2>\n<p>补上 approved_by（审批人）后会自动发布。</p><ul>", st.held_back.len());
         for h in &st.held_back {
@@ -116,9 +109,40 @@ pub fn status_page(st: &Status, entries: &[Entry]) -> String {
         }
         b.push_str("</ul>\n");
     }
+    if let Some(p) = &st.public {
+        b.push_str(&public_portal(p));
+    }
     let _ = writeln!(b, "<h2>最近的发布记录</h2>\n<p><a href=\"log.html\">查看全部公开记录</a></p>");
     b.push_str(&log_table(entries, 20));
     page("发布状态", &b)
+}
+
+/// Errors with their locations under heading `<h>` (`who` names the portal).
+fn errors_table(errors: &[ErrorEntry], h: &str, who: &str) -> String {
+    if errors.is_empty() {
+        return String::new();
+    }
+    let mut b =
+        format!("<{h}>{who}错误（{} 个）：修改后保存，系统会自动重新发布</{h}>\n<table><tr><th>位置</th><th>问题</th><th>提示</th></tr>\n", errors.len());
+    for e in errors {
+        let _ = writeln!(b, "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>", esc(&e.location), esc(&e.message), esc(e.hint.as_deref().unwrap_or("")));
+    }
+    b.push_str("</table>\n");
+    b
+}
+
+/// The public portal's last outcome, on the internal portal's status page when one
+/// publisher makes both (its own log stays in the public DEST's journal).
+fn public_portal(p: &Status) -> String {
+    let class = if p.state == "ok" { "ok" } else { "bad" };
+    let mut b = format!(
+        "<h2>公开版网站（向社会公开）</h2>\n<p class=\"{class}\">{}</p>\n<table><tr><th>更新时间</th><td>{}</td></tr><tr><th>当前版本</th><td><code>{}</code></td></tr></table>\n",
+        esc(&p.message),
+        esc(&p.updated.replace('T', " ")),
+        esc(p.current.as_deref().unwrap_or("（尚未发布）"))
+    );
+    b.push_str(&errors_table(&p.errors, "h3", "公开版"));
+    b
 }
 
 /// 公开记录: every entry of the publication log, newest first.
@@ -152,5 +176,40 @@ mod tests {
         let html = log_page(&[e]);
         assert!(html.contains("&lt;关于&gt;") && !html.contains("<关于>"));
         assert!(html.contains("审批：陈志远") && html.contains("文件变化"));
+    }
+
+    #[test]
+    fn internal_status_shows_the_public_portal() {
+        let status = |audience: &str, state: &str, message: &str| Status {
+            updated: "2026-11-25T21:40:03+08:00".into(),
+            state: state.into(),
+            message: message.into(),
+            current: Some("20261125-214003-123".into()),
+            audience: audience.into(),
+            source: "/mnt/share/dwgk".into(),
+            last_trigger: Some(Trigger::Change),
+            errors: vec![],
+            held_back: vec![],
+            next_wake: None,
+            next_wake_reason: None,
+            pid: 1,
+            public: None,
+        };
+        let mut public = status("public", "error", "生成失败（1 个错误）");
+        public.errors.push(ErrorEntry {
+            location: "content/a.md:4:3".into(),
+            file: Some("content/a.md".into()),
+            line: Some(4),
+            column: Some(3),
+            message: "链接到<党内>页面".into(),
+            hint: None,
+        });
+        let mut internal = status("internal", "ok", "已发布");
+        assert!(!status_page(&internal, &[]).contains("公开版网站"), "one portal: no second section");
+        internal.public = Some(Box::new(public));
+        let html = status_page(&internal, &[]);
+        let section = &html[html.find("公开版网站").expect("the public portal's section")..];
+        assert!(section.contains("class=\"bad\">生成失败") && section.contains("公开版错误（1 个）"), "{section}");
+        assert!(section.contains("content/a.md:4:3") && section.contains("链接到&lt;党内&gt;页面"), "{section}");
     }
 }

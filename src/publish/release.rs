@@ -1,5 +1,6 @@
 //! One publish attempt: build the site with the pipeline into a fresh release
-//! (hidden staging name until complete), check it, swap `current`, record it.
+//! (hidden staging name until complete) and check it (`prepare`), then swap
+//! `current` and record it (`Prepared::finish`).
 //! Whatever happens, the live release stays complete: a failed, refused or
 //! interrupted build never touches `current`.
 
@@ -32,6 +33,8 @@ pub struct Settings {
     pub force: bool,
     /// Show elapsed time on a terminal during long builds.
     pub progress: bool,
+    /// Log lines name the audience (two portals are published in one run).
+    pub name_audience: bool,
 }
 
 /// What an attempt did.
@@ -237,14 +240,41 @@ fn status(settings: &Settings, state: &str, message: String, current: Option<Str
         next_wake: None,
         next_wake_reason: None,
         pid: std::process::id(),
+        public: None,
     }
 }
 
-/// Builds and (if everything is right) publishes one release. `now` is the
-/// build's clock; `verify`, when given, must still hold just before the swap
-/// (the source did not change during the build). Holds no lock itself: the
-/// caller holds `DEST/publish.lock`.
-pub fn publish(store: &Store, settings: &Settings, trigger: Trigger, now: NaiveDateTime, verify: Option<&(dyn Fn() -> bool + Sync)>) -> Attempt {
+/// A release built into its hidden staging folder and checked, not yet switched
+/// in: `finish` switches it in (or records why not), `discard` drops it.
+pub struct Prepared<'a> {
+    built: Built<'a>,
+    staged: pipeline::Staged,
+}
+
+/// What an attempt knows once its build is over, whatever becomes of the output.
+struct Built<'a> {
+    store: &'a Store,
+    settings: &'a Settings,
+    trigger: Trigger,
+    id: String,
+    live_id: Option<String>,
+    secs: String,
+    st: State,
+}
+
+/// Builds one release into its staging folder and checks it; `finish` then
+/// publishes it if everything is right. The source is read through `read` (two
+/// portals share one reading); `now` is the build's clock; `verify`, when given,
+/// must still hold at the end of the build (the source did not change). Holds no
+/// lock itself: the caller holds `DEST/publish.lock`.
+pub fn prepare<'a>(
+    store: &'a Store,
+    settings: &'a Settings,
+    trigger: Trigger,
+    now: NaiveDateTime,
+    read: impl FnOnce() -> pipeline::Input,
+    verify: Option<&(dyn Fn() -> bool + Sync)>,
+) -> Prepared<'a> {
     let id = store.new_id(now);
     let live_id = store.current();
     let live = live_id.as_deref().and_then(|i| store.read_manifest(i));
@@ -267,136 +297,195 @@ pub fn publish(store: &Store, settings: &Settings, trigger: Trigger, now: NaiveD
         base_url: settings.base_url.clone(),
         opts: BuildOptions { audience: settings.audience, drafts: false, now, as_of: None },
     };
-    log("info", "build", &[("id", id.clone()), ("trigger", trigger.id().into())], &format!("开始生成（触发：{}）", trigger.label()));
+    say(settings, "info", "build", &[("id", id.clone()), ("trigger", trigger.id().into())], &format!("开始生成（触发：{}）", trigger.label()));
     let started = std::time::Instant::now();
     let progress = Progress::start(settings.progress);
-    let (summary, diags) = pipeline::run_with(&req, &hooks);
+    let staged = pipeline::stage(&req, read(), &hooks);
     drop(progress);
     let secs = format!("{:.2}", started.elapsed().as_secs_f64());
     let st = hooks.state.into_inner().expect("state");
-    let held = st.held.clone();
-    let entry_base = |outcome, release: Option<String>, message: String| Entry {
-        time: journal::now_rfc3339(),
-        trigger,
-        outcome,
-        release,
-        previous: live_id.clone(),
-        pages: st.pages.len(),
-        added: Vec::new(),
-        changed: Vec::new(),
-        removed: Vec::new(),
-        held_back: held.clone(),
-        errors: Vec::new(),
-        message,
-    };
-    for d in diags.0.iter().filter(|d| !d.is_error()) {
-        log("warn", "warning", &[("at", d.location().unwrap_or_default())], &d.message);
+    Prepared { built: Built { store, settings, trigger, id, live_id, secs, st }, staged }
+}
+
+impl Prepared<'_> {
+    /// The source changed while building: nothing may be switched in.
+    pub fn source_changed(&self) -> bool {
+        matches!(self.built.st.skip, Some(Skip::SourceChanged))
     }
-    for h in &held {
-        log("warn", "held_back", &[("file", h.file.clone())], &format!("未审批（缺少 approved_by），暂缓发布：{}", h.title));
-    }
-    let result = if diags.has_errors() {
-        let errors: Vec<ErrorEntry> = diags.0.iter().filter(|d| d.is_error()).map(ErrorEntry::from).collect();
-        for e in &errors {
-            log("error", "content_error", &[("at", e.location.clone())], &e.message);
+
+    /// Switches the release in (when it was built and passed every check) and
+    /// records the outcome in the log, the journal and status.json.
+    pub fn finish(self) -> Attempt {
+        let Prepared { built, staged } = self;
+        let ready = staged.ready();
+        let (summary, diags) = staged.commit();
+        if ready && !summary.written {
+            let _ = std::fs::remove_file(built.store.manifest_path(&built.id));
         }
-        let message = format!("生成失败（{} 个错误），未发布；线上仍是 {}", errors.len(), live_id.as_deref().unwrap_or("（尚无版本）"));
-        log("error", "failed", &[("errors", errors.len().to_string()), ("live", live_id.clone().unwrap_or_default())], &message);
-        let mut entry = entry_base(Outcome::Failed, live_id.clone(), message.clone());
-        entry.errors = errors.clone();
-        record(store, &entry);
-        let mut s = status(settings, "error", message, live_id.clone(), trigger);
-        s.errors = errors;
-        s.held_back = held.clone();
-        save_status(store, &s);
-        Result::Failed
-    } else if summary.written {
-        let swapped = store.swap_guard().and_then(|_guard| {
-            store.swap(&id)?;
-            Ok(store.prune(settings.keep))
-        });
-        match swapped {
-            Ok(pruned) => {
-                let d = &st.diff;
-                let message = format!(
-                    "已发布版本 {id}：{} 个页面（新增 {}，修改 {}，删除 {}），用时 {secs} 秒",
-                    st.pages.len(),
-                    d.added.len(),
-                    d.changed.len(),
-                    d.removed.len()
-                );
-                log(
-                    "info",
-                    "published",
-                    &[
-                        ("id", id.clone()),
-                        ("trigger", trigger.id().into()),
-                        ("pages", st.pages.len().to_string()),
-                        ("added", d.added.len().to_string()),
-                        ("changed", d.changed.len().to_string()),
-                        ("removed", d.removed.len().to_string()),
-                        ("held_back", held.len().to_string()),
-                        ("seconds", secs.clone()),
-                    ],
-                    &message,
-                );
-                for c in d.added.iter().chain(&d.changed) {
-                    log(
-                        "info",
-                        "page",
-                        &[("path", c.path.clone()), ("file", c.file.clone()), ("approved_by", c.approved_by.clone().unwrap_or_default())],
-                        &c.title,
+        built.conclude(summary.written, diags)
+    }
+
+    /// Drops the release unswitched because the source changed while this or
+    /// another portal was built: retried once the files have settled.
+    pub fn discard(self) -> Attempt {
+        let Prepared { mut built, staged } = self;
+        if staged.ready() {
+            let _ = std::fs::remove_file(built.store.manifest_path(&built.id));
+        }
+        let (_, diags) = staged.discard();
+        built.st.skip = Some(Skip::SourceChanged);
+        built.conclude(false, diags)
+    }
+}
+
+impl Built<'_> {
+    /// Swaps `current` when the release was `written`, then logs and records the outcome.
+    fn conclude(self, written: bool, diags: Diagnostics) -> Attempt {
+        let Built { store, settings, trigger, id, live_id, secs, st } = self;
+        let held = st.held.clone();
+        let entry_base = |outcome, release: Option<String>, message: String| Entry {
+            time: journal::now_rfc3339(),
+            trigger,
+            outcome,
+            release,
+            previous: live_id.clone(),
+            pages: st.pages.len(),
+            added: Vec::new(),
+            changed: Vec::new(),
+            removed: Vec::new(),
+            held_back: held.clone(),
+            errors: Vec::new(),
+            message,
+        };
+        for d in diags.0.iter().filter(|d| !d.is_error()) {
+            say(settings, "warn", "warning", &[("at", d.location().unwrap_or_default())], &d.message);
+        }
+        for h in &held {
+            say(settings, "warn", "held_back", &[("file", h.file.clone())], &format!("未审批（缺少 approved_by），暂缓发布：{}", h.title));
+        }
+        let result = if diags.has_errors() {
+            let errors: Vec<ErrorEntry> = diags.0.iter().filter(|d| d.is_error()).map(ErrorEntry::from).collect();
+            for e in &errors {
+                say(settings, "error", "content_error", &[("at", e.location.clone())], &e.message);
+            }
+            let message = format!("生成失败（{} 个错误），未发布；线上仍是 {}", errors.len(), live_id.as_deref().unwrap_or("（尚无版本）"));
+            say(settings, "error", "failed", &[("errors", errors.len().to_string()), ("live", live_id.clone().unwrap_or_default())], &message);
+            let mut entry = entry_base(Outcome::Failed, live_id.clone(), message.clone());
+            entry.errors = errors.clone();
+            record(store, &entry);
+            let mut s = status(settings, "error", message, live_id.clone(), trigger);
+            s.errors = errors;
+            s.held_back = held.clone();
+            save_status(store, &s);
+            Result::Failed
+        } else if written {
+            let swapped = store.swap_guard().and_then(|_guard| {
+                store.swap(&id)?;
+                Ok(store.prune(settings.keep))
+            });
+            match swapped {
+                Ok(pruned) => {
+                    let d = &st.diff;
+                    let message = format!(
+                        "已发布版本 {id}：{} 个页面（新增 {}，修改 {}，删除 {}），用时 {secs} 秒",
+                        st.pages.len(),
+                        d.added.len(),
+                        d.changed.len(),
+                        d.removed.len()
                     );
+                    say(
+                        settings,
+                        "info",
+                        "published",
+                        &[
+                            ("id", id.clone()),
+                            ("trigger", trigger.id().into()),
+                            ("pages", st.pages.len().to_string()),
+                            ("added", d.added.len().to_string()),
+                            ("changed", d.changed.len().to_string()),
+                            ("removed", d.removed.len().to_string()),
+                            ("held_back", held.len().to_string()),
+                            ("seconds", secs.clone()),
+                        ],
+                        &message,
+                    );
+                    for c in d.added.iter().chain(&d.changed) {
+                        say(
+                            settings,
+                            "info",
+                            "page",
+                            &[("path", c.path.clone()), ("file", c.file.clone()), ("approved_by", c.approved_by.clone().unwrap_or_default())],
+                            &c.title,
+                        );
+                    }
+                    if !pruned.is_empty() {
+                        say(
+                            settings,
+                            "info",
+                            "pruned",
+                            &[("ids", pruned.join(","))],
+                            &format!("删除了 {} 个旧版本（保留最近 {} 个）", pruned.len(), settings.keep),
+                        );
+                    }
+                    let mut entry = entry_base(Outcome::Published, Some(id.clone()), message.clone());
+                    entry.added = d.added.clone();
+                    entry.changed = d.changed.clone();
+                    entry.removed = d.removed.clone();
+                    record(store, &entry);
+                    let mut s = status(settings, "ok", message, Some(id.clone()), trigger);
+                    s.held_back = held.clone();
+                    save_status(store, &s);
+                    Result::Published { id: id.clone(), pages: st.pages.len(), diff: st.diff.clone() }
                 }
-                if !pruned.is_empty() {
-                    log("info", "pruned", &[("ids", pruned.join(","))], &format!("删除了 {} 个旧版本（保留最近 {} 个）", pruned.len(), settings.keep));
+                Err(e) => {
+                    let message = format!("切换到新版本 {id} 失败：{e}；线上版本未变");
+                    say(settings, "error", "failed", &[("id", id.clone())], &message);
+                    record(store, &entry_base(Outcome::Failed, live_id.clone(), message.clone()));
+                    save_status(store, &status(settings, "error", message, live_id.clone(), trigger));
+                    Result::Failed
                 }
-                let mut entry = entry_base(Outcome::Published, Some(id.clone()), message.clone());
-                entry.added = d.added.clone();
-                entry.changed = d.changed.clone();
-                entry.removed = d.removed.clone();
-                record(store, &entry);
-                let mut s = status(settings, "ok", message, Some(id.clone()), trigger);
-                s.held_back = held.clone();
-                save_status(store, &s);
-                Result::Published { id: id.clone(), pages: st.pages.len(), diff: st.diff.clone() }
             }
-            Err(e) => {
-                let message = format!("切换到新版本 {id} 失败：{e}；线上版本未变");
-                log("error", "failed", &[("id", id.clone())], &message);
-                record(store, &entry_base(Outcome::Failed, live_id.clone(), message.clone()));
-                save_status(store, &status(settings, "error", message, live_id.clone(), trigger));
-                Result::Failed
+        } else {
+            match st.skip {
+                Some(Skip::Unchanged) | None => {
+                    say(settings, "info", "unchanged", &[("live", live_id.clone().unwrap_or_default())], "内容没有变化，不发布新版本");
+                    let mut s =
+                        status(settings, "ok", format!("内容没有变化；线上是 {}", live_id.as_deref().unwrap_or("（尚无版本）")), live_id.clone(), trigger);
+                    s.held_back = held.clone();
+                    save_status(store, &s);
+                    Result::Unchanged
+                }
+                Some(Skip::Refused { removed, live }) => {
+                    let message = format!(
+                        "拒绝发布：新版本比线上版本少了 {removed} 个页面（共 {live} 个，超过 {}%）。共享文件夹可能没有挂载或被误删；确认无误后运行 dwgk publish --once --force",
+                        settings.max_drop_percent
+                    );
+                    say(settings, "error", "refused", &[("removed", removed.to_string()), ("live_pages", live.to_string())], &message);
+                    let mut entry = entry_base(Outcome::Refused, live_id.clone(), message.clone());
+                    entry.removed = st.diff.removed.clone();
+                    record(store, &entry);
+                    save_status(store, &status(settings, "refused", message, live_id.clone(), trigger));
+                    Result::Refused { removed, live }
+                }
+                Some(Skip::SourceChanged) => {
+                    say(settings, "warn", "source_changed", &[], "生成期间源文件又有改动，本次不发布；文件稳定后会重新生成");
+                    Result::SourceChanged
+                }
             }
-        }
+        };
+        Attempt { result, diags, next_change: st.next_change, held_back: held }
+    }
+}
+
+/// `log`, with `audience=` first when two portals publish in one run.
+fn say(settings: &Settings, level: &str, event: &str, fields: &[(&str, String)], msg: &str) {
+    if settings.name_audience {
+        let mut named = vec![("audience", settings.audience.id().to_string())];
+        named.extend_from_slice(fields);
+        log(level, event, &named, msg);
     } else {
-        match st.skip {
-            Some(Skip::Unchanged) | None => {
-                log("info", "unchanged", &[("live", live_id.clone().unwrap_or_default())], "内容没有变化，不发布新版本");
-                let mut s = status(settings, "ok", format!("内容没有变化；线上是 {}", live_id.as_deref().unwrap_or("（尚无版本）")), live_id.clone(), trigger);
-                s.held_back = held.clone();
-                save_status(store, &s);
-                Result::Unchanged
-            }
-            Some(Skip::Refused { removed, live }) => {
-                let message = format!(
-                    "拒绝发布：新版本比线上版本少了 {removed} 个页面（共 {live} 个，超过 {}%）。共享文件夹可能没有挂载或被误删；确认无误后运行 dwgk publish --once --force",
-                    settings.max_drop_percent
-                );
-                log("error", "refused", &[("removed", removed.to_string()), ("live_pages", live.to_string())], &message);
-                let mut entry = entry_base(Outcome::Refused, live_id.clone(), message.clone());
-                entry.removed = st.diff.removed.clone();
-                record(store, &entry);
-                save_status(store, &status(settings, "refused", message, live_id.clone(), trigger));
-                Result::Refused { removed, live }
-            }
-            Some(Skip::SourceChanged) => {
-                log("warn", "source_changed", &[], "生成期间源文件又有改动，本次不发布；文件稳定后会重新生成");
-                Result::SourceChanged
-            }
-        }
-    };
-    Attempt { result, diags, next_change: st.next_change, held_back: held }
+        log(level, event, fields, msg);
+    }
 }
 
 fn record(store: &Store, entry: &Entry) {
@@ -476,6 +565,7 @@ pub fn rollback(store: &Store, to: Option<&str>) -> std::result::Result<(String,
         next_wake: None,
         next_wake_reason: None,
         pid: std::process::id(),
+        public: None,
     });
     s.updated = journal::now_rfc3339();
     s.state = "ok".into();

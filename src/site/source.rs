@@ -5,7 +5,7 @@ use crate::content::decode::{decode, Encoding};
 use crate::content::front_matter::{self, FrontMatter, Split};
 use crate::diag::Diagnostic;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Source {
     /// Relative to `content/`, `/`-separated.
     pub rel: String,

@@ -50,7 +50,7 @@ const CONFIG: &str = "title = \"测试党务公开\"\nbase_url = \"http://exampl
     [[requirements]]\nid = \"study\"\nname = \"集中学习\"\nper = \"quarter\"\nmin = 1\n\
     [dues]\ncontact = \"组织部 电话 0000\"\n";
 
-fn fixture() -> Site {
+pub(crate) fn fixture() -> Site {
     let s = Site::new();
     s.file("config.toml", CONFIG)
         .file("content/_index.md", "+++\ntitle = \"首页\"\n+++\n欢迎访问。\n")
@@ -123,7 +123,7 @@ fn fixture() -> Site {
 
 /// Every file of `dir`, with zip (xlsx) entries added as `file!entry` and the
 /// search index's script files decoded (`file#decoded`: every JSON string and key).
-fn decoded_files(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn decoded_files(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     for (name, bytes) in files(dir) {
         if bytes.starts_with(b"PK\x03\x04") {
@@ -165,7 +165,7 @@ fn collect_strings(v: &serde_json::Value, out: &mut Vec<String>) {
 }
 
 /// Every canary form found, as `file: form`.
-fn leaks(all: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+pub(crate) fn leaks(all: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
     let mut needles: Vec<(String, Vec<u8>)> = vec![("canary".into(), b"canary".to_vec())];
     for c in RARE {
         let s = c.to_string();

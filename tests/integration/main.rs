@@ -34,6 +34,8 @@ mod ledgers;
 mod output_safety;
 /// `dwgk publish`: releases under real nginx load, SIGKILL, polling, wake-ups, rollback.
 mod publish;
+/// `dwgk publish --internal-dest`: both portals in one run, nothing internal in the public DEST.
+mod publish_both;
 /// Rendered output: Markdown, links, attachments, pagination, taxonomies, feeds, URL styles.
 mod rendering;
 /// Drafts, scheduled (`publish_date`) and expired (`expire_date`) pages.

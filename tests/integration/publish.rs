@@ -18,36 +18,36 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Runs `dwgk <args>` and returns (exit code, stdout, stderr).
-fn dwgk(args: &[&str]) -> (i32, String, String) {
+pub(crate) fn dwgk(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(bin()).args(args).env("NO_COLOR", "1").output().expect("run dwgk");
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 /// `dwgk publish --once --source <site> --dest <dest> <extra>`.
-fn publish_once(site: &Site, dest: &Path, extra: &[&str]) -> (i32, String, String) {
+pub(crate) fn publish_once(site: &Site, dest: &Path, extra: &[&str]) -> (i32, String, String) {
     let (s, d) = (site.path().to_string_lossy().into_owned(), dest.to_string_lossy().into_owned());
     let mut args = vec!["publish", "--once", "--source", &s, "--dest", &d];
     args.extend_from_slice(extra);
     dwgk(&args)
 }
 
-fn current(dest: &Path) -> Option<String> {
+pub(crate) fn current(dest: &Path) -> Option<String> {
     std::fs::read_link(dest.join("current")).ok().map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
 }
 
-fn journal(dest: &Path) -> Vec<Value> {
+pub(crate) fn journal(dest: &Path) -> Vec<Value> {
     std::fs::read_to_string(dest.join("journal.jsonl")).unwrap_or_default().lines().map(|l| serde_json::from_str(l).expect("journal line is JSON")).collect()
 }
 
-fn published(dest: &Path) -> Vec<Value> {
+pub(crate) fn published(dest: &Path) -> Vec<Value> {
     journal(dest).into_iter().filter(|e| e["outcome"] == "published").collect()
 }
 
-fn status(dest: &Path) -> Value {
+pub(crate) fn status(dest: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dest.join("status.json")).expect("status.json")).expect("status.json is JSON")
 }
 
-fn wait_for(what: &str, limit: Duration, mut ok: impl FnMut() -> bool) -> Instant {
+pub(crate) fn wait_for(what: &str, limit: Duration, mut ok: impl FnMut() -> bool) -> Instant {
     let start = Instant::now();
     while !ok() {
         assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
@@ -57,13 +57,13 @@ fn wait_for(what: &str, limit: Duration, mut ok: impl FnMut() -> bool) -> Instan
 }
 
 /// A `dwgk publish --watch` daemon, killed when dropped; its log in a file.
-struct Daemon {
+pub(crate) struct Daemon {
     child: Child,
     log: PathBuf,
 }
 
 impl Daemon {
-    fn start(site: &Site, dest: &Path, extra: &[&str]) -> Daemon {
+    pub(crate) fn start(site: &Site, dest: &Path, extra: &[&str]) -> Daemon {
         let log = dest.with_extension("log");
         let file = std::fs::File::create(&log).unwrap();
         let child = Command::new(bin())
@@ -79,7 +79,7 @@ impl Daemon {
         Daemon { child, log }
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 }
@@ -91,13 +91,13 @@ impl Drop for Daemon {
     }
 }
 
-fn notice(n: usize, extra: &str, body: &str) -> String {
+pub(crate) fn notice(n: usize, extra: &str, body: &str) -> String {
     format!("+++\ntitle = \"通知{n}\"\ndate = 2024-03-01\n{extra}+++\n\n{body}\n")
 }
 
 /// The release `current` points to is complete: stamped, with every page of its
 /// manifest present and whole.
-fn assert_complete(dest: &Path) {
+pub(crate) fn assert_complete(dest: &Path) {
     let id = current(dest).expect("current exists");
     let dir = dest.join("releases").join(&id);
     let stamp = std::fs::read_to_string(dir.join(".dwgk-release")).unwrap_or_else(|e| panic!("release {id} has no stamp: {e}"));

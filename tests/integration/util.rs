@@ -138,7 +138,8 @@ pub fn run_dwgk(args: &[String], cwd: &Path) -> Run {
     }
 }
 
-/// Every file under `dir` (relative `/`-path → bytes). Empty when `dir` is missing.
+/// Every file under `dir` (relative `/`-path → bytes), through linked folders too.
+/// Empty when `dir` is missing.
 pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
@@ -146,7 +147,8 @@ pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         for e in rd.flatten() {
             let p = e.path();
             let ft = e.file_type().expect("file type");
-            if ft.is_dir() {
+            // Linked folders are followed (an internal release's `_status`).
+            if ft.is_dir() || (ft.is_symlink() && p.is_dir()) {
                 walk(root, &p, out);
             } else {
                 let rel = p.strip_prefix(root).expect("inside").to_string_lossy().replace('\\', "/");
