@@ -25,7 +25,7 @@ use shards::{bitset, vlq, Shard};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use text::js_string;
-use tokens::{Counter, DocTokens};
+use tokens::{Buckets, Counter};
 
 /// Output folder of the index.
 pub const DIR: &str = "search";
@@ -42,6 +42,8 @@ const MIN_SHARDS: usize = 8;
 /// Documents tokenized at a time: their postings go into the shards before the
 /// next block is read, so the index never holds every posting at once.
 const BLOCK: usize = 2048;
+/// Runs of consecutive documents a block is counted in (a few per thread, for balance).
+const RUNS_PER_THREAD: usize = 4;
 /// Bytes of documents per `d/<n>.js` file (a larger document gets a file alone).
 const DOC_CHUNK: usize = 8 * 1024;
 
@@ -270,45 +272,48 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let shard_count = shard_count(site);
     let mask = shard_count as u32 - 1;
     let mut shards: Vec<Shard> = (0..shard_count).map(|_| Shard::default()).collect();
-    // Each group of consecutive shards is filled by one task, one per thread (every
-    // task reads all postings of a block); `scratch` holds a block's postings per shard.
-    let per_group = shard_count.div_ceil(rayon::current_num_threads()).max(1);
-    let mut scratch: Vec<Vec<(u64, u32, u32)>> = vec![Vec::new(); shard_count];
+    // A block is counted in runs of consecutive documents, each into its own
+    // postings by shard; then each group of consecutive shards is filled by one
+    // task (one per thread), run after run, so every list gets its documents in
+    // id order. Counters and buckets are reused from block to block.
+    let threads = rayon::current_num_threads();
+    let per_group = shard_count.div_ceil(threads).max(1);
+    let mut runs: Vec<(Counter, Buckets)> = (0..threads * RUNS_PER_THREAD).map(|_| (Counter::default(), Buckets::new(shard_count))).collect();
     let kinds = kinds();
     let mut chunk_starts: Vec<usize> = Vec::new();
     let mut doc_bytes = 0;
     for first in (0..docs.len()).step_by(BLOCK) {
         let block = &docs[first..(first + BLOCK).min(docs.len())];
         let texts: Vec<String> = laps.time("text", || block.par_iter().map(|d| d.text(site)).collect());
-        let tokens: Vec<DocTokens> =
-            laps.time("tokens", || block.par_iter().zip(&texts).map_init(Counter::default, |c, (d, text)| c.tokens(&d.title, text)).collect());
+        let per_run = block.len().div_ceil(runs.len());
+        laps.time("tokens", || {
+            runs.par_iter_mut().enumerate().for_each(|(r, (counter, buckets))| {
+                for i in (r * per_run..(r + 1) * per_run).take_while(|&i| i < block.len()) {
+                    counter.count_into(&block[i].title, &texts[i], (first + i) as u32, mask, buckets);
+                }
+            })
+        });
         laps.time("shards", || {
-            shards.par_chunks_mut(per_group).zip(scratch.par_chunks_mut(per_group)).enumerate().for_each(|(g, (own, mine))| {
+            shards.par_chunks_mut(per_group).enumerate().for_each(|(g, own)| {
                 let lo = g * per_group;
-                for (i, t) in tokens.iter().enumerate() {
-                    let doc = (first + i) as u32;
-                    for p in &t.postings {
-                        let s = (p.hash & mask) as usize;
-                        if (lo..lo + own.len()).contains(&s) {
-                            mine[s - lo].push((p.key, doc, p.val));
-                        }
-                    }
-                    for (w, v, h) in &t.long_words {
-                        let s = (h & mask) as usize;
-                        if (lo..lo + own.len()).contains(&s) {
-                            own[s - lo].add_long(w, doc, *v);
+                for (_, b) in &runs {
+                    for (s, w, doc, v) in &b.long {
+                        if let Some(shard) = (*s as usize).checked_sub(lo).and_then(|j| own.get_mut(j)) {
+                            shard.add_long(w, *doc, *v);
                         }
                     }
                 }
                 // One shard at a time: its token table stays in cache.
-                for (shard, list) in own.iter_mut().zip(mine.iter_mut()) {
-                    for (key, doc, val) in list.drain(..) {
-                        shard.add(key, doc, val);
+                for (j, shard) in own.iter_mut().enumerate() {
+                    for (_, b) in &runs {
+                        for &(key, doc, val) in &b.keys[lo + j] {
+                            shard.add(key, doc, val);
+                        }
                     }
                 }
             })
         });
-        drop(tokens);
+        runs.par_iter_mut().for_each(|(_, b)| b.clear());
         // Documents in files of about DOC_CHUNK bytes (consecutive ids; a block
         // starts a file): one file per document would double the files of a build.
         doc_bytes += laps.time("documents", || {

@@ -148,19 +148,24 @@ pub fn key_hash(k: u64) -> u32 {
     }
 }
 
-/// One token of a document: key, `tf << 1 | in_title` and the shard hash.
-#[derive(Clone, Copy)]
-pub struct Posting {
-    pub key: u64,
-    pub val: u32,
-    pub hash: u32,
+/// Postings of a run of documents by shard (`hash & mask`): `keys[shard]` holds
+/// (key, document, `tf << 1 | in_title`) in document order; `long` the words too
+/// long to pack, with their shard.
+pub struct Buckets {
+    pub keys: Vec<Vec<(u64, u32, u32)>>,
+    pub long: Vec<(u32, Box<str>, u32, u32)>,
 }
 
-/// The tokens of one document: packed keys, and words too long to pack.
-#[derive(Default)]
-pub struct DocTokens {
-    pub postings: Vec<Posting>,
-    pub long_words: Vec<(Box<str>, u32, u32)>,
+impl Buckets {
+    pub fn new(shards: usize) -> Buckets {
+        Buckets { keys: vec![Vec::new(); shards], long: Vec::new() }
+    }
+
+    /// Empties every list, keeping its room for the next block.
+    pub fn clear(&mut self) {
+        self.keys.iter_mut().for_each(Vec::clear);
+        self.long.clear();
+    }
 }
 
 /// Dictionary terms as characters, found by their last character: `by_last[c & 1023]`
@@ -357,39 +362,34 @@ impl Counter {
         }
     }
 
-    /// The tokens of one document, in order of first appearance.
-    pub fn tokens(&mut self, title: &str, body: &str) -> DocTokens {
+    /// Counts one document and appends its postings to `out`, each token in order of
+    /// first appearance.
+    pub fn count_into(&mut self, title: &str, body: &str, doc: u32, mask: u32, out: &mut Buckets) {
         self.reset(title.len() + body.len());
         self.scan(title, true);
         self.scan(body, false);
-        let postings = self
-            .order
-            .iter()
-            .map(|&s| {
-                let (key, val) = self.slots[s as usize];
-                Posting { key, val, hash: key_hash(key) }
-            })
-            .collect();
-        let long_words = self.long.drain(..).map(|(w, v)| {
-            let h = fnv(&w);
-            (w, v, h)
-        });
-        DocTokens { postings, long_words: long_words.collect() }
+        for &s in &self.order {
+            let (key, val) = self.slots[s as usize];
+            out.keys[(key_hash(key) & mask) as usize].push((key, doc, val));
+        }
+        for (w, v) in self.long.drain(..) {
+            out.long.push((fnv(&w) & mask, w, doc, v));
+        }
     }
 }
 
 /// The tokens of one document as text: `(token, tf << 1 | in_title)`, sorted.
 pub fn doc_tokens(title: &str, body: &str) -> Vec<(String, u32)> {
-    let t = Counter::default().tokens(title, body);
-    let mut out: Vec<(String, u32)> = t
-        .postings
+    let mut b = Buckets::new(1);
+    Counter::default().count_into(title, body, 0, 0, &mut b);
+    let mut out: Vec<(String, u32)> = b.keys[0]
         .iter()
-        .map(|p| {
-            let mut b = Vec::new();
-            key_text(p.key, &mut b);
-            (String::from_utf8(b).expect("UTF-8"), p.val)
+        .map(|&(key, _, val)| {
+            let mut t = Vec::new();
+            key_text(key, &mut t);
+            (String::from_utf8(t).expect("UTF-8"), val)
         })
-        .chain(t.long_words.into_iter().map(|(w, v, _)| (w.into(), v)))
+        .chain(b.long.into_iter().map(|(_, w, _, v)| (w.into(), v)))
         .collect();
     out.sort();
     out
