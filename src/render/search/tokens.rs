@@ -171,24 +171,31 @@ impl Buckets {
 /// Dictionary terms as characters, found by their last character: `by_last[c & 1023]`
 /// lists the terms whose last character falls there.
 struct Terms {
-    chars: Vec<Vec<char>>,
+    chars: Vec<Vec<u32>>,
     by_last: Vec<Vec<u16>>,
-    /// Bit `c & 1023` set when some term ends in a character there.
-    last_bits: [u64; 16],
+    /// Bit `pair_bit(a, b)` set when some term ends in the characters a, b (every
+    /// term has three or more): most characters are passed over at one test.
+    pair_bits: [u64; 64],
+}
+
+fn pair_bit(a: u32, b: u32) -> usize {
+    (a.wrapping_mul(0x9e37_79b1) ^ b) as usize & 4095
 }
 
 fn terms() -> &'static Terms {
     static T: OnceLock<Terms> = OnceLock::new();
     T.get_or_init(|| {
-        let chars: Vec<Vec<char>> = DICTIONARY.iter().map(|t| t.chars().collect()).collect();
+        let chars: Vec<Vec<u32>> = DICTIONARY.iter().map(|t| t.chars().map(u32::from).collect()).collect();
         let mut by_last = vec![Vec::new(); 1024];
-        let mut last_bits = [0u64; 16];
+        let mut pair_bits = [0u64; 64];
         for (i, t) in chars.iter().enumerate() {
-            let b = *t.last().expect("term") as usize & 1023;
-            by_last[b].push(i as u16);
-            last_bits[b >> 6] |= 1 << (b & 63);
+            let n = t.len();
+            assert!(n >= 3, "dictionary terms have three or more characters");
+            by_last[t[n - 1] as usize & 1023].push(i as u16);
+            let p = pair_bit(t[n - 2], t[n - 1]);
+            pair_bits[p >> 6] |= 1 << (p & 63);
         }
-        Terms { chars, by_last, last_bits }
+        Terms { chars, by_last, pair_bits }
     })
 }
 
@@ -204,9 +211,11 @@ fn slot_of(key: u64, mask: usize) -> usize {
 /// Counts the tokens of documents; one per thread, reused.
 #[derive(Default)]
 pub struct Counter {
-    /// Open addressing: (key, tf << 1 | in_title); key 0 = empty. A document uses
-    /// the first `mask + 1` slots, so a short one stays in cache.
-    slots: Vec<(u64, u32)>,
+    /// Open addressing: `keys[i]` (0 = empty) with `vals[i]` = tf << 1 | in_title;
+    /// apart, so the probed keys of a document's table stay in the first-level
+    /// cache. A document uses the first `mask + 1` slots.
+    keys: Vec<u64>,
+    vals: Vec<u32>,
     mask: usize,
     order: Vec<u32>,
     long: Vec<(Box<str>, u32)>,
@@ -216,33 +225,35 @@ impl Counter {
     /// Empties the table, sized for a text of `bytes` (it grows when needed).
     fn reset(&mut self, bytes: usize) {
         for &s in &self.order {
-            self.slots[s as usize].0 = 0;
+            self.keys[s as usize] = 0;
         }
         self.order.clear();
         self.long.clear();
         let size = bytes.next_power_of_two().max(256);
-        if self.slots.len() < size {
-            self.slots = vec![(0, 0); size];
+        if self.keys.len() < size {
+            self.keys = vec![0; size];
+            self.vals = vec![0; size];
         }
         self.mask = size - 1;
     }
 
     /// Doubles the slots in use (more than three quarters full), keeping the order.
     fn grow(&mut self) {
-        let old: Vec<(u64, u32)> = self.order.iter().map(|&s| self.slots[s as usize]).collect();
+        let old: Vec<(u64, u32)> = self.order.iter().map(|&s| (self.keys[s as usize], self.vals[s as usize])).collect();
         for &s in &self.order {
-            self.slots[s as usize].0 = 0;
+            self.keys[s as usize] = 0;
         }
         self.mask = self.mask * 2 + 1;
-        if self.slots.len() <= self.mask {
-            self.slots = vec![(0, 0); self.mask + 1];
+        if self.keys.len() <= self.mask {
+            self.keys = vec![0; self.mask + 1];
+            self.vals = vec![0; self.mask + 1];
         }
-        for (s, entry) in self.order.iter_mut().zip(old) {
-            let mut i = slot_of(entry.0, self.mask);
-            while self.slots[i].0 != 0 {
+        for (s, (key, val)) in self.order.iter_mut().zip(old) {
+            let mut i = slot_of(key, self.mask);
+            while self.keys[i] != 0 {
                 i = (i + 1) & self.mask;
             }
-            self.slots[i] = entry;
+            (self.keys[i], self.vals[i]) = (key, val);
             *s = i as u32;
         }
     }
@@ -255,18 +266,18 @@ impl Counter {
         let mask = self.mask;
         let mut i = slot_of(key, mask);
         loop {
-            let k = self.slots[i].0;
+            let k = self.keys[i];
             if k == key {
                 break;
             }
             if k == 0 {
-                self.slots[i] = (key, 0);
+                (self.keys[i], self.vals[i]) = (key, 0);
                 self.order.push(i as u32);
                 break;
             }
             i = (i + 1) & mask;
         }
-        let v = &mut self.slots[i].1;
+        let v = &mut self.vals[i];
         if *v >> 1 < TF_MAX {
             *v += 2;
         }
@@ -290,7 +301,7 @@ impl Counter {
     fn scan(&mut self, text: &str, title: bool) {
         let terms = terms();
         let b = text.as_bytes();
-        let mut recent = ['\0'; RECENT]; // the last Chinese characters, by `pos`
+        let mut recent = [0u32; RECENT]; // the last Chinese characters, by `pos`
         let mut prev = 0u64; // the Chinese character before this one in the run
         let mut pos = 0usize; // Chinese characters seen
         let mut run = 0usize; // of them in the current run
@@ -313,42 +324,44 @@ impl Counter {
                 i += 4;
                 (x as u32 & 0x07) << 18 | (b[i - 3] as u32 & 0x3f) << 12 | (b[i - 2] as u32 & 0x3f) << 6 | (b[i - 1] as u32 & 0x3f)
             };
-            if (0xff01..=0xff5e).contains(&c) {
-                c -= 0xfee0; // full-width ASCII, as `fold`
-            }
-            if c < 0x80 && (c as u8).is_ascii_alphanumeric() {
-                run = 0;
-                if wlen < MAX_WORD {
-                    word[wlen] = (c as u8).to_ascii_lowercase();
+            if !is_cjk_code(c) {
+                if (0xff01..=0xff5e).contains(&c) {
+                    c -= 0xfee0; // full-width ASCII, as `fold`
                 }
-                wlen = (wlen + 1).min(MAX_WORD);
+                run = 0;
+                if c < 0x80 && (c as u8).is_ascii_alphanumeric() {
+                    if wlen < MAX_WORD {
+                        word[wlen] = (c as u8).to_ascii_lowercase();
+                    }
+                    wlen = (wlen + 1).min(MAX_WORD);
+                } else if wlen > 0 {
+                    self.add_word(&word[..wlen], title);
+                    wlen = 0;
+                }
                 continue;
             }
             if wlen > 0 {
                 self.add_word(&word[..wlen], title);
                 wlen = 0;
             }
-            if !is_cjk_code(c) {
-                run = 0;
-                continue;
-            }
             let c64 = c as u64;
             if title {
                 self.add(UNI | c64, true);
             }
-            if run > 0 {
+            let pair = if run > 0 {
                 self.add(BI | prev << 21 | c64, title);
-            }
+                pair_bit(prev as u32, c)
+            } else {
+                usize::MAX
+            };
             prev = c64;
-            let ch = char::from_u32(c).expect("decoded from UTF-8");
-            recent[pos % RECENT] = ch;
+            recent[pos % RECENT] = c;
             pos += 1;
             run += 1;
-            let bit = c as usize & 1023;
-            if terms.last_bits[bit >> 6] & 1 << (bit & 63) == 0 {
+            if pair == usize::MAX || terms.pair_bits[pair >> 6] & 1 << (pair & 63) == 0 {
                 continue;
             }
-            for &t in &terms.by_last[bit] {
+            for &t in &terms.by_last[c as usize & 1023] {
                 let (chars, t) = (&terms.chars[t as usize], t as usize);
                 let n = chars.len();
                 if n <= run && pos - n >= term_end[t] && chars.iter().rev().enumerate().all(|(j, x)| *x == recent[(pos - 1 - j) % RECENT]) {
@@ -369,7 +382,7 @@ impl Counter {
         self.scan(title, true);
         self.scan(body, false);
         for &s in &self.order {
-            let (key, val) = self.slots[s as usize];
+            let (key, val) = (self.keys[s as usize], self.vals[s as usize]);
             out.keys[(key_hash(key) & mask) as usize].push((key, doc, val));
         }
         for (w, v) in self.long.drain(..) {
