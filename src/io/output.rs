@@ -2,10 +2,12 @@
 //! it in only when everything succeeded, so a failed or killed build leaves the
 //! previous site untouched and no stale file of an earlier build survives.
 
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::RwLock;
 
 /// Marks a folder as dwgk output; a non-empty target without it is never replaced.
 pub const STAMP: &str = ".dwgk-output";
@@ -15,6 +17,8 @@ pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
     committed: bool,
+    /// Folders made so far (each is made once, not checked again for every file in it).
+    made: RwLock<HashSet<PathBuf>>,
 }
 
 #[derive(Debug)]
@@ -57,7 +61,7 @@ impl Staging {
             fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
         }
         fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-        Ok(Staging { target: target.to_path_buf(), dir, committed: false })
+        Ok(Staging { target: target.to_path_buf(), dir, committed: false, made: RwLock::default() })
     }
 
     pub fn dir(&self) -> &Path {
@@ -67,18 +71,24 @@ impl Staging {
     /// Writes `bytes` at `rel` (a `/`-separated path inside the site).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p).map_err(io_err(p))?;
-        }
+        self.make_parent(&path)?;
         fs::write(&path, bytes).map_err(io_err(&path))
     }
 
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p).map_err(io_err(p))?;
-        }
+        self.make_parent(&path)?;
         fs::copy(from, &path).map(|_| ()).map_err(io_err(from))
+    }
+
+    fn make_parent(&self, path: &Path) -> Result<(), OutputError> {
+        let Some(p) = path.parent() else { return Ok(()) };
+        if self.made.read().expect("made").contains(p) {
+            return Ok(());
+        }
+        fs::create_dir_all(p).map_err(io_err(p))?;
+        self.made.write().expect("made").insert(p.to_path_buf());
+        Ok(())
     }
 
     /// Swaps the staging folder in. On Linux the swap is one atomic
