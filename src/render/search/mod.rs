@@ -354,7 +354,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
         });
     }
     let postings: usize = shards.iter().map(|s| s.postings()).sum();
-    let shard_bytes: usize = laps.time("shards", || {
+    let shard_bytes: usize = laps.time("shard-files", || {
         shards
             .into_par_iter()
             .enumerate()
