@@ -329,17 +329,21 @@
         // of its phrase.
         add(multi ? optional : required, x.text);
       } else {
-        var c = chars(x.text);
-        for (var k = 0; k + 1 < c.length; k++) {
-          add(required, c[k] + c[k + 1]);
-        }
+        // A whole phrase that is a dictionary term is one token: its postings are
+        // exactly the documents with the term (one shard to load, not one per bigram).
         var isTerm = false;
-        for (var j = 0; j < dict.length; j++) {
-          if (chars(dict[j]).length > 2 && x.text.indexOf(dict[j]) >= 0) {
-            if (whole && dict[j] === x.text) {
-              isTerm = true;
-              add(required, dict[j]);
-            } else {
+        for (var j = 0; j < dict.length && whole; j++) {
+          isTerm = isTerm || (dict[j] === x.text && x.n > 2);
+        }
+        if (isTerm) {
+          add(required, x.text);
+        } else {
+          var c = chars(x.text);
+          for (var k = 0; k + 1 < c.length; k++) {
+            add(required, c[k] + c[k + 1]);
+          }
+          for (j = 0; j < dict.length; j++) {
+            if (chars(dict[j]).length > 2 && x.text.indexOf(dict[j]) >= 0) {
               add(optional, dict[j]);
             }
           }
