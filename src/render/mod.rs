@@ -532,7 +532,7 @@ fn jobs<'a>(
                 vars(vec![("feed_pages", feed_pages), ("last_updated", last_updated)])
             }),
             "sitemap.xml" => Box::new(move || vars(vec![("entries", sitemap(site))])),
-            "search.html" => Box::new(move || vars(vec![("ancestors", view::ancestors(site, Some(0))), ("search_index", search::hint(site))])),
+            "search.html" => Box::new(move || vars(vec![("ancestors", view::ancestors(site, Some(0)))])),
             _ => Box::new(Map::new),
         };
         jobs.push(Job { output: output.into(), template: template.into(), origin: output.into(), vars, form });

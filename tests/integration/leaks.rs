@@ -139,7 +139,8 @@ pub(crate) fn decoded_files(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> 
         if name.starts_with("search/") && name.ends_with(".js") {
             let text = String::from_utf8(bytes.clone()).expect("index files are UTF-8");
             let json = &text[text.find(',').expect("(n,{…})") + 1..text.rfind(')').expect("(…)")];
-            let json = if name == "search/meta.js" { &text[text.find('(').unwrap() + 1..text.rfind(')').unwrap()] } else { json };
+            // meta.js: `var dwgkSearchMetaData = {…};` and a call.
+            let json = if name == "search/meta.js" { &text[text.find('=').unwrap() + 1..text.find(";\n").unwrap()] } else { json };
             let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{name}: {e}"));
             let mut strings = Vec::new();
             collect_strings(&v, &mut strings);

@@ -34,8 +34,7 @@ pub const VERSION: u32 = 3;
 /// Most characters of a document's text kept for snippets and phrase checks.
 const TEXT_LIMIT: usize = 20_000;
 /// Bytes of rendered documents (HTML) per shard the shard count aims at (≈ 10,000
-/// postings, a 13 KB shard file; a query loads one shard per token). Counted before
-/// the index is built: the search page names the shards (`hint`).
+/// postings, a 13 KB shard file; a query loads one shard per token).
 const BYTES_PER_SHARD: usize = 56 * 1024;
 const MAX_SHARDS: usize = 4096;
 const MIN_SHARDS: usize = 8;
@@ -193,21 +192,12 @@ impl Doc {
 }
 
 /// Shards of this site's index: from the size of the rendered documents (≈
-/// `BYTES_PER_SHARD` bytes a shard), known before the index is written, so the search
-/// page can name the query's shard files before `meta.js` arrives (`hint`).
-pub fn shard_count(site: &Site) -> usize {
+/// `BYTES_PER_SHARD` bytes a shard), fixed before any token is counted.
+fn shard_count(site: &Site) -> usize {
     let size = |title: &str, html: &str, description: Option<&String>| title.len() + html.len().min(TEXT_LIMIT * 3) + description.map_or(0, |d| d.len());
     let pages: usize = site.pages.iter().filter(|p| p.visible()).map(|p| size(&p.title, &p.rendered.html, p.description.as_ref())).sum();
     let sections: usize = site.sections.iter().skip(1).filter(|s| s.hidden.is_none()).map(|s| size(&s.title, &s.rendered.html, s.description.as_ref())).sum();
     ((pages + sections) / BYTES_PER_SHARD).next_power_of_two().clamp(MIN_SHARDS, MAX_SHARDS)
-}
-
-/// What the search page passes to search.js (`search_index` in search.html): the
-/// shard count and the dictionary, so a query's shard files are requested at once,
-/// beside `meta.js`. search.js checks them against `meta.js` (a preview server's
-/// page may be newer than its index).
-pub fn hint(site: &Site) -> serde_json::Value {
-    json!({ "shards": shard_count(site), "dict": DICTIONARY.join(","), "version": VERSION })
 }
 
 /// Sizes of what was written, for `DWGK_TIMINGS` and the benchmark.
@@ -412,10 +402,12 @@ fn write_meta(
         "expired": bitset(docs.iter().map(|d| d.expired)),
         "chunks": String::from_utf8(chunks).expect("ASCII"),
     });
-    let mut meta_js = b"dwgkSearchMeta(".to_vec();
+    // Loaded by the search page's own <script> before search.js (the data waits in
+    // a global), or later by search.js itself (which has defined the callback).
+    let mut meta_js = b"var dwgkSearchMetaData = ".to_vec();
     let text = serde_json::to_string(&meta).expect("json");
     meta_js.extend_from_slice(text.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029").as_bytes());
-    meta_js.extend_from_slice(b");\n");
+    meta_js.extend_from_slice(b";\nif (window.dwgkSearchMeta) {\n  window.dwgkSearchMeta(dwgkSearchMetaData);\n}\n");
     write(format!("{DIR}/meta.js"), &meta_js);
     let mut filters = b"dwgkSearchFilters(0,\"".to_vec();
     filters.extend_from_slice(&packed);

@@ -11,10 +11,11 @@
  * files is blocked). No external request, no build step; ES5 so old intranet
  * browsers run it.
  *
- * The critical path is the query's shards (in parallel; the page names the shard
- * count and the dictionary, so they load beside meta.js) -> the files of the
- * first documents (in parallel, best first); each result is shown as soon as its
- * place is certain, so the first one does not wait for the other nine.
+ * The critical path is the query's shards (in parallel; the search page runs
+ * meta.js before this script, so they are requested the moment a query starts)
+ * -> the files of the first documents (in parallel, best first); each result is
+ * shown as soon as its place is certain, so the first one does not wait for the
+ * other nine. (A page without that <script> gets meta.js loaded here first.)
  *
  * Tokens mirror src/render/search/tokens.rs: Chinese as character bigrams (a single
  * character: title unigram), dictionary terms of 3+ characters as whole tokens,
@@ -44,11 +45,6 @@
   var more = document.getElementById('search-more');
 
   var meta = null;
-  // From the page (search.html): shard count and dictionary, before meta.js.
-  var hint = null;
-  if (+app.getAttribute('data-version') === VERSION && +app.getAttribute('data-shards') > 0) {
-    hint = { shards: +app.getAttribute('data-shards'), dict: (app.getAttribute('data-dict') || '').split(',') };
-  }
   var units = []; // [{id, title, parent, depth}]
   var filterData = null; // per document, 3 numbers: unit + 1, kind, year index + 1
   var shards = {};
@@ -77,6 +73,10 @@
     meta = m;
     finish('meta', true);
   };
+  if (window.dwgkSearchMetaData) {
+    // meta.js ran before this script (the search page loads it first).
+    window.dwgkSearchMeta(window.dwgkSearchMetaData);
+  }
   window.dwgkSearchFilters = function (n, packed) {
     filterData = numbers(packed);
     finish('f', true);
@@ -356,8 +356,8 @@
 
   // ---------- searching ----------
 
-  function shardOf(token, count) {
-    return hash(token) & ((count || meta.shards) - 1);
+  function shardOf(token) {
+    return hash(token) & (meta.shards - 1);
   }
 
   function postingsOf(token) {
@@ -840,20 +840,20 @@
     return ms;
   }
 
-  /* Loads the shards of the parsed query's tokens (and `extra` [key, file] pairs)
-     from an index of `count` shards, then calls cb(allOk). */
-  function loadShards(parsed, count, extra, cb) {
+  /* Loads the shards of the parsed query's tokens (and `extra` [key, file] pairs),
+     all at once, then calls cb(allOk). */
+  function loadShards(parsed, extra, cb) {
     var tokens = parsed.required.concat(parsed.optional);
     var pairs = extra.slice();
     var wanted = {};
     for (var i = 0; i < tokens.length; i++) {
-      var s = shardOf(tokens[i], count);
+      var s = shardOf(tokens[i]);
       if (!wanted[s]) {
         wanted[s] = true;
         pairs.push(['s' + s, 's/' + s + '.js']);
       }
     }
-    loadAll(pairs, cb || function () {});
+    loadAll(pairs, cb);
   }
 
   function run() {
@@ -869,11 +869,6 @@
       return;
     }
     say('正在搜索……');
-    if (hint && !meta) {
-      // The page names the shard count and the dictionary: the query's shards load
-      // beside meta.js instead of after it (checked against meta.js below).
-      loadShards(parse(text, hint.dict), hint.shards, []);
-    }
     load('meta', 'meta.js', function (ok) {
       if (current !== q) {
         return;
@@ -890,9 +885,9 @@
         return;
       }
       var f = filters();
-      // The shards of the query's tokens (already loading when the page named
-      // them), and the filter table only when a filter is set.
-      loadShards(q.parsed, meta.shards, filtering(f) ? [['f', 'f.js']] : [], function (fine) {
+      // The shards of the query's tokens, and the filter table only when a filter
+      // is set.
+      loadShards(q.parsed, filtering(f) ? [['f', 'f.js']] : [], function (fine) {
         if (current !== q) {
           return;
         }
