@@ -34,6 +34,8 @@ pub struct Config {
     pub dues: DuesConfig,
     /// `[publish]`: settings of `dwgk publish`, validated.
     pub publish: PublishConfig,
+    /// `[search] dictionary`: the site's own terms, beside the built-in ones, validated.
+    pub search_terms: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -132,6 +134,7 @@ struct Raw {
     compliance: Option<toml::Table>,
     dues: Option<toml::Table>,
     publish: Option<toml::Table>,
+    search: Option<toml::Table>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -151,6 +154,7 @@ const TOP_KEYS: &[&str] = &[
     "compliance",
     "dues",
     "publish",
+    "search",
     "extra",
 ];
 
@@ -243,6 +247,7 @@ impl Config {
             compliance: check_compliance(text, raw.compliance, &mut diags),
             dues: check_dues(text, raw.dues, &mut diags),
             publish: check_publish(text, raw.publish, &mut diags),
+            search_terms: check_search(text, raw.search, &mut diags),
         };
         (Some(config), diags)
     }
@@ -438,6 +443,61 @@ fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnos
     c
 }
 
+/// `[search]`: `dictionary`, the site's own terms (3 to 8 Chinese characters each),
+/// counted as whole tokens like the built-in ones (docs/search.md). Terms the
+/// built-in list already has, and repeats, are dropped quietly.
+fn check_search(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+    use crate::render::search::{is_cjk, DICTIONARY, MAX_SITE_TERMS, MAX_TERM_CHARS};
+    let mut terms: Vec<String> = Vec::new();
+    let Some(table) = table else { return terms };
+    for (k, v) in table {
+        match (k.as_str(), v) {
+            ("dictionary", toml::Value::Array(items)) => {
+                for item in items {
+                    let term = match &item {
+                        toml::Value::String(s) => s.trim().to_string(),
+                        other => other.to_string(),
+                    };
+                    let n = term.chars().count();
+                    if !matches!(item, toml::Value::String(_)) || !(3..=MAX_TERM_CHARS).contains(&n) || !term.chars().all(is_cjk) {
+                        diags.push(located(
+                            text,
+                            "dictionary",
+                            format!("[search] dictionary 中的“{term}”不能作为搜索词"),
+                            "每个词写成带引号的 3 至 8 个汉字，例如 dictionary = [\"警示教育\", \"结对共建\"]（两个字的词不用加，本来就能搜到）",
+                        ));
+                    } else if !DICTIONARY.contains(&term.as_str()) && !terms.contains(&term) {
+                        terms.push(term);
+                    }
+                }
+                if terms.len() > MAX_SITE_TERMS {
+                    diags.push(located(
+                        text,
+                        "dictionary",
+                        format!("[search] dictionary 有 {} 个词，最多 {MAX_SITE_TERMS} 个", terms.len()),
+                        "只保留本单位常用、又容易被拆散的专有词语",
+                    ));
+                    terms.truncate(MAX_SITE_TERMS);
+                }
+            }
+            ("dictionary", v) => diags.push(located(
+                text,
+                "dictionary",
+                format!("[search] dictionary 应是词语列表，实际是 {v}"),
+                "例如 dictionary = [\"警示教育\", \"结对共建\"]",
+            )),
+            (other, _) => {
+                let hint = match did_you_mean(other, ["dictionary"]) {
+                    Some(s) => format!("是不是想写“{s}”？"),
+                    None => "[search] 可用的设置项：dictionary".into(),
+                };
+                diags.push(located(text, other, format!("[search] 中有不认识的设置项“{other}”"), hint));
+            }
+        }
+    }
+    terms
+}
+
 /// `u` with a trailing `/`, or `None` when it is not an http(s) URL with a host.
 pub fn normalize_base_url(u: &str) -> Option<String> {
     let u = u.trim();
@@ -448,7 +508,6 @@ pub fn normalize_base_url(u: &str) -> Option<String> {
     Some(if u.ends_with('/') { u.to_string() } else { format!("{u}/") })
 }
 
-/// Byte offset of the first line assigning `key` (`key = ...`).
 /// `[dues]`, validated: every problem located at its key (within the right
 /// `[[dues.brackets]]` entry).
 fn check_dues(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnostic>) -> DuesConfig {
@@ -476,6 +535,7 @@ fn check_dues(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnostic
     }
 }
 
+/// Byte offset of the first line assigning `key` (`key = ...`).
 fn locate_key(text: &str, key: &str) -> Option<usize> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -590,5 +650,18 @@ mod tests {
     fn base_path() {
         let (c, _) = Config::parse("title = \"a\"\nbase_url = \"http://host:8080/dwgk\"\n");
         assert_eq!(c.unwrap().base_path(), "/dwgk/");
+    }
+
+    #[test]
+    fn search_dictionary_terms_are_checked_and_located() {
+        let text = "title = \"t\"\nbase_url = \"http://x/\"\n[search]\ndictionary = [\"警示教育\", \"三会一课\", \"警示教育\", \"两个\", \"abc教育\", 3]\n";
+        let (c, d) = Config::parse(text);
+        assert_eq!(c.unwrap().search_terms, ["警示教育"], "good terms kept once, built-in ones dropped");
+        assert_eq!(d.len(), 3, "{d:#?}");
+        assert!(d.iter().all(|d| d.line == Some(4) && d.message.contains("不能作为搜索词")), "{d:#?}");
+        let (_, d) = Config::parse("title = \"t\"\nbase_url = \"http://x/\"\n[search]\ndictionay = [\"警示教育\"]\n");
+        assert!(d[0].message.contains("dictionay") && d[0].hint.as_deref().unwrap().contains("dictionary"), "{d:#?}");
+        let (_, d) = Config::parse("title = \"t\"\nbase_url = \"http://x/\"\n[search]\ndictionary = \"警示教育\"\n");
+        assert!(d[0].message.contains("应是词语列表"), "{d:#?}");
     }
 }

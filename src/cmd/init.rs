@@ -15,6 +15,10 @@ relative_urls = false
 paginate_by = 20
 taxonomies = [{ name = "tags" }]
 
+# 站内搜索词典：本单位常用的专有词语（3至8个汉字）当作完整的词统计，例如
+# [search]
+# dictionary = ["警示教育", "结对共建"]
+
 [extra]
 contact = "党委办公室"
 "#,

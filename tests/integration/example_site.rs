@@ -52,3 +52,22 @@ fn example_site_check_finds_the_planted_dues_and_study_mistakes() {
         assert!(r.stderr.contains(needle), "check lacks “{needle}”:\n{}", r.stderr);
     }
 }
+
+/// The example's `[search] dictionary` terms are whole tokens of its index: named in
+/// `meta.js` (so search.js looks the term up as one token) and in the term's shard.
+#[test]
+fn example_site_dictionary_terms_are_indexed_whole() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_dwgk(&["build".into(), "--root".into(), root.into(), "--output".into(), out.to_string_lossy().into_owned()], tmp.path()).expect(0);
+    let meta = std::fs::read_to_string(out.join("search/meta.js")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&meta[meta.find('=').unwrap() + 1..meta.find(";\n").unwrap()]).unwrap();
+    let dict: Vec<&str> = json["dict"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    assert!(dict.contains(&"三会一课") && dict.contains(&"警示教育"), "built-in and site terms: {dict:?}");
+    // FNV-1a over code points picks the shard, as tokens.rs and search.js do.
+    let hash = "警示教育".chars().fold(0x811c_9dc5u32, |h, c| (h ^ c as u32).wrapping_mul(0x0100_0193));
+    let shard = hash & (json["shards"].as_u64().unwrap() as u32 - 1);
+    let file = std::fs::read_to_string(out.join(format!("search/s/{shard}.js"))).unwrap();
+    assert!(file.contains("\"警示教育\":\""), "the term's postings in s/{shard}.js");
+}

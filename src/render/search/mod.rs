@@ -12,7 +12,7 @@ mod text;
 mod tokens;
 
 pub use text::plain_text;
-pub use tokens::{doc_tokens, fold, is_cjk, DICTIONARY};
+pub use tokens::{doc_tokens, fold, is_cjk, DICTIONARY, MAX_SITE_TERMS, RECENT as MAX_TERM_CHARS};
 
 use super::Sink;
 use crate::content::kind::Kind;
@@ -25,7 +25,7 @@ use shards::{bitset, vlq, Shard};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use text::js_string;
-use tokens::{Buckets, Counter};
+use tokens::{Buckets, Counter, Terms};
 
 /// Output folder of the index.
 pub const DIR: &str = "search";
@@ -260,6 +260,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     };
     let (docs, units) = laps.time("docs", || docs(site));
     let shard_count = shard_count(site);
+    let terms = Terms::new(&site.config.search_terms);
     let mask = shard_count as u32 - 1;
     let mut shards: Vec<Shard> = (0..shard_count).map(|_| Shard::default()).collect();
     // A block is counted in runs of consecutive documents, each into its own
@@ -279,7 +280,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
         laps.time("tokens", || {
             runs.par_iter_mut().enumerate().for_each(|(r, (counter, buckets))| {
                 for i in (r * per_run..(r + 1) * per_run).take_while(|&i| i < block.len()) {
-                    counter.count_into(&block[i].title, &texts[i], (first + i) as u32, mask, buckets);
+                    counter.count_into(&block[i].title, &texts[i], (first + i) as u32, &terms, mask, buckets);
                 }
             })
         });
@@ -349,13 +350,13 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
             .into_par_iter()
             .enumerate()
             .map(|(n, s)| {
-                let out = s.file(n);
+                let out = s.file(n, &terms);
                 write(format!("{DIR}/s/{n}.js"), &out);
                 out.len()
             })
             .sum()
     });
-    let meta_bytes = laps.time("meta", || write_meta(site, &docs, &units, shard_count, &chunk_starts, &write));
+    let meta_bytes = laps.time("meta", || write_meta(site, &docs, &units, &terms, shard_count, &chunk_starts, &write));
     if std::env::var_os("DWGK_TIMINGS").is_some() {
         for (name, wall, cpu) in &laps.0 {
             eprintln!("timing search-index/{name} {:.3} cpu {cpu:.3}", wall.as_secs_f64());
@@ -372,6 +373,7 @@ fn write_meta(
     site: &Site,
     docs: &[Doc],
     units: &[(usize, Option<usize>)],
+    terms: &Terms,
     shards: usize,
     chunk_starts: &[usize],
     write: &(dyn Fn(String, &[u8]) + Sync),
@@ -392,7 +394,7 @@ fn write_meta(
         prev = start;
     }
     let meta = json!({
-        "v": VERSION, "n": docs.len(), "shards": shards, "dict": DICTIONARY,
+        "v": VERSION, "n": docs.len(), "shards": shards, "dict": terms.text,
         "units": units.iter().map(|(s, parent)| {
             let sec = &site.sections[*s];
             json!([sec.unit.as_ref().map(|u| u.id.clone()), sec.title, parent.map_or(-1, |p| p as i64)])

@@ -2,7 +2,7 @@
 //! token the delta-coded document ids with `tf << 1 | in_title`, already in the
 //! file's base-64 code, so the index never holds every posting of the site at once.
 
-use super::tokens::key_text;
+use super::tokens::{key_text, Terms};
 use std::collections::HashMap;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -126,7 +126,7 @@ impl Shard {
 
     /// The file `s/<n>.js`. Tokens are Chinese characters or `[0-9a-z]` words: no
     /// JSON escaping needed.
-    pub fn file(self, n: usize) -> Vec<u8> {
+    pub fn file(self, n: usize, terms: &Terms) -> Vec<u8> {
         let size: usize = self.lists.iter().map(|l| l.code.len() + 16).sum();
         let mut out = Vec::with_capacity(size + 32);
         out.extend_from_slice(format!("dwgkSearchShard({n},{{").as_bytes());
@@ -136,7 +136,7 @@ impl Shard {
             }
             out.push(b'"');
             match l.token {
-                Token::Key(k) => key_text(k, &mut out),
+                Token::Key(k) => key_text(k, terms, &mut out),
                 Token::Long(w) => out.extend_from_slice(w.as_bytes()),
             }
             out.extend_from_slice(b"\":\"");
@@ -172,6 +172,6 @@ mod tests {
         s.add(super::super::tokens::doc_key_for_test("党费"), 3, 2);
         s.add_long("abcdefghijklm", 4, 3);
         s.add(super::super::tokens::doc_key_for_test("党费"), 40, 5);
-        assert_eq!(String::from_utf8(s.file(7)).unwrap(), "dwgkSearchShard(7,{\"党费\":\"DClBF\",\"abcdefghijklm\":\"ED\"});\n");
+        assert_eq!(String::from_utf8(s.file(7, Terms::builtin())).unwrap(), "dwgkSearchShard(7,{\"党费\":\"DClBF\",\"abcdefghijklm\":\"ED\"});\n");
     }
 }

@@ -97,13 +97,13 @@ fn pack_word(w: &[u8]) -> u64 {
 }
 
 /// The token's text (UTF-8) appended to `out`.
-pub fn key_text(k: u64, out: &mut Vec<u8>) {
+pub fn key_text(k: u64, terms: &Terms, out: &mut Vec<u8>) {
     let mut buf = [0u8; 16];
-    out.extend_from_slice(key_bytes(k, &mut buf));
+    out.extend_from_slice(key_bytes(k, terms, &mut buf));
 }
 
 /// The token's text (UTF-8), in `buf` unless it is a dictionary term.
-fn key_bytes(k: u64, buf: &mut [u8; 16]) -> &[u8] {
+fn key_bytes<'a>(k: u64, terms: &'a Terms, buf: &'a mut [u8; 16]) -> &'a [u8] {
     match k & KIND {
         UNI => key_char(k).encode_utf8(buf).as_bytes(),
         BI => {
@@ -111,7 +111,7 @@ fn key_bytes(k: u64, buf: &mut [u8; 16]) -> &[u8] {
             let m = key_char(k).encode_utf8(&mut buf[n..n + 4]).len();
             &buf[..n + m]
         }
-        DICT => DICTIONARY[(k & 0xffff) as usize].as_bytes(),
+        DICT => terms.text[(k & 0xffff) as usize].as_bytes(),
         _ => {
             let mut n = k & !KIND;
             let mut len = 0;
@@ -138,13 +138,13 @@ fn step(h: u32, c: u32) -> u32 {
     (h ^ c).wrapping_mul(0x0100_0193)
 }
 
-pub fn key_hash(k: u64) -> u32 {
+pub fn key_hash(k: u64, terms: &Terms) -> u32 {
     const SEED: u32 = 0x811c_9dc5;
     match k & KIND {
         UNI => step(SEED, (k & 0x1f_ffff) as u32),
         BI => step(step(SEED, (k >> 21 & 0x1f_ffff) as u32), (k & 0x1f_ffff) as u32),
-        DICT => fnv(DICTIONARY[(k & 0xffff) as usize]),
-        _ => key_bytes(k, &mut [0u8; 16]).iter().fold(SEED, |h, &b| step(h, b as u32)),
+        DICT => terms.hashes[(k & 0xffff) as usize],
+        _ => key_bytes(k, terms, &mut [0u8; 16]).iter().fold(SEED, |h, &b| step(h, b as u32)),
     }
 }
 
@@ -168,9 +168,13 @@ impl Buckets {
     }
 }
 
-/// Dictionary terms as characters, found by their last character: `by_last[c & 1023]`
-/// lists the terms whose last character falls there.
-struct Terms {
+/// The dictionary of a build: the built-in terms, then the site's own
+/// (`[search] dictionary`), each counted as a whole token. Found while scanning by
+/// their last character: `by_last[c & 1023]` lists the terms whose last character
+/// falls there.
+pub struct Terms {
+    pub text: Vec<String>,
+    hashes: Vec<u32>,
     chars: Vec<Vec<u32>>,
     by_last: Vec<Vec<u16>>,
     /// Bit `pair_bit(a, b)` set when some term ends in the characters a, b (every
@@ -182,26 +186,41 @@ fn pair_bit(a: u32, b: u32) -> usize {
     (a.wrapping_mul(0x9e37_79b1) ^ b) as usize & 4095
 }
 
-fn terms() -> &'static Terms {
-    static T: OnceLock<Terms> = OnceLock::new();
-    T.get_or_init(|| {
-        let chars: Vec<Vec<u32>> = DICTIONARY.iter().map(|t| t.chars().map(u32::from).collect()).collect();
+impl Terms {
+    /// The built-in terms and `site`'s (config.rs has checked them: 3 to `RECENT`
+    /// Chinese characters, at most `MAX_SITE_TERMS`); repeats are dropped.
+    pub fn new(site: &[String]) -> Terms {
+        let mut text: Vec<String> = DICTIONARY.iter().map(|t| t.to_string()).collect();
+        for t in site.iter().take(MAX_SITE_TERMS) {
+            let n = t.chars().count();
+            if !text.contains(t) && (3..=RECENT).contains(&n) && t.chars().all(is_cjk) {
+                text.push(t.clone());
+            }
+        }
+        let chars: Vec<Vec<u32>> = text.iter().map(|t| t.chars().map(u32::from).collect()).collect();
         let mut by_last = vec![Vec::new(); 1024];
         let mut pair_bits = [0u64; 64];
         for (i, t) in chars.iter().enumerate() {
             let n = t.len();
-            assert!(n >= 3, "dictionary terms have three or more characters");
             by_last[t[n - 1] as usize & 1023].push(i as u16);
             let p = pair_bit(t[n - 2], t[n - 1]);
             pair_bits[p >> 6] |= 1 << (p & 63);
         }
-        Terms { chars, by_last, pair_bits }
-    })
+        Terms { hashes: text.iter().map(|t| fnv(t)).collect(), text, chars, by_last, pair_bits }
+    }
+
+    /// The built-in terms alone.
+    pub fn builtin() -> &'static Terms {
+        static T: OnceLock<Terms> = OnceLock::new();
+        T.get_or_init(|| Terms::new(&[]))
+    }
 }
 
 /// Most characters a dictionary term has (the scanner keeps this many).
-const RECENT: usize = 8;
-const _: () = assert!(DICTIONARY.len() <= 64);
+pub const RECENT: usize = 8;
+/// Most terms a site may add (`[search] dictionary`).
+pub const MAX_SITE_TERMS: usize = 200;
+const _: () = assert!(DICTIONARY.len() + MAX_SITE_TERMS <= 0xffff);
 const TF_MAX: u32 = 1 << 20;
 
 fn slot_of(key: u64, mask: usize) -> usize {
@@ -219,6 +238,8 @@ pub struct Counter {
     mask: usize,
     order: Vec<u32>,
     long: Vec<(Box<str>, u32)>,
+    /// Per dictionary term: the `pos` after its last counted occurrence in a text.
+    term_end: Vec<usize>,
 }
 
 impl Counter {
@@ -298,14 +319,15 @@ impl Counter {
     /// Adds the tokens of `text`: bigrams, dictionary terms and words; unigrams too
     /// for a title. Decodes UTF-8 itself (the text is a `str`, so it is valid): a
     /// Chinese character costs a table lookup or two, not a `char` round trip.
-    fn scan(&mut self, text: &str, title: bool) {
-        let terms = terms();
+    fn scan(&mut self, text: &str, title: bool, terms: &Terms) {
+        let mut term_end = std::mem::take(&mut self.term_end);
+        term_end.clear();
+        term_end.resize(terms.text.len(), 0);
         let b = text.as_bytes();
         let mut recent = [0u32; RECENT]; // the last Chinese characters, by `pos`
         let mut prev = 0u64; // the Chinese character before this one in the run
         let mut pos = 0usize; // Chinese characters seen
         let mut run = 0usize; // of them in the current run
-        let mut term_end = [0usize; 64]; // per term: `pos` after its last counted occurrence
         let mut word = [0u8; MAX_WORD];
         let mut wlen = 0usize; // > 0 inside a word
         let mut i = 0;
@@ -373,17 +395,18 @@ impl Counter {
         if wlen > 0 {
             self.add_word(&word[..wlen], title);
         }
+        self.term_end = term_end;
     }
 
     /// Counts one document and appends its postings to `out`, each token in order of
     /// first appearance.
-    pub fn count_into(&mut self, title: &str, body: &str, doc: u32, mask: u32, out: &mut Buckets) {
+    pub fn count_into(&mut self, title: &str, body: &str, doc: u32, terms: &Terms, mask: u32, out: &mut Buckets) {
         self.reset(title.len() + body.len());
-        self.scan(title, true);
-        self.scan(body, false);
+        self.scan(title, true, terms);
+        self.scan(body, false, terms);
         for &s in &self.order {
             let (key, val) = (self.keys[s as usize], self.vals[s as usize]);
-            out.keys[(key_hash(key) & mask) as usize].push((key, doc, val));
+            out.keys[(key_hash(key, terms) & mask) as usize].push((key, doc, val));
         }
         for (w, v) in self.long.drain(..) {
             out.long.push((fnv(&w) & mask, w, doc, v));
@@ -393,13 +416,18 @@ impl Counter {
 
 /// The tokens of one document as text: `(token, tf << 1 | in_title)`, sorted.
 pub fn doc_tokens(title: &str, body: &str) -> Vec<(String, u32)> {
+    doc_tokens_with(title, body, Terms::builtin())
+}
+
+/// `doc_tokens` with a site's dictionary.
+pub fn doc_tokens_with(title: &str, body: &str, terms: &Terms) -> Vec<(String, u32)> {
     let mut b = Buckets::new(1);
-    Counter::default().count_into(title, body, 0, 0, &mut b);
+    Counter::default().count_into(title, body, 0, terms, 0, &mut b);
     let mut out: Vec<(String, u32)> = b.keys[0]
         .iter()
         .map(|&(key, _, val)| {
             let mut t = Vec::new();
-            key_text(key, &mut t);
+            key_text(key, terms, &mut t);
             (String::from_utf8(t).expect("UTF-8"), val)
         })
         .chain(b.long.into_iter().map(|(_, w, _, v)| (w.into(), v)))
@@ -443,6 +471,19 @@ mod tests {
     }
 
     #[test]
+    fn a_site_dictionary_adds_whole_terms_and_drops_repeats() {
+        let site = ["警示教育", "三会一课", "警示教育", "结对共建", "两个", "abc党员"].map(String::from);
+        let terms = Terms::new(&site);
+        assert_eq!(&terms.text[DICTIONARY.len()..], ["警示教育", "结对共建"], "built-in, repeated and unusable terms dropped");
+        let t = doc_tokens_with("", "开展警示教育，警示教育月；结对 共建", &terms);
+        let has = |k: &str| t.iter().find(|(x, _)| x == k).map(|(_, v)| *v >> 1);
+        assert_eq!(has("警示教育"), Some(2));
+        assert_eq!(has("结对共建"), None, "a term is counted only within one run of characters");
+        assert_eq!(has("三会一课"), None);
+        assert_eq!(doc_tokens("", "警示教育").iter().filter(|(x, _)| x == "警示教育").count(), 0, "not a built-in term");
+    }
+
+    #[test]
     fn ascii_is_folded_words_packed_or_long() {
         let t = doc_tokens("", "ＰＤＦ 版 Word2024 and Q1 z 0 abcdefghijk abcdefghijkl 9zz9");
         let words: Vec<&str> = t.iter().map(|(x, _)| x.as_str()).filter(|x| x.is_ascii()).collect();
@@ -456,9 +497,10 @@ mod tests {
         // Same numbers as search.js (FNV-1a 32 over code points).
         assert_eq!(fnv("a"), 0xe40c292c);
         assert_eq!(fnv("党费"), 0x094a_1f9c);
-        assert_eq!(key_hash(BI | ('党' as u64) << 21 | '费' as u64), fnv("党费"));
-        assert_eq!(key_hash(UNI | '党' as u64), fnv("党"));
-        assert_eq!(key_hash(DICT | 1), fnv("主题党日"));
-        assert_eq!(key_hash(pack_word(b"q1")), fnv("q1"));
+        let t = Terms::builtin();
+        assert_eq!(key_hash(BI | ('党' as u64) << 21 | '费' as u64, t), fnv("党费"));
+        assert_eq!(key_hash(UNI | '党' as u64, t), fnv("党"));
+        assert_eq!(key_hash(DICT | 1, t), fnv("主题党日"));
+        assert_eq!(key_hash(pack_word(b"q1"), t), fnv("q1"));
     }
 }
