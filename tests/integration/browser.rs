@@ -210,18 +210,16 @@ fn page_errors(b: &mut cdp::Browser) -> Vec<String> {
     b.take_errors().into_iter().filter(|e| !(e.contains("status of 404") && e.ends_with("/favicon.ico"))).collect()
 }
 
-/// Waits until the search page has answered `query` (all of it: `data-ms`), then
-/// returns its state (`SEARCH_STATE`).
+/// Waits until the search page has answered (`data-ms`, which a new query removes),
+/// checks that the answer is to `query`, and returns the page's state (`SEARCH_STATE`).
 fn answered(b: &mut cdp::Browser, query: &str, how: &str) -> serde_json::Value {
-    let q = serde_json::to_string(query).unwrap();
-    let done = format!(
-        "(function (a) {{ return !!a && a.getAttribute('data-query') === {q} && a.hasAttribute('data-ms'); }})(document.getElementById('dwgk-search'))"
-    );
-    if let Err(e) = b.wait_for(&done, Duration::from_secs(20)) {
+    if let Err(e) = b.wait_for("document.querySelector('#dwgk-search[data-ms]')", Duration::from_secs(20)) {
         let state = b.try_eval(SEARCH_STATE).unwrap_or_else(|e| e.into());
         panic!("{how}: no answer to {query}: {e}\npage: {state}\nerrors: {:?}", b.take_errors());
     }
-    b.eval(SEARCH_STATE)
+    let state = b.eval(SEARCH_STATE);
+    assert_eq!(state["query"], query, "{how}: data-ms is there, but for another query: {state}");
+    state
 }
 
 /// A reader on `home` clicks the header search box, types 三会一课 and presses Enter:
