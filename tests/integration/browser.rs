@@ -215,7 +215,7 @@ fn page_errors(b: &mut cdp::Browser) -> Vec<String> {
 fn answered(b: &mut cdp::Browser, query: &str, how: &str) -> serde_json::Value {
     if let Err(e) = b.wait_for("document.querySelector('#dwgk-search[data-ms]')", Duration::from_secs(20)) {
         let state = b.try_eval(SEARCH_STATE).unwrap_or_else(|e| e.into());
-        panic!("{how}: no answer to {query}: {e}\npage: {state}\nerrors: {:?}", b.take_errors());
+        panic!("{how}: no answer to {query}: {e}\npage: {state}\nerrors: {:?}", page_errors(b));
     }
     let state = b.eval(SEARCH_STATE);
     assert_eq!(state["query"], query, "{how}: data-ms is there, but for another query: {state}");

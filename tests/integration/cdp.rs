@@ -175,7 +175,8 @@ impl Browser {
         std::mem::take(&mut self.errors)
     }
 
-    /// Opens `url` in the page and waits until that document has loaded.
+    /// Opens `url` in the page and waits until that new document has loaded (not for a
+    /// change of the #fragment only: that keeps the document).
     pub fn navigate(&mut self, url: &str) {
         // A mark on the old document: gone once the new one is there.
         let _ = self.try_eval("window.__cdpOldDocument = true");
