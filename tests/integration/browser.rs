@@ -1,11 +1,14 @@
 //! Real-browser checks with headless Chromium: the example site's pages load with
-//! every resource found and no console error. Chromium is installed by `.ci/run`;
-//! without it these tests fail when `CI` is set and are skipped (loudly) otherwise.
+//! every resource found and no console error; the search is typed into as a reader
+//! does (through `cdp`). Chromium is installed by `.ci/run`; without it these tests
+//! fail when `CI` is set and are skipped (loudly) otherwise.
 
+use crate::cdp;
 use crate::util::run_dwgk;
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 pub fn chromium() -> Option<&'static str> {
     let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].into_iter().find(|p| Path::new(p).exists());
@@ -159,9 +162,9 @@ fn pct(s: &str) -> String {
     crate::util::pct(s)
 }
 
-/// The headline test of the search: 三会一课 and 党费 typed into the search box of
-/// the built example site (the query arrives in the URL, as the header box's form
-/// sends it) find the expected page first — over HTTP and from a folder (file://).
+/// The search's addresses: search/?q=三会一课 and ?q=党费 (as the header box's form
+/// sends them, and as bookmarks and links keep them) open with the expected page
+/// first — over HTTP and from a folder (file://). Typed by a reader: the next test.
 #[test]
 fn search_finds_the_expected_page_first_over_http_and_file() {
     let _heavy = crate::util::heavy();
@@ -192,6 +195,94 @@ fn search_finds_the_expected_page_first_over_http_and_file() {
         assert_eq!(hits.first().map(String::as_str), Some(&*format!("../{page}index.html")), "file://: first result for {query} ({status}): {hits:?}");
         assert!(console_errors(&log).is_empty(), "browser errors over file://: {:?}", console_errors(&log));
     }
+}
+
+/// The search page now, for failure messages: address, status line, the query,
+/// time and index files of the last answer (`data-*` of the app), result links.
+const SEARCH_STATE: &str = "(function (a) { return { url: location.href, status: (document.getElementById('search-status') || {}).textContent, \
+    query: a && a.getAttribute('data-query'), ms: a && a.getAttribute('data-ms'), loaded: a && a.getAttribute('data-loaded'), \
+    hits: [].map.call(document.querySelectorAll('.search-result-title a'), function (x) { return x.getAttribute('href'); }) }; })\
+    (document.getElementById('dwgk-search'))";
+
+/// The errors the pages reported since the last call. The browser's own request for
+/// `/favicon.ico` over HTTP is not the page's: the theme has no icon, and no page asks for one.
+fn page_errors(b: &mut cdp::Browser) -> Vec<String> {
+    b.take_errors().into_iter().filter(|e| !(e.contains("status of 404") && e.ends_with("/favicon.ico"))).collect()
+}
+
+/// Waits until the search page has answered (`data-ms`, which a new query removes),
+/// checks that the answer is to `query`, and returns the page's state (`SEARCH_STATE`).
+fn answered(b: &mut cdp::Browser, query: &str, how: &str) -> serde_json::Value {
+    if let Err(e) = b.wait_for("document.querySelector('#dwgk-search[data-ms]')", Duration::from_secs(20)) {
+        let state = b.try_eval(SEARCH_STATE).unwrap_or_else(|e| e.into());
+        panic!("{how}: no answer to {query}: {e}\npage: {state}\nerrors: {:?}", page_errors(b));
+    }
+    let state = b.eval(SEARCH_STATE);
+    assert_eq!(state["query"], query, "{how}: data-ms is there, but for another query: {state}");
+    state
+}
+
+/// A reader on `home` clicks the header search box, types 三会一课 and presses Enter:
+/// the search page opens with the expected first result. Then types 党费 over it in
+/// the page's own box: the same page answers in place. `link(page)` is the href a
+/// result for `page` (`notices/x/`) has in this build; `how` names the build.
+fn type_into_the_search_boxes(b: &mut cdp::Browser, home: &str, link: &dyn Fn(&str) -> String, how: &str) {
+    let dangfei = format!("notices/{}/", pct("2024-09-党费收缴提醒"));
+    b.navigate(home);
+    b.click("#header-search-q");
+    assert_eq!(b.eval("document.activeElement && document.activeElement.id"), "header-search-q", "{how}: the click focuses the header box");
+    b.type_text("三会一课");
+    assert_eq!(b.eval("document.getElementById('header-search-q').value"), "三会一课", "{how}: typed into the header box");
+    b.press_enter();
+    let state = answered(b, "三会一课", how);
+    let at = b.eval("[location.pathname, location.search]");
+    assert!(at[0].as_str().is_some_and(|p| p.ends_with("/search/") || p.ends_with("/search/index.html")), "{how}: Enter opens the search page: {at}");
+    assert_eq!(at[1], format!("?q={}", pct("三会一课")), "{how}: the query in the address");
+    assert_eq!(state["hits"][0], link("notices/2024-dangjian-yaodian/"), "{how}: first result for 三会一课: {state}");
+    assert_eq!(b.eval("document.getElementById('search-q').value"), "三会一课", "{how}: the page's box shows the query");
+    assert_eq!(b.eval("!!document.querySelector('#search-results mark')"), true, "{how}: highlighted results: {state}");
+    let errors = page_errors(b);
+    assert!(errors.is_empty(), "{how}: browser errors: {errors:?}");
+
+    // The search page's own box: everything in it selected, typed over, Enter.
+    b.eval("window.__marker = 'same document'");
+    b.click("#search-q");
+    b.eval("document.getElementById('search-q').select()");
+    b.type_text("党费");
+    assert_eq!(b.eval("document.getElementById('search-q').value"), "党费", "{how}: typed over the selection");
+    b.press_enter();
+    let state = answered(b, "党费", how);
+    assert_eq!(b.eval("window.__marker"), "same document", "{how}: answered in place, no new page: {state}");
+    assert_eq!(state["hits"][0], link(&dangfei), "{how}: first result for 党费: {state}");
+    assert_eq!(b.eval("!!document.querySelector('#search-results mark')"), true, "{how}: highlighted results: {state}");
+    assert_eq!(b.eval("location.search"), format!("?q={}", pct("党费")), "{how}: the address follows the query (bookmarkable)");
+    let errors = page_errors(b);
+    assert!(errors.is_empty(), "{how}: browser errors: {errors:?}");
+
+    // The first result opens its page.
+    let target = b.eval("document.querySelector('.search-result-title a').href");
+    b.click(".search-result-title a");
+    let t = serde_json::to_string(&target).unwrap();
+    b.wait_for(&format!("location.href === {t} && document.readyState === 'complete'"), Duration::from_secs(20))
+        .unwrap_or_else(|e| panic!("{how}: the first result does not open {target}: {e}"));
+    assert!(b.eval("document.body.innerText").as_str().is_some_and(|t| t.contains("党费")), "{how}: the result page");
+    let errors = page_errors(b);
+    assert!(errors.is_empty(), "{how}: browser errors on the result page: {errors:?}");
+}
+
+/// The issue's headline test, as a reader does it: 三会一课 typed into the header
+/// search box of the built example site's home page and Enter; then 党费 typed into
+/// the search page's own box. Each finds the expected page first, over HTTP and
+/// from a folder (file://), with no console error; the first result opens its page.
+#[test]
+fn search_typed_into_the_header_box_finds_the_expected_page_first_over_http_and_file() {
+    let _heavy = crate::util::heavy();
+    let Some(exe) = chromium() else { return };
+    let (_http_tmp, base) = serve_example_as("public");
+    let (_file_tmp, dir) = build_example_relative("public");
+    let mut b = cdp::Browser::launch(exe);
+    type_into_the_search_boxes(&mut b, &base, &|page| format!("/{page}"), "HTTP");
+    type_into_the_search_boxes(&mut b, &format!("file://{}/index.html", dir.display()), &|page| format!("../{page}index.html"), "file://");
 }
 
 /// The relevance set of docs/search.md, over the internal build of the example site

@@ -10,6 +10,8 @@ mod audiences;
 mod bad_input;
 /// Headless Chromium against the built example site.
 mod browser;
+/// A small DevTools-protocol client: Chromium driven like a reader (click, type, Enter).
+mod cdp;
 /// `dwgk check`: writes nothing; text and JSON reports.
 mod check;
 /// Units, requirements, records, compliance outputs and `dwgk report`.

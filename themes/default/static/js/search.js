@@ -828,7 +828,8 @@
 
   /* Records on the app element (for tests and bench/search.py): milliseconds to
      the first shown result (data-first-ms) and to the whole answer (data-ms),
-     and the index files this query loaded. */
+     the index files this query loaded and the query (data-query). All four are
+     removed when the next query starts. */
   function measured(q) {
     var ms = now() - q.started;
     if (!app.getAttribute('data-first-ms')) {
@@ -861,7 +862,12 @@
     var q = { text: text, started: now(), shown: PAGE, window: 0, sorted: 0, rendered: 0, cands: [] };
     current = q;
     loadedNow = [];
+    // The measurements describe one query: a new one clears the last one's, so
+    // data-ms never says "answered" while this one is still loading.
     app.removeAttribute('data-first-ms');
+    app.removeAttribute('data-ms');
+    app.removeAttribute('data-loaded');
+    app.removeAttribute('data-query');
     list.innerHTML = '';
     more.setAttribute('hidden', '');
     if (!text) {
