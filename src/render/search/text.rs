@@ -98,10 +98,8 @@ fn tag(html: &str, at: usize, out: &mut String, space: &mut bool) -> usize {
     }
     let name = &rest[name_start..n];
     if !closing && (name.eq_ignore_ascii_case(b"script") || name.eq_ignore_ascii_case(b"style")) {
-        let mut needle = b"</".to_vec();
-        needle.extend_from_slice(name);
-        let name = std::str::from_utf8(&needle).expect("ASCII");
-        return at + find_ascii_ci(&html[at..], name).unwrap_or(rest.len());
+        let end_tag = format!("</{}", std::str::from_utf8(name).expect("ASCII"));
+        return at + find_ascii_ci(&html[at..], &end_tag).unwrap_or(rest.len());
     }
     if is_block(std::str::from_utf8(name).expect("ASCII")) {
         push_space(out, space);
