@@ -221,6 +221,26 @@ const SPECIAL: [bool; 256] = {
     t
 };
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Whether some byte of `v` is zero, for 8 bytes at once (the usual bit trick: exact
+/// for the word as a whole).
+fn has_zero(v: u64) -> bool {
+    v.wrapping_sub(ONES) & !v & HIGH != 0
+}
+
+/// Whether some byte of `w` is below `n` (n ≤ 128).
+fn has_below(w: u64, n: u8) -> bool {
+    w.wrapping_sub(ONES * n as u64) & !w & HIGH != 0
+}
+
+/// Whether any byte of `w` is one `SPECIAL` marks (controls, `"`, `\\`, 0xE2): the
+/// usual "has a zero byte" bit tricks, for 8 bytes at once.
+fn any_special(w: u64) -> bool {
+    has_below(w, 0x20) || has_zero(w ^ (ONES * b'"' as u64)) || has_zero(w ^ (ONES * b'\\' as u64)) || has_zero(w ^ (ONES * 0xe2))
+}
+
 /// `s` as a JSON/JavaScript string literal (U+2028 and U+2029 escaped for old engines).
 pub fn js_string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
@@ -228,6 +248,13 @@ pub fn js_string(out: &mut Vec<u8>, s: &str) {
     let mut plain = 0;
     let mut i = 0;
     while i < b.len() {
+        // Eight bytes at a time while none is special (most of a text).
+        if let Some(w) = b.get(i..i + 8) {
+            if !any_special(u64::from_le_bytes(w.try_into().expect("8 bytes"))) {
+                i += 8;
+                continue;
+            }
+        }
         if !SPECIAL[b[i] as usize] {
             i += 1;
             continue;
@@ -279,5 +306,16 @@ mod tests {
         let mut out = Vec::new();
         js_string(&mut out, "a\"b\\c\nd\u{1}e\u{2028}f党");
         assert_eq!(String::from_utf8(out).unwrap(), "\"a\\\"b\\\\c\\nd\\u0001e\\u2028f党\"");
+        // Long plain runs (the 8-byte steps) with specials at every offset.
+        for at in 0..20 {
+            for special in ["\"", "\\", "\n", "\u{1f}", "\u{2029}", "“"] {
+                let text = format!("{}{special}{}", "党".repeat(at / 3) + &"a".repeat(at % 3), "支部建设".repeat(3));
+                let mut out = Vec::new();
+                js_string(&mut out, &text);
+                let back: String = serde_json::from_slice(&out).unwrap();
+                assert_eq!(back, text);
+                assert!(!String::from_utf8(out).unwrap().contains('\u{2029}'));
+            }
+        }
     }
 }
