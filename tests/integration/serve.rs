@@ -1,14 +1,18 @@
 //! `dwgk serve`: the real binary on a free port, edited under it. Live reload in a
-//! real headless Chromium (DevTools protocol over a minimal WebSocket client),
+//! real headless Chromium (`cdp::Browser`, the DevTools protocol),
 //! editor save patterns, polling, page additions and deletions, HTTP safety, `--open`,
 //! preview banners.
 
+use crate::cdp::Browser;
 use crate::util::{bin, pct, Site};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// How long the browser may take to show a change.
+const WAIT: Duration = Duration::from_secs(20);
 
 /// A running `dwgk serve`; killed on drop.
 struct Server {
@@ -360,170 +364,6 @@ fn a_taken_port_moves_to_the_next_one() {
     assert!(seen.contains(&format!("端口 {port} 已被占用，改用")), "{seen}");
 }
 
-// ---------------------------------------------------------------------------
-// Headless Chromium over the DevTools protocol.
-// ---------------------------------------------------------------------------
-
-/// A minimal WebSocket client (RFC 6455): text frames, masked, no extensions.
-struct Ws {
-    s: TcpStream,
-    next_id: u64,
-}
-
-impl Ws {
-    fn connect(url: &str) -> Ws {
-        let rest = url.strip_prefix("ws://").expect("ws url");
-        let (host, path) = rest.split_at(rest.find('/').unwrap());
-        let mut s = TcpStream::connect(host).expect("connect devtools");
-        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        let req = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-        s.write_all(req.as_bytes()).unwrap();
-        let mut head = Vec::new();
-        let mut b = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            s.read_exact(&mut b).unwrap();
-            head.push(b[0]);
-        }
-        assert!(head.starts_with(b"HTTP/1.1 101"), "{}", String::from_utf8_lossy(&head));
-        Ws { s, next_id: 0 }
-    }
-
-    fn send(&mut self, text: &str) {
-        let data = text.as_bytes();
-        let mut frame = vec![0x81u8];
-        match data.len() {
-            n if n < 126 => frame.push(0x80 | n as u8),
-            n if n < 65536 => {
-                frame.push(0x80 | 126);
-                frame.extend_from_slice(&(n as u16).to_be_bytes());
-            }
-            n => {
-                frame.push(0x80 | 127);
-                frame.extend_from_slice(&(n as u64).to_be_bytes());
-            }
-        }
-        let mask = [0x12u8, 0x34, 0x56, 0x78];
-        frame.extend_from_slice(&mask);
-        frame.extend(data.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
-        self.s.write_all(&frame).unwrap();
-    }
-
-    fn recv(&mut self) -> String {
-        let mut msg = Vec::new();
-        loop {
-            let mut h = [0u8; 2];
-            self.s.read_exact(&mut h).unwrap();
-            let (fin, opcode) = (h[0] & 0x80 != 0, h[0] & 0x0f);
-            let mut len = (h[1] & 0x7f) as u64;
-            if len == 126 {
-                let mut l = [0u8; 2];
-                self.s.read_exact(&mut l).unwrap();
-                len = u16::from_be_bytes(l) as u64;
-            } else if len == 127 {
-                let mut l = [0u8; 8];
-                self.s.read_exact(&mut l).unwrap();
-                len = u64::from_be_bytes(l);
-            }
-            let mut payload = vec![0u8; len as usize];
-            self.s.read_exact(&mut payload).unwrap();
-            assert_ne!(opcode, 8, "DevTools closed the connection");
-            if opcode == 9 || opcode == 10 {
-                continue; // ping/pong: Chromium does not ping its clients
-            }
-            msg.extend_from_slice(&payload);
-            if fin {
-                return String::from_utf8(msg).unwrap();
-            }
-        }
-    }
-
-    /// Sends a command and returns its `result`.
-    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send(&serde_json::json!({ "id": id, "method": method, "params": params }).to_string());
-        loop {
-            let v: serde_json::Value = serde_json::from_str(&self.recv()).unwrap();
-            if v["id"] == id {
-                assert!(v.get("error").is_none(), "{method}: {v}");
-                return v["result"].clone();
-            }
-        }
-    }
-
-    fn eval(&mut self, js: &str) -> String {
-        let r = self.call("Runtime.evaluate", serde_json::json!({ "expression": js, "returnByValue": true }));
-        r["result"]["value"].as_str().map(str::to_string).unwrap_or_default()
-    }
-
-    /// Evaluates `js` until `ok` holds for its value (the page may be reloading).
-    fn wait(&mut self, js: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let t0 = Instant::now();
-        loop {
-            let v = self.eval(js);
-            if ok(&v) {
-                return v;
-            }
-            assert!(t0.elapsed() < Duration::from_secs(20), "browser: {what}; last value: {v:?}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-struct Browser {
-    child: Child,
-    _profile: tempfile::TempDir,
-    ws_page: String,
-}
-
-impl Browser {
-    fn launch(exe: &str) -> Browser {
-        let profile = tempfile::tempdir().unwrap();
-        let mut child = Command::new(exe)
-            .args(crate::util::CHROMIUM_FLAGS)
-            .args(["--remote-debugging-port=0"])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg("about:blank")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start chromium");
-        let mut reader = BufReader::new(child.stderr.take().unwrap());
-        let mut port = None;
-        let mut seen = String::new();
-        while port.is_none() {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                panic!("chromium exited before DevTools listened:\n{seen}");
-            }
-            seen.push_str(&line);
-            if let Some(rest) = line.trim().strip_prefix("DevTools listening on ws://") {
-                port = rest.split('/').next().and_then(|h| h.rsplit(':').next()).and_then(|p| p.parse::<u16>().ok());
-            }
-        }
-        // Keep draining stderr so Chromium never blocks on a full pipe.
-        std::thread::spawn(move || for _ in reader.lines() {});
-        let port = port.unwrap();
-        let t0 = Instant::now();
-        let ws_page = loop {
-            let list: serde_json::Value = serde_json::from_slice(&http(port, "GET", "/json/list", &[]).body).unwrap_or_default();
-            if let Some(url) = list.as_array().into_iter().flatten().find(|t| t["type"] == "page").and_then(|t| t["webSocketDebuggerUrl"].as_str()) {
-                break url.to_string();
-            }
-            assert!(t0.elapsed() < Duration::from_secs(20), "no page target: {list}");
-            std::thread::sleep(Duration::from_millis(100));
-        };
-        Browser { child, _profile: profile, ws_page }
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn chromium_reloads_on_edit_and_shows_then_clears_the_error_overlay() {
     let _heavy = crate::util::heavy();
@@ -533,39 +373,45 @@ fn chromium_reloads_on_edit_and_shows_then_clears_the_error_overlay() {
     let long: String = (1..=80).map(|i| format!("第{i}段内容。\n\n")).collect();
     site.file("content/notices/a.md", &page("关于学习的通知", &format!("第一段原文。\n\n{long}")));
     let s = Server::start(&site, &[]);
-    let browser = Browser::launch(exe);
-    let mut ws = Ws::connect(&browser.ws_page);
-    ws.call("Page.navigate", serde_json::json!({ "url": format!("http://127.0.0.1:{}/notices/a/", s.port) }));
-    ws.wait("document.readyState === 'complete' ? document.body.innerText : ''", "page loads", |t| t.contains("第一段原文"));
+    let mut b = Browser::launch(exe);
+    // Waits until `js` (a string expression) holds `needle`; returns its value.
+    let wait = |b: &mut Browser, js: &str, what: &str, needle: &str| -> String {
+        let expr = format!("(function () {{ var v = String({js}); return v.indexOf({}) >= 0 ? v : ''; }})()", serde_json::to_string(needle).unwrap());
+        let v = b.wait_for(&expr, WAIT).unwrap_or_else(|e| panic!("browser: {what}: {e}"));
+        v.as_str().unwrap_or_default().to_string()
+    };
+    let text = |b: &mut Browser, js: &str| b.eval(js).as_str().unwrap_or_default().to_string();
+    b.navigate(&format!("http://127.0.0.1:{}/notices/a/", s.port));
+    wait(&mut b, "document.body.innerText", "page loads", "第一段原文");
     // Marks this document: a reload replaces it.
-    ws.eval("window.scrollTo(0, 400); window.__marker = 'before'; String(window.scrollY)");
-    let scrolled = ws.eval("String(window.scrollY)");
+    text(&mut b, "window.scrollTo(0, 400); window.__marker = 'before'; String(window.scrollY)");
+    let scrolled = text(&mut b, "String(window.scrollY)");
     assert_eq!(scrolled, "400", "the page is long enough to scroll");
 
     // Edit: the new text appears without any action in the browser.
     site.file("content/notices/a.md", &page("关于学习的通知", &format!("浏览器里看到的新文字。\n\n{long}")));
-    ws.wait("document.body ? document.body.innerText : ''", "edited text appears by itself", |t| t.contains("浏览器里看到的新文字"));
-    assert_eq!(ws.eval("String(window.__marker)"), "undefined", "the page reloaded");
-    ws.wait("String(window.scrollY)", "scroll position kept", |y| y == scrolled);
+    wait(&mut b, "document.body ? document.body.innerText : ''", "edited text appears by itself", "浏览器里看到的新文字");
+    assert_eq!(text(&mut b, "String(window.__marker)"), "undefined", "the page reloaded");
+    b.wait_for(&format!("String(window.scrollY) === {scrolled:?}"), WAIT).unwrap_or_else(|e| panic!("browser: scroll position kept: {e}"));
 
     // An error: the overlay names the file and line; the page stays the last good one.
     site.file("content/notices/a.md", &page("关于学习的通知", "一行。\n坏链接[这里](@/notices/nope.md)。"));
     let overlay_js = "(function(){var o=document.getElementById('dwgk-overlay');return o?o.getAttribute('role')+'|'+o.innerText:''})()";
-    let text = ws.wait(overlay_js, "error overlay appears", |t| t.contains("content/notices/a.md:7:"));
-    assert!(text.starts_with("alert|") && text.contains("链接指向的页面不存在") && text.contains("提示："), "{text}");
-    assert!(ws.eval("document.body.innerText").contains("浏览器里看到的新文字"), "last good page still shown");
+    let shown = wait(&mut b, overlay_js, "error overlay appears", "content/notices/a.md:7:");
+    assert!(shown.starts_with("alert|") && shown.contains("链接指向的页面不存在") && shown.contains("提示："), "{shown}");
+    assert!(text(&mut b, "document.body.innerText").contains("浏览器里看到的新文字"), "last good page still shown");
 
     // Fixed: the overlay goes away and the fixed text shows.
     site.file("content/notices/a.md", &page("关于学习的通知", "改正以后的内容。"));
-    ws.wait("document.body ? document.body.innerText : ''", "fixed text appears", |t| t.contains("改正以后的内容"));
-    ws.wait(overlay_js, "overlay disappears", |t| t.is_empty());
+    wait(&mut b, "document.body ? document.body.innerText : ''", "fixed text appears", "改正以后的内容");
+    b.wait_for(&format!("{overlay_js} === ''"), WAIT).unwrap_or_else(|e| panic!("browser: overlay disappears: {e}"));
 
     // A stylesheet change is applied without a reload.
-    ws.eval("window.__marker = 'kept'; ''");
-    let css = ws.eval("(function(){var l=document.querySelector('link[rel~=stylesheet]');return l?l.getAttribute('href'):''})()");
+    text(&mut b, "window.__marker = 'kept'; ''");
+    let css = text(&mut b, "(function(){var l=document.querySelector('link[rel~=stylesheet]');return l?l.getAttribute('href'):''})()");
     assert!(css.ends_with(".css"), "the theme's stylesheet: {css:?}");
     let rel = css.trim_start_matches('/').split('?').next().unwrap().to_string();
     site.file(&format!("static/{rel}"), "body { background: rgb(1, 2, 3); }");
-    ws.wait("getComputedStyle(document.body).backgroundColor", "new CSS applied", |c| c == "rgb(1, 2, 3)");
-    assert_eq!(ws.eval("String(window.__marker)"), "kept", "CSS swapped in place, no reload");
+    b.wait_for("getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'", WAIT).unwrap_or_else(|e| panic!("browser: new CSS applied: {e}"));
+    assert_eq!(text(&mut b, "String(window.__marker)"), "kept", "CSS swapped in place, no reload");
 }
