@@ -58,16 +58,6 @@ fn is_cjk_code(c: u32) -> bool {
     matches!(c, 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff | 0x20000..=0x2ffff | 0x3007)
 }
 
-/// Full-width ASCII → ASCII, ASCII letters → lower case (search.js folds the same way).
-pub fn fold(c: char) -> char {
-    let c = match c {
-        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
-    };
-    c.to_ascii_lowercase()
-}
-
 /// Longest word kept (longer ones are cut, as in search.js).
 pub const MAX_WORD: usize = 40;
 /// Longest word packed into a key (37^11 < 2^62).
@@ -317,38 +307,23 @@ impl Counter {
     }
 
     /// Adds the tokens of `text`: bigrams, dictionary terms and words; unigrams too
-    /// for a title. Decodes UTF-8 itself (the text is a `str`, so it is valid): a
-    /// Chinese character costs a table lookup or two, not a `char` round trip.
+    /// for a title. Full-width ASCII is read as ASCII and letters as lower case, as
+    /// search.js folds a query.
     fn scan(&mut self, text: &str, title: bool, terms: &Terms) {
         let mut term_end = std::mem::take(&mut self.term_end);
         term_end.clear();
         term_end.resize(terms.text.len(), 0);
-        let b = text.as_bytes();
         let mut recent = [0u32; RECENT]; // the last Chinese characters, by `pos`
         let mut prev = 0u64; // the Chinese character before this one in the run
         let mut pos = 0usize; // Chinese characters seen
         let mut run = 0usize; // of them in the current run
         let mut word = [0u8; MAX_WORD];
         let mut wlen = 0usize; // > 0 inside a word
-        let mut i = 0;
-        while i < b.len() {
-            let x = b[i];
-            let mut c = if x < 0x80 {
-                i += 1;
-                x as u32
-            } else if x < 0xe0 {
-                i += 2;
-                (x as u32 & 0x1f) << 6 | (b[i - 1] as u32 & 0x3f)
-            } else if x < 0xf0 {
-                i += 3;
-                (x as u32 & 0x0f) << 12 | (b[i - 2] as u32 & 0x3f) << 6 | (b[i - 1] as u32 & 0x3f)
-            } else {
-                i += 4;
-                (x as u32 & 0x07) << 18 | (b[i - 3] as u32 & 0x3f) << 12 | (b[i - 2] as u32 & 0x3f) << 6 | (b[i - 1] as u32 & 0x3f)
-            };
+        for c in text.chars() {
+            let mut c = c as u32;
             if !is_cjk_code(c) {
                 if (0xff01..=0xff5e).contains(&c) {
-                    c -= 0xfee0; // full-width ASCII, as `fold`
+                    c -= 0xfee0; // full-width ASCII
                 }
                 run = 0;
                 if c < 0x80 && (c as u8).is_ascii_alphanumeric() {
