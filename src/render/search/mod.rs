@@ -12,7 +12,7 @@ mod text;
 mod tokens;
 
 pub use text::plain_text;
-pub use tokens::{doc_tokens, fold, is_cjk, DICTIONARY, MAX_SITE_TERMS, RECENT as MAX_TERM_CHARS};
+pub use tokens::{doc_tokens, is_cjk, DICTIONARY, MAX_SITE_TERMS, RECENT as MAX_TERM_CHARS};
 
 use super::Sink;
 use crate::content::kind::Kind;
@@ -152,13 +152,18 @@ fn docs(site: &Site) -> (Vec<Doc>, Vec<(usize, Option<usize>)>) {
 }
 
 impl Doc {
+    /// The page's or section's description, rendered HTML and attachments.
+    fn parts<'a>(&self, site: &'a Site) -> (&'a Option<String>, &'a str, &'a [usize]) {
+        match self.source {
+            Source::Page(i) => (&site.pages[i].description, &site.pages[i].rendered.html, &site.pages[i].assets),
+            Source::Section(i) => (&site.sections[i].description, &site.sections[i].rendered.html, &site.sections[i].assets),
+        }
+    }
+
     /// The searchable text: description, rendered text, tags or the unit's facts,
     /// the names of published attachments; at most `TEXT_LIMIT` characters.
     fn text(&self, site: &Site) -> String {
-        let (description, html, assets) = match self.source {
-            Source::Page(i) => (&site.pages[i].description, &site.pages[i].rendered.html, &site.pages[i].assets),
-            Source::Section(i) => (&site.sections[i].description, &site.sections[i].rendered.html, &site.sections[i].assets),
-        };
+        let (description, html, assets) = self.parts(site);
         // Room for the whole text: plain text is never longer than its HTML.
         let mut text = String::with_capacity(html.len() + description.as_ref().map_or(0, |d| d.len() + 1) + 256);
         if let Some(d) = description {
@@ -193,11 +198,15 @@ impl Doc {
 
 /// Shards of this site's index: from the size of the rendered documents (≈
 /// `BYTES_PER_SHARD` bytes a shard), fixed before any token is counted.
-fn shard_count(site: &Site) -> usize {
-    let size = |title: &str, html: &str, description: Option<&String>| title.len() + html.len().min(TEXT_LIMIT * 3) + description.map_or(0, |d| d.len());
-    let pages: usize = site.pages.iter().filter(|p| p.visible()).map(|p| size(&p.title, &p.rendered.html, p.description.as_ref())).sum();
-    let sections: usize = site.sections.iter().skip(1).filter(|s| s.hidden.is_none()).map(|s| size(&s.title, &s.rendered.html, s.description.as_ref())).sum();
-    ((pages + sections) / BYTES_PER_SHARD).next_power_of_two().clamp(MIN_SHARDS, MAX_SHARDS)
+fn shard_count(site: &Site, docs: &[Doc]) -> usize {
+    let size: usize = docs
+        .iter()
+        .map(|d| {
+            let (description, html, _) = d.parts(site);
+            d.title.len() + html.len().min(TEXT_LIMIT * 3) + description.as_ref().map_or(0, |x| x.len())
+        })
+        .sum();
+    (size / BYTES_PER_SHARD).next_power_of_two().clamp(MIN_SHARDS, MAX_SHARDS)
 }
 
 /// Sizes of what was written, for `DWGK_TIMINGS` and the benchmark.
@@ -259,7 +268,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
         }
     };
     let (docs, units) = laps.time("docs", || docs(site));
-    let shard_count = shard_count(site);
+    let shard_count = shard_count(site, &docs);
     let terms = Terms::new(&site.config.search_terms);
     let mask = shard_count as u32 - 1;
     let mut shards: Vec<Shard> = (0..shard_count).map(|_| Shard::default()).collect();
