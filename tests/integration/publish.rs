@@ -97,6 +97,11 @@ pub(crate) fn notice(n: usize, extra: &str, body: &str) -> String {
 
 /// The release `current` points to is complete: stamped, with every page of its
 /// manifest present and whole.
+/// Hidden (staging) folders left in `dest/releases`: a finished run leaves none.
+pub(crate) fn staging_leftovers(dest: &Path) -> Vec<String> {
+    std::fs::read_dir(dest.join("releases")).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.')).collect()
+}
+
 pub(crate) fn assert_complete(dest: &Path) {
     let id = current(dest).expect("current exists");
     let dir = dest.join("releases").join(&id);
@@ -361,12 +366,7 @@ fn publish_sigkilled_at_any_point_leaves_current_complete() {
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("event=stale_lock") || !last_killed, "stale lock not reported:\n{out}");
     assert_complete(&dest);
-    let leftovers: Vec<String> = std::fs::read_dir(dest.join("releases"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
+    let leftovers = staging_leftovers(&dest);
     assert!(leftovers.is_empty(), "staging leftovers: {leftovers:?}");
 }
 

@@ -6,7 +6,7 @@
 //! on start, on a change and when a `publish_date` arrives.
 
 use crate::leaks::{decoded_files, fixture, leaks};
-use crate::publish::{assert_complete, current, journal, notice, publish_once, published, status, wait_for, Daemon};
+use crate::publish::{assert_complete, current, journal, notice, publish_once, published, staging_leftovers, status, wait_for, Daemon};
 use crate::util::Site;
 use chrono::Timelike;
 use std::path::{Path, PathBuf};
@@ -124,12 +124,7 @@ fn publish_both_content_error_switches_neither_current() {
     }
     let page = read(internal.join("current/_status/index.html"));
     assert!(page.contains("公开版错误（1 个）") && page.matches("content/notices/a.md:3:8").count() >= 2, "{page}");
-    let staging: Vec<String> = [&public, &internal]
-        .iter()
-        .flat_map(|d| std::fs::read_dir(d.join("releases")).unwrap().flatten())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
+    let staging: Vec<String> = [&public, &internal].iter().flat_map(|d| staging_leftovers(d)).collect();
     assert!(staging.is_empty(), "staging folders left: {staging:?}");
 }
 
@@ -268,12 +263,7 @@ fn publish_both_sigkilled_at_any_point_leaves_both_currents_complete() {
     for dest in [&public, &internal] {
         assert_complete(dest);
         assert!(read(dest.join("current/notices/p0/index.html")).contains("最终版本。"));
-        let left: Vec<String> = std::fs::read_dir(dest.join("releases"))
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with('.'))
-            .collect();
+        let left = staging_leftovers(dest);
         assert!(left.is_empty(), "{}: staging leftovers {left:?}", dest.display());
     }
 }
