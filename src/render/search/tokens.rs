@@ -177,13 +177,13 @@ fn pair_bit(a: u32, b: u32) -> usize {
 }
 
 impl Terms {
-    /// The built-in terms and `site`'s (config.rs has checked them: 3 to `RECENT`
+    /// The built-in terms and `site`'s (config.rs has checked them: 3 to `MAX_TERM_CHARS`
     /// Chinese characters, at most `MAX_SITE_TERMS`); repeats are dropped.
     pub fn new(site: &[String]) -> Terms {
         let mut text: Vec<String> = DICTIONARY.iter().map(|t| t.to_string()).collect();
         for t in site.iter().take(MAX_SITE_TERMS) {
             let n = t.chars().count();
-            if !text.contains(t) && (3..=RECENT).contains(&n) && t.chars().all(is_cjk) {
+            if !text.contains(t) && (3..=MAX_TERM_CHARS).contains(&n) && t.chars().all(is_cjk) {
                 text.push(t.clone());
             }
         }
@@ -207,7 +207,7 @@ impl Terms {
 }
 
 /// Most characters a dictionary term has (the scanner keeps this many).
-pub const RECENT: usize = 8;
+pub const MAX_TERM_CHARS: usize = 8;
 /// Most terms a site may add (`[search] dictionary`).
 pub const MAX_SITE_TERMS: usize = 200;
 const _: () = assert!(DICTIONARY.len() + MAX_SITE_TERMS <= 0xffff);
@@ -313,7 +313,7 @@ impl Counter {
         let mut term_end = std::mem::take(&mut self.term_end);
         term_end.clear();
         term_end.resize(terms.text.len(), 0);
-        let mut recent = [0u32; RECENT]; // the last Chinese characters, by `pos`
+        let mut recent = [0u32; MAX_TERM_CHARS]; // the last Chinese characters, by `pos`
         let mut prev = 0u64; // the Chinese character before this one in the run
         let mut pos = 0usize; // Chinese characters seen
         let mut run = 0usize; // of them in the current run
@@ -352,7 +352,7 @@ impl Counter {
                 usize::MAX
             };
             prev = c64;
-            recent[pos % RECENT] = c;
+            recent[pos % MAX_TERM_CHARS] = c;
             pos += 1;
             run += 1;
             if pair == usize::MAX || terms.pair_bits[pair >> 6] & 1 << (pair & 63) == 0 {
@@ -361,7 +361,7 @@ impl Counter {
             for &t in &terms.by_last[c as usize & 1023] {
                 let (chars, t) = (&terms.chars[t as usize], t as usize);
                 let n = chars.len();
-                if n <= run && pos - n >= term_end[t] && chars.iter().rev().enumerate().all(|(j, x)| *x == recent[(pos - 1 - j) % RECENT]) {
+                if n <= run && pos - n >= term_end[t] && chars.iter().rev().enumerate().all(|(j, x)| *x == recent[(pos - 1 - j) % MAX_TERM_CHARS]) {
                     term_end[t] = pos;
                     self.add(DICT | t as u64, title);
                 }
