@@ -2,8 +2,9 @@
 //! problem is reported with its line, and unknown keys get a did-you-mean hint.
 
 use crate::content::date::DateValue;
-use crate::content::front_matter::{explain, toml_to_json};
+use crate::content::front_matter::toml_to_json;
 use crate::content::kind::{Audience, Scope};
+use crate::content::parse_errors::explain;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::domain::dues::{DuesOptions, RateTable};
 use crate::domain::requirement::{self, Requirement};
@@ -63,7 +64,7 @@ pub struct PublishConfig {
     /// A changed file is used only after it has been unchanged this long.
     pub settle_seconds: u64,
     /// Optional cron rebuild (local time).
-    pub schedule: Option<crate::publish::cron::Cron>,
+    pub schedule: Option<crate::content::cron::Cron>,
     pub audience: Option<Audience>,
     /// A release removing more than this share of the live pages is refused.
     pub max_drop_percent: u32,
@@ -412,10 +413,10 @@ fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnos
                     "例如 max_drop_percent = 20：新版本比线上少了超过 20% 的页面时拒绝发布",
                 )),
             },
-            "schedule" => match v.as_str().map(crate::publish::cron::Cron::parse) {
+            "schedule" => match v.as_str().map(crate::content::cron::Cron::parse) {
                 Some(Ok(cron)) => c.schedule = Some(cron),
-                Some(Err(e)) => diags.push(located(text, "schedule", format!("[publish] schedule：{e}"), crate::publish::cron::CRON_HINT)),
-                None => diags.push(located(text, "schedule", format!("[publish] schedule 应是文字，实际是 {v}"), crate::publish::cron::CRON_HINT)),
+                Some(Err(e)) => diags.push(located(text, "schedule", format!("[publish] schedule：{e}"), crate::content::cron::CRON_HINT)),
+                None => diags.push(located(text, "schedule", format!("[publish] schedule 应是文字，实际是 {v}"), crate::content::cron::CRON_HINT)),
             },
             "audience" => match v.as_str() {
                 Some("public") => c.audience = Some(Audience::Public),
@@ -447,7 +448,7 @@ fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnos
 /// counted as whole tokens like the built-in ones (docs/search.md). Terms the
 /// built-in list already has, and repeats, are dropped quietly.
 fn check_search(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnostic>) -> Vec<String> {
-    use crate::render::search::{is_cjk, DICTIONARY, MAX_SITE_TERMS, MAX_TERM_CHARS};
+    use crate::content::vocabulary::{is_cjk, DICTIONARY, MAX_SITE_TERMS, MAX_TERM_CHARS};
     let mut terms: Vec<String> = Vec::new();
     let Some(table) = table else { return terms };
     for (k, v) in table {

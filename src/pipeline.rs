@@ -50,7 +50,7 @@ fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
         .map(|e| {
             let display = format!("content/{}", e.rel);
             if e.size > MAX_MARKDOWN_BYTES {
-                let d = Diagnostic::error(format!("页面文件太大（{}），超过 10 MB 上限", crate::render::functions::filesize_text(e.size)))
+                let d = Diagnostic::error(format!("页面文件太大（{}），超过 10 MB 上限", crate::render::parts::filesize_text(e.size)))
                     .file(display)
                     .hint("图片、扫描件请作为附件放在同一文件夹并用链接引用，不要粘贴进正文");
                 return (None, vec![d]);

@@ -6,15 +6,15 @@
 use super::{exit_code, report, CONTENT_ERRORS, OK, USAGE};
 use crate::cli::{AudienceArg, Format, PublishArgs};
 use crate::config;
+use crate::content::cron::{Cron, CRON_HINT};
 use crate::content::kind::Audience;
 use crate::diag::Diagnostics;
+use crate::io::scan;
 use crate::pipeline;
-use crate::publish::cron::{Cron, CRON_HINT};
 use crate::publish::daemon::{self, Timing};
 use crate::publish::log::log;
 use crate::publish::portals::{self, Portal};
 use crate::publish::release::{self, Attempt, Result as Outcome, Settings};
-use crate::publish::scan;
 use crate::publish::schedule::Trigger;
 use crate::publish::store::{Lock, LockError, Store};
 use std::path::{Path, PathBuf};

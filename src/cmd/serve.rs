@@ -5,9 +5,10 @@ use super::{build_options, report, USAGE};
 use crate::cli::{Common, Format};
 use crate::content::kind::Audience;
 use crate::diag::Diagnostics;
+use crate::io::watch;
 use crate::pipeline::Request;
+use crate::serve::http;
 use crate::serve::live::{How, Live, Outcome, Served};
-use crate::serve::{http, watch};
 use std::net::TcpListener;
 use std::sync::Arc;
 

@@ -204,7 +204,7 @@ fn yaml_to_json(v: serde_norway::Value) -> Value {
 
 fn toml_error(e: toml::de::Error, base: usize) -> FmError {
     let span = e.span().unwrap_or(0..0);
-    let (message, hint) = explain(e.message(), "TOML");
+    let (message, hint) = super::parse_errors::explain(e.message(), "TOML");
     FmError { start: base + span.start, end: base + span.end.max(span.start + 1), message, hint }
 }
 
@@ -215,43 +215,9 @@ fn yaml_error(text: &str, e: serde_norway::Error, base: usize) -> FmError {
     };
     let raw = e.to_string();
     let raw = raw.split(" at line ").next().unwrap_or(&raw).to_string();
-    let (message, hint) = explain(&raw, "YAML");
+    let (message, hint) = super::parse_errors::explain(&raw, "YAML");
     let start = start.min(text.len());
     FmError { start, end: start + 1, message, hint }
-}
-
-/// Turns serde/TOML/YAML messages into plain Chinese with a hint.
-pub fn explain(raw: &str, lang: &str) -> (String, Option<String>) {
-    let raw = raw.trim();
-    if raw.contains("日期") {
-        return (raw.to_string(), Some(super::date::DATE_HINT.to_string()));
-    }
-    if let Some(rest) = raw.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
-        let want = match expected {
-            e if e.contains("string") => "文字（用英文双引号括起来）",
-            e if e.contains("bool") => "true 或 false",
-            e if e.contains("integer") || e.contains("usize") || e.contains("i64") => "整数",
-            e if e.contains("sequence") => "列表，例如 [\"甲\", \"乙\"]",
-            e if e.contains("map") => "表（键值对）",
-            e => e,
-        };
-        return (format!("类型不对：这里应为{want}，实际写的是 {found}"), Some("检查这一项的写法；文字要加英文双引号，列表用方括号".into()));
-    }
-    if raw.starts_with("invalid unquoted key") {
-        return (
-            format!("{lang} 格式错误：键名含有中文、空格或符号，需要加英文双引号"),
-            Some("例如 \"学生\" = 0.2、\"支部委员会会议\" = 3；只由英文字母、数字、-、_ 组成的键名不用加引号".into()),
-        );
-    }
-    if raw.starts_with("duplicate key") {
-        return (format!("{lang} 中有重复的设置项（{raw}）"), Some("同一个键只能写一次，删除多余的那一行".into()));
-    }
-    let hint = match lang {
-        "TOML" => "TOML 的写法是 键 = 值，文字要用英文双引号括起来，例如 title = \"关于……的通知\"",
-        _ => "YAML 的写法是 键: 值（冒号后有一个空格），缩进只能用空格",
-    };
-    (format!("{lang} 格式错误：{raw}"), Some(hint.into()))
 }
 
 /// Finds where `key` is set in the front matter, for errors found after parsing.

@@ -64,6 +64,10 @@ pub struct Rendered {
 
 const MORE_MARKER: &str = "<!-- more -->";
 
+/// How every URL inside a build starts (`site::urls::marker`): link resolvers hand
+/// such markers to comrak, and only `site::urls::finalize` turns them into URLs.
+pub const URL_MARKER: &str = "\u{1}R";
+
 fn options() -> Options<'static> {
     let mut o = Options::default();
     o.extension.strikethrough = true;
@@ -111,7 +115,7 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
     // comrak percent-encodes the U+0001 that starts a resolved link's marker URL
     // (`\u{1}R…` → `%01R…`); restore it so the URL is finalized like any other.
     if html.contains("%01R") {
-        html = html.replace("%01R", crate::site::urls::MARKER);
+        html = html.replace("%01R", URL_MARKER);
     }
     if html.contains("<th") {
         // Header cells of GFM tables label columns (screen readers need the scope).

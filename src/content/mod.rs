@@ -2,12 +2,16 @@
 //! (dues ledgers, study plans). No IO.
 
 pub mod columns;
+pub mod cron;
 pub mod date;
 pub mod decode;
+pub mod entry;
 pub mod front_matter;
 pub mod kind;
 pub mod ledger;
 pub mod markdown;
+pub mod parse_errors;
 pub mod sessions;
 pub mod simple_toml;
 pub mod table;
+pub mod vocabulary;

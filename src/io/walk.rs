@@ -1,28 +1,13 @@
 //! Walks `content/` and lists what a build reads: Markdown sources and attachments.
 //! Files that editors and Windows leave behind are skipped here, once.
 
+pub use crate::content::entry::{Entry, EntryKind};
 use crate::diag::Diagnostic;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use walkdir::WalkDir;
 
 /// Largest Markdown file accepted; bigger ones are almost always a pasted image.
 pub const MAX_MARKDOWN_BYTES: u64 = 10 * 1024 * 1024;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntryKind {
-    Markdown,
-    Asset,
-    Dir,
-}
-
-#[derive(Debug, Clone)]
-pub struct Entry {
-    /// Path relative to `content/`, `/`-separated (`units/diyi/a.md`).
-    pub rel: String,
-    pub abs: PathBuf,
-    pub kind: EntryKind,
-    pub size: u64,
-}
 
 /// True for files no officer meant to publish: Office lock and temp files, OS
 /// metadata, hidden files, editor backups.

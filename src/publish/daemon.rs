@@ -4,14 +4,14 @@
 //! due or the cron schedule fires, and publishes every portal of the source
 //! (public, internal or both) through `portals::publish`.
 
-use super::cron::Cron;
 use super::log::log;
 use super::portals::{self, Portal};
 use super::release::{self, Result as Outcome};
-use super::scan;
 use super::schedule::{self, Trigger};
-use super::settle::{Decision, Settler, Snapshot};
+use crate::content::cron::Cron;
 use crate::content::kind::Audience;
+use crate::io::scan;
+use crate::io::settle::{Decision, Settler, Snapshot};
 use chrono::NaiveDateTime;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::Path;

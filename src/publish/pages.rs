@@ -3,8 +3,8 @@
 //! log (公开记录). Plain self-contained HTML, rendered from status.json and the
 //! journal. Pure.
 
-use super::journal::{Entry, ErrorEntry, Outcome, Status};
 use super::manifest::Change;
+use super::record::{Entry, ErrorEntry, Outcome, Status};
 use std::fmt::Write as _;
 
 fn esc(s: &str) -> String {

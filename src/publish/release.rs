@@ -4,9 +4,10 @@
 //! Whatever happens, the live release stays complete: a failed, refused or
 //! interrupted build never touches `current`.
 
-use super::journal::{self, Entry, ErrorEntry, Outcome, Status};
+use super::journal;
 use super::log::log;
 use super::manifest::{self, Diff, Held, Manifest, PageEntry};
+use super::record::{Entry, ErrorEntry, Outcome, Status};
 use super::schedule::{self, Trigger};
 use super::store::{self, Store, RELEASE_STAMP};
 use crate::content::kind::Audience;

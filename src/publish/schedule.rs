@@ -2,7 +2,7 @@
 //! changes (`publish_date` arrives, `expire_date` passes) or the cron schedule is
 //! due. Pure; times are the server's local time, like the build's clock.
 
-use super::cron::Cron;
+use crate::content::cron::Cron;
 use crate::content::date::DateValue;
 use chrono::{Duration, NaiveDateTime, NaiveTime};
 use serde::Serialize;

@@ -100,7 +100,7 @@ fn line_view(site: &Site, l: &Line, with_cells: bool) -> Value {
                 })
             })
             .collect();
-        super::view::put(&mut v, [("cells", Value::Array(cells))]);
+        super::parts::put(&mut v, [("cells", Value::Array(cells))]);
     }
     v
 }
@@ -222,19 +222,19 @@ pub fn page_view(site: &Site, c: &Compliance) -> Value {
                     None => json!({ "status": "na", "status_name": Status::Na.name(), "sym": symbol(Status::Na), "text": "—" }),
                 })
                 .collect();
-            super::view::put(&mut v, [("matrix", Value::Array(matrix))]);
+            super::parts::put(&mut v, [("matrix", Value::Array(matrix))]);
             v
         })
         .collect();
     let mut v = json!({
-        "ancestors": super::view::ancestors(site, Some(0)),
+        "ancestors": super::parts::ancestors(site, Some(0)),
         "year": report.year,
         "as_of": report.as_of.format("%Y-%m-%d").to_string(),
         "requirements": columns.iter().map(|(id, name, rule)| json!({ "id": id, "name": name, "rule": rule })).collect::<Vec<_>>(),
         "statuses": legend(),
         "downloads": { "json": marker(JSON_FILE), "csv": marker(CSV_FILE), "xlsx": marker(XLSX_FILE) },
     });
-    super::view::put(
+    super::parts::put(
         &mut v,
         [("units", Value::Array(rows)), ("heatmap_svg", Value::String(heatmap_svg(site, c, &order))), ("bars_svg", Value::String(bars_svg(site, c, &order)))],
     );

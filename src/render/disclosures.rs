@@ -43,7 +43,7 @@ pub fn dues_view(site: &Site, page: usize) -> Value {
         let extra = json!({
             "members": to_value(&r.members), "member_amounts": true, "totals": to_value(&r.totals),
             "by_category": to_value(&r.by_category), "by_bracket": to_value(&r.by_bracket),
-            "collected": r.collected, "remittance_gap": r.remittance_gap,
+            "collected": r.totals.paid, "remittance_gap": r.remittance_gap,
             "in_arrears": r.in_arrears, "serious_arrears": r.serious_arrears,
             "findings": r.findings.iter().map(|f| json!({ "kind": f.kind.label(), "serious": f.serious, "message": f.message, "hint": f.hint })).collect::<Vec<_>>(),
             "ledger": ledger, "sheet": d.sheet,
@@ -96,7 +96,7 @@ pub fn dues_history(site: &Site, section: usize) -> Value {
             let mut row = json!({
                 "title": site.pages[p].title, "url": marker(&site.pages[p].path),
                 "period": d.period.map(|x| x.id()), "period_label": d.period.map(|x| x.full_label()),
-                "members": r.totals.members, "expected": r.totals.expected, "collected": r.collected,
+                "members": r.totals.members, "expected": r.totals.expected, "collected": r.totals.paid,
                 "remitted": d.remitted.as_ref().map(|x| x.amount),
             });
             if internal(site) {

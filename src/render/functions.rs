@@ -1,5 +1,6 @@
 //! Tera filters and functions of the template contract (docs/templates.md).
 
+use super::parts::filesize_text;
 use crate::content::date::DateValue;
 use crate::site::urls::{marker, slugify};
 use serde_json::Value;
@@ -35,21 +36,6 @@ fn cn_date(v: &Value, _: &HashMap<String, Value>) -> Result<Value> {
     use chrono::Datelike;
     let Some(d) = as_date(v, "cn_date")? else { return Ok(Value::String(String::new())) };
     Ok(Value::String(format!("{}年{}月{}日", d.date.year(), d.date.month(), d.date.day())))
-}
-
-pub fn filesize_text(n: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
-    let mut size = n as f64;
-    let mut unit = 0;
-    while size >= 1024.0 && unit < UNITS.len() - 1 {
-        size /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{size:.1} {}", UNITS[unit])
-    }
 }
 
 fn filesize(v: &Value, _: &HashMap<String, Value>) -> Result<Value> {

@@ -5,6 +5,7 @@
 pub mod compliance;
 pub mod disclosures;
 pub mod functions;
+pub mod parts;
 pub mod search;
 pub mod theme;
 pub mod view;
@@ -134,9 +135,8 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
     // (the home page, in the default theme): a copy per page adds up at 100k pages.
     let recent = Value::Array(recent.iter().map(|&i| summaries.get(site, i)).collect());
     // Compliance cells as data only for themes that read them (`l.cells`).
-    let with_cells = !templates.mentioning(&[".cells", "[\"cells\"]", "['cells']"]).is_empty();
-    let mut jobs = jobs(site, summaries, neighbours, only, with_cells);
-    let reads_recent = templates.mentioning(&["recent_pages"]);
+    let mut jobs = jobs(site, summaries, neighbours, only, templates.reads.cells);
+    let reads_recent = &templates.reads.recent;
     let mut downloads = true;
     if let Select::Some { pages, other, .. } = select {
         let first_page = jobs.len() - pages.iter().filter(|&&p| site.pages[p].visible()).count();
@@ -413,7 +413,7 @@ fn paginator(site: &Site, items: &[usize], summaries: &Summaries, per: usize, ba
         "previous": if n > 1 { Value::String(marker(&pager_path(base, n - 1))) } else { Value::Null },
         "next": if n < pages { Value::String(marker(&pager_path(base, n + 1))) } else { Value::Null },
     });
-    view::put(&mut v, [("pages", Value::Array(chunk)), ("pagers", Value::Array(pagers))]);
+    parts::put(&mut v, [("pages", Value::Array(chunk)), ("pagers", Value::Array(pagers))]);
     v
 }
 
@@ -471,7 +471,7 @@ fn jobs<'a>(
             .iter()
             .map(|term| json!({ "name": term.name, "url": marker(&format!("{tax_path}{}/", term.slug)), "page_count": term.pages.len() }))
             .collect();
-        let home = view::ancestors(site, Some(0));
+        let home = parts::ancestors(site, Some(0));
         let mut to_taxonomy = home.clone();
         if let Value::Array(a) = &mut to_taxonomy {
             a.push(json!({ "title": title, "url": marker(&tax_path), "path": tax_path }));
@@ -493,7 +493,7 @@ fn jobs<'a>(
                     // Unpaginated: `term.pages` has them all and there is no paginator.
                     let all = if per == 0 { term.pages.iter().map(|&p| summaries.get(site, p)).collect() } else { Vec::new() };
                     let mut term_view = json!({ "name": term.name, "url": marker(&term_path2), "page_count": term.pages.len() });
-                    view::put(&mut term_view, [("pages", Value::Array(all))]);
+                    parts::put(&mut term_view, [("pages", Value::Array(all))]);
                     let pager = if per == 0 { Value::Null } else { paginator(site, &term.pages, summaries, per, &term_path2, n) };
                     vars(vec![("taxonomy", taxonomy.clone()), ("term", term_view), ("paginator", pager), ("ancestors", ancestors.clone())])
                 });
@@ -526,13 +526,13 @@ fn jobs<'a>(
     ];
     for (output, template, form) in fixed {
         let vars: Box<dyn Fn() -> Map<String, Value> + Send + Sync + 'a> = match template {
-            "archive.html" => Box::new(move || vars(vec![("archive", archive(site, summaries)), ("ancestors", view::ancestors(site, Some(0)))])),
+            "archive.html" => Box::new(move || vars(vec![("archive", archive(site, summaries)), ("ancestors", parts::ancestors(site, Some(0)))])),
             "atom.xml" => Box::new(move || {
                 let (feed_pages, last_updated) = feed(site, summaries);
                 vars(vec![("feed_pages", feed_pages), ("last_updated", last_updated)])
             }),
             "sitemap.xml" => Box::new(move || vars(vec![("entries", sitemap(site))])),
-            "search.html" => Box::new(move || vars(vec![("ancestors", view::ancestors(site, Some(0)))])),
+            "search.html" => Box::new(move || vars(vec![("ancestors", parts::ancestors(site, Some(0)))])),
             _ => Box::new(Map::new),
         };
         jobs.push(Job { output: output.into(), template: template.into(), origin: output.into(), vars, form });
@@ -583,12 +583,12 @@ fn archive(site: &Site, summaries: &Summaries) -> Value {
         .into_iter()
         .map(|(y, pages)| {
             let mut v = json!({ "year": y });
-            view::put(&mut v, [("pages", Value::Array(pages))]);
+            parts::put(&mut v, [("pages", Value::Array(pages))]);
             v
         })
         .collect();
     let mut v = json!({});
-    view::put(&mut v, [("years", Value::Array(years)), ("expired", Value::Array(expired))]);
+    parts::put(&mut v, [("years", Value::Array(years)), ("expired", Value::Array(expired))]);
     v
 }
 

@@ -18,24 +18,48 @@ pub struct TemplateSource {
 pub struct Templates {
     pub tera: tera::Tera,
     pub sources: HashMap<String, TemplateSource>,
+    /// What the templates read beyond their own page, found once when loaded.
+    pub reads: Reads,
 }
 
-impl Templates {
-    /// The templates that can read any of `words` (variables, functions): those
-    /// that mention one, and those that extend, include or import such a template.
-    pub fn mentioning(&self, words: &[&str]) -> HashSet<String> {
-        let deps: Vec<(&str, Vec<String>)> = self.sources.iter().map(|(name, s)| (name.as_str(), referenced_templates(&s.text))).collect();
-        let mut out: HashSet<String> = self.sources.iter().filter(|(_, s)| words.iter().any(|w| s.text.contains(w))).map(|(n, _)| n.clone()).collect();
-        loop {
-            let before = out.len();
-            for (name, refs) in &deps {
-                if refs.iter().any(|r| out.contains(r)) {
-                    out.insert(name.to_string());
-                }
+/// Which templates read what: the renderer copies data only into templates that
+/// can read it, and the preview knows which outputs depend on other pages.
+#[derive(Clone, Default)]
+pub struct Reads {
+    /// Some template reads compliance cells as data (`l.cells`).
+    pub cells: bool,
+    /// Templates that read `recent_pages`.
+    pub recent: HashSet<String>,
+    /// Templates whose output depends on other pages' summaries: they read
+    /// `recent_pages`, `get_page` or `get_section`.
+    pub other_pages: HashSet<String>,
+}
+
+impl Reads {
+    fn of(sources: &HashMap<String, TemplateSource>) -> Reads {
+        let deps: Vec<(&str, Vec<String>)> = sources.iter().map(|(name, s)| (name.as_str(), referenced_templates(&s.text))).collect();
+        let mentioning = |words: &[&str]| mentioning(sources, &deps, words);
+        Reads {
+            cells: !mentioning(&[".cells", "[\"cells\"]", "['cells']"]).is_empty(),
+            recent: mentioning(&["recent_pages"]),
+            other_pages: mentioning(&["recent_pages", "get_page", "get_section"]),
+        }
+    }
+}
+
+/// The templates that can read any of `words` (variables, functions): those that
+/// mention one, and those that extend, include or import such a template.
+fn mentioning(sources: &HashMap<String, TemplateSource>, deps: &[(&str, Vec<String>)], words: &[&str]) -> HashSet<String> {
+    let mut out: HashSet<String> = sources.iter().filter(|(_, s)| words.iter().any(|w| s.text.contains(w))).map(|(n, _)| n.clone()).collect();
+    loop {
+        let before = out.len();
+        for (name, refs) in deps {
+            if refs.iter().any(|r| out.contains(r)) {
+                out.insert(name.to_string());
             }
-            if out.len() == before {
-                return out;
-            }
+        }
+        if out.len() == before {
+            return out;
         }
     }
 }
@@ -125,7 +149,8 @@ pub fn compile(layers: Vec<(String, String, String)>) -> (Option<Templates>, Vec
         return (None, diags);
     }
     super::functions::register_filters(&mut tera);
-    (Some(Templates { tera, sources }), diags)
+    let reads = Reads::of(&sources);
+    (Some(Templates { tera, sources, reads }), diags)
 }
 
 fn template_syntax_error(src: &TemplateSource, e: &tera::Error) -> Diagnostic {

@@ -1,7 +1,7 @@
 //! Template views: what templates see of the site, as JSON values. Domain types
 //! stay free to change; the contract is docs/templates.md.
 
-use super::functions::filesize_text;
+use super::parts::{ancestors, filesize_text, link, put};
 use crate::site::model::{Page, Section};
 use crate::site::urls::marker;
 use crate::site::{Item, Site};
@@ -9,21 +9,6 @@ use serde_json::{json, Value};
 
 fn opt_str<T: ToString>(v: &Option<T>) -> Value {
     v.as_ref().map_or(Value::Null, |s| Value::String(s.to_string()))
-}
-
-fn link(title: &str, path: &str) -> Value {
-    json!({ "title": title, "url": marker(path), "path": path })
-}
-
-pub fn ancestors(site: &Site, mut section: Option<usize>) -> Value {
-    let mut out = Vec::new();
-    while let Some(s) = section {
-        let sec = &site.sections[s];
-        out.push(link(&sec.title, &sec.path));
-        section = sec.parent;
-    }
-    out.reverse();
-    Value::Array(out)
 }
 
 fn unit_ref(site: &Site, id: &Option<String>) -> Value {
@@ -79,16 +64,6 @@ pub fn page_summary(site: &Site, p: &Page) -> Value {
     });
     put(&mut v, [("tags", tags), ("unit", unit_ref(site, &p.unit)), ("extra", list_extra(&p.extra))]);
     v
-}
-
-/// Moves built values into an object. (`json!` serializes every value it is
-/// given, a deep copy: large nested views are put in afterwards instead.)
-pub fn put<const N: usize>(object: &mut Value, fields: [(&str, Value); N]) {
-    if let Value::Object(m) = object {
-        for (k, v) in fields {
-            m.insert(k.to_string(), v);
-        }
-    }
 }
 
 /// Front matter tables dwgk reads as data (counts, declarations, ledgers): in

@@ -4,11 +4,11 @@
 //! absolute for feeds and sitemaps. Chinese stays readable in paths and is
 //! percent-encoded only in the final URL.
 
-pub const MARKER: &str = "\u{1}R";
+use crate::content::markdown::URL_MARKER;
 
 /// The marker URL of a site path such as `/notices/a/` or `css/site.css`.
 pub fn marker(path: &str) -> String {
-    format!("{MARKER}{}", encode_path(path.trim_start_matches('/')))
+    format!("{URL_MARKER}{}", encode_path(path.trim_start_matches('/')))
 }
 
 /// A readable, URL-safe path component: whitespace → `-`, characters that break
@@ -97,7 +97,7 @@ pub fn finalize(text: &str, style: UrlStyle<'_>) -> String {
             continue;
         }
         out.push_str(&text[copied..i]);
-        let start = i + MARKER.len();
+        let start = i + URL_MARKER.len();
         let end =
             bytes[start..].iter().position(|b| matches!(b, b'"' | b'\'' | b'<' | b'>' | b' ' | b'\t' | b'\n' | b')' | 1)).map_or(bytes.len(), |k| start + k);
         let raw = &text[start..end];

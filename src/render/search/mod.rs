@@ -12,7 +12,7 @@ mod text;
 mod tokens;
 
 pub use text::plain_text;
-pub use tokens::{doc_tokens, is_cjk, DICTIONARY, MAX_SITE_TERMS, MAX_TERM_CHARS};
+pub use tokens::doc_tokens;
 
 use super::Sink;
 use crate::content::kind::Kind;

@@ -49,7 +49,7 @@ impl Live {
         let old = &built.site.pages[i];
         let template = old.template.clone().or_else(|| built.site.sections[old.section].page_template.clone()).unwrap_or_else(|| "page.html".into());
         // Pages that read other pages would all render again, and their HTML is not kept.
-        if !old.visible() || built.dynamic.contains(&template) {
+        if !old.visible() || built.templates.reads.other_pages.contains(&template) {
             return None;
         }
         let src = read_source(&root, rel)?;
@@ -114,7 +114,7 @@ impl Live {
         let term_outputs = terms.clone();
         parts.terms = render::term_paths(site);
         let recent = render::recent(site);
-        let dynamic = &built.dynamic;
+        let dynamic = &built.templates.reads.other_pages;
         let other = move |output: &str, template: &str| -> bool {
             if matches!(output, "atom.xml" | "sitemap.xml" | "archive/index.html") || dynamic.contains(template) {
                 return true;

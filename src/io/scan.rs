@@ -3,7 +3,7 @@
 //! works on SMB/NFS mounts where native file events do not.
 
 use super::settle::Snapshot;
-use crate::io::walk::is_ignored;
+use super::walk::is_ignored;
 use std::io;
 use std::path::Path;
 use std::time::UNIX_EPOCH;

@@ -1,10 +1,10 @@
 //! Watches the site folder and reports each burst of changes once, as paths
 //! relative to the site root. Native file events where they work; polling
-//! (`--poll`, network mounts, or when native events are unavailable) reuses the
-//! publisher's scan and settle logic, because inotify does not see changes made
-//! over SMB/NFS by other machines.
+//! (`--poll`, network mounts, or when native events are unavailable) uses the
+//! scan and settle logic the publisher also uses, because inotify does not see
+//! changes made over SMB/NFS by other machines.
 
-use crate::publish::{scan, settle::Settler};
+use super::{scan, settle::Settler};
 use notify::event::ModifyKind;
 use notify::{Config, Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::Path;
@@ -31,7 +31,7 @@ fn relevant(root: &Path, p: &Path) -> Option<String> {
     let rel = rel.to_str()?.replace('\\', "/");
     let first = rel.split('/').next().unwrap_or("");
     let in_site = matches!(first, "content" | "templates" | "static" | "themes" | "config.toml");
-    let ignored = rel.split('/').any(crate::io::walk::is_ignored);
+    let ignored = rel.split('/').any(super::walk::is_ignored);
     (in_site && !ignored).then_some(rel)
 }
 
@@ -110,7 +110,7 @@ pub fn watch(root: &Path, mode: Mode, mut on_change: impl FnMut(Vec<String>)) ->
     }
 }
 
-/// Polling: the publisher's scan, and its settler with one interval of settling.
+/// Polling: the shared scan, and a settler with one interval of settling.
 fn poll(root: &Path, interval: Duration, mut on_change: impl FnMut(Vec<String>)) {
     let mut ok = true;
     let mut scan = || match scan::snapshot(root) {
@@ -133,7 +133,7 @@ fn poll(root: &Path, interval: Duration, mut on_change: impl FnMut(Vec<String>))
         std::thread::sleep(interval);
         let Some(snap) = scan() else { continue };
         settler.observe(snap, Instant::now());
-        if let crate::publish::settle::Decision::Ready { changed } = settler.decide(&built, Instant::now()) {
+        if let super::settle::Decision::Ready { changed } = settler.decide(&built, Instant::now()) {
             built = settler.current().clone();
             on_change(changed);
         }
