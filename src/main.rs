@@ -41,14 +41,16 @@ fn main() {
     }));
     let cli = match dwgk::cli::parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { cmd::USAGE } else { cmd::OK };
-            if e.use_stderr() {
-                eprintln!("命令用法有误（运行 dwgk --help 查看说明）：");
+        Err(e) => match dwgk::cli::usage_error(&e) {
+            Some(message) => {
+                eprint!("{message}");
+                std::process::exit(cmd::USAGE);
             }
-            let _ = e.print();
-            std::process::exit(code);
-        }
+            None => {
+                let _ = e.print();
+                std::process::exit(if e.use_stderr() { cmd::USAGE } else { cmd::OK });
+            }
+        },
     };
     let code = match cli.command {
         Command::Init { dir } => cmd::init::run(dir),

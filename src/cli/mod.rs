@@ -1,4 +1,9 @@
-//! Command-line interface: flags in Chinese, with examples.
+//! Command-line interface: flags in Chinese, with examples; usage errors in
+//! Chinese too (`usage_error`).
+
+mod usage_error;
+
+pub use usage_error::usage_error;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
