@@ -28,6 +28,8 @@ mod extract;
 mod ignored_files;
 /// `dwgk init`.
 mod init;
+/// The layering: which module imports which, no cycles between files, no oversized file.
+mod layers;
 /// The leak test: canaries everywhere internal, none in any public output form.
 mod leaks;
 /// Dues ledgers and study plans from real .xlsx and .csv files.
