@@ -259,9 +259,11 @@ impl Config {
         after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
     }
 
-    pub fn with_base_url(mut self, url: &str) -> Result<Config, Diagnostic> {
-        self.base_url =
-            normalize_base_url(url).ok_or_else(|| Diagnostic::error(format!("--base-url“{url}”不是完整网址")).hint("写成 http:// 或 https:// 开头的网址"))?;
+    /// The configuration with `url` (`--base-url`) as its base URL (the error is
+    /// boxed: it is rare, and a `Diagnostic` is large).
+    pub fn with_base_url(mut self, url: &str) -> Result<Config, Box<Diagnostic>> {
+        self.base_url = normalize_base_url(url)
+            .ok_or_else(|| Box::new(Diagnostic::error(format!("--base-url“{url}”不是完整网址")).hint("写成 http:// 或 https:// 开头的网址")))?;
         Ok(self)
     }
 }

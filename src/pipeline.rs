@@ -122,7 +122,7 @@ fn load_site_from(input: Input, req: &Request, notes: bool) -> (Option<Site>, Di
     if let Some(url) = &req.base_url {
         match config.clone().with_base_url(url) {
             Ok(c) => config = c,
-            Err(d) => diags.push(d),
+            Err(d) => diags.push(*d),
         }
     }
     let (mut site, d) = site::assemble(&config, req.opts, &input.entries, input.sources);

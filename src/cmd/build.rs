@@ -12,7 +12,7 @@ pub fn run(common: &Common, format: Format, output: Option<PathBuf>, base_url: O
     let opts = match build_options(common, Audience::Public) {
         Ok(o) => o,
         Err(d) => {
-            report(&Diagnostics(vec![d]), format);
+            report(&Diagnostics(vec![*d]), format);
             return USAGE;
         }
     };

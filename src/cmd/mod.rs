@@ -18,12 +18,14 @@ pub const OK: i32 = 0;
 pub const CONTENT_ERRORS: i32 = 1;
 pub const USAGE: i32 = 2;
 
-pub fn build_options(c: &Common, default_audience: Audience) -> Result<BuildOptions, Diagnostic> {
+/// The build's options from the command line; a bad date is a usage error (boxed:
+/// it is rare, and a `Diagnostic` is large).
+pub fn build_options(c: &Common, default_audience: Audience) -> Result<BuildOptions, Box<Diagnostic>> {
     let now = match &c.now {
         None => chrono::Local::now().naive_local(),
-        Some(s) => {
-            DateValue::parse(s).map(|d| d.datetime()).ok_or_else(|| Diagnostic::error(format!("--now“{s}”不是日期")).hint(crate::content::date::DATE_HINT))?
-        }
+        Some(s) => DateValue::parse(s)
+            .map(|d| d.datetime())
+            .ok_or_else(|| Box::new(Diagnostic::error(format!("--now“{s}”不是日期")).hint(crate::content::date::DATE_HINT)))?,
     };
     let audience = match c.audience {
         None => default_audience,
@@ -32,9 +34,11 @@ pub fn build_options(c: &Common, default_audience: Audience) -> Result<BuildOpti
     };
     let as_of = match &c.as_of {
         None => None,
-        Some(s) => {
-            Some(DateValue::parse(s).map(|d| d.date).ok_or_else(|| Diagnostic::error(format!("--as-of“{s}”不是日期")).hint(crate::content::date::DATE_HINT))?)
-        }
+        Some(s) => Some(
+            DateValue::parse(s)
+                .map(|d| d.date)
+                .ok_or_else(|| Box::new(Diagnostic::error(format!("--as-of“{s}”不是日期")).hint(crate::content::date::DATE_HINT)))?,
+        ),
     };
     Ok(BuildOptions { audience, drafts: c.drafts, now, as_of })
 }

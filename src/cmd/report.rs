@@ -24,7 +24,7 @@ pub fn run(common: &Common, args: Args) -> i32 {
     let opts = match build_options(common, Audience::Internal) {
         Ok(o) => o,
         Err(d) => {
-            print_diags(&Diagnostics(vec![d]), crate::cli::Format::Text);
+            print_diags(&Diagnostics(vec![*d]), crate::cli::Format::Text);
             return USAGE;
         }
     };

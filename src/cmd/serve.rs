@@ -23,7 +23,7 @@ pub fn run(common: &Common, format: Format, o: &Options) -> i32 {
     let opts = match build_options(common, Audience::Internal) {
         Ok(o) => o,
         Err(d) => {
-            report(&Diagnostics(vec![d]), format);
+            report(&Diagnostics(vec![*d]), format);
             return USAGE;
         }
     };

@@ -237,7 +237,14 @@ pub(crate) fn process_cpu_seconds() -> f64 {
 
 /// Thread time per template (building variables, then rendering + writing),
 /// printed with the stage timings when `DWGK_TIMINGS` is set.
-struct Profile(Option<Mutex<HashMap<String, (f64, f64, usize)>>>);
+struct Profile(Option<Mutex<HashMap<String, TemplateTime>>>);
+
+#[derive(Default)]
+struct TemplateTime {
+    vars: f64,
+    render: f64,
+    outputs: usize,
+}
 
 impl Profile {
     fn new() -> Profile {
@@ -248,18 +255,18 @@ impl Profile {
         if let Some(m) = &self.0 {
             let mut m = m.lock().expect("profile");
             let e = m.entry(template.to_string()).or_default();
-            e.0 += (prepared - started).as_secs_f64();
-            e.1 += prepared.elapsed().as_secs_f64();
-            e.2 += 1;
+            e.vars += (prepared - started).as_secs_f64();
+            e.render += prepared.elapsed().as_secs_f64();
+            e.outputs += 1;
         }
     }
 
     fn print(&self) {
         let Some(m) = &self.0 else { return };
         let mut rows: Vec<_> = m.lock().expect("profile").drain().collect();
-        rows.sort_by(|a, b| (b.1 .0 + b.1 .1).total_cmp(&(a.1 .0 + a.1 .1)));
-        for (t, (vars, render, n)) in rows {
-            eprintln!("timing template {t} vars {vars:.3} render+write {render:.3} outputs {n}");
+        rows.sort_by(|(_, a), (_, b)| (b.vars + b.render).total_cmp(&(a.vars + a.render)));
+        for (t, TemplateTime { vars, render, outputs }) in rows {
+            eprintln!("timing template {t} vars {vars:.3} render+write {render:.3} outputs {outputs}");
         }
     }
 }

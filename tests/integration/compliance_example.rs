@@ -45,9 +45,11 @@ fn requirement<'a>(report: &'a Value, unit_id: &str, req: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{unit_id} has no requirement {req}; na = {}", u["na"]))
 }
 
-/// Asserts one cell exactly: status, count, target and the `from_coarser` mark.
+/// Asserts one cell (`unit/requirement/period`) exactly: status, count, target and
+/// the `from_coarser` mark.
 #[track_caller]
-fn cell(report: &Value, unit_id: &str, req: &str, period: &str, status: &str, count: i64, target: i64, from_coarser: bool) {
+fn cell(report: &Value, at: &str, (status, count, target, from_coarser): (&str, i64, i64, bool)) {
+    let [unit_id, req, period]: [&str; 3] = at.split('/').collect::<Vec<_>>().try_into().expect("unit/requirement/period");
     let r = requirement(report, unit_id, req);
     let c = r["cells"]
         .as_array()
@@ -93,69 +95,69 @@ fn example_compliance_summary_matches_hand_calculation() {
     // count exists in Q3 (no activity lists it), so the quarterly count stands for the
     // monthly requirement: target = min 1 × 3 months = 3, 3 >= 3 → met, and each of
     // Jul/Aug/Sep gets that status marked from_coarser, count 3.
-    cell(&report, "diyi", "zhiweihui", "2024-07", "met", 3, 3, true);
+    cell(&report, "diyi/zhiweihui/2024-07", ("met", 3, 3, true));
 
     // ---- short, from_coarser ------------------------------------------------------
     // dier/record-2024-q3.md: "支委会" (alias of zhiweihui) = 2 for 2024-Q3 (August's
     // 支委会 was not held). Target = min 1 × 3 months = 3; 2 < 3 and Q3 ended on
     // 2024-09-30 → short, for every month of Q3 (July, August, September), from_coarser.
-    cell(&report, "dier", "zhiweihui", "2024-08", "short", 2, 3, true);
+    cell(&report, "dier/zhiweihui/2024-08", ("short", 2, 3, true));
 
     // ---- short (a record states 0) ------------------------------------------------
     // dier/record-2024-q3.md: "报送党建信息" (name of xinxibaosong, per quarter, min 1) = 0.
     // A record stating 0 is short, not missing; Q3 has ended.
-    cell(&report, "dier", "xinxibaosong", "2024-Q3", "short", 0, 1, false);
+    cell(&report, "dier/xinxibaosong/2024-Q3", ("short", 0, 1, false));
 
     // ---- missing (activities cover some months, nothing mentions February) ---------
     // dier: zhutidangri is counted only by activities 2024-01-19 and 2024-03-15; the Q1
     // record has no 主题党日 key. January = 1 (met), March = 1 (met), February: no record
     // or activity mentions it and February has ended → missing, count 0.
-    cell(&report, "dier", "zhutidangri", "2024-01", "met", 1, 1, false);
-    cell(&report, "dier", "zhutidangri", "2024-02", "missing", 0, 1, false);
+    cell(&report, "dier/zhutidangri/2024-01", ("met", 1, 1, false));
+    cell(&report, "dier/zhutidangri/2024-02", ("missing", 0, 1, false));
 
     // ---- missing (a monthly record that leaves the requirement out) ---------------
     // disan/record-2024-10.md (period 2024-10) counts only dangxiaozuhui = 2 and
     // jitixuexi = 1 (支委会 not held: secretary in hospital); the October activity counts
     // zhutidangri and songxueshangmen. October has ended → zhiweihui missing.
-    cell(&report, "disan", "zhiweihui", "2024-10", "missing", 0, 1, false);
+    cell(&report, "disan/zhiweihui/2024-10", ("missing", 0, 1, false));
     // ...while the same month's jitixuexi comes from that record: 1 >= 1 → met.
-    cell(&report, "disan", "jitixuexi", "2024-10", "met", 1, 1, false);
+    cell(&report, "disan/jitixuexi/2024-10", ("met", 1, 1, false));
 
     // ---- met from an activity -------------------------------------------------------
     // disan/2024-10-11-zhutidangri.md: counts_as zhutidangri → October 1, met.
-    cell(&report, "disan", "zhutidangri", "2024-10", "met", 1, 1, false);
+    cell(&report, "disan/zhutidangri/2024-10", ("met", 1, 1, false));
     // ... and songxueshangmen (per quarter) → Q4 = 1 >= 1 → met although Q4 still runs.
-    cell(&report, "disan", "songxueshangmen", "2024-Q4", "met", 1, 1, false);
+    cell(&report, "disan/songxueshangmen/2024-Q4", ("met", 1, 1, false));
 
     // ---- pending (year still running, below the target) ----------------------------
     // disan tanxintanhua (own checklist: per year, min 10 人次):
     // Q1 record 6 + Q2 record 2 + Q3 record 1 = 9 < 10; the year has not ended → pending.
-    cell(&report, "disan", "tanxintanhua", "2024", "pending", 9, 10, false);
+    cell(&report, "disan/tanxintanhua/2024", ("pending", 9, 10, false));
     // dier yishixingtai (inherited from the 机关党委 checklist, per year, min 2):
     // Q1 record "专题研究意识形态工作" = 1; nothing since → 1 < 2, pending.
-    cell(&report, "dier", "yishixingtai", "2024", "pending", 1, 2, false);
+    cell(&report, "dier/yishixingtai/2024", ("pending", 1, 2, false));
 
     // ---- pending (current period with nothing yet) ----------------------------------
     // diyi zhiweihui November: no record or activity; November has not ended → pending 0.
-    cell(&report, "diyi", "zhiweihui", "2024-11", "pending", 0, 1, false);
+    cell(&report, "diyi/zhiweihui/2024-11", ("pending", 0, 1, false));
     // dier dangyuandahui Q4: the October record has no 支部党员大会 → pending 0.
-    cell(&report, "dier", "dangyuandahui", "2024-Q4", "pending", 0, 1, false);
+    cell(&report, "dier/dangyuandahui/2024-Q4", ("pending", 0, 1, false));
     // jiguan lingyutongbao H2: the H1 report counts 1 for H1 only; the Q3 record does not
     // mention it (planned for December) → H2 pending 0; H1 met 1.
-    cell(&report, "jiguan", "lingyutongbao", "2024-H1", "met", 1, 1, false);
-    cell(&report, "jiguan", "lingyutongbao", "2024-H2", "pending", 0, 1, false);
+    cell(&report, "jiguan/lingyutongbao/2024-H1", ("met", 1, 1, false));
+    cell(&report, "jiguan/lingyutongbao/2024-H2", ("pending", 0, 1, false));
 
     // ---- met inside a running period ------------------------------------------------
     // dier zhiyuanfuwu (per year, min 4): Q1 record 1 + Q2 record 1 + Q3 record 1
     // + activity 2024-11-08 (counts_as zhiyuanfuwu) 1 = 4 >= 4 → met before the year ends.
-    cell(&report, "dier", "zhiyuanfuwu", "2024", "met", 4, 4, false);
+    cell(&report, "dier/zhiyuanfuwu/2024", ("met", 4, 4, false));
     // diyi dangyuandahui Q4: activity 2024-11-15 counts_as dangyuandahui → 1, met.
-    cell(&report, "diyi", "dangyuandahui", "2024-Q4", "met", 1, 1, false);
+    cell(&report, "diyi/dangyuandahui/2024-Q4", ("met", 1, 1, false));
     // jiguan zhuantidudao H2: activity 2024-11-12 counts_as zhuantidudao → 1, met.
-    cell(&report, "jiguan", "zhuantidudao", "2024-H2", "met", 1, 1, false);
+    cell(&report, "jiguan/zhuantidudao/2024-H2", ("met", 1, 1, false));
     // jiguan yishixingtai (year, min 2): H1 report 2 + Q3 record 1 = 3 → met.
     // The branches' yishixingtai counts stay with the branches.
-    cell(&report, "jiguan", "yishixingtai", "2024", "met", 3, 2, false);
+    cell(&report, "jiguan/yishixingtai/2024", ("met", 3, 2, false));
 
     // ---- periods after as_of are not listed -------------------------------------------
     // Months Jan–Nov only: December starts after 2024-11-20.
