@@ -1,0 +1,141 @@
+//! `[publish]`: where `dwgk publish` reads and writes and how it watches, validated
+//! key by key.
+
+use super::{located, normalize_base_url};
+use crate::content::kind::Audience;
+use crate::diag::{did_you_mean, Diagnostic};
+
+/// `[publish]`: where `dwgk publish` reads and writes, and how it watches.
+/// Command-line flags override each value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishConfig {
+    /// The shared folder holding the site (config.toml, content/).
+    pub source: Option<String>,
+    /// Holds `releases/`, `current`, the journal and status; the public portal
+    /// when `internal_dest` is set.
+    pub dest: Option<String>,
+    /// The internal portal's DEST, published in the same run as `dest`.
+    pub internal_dest: Option<String>,
+    /// `base_url` of the internal portal (default: the site's `base_url`).
+    pub internal_base_url: Option<String>,
+    /// Releases kept for rollback (at least 1).
+    pub keep: usize,
+    pub poll_seconds: u64,
+    /// A changed file is used only after it has been unchanged this long.
+    pub settle_seconds: u64,
+    /// Optional cron rebuild (local time).
+    pub schedule: Option<crate::content::cron::Cron>,
+    pub audience: Option<Audience>,
+    /// A release removing more than this share of the live pages is refused.
+    pub max_drop_percent: u32,
+}
+
+impl Default for PublishConfig {
+    fn default() -> Self {
+        PublishConfig {
+            source: None,
+            dest: None,
+            internal_dest: None,
+            internal_base_url: None,
+            keep: 10,
+            poll_seconds: 10,
+            settle_seconds: 5,
+            schedule: None,
+            audience: None,
+            max_drop_percent: 20,
+        }
+    }
+}
+
+const PUBLISH_KEYS: &[&str] =
+    &["source", "dest", "internal_dest", "internal_base_url", "keep", "poll_seconds", "settle_seconds", "schedule", "audience", "max_drop_percent"];
+
+pub(super) fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnostic>) -> PublishConfig {
+    let mut c = PublishConfig::default();
+    let Some(table) = table else { return c };
+    let int = |v: &toml::Value, lo: i64, hi: i64| v.as_integer().filter(|n| (lo..=hi).contains(n));
+    for (k, v) in table {
+        match k.as_str() {
+            "source" | "dest" | "internal_dest" => match v.as_str().map(str::trim).filter(|s| !s.is_empty()) {
+                Some(s) if k == "source" => c.source = Some(s.to_string()),
+                Some(s) if k == "dest" => c.dest = Some(s.to_string()),
+                Some(s) => c.internal_dest = Some(s.to_string()),
+                None => diags.push(located(
+                    text,
+                    &k,
+                    format!("[publish] {k} 应是文件夹路径，实际是 {v}"),
+                    "例如 source = \"/mnt/share/dwgk\"、dest = \"/srv/dwgk\"",
+                )),
+            },
+            "internal_base_url" => match v.as_str().and_then(normalize_base_url) {
+                Some(u) => c.internal_base_url = Some(u),
+                None => diags.push(located(
+                    text,
+                    "internal_base_url",
+                    format!("[publish] internal_base_url 应是完整网址，实际是 {v}"),
+                    "党内版网站的网址，写成 http:// 或 https:// 开头，例如 internal_base_url = \"http://neibu.intranet/\"",
+                )),
+            },
+            "keep" => match int(&v, 1, 1000) {
+                Some(n) => c.keep = n as usize,
+                None => {
+                    diags.push(located(text, "keep", format!("[publish] keep 应是 1 到 1000 的整数，实际是 {v}"), "保留多少个历史版本供回滚，例如 keep = 10"))
+                }
+            },
+            "poll_seconds" => match int(&v, 1, 3600) {
+                Some(n) => c.poll_seconds = n as u64,
+                None => diags.push(located(
+                    text,
+                    "poll_seconds",
+                    format!("[publish] poll_seconds 应是 1 到 3600 的整数（秒），实际是 {v}"),
+                    "例如 poll_seconds = 10",
+                )),
+            },
+            "settle_seconds" => match int(&v, 0, 3600) {
+                Some(n) => c.settle_seconds = n as u64,
+                None => diags.push(located(
+                    text,
+                    "settle_seconds",
+                    format!("[publish] settle_seconds 应是 0 到 3600 的整数（秒），实际是 {v}"),
+                    "例如 settle_seconds = 5",
+                )),
+            },
+            "max_drop_percent" => match int(&v, 0, 100) {
+                Some(n) => c.max_drop_percent = n as u32,
+                None => diags.push(located(
+                    text,
+                    "max_drop_percent",
+                    format!("[publish] max_drop_percent 应是 0 到 100 的整数（百分比），实际是 {v}"),
+                    "例如 max_drop_percent = 20：新版本比线上少了超过 20% 的页面时拒绝发布",
+                )),
+            },
+            "schedule" => match v.as_str().map(crate::content::cron::Cron::parse) {
+                Some(Ok(cron)) => c.schedule = Some(cron),
+                Some(Err(e)) => diags.push(located(text, "schedule", format!("[publish] schedule：{e}"), crate::content::cron::CRON_HINT)),
+                None => diags.push(located(text, "schedule", format!("[publish] schedule 应是文字，实际是 {v}"), crate::content::cron::CRON_HINT)),
+            },
+            "audience" => match v.as_str() {
+                Some("public") => c.audience = Some(Audience::Public),
+                Some("internal") => c.audience = Some(Audience::Internal),
+                _ => diags.push(located(text, "audience", format!("[publish] audience“{v}”无效"), "写 public（向社会公开，默认）或 internal（党内公开）")),
+            },
+            other => {
+                let hint = match did_you_mean(other, PUBLISH_KEYS.iter().copied()) {
+                    Some(s) => format!("是不是想写“{s}”？"),
+                    None => format!("[publish] 可用的设置项：{}", PUBLISH_KEYS.join("、")),
+                };
+                diags.push(located(text, other, format!("[publish] 中有不认识的设置项“{other}”"), hint));
+            }
+        }
+    }
+    if c.internal_dest.is_some() && c.audience == Some(Audience::Internal) {
+        diags.push(located(
+            text,
+            "audience",
+            "[publish] 写了 internal_dest 时，dest 是公开版的发布目录，audience 不能是 internal".into(),
+            "删除 audience = \"internal\"（党内版发布到 internal_dest）；只发布党内版时删除 internal_dest",
+        ));
+        c.audience = None;
+    }
+    c
+}
