@@ -7,7 +7,17 @@
 //! the error overlay, CSS swaps) and, for drafts and scheduled or expired pages, a
 //! banner. Both are added here, on the way out: built output never contains them.
 
-use super::live::{Banner, Out, Served};
+mod inject;
+mod paths;
+mod response;
+
+pub use inject::inject;
+use paths::inside;
+pub use paths::{clean_path, resolve};
+pub use response::{content_type, parse_range};
+use response::{disposition, respond, respond_ranged};
+
+use super::live::{Out, Served};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -77,46 +87,6 @@ fn handle_dir(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
             respond(&mut stream, 404, "text/html; charset=utf-8", &body, head, &[])
         }
     }
-}
-
-/// Percent-decodes a request path into `/`-separated segments; `None` for
-/// anything that could leave the site (`..`, NUL, backslashes, invalid UTF-8).
-pub fn clean_path(target: &str) -> Option<String> {
-    let path = target.split(['?', '#']).next().unwrap_or("/");
-    let decoded = String::from_utf8(crate::site::links::percent_decode_bytes(path)).ok()?;
-    if decoded.contains('\0') || decoded.contains('\\') {
-        return None;
-    }
-    let mut segs = Vec::new();
-    for seg in decoded.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => return None,
-            s => segs.push(s),
-        }
-    }
-    let mut rel = segs.join("/");
-    if decoded.ends_with('/') && !rel.is_empty() {
-        rel.push('/');
-    }
-    Some(rel)
-}
-
-/// Maps a request target to a file inside `root`, or `None`.
-pub fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
-    let rel = clean_path(target)?;
-    let mut file = root.join(rel.trim_end_matches('/'));
-    if file.is_dir() {
-        file = file.join("index.html");
-    }
-    inside(root, &file)
-}
-
-/// `file`, canonical, when it resolves to a regular file inside `root`.
-fn inside(root: &Path, file: &Path) -> Option<PathBuf> {
-    let canonical = file.canonicalize().ok()?;
-    let root = root.canonicalize().ok()?;
-    (canonical.starts_with(&root) && canonical.is_file()).then_some(canonical)
 }
 
 fn handle_live(mut stream: TcpStream, served: &Served) -> std::io::Result<()> {
@@ -212,166 +182,6 @@ fn events(mut stream: TcpStream, served: &Served, mut since: u64) -> std::io::Re
             None => stream.write_all(b": ping\n\n")?,
         }
         stream.flush()?;
-    }
-}
-
-const SCRIPT: &str = include_str!("live.js");
-
-/// Adds the live-reload script (before `</body>`) and the preview banner (after `<body>`).
-pub fn inject(html: &[u8], banner: Option<Banner>, served: &Served) -> Vec<u8> {
-    let (build, errors) = {
-        let st = served.status.lock().expect("status");
-        (st.build, st.errors.clone())
-    };
-    let script = format!("<script data-dwgk-live>var __dwgk={{build:{build},errors:{}}};\n{SCRIPT}</script>", errors.replace("</", "<\\/"));
-    let mut out = Vec::with_capacity(html.len() + script.len() + 300);
-    let lower = html.to_ascii_lowercase();
-    let find = |needle: &[u8], from_end: bool| {
-        let mut it = lower.windows(needle.len()).enumerate().filter(|(_, w)| *w == needle).map(|(i, _)| i);
-        if from_end {
-            it.next_back()
-        } else {
-            it.next()
-        }
-    };
-    let body_open = banner.and_then(|_| find(b"<body", false)).and_then(|i| html[i..].iter().position(|&b| b == b'>').map(|j| i + j + 1));
-    let body_close = find(b"</body>", true).unwrap_or(html.len());
-    let mut at = 0;
-    if let (Some(b), Some(open)) = (banner, body_open.filter(|&o| o <= body_close)) {
-        out.extend_from_slice(&html[..open]);
-        let class = match b {
-            Banner::Draft => "draft",
-            Banner::Scheduled => "scheduled",
-            Banner::Expired => "expired",
-        };
-        out.extend_from_slice(
-            format!("<div class=\"dwgk-preview-banner dwgk-{class}\" role=\"note\" style=\"background:#fff3cd;color:#5c4400;border-bottom:2px solid #e0a800;padding:8px 16px;font:15px/1.5 sans-serif;text-align:center\">{}</div>", b.text()).as_bytes(),
-        );
-        at = open;
-    }
-    out.extend_from_slice(&html[at..body_close]);
-    out.extend_from_slice(script.as_bytes());
-    out.extend_from_slice(&html[body_close..]);
-    out
-}
-
-/// `Content-Disposition` keeping a non-ASCII attachment name (RFC 6266/5987).
-fn disposition(file: &Path) -> Vec<(&'static str, String)> {
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    if name.is_ascii() || content_type(file).starts_with("text/html") {
-        return Vec::new();
-    }
-    let mut enc = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            enc.push(b as char);
-        } else {
-            enc.push_str(&format!("%{b:02X}"));
-        }
-    }
-    vec![("Content-Disposition", format!("inline; filename*=UTF-8''{enc}"))]
-}
-
-/// A single `bytes=` range of a body of `len` bytes: `Some(Ok((start, end)))`
-/// inclusive, `Some(Err(()))` unsatisfiable, `None` to send the whole body.
-pub fn parse_range(header: &str, len: usize) -> Option<Result<(usize, usize), ()>> {
-    let spec = header.trim().strip_prefix("bytes=")?;
-    if spec.contains(',') {
-        return None; // several ranges: the whole body is a valid answer
-    }
-    let (a, b) = spec.split_once('-')?;
-    let (a, b) = (a.trim(), b.trim());
-    if len == 0 {
-        return Some(Err(()));
-    }
-    let r = if a.is_empty() {
-        let n: usize = b.parse().ok()?;
-        if n == 0 {
-            return Some(Err(()));
-        }
-        (len.saturating_sub(n), len - 1)
-    } else {
-        let start: usize = a.parse().ok()?;
-        let end = if b.is_empty() { len - 1 } else { b.parse::<usize>().ok()?.min(len - 1) };
-        if start >= len || end < start {
-            return Some(Err(()));
-        }
-        (start, end)
-    };
-    Some(Ok(r))
-}
-
-fn respond_ranged(stream: &mut TcpStream, ctype: &str, body: &[u8], head: bool, range: Option<&str>, extra: &[(&str, String)]) -> std::io::Result<()> {
-    let mut headers: Vec<(&str, String)> = extra.to_vec();
-    headers.push(("Accept-Ranges", "bytes".into()));
-    match range.and_then(|r| parse_range(r, body.len())) {
-        Some(Ok((s, e))) => {
-            headers.push(("Content-Range", format!("bytes {s}-{e}/{}", body.len())));
-            respond(stream, 206, ctype, &body[s..=e], head, &headers)
-        }
-        Some(Err(())) => {
-            headers.push(("Content-Range", format!("bytes */{}", body.len())));
-            respond(stream, 416, "text/plain; charset=utf-8", b"", head, &headers)
-        }
-        None => respond(stream, 200, ctype, body, head, &headers),
-    }
-}
-
-fn respond(stream: &mut TcpStream, status: u16, ctype: &str, body: &[u8], head: bool, extra: &[(&str, String)]) -> std::io::Result<()> {
-    let reason = match status {
-        200 => "OK",
-        206 => "Partial Content",
-        301 => "Moved Permanently",
-        404 => "Not Found",
-        416 => "Range Not Satisfiable",
-        _ => "Method Not Allowed",
-    };
-    let mut header =
-        format!("HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n", body.len());
-    for (k, v) in extra {
-        header.push_str(&format!("{k}: {v}\r\n"));
-    }
-    header.push_str("\r\n");
-    stream.write_all(header.as_bytes())?;
-    if !head {
-        stream.write_all(body)?;
-    }
-    stream.flush()
-}
-
-pub fn content_type(path: &Path) -> &'static str {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "ofd" => "application/ofd",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xls" => "application/vnd.ms-excel",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "ppt" => "application/vnd.ms-powerpoint",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "wps" => "application/vnd.ms-works",
-        "zip" => "application/zip",
-        "rar" => "application/vnd.rar",
-        "7z" => "application/x-7z-compressed",
-        "mp4" => "video/mp4",
-        "mp3" => "audio/mpeg",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        _ => "application/octet-stream",
     }
 }
 

@@ -1,0 +1,164 @@
+//! Facts from pages: counts in records, dated activities, done study sessions,
+//! each matched to a requirement of its unit, every problem located in its page.
+
+use super::{counted, page_unit};
+use crate::content::kind::Kind;
+use crate::diag::Diagnostic;
+use crate::domain::compliance::{Fact, FactKind};
+use crate::domain::period::{Per, Period};
+use crate::domain::requirement::{applicable, match_key, suggest, Applied, Declaration};
+use crate::domain::unit::Units;
+use crate::site::model::Page;
+use crate::site::Site;
+use chrono::NaiveDate;
+use serde_json::Value;
+
+pub(super) fn facts(site: &Site, units: &Units, decls: &[Declaration], as_of: NaiveDate, diags: &mut Vec<Diagnostic>) -> Vec<Fact> {
+    let mut out = Vec::new();
+    let mut applied_cache: Vec<Option<Vec<Applied<'_>>>> = vec![None; units.list.len()];
+    for (i, p) in site.pages.iter().enumerate().filter(|(_, p)| counted(p)) {
+        // Only pages that state counts take part; a narrative record needs no unit.
+        let kind = match p.kind {
+            Some(k @ Kind::Record) if p.extra.contains_key("counts") || p.extra.contains_key("period") => k,
+            Some(k @ (Kind::Activity | Kind::StudyPlan)) if p.extra.contains_key("counts_as") => k,
+            _ => continue,
+        };
+        let Some(unit) = page_unit(site, units, p, diags) else { continue };
+        let applied = applied_cache[unit].get_or_insert_with(|| applicable(units, decls, unit));
+        match kind {
+            Kind::Record => record_facts(p, unit, applied, &mut out, diags),
+            Kind::StudyPlan => study_facts(site, i, unit, applied, as_of, &mut out, diags),
+            _ => activity_facts(p, unit, applied, as_of, &mut out, diags),
+        }
+    }
+    out
+}
+
+pub(super) fn record_facts(p: &Page, unit: usize, applied: &[Applied<'_>], out: &mut Vec<Fact>, diags: &mut Vec<Diagnostic>) {
+    let period = match p.extra.get("period") {
+        Some(Value::String(s)) => Period::parse(s),
+        Some(Value::Number(n)) => n.as_i64().and_then(|y| Period::parse(&y.to_string())),
+        None => {
+            diags.push(
+                Diagnostic::error("工作记录缺少统计时段 period")
+                    .file(&p.src.display)
+                    .at_line(&p.src.text, 1)
+                    .hint("加一行 period = \"2024-Q1\"（也可写 2024、2024-H1、2024-03）"),
+            );
+            return;
+        }
+        _ => None,
+    };
+    let Some(period) = period else {
+        let written = p.extra.get("period").map(|v| v.to_string()).unwrap_or_default();
+        diags.push(
+            p.src
+                .key_error("period", format!("统计时段 period {written} 无效"))
+                .hint("写成 2024（全年）、2024-H1（上半年）、2024-Q1（第一季度）或 2024-03（月份）"),
+        );
+        return;
+    };
+    let Some(counts) = p.extra.get("counts") else { return };
+    let Some(counts) = counts.as_object() else {
+        diags.push(p.src.key_error("counts", "counts 应是一个表").hint("写成：\n[counts]\nzhiweihui = 3"));
+        return;
+    };
+    for (key, v) in counts {
+        let Some(count) = count_value(p, key, v, diags) else { continue };
+        match match_key(applied, key) {
+            Some(req) => out.push(Fact { unit, req: req.id.clone(), period, count, kind: FactKind::Record, page: p.src.rel.clone() }),
+            None => diags.push(p.src.key_error(key, format!("[counts] 中的“{key}”不是本单位适用的要求")).hint(suggest(applied, key))),
+        }
+    }
+}
+
+pub(super) fn count_value(p: &Page, key: &str, v: &Value, diags: &mut Vec<Diagnostic>) -> Option<u32> {
+    let err = |msg: String, hint: &str, diags: &mut Vec<Diagnostic>| diags.push(p.src.key_error(key, msg).hint(hint));
+    match v {
+        Value::Number(n) if n.as_u64().is_some() => n.as_u64().and_then(|n| u32::try_from(n).ok()).or_else(|| {
+            err(format!("“{key}”的次数 {n} 太大"), "检查是否多写了数字", diags);
+            None
+        }),
+        Value::Number(n) if n.as_i64().is_some_and(|n| n < 0) => {
+            err(format!("“{key}”的次数不能是负数（写的是 {n}）"), "填写实际开展的次数，0 表示本期没有开展", diags);
+            None
+        }
+        Value::Number(n) => {
+            err(format!("“{key}”的次数应是整数（写的是 {n}）"), "次数、人次只能是整数，例如 3", diags);
+            None
+        }
+        Value::String(s) if s.trim().eq_ignore_ascii_case("x") => {
+            err(format!("“{key}”的次数还是模板占位符“{s}”"), "把 x 换成实际次数（数字，不加引号），例如 3", diags);
+            None
+        }
+        Value::String(s) if s.trim().parse::<u32>().is_ok() => s.trim().parse().ok(),
+        other => {
+            err(format!("“{key}”的次数应是整数，实际是 {other}"), "次数写数字且不加引号，例如 zhiweihui = 3", diags);
+            None
+        }
+    }
+}
+
+/// A study plan's `counts_as` requirements.
+pub(super) fn counts_as(p: &Page, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+    match p.extra.get("counts_as") {
+        None => None,
+        Some(Value::String(s)) => Some(vec![s.clone()]),
+        Some(Value::Array(a)) if a.iter().all(Value::is_string) => Some(a.iter().filter_map(|v| v.as_str().map(String::from)).collect()),
+        Some(other) => {
+            diags.push(p.src.key_error("counts_as", format!("counts_as 应是要求编号的列表，实际是 {other}")).hint("例如 counts_as = [\"zhutidangri\"]"));
+            None
+        }
+    }
+}
+
+/// Each done session of a plan, up to `as_of`, is one for its month.
+pub(super) fn study_facts(site: &Site, page: usize, unit: usize, applied: &[Applied<'_>], as_of: NaiveDate, out: &mut Vec<Fact>, diags: &mut Vec<Diagnostic>) {
+    let p = &site.pages[page];
+    let (Some(keys), Some(plan)) = (counts_as(p, diags), site.study.get(&page)) else { return };
+    for key in keys {
+        let Some(req) = match_key(applied, &key) else {
+            diags.push(p.src.key_error("counts_as", format!("counts_as 中的“{key}”不是本单位适用的要求")).hint(suggest(applied, &key)));
+            continue;
+        };
+        for s in plan.sessions.iter().filter(|s| s.status == crate::domain::study::SessionStatus::Done && s.when.first_day() <= as_of) {
+            let (y, m) = s.when.year_month();
+            let Some(first) = NaiveDate::from_ymd_opt(y, m, 1) else { continue };
+            out.push(Fact {
+                unit,
+                req: req.id.clone(),
+                period: Period::containing(Per::Month, first),
+                count: 1,
+                kind: FactKind::Study,
+                page: p.src.rel.clone(),
+            });
+        }
+    }
+}
+
+pub(super) fn activity_facts(p: &Page, unit: usize, applied: &[Applied<'_>], as_of: NaiveDate, out: &mut Vec<Fact>, diags: &mut Vec<Diagnostic>) {
+    let Some(keys) = counts_as(p, diags) else { return };
+    let Some(date) = p.date else {
+        diags.push(
+            Diagnostic::error("活动缺少日期 date，无法计入达标统计")
+                .file(&p.src.display)
+                .at_line(&p.src.text, 1)
+                .hint("加一行 date = 2024-03-15，或把文件命名为 2024-03-15-名称.md"),
+        );
+        return;
+    };
+    for key in keys {
+        match match_key(applied, &key) {
+            Some(req) if date.date <= as_of => out.push(Fact {
+                unit,
+                req: req.id.clone(),
+                period: Period::containing(Per::Month, date.date),
+                count: 1,
+                kind: FactKind::Activity,
+                page: p.src.rel.clone(),
+            }),
+            Some(_) => {}
+            None => diags.push(p.src.key_error("counts_as", format!("counts_as 中的“{key}”不是本单位适用的要求")).hint(suggest(applied, &key))),
+        }
+    }
+}
