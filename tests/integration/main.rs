@@ -32,6 +32,8 @@ mod init;
 mod leaks;
 /// Dues ledgers and study plans from real .xlsx and .csv files.
 mod ledgers;
+/// Ledgers and study plans saved by LibreOffice as .xlsx, .xls, .ods and GBK .csv read alike.
+mod office;
 /// Atomic output, no stale files, foreign output folders refused.
 mod output_safety;
 /// `dwgk publish`: releases under real nginx load, SIGKILL, polling, wake-ups, rollback.
