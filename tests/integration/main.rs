@@ -22,6 +22,8 @@ mod compliance_example;
 mod dues;
 /// The example site at the repository root builds for both audiences.
 mod example_site;
+/// The compliance downloads: formula-looking text stays text; LibreOffice reads back every number.
+mod exports;
 /// Requirement extraction precision/recall on the seed texts.
 mod extract;
 /// Office/OS leftovers in content/ are skipped.
