@@ -4,6 +4,7 @@
 //! become real URLs. Pure: no file access; the resolver knows the site.
 
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
+use super::sanitize;
 use comrak::nodes::{AstNode, NodeValue, Sourcepos};
 use comrak::options::Plugins;
 use comrak::{Anchorizer, Arena, Options};
@@ -40,6 +41,8 @@ pub struct LinkProblem {
     pub len: usize,
     pub message: String,
     pub hint: String,
+    /// Unsafe HTML or an unsafe address that was removed: the page still builds.
+    pub warning: bool,
 }
 
 /// An `@/page.md#anchor` link whose anchor is checked once every page is rendered.
@@ -72,7 +75,8 @@ fn options() -> Options<'static> {
     o.extension.tasklist = true;
     o.extension.footnotes = true;
     o.parse.sourcepos_chars = true;
-    // Officers paste HTML from Word (`<br>`, `<u>`); content authors are trusted.
+    // Officers paste HTML from Word (`<br>`, `<u>`): raw HTML is passed through,
+    // after `sanitize` has cleaned every HTML node of the tree.
     o.render.r#unsafe = true;
     o
 }
@@ -90,6 +94,10 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
         match &mut data.value {
             NodeValue::Text(t) => out.char_count += t.chars().filter(|c| !c.is_whitespace()).count(),
             NodeValue::SoftBreak => soft_breaks.push(node),
+            NodeValue::HtmlBlock(block) => clean_html(&mut block.literal, pos, &mut out),
+            NodeValue::HtmlInline(raw) => clean_html(raw, pos, &mut out),
+            NodeValue::Image(link) if !sanitize::safe_url(&link.url, true) => unsafe_url(&mut link.url, "", pos, &mut out),
+            NodeValue::Link(link) if !sanitize::safe_url(&link.url, false) => unsafe_url(&mut link.url, "#", pos, &mut out),
             NodeValue::Link(link) | NodeValue::Image(link) => {
                 apply_resolution(&mut link.url, pos, resolver, &mut out);
             }
@@ -135,8 +143,30 @@ fn apply_resolution(url: &mut String, pos: Sourcepos, resolver: &dyn LinkResolve
             }
             *url = new;
         }
-        Resolution::Broken { message, hint } => out.problems.push(LinkProblem { line, col, len, message, hint }),
+        Resolution::Broken { message, hint } => out.problems.push(LinkProblem { line, col, len, message, hint, warning: false }),
     }
+}
+
+const UNSAFE_HINT: &str = "页面里的网页代码只保留排版用的标签（<br>、<u>、<span style>、表格等）；脚本、事件属性（onclick 等）和 javascript: 等地址一律删除（docs/content.md“网页代码”）";
+
+/// Raw HTML cleaned in place; what was removed is a warning at the node.
+fn clean_html(raw: &mut String, pos: Sourcepos, out: &mut Rendered) {
+    let cleaned = sanitize::clean(raw);
+    if !cleaned.removed.is_empty() {
+        let mut what = cleaned.removed;
+        what.dedup();
+        let message = format!("已删除不安全的网页代码：{}", what.join("、"));
+        out.problems.push(LinkProblem { line: pos.start.line, col: pos.start.column, len: 1, message, hint: UNSAFE_HINT.into(), warning: true });
+    }
+    *raw = cleaned.html;
+}
+
+/// A Markdown link or image to `javascript:` and the like: the address is replaced.
+fn unsafe_url(url: &mut String, replacement: &str, pos: Sourcepos, out: &mut Rendered) {
+    let message = format!("已删除不安全的链接地址 {}", sanitize::scheme_of(url));
+    let hint = "链接只能指向网址（http/https）、邮箱（mailto:）、电话（tel:）、站内页面（@/…）或附件".to_string();
+    out.problems.push(LinkProblem { line: pos.start.line, col: pos.start.column, len: 1, message, hint, warning: true });
+    *url = replacement.to_string();
 }
 
 /// True when a soft break sits between Chinese text on either side.

@@ -8,6 +8,7 @@ pub mod front_matter;
 pub mod kind;
 pub mod ledger;
 pub mod markdown;
+pub mod sanitize;
 pub mod sessions;
 pub mod simple_toml;
 pub mod table;

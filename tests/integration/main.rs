@@ -26,6 +26,8 @@ mod example_site;
 mod exports;
 /// Requirement extraction precision/recall on the seed texts.
 mod extract;
+/// Hostile content (`<script>`, `javascript:`, `onerror=`): removed with a warning, never run.
+mod hostile;
 /// Office/OS leftovers in content/ are skipped.
 mod ignored_files;
 /// `dwgk init`.
