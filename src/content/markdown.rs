@@ -124,6 +124,11 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
     if html.contains("<th") {
         // Header cells of GFM tables label columns (screen readers need the scope).
         html = html.replace("<th>", "<th scope=\"col\">").replace("<th align=", "<th scope=\"col\" align=");
+        // Column alignment (`|--:|`) as CSS: the `align` attribute is obsolete HTML.
+        // (Raw HTML cannot bring one: `sanitize` drops it; text has its quotes escaped.)
+        for side in ["left", "right", "center"] {
+            html = html.replace(&format!(" align=\"{side}\""), &format!(" style=\"text-align: {side}\""));
+        }
     }
     if let Some(i) = html.find(MORE_MARKER) {
         out.summary = Some(html[..i].to_string());
@@ -281,6 +286,21 @@ mod tests {
         assert!(r.html.contains("type=\"checkbox\""));
         assert!(r.html.contains("<del>删除</del>"));
         assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn table_alignment_is_css_not_the_obsolete_attribute() {
+        let r = render("| 项目 | 次数 |\n|:-:|--:|\n| 党课 | 1 |\n", &NoLinks);
+        assert!(r.html.contains("<th scope=\"col\" style=\"text-align: center\">项目</th>"), "{}", r.html);
+        assert!(r.html.contains("<td style=\"text-align: right\">1</td>") && !r.html.contains(" align="), "{}", r.html);
+    }
+
+    #[test]
+    fn raw_html_is_cleaned_with_a_warning_at_its_line() {
+        let r = render("第一段\n\n<script>alert(1)</script>\n\n[点我](javascript:alert(2)) <u>下划线</u>\n", &NoLinks);
+        assert!(!r.html.contains("<script") && !r.html.contains("javascript:") && r.html.contains("<u>下划线</u>"), "{}", r.html);
+        let at: Vec<(usize, bool)> = r.problems.iter().map(|p| (p.line, p.warning)).collect();
+        assert_eq!(at, [(3, true), (5, true)], "{:?}", r.problems);
     }
 
     #[test]

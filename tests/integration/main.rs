@@ -54,3 +54,5 @@ mod serve;
 mod serve_incremental;
 /// Architecture invariants: pure layers without IO, documented files.
 mod tidy;
+/// Every page of the example site passes the Nu HTML Checker (vnu).
+mod validity;
