@@ -4,6 +4,8 @@
 /// Fixture builder (`Site::new().file(..).run(&["build"])`) and output helpers.
 mod util;
 
+/// axe-core in headless Chromium: no serious or critical accessibility violation.
+mod a11y;
 /// Public vs internal builds: nothing internal leaks into the public output.
 mod audiences;
 /// Bad input: located Chinese errors with hints, all reported at once.
