@@ -3,8 +3,8 @@
 //! Chinese words, and links are handed to a resolver so `@/` links and attachments
 //! become real URLs. Pure: no file access; the resolver knows the site.
 
-use comrak::adapters::{HeadingAdapter, HeadingMeta};
 use super::sanitize;
+use comrak::adapters::{HeadingAdapter, HeadingMeta};
 use comrak::nodes::{AstNode, NodeValue, Sourcepos};
 use comrak::options::Plugins;
 use comrak::{Anchorizer, Arena, Options};

@@ -34,7 +34,9 @@ fn vnu_errors(jar: &Path, dirs: &[&Path]) -> Vec<String> {
         .expect("messages")
         .iter()
         .filter(|m| m["type"] == "error" || m["subType"] == "fatal")
-        .map(|m| format!("{}:{}: {} [{}]", m["url"].as_str().unwrap_or(""), m["lastLine"], m["message"].as_str().unwrap_or(""), m["extract"].as_str().unwrap_or("")))
+        .map(|m| {
+            format!("{}:{}: {} [{}]", m["url"].as_str().unwrap_or(""), m["lastLine"], m["message"].as_str().unwrap_or(""), m["extract"].as_str().unwrap_or(""))
+        })
         .collect()
 }
 
@@ -59,7 +61,11 @@ fn every_page_of_the_example_site_passes_the_nu_html_checker() {
     // A page with one known error: the checker really looked at the files.
     let canary = tmp.path().join("canary");
     std::fs::create_dir_all(&canary).unwrap();
-    std::fs::write(canary.join("index.html"), "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>x</title></head><body><p><div>x</div></p></body></html>").unwrap();
+    std::fs::write(
+        canary.join("index.html"),
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>x</title></head><body><p><div>x</div></p></body></html>",
+    )
+    .unwrap();
     let mut all: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
     all.push(&canary);
     let errors = vnu_errors(&jar, &all);
