@@ -262,7 +262,7 @@ fn skip_past_close<'a>(s: &'a str, name: &str) -> &'a str {
 /// tel; for images also `data:image/` (not SVG). Browsers ignore tabs and line
 /// breaks inside a scheme (`java\tscript:`), so those are dropped before looking.
 pub fn safe_url(url: &str, image: bool) -> bool {
-    let url: String = url.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let url = as_browsers_read(url);
     let lower = url.to_ascii_lowercase();
     match lower.find([':', '/', '?', '#']) {
         Some(i) if lower.as_bytes()[i] == b':' => {
@@ -276,9 +276,15 @@ pub fn safe_url(url: &str, image: bool) -> bool {
     }
 }
 
+/// An address as a browser reads it: spaces and controls around it dropped, tabs and
+/// line breaks inside it ignored.
+fn as_browsers_read(url: &str) -> String {
+    url.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect()
+}
+
 /// `javascript:` for messages (the address itself may be long).
 pub fn scheme_of(url: &str) -> String {
-    let url: String = url.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let url = as_browsers_read(url);
     match url.split_once(':') {
         Some((s, _)) if s.len() <= 20 && !s.is_empty() => format!("{}:", s.to_ascii_lowercase()),
         _ => "不安全的".into(),
