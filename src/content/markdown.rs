@@ -88,6 +88,8 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
     let mut out = Rendered::default();
 
     let mut soft_breaks = Vec::new();
+    // Inline `<script>`/`</script>` (and the like) as separate nodes: the text between goes too.
+    let (mut openers, mut closers) = (Vec::new(), Vec::new());
     for node in root.descendants() {
         let mut data = node.data.borrow_mut();
         let pos = data.sourcepos;
@@ -95,13 +97,31 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
             NodeValue::Text(t) => out.char_count += t.chars().filter(|c| !c.is_whitespace()).count(),
             NodeValue::SoftBreak => soft_breaks.push(node),
             NodeValue::HtmlBlock(block) => clean_html(&mut block.literal, pos, &mut out),
-            NodeValue::HtmlInline(raw) => clean_html(raw, pos, &mut out),
+            NodeValue::HtmlInline(raw) => {
+                match sanitize::dropped_tag(raw) {
+                    Some((name, true)) => openers.push((node, name)),
+                    Some((name, false)) => closers.push((node, name)),
+                    None => {}
+                }
+                clean_html(raw, pos, &mut out)
+            }
             NodeValue::Image(link) if !sanitize::safe_url(&link.url, true) => unsafe_url(&mut link.url, "", pos, &mut out),
             NodeValue::Link(link) if !sanitize::safe_url(&link.url, false) => unsafe_url(&mut link.url, "#", pos, &mut out),
             NodeValue::Link(link) | NodeValue::Image(link) => {
                 apply_resolution(&mut link.url, pos, resolver, &mut out);
             }
             _ => {}
+        }
+    }
+    for (open, name) in openers {
+        let mut between = Vec::new();
+        let mut next = open.next_sibling();
+        while let Some(n) = next.filter(|n| !closers.iter().any(|(c, cn)| std::ptr::eq(*c, *n) && *cn == name)) {
+            between.push(n);
+            next = n.next_sibling();
+        }
+        if next.is_some() {
+            between.into_iter().for_each(|n| n.detach());
         }
     }
     for node in soft_breaks {
@@ -301,6 +321,8 @@ mod tests {
         assert!(!r.html.contains("<script") && !r.html.contains("javascript:") && r.html.contains("<u>下划线</u>"), "{}", r.html);
         let at: Vec<(usize, bool)> = r.problems.iter().map(|p| (p.line, p.warning)).collect();
         assert_eq!(at, [(3, true), (5, true)], "{:?}", r.problems);
+        let r = render("行内 <script>alert(1)</script> 脚本，<style>p{}</style>样式。", &NoLinks);
+        assert_eq!(r.html, "<p>行内  脚本，样式。</p>\n", "the text between goes with the tags");
     }
 
     #[test]

@@ -258,6 +258,18 @@ fn skip_past_close<'a>(s: &'a str, name: &str) -> &'a str {
     }
 }
 
+/// An inline tag (one comrak node) that opens, without closing it, or closes an element
+/// whose content is removed (`<script>`, `</script>`): its name, and whether it opens.
+pub fn dropped_tag(raw: &str) -> Option<(String, bool)> {
+    let (rest, opens) = match raw.strip_prefix("</") {
+        Some(rest) => (rest, false),
+        None => (raw.strip_prefix('<')?, true),
+    };
+    let name = tag_name(rest).0.to_ascii_lowercase();
+    let closed_inside = opens && raw.to_ascii_lowercase().contains(&format!("</{name}"));
+    (DROPPED_WITH_CONTENT.contains(&name.as_str()) && !closed_inside).then_some((name, opens))
+}
+
 /// Whether a link or image address may stay: relative, `#anchor`, http(s), mailto,
 /// tel; for images also `data:image/` (not SVG). Browsers ignore tabs and line
 /// breaks inside a scheme (`java\tscript:`), so those are dropped before looking.

@@ -124,6 +124,7 @@ fn hostile_markup_is_removed_with_a_located_warning_and_never_runs() {
     assert!(bad.is_empty(), "active content in the output:\n{}", bad.join("\n"));
     let page = s.out("notices/evil/index.html");
     assert!(page.contains("<u>下划线</u><br><span style=\"color:#b71c1c\">红字</span>"), "formatting kept");
+    assert!(!page.contains("__pwned=10") && !page.contains("__pwned=11") && page.contains("行内  脚本"), "inline scripts go with their text");
     assert!(page.contains("&lt;&#x2F;script&gt;") || page.contains("&lt;/script&gt;"), "the title shown as text");
 
     // In a browser: the pages and the search (the title found, a query that is markup
