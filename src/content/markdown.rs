@@ -3,6 +3,7 @@
 //! Chinese words, and links are handed to a resolver so `@/` links and attachments
 //! become real URLs. Pure: no file access; the resolver knows the site.
 
+use super::sanitize;
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
 use comrak::nodes::{AstNode, NodeValue, Sourcepos};
 use comrak::options::Plugins;
@@ -40,6 +41,8 @@ pub struct LinkProblem {
     pub len: usize,
     pub message: String,
     pub hint: String,
+    /// Unsafe HTML or an unsafe address that was removed: the page still builds.
+    pub warning: bool,
 }
 
 /// An `@/page.md#anchor` link whose anchor is checked once every page is rendered.
@@ -76,7 +79,8 @@ fn options() -> Options<'static> {
     o.extension.tasklist = true;
     o.extension.footnotes = true;
     o.parse.sourcepos_chars = true;
-    // Officers paste HTML from Word (`<br>`, `<u>`); content authors are trusted.
+    // Officers paste HTML from Word (`<br>`, `<u>`): raw HTML is passed through,
+    // after `sanitize` has cleaned every HTML node of the tree.
     o.render.r#unsafe = true;
     o
 }
@@ -88,16 +92,40 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
     let mut out = Rendered::default();
 
     let mut soft_breaks = Vec::new();
+    // Inline `<script>`/`</script>` (and the like) as separate nodes: the text between goes too.
+    let (mut openers, mut closers) = (Vec::new(), Vec::new());
     for node in root.descendants() {
         let mut data = node.data.borrow_mut();
         let pos = data.sourcepos;
         match &mut data.value {
             NodeValue::Text(t) => out.char_count += t.chars().filter(|c| !c.is_whitespace()).count(),
             NodeValue::SoftBreak => soft_breaks.push(node),
+            NodeValue::HtmlBlock(block) => clean_html(&mut block.literal, pos, &mut out),
+            NodeValue::HtmlInline(raw) => {
+                match sanitize::dropped_tag(raw) {
+                    Some((name, true)) => openers.push((node, name)),
+                    Some((name, false)) => closers.push((node, name)),
+                    None => {}
+                }
+                clean_html(raw, pos, &mut out)
+            }
+            NodeValue::Image(link) if !sanitize::safe_url(&link.url, true) => unsafe_url(&mut link.url, "", pos, &mut out),
+            NodeValue::Link(link) if !sanitize::safe_url(&link.url, false) => unsafe_url(&mut link.url, "#", pos, &mut out),
             NodeValue::Link(link) | NodeValue::Image(link) => {
                 apply_resolution(&mut link.url, pos, resolver, &mut out);
             }
             _ => {}
+        }
+    }
+    for (open, name) in openers {
+        let mut between = Vec::new();
+        let mut next = open.next_sibling();
+        while let Some(n) = next.filter(|n| !closers.iter().any(|(c, cn)| std::ptr::eq(*c, *n) && *cn == name)) {
+            between.push(n);
+            next = n.next_sibling();
+        }
+        if next.is_some() {
+            between.into_iter().for_each(|n| n.detach());
         }
     }
     for node in soft_breaks {
@@ -120,6 +148,11 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
     if html.contains("<th") {
         // Header cells of GFM tables label columns (screen readers need the scope).
         html = html.replace("<th>", "<th scope=\"col\">").replace("<th align=", "<th scope=\"col\" align=");
+        // Column alignment (`|--:|`) as CSS: the `align` attribute is obsolete HTML.
+        // (Raw HTML cannot bring one: `sanitize` drops it; text has its quotes escaped.)
+        for side in ["left", "right", "center"] {
+            html = html.replace(&format!(" align=\"{side}\""), &format!(" style=\"text-align: {side}\""));
+        }
     }
     if let Some(i) = html.find(MORE_MARKER) {
         out.summary = Some(html[..i].to_string());
@@ -139,8 +172,30 @@ fn apply_resolution(url: &mut String, pos: Sourcepos, resolver: &dyn LinkResolve
             }
             *url = new;
         }
-        Resolution::Broken { message, hint } => out.problems.push(LinkProblem { line, col, len, message, hint }),
+        Resolution::Broken { message, hint } => out.problems.push(LinkProblem { line, col, len, message, hint, warning: false }),
     }
+}
+
+const UNSAFE_HINT: &str = "页面里的网页代码只保留排版用的标签（<br>、<u>、<span style>、表格等）；脚本、事件属性（onclick 等）和 javascript: 等地址一律删除（docs/content.md“网页代码”）";
+
+/// Raw HTML cleaned in place; what was removed is a warning at the node.
+fn clean_html(raw: &mut String, pos: Sourcepos, out: &mut Rendered) {
+    let cleaned = sanitize::clean(raw);
+    if !cleaned.removed.is_empty() {
+        let mut what = cleaned.removed;
+        what.dedup();
+        let message = format!("已删除不安全的网页代码：{}", what.join("、"));
+        out.problems.push(LinkProblem { line: pos.start.line, col: pos.start.column, len: 1, message, hint: UNSAFE_HINT.into(), warning: true });
+    }
+    *raw = cleaned.html;
+}
+
+/// A Markdown link or image to `javascript:` and the like: the address is replaced.
+fn unsafe_url(url: &mut String, replacement: &str, pos: Sourcepos, out: &mut Rendered) {
+    let message = format!("已删除不安全的链接地址 {}", sanitize::scheme_of(url));
+    let hint = "链接只能指向网址（http/https）、邮箱（mailto:）、电话（tel:）、站内页面（@/…）或附件".to_string();
+    out.problems.push(LinkProblem { line: pos.start.line, col: pos.start.column, len: 1, message, hint, warning: true });
+    *url = replacement.to_string();
 }
 
 /// True when a soft break sits between Chinese text on either side.
@@ -255,6 +310,23 @@ mod tests {
         assert!(r.html.contains("type=\"checkbox\""));
         assert!(r.html.contains("<del>删除</del>"));
         assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn table_alignment_is_css_not_the_obsolete_attribute() {
+        let r = render("| 项目 | 次数 |\n|:-:|--:|\n| 党课 | 1 |\n", &NoLinks);
+        assert!(r.html.contains("<th scope=\"col\" style=\"text-align: center\">项目</th>"), "{}", r.html);
+        assert!(r.html.contains("<td style=\"text-align: right\">1</td>") && !r.html.contains(" align="), "{}", r.html);
+    }
+
+    #[test]
+    fn raw_html_is_cleaned_with_a_warning_at_its_line() {
+        let r = render("第一段\n\n<script>alert(1)</script>\n\n[点我](javascript:alert(2)) <u>下划线</u>\n", &NoLinks);
+        assert!(!r.html.contains("<script") && !r.html.contains("javascript:") && r.html.contains("<u>下划线</u>"), "{}", r.html);
+        let at: Vec<(usize, bool)> = r.problems.iter().map(|p| (p.line, p.warning)).collect();
+        assert_eq!(at, [(3, true), (5, true)], "{:?}", r.problems);
+        let r = render("行内 <script>alert(1)</script> 脚本，<style>p{}</style>样式。", &NoLinks);
+        assert_eq!(r.html, "<p>行内  脚本，样式。</p>\n", "the text between goes with the tags");
     }
 
     #[test]

@@ -1,11 +1,11 @@
-//! Spreadsheet bytes → a grid of cells: .xlsx/.xlsm and .xls through calamine,
+//! Spreadsheet bytes → a grid of cells: .xlsx/.xlsm, .xls and .ods through calamine,
 //! .csv (UTF-8, UTF-8 with BOM or GBK; comma, tab or semicolon) by a small
 //! RFC 4180 reader. Pure: the caller reads the file and passes its bytes.
 //! Problems found in tables are `TableProblem`s, located at a `CellRef`.
 
 use super::date::DateValue;
 use super::decode::{decode, DecodeError};
-use calamine::{Data, Reader, SheetType, SheetVisible, Xls, Xlsx, XlsxError};
+use calamine::{Data, Ods, Reader, SheetType, SheetVisible, Xls, Xlsx, XlsxError};
 use chrono::{NaiveDate, NaiveDateTime};
 use std::fmt;
 use std::io::Cursor;
@@ -274,17 +274,23 @@ const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 pub fn read_table(file_name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Grid, TableError> {
     match extension(file_name).as_str() {
         "csv" | "tsv" | "txt" => read_csv(bytes),
-        "xlsx" | "xlsm" | "xls" => read_workbook(bytes, sheet),
+        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(bytes, sheet),
         other => Err(TableError::Unsupported(other.to_string())),
     }
 }
 
 fn read_workbook(bytes: &[u8], sheet: Option<&str>) -> Result<Grid, TableError> {
+    if bytes.starts_with(ZIP_MAGIC) && is_ods(bytes) {
+        let mut wb = Ods::new(Cursor::new(bytes)).map_err(ods_error)?;
+        let name = choose_sheet(wb.sheets_metadata(), sheet)?;
+        // calamine does not give an .ods sheet's merged cells: like a CSV's, unknown.
+        return build_grid(&mut wb, name, None);
+    }
     if bytes.starts_with(ZIP_MAGIC) {
         let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
         let name = choose_sheet(wb.sheets_metadata(), sheet)?;
         let merges = wb.merge_cells_by_sheet_name(&name).map_err(xlsx_error)?;
-        return build_grid(&mut wb, name, merges);
+        return build_grid(&mut wb, name, Some(merges));
     }
     if bytes.starts_with(CFB_MAGIC) {
         // An encrypted .xlsx is an OLE file holding an "EncryptedPackage" stream.
@@ -294,13 +300,27 @@ fn read_workbook(bytes: &[u8], sheet: Option<&str>) -> Result<Grid, TableError> 
         let mut wb = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
         let name = choose_sheet(wb.sheets_metadata(), sheet)?;
         let merges = wb.merge_cells_by_sheet_name(&name).map_err(xls_error)?;
-        return build_grid(&mut wb, name, merges);
+        return build_grid(&mut wb, name, Some(merges));
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).trim_start_matches('\u{feff}').trim_start().to_ascii_lowercase();
     if head.starts_with('<') {
         return Err(TableError::HtmlAsXls);
     }
     Err(TableError::Corrupt(if bytes.is_empty() { "文件是空的".into() } else { "不是 Excel 文件格式".into() }))
+}
+
+/// An OpenDocument spreadsheet: its first zip entry is `mimetype`, stored, naming the type.
+fn is_ods(bytes: &[u8]) -> bool {
+    bytes.get(30..38) == Some(b"mimetype") && bytes.get(38..38 + ODS_MIME.len()) == Some(ODS_MIME)
+}
+
+const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+
+fn ods_error(e: calamine::OdsError) -> TableError {
+    match e {
+        calamine::OdsError::Password => TableError::Encrypted,
+        other => TableError::Corrupt(other.to_string()),
+    }
 }
 
 fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
@@ -334,7 +354,7 @@ fn choose_sheet(sheets: &[calamine::Sheet], wanted: Option<&str>) -> Result<Stri
 }
 
 /// Values, uncached formulas and merges of one sheet, at Excel positions.
-fn build_grid<RS, R>(wb: &mut R, name: String, merges: Vec<calamine::Dimensions>) -> Result<Grid, TableError>
+fn build_grid<RS, R>(wb: &mut R, name: String, merges: Option<Vec<calamine::Dimensions>>) -> Result<Grid, TableError>
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
@@ -362,8 +382,8 @@ where
     if rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
         return Err(TableError::EmptySheet(Some(name)));
     }
-    let merges = merges.iter().map(|d| Merge { first: (d.start.0 + 1, d.start.1 + 1), last: (d.end.0 + 1, d.end.1 + 1) }).collect();
-    Ok(Grid { sheet: Some(Arc::from(name)), rows, merges: Some(merges) })
+    let merges = merges.map(|m| m.iter().map(|d| Merge { first: (d.start.0 + 1, d.start.1 + 1), last: (d.end.0 + 1, d.end.1 + 1) }).collect());
+    Ok(Grid { sheet: Some(Arc::from(name)), rows, merges })
 }
 
 /// Places a cell at a 0-based position, growing the rows as needed.

@@ -355,8 +355,14 @@ const HEADERS: [&str; 14] =
 /// hundreds of thousands of rows).
 pub fn to_csv(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> String {
     fn field(out: &mut String, f: &str) {
-        if f.contains([',', '"', '\n', '\r']) {
+        // Text that Excel or WPS would take for a formula (`=HYPERLINK(…)` as a unit's
+        // title) starts with a ' that keeps it text (formula injection, OWASP).
+        let formula = f.starts_with(['=', '+', '-', '@', '\t', '\r']);
+        if formula || f.contains([',', '"', '\n', '\r']) {
             out.push('"');
+            if formula {
+                out.push('\'');
+            }
             out.push_str(&f.replace('"', "\"\""));
             out.push('"');
         } else {

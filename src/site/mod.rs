@@ -183,7 +183,11 @@ impl Site {
             .filter(|(src, r)| keep(src, r));
         for (src, r) in sources {
             for prob in &r.problems {
-                diags.push(src.body_error(prob.line, prob.col, prob.len, prob.message.clone()).hint(prob.hint.clone()));
+                let mut d = src.body_error(prob.line, prob.col, prob.len, prob.message.clone()).hint(prob.hint.clone());
+                if prob.warning {
+                    d.severity = crate::diag::Severity::Warning;
+                }
+                diags.push(d);
             }
             for check in &r.anchor_checks {
                 let headings = match self.by_rel.get(&check.target) {

@@ -4,6 +4,8 @@
 /// Fixture builder (`Site::new().file(..).run(&["build"])`) and output helpers.
 mod util;
 
+/// axe-core in headless Chromium: no serious or critical accessibility violation.
+mod a11y;
 /// Public vs internal builds: nothing internal leaks into the public output.
 mod audiences;
 /// Bad input: located Chinese errors with hints, all reported at once.
@@ -22,8 +24,12 @@ mod compliance_example;
 mod dues;
 /// The example site at the repository root builds for both audiences.
 mod example_site;
+/// The compliance downloads: formula-looking text stays text; LibreOffice reads back every number.
+mod exports;
 /// Requirement extraction precision/recall on the seed texts.
 mod extract;
+/// Hostile content (`<script>`, `javascript:`, `onerror=`): removed with a warning, never run.
+mod hostile;
 /// Office/OS leftovers in content/ are skipped.
 mod ignored_files;
 /// `dwgk init`.
@@ -34,6 +40,8 @@ mod layers;
 mod leaks;
 /// Dues ledgers and study plans from real .xlsx and .csv files.
 mod ledgers;
+/// Ledgers and study plans saved by LibreOffice as .xlsx, .xls, .ods and GBK .csv read alike.
+mod office;
 /// Atomic output, no stale files, foreign output folders refused.
 mod output_safety;
 /// `dwgk publish`: releases under real nginx load, SIGKILL, polling, wake-ups, rollback.
@@ -50,3 +58,5 @@ mod serve;
 mod serve_incremental;
 /// Architecture invariants: pure layers without IO, documented files.
 mod tidy;
+/// Every page of the example site passes the Nu HTML Checker (vnu).
+mod validity;

@@ -265,3 +265,42 @@ pub fn copy_dir(from: &Path, to: &Path) {
 /// no first-run work); the profile folder and the mode are added by each caller.
 pub const CHROMIUM_FLAGS: &[&str] =
     &["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+/// An external tool a test needs (`found` when installed): without it the test fails
+/// when `CI` is set (`.ci/run` installs it) and is skipped, loudly, otherwise.
+pub fn require<T>(found: Option<T>, what: &str, install: &str) -> Option<T> {
+    if found.is_none() {
+        assert!(std::env::var_os("CI").is_none(), "CI is set but {what} is missing: .ci/run must install it ({install})");
+        eprintln!("SKIPPED: {what} not installed ({install})");
+    }
+    found
+}
+
+/// LibreOffice's `soffice` (Debian: libreoffice-calc-nogui).
+pub fn soffice() -> Option<&'static str> {
+    let found = ["/usr/bin/soffice", "/usr/bin/libreoffice", "/usr/local/bin/soffice"].into_iter().find(|p| Path::new(p).exists());
+    require(found, "LibreOffice", "apt-get install --no-install-recommends libreoffice-calc-nogui")
+}
+
+/// Converts `file` with LibreOffice (`soffice --convert-to <filter>`) into `out_dir`,
+/// with a profile of its own (parallel tests never share one). A .csv is opened as
+/// UTF-8, comma-separated.
+pub fn soffice_convert(exe: &str, file: &Path, filter: &str, out_dir: &Path) {
+    let profile = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(exe);
+    if file.extension().is_some_and(|e| e == "csv") {
+        cmd.arg("--infilter=Text - txt - csv (StarCalc):44,34,76,1");
+    }
+    let out = cmd
+        .args(["--headless", "--norestore", &format!("-env:UserInstallation=file://{}", profile.path().display()), "--convert-to", filter, "--outdir"])
+        .arg(out_dir)
+        .arg(file)
+        .output()
+        .expect("run soffice");
+    assert!(out.status.success(), "soffice --convert-to {filter} {}: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+}
+
+/// CSV text (as LibreOffice writes it: RFC 4180 quotes) → rows of fields.
+pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    dwgk::content::table::parse_csv(&text.trim_start_matches('\u{feff}').replace("\r\n", "\n"), ',').expect("CSV")
+}

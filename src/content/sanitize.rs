@@ -1,0 +1,425 @@
+//! Raw HTML in Markdown, made harmless (docs/content.md, “网页代码”). Officers paste
+//! HTML from Word (`<br>`, `<u>`, `<span style="color:red">`, tables); a shared folder
+//! also lets anyone drop in `<script>`. Kept: a list of formatting elements with a few
+//! attributes each, and links to http(s), mailto, tel or relative addresses. Removed:
+//! scripts and other active elements with their content, event attributes (`onerror=`),
+//! `javascript:` and other unsafe addresses, conditional comments; other unknown tags
+//! (`<font>`, `<o:p>`) lose the tag and keep their text. Pure.
+
+/// Elements kept (their tag, with the attributes `attribute_allowed` lets through).
+const ALLOWED: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+];
+
+/// Void elements: no closing tag.
+const VOID: &[&str] = &["br", "col", "hr", "img"];
+
+/// Elements removed with everything up to their closing tag.
+const DROPPED_WITH_CONTENT: &[&str] = &[
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "noscript",
+    "noembed",
+    "noframes",
+    "template",
+    "textarea",
+    "title",
+    "xmp",
+    "plaintext",
+    "svg",
+    "math",
+    "select",
+];
+
+/// Elements whose removal is worth telling the author about (active content, forms,
+/// page-level elements); other unknown tags are Word's leftovers.
+const ACTIVE: &[&str] = &["base", "link", "meta", "form", "input", "button", "frame", "iframe", "html", "head", "body"];
+
+/// Raw HTML after cleaning, and what was removed that the author should know about
+/// (`<script>`, `onerror 属性`, `javascript: 地址`).
+#[derive(Debug, Default, PartialEq)]
+pub struct Cleaned {
+    pub html: String,
+    pub removed: Vec<String>,
+}
+
+/// Cleans one raw HTML fragment (a block or an inline tag as comrak gives it).
+pub fn clean(raw: &str) -> Cleaned {
+    let mut out = Cleaned { html: String::with_capacity(raw.len()), removed: Vec::new() };
+    let mut rest = raw;
+    while let Some(i) = rest.find('<') {
+        out.html.push_str(&rest[..i]);
+        rest = &rest[i..];
+        rest = if let Some(after) = rest.strip_prefix("<!--") {
+            comment(after, &mut out)
+        } else if rest.starts_with("</") {
+            closing_tag(rest, &mut out)
+        } else if rest[1..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+            opening_tag(rest, &mut out)
+        } else if rest[1..].starts_with(['!', '?']) {
+            // <!DOCTYPE>, <![CDATA[...]]>, <?xml ...?>: nothing a page body needs.
+            rest.find('>').map_or("", |e| &rest[e + 1..])
+        } else {
+            out.html.push_str("&lt;");
+            &rest[1..]
+        };
+    }
+    out.html.push_str(rest);
+    out
+}
+
+/// `<!-- ... -->`: kept when plain text (`<!-- more -->` is the summary marker);
+/// conditional comments (`<!--[if IE]><script>`, which old IE runs) and comments
+/// holding markup are removed, as is an unterminated one (it would hide the page).
+fn comment<'a>(after: &'a str, out: &mut Cleaned) -> &'a str {
+    let Some(end) = after.find("-->") else {
+        out.removed.push("未结束的 <!-- 注释".into());
+        return "";
+    };
+    let body = &after[..end];
+    if body.contains(['<', '>', '[']) {
+        out.removed.push("含代码的注释".into());
+    } else {
+        out.html.push_str("<!--");
+        out.html.push_str(body);
+        out.html.push_str("-->");
+    }
+    &after[end + 3..]
+}
+
+fn tag_name(s: &str) -> (&str, &str) {
+    let end = s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':')).unwrap_or(s.len());
+    (&s[..end], &s[end..])
+}
+
+fn closing_tag<'a>(rest: &'a str, out: &mut Cleaned) -> &'a str {
+    let Some(end) = rest.find('>') else {
+        out.html.push_str("&lt;");
+        return &rest[1..];
+    };
+    let name = tag_name(&rest[2..]).0.to_ascii_lowercase();
+    if ALLOWED.contains(&name.as_str()) && !VOID.contains(&name.as_str()) {
+        out.html.push_str("</");
+        out.html.push_str(&name);
+        out.html.push('>');
+    }
+    &rest[end + 1..]
+}
+
+fn opening_tag<'a>(rest: &'a str, out: &mut Cleaned) -> &'a str {
+    let (name, mut s) = tag_name(&rest[1..]);
+    let name = name.to_ascii_lowercase();
+    let mut attrs: Vec<(String, String)> = Vec::new();
+    // Attributes as a browser reads them: name, then `=value` (quoted or not).
+    loop {
+        s = s.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
+        if s.is_empty() {
+            // No `>`: not a tag after all; the `<` is text.
+            out.html.push_str("&lt;");
+            return &rest[1..];
+        }
+        if let Some(after) = s.strip_prefix('>') {
+            s = after;
+            break;
+        }
+        let n_end = s.find(|c: char| c.is_ascii_whitespace() || matches!(c, '/' | '>' | '=')).unwrap_or(s.len()).max(1);
+        let attr = s[..n_end].to_ascii_lowercase();
+        s = s[n_end..].trim_start_matches(|c: char| c.is_ascii_whitespace());
+        let mut value = String::new();
+        if let Some(after) = s.strip_prefix('=') {
+            let after = after.trim_start_matches(|c: char| c.is_ascii_whitespace());
+            let (raw, next) = match after.chars().next() {
+                Some(q @ ('"' | '\'')) => match after[1..].find(q) {
+                    Some(e) => (&after[1..1 + e], &after[2 + e..]),
+                    None => (&after[1..], ""),
+                },
+                _ => {
+                    let e = after.find(|c: char| c.is_ascii_whitespace() || c == '>').unwrap_or(after.len());
+                    (&after[..e], &after[e..])
+                }
+            };
+            value = decode_entities(raw);
+            s = next;
+        }
+        attrs.push((attr, value));
+    }
+    if DROPPED_WITH_CONTENT.contains(&name.as_str()) {
+        out.removed.push(format!("<{name}>"));
+        return skip_past_close(s, &name);
+    }
+    if !ALLOWED.contains(&name.as_str()) {
+        if ACTIVE.contains(&name.as_str()) {
+            out.removed.push(format!("<{name}>"));
+        }
+        return s;
+    }
+    out.html.push('<');
+    out.html.push_str(&name);
+    for (attr, value) in attrs {
+        if attr.starts_with("on") {
+            out.removed.push(format!("{attr} 属性"));
+        } else if !attribute_allowed(&name, &attr) {
+            // Word's `class`, `align`, `width` and the like: dropped without a word.
+        } else if matches!(attr.as_str(), "href" | "src") && !safe_url(&value, name == "img") {
+            out.removed.push(format!("{} 地址", scheme_of(&value)));
+        } else if attr == "style" && !safe_style(&value) {
+            out.removed.push("style 属性中的脚本".into());
+        } else {
+            out.html.push(' ');
+            out.html.push_str(&attr);
+            out.html.push_str("=\"");
+            out.html.push_str(&super::markdown::escape_attr(&value));
+            out.html.push('"');
+        }
+    }
+    out.html.push('>');
+    s
+}
+
+fn attribute_allowed(element: &str, attr: &str) -> bool {
+    matches!(attr, "title" | "lang" | "dir" | "style")
+        || matches!(
+            (element, attr),
+            ("a", "href")
+                | ("img", "src" | "alt" | "width" | "height")
+                | ("td" | "th", "colspan" | "rowspan")
+                | ("th", "scope")
+                | ("ol", "start" | "reversed" | "type")
+                | ("col" | "colgroup", "span")
+                | ("abbr" | "q" | "blockquote" | "del" | "ins", "cite")
+                | ("details", "open")
+        )
+}
+
+/// Everything up to and including `</name ...>` (case-insensitive), or the end.
+fn skip_past_close<'a>(s: &'a str, name: &str) -> &'a str {
+    let close = format!("</{name}");
+    let lower = s.to_ascii_lowercase();
+    match lower.find(&close) {
+        Some(i) => s[i..].find('>').map_or("", |e| &s[i + e + 1..]),
+        None => "",
+    }
+}
+
+/// An inline tag (one comrak node) that opens, without closing it, or closes an element
+/// whose content is removed (`<script>`, `</script>`): its name, and whether it opens.
+pub fn dropped_tag(raw: &str) -> Option<(String, bool)> {
+    let (rest, opens) = match raw.strip_prefix("</") {
+        Some(rest) => (rest, false),
+        None => (raw.strip_prefix('<')?, true),
+    };
+    let name = tag_name(rest).0.to_ascii_lowercase();
+    let closed_inside = opens && raw.to_ascii_lowercase().contains(&format!("</{name}"));
+    (DROPPED_WITH_CONTENT.contains(&name.as_str()) && !closed_inside).then_some((name, opens))
+}
+
+/// Whether a link or image address may stay: relative, `#anchor`, http(s), mailto,
+/// tel; for images also `data:image/` (not SVG). Browsers ignore tabs and line
+/// breaks inside a scheme (`java\tscript:`), so those are dropped before looking.
+pub fn safe_url(url: &str, image: bool) -> bool {
+    let url = as_browsers_read(url);
+    let lower = url.to_ascii_lowercase();
+    match lower.find([':', '/', '?', '#']) {
+        Some(i) if lower.as_bytes()[i] == b':' => {
+            let scheme = &lower[..i];
+            matches!(scheme, "http" | "https" | "mailto" | "tel")
+                || (image && scheme == "data" && lower.starts_with("data:image/") && !lower.starts_with("data:image/svg"))
+        }
+        // Relative; an entity left undecoded before the first `/` could still spell a scheme.
+        Some(i) => !lower[..i].contains('&'),
+        None => !lower.contains('&'),
+    }
+}
+
+/// An address as a browser reads it: spaces and controls around it dropped, tabs and
+/// line breaks inside it ignored.
+fn as_browsers_read(url: &str) -> String {
+    url.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect()
+}
+
+/// `javascript:` for messages (the address itself may be long).
+pub fn scheme_of(url: &str) -> String {
+    let url = as_browsers_read(url);
+    match url.split_once(':') {
+        Some((s, _)) if s.len() <= 20 && !s.is_empty() => format!("{}:", s.to_ascii_lowercase()),
+        _ => "不安全的".into(),
+    }
+}
+
+/// Inline styles from Word are kept unless they could load or run something.
+fn safe_style(style: &str) -> bool {
+    let lower: String = style.to_ascii_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+    !["expression", "javascript", "url(", "behavior", "-moz-binding", "@import", "\\"].iter().any(|bad| lower.contains(bad))
+}
+
+/// Character references in an attribute value (`&#106;`, `&#x6A;`, `&amp;`, …), as a
+/// browser decodes them before it looks at the address; unknown names stay as written.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + 1..];
+        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '#')).unwrap_or(rest.len());
+        let (body, after) = (&rest[..end], &rest[end..]);
+        let decoded = if let Some(num) = body.strip_prefix('#') {
+            let n = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => num.parse::<u32>().ok(),
+            };
+            n.map(|n| char::from_u32(n).unwrap_or('\u{fffd}'))
+        } else {
+            match body.to_ascii_lowercase().as_str() {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "colon" => Some(':'),
+                "tab" => Some('\t'),
+                "newline" => Some('\n'),
+                "sol" => Some('/'),
+                "num" => Some('#'),
+                "quest" => Some('?'),
+                "nbsp" => Some('\u{a0}'),
+                _ => None,
+            }
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = after.strip_prefix(';').unwrap_or(after);
+            }
+            None => out.push('&'),
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(raw: &str) -> String {
+        clean(raw).html
+    }
+
+    #[test]
+    fn word_formatting_is_kept() {
+        assert_eq!(html("第一行<br>第二行<u>下划线</u>"), "第一行<br>第二行<u>下划线</u>");
+        assert_eq!(html("<span style=\"color:red\">红字</span>"), "<span style=\"color:red\">红字</span>");
+        assert_eq!(html("<td colspan=2 align=center class=MsoNormal>合计</td>"), "<td colspan=\"2\">合计</td>");
+        assert_eq!(html("<a href=\"https://www.12371.cn/\" title=\"共产党员网\">链接</a>"), "<a href=\"https://www.12371.cn/\" title=\"共产党员网\">链接</a>");
+        assert_eq!(html("<font face=宋体>字</font><o:p></o:p>"), "字");
+        assert_eq!(html("<!-- more -->"), "<!-- more -->");
+        assert_eq!(html("1 < 2 and <3"), "1 &lt; 2 and &lt;3");
+        assert!(clean("<p><b>粗</b></p>").removed.is_empty());
+    }
+
+    #[test]
+    fn scripts_and_handlers_are_removed() {
+        let c = clean("<script>alert(1)</script>前<SCRIPT src=x></SCRIPT >后");
+        assert_eq!(c.html, "前后");
+        assert_eq!(c.removed, ["<script>", "<script>"]);
+        let c = clean("<img src=x onerror=\"alert(1)\"><div onclick='alert(2)'>文</div>");
+        assert_eq!(c.html, "<img src=\"x\"><div>文</div>");
+        assert_eq!(c.removed, ["onerror 属性", "onclick 属性"]);
+        assert_eq!(html("<svg onload=alert(1)><circle/></svg>留下"), "留下");
+        assert_eq!(html("<iframe src=\"javascript:alert(1)\"></iframe>"), "");
+        assert_eq!(html("<style>body{display:none}</style>"), "");
+        assert_eq!(html("<!--[if IE]><script>alert(1)</script><![endif]-->后"), "后");
+        assert_eq!(html("<!-- 未结束 <p>"), "");
+        assert_eq!(html("<form action=x><input name=q></form>"), "");
+        assert_eq!(html("<p style=\"background:url(javascript:alert(1))\">x</p>"), "<p>x</p>");
+        assert_eq!(html("<a href=x >a</a >"), "<a href=\"x\">a</a>");
+    }
+
+    #[test]
+    fn unsafe_addresses_are_removed_however_spelled() {
+        for href in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "java&#x09;script:alert(1)",
+            "&#106;avascript:alert(1)",
+            "&#x6A;avascript&colon;alert(1)",
+            "jav\nascript:alert(1)",
+            "vbscript:msgbox(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "&unknown;javascript:alert(1)",
+        ] {
+            let c = clean(&format!("<a href=\"{href}\">x</a>"));
+            assert_eq!(c.html, "<a>x</a>", "{href}");
+            assert_eq!(c.removed.len(), 1, "{href}");
+        }
+        assert!(safe_url("附件/报名表.pdf", false) && safe_url("#一总体要求", false) && safe_url("mailto:a@b.cn", false));
+        assert!(safe_url("data:image/png;base64,AAAA", true) && !safe_url("data:image/svg+xml,<svg onload=alert(1)>", true));
+        assert!(!safe_url("data:image/png;base64,AAAA", false));
+        assert_eq!(scheme_of(" JavaScript:alert(1)"), "javascript:");
+    }
+
+    #[test]
+    fn quotes_in_values_are_escaped_again() {
+        assert_eq!(html("<a title='a\"b&lt;' href=x>x</a>"), "<a title=\"a&quot;b&lt;\" href=\"x\">x</a>");
+    }
+}
