@@ -241,7 +241,7 @@ impl HeadingAdapter for HeadingIds {
         if id.is_empty() {
             id = format!("h{}", self.done.lock().expect("headings").len() + 1);
         }
-        write!(output, "<h{} id=\"{}\">", heading.level, escape_attr(&id))?;
+        write!(output, "<h{} id=\"{}\">", heading.level, sanitize::escape_attr(&id))?;
         self.done.lock().expect("headings").push(Heading { level: heading.level, id, title: heading.content.trim().to_string() });
         Ok(())
     }
@@ -249,20 +249,6 @@ impl HeadingAdapter for HeadingIds {
     fn exit(&self, output: &mut dyn fmt::Write, heading: &HeadingMeta) -> fmt::Result {
         write!(output, "</h{}>", heading.level)
     }
-}
-
-pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -225,7 +225,7 @@ fn opening_tag<'a>(rest: &'a str, out: &mut Cleaned) -> &'a str {
             out.html.push(' ');
             out.html.push_str(&attr);
             out.html.push_str("=\"");
-            out.html.push_str(&super::markdown::escape_attr(&value));
+            out.html.push_str(&escape_attr(&value));
             out.html.push('"');
         }
     }
@@ -354,6 +354,21 @@ fn decode_entities(s: &str) -> String {
         }
     }
     out.push_str(rest);
+    out
+}
+
+/// Text made safe inside a double-quoted HTML attribute.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
     out
 }
 

@@ -249,7 +249,7 @@ fn legend() -> Vec<Value> {
 }
 
 fn esc(s: &str) -> String {
-    crate::content::markdown::escape_attr(s)
+    crate::content::sanitize::escape_attr(s)
 }
 
 /// Fill and label for a rate; `None` with cells = pending, no cells = n/a.
