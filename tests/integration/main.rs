@@ -32,6 +32,8 @@ mod init;
 mod leaks;
 /// Dues ledgers and study plans from real .xlsx and .csv files.
 mod ledgers;
+/// The theme's JavaScript stripped of comments and indentation at build time.
+mod minify;
 /// Atomic output, no stale files, foreign output folders refused.
 mod output_safety;
 /// `dwgk publish`: releases under real nginx load, SIGKILL, polling, wake-ups, rollback.
@@ -42,6 +44,8 @@ mod publish_both;
 mod rendering;
 /// Drafts, scheduled (`publish_date`) and expired (`expire_date`) pages.
 mod schedule;
+/// Search ranking fixtures and one-character queries in Chromium.
+mod search_ranking;
 /// `dwgk serve`: live reload in headless Chromium, editor saves, polling, HTTP safety, banners.
 mod serve;
 /// The preview server's incremental rebuilds against full builds, byte for byte.
