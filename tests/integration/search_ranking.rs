@@ -142,6 +142,12 @@ fn seed_site_ranks_the_page_a_reader_expects_first() {
         if hits.first().map(String::as_str) != Some(want) {
             failures.push(format!("{query}: first {:?}, want {want} ({status}); top 3 {:?}", hits.first(), &hits[..hits.len().min(3)]));
         }
+        // The snippet shows the query, found past the first 500 characters (d/) too:
+        // 冬训 and 舆情 are further into their reports (the rest of the text, e/).
+        let mark = b.eval("(document.querySelector('#search-results .search-snippet mark') || {}).textContent || ''");
+        if !query.split(' ').any(|p| mark == p) {
+            failures.push(format!("{query}: first snippet highlights {mark}"));
+        }
     }
     assert!(failures.is_empty(), "seed ranking:\n{}", failures.join("\n"));
     let errors = b.take_errors();

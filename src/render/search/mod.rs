@@ -35,6 +35,9 @@ pub const DIR: &str = "search";
 pub const VERSION: u32 = 4;
 /// Most characters of a document's text kept for snippets and phrase checks.
 const TEXT_LIMIT: usize = 20_000;
+/// Characters of a document's text in `d/<id>.js` (enough for most snippets); the
+/// rest goes to `e/<id>.js`, loaded only when the query is not found in the first part.
+const HEAD_CHARS: usize = 500;
 /// Bytes of rendered documents (HTML) per shard the shard count aims at (≈ 10,000
 /// postings, a 13 KB shard file; a query loads one shard per token).
 const BYTES_PER_SHARD: usize = 56 * 1024;
@@ -247,8 +250,9 @@ impl Laps {
 }
 
 /// One document as a JavaScript object literal (title, URL path, date, kind name,
-/// unit title, text), appended to `out`.
-fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, kinds: &[(&str, &str)]) {
+/// unit title, the first part of its text; `m`: more text in `e/<id>.js`), appended
+/// to `out`.
+fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, more: bool, kinds: &[(&str, &str)]) {
     let field = |out: &mut Vec<u8>, name: &str, v: Option<&str>| {
         out.extend_from_slice(name.as_bytes());
         match v {
@@ -262,12 +266,16 @@ fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, kinds: &[(&str, &str)]) {
     field(out, ",\"k\":", Some(kinds[d.kind].1));
     field(out, ",\"n\":", d.unit_title.as_deref());
     field(out, ",\"x\":", Some(text));
+    if more {
+        out.extend_from_slice(b",\"m\":1");
+    }
     out.push(b'}');
 }
 
 /// Writes the index under `search/`: `meta.js` (what every query needs first),
 /// `f.js` (filter fields, loaded only when a filter is set), `s/<n>.js` (postings),
-/// `u/<n>.js` (postings of single characters), `d/<id>.js` (one document each).
+/// `u/<n>.js` (postings of single characters), `d/<id>.js` (one document each: the
+/// head of its text) and `e/<id>.js` (the rest of a longer text).
 /// Design: docs/search.md.
 pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let mut laps = Laps::default();
@@ -330,7 +338,8 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
             })
         });
         runs.par_iter_mut().for_each(|(_, b)| b.clear());
-        // One file per document: a query loads only the documents it shows.
+        // One file per document (its head) and one for the rest of a long text: a
+        // query loads only the documents it shows, most of them only the head.
         doc_bytes += laps.time("documents", || {
             block
                 .par_iter()
@@ -338,12 +347,23 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
                 .enumerate()
                 .map(|(j, (d, (_, text)))| {
                     let id = first + j;
-                    let mut out = Vec::with_capacity(text.len() + d.title.len() + d.path.len() + 100);
+                    let cut = text.char_indices().nth(HEAD_CHARS).map_or(text.len(), |(i, _)| i);
+                    let (head, rest) = text.split_at(cut);
+                    let mut out = Vec::with_capacity(head.len() + d.title.len() + d.path.len() + 100);
                     out.extend_from_slice(format!("dwgkSearchDoc({id},").as_bytes());
-                    doc_literal(&mut out, d, text, &kinds);
+                    doc_literal(&mut out, d, head, !rest.is_empty(), &kinds);
                     out.extend_from_slice(b");\n");
                     write(format!("{DIR}/d/{id}.js"), &out);
-                    out.len()
+                    let mut n = out.len();
+                    if !rest.is_empty() {
+                        let mut out = Vec::with_capacity(rest.len() + 40);
+                        out.extend_from_slice(format!("dwgkSearchRest({id},").as_bytes());
+                        js_string(&mut out, rest);
+                        out.extend_from_slice(b");\n");
+                        write(format!("{DIR}/e/{id}.js"), &out);
+                        n += out.len();
+                    }
+                    n
                 })
                 .sum::<usize>()
         });

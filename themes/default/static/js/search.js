@@ -6,8 +6,9 @@
  * kinds, years, which documents are expired), f.js (unit, kind and year of every
  * document: only when a filter is set), s/<n>.js (postings of the bigrams, terms
  * and words whose hash falls in shard n), u/<n>.js (postings of single characters,
- * for one-character queries) and d/<id>.js (one document: title, URL, date, unit,
- * text for snippets and phrase checks). <script> works over HTTP and from a folder
+ * for one-character queries), d/<id>.js (one document: title, URL, date, unit,
+ * the first 500 characters of its text) and e/<id>.js (the rest of its text, when
+ * the query is not found in the first part). <script> works over HTTP and from a folder
  * opened with file:// (where fetch/XHR of local files is blocked). No external
  * request; ES5 so old intranet browsers run it. The build strips comments and
  * indentation from this file (build.rs).
@@ -95,6 +96,11 @@
   window.dwgkSearchDoc = function (id, d) {
     docs[id] = d;
     finish('d' + id, true);
+  };
+  window.dwgkSearchRest = function (id, rest) {
+    docs[id].x += rest;
+    docs[id].m = 0;
+    finish('e' + id, true);
   };
 
   function load(key, file, cb) {
@@ -517,6 +523,11 @@
       if (!d && state['d' + id] !== 'failed') {
         break;
       }
+      if (d && d.m && state['e' + id] !== 'failed' && !found(d, q)) {
+        // Not in the first part of the text: the rest, then check again.
+        load('e' + id, 'e/' + id + '.js', again(q));
+        break;
+      }
       q.checked += 1;
       (d && (q.parsed.exact || asWritten(d, q.parsed.phrases)) ? q.pass : q.fail).push(c[q.checked - 1]);
     }
@@ -532,6 +543,29 @@
     }
   }
 
+  function again(q) {
+    return function () {
+      if (current === q) {
+        advance(q);
+      }
+    };
+  }
+
+  /* Whether the loaded text has what the query needs: every phrase as written
+     (a phrase query), else some term to show in the snippet. */
+  function found(d, q) {
+    if (!q.parsed.exact) {
+      return asWritten(d, q.parsed.phrases);
+    }
+    var x = fold(d.x || '');
+    for (var i = 0; i < q.terms.length; i++) {
+      if (x.indexOf(q.terms[i]) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   function request(q, upto) {
     var pairs = [];
     for (var i = q.requested; i < upto; i++) {
@@ -539,11 +573,7 @@
     }
     q.requested = upto;
     for (var p = 0; p < pairs.length; p++) {
-      load(pairs[p][0], pairs[p][1], function () {
-        if (current === q) {
-          advance(q);
-        }
-      });
+      load(pairs[p][0], pairs[p][1], again(q));
     }
   }
 
