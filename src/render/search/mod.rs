@@ -274,7 +274,8 @@ fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, more: bool, kinds: &[(&st
 
 /// Writes the index under `search/`: `meta.js` (what every query needs first),
 /// `f.js` (filter fields, loaded only when a filter is set), `s/<n>.js` (postings),
-/// `u/<n>.js` (postings of single characters), `d/<id>.js` (one document each: the
+/// `u/<n>.js` (postings of single characters), `b/<n>-<j>.js` (a common token's
+/// postings alone), `d/<id>.js` (one document each: the
 /// head of its text) and `e/<id>.js` (the rest of a longer text).
 /// Design: docs/search.md.
 pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
@@ -374,12 +375,15 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
             .into_par_iter()
             .enumerate()
             .map(|(n, s)| {
-                let out = s.file(n, &terms);
+                let (out, big) = s.file(n, &terms);
                 match n.checked_sub(shard_count) {
                     None => write(format!("{DIR}/s/{n}.js"), &out),
                     Some(u) => write(format!("{DIR}/u/{u}.js"), &out),
                 }
-                out.len()
+                for (name, file) in &big {
+                    write(format!("{DIR}/b/{name}.js"), file);
+                }
+                out.len() + big.iter().map(|(_, f)| f.len()).sum::<usize>()
             })
             .sum()
     });

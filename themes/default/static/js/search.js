@@ -5,8 +5,9 @@
  * call the registration functions below: meta.js (counts, the dictionary, units,
  * kinds, years, which documents are expired), f.js (unit, kind and year of every
  * document: only when a filter is set), s/<n>.js (postings of the bigrams, terms
- * and words whose hash falls in shard n), u/<n>.js (postings of single characters,
- * for one-character queries), d/<id>.js (one document: title, URL, date, unit,
+ * and words whose hash falls in shard n; a common token's list stands in a file of
+ * its own, b/<n>-<j>.js, which the shard names), u/<n>.js (postings of single
+ * characters, for one-character queries), d/<id>.js (one document: title, URL, date, unit,
  * the first 500 characters of its text) and e/<id>.js (the rest of its text, when
  * the query is not found in the first part). <script> works over HTTP and from a folder
  * opened with file:// (where fetch/XHR of local files is blocked). No external
@@ -57,6 +58,7 @@
   var units = []; // [{id, title, parent, depth}]
   var filterData = null; // per document, 3 numbers: unit + 1, kind, year index + 1
   var shards = {};
+  var bigs = {}; // a common token's postings, by file name (b/<shard>-<j>.js)
   var docs = {};
   var state = {}; // key -> 'loading' | 'done' | 'failed'
   var waiters = {};
@@ -92,6 +94,10 @@
   window.dwgkSearchShard = function (n, postings) {
     shards[n] = postings;
     finish('s' + n, true);
+  };
+  window.dwgkSearchBig = function (name, code) {
+    bigs[name] = code;
+    finish('b' + name, true);
   };
   window.dwgkSearchDoc = function (id, d) {
     docs[id] = d;
@@ -356,10 +362,20 @@
     return s < meta.shards ? 's/' + s + '.js' : 'u/' + (s - meta.shards) + '.js';
   }
 
-  function postingsOf(token) {
+  /* A token's entry in its shard: its postings code, or the number of the file
+     that holds it alone (a common token), or ''. */
+  function entry(token) {
     var s = shards[shardOf(token)];
-    var raw = s && Object.prototype.hasOwnProperty.call(s, token) ? s[token] : '';
-    return postings(raw);
+    return s && Object.prototype.hasOwnProperty.call(s, token) ? s[token] : '';
+  }
+
+  function bigName(token) {
+    return shardOf(token) + '-' + entry(token);
+  }
+
+  function postingsOf(token) {
+    var raw = entry(token);
+    return postings(typeof raw === 'number' ? bigs[bigName(token)] || '' : raw);
   }
 
   function inUnit(u, wanted) {
@@ -785,7 +801,7 @@
   }
 
   /* Loads the shards of the parsed query's tokens (and `extra` [key, file] pairs),
-     all at once, then calls cb(allOk). */
+     all at once, then the files of the common tokens among them; then cb(allOk). */
   function loadShards(parsed, extra, cb) {
     var tokens = parsed.required.concat(parsed.optional);
     var pairs = extra.slice();
@@ -797,7 +813,17 @@
         pairs.push(['s' + s, shardFile(s)]);
       }
     }
-    loadAll(pairs, cb);
+    loadAll(pairs, function (ok) {
+      var big = [];
+      for (var j = 0; j < tokens.length && ok; j++) {
+        if (typeof entry(tokens[j]) === 'number') {
+          big.push(['b' + bigName(tokens[j]), 'b/' + bigName(tokens[j]) + '.js']);
+        }
+      }
+      loadAll(ok ? big : [], function (fine) {
+        cb(ok && fine);
+      });
+    });
   }
 
   function run() {
