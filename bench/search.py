@@ -166,12 +166,12 @@ def build_share(binary: pathlib.Path, site: pathlib.Path, runs: int, out: pathli
         index_cpu.append(float(m.group(2)))
         stats = m.group(3)
     content_files, content_bytes = dir_size(site / "content")
-    parts = {name: dir_size(out / "search" / name) for name in ("s", "u", "d", "e")}
+    parts = {name: dir_size(out / "search" / name) for name in ("s", "u", "b", "d", "e")}
     meta = sum((out / "search" / f).stat().st_size for f in ("meta.js", "f.js"))
     return {
         "wall_s": statistics.median(walls), "index_s": statistics.median(index), "runs": walls, "index_runs": index, "stats": stats,
         "rss_mib": max(rss), "cpu_s": statistics.median(cpus), "index_cpu_s": statistics.median(index_cpu), "cpu_runs": cpus, "index_cpu_runs": index_cpu,
-        "content_files": content_files, "content_bytes": content_bytes, "shards": parts["s"], "uni": parts["u"],
+        "content_files": content_files, "content_bytes": content_bytes, "shards": parts["s"], "uni": parts["u"], "big": parts["b"],
         "docs": tuple(a + b for a, b in zip(parts["d"], parts["e"])), "meta_bytes": meta, "out": out,
     }
 
@@ -366,8 +366,8 @@ def main() -> None:
     rows = query_cost(r["out"], a.repeat)
     ngx = query_cost(r["out"], a.repeat, "nginx") if shutil.which("nginx") else None
     load_after = os.getloadavg()
-    idx_files = r["shards"][0] + r["uni"][0] + r["docs"][0] + 2
-    idx_bytes = r["shards"][1] + r["uni"][1] + r["docs"][1] + r["meta_bytes"]
+    idx_files = r["shards"][0] + r["uni"][0] + r["big"][0] + r["docs"][0] + 2
+    idx_bytes = r["shards"][1] + r["uni"][1] + r["big"][1] + r["docs"][1] + r["meta_bytes"]
     runs = lambda xs: ", ".join(f"{x:.2f}" for x in xs)
     lines = [
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average (1/5/15 min) {' / '.join(f'{x:.1f}' for x in load_before)} before, "
@@ -383,7 +383,7 @@ def main() -> None:
         f"- index stats: {r['stats']}",
         f"- content: {r['content_files']} files, {r['content_bytes'] / 1e6:.1f} MB of Markdown",
         f"- index: {idx_files} files, {idx_bytes / 1e6:.1f} MB = {100 * idx_bytes / r['content_bytes']:.0f}% of the content "
-        f"(postings {r['shards'][0]} shards {r['shards'][1] / 1e6:.1f} MB; single characters {r['uni'][0]} shards {r['uni'][1] / 1e6:.1f} MB; documents {r['docs'][0]} files {r['docs'][1] / 1e6:.1f} MB; "
+        f"(postings {r['shards'][0]} shards {r['shards'][1] / 1e6:.1f} MB; single characters {r['uni'][0]} shards {r['uni'][1] / 1e6:.1f} MB; common tokens' own files {r['big'][0]} {r['big'][1] / 1e6:.1f} MB; documents {r['docs'][0]} files {r['docs'][1] / 1e6:.1f} MB; "
         f"meta.js + f.js {r['meta_bytes'] / 1e3:.0f} KB)",
         "",
     ]
