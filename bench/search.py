@@ -21,7 +21,9 @@ page, lets it settle, then the query is typed into the box and Enter pressed
 The page records in its DOM the milliseconds from the query's start (the submit)
 to the first shown result (`data-first-ms`) and to the whole first page of
 results (`data-ms`), and the index files it loaded (`data-loaded`); bytes are the
-sizes of those files (the server sends them uncompressed). Then a second fresh
+sizes of those files plus js/search.js and search/meta.js, which the search page
+loads before the query (a cold query: nothing cached; the server sends them
+uncompressed). Then a second fresh
 profile opens search/?q=… directly (as the header box of another page sends it):
 there the query starts while the page itself is still being laid out and painted
 for the first time, which a cold browser spends tens of milliseconds on.
@@ -64,7 +66,9 @@ GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 BIN = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "release" / "dwgk"
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome") if os.path.exists(p)), None)
 
-QUERIES = ["三会一课", "党费", "主题党日", "意识形态", "组织生活会", "2024年 党费", "支部", "党员"]
+QUERIES = ["三会一课", "党费", "主题党日", "意识形态", "组织生活会", "2024年 党费", "支部", "党员", "党", "课"]
+# Loaded by the search page itself, before any query: counted in a cold query's bytes.
+PAGE_FILES = ["js/search.js", "search/meta.js"]
 
 # The relevance set (tests/integration/browser.rs `search_relevance_set`): query → acceptable first results.
 RELEVANCE = [
@@ -162,12 +166,13 @@ def build_share(binary: pathlib.Path, site: pathlib.Path, runs: int, out: pathli
         index_cpu.append(float(m.group(2)))
         stats = m.group(3)
     content_files, content_bytes = dir_size(site / "content")
-    parts = {name: dir_size(out / "search" / name) for name in ("s", "d")}
+    parts = {name: dir_size(out / "search" / name) for name in ("s", "u", "b", "d", "e")}
     meta = sum((out / "search" / f).stat().st_size for f in ("meta.js", "f.js"))
     return {
         "wall_s": statistics.median(walls), "index_s": statistics.median(index), "runs": walls, "index_runs": index, "stats": stats,
         "rss_mib": max(rss), "cpu_s": statistics.median(cpus), "index_cpu_s": statistics.median(index_cpu), "cpu_runs": cpus, "index_cpu_runs": index_cpu,
-        "content_files": content_files, "content_bytes": content_bytes, "shards": parts["s"], "docs": parts["d"], "meta_bytes": meta, "out": out,
+        "content_files": content_files, "content_bytes": content_bytes, "shards": parts["s"], "uni": parts["u"], "big": parts["b"],
+        "docs": tuple(a + b for a, b in zip(parts["d"], parts["e"])), "meta_bytes": meta, "out": out,
     }
 
 
@@ -253,7 +258,7 @@ def query_cost(out: pathlib.Path, repeat: int, server: str = "python") -> list[d
                 count = re.search(r"找到 (\d+) 条", r["status"] or "")
                 dom = chromium_dom(f"{base}search/?q={urllib.parse.quote(q)}", budget=False)
                 arrivals.append(float(attr(dom, "data-first-ms") or "nan"))
-            size = sum((out / "search" / f).stat().st_size for f in files)
+            size = sum((out / "search" / f).stat().st_size for f in files) + sum((out / f).stat().st_size for f in PAGE_FILES)
             rows.append({"query": q, "first_ms": median(firsts), "first_runs": firsts, "ms": median(times), "ms_runs": times,
                          "arrival_ms": median(arrivals), "arrival_runs": arrivals,
                          "files": len(files), "bytes": size, "hits": int(count.group(1)) if count else 0, "first": first})
@@ -361,8 +366,8 @@ def main() -> None:
     rows = query_cost(r["out"], a.repeat)
     ngx = query_cost(r["out"], a.repeat, "nginx") if shutil.which("nginx") else None
     load_after = os.getloadavg()
-    idx_files = r["shards"][0] + r["docs"][0] + 2
-    idx_bytes = r["shards"][1] + r["docs"][1] + r["meta_bytes"]
+    idx_files = r["shards"][0] + r["uni"][0] + r["big"][0] + r["docs"][0] + 2
+    idx_bytes = r["shards"][1] + r["uni"][1] + r["big"][1] + r["docs"][1] + r["meta_bytes"]
     runs = lambda xs: ", ".join(f"{x:.2f}" for x in xs)
     lines = [
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average (1/5/15 min) {' / '.join(f'{x:.1f}' for x in load_before)} before, "
@@ -378,7 +383,7 @@ def main() -> None:
         f"- index stats: {r['stats']}",
         f"- content: {r['content_files']} files, {r['content_bytes'] / 1e6:.1f} MB of Markdown",
         f"- index: {idx_files} files, {idx_bytes / 1e6:.1f} MB = {100 * idx_bytes / r['content_bytes']:.0f}% of the content "
-        f"(postings {r['shards'][0]} shards {r['shards'][1] / 1e6:.1f} MB; documents {r['docs'][0]} files {r['docs'][1] / 1e6:.1f} MB; "
+        f"(postings {r['shards'][0]} shards {r['shards'][1] / 1e6:.1f} MB; single characters {r['uni'][0]} shards {r['uni'][1] / 1e6:.1f} MB; common tokens' own files {r['big'][0]} {r['big'][1] / 1e6:.1f} MB; documents {r['docs'][0]} files {r['docs'][1] / 1e6:.1f} MB; "
         f"meta.js + f.js {r['meta_bytes'] / 1e3:.0f} KB)",
         "",
     ]
@@ -388,7 +393,7 @@ def main() -> None:
             continue
         lines += [f"Served by {name}:", "",
                   "| query | results | typed: first result ms (median) | runs | typed: all 10 shown ms (median) | runs "
-                  "| opened with ?q=: first result ms (median) | runs | index files loaded | bytes loaded | first result |",
+                  "| opened with ?q=: first result ms (median) | runs | index files loaded | bytes (with search.js, meta.js) | first result |",
                   "|---|---:|---:|---|---:|---|---:|---|---:|---:|---|"]
         for x in rows_of:
             lines.append(f"| {x['query']} | {x['hits']} | {x['first_ms']:.0f} | {fmt(x['first_runs'])} | {x['ms']:.0f} | {fmt(x['ms_runs'])} | "

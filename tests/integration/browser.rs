@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-pub fn chromium() -> Option<&'static str> {
+pub(crate) fn chromium() -> Option<&'static str> {
     let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].into_iter().find(|p| Path::new(p).exists());
     if found.is_none() {
         assert!(std::env::var_os("CI").is_none(), "CI is set but Chromium is missing: .ci/run must install it (apt-get install chromium)");
@@ -220,7 +220,7 @@ fn page_errors(b: &mut cdp::Browser) -> Vec<String> {
 
 /// Waits until the search page has answered (`data-ms`, which a new query removes),
 /// checks that the answer is to `query`, and returns the page's state (`SEARCH_STATE`).
-fn answered(b: &mut cdp::Browser, query: &str, how: &str) -> serde_json::Value {
+pub(crate) fn answered(b: &mut cdp::Browser, query: &str, how: &str) -> serde_json::Value {
     if let Err(e) = b.wait_for("document.querySelector('#dwgk-search[data-ms]')", Duration::from_secs(20)) {
         let state = b.try_eval(SEARCH_STATE).unwrap_or_else(|e| e.into());
         panic!("{how}: no answer to {query}: {e}\npage: {state}\nerrors: {:?}", page_errors(b));

@@ -40,6 +40,8 @@ mod layers;
 mod leaks;
 /// Dues ledgers and study plans from real .xlsx and .csv files.
 mod ledgers;
+/// The theme's JavaScript stripped of comments and indentation at build time.
+mod minify;
 /// Ledgers and study plans saved by LibreOffice as .xlsx, .xls, .ods and GBK .csv read alike.
 mod office;
 /// Atomic output, no stale files, foreign output folders refused.
@@ -52,6 +54,8 @@ mod publish_both;
 mod rendering;
 /// Drafts, scheduled (`publish_date`) and expired (`expire_date`) pages.
 mod schedule;
+/// Search ranking fixtures and one-character queries in Chromium.
+mod search_ranking;
 /// `dwgk serve`: live reload in headless Chromium, editor saves, polling, HTTP safety, banners.
 mod serve;
 /// The preview server's incremental rebuilds against full builds, byte for byte.

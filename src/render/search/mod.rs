@@ -1,11 +1,13 @@
 //! Full-text search index, built per audience from the rendered text of the pages
 //! and sections this build publishes (never a hidden one). Chinese is indexed as
-//! overlapping character bigrams, title characters also as unigrams, and the
-//! party-affairs terms of `DICTIONARY` as whole tokens (exact phrase counts); ASCII
-//! letters and digits as lower-case words. Postings are sharded by token hash into
-//! small script files under `/search/`, loaded by `js/search.js` with `<script>`
-//! tags (works over HTTP and from a folder opened with file://). Design, ranking
-//! and the relevance set: docs/search.md.
+//! overlapping character bigrams, single characters (in shard files of their own,
+//! read only by one-character queries), and the party-affairs terms of `DICTIONARY`
+//! as whole tokens (exact phrase counts); ASCII letters and digits as lower-case
+//! words. Each posting carries a BM25 impact and its best field (title, heading,
+//! body). Postings are sharded by token hash into small script files under
+//! `/search/`, loaded by `js/search.js` with `<script>` tags (works over HTTP and
+//! from a folder opened with file://). Design, ranking and the relevance set:
+//! docs/search.md.
 
 mod shards;
 mod text;
@@ -30,9 +32,12 @@ use tokens::{Buckets, Counter, Terms};
 /// Output folder of the index.
 pub const DIR: &str = "search";
 /// Format version, checked by search.js.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// Most characters of a document's text kept for snippets and phrase checks.
 const TEXT_LIMIT: usize = 20_000;
+/// Characters of a document's text in `d/<id>.js` (enough for most snippets); the
+/// rest goes to `e/<id>.js`, loaded only when the query is not found in the first part.
+const HEAD_CHARS: usize = 500;
 /// Bytes of rendered documents (HTML) per shard the shard count aims at (≈ 10,000
 /// postings, a 13 KB shard file; a query loads one shard per token).
 const BYTES_PER_SHARD: usize = 56 * 1024;
@@ -43,8 +48,6 @@ const MIN_SHARDS: usize = 8;
 const BLOCK: usize = 2048;
 /// Runs of consecutive documents a block is counted in (a few per thread, for balance).
 const RUNS_PER_THREAD: usize = 4;
-/// Bytes of documents per `d/<n>.js` file (a larger document gets a file alone).
-const DOC_CHUNK: usize = 8 * 1024;
 
 /// One searchable document: a visible page or section. Its text is extracted a
 /// block at a time (`Doc::text`), so the index never holds every text at once.
@@ -160,6 +163,15 @@ impl Doc {
         }
     }
 
+    /// Its headings' text, one a line (a heading hit ranks above a body hit).
+    fn headings(&self, site: &Site) -> String {
+        let headings = match self.source {
+            Source::Page(i) => &site.pages[i].rendered.headings,
+            Source::Section(i) => &site.sections[i].rendered.headings,
+        };
+        headings.iter().map(|h| h.title.as_str()).collect::<Vec<_>>().join("\n")
+    }
+
     /// The searchable text: description, rendered text, tags or the unit's facts,
     /// the names of published attachments; at most `TEXT_LIMIT` characters.
     fn text(&self, site: &Site) -> String {
@@ -238,8 +250,9 @@ impl Laps {
 }
 
 /// One document as a JavaScript object literal (title, URL path, date, kind name,
-/// unit title, text), appended to `out`.
-fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, kinds: &[(&str, &str)]) {
+/// unit title, the first part of its text; `m`: more text in `e/<id>.js`), appended
+/// to `out`.
+fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, more: bool, kinds: &[(&str, &str)]) {
     let field = |out: &mut Vec<u8>, name: &str, v: Option<&str>| {
         out.extend_from_slice(name.as_bytes());
         match v {
@@ -253,12 +266,18 @@ fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, kinds: &[(&str, &str)]) {
     field(out, ",\"k\":", Some(kinds[d.kind].1));
     field(out, ",\"n\":", d.unit_title.as_deref());
     field(out, ",\"x\":", Some(text));
+    if more {
+        out.extend_from_slice(b",\"m\":1");
+    }
     out.push(b'}');
 }
 
 /// Writes the index under `search/`: `meta.js` (what every query needs first),
 /// `f.js` (filter fields, loaded only when a filter is set), `s/<n>.js` (postings),
-/// `d/<n>.js` (documents). Design: docs/search.md.
+/// `u/<n>.js` (postings of single characters), `b/<n>-<j>.js` (a common token's
+/// postings alone), `d/<id>.js` (one document each: the
+/// head of its text) and `e/<id>.js` (the rest of a longer text).
+/// Design: docs/search.md.
 pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let mut laps = Laps::default();
     let errors = std::sync::Mutex::new(Vec::new());
@@ -271,25 +290,31 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let shard_count = shard_count(site, &docs);
     let terms = Terms::new(&site.config.search_terms);
     let mask = shard_count as u32 - 1;
-    let mut shards: Vec<Shard> = (0..shard_count).map(|_| Shard::default()).collect();
+    // Bigram, term and word shards, then as many single-character shards.
+    let mut shards: Vec<Shard> = (0..2 * shard_count).map(|_| Shard::default()).collect();
     // A block is counted in runs of consecutive documents, each into its own
     // postings by shard; then each group of consecutive shards is filled by one
     // task (one per thread), run after run, so every list gets its documents in
     // id order. Counters and buckets are reused from block to block.
     let threads = rayon::current_num_threads();
-    let per_group = shard_count.div_ceil(threads).max(1);
+    let per_group = shards.len().div_ceil(threads).max(1);
     let mut runs: Vec<(Counter, Buckets)> = (0..threads * RUNS_PER_THREAD).map(|_| (Counter::default(), Buckets::new(shard_count))).collect();
     let kinds = kinds();
-    let mut chunk_starts: Vec<usize> = Vec::new();
     let mut doc_bytes = 0;
+    // BM25's average length: the first block's (the whole site up to BLOCK documents).
+    let mut avg_len = 0.0;
     for first in (0..docs.len()).step_by(BLOCK) {
         let block = &docs[first..(first + BLOCK).min(docs.len())];
-        let texts: Vec<String> = laps.time("text", || block.par_iter().map(|d| d.text(site)).collect());
+        let texts: Vec<(String, String)> = laps.time("text", || block.par_iter().map(|d| (d.headings(site), d.text(site))).collect());
+        if first == 0 {
+            avg_len = texts.iter().map(|(_, t)| t.len()).sum::<usize>() as f32 / block.len().max(1) as f32;
+        }
         let per_run = block.len().div_ceil(runs.len());
         laps.time("tokens", || {
             runs.par_iter_mut().enumerate().for_each(|(r, (counter, buckets))| {
                 for i in (r * per_run..(r + 1) * per_run).take_while(|&i| i < block.len()) {
-                    counter.count_into(&block[i].title, &texts[i], (first + i) as u32, &terms, mask, buckets);
+                    let (headings, text) = &texts[i];
+                    counter.count_into(&block[i].title, headings, text, (first + i) as u32, &terms, mask, avg_len, buckets);
                 }
             })
         });
@@ -314,43 +339,34 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
             })
         });
         runs.par_iter_mut().for_each(|(_, b)| b.clear());
-        // Documents in files of about DOC_CHUNK bytes (consecutive ids; a block
-        // starts a file): one file per document would double the files of a build.
+        // One file per document (its head) and one for the rest of a long text: a
+        // query loads only the documents it shows, most of them only the head.
         doc_bytes += laps.time("documents", || {
-            // Sizes estimated before writing (escapes are rare), so each file is
-            // written in one buffer.
-            let mut starts = Vec::new();
-            let mut size = DOC_CHUNK;
-            let sizes: Vec<usize> = block.iter().zip(&texts).map(|(d, t)| t.len() + d.title.len() + d.path.len() + 80).collect();
-            for (i, n) in sizes.iter().enumerate() {
-                if size >= DOC_CHUNK {
-                    starts.push(i);
-                    size = 0;
-                }
-                size += n;
-            }
-            let base = chunk_starts.len();
-            let bytes: usize = starts
+            block
                 .par_iter()
+                .zip(&texts)
                 .enumerate()
-                .map(|(c, &start)| {
-                    let end = starts.get(c + 1).copied().unwrap_or(block.len());
-                    let size: usize = sizes[start..end].iter().sum();
-                    let mut out = Vec::with_capacity(size + 32);
-                    out.extend_from_slice(format!("dwgkSearchDocs({},[", first + start).as_bytes());
-                    for (j, (d, text)) in block[start..end].iter().zip(&texts[start..end]).enumerate() {
-                        if j > 0 {
-                            out.push(b',');
-                        }
-                        doc_literal(&mut out, d, text, &kinds);
+                .map(|(j, (d, (_, text)))| {
+                    let id = first + j;
+                    let cut = text.char_indices().nth(HEAD_CHARS).map_or(text.len(), |(i, _)| i);
+                    let (head, rest) = text.split_at(cut);
+                    let mut out = Vec::with_capacity(head.len() + d.title.len() + d.path.len() + 100);
+                    out.extend_from_slice(format!("dwgkSearchDoc({id},").as_bytes());
+                    doc_literal(&mut out, d, head, !rest.is_empty(), &kinds);
+                    out.extend_from_slice(b");\n");
+                    write(format!("{DIR}/d/{id}.js"), &out);
+                    let mut n = out.len();
+                    if !rest.is_empty() {
+                        let mut out = Vec::with_capacity(rest.len() + 40);
+                        out.extend_from_slice(format!("dwgkSearchRest({id},").as_bytes());
+                        js_string(&mut out, rest);
+                        out.extend_from_slice(b");\n");
+                        write(format!("{DIR}/e/{id}.js"), &out);
+                        n += out.len();
                     }
-                    out.extend_from_slice(b"]);\n");
-                    write(format!("{DIR}/d/{}.js", base + c), &out);
-                    out.len()
+                    n
                 })
-                .sum();
-            chunk_starts.extend(starts.iter().map(|s| first + s));
-            bytes
+                .sum::<usize>()
         });
     }
     let postings: usize = shards.iter().map(|s| s.postings()).sum();
@@ -359,13 +375,19 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
             .into_par_iter()
             .enumerate()
             .map(|(n, s)| {
-                let out = s.file(n, &terms);
-                write(format!("{DIR}/s/{n}.js"), &out);
-                out.len()
+                let (out, big) = s.file(n, &terms);
+                match n.checked_sub(shard_count) {
+                    None => write(format!("{DIR}/s/{n}.js"), &out),
+                    Some(u) => write(format!("{DIR}/u/{u}.js"), &out),
+                }
+                for (name, file) in &big {
+                    write(format!("{DIR}/b/{name}.js"), file);
+                }
+                out.len() + big.iter().map(|(_, f)| f.len()).sum::<usize>()
             })
             .sum()
     });
-    let meta_bytes = laps.time("meta", || write_meta(site, &docs, &units, &terms, shard_count, &chunk_starts, &write));
+    let meta_bytes = laps.time("meta", || write_meta(site, &docs, &units, &terms, shard_count, &write));
     if std::env::var_os("DWGK_TIMINGS").is_some() {
         for (name, wall, cpu) in &laps.0 {
             eprintln!("timing search-index/{name} {:.3} cpu {cpu:.3}", wall.as_secs_f64());
@@ -375,18 +397,9 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     (stats, errors.into_inner().expect("errors"))
 }
 
-/// `meta.js` (version, counts, dictionary, units, kinds, years, expired documents,
-/// document file starts) and `f.js` (unit, kind and year of every document, for
+/// `meta.js` (version, counts, dictionary, units, kinds, years, expired documents) and `f.js` (unit, kind and year of every document, for
 /// filters). Returns the bytes of both.
-fn write_meta(
-    site: &Site,
-    docs: &[Doc],
-    units: &[(usize, Option<usize>)],
-    terms: &Terms,
-    shards: usize,
-    chunk_starts: &[usize],
-    write: &(dyn Fn(String, &[u8]) + Sync),
-) -> usize {
+fn write_meta(site: &Site, docs: &[Doc], units: &[(usize, Option<usize>)], terms: &Terms, shards: usize, write: &(dyn Fn(String, &[u8]) + Sync)) -> usize {
     let mut years: Vec<u32> = docs.iter().map(|d| d.year).filter(|&y| y > 0).collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
@@ -395,12 +408,6 @@ fn write_meta(
         vlq(&mut packed, d.unit.map_or(0, |u| u as u32 + 1));
         vlq(&mut packed, d.kind as u32);
         vlq(&mut packed, years.iter().position(|&y| y == d.year).map_or(0, |i| i as u32 + 1));
-    }
-    let mut chunks = Vec::with_capacity(chunk_starts.len() * 2);
-    let mut prev = 0;
-    for &start in chunk_starts {
-        vlq(&mut chunks, (start - prev) as u32);
-        prev = start;
     }
     let meta = json!({
         "v": VERSION, "n": docs.len(), "shards": shards, "dict": terms.text,
@@ -411,7 +418,6 @@ fn write_meta(
         "kinds": kinds().iter().map(|(id, name)| json!([id, name])).collect::<Vec<_>>(),
         "years": years,
         "expired": bitset(docs.iter().map(|d| d.expired)),
-        "chunks": String::from_utf8(chunks).expect("ASCII"),
     });
     // Loaded by the search page's own <script> before search.js (the data waits in
     // a global), or later by search.js itself (which has defined the callback).

@@ -5,6 +5,9 @@
 use super::tokens::{key_text, Terms};
 use std::collections::HashMap;
 
+/// Bytes of postings code past which a token's list gets a file of its own.
+const BIG: usize = 2048;
+
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// Variable-length base-64 number: 5 bits a character, low first; 32 set = more follow.
@@ -124,11 +127,14 @@ impl Shard {
         self.postings
     }
 
-    /// The file `s/<n>.js`. Tokens are Chinese characters or `[0-9a-z]` words: no
-    /// JSON escaping needed.
-    pub fn file(self, n: usize, terms: &Terms) -> Vec<u8> {
-        let size: usize = self.lists.iter().map(|l| l.code.len() + 16).sum();
+    /// The file `s/<n>.js`, and the files `b/<n>-<j>.js` of its lists longer than
+    /// `BIG` (a common token's postings alone: a query for a rarer token of the same
+    /// shard does not load them); the shard names such a list's `j` instead of its
+    /// code. Tokens are Chinese characters or `[0-9a-z]` words: no JSON escaping needed.
+    pub fn file(self, n: usize, terms: &Terms) -> (Vec<u8>, Vec<(String, Vec<u8>)>) {
+        let size: usize = self.lists.iter().map(|l| l.code.len().min(BIG) + 16).sum();
         let mut out = Vec::with_capacity(size + 32);
+        let mut big = Vec::new();
         out.extend_from_slice(format!("dwgkSearchShard({n},{{").as_bytes());
         for (i, l) in self.lists.into_iter().enumerate() {
             if i > 0 {
@@ -139,12 +145,21 @@ impl Shard {
                 Token::Key(k) => key_text(k, terms, &mut out),
                 Token::Long(w) => out.extend_from_slice(w.as_bytes()),
             }
+            if l.code.len() > BIG {
+                let name = format!("{n}-{}", big.len());
+                let mut file = format!("dwgkSearchBig(\"{name}\",\"").into_bytes();
+                file.extend_from_slice(&l.code);
+                file.extend_from_slice(b"\");\n");
+                out.extend_from_slice(format!("\":{}", big.len()).as_bytes());
+                big.push((name, file));
+                continue;
+            }
             out.extend_from_slice(b"\":\"");
             out.extend_from_slice(&l.code);
             out.push(b'"');
         }
         out.extend_from_slice(b"});\n");
-        out
+        (out, big)
     }
 }
 
@@ -172,6 +187,22 @@ mod tests {
         s.add(super::super::tokens::doc_key_for_test("党费"), 3, 2);
         s.add_long("abcdefghijklm", 4, 3);
         s.add(super::super::tokens::doc_key_for_test("党费"), 40, 5);
-        assert_eq!(String::from_utf8(s.file(7, Terms::builtin())).unwrap(), "dwgkSearchShard(7,{\"党费\":\"DClBF\",\"abcdefghijklm\":\"ED\"});\n");
+        let (file, big) = s.file(7, Terms::builtin());
+        assert_eq!(String::from_utf8(file).unwrap(), "dwgkSearchShard(7,{\"党费\":\"DClBF\",\"abcdefghijklm\":\"ED\"});\n");
+        assert!(big.is_empty());
+    }
+
+    #[test]
+    fn a_long_list_gets_a_file_of_its_own() {
+        let mut s = Shard::default();
+        for doc in 0..2000 {
+            s.add(super::super::tokens::doc_key_for_test("党员"), doc, 7);
+        }
+        s.add(super::super::tokens::doc_key_for_test("党费"), 3, 2);
+        let (file, big) = s.file(5, Terms::builtin());
+        assert_eq!(String::from_utf8(file).unwrap(), "dwgkSearchShard(5,{\"党员\":0,\"党费\":\"DC\"});\n");
+        assert_eq!(big.len(), 1);
+        assert_eq!(big[0].0, "5-0");
+        assert!(big[0].1.starts_with(b"dwgkSearchBig(\"5-0\",\"AHBH") && big[0].1.len() > BIG, "{}", big[0].1.len());
     }
 }

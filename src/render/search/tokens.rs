@@ -1,8 +1,10 @@
 //! Tokens of the search index, each one `u64` key (no allocation per token):
-//! Chinese bigrams, title unigrams, `DICTIONARY` terms (found while scanning) and
-//! ASCII words of up to 11 characters packed in base 37; longer words are kept as
-//! strings. A document's tokens are counted in a reusable open-addressing table
-//! and come out in order of first appearance (deterministic output).
+//! Chinese bigrams, unigrams (their own shard files, for one-character queries),
+//! `DICTIONARY` terms (found while scanning) and ASCII words of up to 11 characters
+//! packed in base 37; longer words are kept as strings. A document's tokens are
+//! counted in a reusable open-addressing table and come out in order of first
+//! appearance (deterministic output), each with its posting value: a BM25 impact
+//! and the best field it occurs in (`posting_value`).
 
 use crate::content::vocabulary::{is_cjk, is_cjk_code, DICTIONARY, MAX_SITE_TERMS, MAX_TERM_CHARS};
 use std::sync::OnceLock;
@@ -87,9 +89,10 @@ pub fn key_hash(k: u64, terms: &Terms) -> u32 {
     }
 }
 
-/// Postings of a run of documents by shard (`hash & mask`): `keys[shard]` holds
-/// (key, document, `tf << 1 | in_title`) in document order; `long` the words too
-/// long to pack, with their shard.
+/// Postings of a run of documents by shard (`hash & mask`, plus `mask + 1` for a
+/// unigram: unigrams have shard files of their own): `keys[shard]` holds (key,
+/// document, posting value) in document order; `long` the words too long to pack,
+/// with their shard.
 pub struct Buckets {
     pub keys: Vec<Vec<(u64, u32, u32)>>,
     pub long: Vec<(u32, Box<str>, u32, u32)>,
@@ -97,7 +100,7 @@ pub struct Buckets {
 
 impl Buckets {
     pub fn new(shards: usize) -> Buckets {
-        Buckets { keys: vec![Vec::new(); shards], long: Vec::new() }
+        Buckets { keys: vec![Vec::new(); 2 * shards], long: Vec::new() }
     }
 
     /// Empties every list, keeping its room for the next block.
@@ -215,7 +218,7 @@ impl Counter {
     }
 
     #[inline(always)]
-    fn add(&mut self, key: u64, title: bool) {
+    fn add(&mut self, key: u64, field: Field) {
         if (self.order.len() + 1) * 4 > (self.mask + 1) * 3 {
             self.grow();
         }
@@ -233,28 +236,28 @@ impl Counter {
             }
             i = (i + 1) & mask;
         }
-        let v = &mut self.vals[i];
-        if *v >> 1 < TF_MAX {
-            *v += 2;
-        }
-        *v |= title as u32;
+        mark(&mut self.vals[i], field);
     }
 
-    fn add_word(&mut self, w: &[u8], title: bool) {
+    fn add_word(&mut self, w: &[u8], field: Field) {
         if w.len() <= PACKED_WORD {
-            return self.add(pack_word(w), title);
+            return self.add(pack_word(w), field);
         }
         let w = std::str::from_utf8(w).expect("ASCII");
         match self.long.iter_mut().find(|(x, _)| &**x == w) {
-            Some((_, v)) => *v = (*v + 2).min(TF_MAX << 1) | title as u32,
-            None => self.long.push((w.into(), 2 | title as u32)),
+            Some((_, v)) => mark(v, field),
+            None => {
+                let mut v = 0;
+                mark(&mut v, field);
+                self.long.push((w.into(), v));
+            }
         }
     }
 
-    /// Adds the tokens of `text`: bigrams, dictionary terms and words; unigrams too
-    /// for a title. Full-width ASCII is read as ASCII and letters as lower case, as
-    /// search.js folds a query.
-    fn scan(&mut self, text: &str, title: bool, terms: &Terms) {
+    /// Adds the tokens of `text`: unigrams, bigrams, dictionary terms and words.
+    /// Full-width ASCII is read as ASCII and letters as lower case, as search.js
+    /// folds a query.
+    fn scan(&mut self, text: &str, field: Field, terms: &Terms) {
         let mut term_end = std::mem::take(&mut self.term_end);
         term_end.clear();
         term_end.resize(terms.text.len(), 0);
@@ -277,21 +280,19 @@ impl Counter {
                     }
                     wlen = (wlen + 1).min(MAX_WORD);
                 } else if wlen > 0 {
-                    self.add_word(&word[..wlen], title);
+                    self.add_word(&word[..wlen], field);
                     wlen = 0;
                 }
                 continue;
             }
             if wlen > 0 {
-                self.add_word(&word[..wlen], title);
+                self.add_word(&word[..wlen], field);
                 wlen = 0;
             }
             let c64 = c as u64;
-            if title {
-                self.add(UNI | c64, true);
-            }
+            self.add(UNI | c64, field);
             let pair = if run > 0 {
-                self.add(BI | prev << 21 | c64, title);
+                self.add(BI | prev << 21 | c64, field);
                 pair_bit(prev as u32, c)
             } else {
                 usize::MAX
@@ -308,43 +309,130 @@ impl Counter {
                 let n = chars.len();
                 if n <= run && pos - n >= term_end[t] && chars.iter().rev().enumerate().all(|(j, x)| *x == recent[(pos - 1 - j) % MAX_TERM_CHARS]) {
                     term_end[t] = pos;
-                    self.add(DICT | t as u64, title);
+                    self.add(DICT | t as u64, field);
                 }
             }
         }
         if wlen > 0 {
-            self.add_word(&word[..wlen], title);
+            self.add_word(&word[..wlen], field);
         }
         self.term_end = term_end;
     }
 
-    /// Counts one document and appends its postings to `out`, each token in order of
-    /// first appearance.
-    pub fn count_into(&mut self, title: &str, body: &str, doc: u32, terms: &Terms, mask: u32, out: &mut Buckets) {
+    /// Counts one document (its title, the text of its headings and its body) and
+    /// appends its postings to `out`, each token in order of first appearance.
+    /// `avg_len`: the average body length (bytes) BM25 normalises against.
+    #[allow(clippy::too_many_arguments)]
+    pub fn count_into(&mut self, title: &str, headings: &str, body: &str, doc: u32, terms: &Terms, mask: u32, avg_len: f32, out: &mut Buckets) {
         self.reset(title.len() + body.len());
-        self.scan(title, true, terms);
-        self.scan(body, false, terms);
+        self.scan(title, Field::Title, terms);
+        self.scan(headings, Field::Heading, terms);
+        self.scan(body, Field::Body, terms);
+        let norm = K1 * (1.0 - B + B * body.len() as f32 / avg_len.max(1.0));
+        let title = title_key(title);
+        let mut buf = [0u8; 16];
         for &s in &self.order {
-            let (key, val) = (self.keys[s as usize], self.vals[s as usize]);
-            out.keys[(key_hash(key, terms) & mask) as usize].push((key, doc, val));
+            let (key, raw) = (self.keys[s as usize], self.vals[s as usize]);
+            let text = if raw & TITLE != 0 { key_bytes(key, terms, &mut buf) } else { &[] };
+            let shard = key_hash(key, terms) & mask;
+            let shard = if key & KIND == UNI { shard + mask + 1 } else { shard };
+            out.keys[shard as usize].push((key, doc, posting_value(raw, text, &title, norm)));
         }
-        for (w, v) in self.long.drain(..) {
-            out.long.push((fnv(&w) & mask, w, doc, v));
+        for (w, raw) in self.long.drain(..) {
+            out.long.push((fnv(&w) & mask, w.clone(), doc, posting_value(raw, w.as_bytes(), &title, norm)));
         }
     }
 }
 
-/// The tokens of one document as text: `(token, tf << 1 | in_title)`, sorted.
-pub fn doc_tokens(title: &str, body: &str) -> Vec<(String, u32)> {
-    doc_tokens_with(title, body, Terms::builtin())
+/// Where a token is seen. Body occurrences are counted (the rendered body holds the
+/// headings too); the title and headings only set a flag.
+#[derive(Clone, Copy)]
+enum Field {
+    Title,
+    Heading,
+    Body,
 }
 
-/// `doc_tokens` with a site's dictionary.
-pub fn doc_tokens_with(title: &str, body: &str, terms: &Terms) -> Vec<(String, u32)> {
+/// Raw value while counting: `tf << 2 | HEADING | TITLE`.
+const TITLE: u32 = 1;
+const HEADING: u32 = 2;
+
+fn mark(v: &mut u32, field: Field) {
+    match field {
+        Field::Title => *v |= TITLE,
+        Field::Heading => *v |= HEADING,
+        Field::Body if *v >> 2 < TF_MAX => *v += 4,
+        Field::Body => {}
+    }
+}
+
+/// BM25 parameters: term-frequency saturation and length normalisation, chosen on
+/// the ranking fixtures (docs/search.md): `B` well under the usual 0.75, since a
+/// site's rule-setting notices are long (0.4 or more puts a one-line mention on a
+/// short record above them), but over 0.3 (a short page defining a term must beat
+/// a long section naming it a few times); `K1` over the usual 1.2 so more
+/// occurrences count for a little more.
+const K1: f32 = 2.0;
+const B: f32 = 0.35;
+/// Steps of the quantised BM25 term-frequency part (search.js divides by it; with
+/// the level, a value stays under 1024: two characters of the posting code).
+pub const IMPACT: u32 = 200;
+/// Field levels, best last: body, heading, title contains, title starts with, title
+/// is the token (search.js weights them).
+pub const LEVELS: u32 = 5;
+
+/// The title as a query is matched against it: Chinese characters, ASCII letters
+/// (lower case) and digits, full-width ASCII folded; everything else dropped.
+fn title_key(title: &str) -> String {
+    title
+        .chars()
+        .map(|c| match c as u32 {
+            x @ 0xff01..=0xff5e => char::from_u32(x - 0xfee0).unwrap_or(c),
+            _ => c,
+        })
+        .filter(|c| c.is_ascii_alphanumeric() || is_cjk(*c))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+const _: () = assert!(IMPACT * LEVELS + LEVELS <= 1024);
+
+/// A posting's value: `impact * LEVELS + level`. Impact: BM25's term-frequency
+/// part `tf (k1 + 1) / (tf + k1 (1 - b + b len / avg))` over `k1 + 1`, in `IMPACT`
+/// steps (0: not in the body). Level: 4 the (normalised) title is the token, 3 it
+/// starts with it, 2 contains it, 1 a heading does, 0 the body only.
+fn posting_value(raw: u32, text: &[u8], title: &str, norm: f32) -> u32 {
+    let tf = (raw >> 2) as f32;
+    let impact = if tf == 0.0 { 0 } else { ((tf / (tf + norm) * IMPACT as f32).ceil() as u32).clamp(1, IMPACT) };
+    let level = if raw & TITLE != 0 {
+        if title.as_bytes() == text {
+            4
+        } else if title.as_bytes().starts_with(text) {
+            3
+        } else {
+            2
+        }
+    } else if raw & HEADING != 0 {
+        1
+    } else {
+        0
+    };
+    impact * LEVELS + level
+}
+
+/// The tokens of one document as text: `(token, posting value)`, sorted.
+pub fn doc_tokens(title: &str, body: &str) -> Vec<(String, u32)> {
+    doc_tokens_with(title, "", body, Terms::builtin())
+}
+
+/// `doc_tokens` with headings and a site's dictionary (average length: this body's).
+pub fn doc_tokens_with(title: &str, headings: &str, body: &str, terms: &Terms) -> Vec<(String, u32)> {
     let mut b = Buckets::new(1);
-    Counter::default().count_into(title, body, 0, terms, 0, &mut b);
-    let mut out: Vec<(String, u32)> = b.keys[0]
+    Counter::default().count_into(title, headings, body, 0, terms, 0, body.len() as f32, &mut b);
+    let mut out: Vec<(String, u32)> = b
+        .keys
         .iter()
+        .flatten()
         .map(|&(key, _, val)| {
             let mut t = Vec::new();
             key_text(key, terms, &mut t);
@@ -367,27 +455,51 @@ pub fn doc_key_for_test(bigram: &str) -> u64 {
 mod tests {
     use super::*;
 
+    /// Raw counts of one document (`tf << 2 | HEADING | TITLE`) by token text.
+    fn raw(title: &str, headings: &str, body: &str, terms: &Terms) -> Vec<(String, u32)> {
+        let mut c = Counter::default();
+        c.reset(title.len() + body.len());
+        c.scan(title, Field::Title, terms);
+        c.scan(headings, Field::Heading, terms);
+        c.scan(body, Field::Body, terms);
+        let mut out: Vec<(String, u32)> = c
+            .order
+            .iter()
+            .map(|&s| {
+                let mut t = Vec::new();
+                key_text(c.keys[s as usize], terms, &mut t);
+                (String::from_utf8(t).unwrap(), c.vals[s as usize])
+            })
+            .chain(c.long.iter().map(|(w, v)| (w.to_string(), *v)))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn tf(t: &[(String, u32)], k: &str) -> Option<u32> {
+        t.iter().find(|(x, _)| x == k).map(|(_, v)| *v >> 2)
+    }
+
     #[test]
-    fn chinese_is_bigrams_with_title_unigrams_and_dictionary_terms() {
-        let t = doc_tokens("党费", "2024年党费收缴，三会一课。");
+    fn chinese_is_unigrams_bigrams_and_dictionary_terms() {
+        let t = raw("党费", "", "2024年党费收缴，三会一课。", Terms::builtin());
         let has = |k: &str| t.iter().find(|(x, _)| x == k).map(|(_, v)| *v);
-        assert_eq!(has("党费"), Some(2 << 1 | 1), "in title and body");
-        assert_eq!(has("党"), Some(1 << 1 | 1), "unigrams from the title only");
-        assert_eq!(has("收"), None);
-        assert_eq!(has("2024"), Some(1 << 1));
-        assert_eq!(has("年党"), Some(1 << 1), "bigrams run across word boundaries");
-        assert_eq!(has("三会一课"), Some(1 << 1), "dictionary term");
-        assert_eq!(has("党费收缴"), Some(1 << 1));
+        assert_eq!(has("党费"), Some(1 << 2 | TITLE), "in title and body");
+        assert_eq!(has("党"), Some(1 << 2 | TITLE));
+        assert_eq!(has("收"), Some(1 << 2), "body unigrams too (one-character queries)");
+        assert_eq!(has("2024"), Some(1 << 2));
+        assert_eq!(has("年党"), Some(1 << 2), "bigrams run across word boundaries");
+        assert_eq!(has("三会一课"), Some(1 << 2), "dictionary term");
+        assert_eq!(has("党费收缴"), Some(1 << 2));
         assert_eq!(has("缴三"), None, "punctuation separates runs");
     }
 
     #[test]
     fn dictionary_terms_are_counted_without_overlap_and_within_runs() {
-        let t = doc_tokens("", "党小组会党小组会，党小组a会 批评与自我批评与自我批评");
-        let has = |k: &str| t.iter().find(|(x, _)| x == k).map(|(_, v)| *v >> 1);
-        assert_eq!(has("党小组会"), Some(2));
-        assert_eq!(has("党小组"), Some(3));
-        assert_eq!(has("批评与自我批评"), Some(1), "non-overlapping, as str::matches counts");
+        let t = raw("", "", "党小组会党小组会，党小组a会 批评与自我批评与自我批评", Terms::builtin());
+        assert_eq!(tf(&t, "党小组会"), Some(2));
+        assert_eq!(tf(&t, "党小组"), Some(3));
+        assert_eq!(tf(&t, "批评与自我批评"), Some(1), "non-overlapping, as str::matches counts");
     }
 
     #[test]
@@ -395,12 +507,34 @@ mod tests {
         let site = ["警示教育", "三会一课", "警示教育", "结对共建", "两个", "abc党员"].map(String::from);
         let terms = Terms::new(&site);
         assert_eq!(&terms.text[DICTIONARY.len()..], ["警示教育", "结对共建"], "built-in, repeated and unusable terms dropped");
-        let t = doc_tokens_with("", "开展警示教育，警示教育月；结对 共建", &terms);
-        let has = |k: &str| t.iter().find(|(x, _)| x == k).map(|(_, v)| *v >> 1);
-        assert_eq!(has("警示教育"), Some(2));
-        assert_eq!(has("结对共建"), None, "a term is counted only within one run of characters");
-        assert_eq!(has("三会一课"), None);
+        let t = raw("", "", "开展警示教育，警示教育月；结对 共建", &terms);
+        assert_eq!(tf(&t, "警示教育"), Some(2));
+        assert_eq!(tf(&t, "结对共建"), None, "a term is counted only within one run of characters");
+        assert_eq!(tf(&t, "三会一课"), None);
         assert_eq!(doc_tokens("", "警示教育").iter().filter(|(x, _)| x == "警示教育").count(), 0, "not a built-in term");
+    }
+
+    #[test]
+    fn posting_values_are_field_level_and_bm25_impact() {
+        let terms = Terms::builtin();
+        let v = |title: &str, headings: &str, body: &str, k: &str| {
+            let t = doc_tokens_with(title, headings, body, terms);
+            let v = t.iter().find(|(x, _)| x == k).map(|(_, v)| *v).unwrap_or_else(|| panic!("{k} in {t:?}"));
+            (v / LEVELS, v % LEVELS)
+        };
+        assert_eq!(v("《意识形态》", "", "意识形态", "意识形态").1, 4, "the title is the term (punctuation aside)");
+        assert_eq!(v("意识形态工作", "", "", "意识形态"), (0, 3), "title starts with it; not in the body: no impact");
+        assert_eq!(v("落实意识形态工作", "", "", "意识形态").1, 2);
+        assert_eq!(v("通知", "一、意识形态", "一、意识形态", "意识形态").1, 1, "a heading");
+        assert_eq!(v("通知", "", "意识形态", "意识形态").1, 0);
+        assert_eq!(v("ＰＤＦ", "", "", "pdf").1, 4, "full-width title folded");
+        // BM25: more occurrences score higher, saturating; a long body lowers the impact.
+        let once = v("", "", "党费", "党费").0;
+        let thrice = v("", "", "党费，党费，党费", "党费").0;
+        assert!(0 < once && once < thrice && thrice <= IMPACT, "{once} {thrice}");
+        let short = posting_value(1 << 2, b"", "", K1 * (1.0 - B + B * 0.5));
+        let long = posting_value(1 << 2, b"", "", K1 * (1.0 - B + B * 10.0));
+        assert!(long < short, "{long} {short}");
     }
 
     #[test]

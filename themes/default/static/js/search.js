@@ -3,23 +3,26 @@
  *
  * Loads the index the build wrote under search/ on demand, as <script> files that
  * call the registration functions below: meta.js (counts, the dictionary, units,
- * kinds, years, which documents are expired, where each document file starts),
- * f.js (unit, kind and year of every document: only when a filter is set),
- * s/<n>.js (the postings of the tokens whose hash falls in shard n) and d/<n>.js
- * (consecutive documents: title, URL, date, unit, text for snippets). <script>
- * works over HTTP and from a folder opened with file:// (where fetch/XHR of local
- * files is blocked). No external request, no build step; ES5 so old intranet
- * browsers run it.
+ * kinds, years, which documents are expired), f.js (unit, kind and year of every
+ * document: only when a filter is set), s/<n>.js (postings of the bigrams, terms
+ * and words whose hash falls in shard n; a common token's list stands in a file of
+ * its own, b/<n>-<j>.js, which the shard names), u/<n>.js (postings of single
+ * characters, for one-character queries), d/<id>.js (one document: title, URL, date, unit,
+ * the first 500 characters of its text) and e/<id>.js (the rest of its text, when
+ * the query is not found in the first part). <script> works over HTTP and from a folder
+ * opened with file:// (where fetch/XHR of local files is blocked). No external
+ * request; ES5 so old intranet browsers run it. The build strips comments and
+ * indentation from this file (build.rs).
  *
- * The critical path is the query's shards (in parallel; the search page runs
- * meta.js before this script, so they are requested the moment a query starts)
- * -> the files of the first documents (in parallel, best first); each result is
- * shown as soon as its place is certain, so the first one does not wait for the
- * other nine. (A page without that <script> gets meta.js loaded here first.)
+ * A query loads its shards (in parallel; the search page runs meta.js before this
+ * script, so they are requested the moment a query starts), scores every
+ * candidate from the postings alone (BM25 impact + field weight, tokens.rs), then
+ * loads only the documents it shows, best first; each result appears as soon as
+ * the ones above it are in.
  *
- * Tokens mirror src/render/search/tokens.rs: Chinese as character bigrams (a single
- * character: title unigram), dictionary terms of 3+ characters as whole tokens,
- * ASCII letters/digits as lower-case words; full-width ASCII folded.
+ * Tokens mirror src/render/search/tokens.rs: Chinese as character bigrams and
+ * single characters, dictionary terms of 3+ characters as whole tokens, ASCII
+ * letters/digits as lower-case words; full-width ASCII folded.
  */
 (function () {
   'use strict';
@@ -28,9 +31,16 @@
   if (!app || !document.createElement) {
     return;
   }
-  var VERSION = 3;
+  var VERSION = 4;
   var PAGE = 10; // results shown per step
-  var VERIFY = 30; // documents loaded to check phrases exactly before ranking
+  var VERIFY = 30; // most documents checked for phrases per step of PAGE results
+  // Ranking (docs/search.md): per token idf x (BM25 term-frequency part + the
+  // weight of its best field); IMPACT and LEVELS as in tokens.rs.
+  var IMPACT = 200;
+  var LEVELS = 5;
+  var K1 = 2;
+  var FIELD = [0, 1, 3, 3.5, 7]; // body, heading, title contains, starts with, is
+  var EXPIRED = 0.5; // an expired page's score is halved
   var root = (app.getAttribute('data-root') || '/').replace(/index\.html$/, '');
   var relative = app.getAttribute('data-relative') === 'true';
   var base = root + 'search/';
@@ -48,8 +58,8 @@
   var units = []; // [{id, title, parent, depth}]
   var filterData = null; // per document, 3 numbers: unit + 1, kind, year index + 1
   var shards = {};
+  var bigs = {}; // a common token's postings, by file name (b/<shard>-<j>.js)
   var docs = {};
-  var chunkStarts = []; // first document id of each d/<n>.js, ascending
   var state = {}; // key -> 'loading' | 'done' | 'failed'
   var waiters = {};
   var loadedNow = []; // files loaded for the current query
@@ -85,27 +95,19 @@
     shards[n] = postings;
     finish('s' + n, true);
   };
-  window.dwgkSearchDocs = function (start, list) {
-    for (var j = 0; j < list.length; j++) {
-      docs[start + j] = list[j];
-    }
-    finish('d' + chunkOf(start), true);
+  window.dwgkSearchBig = function (name, code) {
+    bigs[name] = code;
+    finish('b' + name, true);
   };
-
-  /* The d/<n>.js file holding document `doc`. */
-  function chunkOf(doc) {
-    var lo = 0;
-    var hi = chunkStarts.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (chunkStarts[mid] <= doc) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo;
-  }
+  window.dwgkSearchDoc = function (id, d) {
+    docs[id] = d;
+    finish('d' + id, true);
+  };
+  window.dwgkSearchRest = function (id, rest) {
+    docs[id].x += rest;
+    docs[id].m = 0;
+    finish('e' + id, true);
+  };
 
   function load(key, file, cb) {
     if (state[key] === 'done' || state[key] === 'failed') {
@@ -177,8 +179,8 @@
     return out;
   }
 
-  /* A token's postings: ascending documents and their tf * 2 + inTitle
-     (pairs of numbers, the document delta-coded). */
+  /* A token's postings: ascending documents and their values (impact * LEVELS +
+     field level; pairs of numbers, the document delta-coded). */
   function postings(s) {
     var docs = [];
     var vals = [];
@@ -266,104 +268,114 @@
   /*
    * The query: phrases (maximal runs of Chinese characters, letters and digits;
    * whatever else separates them) and the tokens to look up. Required tokens must
-   * all be in a document; dictionary terms only add to the score.
+   * all be in a document; dictionary terms inside a longer phrase add to the score.
+   * A phrase that is one token (a word, one or two characters, a dictionary term)
+   * is matched exactly by its postings; any other phrase is checked as written in
+   * the documents (`exact` false).
    */
   function parse(q, dict) {
     var cs = chars(fold(q));
     var phrases = [];
-    var runs = [];
-    var phrase = '';
-    var run = '';
-    var runType = '';
-    function endRun() {
-      if (run) {
-        runs.push({ type: runType, text: run, n: chars(run).length });
-      }
-      run = '';
-      runType = '';
-    }
+    var runs = []; // per phrase: its runs of one type, [{type, text, n}]
+    var cur = null;
     for (var i = 0; i <= cs.length; i++) {
       var ch = i < cs.length ? cs[i] : ' ';
       var type = isCjk(ch) ? 'cjk' : isWordChar(ch) ? 'word' : '';
-      if (type !== runType) {
-        endRun();
-      }
       if (!type) {
-        if (phrase) {
-          phrases.push(phrase);
-        }
-        phrase = '';
+        cur = null;
         continue;
       }
-      runType = type;
-      run += ch;
-      phrase += ch;
+      if (!cur) {
+        cur = [];
+        runs.push(cur);
+        phrases.push('');
+      }
+      var last = cur[cur.length - 1];
+      if (!last || last.type !== type) {
+        last = { type: type, text: '', n: 0 };
+        cur.push(last);
+      }
+      last.text += ch;
+      last.n += 1;
+      phrases[phrases.length - 1] += ch;
     }
     var required = [];
     var optional = [];
     var seen = {};
-    function add(listTo, t) {
+    function add(to, t) {
       if (!seen[t]) {
         seen[t] = true;
-        listTo.push(t);
+        to.push(t);
       }
     }
-    var multi = false;
-    for (var r = 0; r < runs.length; r++) {
-      if (runs[r].type === 'word' || runs[r].n > 1) {
-        multi = true;
-      }
-    }
-    // A phrase that is one token (a word, two characters, a lone character or a
-    // dictionary term) is matched exactly by the index: no document needs loading
-    // to rank it. Otherwise phrases are checked in the documents (verify).
-    var exact = runs.length === phrases.length;
-    for (r = 0; r < runs.length; r++) {
-      var x = runs[r];
-      var whole = x.text === phrases[r] && runs.length === phrases.length;
-      if (x.type === 'word') {
-        add(required, x.text.substring(0, 40));
-      } else if (x.n === 1) {
-        // One character: only titles have unigrams, so it narrows a query only
-        // when it is the whole query; beside other words it is checked as part
-        // of its phrase.
-        add(multi ? optional : required, x.text);
-      } else {
-        // A whole phrase that is a dictionary term is one token: its postings are
-        // exactly the documents with the term (one shard to load, not one per bigram).
-        var isTerm = false;
-        for (var j = 0; j < dict.length && whole; j++) {
-          isTerm = isTerm || (dict[j] === x.text && x.n > 2);
-        }
-        if (isTerm) {
+    var exact = true;
+    for (var p = 0; p < runs.length; p++) {
+      var alone = runs[p].length === 1;
+      exact = exact && alone;
+      for (var r = 0; r < runs[p].length; r++) {
+        var x = runs[p][r];
+        if (x.type === 'word') {
+          add(required, x.text.substring(0, 40));
+        } else if (x.n === 1) {
+          // A lone character is a token of its own only as a whole phrase;
+          // beside a word (2024年) it is checked as part of its phrase.
+          if (alone) {
+            add(required, x.text);
+          }
+        } else if (x.n === 2 || isTerm(x.text, dict)) {
           add(required, x.text);
         } else {
+          exact = false;
           var c = chars(x.text);
           for (var k = 0; k + 1 < c.length; k++) {
             add(required, c[k] + c[k + 1]);
           }
-          for (j = 0; j < dict.length; j++) {
-            if (chars(dict[j]).length > 2 && x.text.indexOf(dict[j]) >= 0) {
+          for (var j = 0; j < dict.length; j++) {
+            if (x.text.indexOf(dict[j]) >= 0) {
               add(optional, dict[j]);
             }
           }
         }
-        exact = exact && (x.n === 2 || isTerm);
       }
     }
     return { phrases: phrases, required: required, optional: optional, exact: exact };
   }
 
+  function isTerm(t, dict) {
+    for (var j = 0; j < dict.length; j++) {
+      if (dict[j] === t) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   // ---------- searching ----------
 
+  /* Shard of a token: single characters have shard files of their own (u/). */
   function shardOf(token) {
-    return hash(token) & (meta.shards - 1);
+    var s = hash(token) & (meta.shards - 1);
+    return chars(token).length === 1 && isCjk(token) ? s + meta.shards : s;
+  }
+
+  function shardFile(s) {
+    return s < meta.shards ? 's/' + s + '.js' : 'u/' + (s - meta.shards) + '.js';
+  }
+
+  /* A token's entry in its shard: its postings code, or the number of the file
+     that holds it alone (a common token), or ''. */
+  function entry(token) {
+    var s = shards[shardOf(token)];
+    return s && Object.prototype.hasOwnProperty.call(s, token) ? s[token] : '';
+  }
+
+  function bigName(token) {
+    return shardOf(token) + '-' + entry(token);
   }
 
   function postingsOf(token) {
-    var s = shards[shardOf(token)];
-    var raw = s && Object.prototype.hasOwnProperty.call(s, token) ? s[token] : '';
-    return postings(raw);
+    var raw = entry(token);
+    return postings(typeof raw === 'number' ? bigs[bigName(token)] || '' : raw);
   }
 
   function inUnit(u, wanted) {
@@ -403,8 +415,17 @@
     return true;
   }
 
-  function weight(v) {
-    return 1 + Math.log(Math.max(1, Math.floor(v / 2)));
+  /* A posting's score: the token's idf times its BM25 term-frequency part plus
+     the weight of the best field it is in (its value: impact * LEVELS + level). */
+  function points(l, v) {
+    return l.idf * ((((v / LEVELS) | 0) / IMPACT) * (K1 + 1) + FIELD[v % LEVELS]);
+  }
+
+  function withIdf(l) {
+    var df = l.docs.length;
+    l.idf = Math.log(1 + (meta.n - df + 0.5) / (df + 0.5));
+    l.at = 0;
+    return l;
   }
 
   /* Position of `doc` in the ascending list `l` from `from` on (or past the end). */
@@ -415,21 +436,16 @@
     return from;
   }
 
-  /* Candidates with their coarse score, best first (before phrase checks). */
+  /* The documents with every required token (and passing the filters), best
+     first: by score (an expired page's halved), then newer (a lower id). */
   function candidates(p, f) {
-    var n = meta.n;
     var lists = [];
     for (var i = 0; i < p.required.length; i++) {
       var l = postingsOf(p.required[i]);
       if (!l.docs.length) {
         return [];
       }
-      l.idf = Math.log(1 + n / l.docs.length);
-      l.at = 0;
-      lists.push(l);
-    }
-    if (!lists.length) {
-      return [];
+      lists.push(withIdf(l));
     }
     lists.sort(function (x, y) {
       return x.docs.length - y.docs.length;
@@ -438,9 +454,7 @@
     for (i = 0; i < p.optional.length; i++) {
       var o = postingsOf(p.optional[i]);
       if (o.docs.length) {
-        o.idf = Math.log(1 + n / o.docs.length);
-        o.at = 0;
-        extras.push(o);
+        extras.push(withIdf(o));
       }
     }
     var out = [];
@@ -450,16 +464,14 @@
       if (!passes(doc, f)) {
         continue;
       }
-      var title = first.vals[k] % 2 === 1;
-      var score = first.idf * weight(first.vals[k]);
+      var score = points(first, first.vals[k]);
       var all = true;
       for (var j = 1; j < lists.length && all; j++) {
         var x = lists[j];
         x.at = seek(x, x.at, doc);
         all = x.at < x.docs.length && x.docs[x.at] === doc;
         if (all) {
-          title = title && x.vals[x.at] % 2 === 1;
-          score += x.idf * weight(x.vals[x.at]);
+          score += points(x, x.vals[x.at]);
         }
       }
       if (!all) {
@@ -469,68 +481,20 @@
         var e = extras[j];
         e.at = seek(e, e.at, doc);
         if (e.at < e.docs.length && e.docs[e.at] === doc) {
-          score += 2 * e.idf * weight(e.vals[e.at]);
-          title = title || e.vals[e.at] % 2 === 1;
+          score += points(e, e.vals[e.at]);
         }
       }
-      out.push({ doc: doc, title: title, score: score, expired: expired(doc), tier: 0 });
+      var old = expired(doc);
+      out.push({ doc: doc, score: old ? score * EXPIRED : score, expired: old });
     }
+    out.sort(function (x, y) {
+      return y.score - x.score || x.doc - y.doc;
+    });
     return out;
-  }
-
-  /* Puts the best `k` candidates from `from` on, in coarse order, at the front of
-     that part (one pass: most candidates of a common word are never sorted). */
-  function sortHead(cands, from, k) {
-    var head = [];
-    var rest = [];
-    for (var i = from; i < cands.length; i++) {
-      var c = cands[i];
-      if (head.length === k && byCoarse(c, head[k - 1]) > 0) {
-        rest.push(c);
-        continue;
-      }
-      var at = head.length;
-      while (at > 0 && byCoarse(c, head[at - 1]) < 0) {
-        at--;
-      }
-      head.splice(at, 0, c);
-      if (head.length > k) {
-        rest.push(head.pop());
-      }
-    }
-    var sorted = cands.slice(0, from).concat(head);
-    return { cands: sorted.concat(rest), sorted: sorted.length };
   }
 
   function expired(doc) {
     return meta.expired ? flag(meta.expired, doc) : 0;
-  }
-
-  function byCoarse(x, y) {
-    if (x.title !== y.title) {
-      return x.title ? -1 : 1;
-    }
-    if (x.expired !== y.expired) {
-      return x.expired ? 1 : -1;
-    }
-    return y.score - x.score || x.doc - y.doc;
-  }
-
-  /* Exact order: title has every phrase, then the text has every phrase, then
-     the rest; within a tier current before expired, by score, newer first. */
-  function byTier(x, y) {
-    if (x.tier !== y.tier) {
-      return y.tier - x.tier;
-    }
-    if (x.expired !== y.expired) {
-      return x.expired ? 1 : -1;
-    }
-    if (y.score !== x.score) {
-      return y.score - x.score;
-    }
-    var dx = (docs[x.doc] && docs[x.doc].d) || '';
-    var dy = (docs[y.doc] && docs[y.doc].d) || '';
-    return dx < dy ? 1 : dx > dy ? -1 : x.doc - y.doc;
   }
 
   /* Whether `hay` contains `phrase` as the index sees it: a phrase starting or
@@ -547,105 +511,92 @@
     return false;
   }
 
-  /* 3: the title has every phrase; 2: the text has every phrase; 1: not every
-     phrase is there as written; 0: the document could not be loaded. Tier 3
-     implies every required token has its title flag (the coarse `title`). */
-  function tierOf(c, phrases) {
-    var d = docs[c.doc];
-    if (!d) {
-      return 0;
-    }
+  /* Whether a loaded document has every phrase as written (title or text): the
+     phrase bonus, which puts it before any candidate whose bigrams are scattered. */
+  function asWritten(d, phrases) {
     var t = fold(d.t);
     var x = fold(d.x || '');
-    var inTitle = true;
-    var inText = true;
     for (var i = 0; i < phrases.length; i++) {
-      var a = contains(t, phrases[i]);
-      inTitle = inTitle && a;
-      inText = inText && (a || contains(x, phrases[i]));
-    }
-    return inTitle ? 3 : inText ? 2 : 1;
-  }
-
-  /* Whether checked candidate `v` ranks before unchecked `u` whatever u's text
-     turns out to be: u's tier is at most 3 with a coarse title hit, else 2;
-     u's date orders like its id (the index numbers documents newest first). */
-  function beats(v, u) {
-    var best = u.title ? 3 : 2;
-    if (v.tier !== best) {
-      return v.tier > best;
-    }
-    if (v.expired !== u.expired) {
-      return !v.expired;
-    }
-    // Equal scores: newer first, and documents are numbered newest first.
-    return v.score > u.score || (v.score === u.score && v.doc < u.doc);
-  }
-
-  /* The checked part of the window whose order is final: checked candidates in
-     exact order, as long as each one beats every unchecked candidate. */
-  function settled(q) {
-    var end = Math.min(q.window, q.cands.length);
-    var checked = [];
-    var open = [];
-    for (var i = 0; i < end; i++) {
-      var c = q.cands[i];
-      if (!c.tier && (docs[c.doc] || state['d' + chunkOf(c.doc)] === 'failed')) {
-        c.tier = tierOf(c, q.parsed.phrases) || -1;
+      if (!contains(t, phrases[i]) && !contains(x, phrases[i])) {
+        return false;
       }
-      (c.tier ? checked : open).push(c);
     }
-    checked.sort(byTier);
-    var out = [];
-    for (var j = 0; j < checked.length; j++) {
-      for (var k = 0; k < open.length; k++) {
-        if (!beats(checked[j], open[k])) {
-          return out;
-        }
-      }
-      out.push(checked[j]);
-    }
-    return out;
+    return true;
   }
 
-  /* Loads the documents of the window (the first `upto` candidates, best first)
-     and calls `progress` after each file, then `done`. Every candidate of the
-     window is checked: phrases as written (a phrase query) and the tier order. */
-  function loadWindow(q, upto, progress, done) {
-    q.window = Math.max(q.window || 0, Math.min(upto, q.cands.length));
-    if (q.sorted < q.window) {
-      var h = sortHead(q.cands, q.sorted, Math.max(q.window - q.sorted, PAGE * 5));
-      q.cands = h.cands;
-      q.sorted = h.sorted;
+  /*
+   * The candidates in order go through a check as their documents arrive: those
+   * with every phrase as written (all of them for an exact query) are shown at
+   * once, in order; the others wait until the page is full or the window of
+   * checked candidates (`q.cap`) is used up, then follow. Documents are requested
+   * best first, at most PAGE at a time beyond those needed.
+   */
+  function advance(q) {
+    var c = q.cands;
+    while (q.checked < c.length && q.checked < q.requested) {
+      var id = c[q.checked].doc;
+      var d = docs[id];
+      if (!d && state['d' + id] !== 'failed') {
+        break;
+      }
+      if (d && d.m && state['e' + id] !== 'failed' && !found(d, q)) {
+        // Not in the first part of the text: the rest, then check again.
+        load('e' + id, 'e/' + id + '.js', again(q));
+        break;
+      }
+      q.checked += 1;
+      (d && (q.parsed.exact || asWritten(d, q.parsed.phrases)) ? q.pass : q.fail).push(c[q.checked - 1]);
     }
+    showPassing(q);
+    var wanted = Math.min(q.shown - q.pass.length, q.cap - q.requested);
+    if (q.pass.length < q.shown && q.checked < c.length && q.checked === q.requested && wanted > 0) {
+      request(q, Math.min(c.length, q.requested + wanted));
+      return;
+    }
+    if (q.checked === q.requested && !q.done) {
+      q.done = true;
+      complete(q);
+    }
+  }
+
+  function again(q) {
+    return function () {
+      if (current === q) {
+        advance(q);
+      }
+    };
+  }
+
+  /* Whether the loaded text has what the query needs: every phrase as written
+     (a phrase query), else some term to show in the snippet. */
+  function found(d, q) {
+    if (!q.parsed.exact) {
+      return asWritten(d, q.parsed.phrases);
+    }
+    var x = fold(d.x || '');
+    for (var i = 0; i < q.terms.length; i++) {
+      if (x.indexOf(q.terms[i]) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function request(q, upto) {
     var pairs = [];
-    var seen = {};
-    for (var i = 0; i < q.window; i++) {
-      var c = chunkOf(q.cands[i].doc);
-      if (!seen[c]) {
-        seen[c] = true;
-        pairs.push(['d' + c, 'd/' + c + '.js']);
-      }
+    for (var i = q.requested; i < upto; i++) {
+      pairs.push(['d' + q.cands[i].doc, 'd/' + q.cands[i].doc + '.js']);
     }
-    var left = pairs.length + 1;
-    function one() {
-      left -= 1;
-      if (current !== q) {
-        return;
-      }
-      if (left > 0) {
-        progress();
-        return;
-      }
-      var head = settled(q);
-      q.cands = head.concat(q.cands.slice(head.length));
-      q.sorted = Math.max(q.sorted, head.length);
-      done();
-    }
+    q.requested = upto;
     for (var p = 0; p < pairs.length; p++) {
-      load(pairs[p][0], pairs[p][1], one);
+      load(pairs[p][0], pairs[p][1], again(q));
     }
-    one();
+  }
+
+  /* The order once checking stopped: the candidates with every phrase, the
+     others checked, then the unchecked. */
+  function order(q) {
+    return q.pass.concat(q.fail, q.cands.slice(q.checked));
   }
 
   // ---------- showing ----------
@@ -766,39 +717,47 @@
     return li;
   }
 
-  /* Appends the results whose place is already final (up to q.shown): the first
-     one appears as soon as its document and the ones it must beat are in. */
-  function showSettled(q) {
-    var order = settled(q);
-    var limit = Math.min(q.shown, q.cands.length);
-    while (q.rendered < limit && q.rendered < order.length) {
-      var c = order[q.rendered];
+  /* Appends the passing results found since the last call (their place is final). */
+  function showPassing(q) {
+    while (q.rendered < q.shown && q.rendered < q.pass.length && q.listed === q.rendered) {
+      var c = q.pass[q.rendered];
+      list.appendChild(item(c, docs[c.doc], q.terms));
       q.rendered += 1;
-      if (docs[c.doc]) {
-        list.appendChild(item(c, docs[c.doc], q.terms));
-        if (!app.getAttribute('data-first-ms')) {
-          app.setAttribute('data-first-ms', (now() - q.started).toFixed(1));
-        }
+      q.listed += 1;
+      if (!app.getAttribute('data-first-ms')) {
+        app.setAttribute('data-first-ms', (now() - q.started).toFixed(1));
       }
     }
   }
 
-  /* The whole list again (after 显示更多结果 widened the checked window). */
-  function render(q) {
-    list.innerHTML = '';
-    var shown = Math.min(q.shown, q.cands.length);
-    for (var i = 0; i < shown; i++) {
-      var d = docs[q.cands[i].doc];
-      if (d) {
-        list.appendChild(item(q.cands[i], d, q.terms));
+  /* The first `q.shown` results in their final order, loading any document
+     still missing (those after the check window), then the status line. */
+  function complete(q) {
+    var shown = order(q).slice(0, q.shown);
+    var pairs = [];
+    for (var i = 0; i < shown.length; i++) {
+      pairs.push(['d' + shown[i].doc, 'd/' + shown[i].doc + '.js']);
+    }
+    loadAll(pairs, function () {
+      if (current !== q) {
+        return;
       }
-    }
-    q.rendered = shown;
-    if (shown >= q.cands.length) {
-      more.setAttribute('hidden', '');
-    } else {
-      more.removeAttribute('hidden');
-    }
+      list.innerHTML = '';
+      for (var k = 0; k < shown.length; k++) {
+        var d = docs[shown[k].doc];
+        if (d) {
+          list.appendChild(item(shown[k], d, q.terms));
+        }
+      }
+      q.rendered = q.listed = shown.length;
+      if (q.shown >= q.cands.length) {
+        more.setAttribute('hidden', '');
+      } else {
+        more.removeAttribute('hidden');
+      }
+      var ms = measured(q);
+      say('找到 ' + q.cands.length + ' 条' + (q.single ? '含有' : '与') + '“' + q.text + '”' + (q.single ? '的' : '相关的') + '结果（用时 ' + Math.round(ms) + ' 毫秒）。');
+    });
   }
 
   function say(text) {
@@ -842,7 +801,7 @@
   }
 
   /* Loads the shards of the parsed query's tokens (and `extra` [key, file] pairs),
-     all at once, then calls cb(allOk). */
+     all at once, then the files of the common tokens among them; then cb(allOk). */
   function loadShards(parsed, extra, cb) {
     var tokens = parsed.required.concat(parsed.optional);
     var pairs = extra.slice();
@@ -851,15 +810,25 @@
       var s = shardOf(tokens[i]);
       if (!wanted[s]) {
         wanted[s] = true;
-        pairs.push(['s' + s, 's/' + s + '.js']);
+        pairs.push(['s' + s, shardFile(s)]);
       }
     }
-    loadAll(pairs, cb);
+    loadAll(pairs, function (ok) {
+      var big = [];
+      for (var j = 0; j < tokens.length && ok; j++) {
+        if (typeof entry(tokens[j]) === 'number') {
+          big.push(['b' + bigName(tokens[j]), 'b/' + bigName(tokens[j]) + '.js']);
+        }
+      }
+      loadAll(ok ? big : [], function (fine) {
+        cb(ok && fine);
+      });
+    });
   }
 
   function run() {
     var text = input.value.replace(/^\s+|\s+$/g, '');
-    var q = { text: text, started: now(), shown: PAGE, window: 0, sorted: 0, rendered: 0, cands: [] };
+    var q = { text: text, started: now(), shown: PAGE, cap: VERIFY, cands: [], pass: [], fail: [], checked: 0, requested: 0, rendered: 0, listed: 0 };
     current = q;
     loadedNow = [];
     // The measurements describe one query: a new one clears the last one's, so
@@ -886,6 +855,7 @@
       setup();
       q.parsed = parse(text, meta.dict || []);
       q.terms = marks(q.parsed);
+      q.single = q.parsed.phrases.length === 1 && chars(q.parsed.phrases[0]).length === 1;
       if (!q.parsed.required.length) {
         say('请输入汉字、字母或数字。');
         return;
@@ -907,24 +877,8 @@
           say('没有找到与“' + text + '”相关的内容。可以换一个词，或减少筛选条件。');
           return;
         }
-        say('找到 ' + q.cands.length + ' 条与“' + text + '”相关的结果，正在显示……');
-        // A phrase that is not one token is checked in the first VERIFY documents.
-        var upto = q.parsed.exact ? q.shown : Math.max(VERIFY, q.shown);
-        loadWindow(q, upto, function () {
-          showSettled(q);
-        }, function () {
-          showSettled(q);
-          if (q.rendered < Math.min(q.shown, q.cands.length)) {
-            render(q);
-          }
-          if (q.shown >= q.cands.length) {
-            more.setAttribute('hidden', '');
-          } else {
-            more.removeAttribute('hidden');
-          }
-          var ms = measured(q);
-          say('找到 ' + q.cands.length + ' 条与“' + text + '”相关的结果（用时 ' + Math.round(ms) + ' 毫秒）。');
-        });
+        say('找到 ' + q.cands.length + ' 条' + (q.single ? '含有' : '与') + '“' + text + '”' + (q.single ? '的' : '相关的') + '结果，正在显示……');
+        advance(q);
       });
     });
   }
@@ -943,11 +897,6 @@
       return;
     }
     ready = true;
-    var starts = numbers(meta.chunks || '');
-    for (var c = 0, at = 0; c < starts.length; c++) {
-      at += starts[c];
-      chunkStarts.push(at);
-    }
     for (var u = 0; u < meta.units.length; u++) {
       var x = meta.units[u];
       var depth = x[2] >= 0 ? units[x[2]].depth + 1 : 0;
@@ -1024,15 +973,15 @@
   };
   more.onclick = function () {
     var q = current;
-    if (!q) {
+    if (!q || !q.done) {
       return;
     }
+    // Wider: more results, a wider check window; the list is drawn again when done.
     q.shown += PAGE;
-    // A wider window may reorder what is shown: the list is drawn again when its
-    // documents are in.
-    loadWindow(q, q.parsed.exact ? q.shown : q.shown + VERIFY - PAGE, function () {}, function () {
-      render(q);
-    });
+    q.cap += VERIFY;
+    q.done = false;
+    q.listed = -1;
+    advance(q);
   };
 
   var first = readParams();
