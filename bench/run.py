@@ -149,17 +149,24 @@ DWGK_TEMPLATES = {
 {% endfor %}</ul>
 {% endblock content %}
 """,
-    # dwgk always writes these two; Hugo and Zola have no equivalent in this corpus.
+    # dwgk always writes these; Hugo and Zola have no equivalent in this corpus.
     # Kept minimal and on the same base layout so the built-in theme's blocks don't matter.
     "archive.html": """{% extends "base.html" %}
 {% block title %}归档 - {{ config.title }}{% endblock title %}
 {% block content %}
 <h1>归档</h1>
-{% for y in archive.years %}<h2>{{ y.year }}</h2>
-<ul class="pages">
-{% for p in y.pages %}<li><a href="{{ p.url | safe }}">{{ p.title }}</a> <time>{{ p.date | date(format="%Y-%m-%d") }}</time></li>
+<ul class="years">
+{% for y in archive.years %}<li><a href="{{ y.url | safe }}">{{ y.year }}</a> ({{ y.count }})</li>
 {% endfor %}</ul>
-{% endfor %}
+{% endblock content %}
+""",
+    "archive_year.html": """{% extends "base.html" %}
+{% block title %}{{ year.year }} - 归档 - {{ config.title }}{% endblock title %}
+{% block content %}
+<h1>{{ year.year }}</h1>
+<ul class="pages">
+{% for p in year.pages %}<li><a href="{{ p.url | safe }}">{{ p.title }}</a> <time>{{ p.date | date(format="%Y-%m-%d") }}</time></li>
+{% endfor %}</ul>
 {% endblock content %}
 """,
     "404.html": """{% extends "base.html" %}
