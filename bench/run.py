@@ -576,6 +576,13 @@ def publish_cmd(site: dict, dest: pathlib.Path, tools: dict) -> list[str]:
             "--dest", str(dest), "--keep", str(KEEP)]
 
 
+def rounds_for(args, pages: int) -> tuple[int, int]:
+    """(warm-up rounds, measured rounds) for a size: --large-runs above 10k pages."""
+    if args.large_runs and pages > 10_000:
+        return 0, args.large_runs
+    return args.warmup, args.runs
+
+
 def run_size(args, site: dict, tools: dict) -> dict:
     n = site["pages"]
     gens = list(args.generators)
@@ -619,11 +626,11 @@ def run_size(args, site: dict, tools: dict) -> dict:
             change("dwgk")
             step("dwgk", "publish", publish_cmd(site, dest, tools), site["dir"] / "dwgk", dest,
                  f"dwgk-setup-publish-{i}", False)
-    total = args.warmup + args.runs
-    for r in range(total):
+    warmup, nruns = rounds_for(args, n)
+    for r in range(warmup + nruns):
         order = gens if r % 2 == 0 else gens[::-1]  # alternate who goes first
-        warm = r < args.warmup
-        label = "warm-up" if warm else f"run{r - args.warmup + 1}"
+        warm = r < warmup
+        label = "warm-up" if warm else f"run{r - warmup + 1}"
         for g in order:
             out = outdir / f"{g}-{r}"
             last_out[g] = out
@@ -804,7 +811,8 @@ def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
     fs = output_fs(args, sizes_results)
     a(f"| outputs | {fs} |")
     a(f"| method | `/usr/bin/time -f '{TIME_FMT}'`; per size, generators alternating (order reversed "
-      f"every round), {args.warmup} warm-up + {args.runs} measured round(s); a round per generator: "
+      f"every round), {args.warmup} warm-up + {args.runs} measured round(s)"
+      f"{f' ({args.large_runs} measured, no warm-up, above 10k pages)' if args.large_runs else ''}; a round per generator: "
       f"build into a new folder (*fresh*), build into it again (not measured: the third build into a "
       f"folder is the steady state), again with nothing changed (*unchanged*), again after one page's "
       f"`rev-NNNNNN` token changed (*changed*); dwgk then `publish --once --keep {KEEP}` into a DEST "
@@ -1032,6 +1040,8 @@ def parse_args(argv=None):
     ap.add_argument("--quick", action="store_true", help="sizes 1000,10000")
     ap.add_argument("--runs", type=int, default=3, help="measured runs per generator and size")
     ap.add_argument("--warmup", type=int, default=1, help="unmeasured runs first (page cache)")
+    ap.add_argument("--large-runs", type=int, default=0,
+                    help="measured rounds above 10k pages, without warm-up (default: as --runs, --warmup)")
     ap.add_argument("--generators", default="hugo,dwgk,zola",
                     help="subset of hugo,dwgk,zola (zola is skipped when not on PATH)")
     ap.add_argument("--build", action="store_true", help="cargo build --release first")
