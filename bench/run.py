@@ -619,7 +619,9 @@ def run_size(args, site: dict, tools: dict) -> dict:
 
     dest = outdir / "dwgk-dest"
     load_before = loadavg()
-    if "dwgk" in gens:
+    wanted = args.large_measures if (args.large_measures and n > 10_000) else args.measures
+    steady = any(m in wanted for m in ("unchanged", "changed", "publish"))
+    if "dwgk" in gens and "publish" in wanted:
         # DEST in the steady state: KEEP releases and the spare (a pruned release)
         log(f"{n} pages: {KEEP + 1} releases into {dest} (not measured)")
         for i in range(KEEP + 1):
@@ -635,14 +637,16 @@ def run_size(args, site: dict, tools: dict) -> dict:
             out = outdir / f"{g}-{r}"
             last_out[g] = out
             cmd, cwd = command_for(g, site, out, args, tools)
-            step(g, "fresh", cmd, cwd, out, f"{g}-{label}-fresh", not warm)
+            step(g, "fresh", cmd, cwd, out, f"{g}-{label}-fresh", not warm and "fresh" in wanted)
+            if not steady:
+                continue
             # one more build first: a tool's steady state starts at its third build
             # into a folder (dwgk's spare is the output the second one replaced)
             step(g, "unchanged", cmd, cwd, out, f"{g}-{label}-settle", False)
-            step(g, "unchanged", cmd, cwd, out, f"{g}-{label}-unchanged", not warm)
+            step(g, "unchanged", cmd, cwd, out, f"{g}-{label}-unchanged", not warm and "unchanged" in wanted)
             change(g)
-            step(g, "changed", cmd, cwd, out, f"{g}-{label}-changed", not warm)
-            if g == "dwgk":
+            step(g, "changed", cmd, cwd, out, f"{g}-{label}-changed", not warm and "changed" in wanted)
+            if g == "dwgk" and "publish" in wanted:
                 change(g)
                 step(g, "publish", publish_cmd(site, dest, tools), cwd, dest, f"{g}-{label}-publish", not warm)
     for g in gens:
@@ -812,7 +816,8 @@ def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
     a(f"| outputs | {fs} |")
     a(f"| method | `/usr/bin/time -f '{TIME_FMT}'`; per size, generators alternating (order reversed "
       f"every round), {args.warmup} warm-up + {args.runs} measured round(s)"
-      f"{f' ({args.large_runs} measured, no warm-up, above 10k pages)' if args.large_runs else ''}; a round per generator: "
+      f"{f' ({args.large_runs} measured, no warm-up, above 10k pages)' if args.large_runs else ''}"
+      f"{f'; above 10k pages only: ' + ', '.join(args.large_measures) if args.large_measures else ''}; a round per generator: "
       f"build into a new folder (*fresh*), build into it again (not measured: the third build into a "
       f"folder is the steady state), again with nothing changed (*unchanged*), again after one page's "
       f"`rev-NNNNNN` token changed (*changed*); dwgk then `publish --once --keep {KEEP}` into a DEST "
@@ -1040,6 +1045,10 @@ def parse_args(argv=None):
     ap.add_argument("--quick", action="store_true", help="sizes 1000,10000")
     ap.add_argument("--runs", type=int, default=3, help="measured runs per generator and size")
     ap.add_argument("--warmup", type=int, default=1, help="unmeasured runs first (page cache)")
+    ap.add_argument("--measures", default=",".join(MEASURES),
+                    help="subset of fresh,unchanged,changed,publish (default: all)")
+    ap.add_argument("--large-measures", default="",
+                    help="measures above 10k pages (default: as --measures), e.g. fresh")
     ap.add_argument("--large-runs", type=int, default=0,
                     help="measured rounds above 10k pages, without warm-up (default: as --runs, --warmup)")
     ap.add_argument("--generators", default="hugo,dwgk,zola",
@@ -1087,6 +1096,11 @@ def parse_args(argv=None):
     if not args.gen_corpus.is_file():
         ap.error(f"gen_corpus.py not found at {args.gen_corpus}")
     args.scratch = args.scratch.resolve()
+    for name in ("measures", "large_measures"):
+        ms = [m.strip() for m in getattr(args, name).split(",") if m.strip()]
+        if any(m not in MEASURES for m in ms):
+            ap.error(f"--{name.replace('_', '-')}: subset of {','.join(MEASURES)}")
+        setattr(args, name, ms)
     if args.out_root:
         args.out_root = args.out_root.resolve()
     return args
