@@ -1011,7 +1011,7 @@ time and memory grow linearly with the number of pages.
   corpus config) and no 404 page (no layout for it). Hugo prints absolute URLs, dwgk
   root-relative ones. The extras count against dwgk, not for it. dwgk builds with its
   default audience (`public`); the corpus pages have no `kind`, and all of them are published.
-- Zola is measured only if a `zola` binary is on `PATH` (it usually is not).
+- Zola is measured when a binary is given (`--zola PATH`, env `ZOLA`, or `zola` on `PATH`); build it from its release source (no recipe is kept here).
 - Wall time and peak RSS come from GNU time (`%e`, `%M`) around the whole process; each
   generator runs once as warm-up (page cache) and then `--runs` times, alternating with
   the other generators; the table shows the median time and the largest RSS. Every run writes
@@ -1052,7 +1052,7 @@ def parse_args(argv=None):
     ap.add_argument("--large-runs", type=int, default=0,
                     help="measured rounds above 10k pages, without warm-up (default: as --runs, --warmup)")
     ap.add_argument("--generators", default="hugo,dwgk,zola",
-                    help="subset of hugo,dwgk,zola (zola is skipped when not on PATH)")
+                    help="subset of hugo,dwgk,zola (zola is skipped without a binary: --zola, ZOLA, PATH)")
     ap.add_argument("--build", action="store_true", help="cargo build --release first")
     ap.add_argument("--dwgk-bin", type=pathlib.Path, default=DWGK_BIN,
                     help="dwgk binary (default target/release/dwgk, built when missing)")
