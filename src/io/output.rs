@@ -229,15 +229,26 @@ impl Staging {
 
     /// The replaced output becomes the next build's spare (or is deleted).
     fn retire(&self, old: &Path) {
-        if !(self.keep_replaced && fs::symlink_metadata(&self.spare).is_err() && fs::rename(old, &self.spare).is_ok()) {
+        let kept = self.keep_replaced && self.to_spare(old);
+        if !kept {
             let _ = fs::remove_dir_all(old);
         }
+    }
+
+    /// Moves `dir` to the spare slot when it is free.
+    fn to_spare(&self, dir: &Path) -> bool {
+        fs::symlink_metadata(&self.spare).is_err() && fs::rename(dir, &self.spare).is_ok()
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed && !(self.reused && fs::symlink_metadata(&self.spare).is_err() && fs::rename(&self.dir, &self.spare).is_ok()) {
+        if self.committed {
+            return;
+        }
+        // A tree taken from the spare goes back there; a new one is deleted.
+        let kept = self.reused && self.to_spare(&self.dir);
+        if !kept {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
