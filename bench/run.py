@@ -149,17 +149,24 @@ DWGK_TEMPLATES = {
 {% endfor %}</ul>
 {% endblock content %}
 """,
-    # dwgk always writes these two; Hugo and Zola have no equivalent in this corpus.
+    # dwgk always writes these; Hugo and Zola have no equivalent in this corpus.
     # Kept minimal and on the same base layout so the built-in theme's blocks don't matter.
     "archive.html": """{% extends "base.html" %}
 {% block title %}归档 - {{ config.title }}{% endblock title %}
 {% block content %}
 <h1>归档</h1>
-{% for y in archive.years %}<h2>{{ y.year }}</h2>
-<ul class="pages">
-{% for p in y.pages %}<li><a href="{{ p.url | safe }}">{{ p.title }}</a> <time>{{ p.date | date(format="%Y-%m-%d") }}</time></li>
+<ul class="years">
+{% for y in archive.years %}<li><a href="{{ y.url | safe }}">{{ y.year }}</a> ({{ y.count }})</li>
 {% endfor %}</ul>
-{% endfor %}
+{% endblock content %}
+""",
+    "archive_year.html": """{% extends "base.html" %}
+{% block title %}{{ year.year }} - 归档 - {{ config.title }}{% endblock title %}
+{% block content %}
+<h1>{{ year.year }}</h1>
+<ul class="pages">
+{% for p in year.pages %}<li><a href="{{ p.url | safe }}">{{ p.title }}</a> <time>{{ p.date | date(format="%Y-%m-%d") }}</time></li>
+{% endfor %}</ul>
 {% endblock content %}
 """,
     "404.html": """{% extends "base.html" %}
@@ -281,11 +288,11 @@ def ensure_tools(args) -> dict:
             die("hugo not on PATH; install it: apt-get install -y --no-install-recommends hugo")
         tools["hugo"] = {"bin": hugo, "version": capture([hugo, "version"]) or "?"}
     if "zola" in gens:
-        zola = shutil.which("zola")
-        if zola:
-            tools["zola"] = {"bin": zola, "version": capture([zola, "--version"]) or "?"}
+        zola = args.zola or os.environ.get("ZOLA") or shutil.which("zola")
+        if zola and os.access(zola, os.X_OK):
+            tools["zola"] = {"bin": str(zola), "version": capture([str(zola), "--version"]) or "?"}
         else:
-            log("zola not on PATH: skipped")
+            log("no zola binary (--zola PATH, env ZOLA, or zola on PATH): skipped")
             gens.remove("zola")
             tools["zola_skipped"] = True
     if "dwgk" in gens:
@@ -335,7 +342,7 @@ def command_for(gen: str, site: dict, out: pathlib.Path, args, tools) -> tuple[l
         return [tools["dwgk"]["bin"], "build", "--root", str(d / "dwgk"), "--output", str(out),
                 *shlex.split(args.dwgk_args)], d / "dwgk"
     if gen == "zola":
-        return [tools["zola"]["bin"], "--root", str(d / "zola"), "build", "--output-dir", str(out)], d / "zola"
+        return [tools["zola"]["bin"], "--root", str(d / "zola"), "build", "--force", "--output-dir", str(out)], d / "zola"
     raise ValueError(gen)
 
 
@@ -361,17 +368,21 @@ DELETE_SETTLE = 75
 TIME_LINE = re.compile(r"^(\d+(?:\.\d+)?) (\d+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$")
 
 
-def measure(cmd, cwd, out: pathlib.Path, logdir: pathlib.Path, tag: str, timeout: float) -> dict:
-    # Every run writes into a fresh folder; old outputs are deleted only between sizes.
+def measure(cmd, cwd, out: pathlib.Path, logdir: pathlib.Path, tag: str, timeout: float,
+            fresh: bool = True) -> dict:
+    # A fresh build writes into a new folder; old outputs are deleted only between sizes.
     # Deleting 100k files right before a run makes ext4 skip the just-freed inodes
     # (kernel `recently_deleted`) when the next build creates its files: seconds of
     # system time charged to whichever generator runs next, not to its own work.
-    assert not out.exists(), out
+    # The steady-state measures rebuild into the folder the fresh build made; what a
+    # generator deletes there itself is its own cost.
+    assert not fresh or not out.exists(), out
     os.sync()  # don't let writeback of the previous output land in this measurement
     logdir.mkdir(parents=True, exist_ok=True)
     tfile = logdir / f"{tag}.time"
     ofile, efile = logdir / f"{tag}.stdout", logdir / f"{tag}.stderr"
     full = [GNU_TIME, "-o", str(tfile), "-f", TIME_FMT, *cmd]
+    load = loadavg().split()[0]
     busy0 = cpu_busy_seconds()
     t0 = time.perf_counter()
     with open(ofile, "wb") as o, open(efile, "wb") as e:
@@ -389,7 +400,7 @@ def measure(cmd, cwd, out: pathlib.Path, logdir: pathlib.Path, tag: str, timeout
             raise
     elapsed = time.perf_counter() - t0
     busy = cpu_busy_seconds() - busy0
-    res = {"rc": rc, "wall_py": round(elapsed, 3)}
+    res = {"rc": rc, "wall_py": round(elapsed, 3), "load": load}
     lines = tfile.read_text(errors="replace").strip().splitlines() if tfile.exists() else []
     m = TIME_LINE.match(lines[-1].strip()) if lines else None
     if m:
@@ -531,59 +542,140 @@ def short(v, limit=120) -> str:
     return r if len(r) <= limit else r[:limit] + "…"
 
 
+MEASURES = ("fresh", "unchanged", "changed", "publish")
+MEASURE_LABEL = {
+    "fresh": "build into a new folder",
+    "unchanged": "rebuild, nothing changed",
+    "changed": "rebuild, one page changed",
+    "publish": "`publish --once`, 5 releases kept",
+}
+KEEP = 5  # releases kept by the publish measure
+REV = re.compile(rb"rev-\d{6}")
+
+
+def changed_page(site: dict) -> pathlib.Path:
+    """The page the one-change measures edit (not one of the sample pages)."""
+    n, u = site["pages"], site["units"]
+    num = max(2, n // 3)
+    unit = (num - 1) * u // n + 1
+    return pathlib.Path("content") / f"unit-{unit:03d}" / f"page-{num:05d}.md"
+
+
+def set_rev(site: dict, gen: str, k: int) -> None:
+    """Rewrites the page's `rev-NNNNNN` token (same length): one page changed."""
+    path = site["dir"] / ("zola" if gen == "zola" else gen) / changed_page(site)
+    text = path.read_bytes()
+    new, count = REV.subn(f"rev-{k:06d}".encode(), text, count=1)
+    if count != 1:
+        die(f"{path}: no rev-NNNNNN token to change")
+    path.write_bytes(new)
+
+
+def publish_cmd(site: dict, dest: pathlib.Path, tools: dict) -> list[str]:
+    return [tools["dwgk"]["bin"], "publish", "--once", "--source", str(site["dir"] / "dwgk"),
+            "--dest", str(dest), "--keep", str(KEEP)]
+
+
+def rounds_for(args, pages: int) -> tuple[int, int]:
+    """(warm-up rounds, measured rounds) for a size: --large-runs above 10k pages."""
+    if args.large_runs and pages > 10_000:
+        return 0, args.large_runs
+    return args.warmup, args.runs
+
+
 def run_size(args, site: dict, tools: dict) -> dict:
     n = site["pages"]
     gens = list(args.generators)
-    outdir = site["dir"] / "out"
+    outdir = (args.out_root / f"n{n}") if args.out_root else site["dir"] / "out"
     if outdir.exists():
         shutil.rmtree(outdir)
         os.sync()
         time.sleep(DELETE_SETTLE)  # let ext4 forget the freed inodes (see measure())
+    outdir.mkdir(parents=True)
     logdir = site["dir"] / "logs"
-    runs = {g: [] for g in gens}
+    runs = {g: {m: [] for m in MEASURES} for g in gens}
     last_out = {}
     failed = {}
+    rev = {g: 0 for g in gens}
+
+    def change(g):
+        rev[g] += 1
+        set_rev(site, g, rev[g])
+
+    def step(g, m, cmd, cwd, out, tag, keep):
+        if g in failed:
+            return
+        res = measure(cmd, cwd, out, logdir, tag, args.timeout, fresh=(m == "fresh"))
+        if res["rc"] != 0:
+            failed[g] = res
+            log(f"{n} pages {g} {tag}: FAILED ({res['rc']}); see {logdir}/{tag}.stderr")
+            tail = res.get("stderr_tail", "").strip()
+            if tail:
+                log("  " + tail[-800:].replace("\n", "\n  "))
+            return
+        log(f"{n} pages {g} {tag}: {res['wall']:.2f} s, {res['rss_kib'] / 1024:.0f} MiB, load {res['load']}")
+        if keep:
+            runs[g][m].append(res)
+
+    dest = outdir / "dwgk-dest"
     load_before = loadavg()
-    total = args.warmup + args.runs
-    for r in range(total):
+    wanted = args.large_measures if (args.large_measures and n > 10_000) else args.measures
+    steady = any(m in wanted for m in ("unchanged", "changed", "publish"))
+    if "dwgk" in gens and "publish" in wanted:
+        # DEST in the steady state: KEEP releases and the spare (a pruned release)
+        log(f"{n} pages: {KEEP + 1} releases into {dest} (not measured)")
+        for i in range(KEEP + 1):
+            change("dwgk")
+            step("dwgk", "publish", publish_cmd(site, dest, tools), site["dir"] / "dwgk", dest,
+                 f"dwgk-setup-publish-{i}", False)
+    warmup, nruns = rounds_for(args, n)
+    for r in range(warmup + nruns):
         order = gens if r % 2 == 0 else gens[::-1]  # alternate who goes first
+        warm = r < warmup
+        label = "warm-up" if warm else f"run{r - warmup + 1}"
         for g in order:
-            if g in failed:
-                continue
             out = outdir / f"{g}-{r}"
             last_out[g] = out
             cmd, cwd = command_for(g, site, out, args, tools)
-            label = "warm-up" if r < args.warmup else f"run {r - args.warmup + 1}/{args.runs}"
-            res = measure(cmd, cwd, out, logdir, f"{g}-{r}", args.timeout)
-            if res["rc"] != 0:
-                failed[g] = res
-                log(f"{n} pages {g} {label}: FAILED ({res['rc']}); see {logdir}/{g}-{r}.stderr")
-                tail = res.get("stderr_tail", "").strip()
-                if tail:
-                    log("  " + tail[-800:].replace("\n", "\n  "))
+            step(g, "fresh", cmd, cwd, out, f"{g}-{label}-fresh", not warm and "fresh" in wanted)
+            if not steady:
                 continue
-            log(f"{n} pages {g} {label}: {res['wall']:.2f} s, {res['rss_kib'] / 1024:.0f} MiB")
-            if r >= args.warmup:
-                runs[g].append(res)
+            # one more build first: a tool's steady state starts at its third build
+            # into a folder (dwgk's spare is the output the second one replaced)
+            step(g, "unchanged", cmd, cwd, out, f"{g}-{label}-settle", False)
+            step(g, "unchanged", cmd, cwd, out, f"{g}-{label}-unchanged", not warm and "unchanged" in wanted)
+            change(g)
+            step(g, "changed", cmd, cwd, out, f"{g}-{label}-changed", not warm and "changed" in wanted)
+            if g == "dwgk" and "publish" in wanted:
+                change(g)
+                step(g, "publish", publish_cmd(site, dest, tools), cwd, dest, f"{g}-{label}-publish", not warm)
+    for g in gens:
+        set_rev(site, g, 0)
     result = {"pages": n, "units": site["units"], "generators": {}, "problems": [],
-              "load_before": load_before, "load_after": loadavg()}
+              "load_before": load_before, "load_after": loadavg(), "outdir": str(outdir)}
     outs, soft = {}, []
     for g in gens:
         out = last_out.get(g, outdir / g)
         entry = {"cmd": " ".join(shlex.quote(c) for c in command_for(g, site, out, args, tools)[0]),
-                 "runs": runs[g]}
+                 "measures": {}}
+        if g == "dwgk":
+            entry["publish_cmd"] = " ".join(shlex.quote(c) for c in publish_cmd(site, dest, tools))
         if g in failed:
             entry["failed"] = failed[g]
             result["problems"].append(f"{g}: build failed (exit {failed[g]['rc']})")
-        if runs[g]:
-            walls = [x["wall"] for x in runs[g]]
-            entry.update(
-                wall=statistics.median(walls),
-                walls=walls,
-                rss_mib=max(x["rss_kib"] for x in runs[g]) / 1024,
-                cpu=statistics.median(x["user"] + x["sys"] for x in runs[g]),
-                other_cpu=max(x.get("other_cpu", 0.0) for x in runs[g]),
-            )
+        for m, rs in runs[g].items():
+            if not rs:
+                continue
+            walls = [x["wall"] for x in rs]
+            entry["measures"][m] = {
+                "wall": statistics.median(walls),
+                "walls": walls,
+                "rss_mib": max(x["rss_kib"] for x in rs) / 1024,
+                "cpu": statistics.median(x["user"] + x["sys"] for x in rs),
+                "other_cpu": max(x.get("other_cpu", 0.0) for x in rs),
+                "loads": [x["load"] for x in rs],
+                "runs": rs,
+            }
         if g not in failed:
             info = inspect_output(out, site)
             entry["output"] = info
@@ -673,6 +765,28 @@ def verdict(e: float | None) -> str:
     return "slightly super-linear" if e <= 1.3 else "super-linear"
 
 
+def peer_figure(res: dict, peer: str, measure: str) -> dict | None:
+    """A peer's figure to compare a dwgk measure with: its rebuild after one change
+    stands for `publish`, which it does not have."""
+    ms = (res["generators"].get(peer) or {}).get("measures") or {}
+    return ms.get("changed" if measure == "publish" else measure)
+
+
+def output_fs(args, sizes_results) -> str:
+    """Where the outputs were written, and on which file system."""
+    where = pathlib.Path(sizes_results[0]["outdir"]) if sizes_results else args.scratch
+    fstype = "?"
+    try:
+        best = ""
+        for line in pathlib.Path("/proc/mounts").read_text().splitlines():
+            parts = line.split()
+            if len(parts) > 2 and str(where).startswith(parts[1]) and len(parts[1]) > len(best):
+                best, fstype = parts[1], parts[2]
+    except OSError:
+        pass
+    return f"`{where.parent}` ({fstype})"
+
+
 def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
     L = []
     a = L.append
@@ -697,10 +811,20 @@ def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
     if "zola" in tools:
         a(f"| zola | `{tools['zola']['version']}` |")
     elif tools.get("zola_skipped"):
-        a("| zola | not on PATH — skipped |")
-    a(f"| method | `/usr/bin/time -f '{TIME_FMT}'`; {args.warmup} warm-up + {args.runs} measured "
-      f"run(s) per generator, generators alternating (order reversed every round), output "
-      f"a fresh output directory and `sync` before each run (old outputs deleted only between sizes, then a 75 s pause: ext4 skips inodes freed within the last 60 s when allocating, which would charge the previous run's deletion to the next build); median wall time, maximum peak RSS. "
+        a("| zola | no binary given (`--zola`, `ZOLA`, `PATH`) — skipped |")
+    fs = output_fs(args, sizes_results)
+    a(f"| outputs | {fs} |")
+    a(f"| method | `/usr/bin/time -f '{TIME_FMT}'`; per size, generators alternating (order reversed "
+      f"every round), {args.warmup} warm-up + {args.runs} measured round(s)"
+      f"{f' ({args.large_runs} measured, no warm-up, above 10k pages)' if args.large_runs else ''}"
+      f"{f'; above 10k pages only: ' + ', '.join(args.large_measures) if args.large_measures else ''}; a round per generator: "
+      f"build into a new folder (*fresh*), build into it again (not measured: the third build into a "
+      f"folder is the steady state), again with nothing changed (*unchanged*), again after one page's "
+      f"`rev-NNNNNN` token changed (*changed*); dwgk then `publish --once --keep {KEEP}` into a DEST "
+      f"that already holds {KEEP} releases and the spare (made by {KEEP + 1} unmeasured publishes, each "
+      f"after a one-page change; every measured publish follows a one-page change too). `sync` before "
+      f"every run; old outputs deleted only between sizes, then a {DELETE_SETTLE} s pause (ext4 skips "
+      f"recently freed inodes when allocating). Median wall time, maximum peak RSS, median CPU. "
       f"*other CPU s*: non-idle CPU time of the whole machine during a run (/proc/stat) minus the "
       f"generator's own user+sys — other processes, plus kernel writeback |")
     a("")
@@ -718,50 +842,52 @@ def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
           f"{bb.get('min', '?')} / {bb.get('median', '?')} / {bb.get('max', '?')} | `{res['dir']}` |")
     a("")
     gens_order = [g for g in ALL_GENERATORS if any(g in r["generators"] for r in sizes_results)]
+    peers = [g for g in ("hugo", "zola") if g in gens_order]
     for res in sizes_results:
         n = res["pages"]
         a(f"### {fmt_n(n)} pages")
         a("")
-        a(f"Load average (1/5/15 min) before the runs: {res['load_before']}, after: {res['load_after']}.")
+        a(f"Load average (1/5/15 min) before the size: {res['load_before']}, after: {res['load_after']}.")
         a("")
-        a("| generator | wall s (median) | runs (s) | peak RSS MiB | CPU s (user+sys) | other CPU s "
-          "| pages/s | time vs Hugo | RSS vs Hugo | output files / MiB | page files |")
-        a("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-        noisy = []
-        hugo = res["generators"].get("hugo", {})
+        a("| generator | measure | wall s (median) | runs (s) | 1-min load at each run | peak RSS MiB "
+          "| CPU s (user+sys) | other CPU s | " + " | ".join(f"time vs {p.title()}" for p in peers)
+          + (" | RSS vs Zola" if "zola" in peers else "") + " |")
+        a("|---|---|---:|---|---|---:|---:|---:|" + "---:|" * (len(peers) + ("zola" in peers)))
+        noisy = set()
         for g in gens_order:
             e = res["generators"].get(g)
             if e is None:
                 continue
-            out = e.get("output") or {}
-            outcell = (f"{fmt_n(out['files'])} / {out['bytes'] / 2**20:.0f}" if out.get("exists") else "—")
-            pages_cell = f"{fmt_n(out['page_files'])}" if out.get("exists") else "—"
-            if "wall" not in e:
+            if not e.get("measures"):
                 reason = e.get("failed", {})
-                why = reason.get("reason") or f"exit {reason.get('rc')}"
-                a(f"| {g} | failed: {why} | | | | | | | | {outcell} | {pages_cell} |")
+                a(f"| {g} | failed: {reason.get('reason') or 'exit ' + str(reason.get('rc'))} |"
+                  + " |" * (6 + len(peers) + ("zola" in peers)))
                 continue
-            bad = "failed" in e  # ran, but its output failed the checks
-            if g == "hugo":
-                rt = rr = "1.00×"
-            elif bad:
-                rt = rr = "— (failed, see below)"
-            else:
-                rt = ratio_cell(e["wall"], hugo.get("wall"))
-                rr = ratio_cell(e["rss_mib"], hugo.get("rss_mib"))
-            pps = fmt_n(round(n / e["wall"])) if e["wall"] > 0 else "—"
-            a(f"| {g}{' ⚠️' if bad else ''} | {e['wall']:.2f} | {', '.join(f'{w:.2f}' for w in e['walls'])} | "
-              f"{e['rss_mib']:.0f} | {e['cpu']:.2f} | {e.get('other_cpu', 0):.1f} | {pps} | {rt} | {rr} | "
-              f"{outcell} | {pages_cell} |")
-            for x in e["runs"]:
-                if x.get("other_cpu", 0) > max(1.0, 0.1 * x["wall"] * (os.cpu_count() or 1)):
-                    noisy.append(g)
-                    break
+            for m in MEASURES:
+                x = e["measures"].get(m)
+                if x is None:
+                    continue
+                cells = []
+                for p in peers:
+                    ref = peer_figure(res, p, m)
+                    cells.append("—" if g == p else ratio_cell(x["wall"], ref and ref["wall"]))
+                if "zola" in peers:
+                    ref = peer_figure(res, "zola", m)
+                    cells.append("—" if g == "zola" else ratio_cell(x["rss_mib"], ref and ref["rss_mib"]))
+                a(f"| {g}{' ⚠️' if 'failed' in e else ''} | {MEASURE_LABEL[m]} | {x['wall']:.2f} | "
+                  f"{', '.join(f'{w:.2f}' for w in x['walls'])} | {', '.join(x['loads'])} | "
+                  f"{x['rss_mib']:.0f} | {x['cpu']:.2f} | {x['other_cpu']:.1f} | " + " | ".join(cells) + " |")
+                for r in x["runs"]:
+                    if r.get("other_cpu", 0) > max(1.0, 0.1 * r["wall"] * (os.cpu_count() or 1)):
+                        noisy.add(g)
+        a("")
+        a("Hugo and Zola have no incremental publish: their *publish* figure is their rebuild after "
+          "one page changed (the row above it).")
         a("")
         if noisy:
             a(f"⚠️ Other processes used more than 10 % of the machine's CPU (and > 1 CPU-s) during some runs of "
-              f"{', '.join(noisy)} (column *other CPU s*: the maximum over the runs): the machine was "
-              f"not idle and those times are inflated; rerun on an idle machine for final numbers.")
+              f"{', '.join(sorted(noisy))} (column *other CPU s*: the maximum over the runs): the machine was "
+              f"not idle and those times are inflated.")
             a("")
         if res["problems"]:
             a("Problems: " + "; ".join(res["problems"]) + ".")
@@ -774,27 +900,36 @@ def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
             a("Sample pages (first, middle, last) agree across generators in title, date, counts, "
               "number of tags, prev/next links, body link target and tables; no unresolved internal links.")
             a("")
+        out = (res["generators"].get("dwgk") or {}).get("output") or {}
+        if out.get("exists"):
+            a(f"dwgk wrote {fmt_n(out['files'])} files ({out['bytes'] / 2**20:.0f} MiB).")
+            a("")
     # goal summary
-    if "dwgk" not in gens_order:
-        a("**dwgk was not measured in this run** (`--generators` without dwgk): the tables are "
-          "the Hugo baseline only.")
+    if "dwgk" in gens_order and peers:
+        a(f"### Goal: every measure ≤ {GOAL}× each peer's time, peak RSS ≤ {GOAL}× Zola's")
         a("")
-    elif "hugo" in gens_order:
-        a("### Goal: dwgk ≤ 0.5× Hugo in wall time and peak RSS")
-        a("")
-        a("| pages | time ratio | RSS ratio | met |")
-        a("|---:|---:|---:|---|")
+        a("| pages | measure | " + " | ".join(f"time / {p.title()}" for p in peers)
+          + (" | RSS / Zola" if "zola" in peers else "") + " | met |")
+        a("|---:|---|" + "---:|" * (len(peers) + ("zola" in peers)) + "---|")
         for res in sizes_results:
-            h, d = res["generators"].get("hugo", {}), res["generators"].get("dwgk", {})
-            if "wall" in h and "wall" in d and "failed" not in d:
-                tr, rr = d["wall"] / h["wall"], d["rss_mib"] / h["rss_mib"]
-                a(f"| {fmt_n(res['pages'])} | {tr:.2f} | {rr:.2f} | "
-                  f"{'yes' if tr <= GOAL and rr <= GOAL else 'no'} |")
-            else:
-                a(f"| {fmt_n(res['pages'])} | — | — | not measured |")
+            d = res["generators"].get("dwgk", {})
+            for m in MEASURES:
+                x = (d.get("measures") or {}).get(m)
+                if x is None:
+                    continue
+                ratios = []
+                for p in peers:
+                    ref = peer_figure(res, p, m)
+                    ratios.append(x["wall"] / ref["wall"] if ref else None)
+                if "zola" in peers:
+                    ref = peer_figure(res, "zola", m)
+                    ratios.append(x["rss_mib"] / ref["rss_mib"] if ref else None)
+                met = all(r is not None and r <= GOAL for r in ratios)
+                a(f"| {fmt_n(res['pages'])} | {MEASURE_LABEL[m]} | "
+                  + " | ".join("—" if r is None else f"{r:.2f}" for r in ratios) + f" | {'yes' if met else 'no'} |")
         a("")
     # growth
-    a("### Growth with the number of pages")
+    a("### Growth with the number of pages (build into a new folder)")
     a("")
     a("Exponent *k* between consecutive sizes: time ∝ pages^k (1 = linear; below 1 = fixed "
       "start-up cost still dominates).")
@@ -803,8 +938,8 @@ def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
     a("|---|---:|---:|---:|---:|---:|---:|---:|")
     statements = []
     for g in gens_order:
-        pts = [(r["pages"], r["generators"][g]) for r in sizes_results
-               if g in r["generators"] and "wall" in r["generators"][g] and "failed" not in r["generators"][g]]
+        pts = [(r["pages"], r["generators"][g]["measures"]["fresh"]) for r in sizes_results
+               if "fresh" in (r["generators"].get(g) or {}).get("measures", {})]
         prev = None
         kts, krs = [], []
         for n, e in pts:
@@ -818,13 +953,11 @@ def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
               f"{'—' if kt is None else f'{kt:.2f}'} | {e['rss_mib']:.0f} | "
               f"{e['rss_mib'] / n * 1000:.1f} | {'—' if kr is None else f'{kr:.2f}'} |")
             prev = (n, e)
-        if kts:
+        if kts and kts[-1] is not None and krs[-1] is not None:
             lo, hi = pts[-2][0], pts[-1][0]
             statements.append(
                 f"- **{g}**: from {fmt_n(lo)} to {fmt_n(hi)} pages time grows with k = {kts[-1]:.2f} "
                 f"({verdict(kts[-1])}), peak RSS with k = {krs[-1]:.2f} ({verdict(krs[-1])}).")
-        elif pts:
-            statements.append(f"- **{g}**: only one size measured; growth not determined.")
     a("")
     L.extend(statements)
     a("")
@@ -878,7 +1011,7 @@ time and memory grow linearly with the number of pages.
   corpus config) and no 404 page (no layout for it). Hugo prints absolute URLs, dwgk
   root-relative ones. The extras count against dwgk, not for it. dwgk builds with its
   default audience (`public`); the corpus pages have no `kind`, and all of them are published.
-- Zola is measured only if a `zola` binary is on `PATH` (it usually is not).
+- Zola is measured when a binary is given (`--zola PATH`, env `ZOLA`, or `zola` on `PATH`); build it from its release source (no recipe is kept here).
 - Wall time and peak RSS come from GNU time (`%e`, `%M`) around the whole process; each
   generator runs once as warm-up (page cache) and then `--runs` times, alternating with
   the other generators; the table shows the median time and the largest RSS. Every run writes
@@ -897,11 +1030,11 @@ time and memory grow linearly with the number of pages.
 """
 
 
-def write_doc(path: pathlib.Path, generated: str) -> None:
+def write_doc(path: pathlib.Path, generated: str, block: str) -> None:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(DOC_HEADER, encoding="utf-8")
-    replace_block("bench", generated, "## Results", path)
+    replace_block(block, generated, "## Results", path)
 
 
 # --------------------------------------------------------------------------
@@ -912,8 +1045,14 @@ def parse_args(argv=None):
     ap.add_argument("--quick", action="store_true", help="sizes 1000,10000")
     ap.add_argument("--runs", type=int, default=3, help="measured runs per generator and size")
     ap.add_argument("--warmup", type=int, default=1, help="unmeasured runs first (page cache)")
+    ap.add_argument("--measures", default=",".join(MEASURES),
+                    help="subset of fresh,unchanged,changed,publish (default: all)")
+    ap.add_argument("--large-measures", default="",
+                    help="measures above 10k pages (default: as --measures), e.g. fresh")
+    ap.add_argument("--large-runs", type=int, default=0,
+                    help="measured rounds above 10k pages, without warm-up (default: as --runs, --warmup)")
     ap.add_argument("--generators", default="hugo,dwgk,zola",
-                    help="subset of hugo,dwgk,zola (zola is skipped when not on PATH)")
+                    help="subset of hugo,dwgk,zola (zola is skipped without a binary: --zola, ZOLA, PATH)")
     ap.add_argument("--build", action="store_true", help="cargo build --release first")
     ap.add_argument("--dwgk-bin", type=pathlib.Path, default=DWGK_BIN,
                     help="dwgk binary (default target/release/dwgk, built when missing)")
@@ -925,6 +1064,12 @@ def parse_args(argv=None):
                     "(default 20 up to 10k pages, pages/500 above)")
     ap.add_argument("--regen", action="store_true", help="regenerate corpora even if they match")
     ap.add_argument("--dwgk-args", default="", help="extra arguments for `dwgk build`")
+    ap.add_argument("--zola", type=pathlib.Path, help="zola binary (default: env ZOLA, then zola on PATH)")
+    ap.add_argument("--out-root", type=pathlib.Path,
+                    help="write outputs (and the publish DEST) under this folder instead of SCRATCH/n<pages>/out, "
+                         "e.g. /dev/shm/dwgk-bench for a second, in-memory measure")
+    ap.add_argument("--block", default="bench",
+                    help="marker name in the doc: <!-- NAME:begin --> (default bench; e.g. bench-tmpfs)")
     ap.add_argument("--hugo-args", default="", help="extra arguments for hugo")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per build")
     ap.add_argument("--doc", type=pathlib.Path, default=DEFAULT_DOC)
@@ -951,6 +1096,13 @@ def parse_args(argv=None):
     if not args.gen_corpus.is_file():
         ap.error(f"gen_corpus.py not found at {args.gen_corpus}")
     args.scratch = args.scratch.resolve()
+    for name in ("measures", "large_measures"):
+        ms = [m.strip() for m in getattr(args, name).split(",") if m.strip()]
+        if any(m not in MEASURES for m in ms):
+            ap.error(f"--{name.replace('_', '-')}: subset of {','.join(MEASURES)}")
+        setattr(args, name, ms)
+    if args.out_root:
+        args.out_root = args.out_root.resolve()
     return args
 
 
@@ -991,7 +1143,7 @@ def main(argv=None) -> int:
     if args.no_doc:
         pass
     elif ok or args.doc_on_failure:
-        write_doc(args.doc, generated)
+        write_doc(args.doc, generated, args.block)
         log(f"wrote {args.doc}")
     else:
         log(f"not writing {args.doc}: a build or check failed (use --doc-on-failure to write anyway)")

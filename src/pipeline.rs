@@ -153,6 +153,12 @@ pub trait Hooks: Sync {
     fn before_commit(&self, _site: &Site, _dir: &Path) -> Result<bool, String> {
         Ok(true)
     }
+    /// A tree of an earlier build to update instead of writing every file, and
+    /// whether nothing can be reading it (changed files then keep their inodes).
+    /// Default: the output the last build replaced (`Staging::begin`).
+    fn spare(&self) -> Option<(PathBuf, bool)> {
+        None
+    }
 }
 
 /// No additions: a plain build.
@@ -227,10 +233,15 @@ pub fn stage(req: &Request, input: Input, hooks: &dyn Hooks) -> Staged {
 
     if let Some(templates) = templates {
         match (&req.output, diags.has_errors()) {
-            (Some(out), false) => match Staging::begin(out) {
-                Ok(staging) => {
+            (Some(out), false) => match hooks.spare().map_or_else(|| Staging::begin(out), |(dir, in_place)| Staging::begin_reusing(out, &dir, in_place)) {
+                Ok(mut staging) => {
                     let sink = StagingSink(&staging, hooks);
                     diags.extend(render::render_site(&site, templates, statics, &sink));
+                    if !diags.has_errors() {
+                        if let Err(e) = staging.sweep() {
+                            diags.push(Diagnostic::error(e.to_string()));
+                        }
+                    }
                     if !diags.has_errors() {
                         match hooks.before_commit(&site, staging.dir()) {
                             Ok(true) => kept = Some(staging),

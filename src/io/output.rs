@@ -1,24 +1,45 @@
 //! Atomic output. A build writes into a staging folder beside the target and swaps
 //! it in only when everything succeeded, so a failed or killed build leaves the
 //! previous site untouched and no stale file of an earlier build survives.
+//!
+//! The staging folder is the previous build's tree when there is one (the "spare":
+//! the output a commit swapped out, or a killed build's leftover): files whose bytes
+//! are equal are left alone, changed ones are replaced, files the build did not write
+//! are removed (`sweep`). Steady-state rebuilds then create and delete almost no
+//! files, which on ext4 costs far more than the writes (it skips recently freed
+//! inodes when allocating new ones). A changed file gets a new inode unless the
+//! caller says no reader can have the tree open (`in_place`), so a request still
+//! reading the previous output keeps reading whole files.
 
 use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 
 /// Marks a folder as dwgk output; a non-empty target without it is never replaced.
 pub const STAMP: &str = ".dwgk-output";
 const STAGING_TAG: &str = ".dwgk-staging-";
+const SPARE_TAG: &str = ".dwgk-spare";
 
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
+    /// Where the tree goes back to when the build fails, and where the replaced
+    /// output goes after a commit (`keep_replaced`).
+    spare: PathBuf,
+    /// The tree holds an earlier build: files are compared and stale ones swept.
+    reused: bool,
+    /// Changed files are rewritten in their inode (no reader can have them open).
+    in_place: bool,
+    keep_replaced: bool,
+    swept: bool,
     committed: bool,
     /// Folders made so far (each is made once, not checked again for every file in it).
     made: RwLock<HashSet<PathBuf>>,
+    /// Every file this build wrote (`/`-separated, normalised), for `sweep`.
+    written: Mutex<HashSet<String>>,
 }
 
 #[derive(Debug)]
@@ -43,25 +64,56 @@ fn io_err(p: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 }
 
 impl Staging {
-    /// Prepares a staging folder for `target`, clearing leftovers of killed builds.
+    /// Prepares a staging folder for `target`: the spare beside it (`.NAME.dwgk-spare`,
+    /// the output the last commit replaced) or a killed build's leftover when there is
+    /// one, else a new folder. The output it replaces becomes the next spare.
     pub fn begin(target: &Path) -> Result<Staging, OutputError> {
+        let (parent, name) = split(target);
+        let spare = parent.join(format!(".{name}{SPARE_TAG}"));
+        Staging::open(target, spare, false, true)
+    }
+
+    /// Like `begin`, with the caller's spare tree (`publish`: a retired release).
+    /// `in_place`: nothing can be reading that tree, so changed files keep their inode.
+    pub fn begin_reusing(target: &Path, spare: &Path, in_place: bool) -> Result<Staging, OutputError> {
+        Staging::open(target, spare.to_path_buf(), in_place, false)
+    }
+
+    fn open(target: &Path, spare: PathBuf, in_place: bool, keep_replaced: bool) -> Result<Staging, OutputError> {
         if target.exists() && !is_replaceable(target) {
             return Err(OutputError::NotOurs(target.to_path_buf()));
         }
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let (parent, name) = split(target);
         fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-        let name = target.file_name().map(OsString::from).unwrap_or_else(|| "public".into());
-        let prefix = format!(".{}{STAGING_TAG}", name.to_string_lossy());
-        remove_dead_stagings(&parent, &prefix);
+        let prefix = format!(".{name}{STAGING_TAG}");
         let dir = parent.join(format!("{prefix}{}", std::process::id()));
-        if dir.exists() {
+        if fs::symlink_metadata(&dir).is_ok() {
             fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
         }
-        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-        Ok(Staging { target: target.to_path_buf(), dir, committed: false, made: RwLock::default() })
+        let dead = dead_stagings(&parent, &prefix);
+        let mut reused = is_real_dir(&spare) && fs::rename(&spare, &dir).is_ok();
+        for dead in dead {
+            if !reused && is_real_dir(&dead) && fs::rename(&dead, &dir).is_ok() {
+                reused = true;
+            } else {
+                let _ = fs::remove_dir_all(&dead);
+            }
+        }
+        if !reused {
+            fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        }
+        Ok(Staging {
+            target: target.to_path_buf(),
+            dir,
+            spare,
+            reused,
+            in_place,
+            keep_replaced,
+            swept: false,
+            committed: false,
+            made: RwLock::default(),
+            written: Mutex::default(),
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -71,14 +123,50 @@ impl Staging {
     /// Writes `bytes` at `rel` (a `/`-separated path inside the site).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
+        self.note(rel);
+        if self.reused {
+            match fs::symlink_metadata(&path) {
+                Ok(m) if m.is_file() => {
+                    if m.len() == bytes.len() as u64 && fs::read(&path).is_ok_and(|old| old == bytes) {
+                        return Ok(());
+                    }
+                    if self.in_place && links(&m) == 1 {
+                        return fs::write(&path, bytes).map_err(io_err(&path));
+                    }
+                    fs::remove_file(&path).map_err(io_err(&path))?;
+                }
+                Ok(m) => remove_any(&path, &m).map_err(io_err(&path))?,
+                Err(_) => {}
+            }
+        }
         self.make_parent(&path)?;
         fs::write(&path, bytes).map_err(io_err(&path))
     }
 
+    /// Copies `from` to `rel` with its modification time, so that a later build into
+    /// this tree finds it unchanged by size and time (like rsync) without reading it.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
+        self.note(rel);
+        let src = fs::metadata(from).map_err(io_err(from))?;
+        let mtime = src.modified().ok();
+        if self.reused {
+            match fs::symlink_metadata(&path) {
+                Ok(m) if m.is_file() && m.len() == src.len() && mtime.is_some() && m.modified().ok() == mtime => return Ok(()),
+                Ok(m) => remove_any(&path, &m).map_err(io_err(&path))?,
+                Err(_) => {}
+            }
+        }
         self.make_parent(&path)?;
-        fs::copy(from, &path).map(|_| ()).map_err(io_err(from))
+        fs::copy(from, &path).map_err(io_err(from))?;
+        if let Some(t) = mtime {
+            let _ = fs::File::options().write(true).open(&path).and_then(|f| f.set_modified(t));
+        }
+        Ok(())
+    }
+
+    fn note(&self, rel: &str) {
+        self.written.lock().expect("written").insert(normalise(rel));
     }
 
     fn make_parent(&self, path: &Path) -> Result<(), OutputError> {
@@ -86,14 +174,39 @@ impl Staging {
         if self.made.read().expect("made").contains(p) {
             return Ok(());
         }
-        fs::create_dir_all(p).map_err(io_err(p))?;
+        if fs::create_dir_all(p).is_err() {
+            // A reused tree may hold a file where this build needs a folder.
+            let mut at = self.dir.clone();
+            for c in p.strip_prefix(&self.dir).unwrap_or(p).components() {
+                at.push(c);
+                if let Ok(m) = fs::symlink_metadata(&at) {
+                    if !m.is_dir() {
+                        fs::remove_file(&at).map_err(io_err(&at))?;
+                    }
+                }
+            }
+            fs::create_dir_all(p).map_err(io_err(p))?;
+        }
         self.made.write().expect("made").insert(p.to_path_buf());
+        Ok(())
+    }
+
+    /// Removes what the reused tree holds that this build did not write (files of
+    /// deleted pages, folders left empty). Call once every file is written; files
+    /// added to `dir()` after this stay.
+    pub fn sweep(&mut self) -> Result<(), OutputError> {
+        if self.reused && !self.swept {
+            let written = std::mem::take(&mut *self.written.lock().expect("written"));
+            sweep_dir(&self.dir, &mut String::new(), &written).map_err(io_err(&self.dir))?;
+        }
+        self.swept = true;
         Ok(())
     }
 
     /// Swaps the staging folder in. On Linux the swap is one atomic
     /// `renameat2(RENAME_EXCHANGE)`: the target path is never missing.
     pub fn commit(mut self) -> Result<(), OutputError> {
+        self.sweep()?;
         self.write(STAMP, b"dwgk\n")?;
         sync_dir(&self.dir);
         if self.target.exists() {
@@ -101,10 +214,11 @@ impl Staging {
                 let old = self.dir.with_extension("old");
                 fs::rename(&self.target, &old).map_err(io_err(&self.target))?;
                 fs::rename(&self.dir, &self.target).map_err(io_err(&self.target))?;
-                let _ = fs::remove_dir_all(&old);
+                self.retire(&old);
             } else {
                 // `self.dir` now holds the previous output.
-                let _ = fs::remove_dir_all(&self.dir);
+                let old = self.dir.clone();
+                self.retire(&old);
             }
         } else {
             fs::rename(&self.dir, &self.target).map_err(io_err(&self.target))?;
@@ -112,14 +226,98 @@ impl Staging {
         self.committed = true;
         Ok(())
     }
+
+    /// The replaced output becomes the next build's spare (or is deleted).
+    fn retire(&self, old: &Path) {
+        let kept = self.keep_replaced && self.to_spare(old);
+        if !kept {
+            let _ = fs::remove_dir_all(old);
+        }
+    }
+
+    /// Moves `dir` to the spare slot when it is free.
+    fn to_spare(&self, dir: &Path) -> bool {
+        fs::symlink_metadata(&self.spare).is_err() && fs::rename(dir, &self.spare).is_ok()
+    }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
+        if self.committed {
+            return;
+        }
+        // A tree taken from the spare goes back there; a new one is deleted.
+        let kept = self.reused && self.to_spare(&self.dir);
+        if !kept {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// The folder holding `target` and `target`'s name.
+fn split(target: &Path) -> (PathBuf, String) {
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = target.file_name().map(OsString::from).unwrap_or_else(|| "public".into());
+    (parent, name.to_string_lossy().into_owned())
+}
+
+/// `rel` as the sweep spells it: `/`-separated, no empty or `.` segments.
+fn normalise(rel: &str) -> String {
+    rel.split('/').filter(|s| !s.is_empty() && *s != ".").collect::<Vec<_>>().join("/")
+}
+
+/// Removes from `dir` every file whose path (`rel` + name) is not in `written`,
+/// then folders left empty; true when `dir` ends up empty.
+fn sweep_dir(dir: &Path, rel: &mut String, written: &HashSet<String>) -> io::Result<bool> {
+    let mut empty = true;
+    for e in fs::read_dir(dir)? {
+        let e = e?;
+        let name = e.file_name();
+        let len = rel.len();
+        if len > 0 {
+            rel.push('/');
+        }
+        rel.push_str(&name.to_string_lossy());
+        let path = e.path();
+        if e.file_type()?.is_dir() {
+            if sweep_dir(&path, rel, written)? {
+                fs::remove_dir(&path)?;
+            } else {
+                empty = false;
+            }
+        } else if written.contains(rel.as_str()) || (len == 0 && name == STAMP) {
+            empty = false;
+        } else {
+            fs::remove_file(&path)?;
+        }
+        rel.truncate(len);
+    }
+    Ok(empty)
+}
+
+fn is_real_dir(p: &Path) -> bool {
+    fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
+}
+
+fn remove_any(p: &Path, m: &fs::Metadata) -> io::Result<()> {
+    if m.is_dir() {
+        fs::remove_dir_all(p)
+    } else {
+        fs::remove_file(p)
+    }
+}
+
+#[cfg(unix)]
+fn links(m: &fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::nlink(m)
+}
+
+#[cfg(not(unix))]
+fn links(_: &fs::Metadata) -> u64 {
+    u64::MAX
 }
 
 fn is_replaceable(target: &Path) -> bool {
@@ -132,18 +330,20 @@ fn is_replaceable(target: &Path) -> bool {
     }
 }
 
-/// Removes staging folders whose build process is gone.
-fn remove_dead_stagings(parent: &Path, prefix: &str) {
-    let Ok(rd) = fs::read_dir(parent) else { return };
+/// Staging folders whose build process is gone.
+fn dead_stagings(parent: &Path, prefix: &str) -> Vec<PathBuf> {
+    let Ok(rd) = fs::read_dir(parent) else { return Vec::new() };
+    let mut dead = Vec::new();
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         let Some(rest) = name.strip_prefix(prefix) else { continue };
         let pid: Option<u32> = rest.split('.').next().and_then(|p| p.parse().ok());
         let alive = pid.is_some_and(|p| p != std::process::id() && Path::new(&format!("/proc/{p}")).exists());
         if !alive {
-            let _ = fs::remove_dir_all(e.path());
+            dead.push(e.path());
         }
     }
+    dead
 }
 
 fn sync_dir(dir: &Path) {
@@ -189,12 +389,107 @@ mod tests {
         drop(s); // a failed build
         assert_eq!(fs::read(target.join("a/index.html")).unwrap(), b"one");
         assert!(!target.join("b").exists());
+        assert_eq!(names(tmp.path()), ["public"], "a failed build leaves nothing beside the output");
 
         let s = Staging::begin(&target).unwrap();
         s.write("b/index.html", b"two").unwrap();
         s.commit().unwrap();
         assert!(!target.join("a").exists(), "stale files must not survive");
-        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1, "no staging leftovers");
+        assert_eq!(names(tmp.path()), [".public.dwgk-spare", "public"], "only the spare beside the output");
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
+    }
+
+    #[cfg(unix)]
+    fn inode(p: &Path) -> u64 {
+        std::os::unix::fs::MetadataExt::ino(&fs::metadata(p).unwrap())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn reused_tree_keeps_equal_files_and_replaces_changed_ones_with_new_inodes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        let build = |files: &[(&str, &[u8])]| {
+            let mut s = Staging::begin(&target).unwrap();
+            for (rel, bytes) in files {
+                s.write(rel, bytes).unwrap();
+            }
+            s.sweep().unwrap();
+            s.commit().unwrap();
+        };
+        build(&[("a/index.html", b"a1"), ("b/index.html", b"b1"), ("c/d/index.html", b"d1")]);
+        build(&[("a/index.html", b"a1"), ("b/index.html", b"b1"), ("c/d/index.html", b"d1")]);
+        let spare = tmp.path().join(".public.dwgk-spare");
+        let (a, b) = (inode(&spare.join("a/index.html")), inode(&spare.join("b/index.html")));
+        // The spare (the first build's tree) becomes the output again: `a` kept, `b`
+        // changed (new inode: a reader of the old output keeps whole bytes), `c/d` gone,
+        // `c` a file where a folder was.
+        let old_b = fs::File::open(spare.join("b/index.html")).unwrap();
+        build(&[("a/index.html", b"a1"), ("b/index.html", b"b2"), ("c", b"c")]);
+        assert_eq!(inode(&target.join("a/index.html")), a, "an equal file is not rewritten");
+        assert_ne!(inode(&target.join("b/index.html")), b, "a changed file gets a new inode");
+        assert_eq!(std::io::read_to_string(old_b).unwrap(), "b1", "an open reader still sees the old bytes");
+        assert_eq!(fs::read(target.join("b/index.html")).unwrap(), b"b2");
+        assert_eq!(fs::read(target.join("c")).unwrap(), b"c");
+        assert_eq!(names(&target), [".dwgk-output", "a", "b", "c"]);
+        // Back the other way: a folder where a file was; stale files swept.
+        build(&[("c/d/index.html", b"d2")]);
+        assert_eq!(names(&target), [".dwgk-output", "c"]);
+        assert_eq!(fs::read(target.join("c/d/index.html")).unwrap(), b"d2");
+    }
+
+    #[test]
+    fn failed_build_puts_the_spare_back_and_a_killed_builds_tree_is_reused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        for _ in 0..2 {
+            let s = Staging::begin(&target).unwrap();
+            s.write("a/index.html", b"a").unwrap();
+            s.commit().unwrap();
+        }
+        let s = Staging::begin(&target).unwrap();
+        s.write("x/index.html", b"half").unwrap();
+        drop(s);
+        assert_eq!(names(tmp.path()), [".public.dwgk-spare", "public"], "the spare goes back, nothing else is left");
+        assert_eq!(names(&target), [".dwgk-output", "a"]);
+
+        // A killed build's staging folder (its process gone) and no spare.
+        let dead = tmp.path().join(".public.dwgk-staging-4000000000");
+        fs::rename(tmp.path().join(".public.dwgk-spare"), &dead).unwrap();
+        fs::write(dead.join("junk.html"), b"junk").unwrap();
+        let mut s = Staging::begin(&target).unwrap();
+        assert!(s.reused, "the killed build's tree is taken as the staging tree");
+        s.write("b/index.html", b"b").unwrap();
+        s.sweep().unwrap();
+        s.commit().unwrap();
+        assert_eq!(names(&target), [".dwgk-output", "b"], "the killed build's files are swept");
+        assert_eq!(names(tmp.path()), [".public.dwgk-spare", "public"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn in_place_reuse_keeps_inodes_unless_shared() {
+        let tmp = tempfile::tempdir().unwrap();
+        let spare = tmp.path().join("spare");
+        fs::create_dir_all(spare.join("p")).unwrap();
+        fs::write(spare.join("p/index.html"), b"old").unwrap();
+        fs::write(spare.join("shared.js"), b"old").unwrap();
+        fs::hard_link(spare.join("shared.js"), tmp.path().join("elsewhere.js")).unwrap();
+        let (p, js) = (inode(&spare.join("p/index.html")), inode(&spare.join("shared.js")));
+        let target = tmp.path().join("releases/r2");
+        let s = Staging::begin_reusing(&target, &spare, true).unwrap();
+        s.write("p/index.html", b"new").unwrap();
+        s.write("shared.js", b"new").unwrap();
+        s.commit().unwrap();
+        assert_eq!(inode(&target.join("p/index.html")), p, "rewritten in place");
+        assert_ne!(inode(&target.join("shared.js")), js, "a file with another link is never written through");
+        assert_eq!(fs::read(tmp.path().join("elsewhere.js")).unwrap(), b"old");
+        assert!(!spare.exists(), "the spare became the release");
     }
 
     #[test]

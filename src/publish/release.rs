@@ -184,6 +184,11 @@ impl Hooks for PublishHooks<'_> {
         store::sync_filesystem(dir);
         Ok(true)
     }
+
+    /// Pruned releases are never current again and not kept open by readers.
+    fn spare(&self) -> Option<(PathBuf, bool)> {
+        Some((self.store.spare_dir(), true))
+    }
 }
 
 /// Shows elapsed time on a terminal while a build runs longer than a second.
@@ -382,7 +387,7 @@ impl Built<'_> {
         } else if written {
             let swapped = store.swap_guard().and_then(|_guard| {
                 store.swap(&id)?;
-                Ok(store.prune(settings.keep))
+                Ok(store.prune(settings.keep, live_id.as_deref()))
             });
             match swapped {
                 Ok(pruned) => {

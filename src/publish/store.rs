@@ -8,6 +8,9 @@
 //! DEST/journal.jsonl              publication log (append-only)
 //! DEST/status.json, DEST/status/  last outcome; status pages (internal site: /_status/)
 //! DEST/publish.lock               one publisher per DEST (flock; pid inside)
+//! DEST/.spare/                    a pruned release (or a killed build's tree), no
+//!                                 longer a release: the next build updates it in
+//!                                 place instead of writing and deleting whole trees
 //! ```
 
 use super::manifest::Manifest;
@@ -21,6 +24,7 @@ pub const RELEASES: &str = "releases";
 pub const MANIFESTS: &str = "manifests";
 /// Written into each release: its id.
 pub const RELEASE_STAMP: &str = ".dwgk-release";
+const SPARE: &str = ".spare";
 const ID_FORMAT: &str = "%Y%m%d-%H%M%S-%3f";
 
 /// Held while swapping or pruning; released when dropped.
@@ -52,6 +56,17 @@ impl Store {
 
     pub fn release_dir(&self, id: &str) -> PathBuf {
         self.dest.join(RELEASES).join(id)
+    }
+
+    /// The tree the next release is built in when it exists (see the layout above).
+    pub fn spare_dir(&self) -> PathBuf {
+        self.dest.join(SPARE)
+    }
+
+    /// Moves `dir` (a pruned release, a killed build's tree) to the spare slot when it
+    /// is free; false when it is taken (the caller deletes `dir`).
+    fn to_spare(&self, dir: &Path) -> bool {
+        fs::symlink_metadata(self.spare_dir()).is_err() && fs::rename(dir, self.spare_dir()).is_ok()
     }
 
     pub fn manifest_path(&self, id: &str) -> PathBuf {
@@ -149,14 +164,20 @@ impl Store {
     }
 
     /// Deletes releases beyond the newest `keep` (never the current one) and
-    /// manifests without a release. Returns the deleted ids.
-    pub fn prune(&self, keep: usize) -> Vec<String> {
+    /// manifests without a release. Returns the deleted ids. The first one deleted
+    /// becomes the spare instead, unless it is `recent` (current until this swap: a
+    /// request may still be reading it, and the spare is rewritten in place).
+    pub fn prune(&self, keep: usize, recent: Option<&str>) -> Vec<String> {
         let ids = self.list();
         let current = self.current();
         let cut = ids.len().saturating_sub(keep.max(1));
         let mut removed = Vec::new();
         for id in &ids[..cut] {
             if Some(id) == current.as_ref() {
+                continue;
+            }
+            if Some(id.as_str()) != recent && self.to_spare(&self.release_dir(id)) {
+                removed.push(id.clone());
                 continue;
             }
             // Rename first so a half-deleted folder never looks like a release.
@@ -180,15 +201,19 @@ impl Store {
     }
 
     /// Removes what killed publishers left: staging folders, half-deleted releases,
-    /// temporary links. Call only while holding the lock.
+    /// temporary links; one such tree becomes the spare when there is none. Call
+    /// only while holding the lock.
     pub fn clean_leftovers(&self) -> usize {
         let mut n = 0;
         if let Ok(rd) = fs::read_dir(self.dest.join(RELEASES)) {
             for e in rd.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                if name.starts_with('.') || (!valid_id(&name) && e.file_type().is_ok_and(|t| t.is_dir())) {
+                let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                if name.starts_with('.') || (!valid_id(&name) && is_dir) {
                     n += 1;
-                    let _ = fs::remove_dir_all(e.path());
+                    if !(is_dir && self.to_spare(&e.path())) {
+                        let _ = fs::remove_dir_all(e.path());
+                    }
                 } else if valid_id(&name) && !e.path().join(RELEASE_STAMP).is_file() {
                     // Renamed into place but unstamped: cannot happen through
                     // `release`, but never let it be listed for rollback.
@@ -378,10 +403,18 @@ mod tests {
         fs::create_dir_all(tmp.path().join("releases/20261125-214003-126")).unwrap();
         assert_eq!(s.clean_leftovers(), 2);
         assert_eq!(s.list(), [a.clone(), b.clone()]);
+        assert!(s.spare_dir().is_dir(), "a leftover tree becomes the spare");
         s.swap(&a).unwrap(); // rolled back: the current one survives pruning
-        assert_eq!(s.prune(1), Vec::<String>::new());
+        assert_eq!(s.prune(1, Some(&b)), Vec::<String>::new());
         s.swap(&b).unwrap();
-        assert_eq!(s.prune(1), [a]);
+        fs::remove_dir_all(s.spare_dir()).unwrap();
+        assert_eq!(s.prune(1, Some(&a)), [a.clone()]);
+        assert!(!s.spare_dir().exists(), "the release current until this swap is deleted, not reused");
+        let c = s.new_id(now);
+        release(&s, &c);
+        s.swap(&c).unwrap();
+        assert_eq!(s.prune(1, None), [b.clone()]);
+        assert_eq!(fs::read_to_string(s.spare_dir().join("index.html")).unwrap(), b, "an older release becomes the spare");
         assert!(s.swap("20990101-000000-000").is_err());
     }
 

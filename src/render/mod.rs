@@ -531,9 +531,34 @@ fn jobs<'a>(
         ("atom.xml", "atom.xml", Form::Xml),
         ("sitemap.xml", "sitemap.xml", Form::Xml),
     ];
+    // The archive: an index of years, one page per year (a page listing 100k pages
+    // would be tens of MB).
+    let years = Arc::new(archive_years(site));
+    for k in 0..years.len() {
+        let years = years.clone();
+        jobs.push(Job {
+            output: index_file(&archive_year_path(years[k].0)),
+            template: "archive_year.html".into(),
+            origin: "archive".into(),
+            vars: Box::new(move || {
+                let (year, pages) = &years[k];
+                let mut y = year_view(*year, pages.len());
+                parts::put(&mut y, [("pages", Value::Array(pages.iter().map(|&i| summaries.get(site, i)).collect()))]);
+                let mut ancestors = parts::ancestors(site, Some(0));
+                if let Value::Array(a) = &mut ancestors {
+                    a.push(json!({ "title": "归档", "url": marker("/archive/"), "path": "/archive/" }));
+                }
+                vars(vec![("archive", archive_index(site, summaries, &years, false)), ("year", y), ("ancestors", ancestors)])
+            }),
+            form: Form::Html,
+        });
+    }
     for (output, template, form) in fixed {
+        let years = years.clone();
         let vars: Box<dyn Fn() -> Map<String, Value> + Send + Sync + 'a> = match template {
-            "archive.html" => Box::new(move || vars(vec![("archive", archive(site, summaries)), ("ancestors", parts::ancestors(site, Some(0)))])),
+            "archive.html" => {
+                Box::new(move || vars(vec![("archive", archive_index(site, summaries, &years, true)), ("ancestors", parts::ancestors(site, Some(0)))]))
+            }
             "atom.xml" => Box::new(move || {
                 let (feed_pages, last_updated) = feed(site, summaries);
                 vars(vec![("feed_pages", feed_pages), ("last_updated", last_updated)])
@@ -575,25 +600,37 @@ pub fn dated_visible(site: &Site) -> Vec<usize> {
     v
 }
 
-fn archive(site: &Site, summaries: &Summaries) -> Value {
+/// Dated visible pages by year, newest year first (pages newest first).
+fn archive_years(site: &Site) -> Vec<(i32, Vec<usize>)> {
     use chrono::Datelike;
-    let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
+    let mut years: Vec<(i32, Vec<usize>)> = Vec::new();
     for i in dated_visible(site) {
         let y = site.pages[i].date.expect("dated").date.year();
         match years.last_mut() {
-            Some((yy, v)) if *yy == y => v.push(summaries.get(site, i)),
-            _ => years.push((y, vec![summaries.get(site, i)])),
+            Some((yy, v)) if *yy == y => v.push(i),
+            _ => years.push((y, vec![i])),
         }
     }
-    let expired: Vec<Value> = site.pages.iter().enumerate().filter(|(_, p)| p.visible() && p.expired).map(|(i, _)| summaries.get(site, i)).collect();
-    let years = years
-        .into_iter()
-        .map(|(y, pages)| {
-            let mut v = json!({ "year": y });
-            parts::put(&mut v, [("pages", Value::Array(pages))]);
-            v
-        })
-        .collect();
+    years
+}
+
+pub fn archive_year_path(year: i32) -> String {
+    format!("/archive/{year}/")
+}
+
+fn year_view(year: i32, count: usize) -> Value {
+    json!({ "year": year, "url": marker(&archive_year_path(year)), "count": count })
+}
+
+/// `archive` as templates see it: the years with links and counts, and (on the
+/// index page) the pages whose 公示期 has ended.
+fn archive_index(site: &Site, summaries: &Summaries, years: &[(i32, Vec<usize>)], with_expired: bool) -> Value {
+    let years: Vec<Value> = years.iter().map(|(y, pages)| year_view(*y, pages.len())).collect();
+    let expired: Vec<Value> = if with_expired {
+        site.pages.iter().enumerate().filter(|(_, p)| p.visible() && p.expired).map(|(i, _)| summaries.get(site, i)).collect()
+    } else {
+        Vec::new()
+    };
     let mut v = json!({});
     parts::put(&mut v, [("years", Value::Array(years)), ("expired", Value::Array(expired))]);
     v

@@ -1,6 +1,7 @@
 //! The output folder: written atomically (a failed build leaves the last good site
 //! byte-for-byte intact, with no staging folder left over), no stale files after a
-//! good build, and a folder dwgk did not create is never replaced.
+//! good build, and a folder dwgk did not create is never replaced. The output a build
+//! replaces stays beside it as a hidden spare that the next build updates in place.
 
 use crate::util::{files, names_in, Site};
 
@@ -28,7 +29,57 @@ fn failed_build_keeps_last_good_output_and_next_good_build_has_no_stale_files() 
     assert!(now.contains_key("notices/c/index.html"));
     assert!(String::from_utf8_lossy(&now["notices/a/index.html"]).contains("甲通知（修订）"));
     assert!(!String::from_utf8_lossy(&now["notices/index.html"]).contains("乙通知"));
-    assert_eq!(names_in(s.path()), siblings, "no staging leftovers after a good build");
+    let mut with_spare = siblings.clone();
+    with_spare.push(".public.dwgk-spare".into());
+    with_spare.sort();
+    assert_eq!(names_in(s.path()), with_spare, "nothing but the spare beside the output after a good build");
+}
+
+/// Rebuilds that update the spare (the output two builds back) give exactly the files
+/// of a build into a fresh folder: changed pages rewritten, deleted ones gone, a
+/// failed build in between changes nothing, and a killed build's tree is reused.
+#[test]
+fn rebuilds_into_the_spare_equal_a_fresh_build() {
+    let s = Site::new();
+    s.page("notices/a.md", "甲通知", "正文甲。").page("notices/b.md", "乙通知", "正文乙。").page("notices/c.md", "丙通知", "正文丙。");
+    s.file("static/files/x.txt", "附件一");
+    s.build_ok(&[]);
+    s.build_ok(&[]);
+    let spare = s.path().join(".public.dwgk-spare");
+    assert!(spare.join("notices/a/index.html").is_file(), "the replaced output is kept as the spare");
+    let fresh = |label: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let dir = out.path().join("site");
+        s.run(&["build", "--output", &dir.to_string_lossy()]).expect(0);
+        assert_eq!(files(&s.public()), files(&dir), "{label}: the updated output differs from a fresh build");
+    };
+
+    // Delete a page, change another and an attachment (same size: found by its time).
+    s.remove("content/notices/b.md").page("notices/a.md", "甲通知（修订）", "正文甲。");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    s.file("static/files/x.txt", "附件二");
+    s.build_ok(&[]);
+    let now = files(&s.public());
+    assert!(!now.contains_key("notices/b/index.html"), "a deleted page survived the rebuild");
+    assert_eq!(now["files/x.txt"], "附件二".as_bytes());
+    fresh("after a deletion and an edit");
+
+    // A failed build leaves output and spare as they were.
+    let (good, spare_files) = (files(&s.public()), files(&spare));
+    s.unrelated_error();
+    s.run(&["build"]).expect(1);
+    assert_eq!(files(&s.public()), good, "a failed build changed the output");
+    assert_eq!(files(&spare), spare_files, "a failed build lost the spare");
+    s.remove("content/other.md");
+
+    // A killed build's staging tree (its process gone) with junk in it and no spare.
+    let dead = s.path().join(".public.dwgk-staging-4000000000");
+    std::fs::rename(&spare, &dead).unwrap();
+    std::fs::write(dead.join("junk.html"), "half a page").unwrap();
+    s.page("notices/d.md", "丁通知", "正文丁。");
+    s.build_ok(&[]);
+    assert!(!dead.exists(), "the killed build's tree was not taken over");
+    fresh("after a killed build");
 }
 
 #[test]

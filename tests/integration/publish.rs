@@ -596,6 +596,43 @@ fn publish_releases_rollback_and_approval_log() {
     assert_eq!(rollbacks[0]["previous"], ids[2].as_str());
 }
 
+/// Releases are built in the spare (a pruned release, rewritten in place): every kept
+/// release stays byte for byte as it was published, a deleted page is gone from the
+/// new release only, and the release current until a swap is never reused.
+#[test]
+fn publish_reuses_pruned_releases_without_touching_kept_ones() {
+    let site = Site::new();
+    for n in 0..8 {
+        site.file(&format!("content/notices/p{n}.md"), &notice(n, "", &format!("正文{n}。")));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = tmp.path().join("dest");
+    let mut snapshots: BTreeMap<String, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
+    for v in 0..6 {
+        site.file("content/notices/p0.md", &notice(0, "", &format!("第 {v} 版。")));
+        if v == 4 {
+            site.remove("content/notices/p3.md");
+        }
+        let (code, out, err) = publish_once(&site, &dest, &["--keep", "2"]);
+        assert_eq!(code, 0, "release {v}:\n{out}\n{err}");
+        let id = current(&dest).unwrap();
+        assert_complete(&dest);
+        snapshots.insert(id.clone(), crate::util::files(&dest.join("releases").join(&id)));
+        let kept: Vec<String> = std::fs::read_dir(dest.join("releases")).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        assert_eq!(kept.len(), v.min(1) + 1, "keep = 2: {kept:?}");
+        for k in &kept {
+            assert_eq!(crate::util::files(&dest.join("releases").join(k)), snapshots[k], "release {k} changed after it was published (at release {v})");
+        }
+        if v >= 3 {
+            assert!(dest.join(".spare").is_dir(), "a pruned release is kept as the spare");
+        }
+    }
+    let newest = current(&dest).unwrap();
+    assert!(!dest.join("releases").join(&newest).join("notices/p3/index.html").exists(), "a deleted page survived in the reused tree");
+    let staged = staging_leftovers(&dest);
+    assert!(staged.is_empty(), "staging leftovers: {staged:?}");
+}
+
 #[test]
 fn publish_usage_errors_are_chinese() {
     let site = Site::new();

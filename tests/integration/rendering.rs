@@ -87,10 +87,15 @@ fn tag_pages_and_archive() {
     assert!(attr_values(&list, "href").iter().any(|h| *h == format!("/tags/{}/", pct("党费"))), "{list}");
     let page = s.out("n/a/index.html");
     assert!(attr_values(&page, "href").iter().any(|h| *h == format!("/tags/{}/", pct("主题党日"))), "page links its tags");
+    // The archive: an index of years (newest first), one page per year.
     let archive = s.out("archive/index.html");
-    let (y24, y23) = (archive.find("2024").expect("2024"), archive.find("2023").expect("2023"));
-    assert!(y24 < y23, "newest year first");
-    assert!(archive.contains("甲通知") && archive.contains("乙通知"));
+    let years: Vec<String> = attr_values(&archive, "href").into_iter().filter(|h| h.starts_with("/archive/2")).collect();
+    assert_eq!(years, ["/archive/2024/", "/archive/2023/"], "newest year first, each linked: {archive}");
+    assert!(!archive.contains("甲通知") && !archive.contains("乙通知"), "the index lists years, not pages");
+    let (y24, y23) = (s.out("archive/2024/index.html"), s.out("archive/2023/index.html"));
+    assert!(y24.contains("乙通知") && !y24.contains("甲通知"), "{y24}");
+    assert!(y23.contains("甲通知") && !y23.contains("乙通知"), "{y23}");
+    assert!(attr_values(&y23, "href").iter().any(|h| h == "/archive/2024/"), "a year page links the other years");
 }
 
 #[test]

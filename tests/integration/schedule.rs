@@ -17,7 +17,7 @@ fn drafts_only_with_the_flag() {
     let s = fixture();
     s.build_ok(&["--now", "2024-06-01"]);
     assert!(!s.out_exists("n/draft/index.html"));
-    for f in ["n/index.html", "index.html", "archive/index.html", "atom.xml", "sitemap.xml"] {
+    for f in ["n/index.html", "index.html", "archive/index.html", "archive/2024/index.html", "atom.xml", "sitemap.xml"] {
         assert!(!s.out(f).contains("DRAFTPAGE"), "draft listed in {f}");
     }
     s.build_ok(&["--now", "2024-06-01", "--drafts"]);
@@ -29,7 +29,7 @@ fn future_publish_date_is_held_back() {
     let s = fixture();
     s.build_ok(&["--now", "2024-06-01"]);
     assert!(!s.out_exists("n/future/index.html"));
-    for f in ["n/index.html", "archive/index.html", "atom.xml", "sitemap.xml"] {
+    for f in ["n/index.html", "archive/index.html", "archive/2024/index.html", "atom.xml", "sitemap.xml"] {
         assert!(!s.out(f).contains("FUTUREPAGE"), "scheduled page listed in {f}");
     }
     // Once the date has come it is published.

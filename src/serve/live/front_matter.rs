@@ -116,7 +116,7 @@ impl Live {
         let recent = render::recent(site);
         let dynamic = &built.templates.reads.other_pages;
         let other = move |output: &str, template: &str| -> bool {
-            if matches!(output, "atom.xml" | "sitemap.xml" | "archive/index.html") || dynamic.contains(template) {
+            if matches!(output, "atom.xml" | "sitemap.xml") || output.starts_with("archive/") || dynamic.contains(template) {
                 return true;
             }
             let list_of_section = output
@@ -150,7 +150,14 @@ impl Live {
         let new = sink.outputs.into_inner().expect("sink");
         let gone: Vec<String> = {
             let outputs = self.served.outputs.read().expect("outputs");
-            outputs.keys().filter(|k| !new.contains_key(*k) && term_outputs.iter().any(|t| k.starts_with(t.as_str()))).cloned().collect()
+            outputs
+                .keys()
+                .filter(|k| {
+                    !new.contains_key(*k)
+                        && ((k.starts_with("archive/") && k.ends_with("index.html")) || term_outputs.iter().any(|t| k.starts_with(t.as_str())))
+                })
+                .cloned()
+                .collect()
         };
         let changed = self.swap_some(new, &gone);
         let n = changed.len();

@@ -58,7 +58,7 @@ impl Live {
             if !summary_changed {
                 return false;
             }
-            if dynamic.contains(template) || output == "archive/index.html" {
+            if dynamic.contains(template) || output.starts_with("archive/") {
                 return true;
             }
             let list_of_section = output
