@@ -408,12 +408,12 @@ mod tests {
         assert_eq!(s.prune(1, Some(&b)), Vec::<String>::new());
         s.swap(&b).unwrap();
         fs::remove_dir_all(s.spare_dir()).unwrap();
-        assert_eq!(s.prune(1, Some(&a)), [a.clone()]);
+        assert_eq!(s.prune(1, Some(&a)), std::slice::from_ref(&a));
         assert!(!s.spare_dir().exists(), "the release current until this swap is deleted, not reused");
         let c = s.new_id(now);
         release(&s, &c);
         s.swap(&c).unwrap();
-        assert_eq!(s.prune(1, None), [b.clone()]);
+        assert_eq!(s.prune(1, None), std::slice::from_ref(&b));
         assert_eq!(fs::read_to_string(s.spare_dir().join("index.html")).unwrap(), b, "an older release becomes the spare");
         assert!(s.swap("20990101-000000-000").is_err());
     }
