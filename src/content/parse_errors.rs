@@ -4,10 +4,9 @@
 
 use super::date::DATE_HINT;
 
-/// TOML parser messages, matched as prefixes of the message's first line.
+/// TOML parser messages, matched as prefixes of the message's first line
+/// (unquoted and duplicate keys have their own answers in `explain`).
 const TOML: &[(&str, &str)] = &[
-    ("invalid unquoted key", "键名含有中文、空格或符号，需要加英文双引号"),
-    ("duplicate key", "有重复的设置项"),
     ("key with no value", "这个键后面缺少 = 和值"),
     ("missing value", "= 后面缺少值"),
     ("missing assignment between key-value pairs", "两个设置项写在了同一行，每项要单独一行"),
