@@ -1,6 +1,7 @@
 //! clap's usage errors in Chinese: what is wrong with the command line, a hint,
 //! the usage line and where to read more. Flag and command names stay as typed.
 
+use crate::content::vocabulary::is_cjk;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
 fn text(e: &clap::Error, kind: ContextKind) -> Option<String> {
@@ -24,7 +25,7 @@ fn list(e: &clap::Error, kind: ContextKind) -> Option<String> {
 /// A value parser's own reason, when it is ours (Chinese); std's reasons are English.
 fn reason(e: &clap::Error) -> Option<String> {
     let source = std::error::Error::source(e)?.to_string();
-    source.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)).then_some(source)
+    source.chars().any(is_cjk).then_some(source)
 }
 
 /// The whole message for a usage error; `None` for help and version output,
