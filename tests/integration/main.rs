@@ -54,6 +54,8 @@ mod publish_both;
 mod rendering;
 /// Drafts, scheduled (`publish_date`) and expired (`expire_date`) pages.
 mod schedule;
+/// What a search query loads and when: common tokens' files with their shards, rests with their documents.
+mod search_loading;
 /// Search ranking fixtures and one-character queries in Chromium.
 mod search_ranking;
 /// `dwgk serve`: live reload in headless Chromium, editor saves, polling, HTTP safety, banners.

@@ -23,7 +23,7 @@ use crate::site::urls::encode_path;
 use crate::site::Site;
 use rayon::prelude::*;
 use serde_json::json;
-use shards::{bitset, vlq, Shard};
+use shards::{bitset, vlq, Bloom, Shard};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use text::js_string;
@@ -32,12 +32,12 @@ use tokens::{Buckets, Counter, Terms};
 /// Output folder of the index.
 pub const DIR: &str = "search";
 /// Format version, checked by search.js.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 /// Most characters of a document's text kept for snippets and phrase checks.
 const TEXT_LIMIT: usize = 20_000;
 /// Characters of a document's text in `d/<id>.js` (enough for most snippets); the
 /// rest goes to `e/<id>.js`, loaded only when the query is not found in the first part.
-const HEAD_CHARS: usize = 500;
+pub(super) const HEAD_CHARS: usize = 500;
 /// Bytes of rendered documents (HTML) per shard the shard count aims at (≈ 10,000
 /// postings, a 13 KB shard file; a query loads one shard per token).
 const BYTES_PER_SHARD: usize = 56 * 1024;
@@ -274,7 +274,7 @@ fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, more: bool, kinds: &[(&st
 
 /// Writes the index under `search/`: `meta.js` (what every query needs first),
 /// `f.js` (filter fields, loaded only when a filter is set), `s/<n>.js` (postings),
-/// `u/<n>.js` (postings of single characters), `b/<n>-<j>.js` (a common token's
+/// `u/<n>.js` (postings of single characters), `b/<hash>.js` (a common token's
 /// postings alone), `d/<id>.js` (one document each: the
 /// head of its text) and `e/<id>.js` (the rest of a longer text).
 /// Design: docs/search.md.
@@ -370,24 +370,28 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
         });
     }
     let postings: usize = shards.iter().map(|s| s.postings()).sum();
-    let shard_bytes: usize = laps.time("shard-files", || {
-        shards
+    let (shard_bytes, bloom) = laps.time("shard-files", || {
+        let big: Vec<u32> = shards.par_iter().flat_map_iter(|s| s.big_hashes(&terms)).collect();
+        let bloom = Bloom::new(&big);
+        let bytes: usize = shards
             .into_par_iter()
             .enumerate()
             .map(|(n, s)| {
-                let (out, big) = s.file(n, &terms);
-                match n.checked_sub(shard_count) {
-                    None => write(format!("{DIR}/s/{n}.js"), &out),
-                    Some(u) => write(format!("{DIR}/u/{u}.js"), &out),
-                }
-                for (name, file) in &big {
+                let (prefix, path) = match n.checked_sub(shard_count) {
+                    None => ("", format!("{DIR}/s/{n}.js")),
+                    Some(u) => ("u", format!("{DIR}/u/{u}.js")),
+                };
+                let f = s.file(n, prefix, &terms, &bloom);
+                write(path, &f.shard);
+                for (name, file) in &f.big {
                     write(format!("{DIR}/b/{name}.js"), file);
                 }
-                out.len() + big.iter().map(|(_, f)| f.len()).sum::<usize>()
+                f.shard.len() + f.big.iter().map(|(_, f)| f.len()).sum::<usize>()
             })
-            .sum()
+            .sum();
+        (bytes, bloom)
     });
-    let meta_bytes = laps.time("meta", || write_meta(site, &docs, &units, &terms, shard_count, &write));
+    let meta_bytes = laps.time("meta", || write_meta(site, &docs, &units, &terms, shard_count, &bloom, &write));
     if std::env::var_os("DWGK_TIMINGS").is_some() {
         for (name, wall, cpu) in &laps.0 {
             eprintln!("timing search-index/{name} {:.3} cpu {cpu:.3}", wall.as_secs_f64());
@@ -399,7 +403,15 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
 
 /// `meta.js` (version, counts, dictionary, units, kinds, years, expired documents) and `f.js` (unit, kind and year of every document, for
 /// filters). Returns the bytes of both.
-fn write_meta(site: &Site, docs: &[Doc], units: &[(usize, Option<usize>)], terms: &Terms, shards: usize, write: &(dyn Fn(String, &[u8]) + Sync)) -> usize {
+fn write_meta(
+    site: &Site,
+    docs: &[Doc],
+    units: &[(usize, Option<usize>)],
+    terms: &Terms,
+    shards: usize,
+    bloom: &Bloom,
+    write: &(dyn Fn(String, &[u8]) + Sync),
+) -> usize {
     let mut years: Vec<u32> = docs.iter().map(|d| d.year).filter(|&y| y > 0).collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
@@ -418,6 +430,7 @@ fn write_meta(site: &Site, docs: &[Doc], units: &[(usize, Option<usize>)], terms
         "kinds": kinds().iter().map(|(id, name)| json!([id, name])).collect::<Vec<_>>(),
         "years": years,
         "expired": bitset(docs.iter().map(|d| d.expired)),
+        "big": bloom.code(), "probes": Bloom::PROBES,
     });
     // Loaded by the search page's own <script> before search.js (the data waits in
     // a global), or later by search.js itself (which has defined the callback).

@@ -2,7 +2,7 @@
 //! token the delta-coded document ids with `tf << 1 | in_title`, already in the
 //! file's base-64 code, so the index never holds every posting of the site at once.
 
-use super::tokens::{key_text, Terms};
+use super::tokens::{fnv, key_hash, key_text, Terms};
 use std::collections::HashMap;
 
 /// Bytes of postings code past which a token's list gets a file of its own.
@@ -127,40 +127,127 @@ impl Shard {
         self.postings
     }
 
-    /// The file `s/<n>.js`, and the files `b/<n>-<j>.js` of its lists longer than
-    /// `BIG` (a common token's postings alone: a query for a rarer token of the same
-    /// shard does not load them); the shard names such a list's `j` instead of its
-    /// code. Tokens are Chinese characters or `[0-9a-z]` words: no JSON escaping needed.
-    pub fn file(self, n: usize, terms: &Terms) -> (Vec<u8>, Vec<(String, Vec<u8>)>) {
+    fn hash(token: &Token, terms: &Terms) -> u32 {
+        match token {
+            Token::Key(k) => key_hash(*k, terms),
+            Token::Long(w) => fnv(w),
+        }
+    }
+
+    /// Hashes of the tokens whose postings get a file of their own (`file`).
+    pub fn big_hashes(&self, terms: &Terms) -> Vec<u32> {
+        self.lists.iter().filter(|l| l.code.len() > BIG).map(|l| Shard::hash(&l.token, terms)).collect()
+    }
+
+    /// The file `s/<n>.js`, and the files `b/<prefix><hash>.js` of its lists longer
+    /// than `BIG` (a common token's postings alone: a query for a rarer token of the
+    /// same shard does not load them); the shard says `1` instead of their code. Such
+    /// a file is named by the token's hash (hex), so search.js can ask for it together
+    /// with the shard when `meta.js`'s Bloom filter (`bloom`, of these hashes) has the
+    /// token. A shorter list whose hash the filter has too (a false positive) is
+    /// written to such a file as well as to the shard, so no token of the index is
+    /// ever asked for in vain. Tokens of one hash share a file. `prefix` keeps the
+    /// single characters' files apart ("u"). Tokens are Chinese characters or
+    /// `[0-9a-z]` words: no JSON escaping needed.
+    pub fn file(self, n: usize, prefix: &str, terms: &Terms, bloom: &Bloom) -> ShardFile {
         let size: usize = self.lists.iter().map(|l| l.code.len().min(BIG) + 16).sum();
         let mut out = Vec::with_capacity(size + 32);
-        let mut big = Vec::new();
+        let mut big: Vec<(u32, Vec<u8>)> = Vec::new();
         out.extend_from_slice(format!("dwgkSearchShard({n},{{").as_bytes());
         for (i, l) in self.lists.into_iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
+            let at = out.len();
             out.push(b'"');
-            match l.token {
-                Token::Key(k) => key_text(k, terms, &mut out),
+            match &l.token {
+                Token::Key(k) => key_text(*k, terms, &mut out),
                 Token::Long(w) => out.extend_from_slice(w.as_bytes()),
             }
-            if l.code.len() > BIG {
-                let name = format!("{n}-{}", big.len());
-                let mut file = format!("dwgkSearchBig(\"{name}\",\"").into_bytes();
-                file.extend_from_slice(&l.code);
-                file.extend_from_slice(b"\");\n");
-                out.extend_from_slice(format!("\":{}", big.len()).as_bytes());
-                big.push((name, file));
+            out.push(b'"');
+            let own = l.code.len() > BIG;
+            let hash = Shard::hash(&l.token, terms);
+            if own || bloom.contains(hash) {
+                let entry = match big.iter_mut().find(|(h, _)| *h == hash) {
+                    Some((_, file)) => {
+                        file.push(b',');
+                        file
+                    }
+                    None => {
+                        big.push((hash, format!("dwgkSearchBig(\"{prefix}{hash:x}\",{{").into_bytes()));
+                        &mut big.last_mut().expect("pushed").1
+                    }
+                };
+                entry.extend_from_slice(&out[at..]);
+                entry.push(b':');
+                entry.push(b'"');
+                entry.extend_from_slice(&l.code);
+                entry.push(b'"');
+            }
+            if own {
+                out.extend_from_slice(b":1");
                 continue;
             }
-            out.extend_from_slice(b"\":\"");
+            out.extend_from_slice(b":\"");
             out.extend_from_slice(&l.code);
             out.push(b'"');
         }
         out.extend_from_slice(b"});\n");
-        (out, big)
+        let files = big
+            .into_iter()
+            .map(|(hash, mut file)| {
+                file.extend_from_slice(b"});\n");
+                (format!("{prefix}{hash:x}"), file)
+            })
+            .collect();
+        ShardFile { shard: out, big: files }
     }
+}
+
+/// A shard's file and its common tokens' own files: (name, bytes).
+pub struct ShardFile {
+    pub shard: Vec<u8>,
+    pub big: Vec<(String, Vec<u8>)>,
+}
+
+/// A Bloom filter of the hashes of the tokens with files of their own (`meta.js`),
+/// so search.js requests such a file together with the token's shard instead of
+/// after it. 15 bits a token and ten probes: about one false positive in a
+/// thousand (a query token of the index that has one gets its file anyway, see
+/// `Shard::file`; one the index lacks asks for a missing file, which search.js
+/// ignores). The probes, as in search.js: `(hash + i * step) % bits`, `step =
+/// hash * 0x5bd1e995 | 1`.
+pub struct Bloom {
+    flags: Vec<bool>,
+}
+
+impl Bloom {
+    pub const PROBES: u32 = 10;
+
+    pub fn new(hashes: &[u32]) -> Bloom {
+        let bits = (hashes.len() * 15).div_ceil(6).max(8) * 6;
+        let mut flags = vec![false; bits];
+        for &h in hashes {
+            for i in bloom_probes(h, Bloom::PROBES, bits) {
+                flags[i] = true;
+            }
+        }
+        Bloom { flags }
+    }
+
+    pub fn contains(&self, h: u32) -> bool {
+        bloom_probes(h, Bloom::PROBES, self.flags.len()).all(|i| self.flags[i])
+    }
+
+    /// Six bits a character, as `bitset`.
+    pub fn code(&self) -> String {
+        bitset(self.flags.iter().copied())
+    }
+}
+
+fn bloom_probes(h: u32, probes: u32, bits: usize) -> impl Iterator<Item = usize> {
+    let step = (h.wrapping_mul(0x5bd1_e995) | 1) as u64;
+    (0..probes as u64).map(move |i| ((h as u64 + i * step) % bits as u64) as usize)
 }
 
 #[cfg(test)]
@@ -187,9 +274,9 @@ mod tests {
         s.add(super::super::tokens::doc_key_for_test("党费"), 3, 2);
         s.add_long("abcdefghijklm", 4, 3);
         s.add(super::super::tokens::doc_key_for_test("党费"), 40, 5);
-        let (file, big) = s.file(7, Terms::builtin());
-        assert_eq!(String::from_utf8(file).unwrap(), "dwgkSearchShard(7,{\"党费\":\"DClBF\",\"abcdefghijklm\":\"ED\"});\n");
-        assert!(big.is_empty());
+        let f = s.file(7, "", Terms::builtin(), &Bloom::new(&[]));
+        assert_eq!(String::from_utf8(f.shard).unwrap(), "dwgkSearchShard(7,{\"党费\":\"DClBF\",\"abcdefghijklm\":\"ED\"});\n");
+        assert!(f.big.is_empty());
     }
 
     #[test]
@@ -199,10 +286,34 @@ mod tests {
             s.add(super::super::tokens::doc_key_for_test("党员"), doc, 7);
         }
         s.add(super::super::tokens::doc_key_for_test("党费"), 3, 2);
-        let (file, big) = s.file(5, Terms::builtin());
-        assert_eq!(String::from_utf8(file).unwrap(), "dwgkSearchShard(5,{\"党员\":0,\"党费\":\"DC\"});\n");
-        assert_eq!(big.len(), 1);
-        assert_eq!(big[0].0, "5-0");
-        assert!(big[0].1.starts_with(b"dwgkSearchBig(\"5-0\",\"AHBH") && big[0].1.len() > BIG, "{}", big[0].1.len());
+        let f = s.file(5, "u", Terms::builtin(), &Bloom::new(&[]));
+        assert_eq!(String::from_utf8(f.shard).unwrap(), "dwgkSearchShard(5,{\"党员\":1,\"党费\":\"DC\"});\n");
+        assert_eq!(f.big.len(), 1);
+        let hash = fnv("党员");
+        assert_eq!(f.big[0].0, format!("u{hash:x}"));
+        let text = String::from_utf8(f.big[0].1.clone()).unwrap();
+        assert!(text.starts_with(&format!("dwgkSearchBig(\"u{hash:x}\",{{\"党员\":\"AHBH")) && text.ends_with("\"});\n") && text.len() > BIG, "{}", text.len());
+    }
+
+    #[test]
+    fn the_bloom_filter_has_every_hash_and_few_others() {
+        let hashes: Vec<u32> = (0..3000u32).map(|i| fnv(&i.to_string())).collect();
+        let bloom = Bloom::new(&hashes);
+        let (code, bits) = (bloom.code(), bloom.flags.len());
+        // Read back from its code, as search.js does.
+        let has =
+            |h: u32| bloom_probes(h, Bloom::PROBES, bits).all(|i| (ALPHABET.iter().position(|&c| c == code.as_bytes()[i / 6]).unwrap() >> (i % 6)) & 1 == 1);
+        assert!(hashes.iter().all(|&h| has(h) && bloom.contains(h)));
+        let others = (3000..103_000u32).filter(|i| has(fnv(&i.to_string()))).count();
+        assert!(others < 300, "{others} false positives in 100,000");
+    }
+
+    #[test]
+    fn a_short_list_the_filter_has_gets_a_file_too() {
+        let mut s = Shard::default();
+        s.add(super::super::tokens::doc_key_for_test("党费"), 3, 2);
+        let f = s.file(1, "", Terms::builtin(), &Bloom::new(&[fnv("党费")]));
+        assert_eq!(String::from_utf8(f.shard).unwrap(), "dwgkSearchShard(1,{\"党费\":\"DC\"});\n", "still in the shard");
+        assert_eq!(String::from_utf8(f.big[0].1.clone()).unwrap(), format!("dwgkSearchBig(\"{:x}\",{{\"党费\":\"DC\"}});\n", fnv("党费")));
     }
 }

@@ -168,7 +168,7 @@ fn slot_of(key: u64, mask: usize) -> usize {
 /// Counts the tokens of documents; one per thread, reused.
 #[derive(Default)]
 pub struct Counter {
-    /// Open addressing: `keys[i]` (0 = empty) with `vals[i]` = tf << 1 | in_title;
+    /// Open addressing: `keys[i]` (0 = empty) with `vals[i]` the raw value (`mark`);
     /// apart, so the probed keys of a document's table stay in the first-level
     /// cache. A document uses the first `mask + 1` slots.
     keys: Vec<u64>,
@@ -256,8 +256,21 @@ impl Counter {
 
     /// Adds the tokens of `text`: unigrams, bigrams, dictionary terms and words.
     /// Full-width ASCII is read as ASCII and letters as lower case, as search.js
-    /// folds a query.
+    /// folds a query. In the body, a token that ends within the first `HEAD_CHARS`
+    /// characters (the part `d/<id>.js` carries) is marked as in the head.
     fn scan(&mut self, text: &str, field: Field, terms: &Terms) {
+        use super::HEAD_CHARS;
+        let body = matches!(field, Field::Body | Field::BodyHead);
+        // The field of a token whose last character is character `end` of the text.
+        let at = |end: usize| {
+            if body && end < HEAD_CHARS {
+                Field::BodyHead
+            } else if body {
+                Field::Body
+            } else {
+                field
+            }
+        };
         let mut term_end = std::mem::take(&mut self.term_end);
         term_end.clear();
         term_end.resize(terms.text.len(), 0);
@@ -267,7 +280,9 @@ impl Counter {
         let mut run = 0usize; // of them in the current run
         let mut word = [0u8; MAX_WORD];
         let mut wlen = 0usize; // > 0 inside a word
-        for c in text.chars() {
+        let mut seen = 0usize; // characters of the text
+        for (i, c) in text.chars().enumerate() {
+            seen = i + 1;
             let mut c = c as u32;
             if !is_cjk_code(c) {
                 if (0xff01..=0xff5e).contains(&c) {
@@ -280,15 +295,16 @@ impl Counter {
                     }
                     wlen = (wlen + 1).min(MAX_WORD);
                 } else if wlen > 0 {
-                    self.add_word(&word[..wlen], field);
+                    self.add_word(&word[..wlen], at(i - 1));
                     wlen = 0;
                 }
                 continue;
             }
             if wlen > 0 {
-                self.add_word(&word[..wlen], field);
+                self.add_word(&word[..wlen], at(i - 1));
                 wlen = 0;
             }
+            let field = at(i);
             let c64 = c as u64;
             self.add(UNI | c64, field);
             let pair = if run > 0 {
@@ -314,7 +330,8 @@ impl Counter {
             }
         }
         if wlen > 0 {
-            self.add_word(&word[..wlen], field);
+            // Ends with the text.
+            self.add_word(&word[..wlen], at(seen - 1));
         }
         self.term_end = term_end;
     }
@@ -327,7 +344,7 @@ impl Counter {
         self.reset(title.len() + body.len());
         self.scan(title, Field::Title, terms);
         self.scan(headings, Field::Heading, terms);
-        self.scan(body, Field::Body, terms);
+        self.scan(body, Field::BodyHead, terms);
         let norm = K1 * (1.0 - B + B * body.len() as f32 / avg_len.max(1.0));
         let title = title_key(title);
         let mut buf = [0u8; 16];
@@ -345,24 +362,30 @@ impl Counter {
 }
 
 /// Where a token is seen. Body occurrences are counted (the rendered body holds the
-/// headings too); the title and headings only set a flag.
+/// headings too); the title, headings and the body's head only set a flag.
 #[derive(Clone, Copy)]
 enum Field {
     Title,
     Heading,
+    /// The body past its first `HEAD_CHARS` characters.
     Body,
+    /// The body's first `HEAD_CHARS` characters (the head in `d/<id>.js`).
+    BodyHead,
 }
 
-/// Raw value while counting: `tf << 2 | HEADING | TITLE`.
+/// Raw value while counting: `tf << TF_SHIFT | HEAD | HEADING | TITLE`.
 const TITLE: u32 = 1;
 const HEADING: u32 = 2;
+const HEAD: u32 = 4;
+const TF_SHIFT: u32 = 3;
 
 fn mark(v: &mut u32, field: Field) {
     match field {
         Field::Title => *v |= TITLE,
         Field::Heading => *v |= HEADING,
-        Field::Body if *v >> 2 < TF_MAX => *v += 4,
-        Field::Body => {}
+        Field::Body | Field::BodyHead if *v >> TF_SHIFT >= TF_MAX => {}
+        Field::Body => *v += 1 << TF_SHIFT,
+        Field::BodyHead => *v = (*v + (1 << TF_SHIFT)) | HEAD,
     }
 }
 
@@ -376,10 +399,12 @@ const K1: f32 = 2.0;
 const B: f32 = 0.35;
 /// Steps of the quantised BM25 term-frequency part (search.js divides by it; with
 /// the level, a value stays under 1024: two characters of the posting code).
-pub const IMPACT: u32 = 200;
-/// Field levels, best last: body, heading, title contains, title starts with, title
-/// is the token (search.js weights them).
-pub const LEVELS: u32 = 5;
+pub const IMPACT: u32 = 145;
+/// Field levels, best last: body past the head, body in the head, heading past the
+/// head, heading in the head, title contains, title starts with, title is the token
+/// (search.js weights them; "in the head": some occurrence ends within the part of
+/// the text `d/<id>.js` carries, so the snippet needs no `e/<id>.js`).
+pub const LEVELS: u32 = 7;
 
 /// The title as a query is matched against it: Chinese characters, ASCII letters
 /// (lower case) and digits, full-width ASCII folded; everything else dropped.
@@ -399,23 +424,25 @@ const _: () = assert!(IMPACT * LEVELS + LEVELS <= 1024);
 
 /// A posting's value: `impact * LEVELS + level`. Impact: BM25's term-frequency
 /// part `tf (k1 + 1) / (tf + k1 (1 - b + b len / avg))` over `k1 + 1`, in `IMPACT`
-/// steps (0: not in the body). Level: 4 the (normalised) title is the token, 3 it
-/// starts with it, 2 contains it, 1 a heading does, 0 the body only.
+/// steps (0: not in the body). Level: 6 the (normalised) title is the token, 5 it
+/// starts with it, 4 contains it, 2 a heading does, 0 the body only; plus 1 for a
+/// heading or body token that is in the head of the text.
 fn posting_value(raw: u32, text: &[u8], title: &str, norm: f32) -> u32 {
-    let tf = (raw >> 2) as f32;
+    let tf = (raw >> TF_SHIFT) as f32;
     let impact = if tf == 0.0 { 0 } else { ((tf / (tf + norm) * IMPACT as f32).ceil() as u32).clamp(1, IMPACT) };
+    let head = u32::from(raw & HEAD != 0);
     let level = if raw & TITLE != 0 {
         if title.as_bytes() == text {
-            4
+            6
         } else if title.as_bytes().starts_with(text) {
-            3
+            5
         } else {
-            2
+            4
         }
     } else if raw & HEADING != 0 {
-        1
+        2 + head
     } else {
-        0
+        head
     };
     impact * LEVELS + level
 }
@@ -455,13 +482,13 @@ pub fn doc_key_for_test(bigram: &str) -> u64 {
 mod tests {
     use super::*;
 
-    /// Raw counts of one document (`tf << 2 | HEADING | TITLE`) by token text.
+    /// Raw counts of one document (`tf << TF_SHIFT | HEAD | HEADING | TITLE`) by token text.
     fn raw(title: &str, headings: &str, body: &str, terms: &Terms) -> Vec<(String, u32)> {
         let mut c = Counter::default();
         c.reset(title.len() + body.len());
         c.scan(title, Field::Title, terms);
         c.scan(headings, Field::Heading, terms);
-        c.scan(body, Field::Body, terms);
+        c.scan(body, Field::BodyHead, terms);
         let mut out: Vec<(String, u32)> = c
             .order
             .iter()
@@ -477,20 +504,20 @@ mod tests {
     }
 
     fn tf(t: &[(String, u32)], k: &str) -> Option<u32> {
-        t.iter().find(|(x, _)| x == k).map(|(_, v)| *v >> 2)
+        t.iter().find(|(x, _)| x == k).map(|(_, v)| *v >> TF_SHIFT)
     }
 
     #[test]
     fn chinese_is_unigrams_bigrams_and_dictionary_terms() {
         let t = raw("党费", "", "2024年党费收缴，三会一课。", Terms::builtin());
         let has = |k: &str| t.iter().find(|(x, _)| x == k).map(|(_, v)| *v);
-        assert_eq!(has("党费"), Some(1 << 2 | TITLE), "in title and body");
-        assert_eq!(has("党"), Some(1 << 2 | TITLE));
-        assert_eq!(has("收"), Some(1 << 2), "body unigrams too (one-character queries)");
-        assert_eq!(has("2024"), Some(1 << 2));
-        assert_eq!(has("年党"), Some(1 << 2), "bigrams run across word boundaries");
-        assert_eq!(has("三会一课"), Some(1 << 2), "dictionary term");
-        assert_eq!(has("党费收缴"), Some(1 << 2));
+        assert_eq!(has("党费"), Some(1 << TF_SHIFT | HEAD | TITLE), "in title and body");
+        assert_eq!(has("党"), Some(1 << TF_SHIFT | HEAD | TITLE));
+        assert_eq!(has("收"), Some(1 << TF_SHIFT | HEAD), "body unigrams too (one-character queries)");
+        assert_eq!(has("2024"), Some(1 << TF_SHIFT | HEAD));
+        assert_eq!(has("年党"), Some(1 << TF_SHIFT | HEAD), "bigrams run across word boundaries");
+        assert_eq!(has("三会一课"), Some(1 << TF_SHIFT | HEAD), "dictionary term");
+        assert_eq!(has("党费收缴"), Some(1 << TF_SHIFT | HEAD));
         assert_eq!(has("缴三"), None, "punctuation separates runs");
     }
 
@@ -522,19 +549,43 @@ mod tests {
             let v = t.iter().find(|(x, _)| x == k).map(|(_, v)| *v).unwrap_or_else(|| panic!("{k} in {t:?}"));
             (v / LEVELS, v % LEVELS)
         };
-        assert_eq!(v("《意识形态》", "", "意识形态", "意识形态").1, 4, "the title is the term (punctuation aside)");
-        assert_eq!(v("意识形态工作", "", "", "意识形态"), (0, 3), "title starts with it; not in the body: no impact");
-        assert_eq!(v("落实意识形态工作", "", "", "意识形态").1, 2);
-        assert_eq!(v("通知", "一、意识形态", "一、意识形态", "意识形态").1, 1, "a heading");
-        assert_eq!(v("通知", "", "意识形态", "意识形态").1, 0);
-        assert_eq!(v("ＰＤＦ", "", "", "pdf").1, 4, "full-width title folded");
+        assert_eq!(v("《意识形态》", "", "意识形态", "意识形态").1, 6, "the title is the term (punctuation aside)");
+        assert_eq!(v("意识形态工作", "", "", "意识形态"), (0, 5), "title starts with it; not in the body: no impact");
+        assert_eq!(v("落实意识形态工作", "", "", "意识形态").1, 4);
+        assert_eq!(v("通知", "一、意识形态", "一、意识形态", "意识形态").1, 3, "a heading, in the head");
+        assert_eq!(v("通知", "", "意识形态", "意识形态").1, 1, "the body's head");
+        assert_eq!(v("ＰＤＦ", "", "", "pdf").1, 6, "full-width title folded");
         // BM25: more occurrences score higher, saturating; a long body lowers the impact.
         let once = v("", "", "党费", "党费").0;
         let thrice = v("", "", "党费，党费，党费", "党费").0;
         assert!(0 < once && once < thrice && thrice <= IMPACT, "{once} {thrice}");
-        let short = posting_value(1 << 2, b"", "", K1 * (1.0 - B + B * 0.5));
-        let long = posting_value(1 << 2, b"", "", K1 * (1.0 - B + B * 10.0));
+        let short = posting_value(1 << TF_SHIFT, b"", "", K1 * (1.0 - B + B * 0.5));
+        let long = posting_value(1 << TF_SHIFT, b"", "", K1 * (1.0 - B + B * 10.0));
         assert!(long < short, "{long} {short}");
+    }
+
+    #[test]
+    fn the_head_flag_says_whether_a_body_token_ends_in_the_first_part_of_the_text() {
+        use super::super::HEAD_CHARS;
+        let terms = Terms::builtin();
+        let level = |headings: &str, body: &str, k: &str| {
+            let t = doc_tokens_with("通知", headings, body, terms);
+            t.iter().find(|(x, _)| x == k).map(|(_, v)| *v % LEVELS).unwrap_or_else(|| panic!("{k}"))
+        };
+        let pad = "。".repeat(HEAD_CHARS - 2);
+        // 党费 ends at character HEAD_CHARS - 1: the last one the head carries.
+        assert_eq!(level("", &format!("{pad}党费"), "党费"), 1);
+        assert_eq!(level("", &format!("{pad}。党费"), "党费"), 0, "ends one past the head");
+        assert_eq!(level("", &format!("{pad}。党费"), "党"), 1, "党 alone still ends in the head");
+        assert_eq!(level("", &format!("{pad}。党费 党费"), "党费"), 0);
+        assert_eq!(level("", &format!("党费{pad}。党费"), "党费"), 1, "one occurrence in the head is enough");
+        assert_eq!(level("党费", &format!("{pad}。党费"), "党费"), 2, "a heading past the head");
+        assert_eq!(level("党费", "党费", "党费"), 3);
+        // A word ends before the character after it; at the text's end, with it.
+        assert_eq!(level("", &format!("{pad}ab。"), "ab"), 1);
+        assert_eq!(level("", &format!("{pad}ab"), "ab"), 1);
+        assert_eq!(level("", &format!("{pad}。ab"), "ab"), 0);
+        assert_eq!(level("", &format!("{pad}。ab。"), "ab"), 0);
     }
 
     #[test]

@@ -6,10 +6,11 @@
  * kinds, years, which documents are expired), f.js (unit, kind and year of every
  * document: only when a filter is set), s/<n>.js (postings of the bigrams, terms
  * and words whose hash falls in shard n; a common token's list stands in a file of
- * its own, b/<n>-<j>.js, which the shard names), u/<n>.js (postings of single
- * characters, for one-character queries), d/<id>.js (one document: title, URL, date, unit,
- * the first 500 characters of its text) and e/<id>.js (the rest of its text, when
- * the query is not found in the first part). <script> works over HTTP and from a folder
+ * its own, b/<hash>.js, requested with the shard when meta.js's Bloom filter has
+ * the token), u/<n>.js (postings of single characters, for one-character queries),
+ * d/<id>.js (one document: title, URL, date, unit, the first 500 characters of its
+ * text) and e/<id>.js (the rest of its text, requested with d/ when the postings say
+ * the query's tokens are only further in). <script> works over HTTP and from a folder
  * opened with file:// (where fetch/XHR of local files is blocked). No external
  * request; ES5 so old intranet browsers run it. The build strips comments and
  * indentation from this file (build.rs).
@@ -18,7 +19,8 @@
  * script, so they are requested the moment a query starts), scores every
  * candidate from the postings alone (BM25 impact + field weight, tokens.rs), then
  * loads only the documents it shows, best first; each result appears as soon as
- * the ones above it are in.
+ * the ones above it are in. Two round trips for most queries: shards, then
+ * documents.
  *
  * Tokens mirror src/render/search/tokens.rs: Chinese as character bigrams and
  * single characters, dictionary terms of 3+ characters as whole tokens, ASCII
@@ -31,15 +33,17 @@
   if (!app || !document.createElement) {
     return;
   }
-  var VERSION = 4;
+  var VERSION = 5;
   var PAGE = 10; // results shown per step
   var VERIFY = 30; // most documents checked for phrases per step of PAGE results
   // Ranking (docs/search.md): per token idf x (BM25 term-frequency part + the
   // weight of its best field); IMPACT and LEVELS as in tokens.rs.
-  var IMPACT = 200;
-  var LEVELS = 5;
+  var IMPACT = 145;
+  var LEVELS = 7;
   var K1 = 2;
-  var FIELD = [0, 1, 3, 3.5, 7]; // body, heading, title contains, starts with, is
+  // Body, heading (each past the head of the text, then in it), title contains,
+  // starts with, is.
+  var FIELD = [0, 0, 1, 1, 3, 3.5, 7];
   var EXPIRED = 0.5; // an expired page's score is halved
   var root = (app.getAttribute('data-root') || '/').replace(/index\.html$/, '');
   var relative = app.getAttribute('data-relative') === 'true';
@@ -58,8 +62,9 @@
   var units = []; // [{id, title, parent, depth}]
   var filterData = null; // per document, 3 numbers: unit + 1, kind, year index + 1
   var shards = {};
-  var bigs = {}; // a common token's postings, by file name (b/<shard>-<j>.js)
+  var bigs = {}; // common tokens' postings by file name (b/<name>.js), then token
   var docs = {};
+  var rests = {}; // the rest of a text that came before its document
   var state = {}; // key -> 'loading' | 'done' | 'failed'
   var waiters = {};
   var loadedNow = []; // files loaded for the current query
@@ -95,19 +100,29 @@
     shards[n] = postings;
     finish('s' + n, true);
   };
-  window.dwgkSearchBig = function (name, code) {
-    bigs[name] = code;
+  window.dwgkSearchBig = function (name, lists) {
+    bigs[name] = lists;
     finish('b' + name, true);
   };
+  // d/ and e/ of a document may arrive in either order.
   window.dwgkSearchDoc = function (id, d) {
     docs[id] = d;
+    join(id);
     finish('d' + id, true);
   };
   window.dwgkSearchRest = function (id, rest) {
-    docs[id].x += rest;
-    docs[id].m = 0;
+    rests[id] = rest;
+    join(id);
     finish('e' + id, true);
   };
+
+  function join(id) {
+    if (docs[id] && rests[id] !== undefined) {
+      docs[id].x += rests[id];
+      docs[id].m = 0;
+      delete rests[id];
+    }
+  }
 
   function load(key, file, cb) {
     if (state[key] === 'done' || state[key] === 'failed') {
@@ -362,20 +377,47 @@
     return s < meta.shards ? 's/' + s + '.js' : 'u/' + (s - meta.shards) + '.js';
   }
 
-  /* A token's entry in its shard: its postings code, or the number of the file
-     that holds it alone (a common token), or ''. */
-  function entry(token) {
-    var s = shards[shardOf(token)];
-    return s && Object.prototype.hasOwnProperty.call(s, token) ? s[token] : '';
+  function has(o, key) {
+    return !!o && Object.prototype.hasOwnProperty.call(o, key);
   }
 
+  /* A token's entry in its shard: its postings code, or 1 when a file of its own
+     holds them (a common token), or ''. */
+  function entry(token) {
+    var s = shards[shardOf(token)];
+    return has(s, token) ? s[token] : '';
+  }
+
+  /* The file of a common token's postings: its hash in hex ('u' first for a
+     single character, whose shards are apart). */
   function bigName(token) {
-    return shardOf(token) + '-' + entry(token);
+    return (shardOf(token) >= meta.shards ? 'u' : '') + hash(token).toString(16);
+  }
+
+  /* Whether meta.js's Bloom filter has the token's hash: then it probably has a
+     file of its own, requested together with its shard (shards.rs `bloom`). */
+  function maybeBig(token) {
+    var bits = meta.big ? meta.big.length * 6 : 0;
+    if (!bits) {
+      return false;
+    }
+    var h = hash(token);
+    var step = (imul(h, 0x5bd1e995) | 1) >>> 0;
+    for (var i = 0; i < meta.probes; i++) {
+      if (!flag(meta.big, (h + i * step) % bits)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   function postingsOf(token) {
     var raw = entry(token);
-    return postings(typeof raw === 'number' ? bigs[bigName(token)] || '' : raw);
+    if (typeof raw === 'number') {
+      var lists = bigs[bigName(token)];
+      raw = has(lists, token) ? lists[token] : '';
+    }
+    return postings(raw);
   }
 
   function inUnit(u, wanted) {
@@ -465,6 +507,8 @@
         continue;
       }
       var score = points(first, first.vals[k]);
+      var far = pastHead(first.vals[k]);
+      var near = !far;
       var all = true;
       for (var j = 1; j < lists.length && all; j++) {
         var x = lists[j];
@@ -472,6 +516,8 @@
         all = x.at < x.docs.length && x.docs[x.at] === doc;
         if (all) {
           score += points(x, x.vals[x.at]);
+          far = far || pastHead(x.vals[x.at]);
+          near = near || !pastHead(x.vals[x.at]);
         }
       }
       if (!all) {
@@ -485,12 +531,22 @@
         }
       }
       var old = expired(doc);
-      out.push({ doc: doc, score: old ? score * EXPIRED : score, expired: old });
+      // The rest of the text is needed for a phrase check when some token is only
+      // past the head; for the snippet when every token is (no title hit either).
+      var rest = p.exact ? !near : far;
+      out.push({ doc: doc, score: old ? score * EXPIRED : score, expired: old, rest: rest });
     }
     out.sort(function (x, y) {
       return y.score - x.score || x.doc - y.doc;
     });
     return out;
+  }
+
+  /* Whether a posting's token is only past the head of the text: in the body or a
+     heading, never in the first part d/<id>.js carries, nor in the title. */
+  function pastHead(v) {
+    var level = v % LEVELS;
+    return level === 0 || level === 2;
   }
 
   function expired(doc) {
@@ -529,18 +585,20 @@
    * with every phrase as written (all of them for an exact query) are shown at
    * once, in order; the others wait until the page is full or the window of
    * checked candidates (`q.cap`) is used up, then follow. Documents are requested
-   * best first, at most PAGE at a time beyond those needed.
+   * best first, at most PAGE at a time beyond those needed, each with the rest of
+   * its text when the postings say the query is only there.
    */
   function advance(q) {
     var c = q.cands;
     while (q.checked < c.length && q.checked < q.requested) {
       var id = c[q.checked].doc;
       var d = docs[id];
-      if (!d && state['d' + id] !== 'failed') {
+      if ((!d && state['d' + id] !== 'failed') || (c[q.checked].rest && loading('e' + id))) {
         break;
       }
-      if (d && d.m && state['e' + id] !== 'failed' && !found(d, q)) {
-        // Not in the first part of the text: the rest, then check again.
+      if (d && d.m && !q.parsed.exact && !loading('e' + id) && state['e' + id] !== 'failed' && !asWritten(d, q.parsed.phrases)) {
+        // The phrase's characters are all in the head, but not as written there:
+        // the rest, then check again.
         load('e' + id, 'e/' + id + '.js', again(q));
         break;
       }
@@ -559,6 +617,10 @@
     }
   }
 
+  function loading(key) {
+    return state[key] === 'loading';
+  }
+
   function again(q) {
     return function () {
       if (current === q) {
@@ -567,25 +629,14 @@
     };
   }
 
-  /* Whether the loaded text has what the query needs: every phrase as written
-     (a phrase query), else some term to show in the snippet. */
-  function found(d, q) {
-    if (!q.parsed.exact) {
-      return asWritten(d, q.parsed.phrases);
-    }
-    var x = fold(d.x || '');
-    for (var i = 0; i < q.terms.length; i++) {
-      if (x.indexOf(q.terms[i]) >= 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   function request(q, upto) {
     var pairs = [];
     for (var i = q.requested; i < upto; i++) {
-      pairs.push(['d' + q.cands[i].doc, 'd/' + q.cands[i].doc + '.js']);
+      var id = q.cands[i].doc;
+      pairs.push(['d' + id, 'd/' + id + '.js']);
+      if (q.cands[i].rest) {
+        pairs.push(['e' + id, 'e/' + id + '.js']);
+      }
     }
     q.requested = upto;
     for (var p = 0; p < pairs.length; p++) {
@@ -800,11 +851,14 @@
     return ms;
   }
 
-  /* Loads the shards of the parsed query's tokens (and `extra` [key, file] pairs),
-     all at once, then the files of the common tokens among them; then cb(allOk). */
+  /* Loads the shards of the parsed query's tokens (and `extra` [key, file] pairs)
+     and the files of those the Bloom filter says are common, all at once (a file
+     that turns out not to exist is a false positive, not an error); then any
+     common token's file still missing; then cb(allOk). */
   function loadShards(parsed, extra, cb) {
     var tokens = parsed.required.concat(parsed.optional);
     var pairs = extra.slice();
+    var guesses = [];
     var wanted = {};
     for (var i = 0; i < tokens.length; i++) {
       var s = shardOf(tokens[i]);
@@ -812,18 +866,32 @@
         wanted[s] = true;
         pairs.push(['s' + s, shardFile(s)]);
       }
+      if (maybeBig(tokens[i])) {
+        guesses.push(['b' + bigName(tokens[i]), 'b/' + bigName(tokens[i]) + '.js']);
+      }
     }
-    loadAll(pairs, function (ok) {
+    var left = 2;
+    var ok = true;
+    function then() {
+      left -= 1;
+      if (left > 0) {
+        return;
+      }
       var big = [];
       for (var j = 0; j < tokens.length && ok; j++) {
-        if (typeof entry(tokens[j]) === 'number') {
+        if (typeof entry(tokens[j]) === 'number' && state['b' + bigName(tokens[j])] !== 'done') {
           big.push(['b' + bigName(tokens[j]), 'b/' + bigName(tokens[j]) + '.js']);
         }
       }
       loadAll(ok ? big : [], function (fine) {
         cb(ok && fine);
       });
+    }
+    loadAll(pairs, function (fine) {
+      ok = fine;
+      then();
     });
+    loadAll(guesses, then);
   }
 
   function run() {

@@ -1,0 +1,180 @@
+//! What a query loads, and when (docs/search.md, "Files"): a common token's own
+//! file is requested together with its shard (meta.js's Bloom filter names it), and
+//! the rest of a text together with its document when the postings say the query
+//! is only past the head. A site of 700 pages built in code; queries opened as
+//! `search/index.html?q=` from the folder (file://) in headless Chromium.
+
+use crate::browser::{answered, chromium};
+use crate::cdp;
+use crate::util::{pct, Site};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const FILLER: &str = "会议按照程序逐项进行，与会同志认真讨论，形成一致意见。";
+
+/// 700 meeting records (党员 in every one), a page whose word 鸿雁 and phrase
+/// 廉洁自律承诺 are only past the first 500 characters, and one titled with a
+/// phrase its body has only further in.
+fn site() -> (Site, PathBuf) {
+    let site = Site::new();
+    for i in 0..700 {
+        site.page(&format!("notices/p{i:03}.md"), &format!("第{i}次支部会议记录"), &format!("全体党员参加会议，第{i}号。{FILLER}"));
+    }
+    let far = FILLER.repeat(30);
+    site.page("notices/deep.md", "工作记录", &format!("{far}\n\n鸿雁传书，签订廉洁自律承诺书。"));
+    site.page("notices/titled.md", "安全生产专项检查", &format!("{far}\n\n开展安全生产专项检查。"));
+    let config = std::fs::read_to_string(site.path().join("config.toml")).unwrap();
+    site.file("config.toml", &format!("{config}relative_urls = true\n"));
+    let out = site.path().join("out");
+    site.run(&["build", "--output", &out.to_string_lossy()]).expect(0);
+    (site, out)
+}
+
+/// The JSON argument of a `name(…, {json});` index file.
+fn object(file: &Path) -> Value {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let start = text.find('{').unwrap();
+    // The first value from there on (meta.js goes on with a statement).
+    let mut values = serde_json::Deserializer::from_str(&text[start..]).into_iter::<Value>();
+    values.next().unwrap().unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
+fn fnv(token: &str) -> u32 {
+    token.chars().fold(0x811c_9dc5u32, |h, c| (h ^ c as u32).wrapping_mul(0x0100_0193))
+}
+
+/// meta.js's Bloom filter, read as search.js reads it.
+struct Bloom {
+    code: Vec<u8>,
+    probes: u64,
+}
+
+impl Bloom {
+    fn of(out: &Path) -> Bloom {
+        let meta = object(&out.join("search/meta.js"));
+        Bloom { code: meta["big"].as_str().unwrap().as_bytes().to_vec(), probes: meta["probes"].as_u64().unwrap() }
+    }
+
+    fn has(&self, token: &str) -> bool {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let bits = self.code.len() as u64 * 6;
+        let h = fnv(token) as u64;
+        let step = (fnv(token).wrapping_mul(0x5bd1_e995) | 1) as u64;
+        (0..self.probes).all(|i| {
+            let at = ((h + i * step) % bits) as usize;
+            let digit = ALPHABET.iter().position(|&c| c == self.code[at / 6]).unwrap();
+            digit >> (at % 6) & 1 == 1
+        })
+    }
+}
+
+/// Every token of the index: (its own file's name, the entry in its shard).
+fn tokens(out: &Path) -> BTreeMap<String, (String, Value)> {
+    let mut all = BTreeMap::new();
+    for (dir, prefix) in [("s", ""), ("u", "u")] {
+        for e in std::fs::read_dir(out.join("search").join(dir)).unwrap() {
+            let shard = object(&e.unwrap().path());
+            for (token, v) in shard.as_object().unwrap() {
+                all.insert(token.clone(), (format!("{prefix}{:x}", fnv(token)), v.clone()));
+            }
+        }
+    }
+    all
+}
+
+/// Every common token's postings are in its own file, which meta.js's filter has;
+/// so is every other token the filter has (a false positive costs no missing file).
+#[test]
+fn every_token_the_filter_has_has_its_own_file() {
+    let (_site, out) = site();
+    let bloom = Bloom::of(&out);
+    let tokens = tokens(&out);
+    let (mut common, mut also) = (0, 0);
+    for (token, (name, entry)) in &tokens {
+        if entry == 1 {
+            common += 1;
+            assert!(bloom.has(token), "{token}: a common token the filter misses");
+        }
+        if bloom.has(token) {
+            let file = object(&out.join(format!("search/b/{name}.js")));
+            let postings = file[token].as_str().unwrap_or_else(|| panic!("{token}: not in b/{name}.js"));
+            if let Some(code) = entry.as_str() {
+                also += 1;
+                assert_eq!(postings, code, "{token}: the same postings in the shard and its own file");
+            }
+        }
+    }
+    assert!(common >= 3, "党员 and its characters are in every page: {common} common tokens");
+    let files = std::fs::read_dir(out.join("search/b")).unwrap().count();
+    assert!(files <= common + also, "{files} own files for {common} common tokens and {also} others");
+    assert!(also * 100 <= tokens.len(), "{also} false positives among {} tokens", tokens.len());
+}
+
+/// The files a query loaded, in the order it asked for them, and its state.
+fn query(b: &mut cdp::Browser, out: &Path, q: &str) -> (Vec<String>, Value) {
+    b.navigate(&format!("file://{}/search/index.html?q={}", out.display(), pct(q)));
+    let state = answered(b, q, "file://");
+    let loaded = state["loaded"].as_str().unwrap_or("").split(' ').map(String::from).collect();
+    (loaded, state)
+}
+
+/// The number of `path`'s document (`d/<id>.js`).
+fn doc_id(out: &Path, path: &str) -> String {
+    for e in std::fs::read_dir(out.join("search/d")).unwrap() {
+        let file = e.unwrap().path();
+        if object(&file)["u"] == path {
+            return file.file_stem().unwrap().to_string_lossy().into_owned();
+        }
+    }
+    panic!("no document for {path}");
+}
+
+#[test]
+fn a_query_asks_for_what_it_needs_in_two_rounds() {
+    let _heavy = crate::util::heavy();
+    let Some(exe) = chromium() else { return };
+    let (_site, out) = site();
+    let mut b = cdp::Browser::launch(exe);
+
+    // A common token: its own file is asked for right after its shard, before any
+    // document; every page is found.
+    let (loaded, state) = query(&mut b, &out, "党员");
+    assert!(loaded[0].starts_with("s/") && loaded[1] == format!("b/{:x}.js", fnv("党员")), "{loaded:?}");
+    assert!(loaded[2..].iter().all(|f| f.starts_with("d/")), "then only documents: {loaded:?}");
+    assert!(state["status"].as_str().unwrap().contains("找到 700 条"), "{state}");
+
+    // Only past the head: the rest is asked for together with the document, and the
+    // snippet shows the word. For a word (exact) and a phrase checked as written.
+    let deep = doc_id(&out, "notices/deep/");
+    for q in ["鸿雁", "廉洁自律承诺"] {
+        let (loaded, state) = query(&mut b, &out, q);
+        let at = loaded.iter().position(|f| *f == format!("d/{deep}.js")).unwrap_or_else(|| panic!("{q}: {loaded:?}"));
+        assert_eq!(loaded.get(at + 1), Some(&format!("e/{deep}.js")), "{q}: the rest right with the document: {loaded:?}");
+        assert_eq!(state["hits"].as_array().unwrap().len(), 1, "{q}: {state}");
+        let mark = b.eval("document.querySelector('.search-snippet mark') && document.querySelector('.search-snippet mark').textContent");
+        assert!(mark.as_str().is_some_and(|m| q.contains(m)), "{q}: the snippet marks the query: {mark}");
+    }
+
+    // In the title: no rest is needed (the snippet is the start of the text).
+    let (loaded, state) = query(&mut b, &out, "安全生产专项检查");
+    let titled = doc_id(&out, "notices/titled/");
+    assert!(loaded.contains(&format!("d/{titled}.js")) && !loaded.contains(&format!("e/{titled}.js")), "{loaded:?}");
+    assert_eq!(state["hits"][0], "../notices/titled/index.html", "{state}");
+    let errors = b.take_errors();
+    assert!(errors.is_empty(), "browser errors: {errors:?}");
+
+    // A token no page has, which the filter has anyway: the missing file it asks
+    // for is not an error to the reader.
+    let bloom = Bloom::of(&out);
+    let tokens = tokens(&out);
+    let absent = ('一'..='龥')
+        .flat_map(|a| ['鹏', '鹤', '鹰'].map(move |b| format!("{a}{b}")))
+        .find(|t| !tokens.contains_key(t) && bloom.has(t))
+        .expect("some absent bigram passes the filter");
+    let (loaded, state) = query(&mut b, &out, &absent);
+    assert!(loaded.contains(&format!("b/{:x}.js", fnv(&absent))), "{absent}: {loaded:?}");
+    assert!(state["status"].as_str().unwrap().contains("没有找到"), "{absent}: {state}");
+    let errors = b.take_errors();
+    assert!(errors.iter().all(|e| e.contains("/search/b/")), "only the missing file: {errors:?}");
+}
