@@ -143,6 +143,15 @@ fn a_query_asks_for_what_it_needs_in_two_rounds() {
     assert!(loaded[0].starts_with("s/") && loaded[1] == format!("b/{:x}.js", fnv("党员")), "{loaded:?}");
     assert!(loaded[2..].iter().all(|f| f.starts_with("d/")), "then only documents: {loaded:?}");
     assert!(state["status"].as_str().unwrap().contains("找到 700 条"), "{state}");
+    // 显示更多结果: ten more, after the same first ten, none twice.
+    let first_ten = state["hits"].as_array().unwrap().clone();
+    b.click("#search-more");
+    b.wait_for("document.querySelectorAll('.search-result').length === 20", std::time::Duration::from_secs(20)).expect("ten more results");
+    let hits: Vec<String> =
+        serde_json::from_value(b.eval("[].map.call(document.querySelectorAll('.search-result-title a'), function (a) { return a.getAttribute('href'); })"))
+            .unwrap();
+    assert_eq!(hits[..10], first_ten[..], "the first ten stay");
+    assert_eq!(hits.iter().collect::<std::collections::BTreeSet<_>>().len(), 20, "{hits:?}");
 
     // Only past the head: the rest is asked for together with the document, and the
     // snippet shows the word. For a word (exact) and a phrase checked as written.

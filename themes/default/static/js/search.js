@@ -194,15 +194,19 @@
     return out;
   }
 
-  /* A token's postings: ascending documents and their values (impact * LEVELS +
-     field level; pairs of numbers, the document delta-coded). */
+  var Ints = window.Int32Array || Array;
+
+  /* A token's postings: `n` ascending documents and their values (impact * LEVELS
+     + field level; pairs of numbers, the document delta-coded), in typed arrays. */
   function postings(s) {
-    var docs = [];
-    var vals = [];
+    var room = (s.length >> 1) + 1;
+    var docs = new Ints(room);
+    var vals = new Ints(room);
     var doc = 0;
     var n = 0;
     var mul = 1;
     var odd = false;
+    var count = 0;
     for (var i = 0; i < s.length; i++) {
       var d = DIGIT[s.charCodeAt(i)];
       n += (d & 31) * mul;
@@ -211,19 +215,16 @@
         continue;
       }
       if (odd) {
-        vals.push(n);
+        vals[count++] = n;
       } else {
         doc += n;
-        docs.push(doc);
+        docs[count] = doc;
       }
       odd = !odd;
       n = 0;
       mul = 1;
     }
-    if (docs.length > vals.length) {
-      docs.pop();
-    }
-    return { docs: docs, vals: vals };
+    return { docs: docs, vals: vals, n: count };
   }
 
   /* Flag `i` of a six-flags-a-character string. */
@@ -464,7 +465,7 @@
   }
 
   function withIdf(l) {
-    var df = l.docs.length;
+    var df = l.n;
     l.idf = Math.log(1 + (meta.n - df + 0.5) / (df + 0.5));
     l.at = 0;
     return l;
@@ -472,52 +473,62 @@
 
   /* Position of `doc` in the ascending list `l` from `from` on (or past the end). */
   function seek(l, from, doc) {
-    while (from < l.docs.length && l.docs[from] < doc) {
+    while (from < l.n && l.docs[from] < doc) {
       from++;
     }
     return from;
   }
 
   /* The documents with every required token (and passing the filters), best
-     first: by score (an expired page's halved), then newer (a lower id). */
+     first: by score (an expired page's halved), then newer (a lower id). A common
+     term has thousands: each is a number in a typed array, sorted without a
+     comparator; `at(i)` makes the i-th best's record when it is needed. */
   function candidates(p, f) {
     var lists = [];
     for (var i = 0; i < p.required.length; i++) {
       var l = postingsOf(p.required[i]);
-      if (!l.docs.length) {
-        return [];
+      if (!l.n) {
+        return ranked(null, [], []);
       }
       lists.push(withIdf(l));
     }
     lists.sort(function (x, y) {
-      return x.docs.length - y.docs.length;
+      return x.n - y.n;
     });
     var extras = [];
     for (i = 0; i < p.optional.length; i++) {
       var o = postingsOf(p.optional[i]);
-      if (o.docs.length) {
+      if (o.n) {
         extras.push(withIdf(o));
       }
     }
-    var out = [];
     var first = lists[0];
-    for (var k = 0; k < first.docs.length; k++) {
+    var keys = [];
+    var flags = new (window.Uint8Array || Array)(first.n);
+    var some = filtering(f);
+    var old = meta.expired;
+    for (var k = 0; k < first.n; k++) {
       var doc = first.docs[k];
-      if (!passes(doc, f)) {
+      if (some && !passes(doc, f)) {
         continue;
       }
-      var score = points(first, first.vals[k]);
-      var far = pastHead(first.vals[k]);
+      var v = first.vals[k];
+      var score = points(first, v);
+      var far = v % LEVELS === 0 || v % LEVELS === 2;
       var near = !far;
       var all = true;
       for (var j = 1; j < lists.length && all; j++) {
         var x = lists[j];
         x.at = seek(x, x.at, doc);
-        all = x.at < x.docs.length && x.docs[x.at] === doc;
+        all = x.at < x.n && x.docs[x.at] === doc;
         if (all) {
-          score += points(x, x.vals[x.at]);
-          far = far || pastHead(x.vals[x.at]);
-          near = near || !pastHead(x.vals[x.at]);
+          v = x.vals[x.at];
+          score += points(x, v);
+          if (v % LEVELS === 0 || v % LEVELS === 2) {
+            far = true;
+          } else {
+            near = true;
+          }
         }
       }
       if (!all) {
@@ -526,51 +537,43 @@
       for (j = 0; j < extras.length; j++) {
         var e = extras[j];
         e.at = seek(e, e.at, doc);
-        if (e.at < e.docs.length && e.docs[e.at] === doc) {
+        if (e.at < e.n && e.docs[e.at] === doc) {
           score += points(e, e.vals[e.at]);
         }
       }
-      var old = expired(doc);
+      var gone = old ? flag(old, doc) : 0;
       // The rest of the text is needed for a phrase check when some token is only
       // past the head; for the snippet when every token is (no title hit either).
       var rest = p.exact ? !near : far;
-      out.push({ doc: doc, score: old ? score * EXPIRED : score, expired: old, rest: rest });
+      flags[k] = gone | (rest ? 2 : 0);
+      // The score (to 1e-5, at most 5,000) above the place in `first` (under 2^24):
+      // exact in a double; ascending = best first, then the lower document.
+      keys.push((5e8 - Math.round(Math.min(gone ? score * EXPIRED : score, 5000) * 1e5)) * 16777216 + k);
     }
-    return best(out);
-  }
-
-  /* The candidates (in document order) by score, then newer (a lower id) first.
-     Sorted as numbers in a typed array, without a comparator call per pair: a
-     common term has thousands of candidates. A key is the score (to 1e-5, at most
-     5,000) above the candidate's place in the list (under 2^24), exact in a double. */
-  function best(out) {
-    var n = out.length;
-    if (!n || !window.Float64Array || !Float64Array.prototype.sort || n >= 16777216) {
-      return out.sort(function (x, y) {
-        return y.score - x.score || x.doc - y.doc;
+    if (window.Float64Array && Float64Array.prototype.sort && first.n < 16777216) {
+      keys = new Float64Array(keys);
+      keys.sort();
+    } else {
+      keys.sort(function (x, y) {
+        return x - y;
       });
     }
-    var keys = new Float64Array(n);
-    for (var i = 0; i < n; i++) {
-      keys[i] = (5e8 - Math.round(Math.min(out[i].score, 5000) * 1e5)) * 16777216 + i;
-    }
-    keys.sort();
-    var sorted = new Array(n);
-    for (i = 0; i < n; i++) {
-      sorted[i] = out[keys[i] % 16777216];
-    }
-    return sorted;
+    return ranked(first, keys, flags);
   }
 
-  /* Whether a posting's token is only past the head of the text: in the body or a
-     heading, never in the first part d/<id>.js carries, nor in the title. */
-  function pastHead(v) {
-    var level = v % LEVELS;
-    return level === 0 || level === 2;
-  }
-
-  function expired(doc) {
-    return meta.expired ? flag(meta.expired, doc) : 0;
+  /* Candidates in order: `length`, and `at(i)`: {doc, expired, rest}. */
+  function ranked(first, keys, flags) {
+    var made = [];
+    return {
+      length: keys.length,
+      at: function (i) {
+        if (!made[i]) {
+          var k = keys[i] % 16777216;
+          made[i] = { doc: first.docs[k], expired: flags[k] & 1, rest: (flags[k] & 2) > 0 };
+        }
+        return made[i];
+      }
+    };
   }
 
   /* Whether `hay` contains `phrase` as the index sees it: a phrase starting or
@@ -611,9 +614,9 @@
   function advance(q) {
     var c = q.cands;
     while (q.checked < c.length && q.checked < q.requested) {
-      var id = c[q.checked].doc;
+      var id = c.at(q.checked).doc;
       var d = docs[id];
-      if ((!d && state['d' + id] !== 'failed') || (c[q.checked].rest && loading('e' + id))) {
+      if ((!d && state['d' + id] !== 'failed') || (c.at(q.checked).rest && loading('e' + id))) {
         break;
       }
       if (d && d.m && !q.parsed.exact && !loading('e' + id) && state['e' + id] !== 'failed' && !asWritten(d, q.parsed.phrases)) {
@@ -623,7 +626,7 @@
         break;
       }
       q.checked += 1;
-      (d && (q.parsed.exact || asWritten(d, q.parsed.phrases)) ? q.pass : q.fail).push(c[q.checked - 1]);
+      (d && (q.parsed.exact || asWritten(d, q.parsed.phrases)) ? q.pass : q.fail).push(c.at(q.checked - 1));
     }
     showPassing(q);
     var wanted = Math.min(q.shown - q.pass.length, q.cap - q.requested);
@@ -652,9 +655,9 @@
   function request(q, upto) {
     var pairs = [];
     for (var i = q.requested; i < upto; i++) {
-      var id = q.cands[i].doc;
+      var id = q.cands.at(i).doc;
       pairs.push(['d' + id, 'd/' + id + '.js']);
-      if (q.cands[i].rest) {
+      if (q.cands.at(i).rest) {
         pairs.push(['e' + id, 'e/' + id + '.js']);
       }
     }
@@ -664,10 +667,14 @@
     }
   }
 
-  /* The order once checking stopped: the candidates with every phrase, the
-     others checked, then the unchecked. */
-  function order(q) {
-    return q.pass.concat(q.fail, q.cands.slice(q.checked));
+  /* The first `count` in their order once checking stopped: the candidates with
+     every phrase, the others checked, then the unchecked. */
+  function order(q, count) {
+    var out = q.pass.concat(q.fail);
+    for (var i = q.checked; out.length < count && i < q.cands.length; i++) {
+      out.push(q.cands.at(i));
+    }
+    return out.slice(0, count);
   }
 
   // ---------- showing ----------
@@ -804,7 +811,7 @@
   /* The first `q.shown` results in their final order, loading any document
      still missing (those after the check window), then the status line. */
   function complete(q) {
-    var shown = order(q).slice(0, q.shown);
+    var shown = order(q, q.shown);
     var pairs = [];
     for (var i = 0; i < shown.length; i++) {
       pairs.push(['d' + shown[i].doc, 'd/' + shown[i].doc + '.js']);
@@ -916,7 +923,7 @@
 
   function run() {
     var text = input.value.replace(/^\s+|\s+$/g, '');
-    var q = { text: text, started: now(), shown: PAGE, cap: VERIFY, cands: [], pass: [], fail: [], checked: 0, requested: 0, rendered: 0, listed: 0 };
+    var q = { text: text, started: now(), shown: PAGE, cap: VERIFY, cands: ranked(null, [], []), pass: [], fail: [], checked: 0, requested: 0, rendered: 0, listed: 0 };
     current = q;
     loadedNow = [];
     // The measurements describe one query: a new one clears the last one's, so
