@@ -464,10 +464,16 @@
     return l.idf * ((((v / LEVELS) | 0) / IMPACT) * (K1 + 1) + FIELD[v % LEVELS]);
   }
 
+  /* The list with its idf and `pts[v]`, the points of every possible value (a
+     table look-up per posting instead of the arithmetic). */
   function withIdf(l) {
     var df = l.n;
     l.idf = Math.log(1 + (meta.n - df + 0.5) / (df + 0.5));
     l.at = 0;
+    l.pts = new (window.Float64Array || Array)(IMPACT * LEVELS + LEVELS);
+    for (var v = 0; v < l.pts.length; v++) {
+      l.pts[v] = points(l, v);
+    }
     return l;
   }
 
@@ -513,7 +519,7 @@
         continue;
       }
       var v = first.vals[k];
-      var score = points(first, v);
+      var score = first.pts[v];
       var far = v % LEVELS === 0 || v % LEVELS === 2;
       var near = !far;
       var all = true;
@@ -523,7 +529,7 @@
         all = x.at < x.n && x.docs[x.at] === doc;
         if (all) {
           v = x.vals[x.at];
-          score += points(x, v);
+          score += x.pts[v];
           if (v % LEVELS === 0 || v % LEVELS === 2) {
             far = true;
           } else {
@@ -538,7 +544,7 @@
         var e = extras[j];
         e.at = seek(e, e.at, doc);
         if (e.at < e.n && e.docs[e.at] === doc) {
-          score += points(e, e.vals[e.at]);
+          score += e.pts[e.vals[e.at]];
         }
       }
       var gone = old ? flag(old, doc) : 0;
