@@ -179,7 +179,7 @@ impl Staging {
                         return Ok(());
                     }
                     if self.in_place && links(&m) == 1 {
-                        return fs::write(&path, bytes).map_err(io_err(&path));
+                        return overwrite(&path, m.len(), bytes).map_err(io_err(&path));
                     }
                     fs::remove_file(&path).map_err(io_err(&path))?;
                 }
@@ -350,6 +350,19 @@ fn sweep_dir(dir: &Path, rel: &mut String, written: &HashSet<String>) -> io::Res
         rel.truncate(len);
     }
     Ok(empty)
+}
+
+/// Rewrites a file of `old_len` bytes in its inode without truncating it to zero
+/// first: ext4 (`auto_da_alloc`) starts writing back a file truncated to zero as
+/// soon as it is closed.
+fn overwrite(path: &Path, old_len: u64, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut f = fs::OpenOptions::new().write(true).open(path)?;
+    f.write_all(bytes)?;
+    if old_len > bytes.len() as u64 {
+        f.set_len(bytes.len() as u64)?;
+    }
+    Ok(())
 }
 
 fn is_real_dir(p: &Path) -> bool {
@@ -597,7 +610,7 @@ mod tests {
         assert_eq!(fs::read(base.join("shared.html")).unwrap(), b"base", "a file with another link is never written through");
         assert_eq!(fs::read(target.join("shared.html")).unwrap(), b"changed");
         assert_eq!(inode(&target.join("own.html")), own, "a file of the spare alone is rewritten in place");
-        assert_eq!(fs::read(target.join("own.html")).unwrap(), b"short");
+        assert_eq!(fs::read(target.join("own.html")).unwrap(), b"short", "and cut to its new length");
         assert_eq!(fs::read(target.join("missing.html")).unwrap(), b"written", "nothing to link: written");
         assert_eq!(fs::read(target.join("other.html")).unwrap(), b"other length", "the base's file differs: written");
         assert_eq!(fs::read(base.join("other.html")).unwrap(), b"four");
