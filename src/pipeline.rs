@@ -137,14 +137,21 @@ fn load_site_from(input: Input, req: &Request, notes: bool) -> (Option<Site>, Di
     (Some(site), diags)
 }
 
-/// What a caller may add to a build: `publish` records the page set, stamps the
-/// release id into pages and decides at the last moment whether to commit.
+/// What `Hooks::filter` makes of an output file.
+pub struct Filtered<'a> {
+    pub bytes: Cow<'a, [u8]>,
+    /// `bytes` equal the file at the same path in `Hooks::base`: it is hard-linked.
+    pub in_base: bool,
+}
+
+/// What a caller may add to a build: `publish` records the page set, stamps
+/// release ids into pages and decides at the last moment whether to commit.
 pub trait Hooks: Sync {
     /// After assembly and compliance, before rendering: every page, hidden ones too.
     fn assembled(&self, _site: &Site) {}
     /// The bytes written for output file `rel` (default: unchanged).
-    fn filter<'a>(&self, _rel: &str, bytes: &'a [u8]) -> Cow<'a, [u8]> {
-        Cow::Borrowed(bytes)
+    fn filter<'a>(&self, _rel: &str, bytes: &'a [u8]) -> Filtered<'a> {
+        Filtered { bytes: Cow::Borrowed(bytes), in_base: false }
     }
     /// A file copied as is (attachments, static files).
     fn copied(&self, _rel: &str, _from: &Path) {}
@@ -157,6 +164,11 @@ pub trait Hooks: Sync {
     /// whether nothing can be reading it (changed files then keep their inodes).
     /// Default: the output the last build replaced (`Staging::begin`).
     fn spare(&self) -> Option<(PathBuf, bool)> {
+        None
+    }
+    /// A complete earlier tree that is never written again (`publish`: the live
+    /// release): files equal to its are hard links to it (`Staging::link_from`).
+    fn base(&self) -> Option<PathBuf> {
         None
     }
 }
@@ -235,6 +247,7 @@ pub fn stage(req: &Request, input: Input, hooks: &dyn Hooks) -> Staged {
         match (&req.output, diags.has_errors()) {
             (Some(out), false) => match hooks.spare().map_or_else(|| Staging::begin(out), |(dir, in_place)| Staging::begin_reusing(out, &dir, in_place)) {
                 Ok(mut staging) => {
+                    staging.link_from(hooks.base());
                     let sink = StagingSink(&staging, hooks);
                     diags.extend(render::render_site(&site, templates, statics, &sink));
                     if !diags.has_errors() {
@@ -299,7 +312,8 @@ struct StagingSink<'a>(&'a Staging, &'a dyn Hooks);
 
 impl Sink for StagingSink<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
-        self.0.write(rel, &self.1.filter(rel, bytes)).map_err(|e| e.to_string())
+        let f = self.1.filter(rel, bytes);
+        if f.in_base { self.0.write_linked(rel, &f.bytes) } else { self.0.write(rel, &f.bytes) }.map_err(|e| e.to_string())
     }
     fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
         self.1.copied(rel, from);

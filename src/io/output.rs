@@ -10,6 +10,10 @@
 //! inodes when allocating new ones). A changed file gets a new inode unless the
 //! caller says no reader can have the tree open (`in_place`), so a request still
 //! reading the previous output keeps reading whole files.
+//!
+//! A caller may also name a base tree that is never written again (`publish`: the
+//! live release): a file equal to the base's is a hard link to it, no bytes written.
+//! A file with another link is never written through, only replaced.
 
 use std::collections::HashSet;
 use std::ffi::OsString;
@@ -34,6 +38,8 @@ pub struct Staging {
     /// Changed files are rewritten in their inode (no reader can have them open).
     in_place: bool,
     keep_replaced: bool,
+    /// Equal files are hard-linked from here (`link_from`).
+    base: Option<PathBuf>,
     swept: bool,
     committed: bool,
     /// Folders made so far (each is made once, not checked again for every file in it).
@@ -109,6 +115,7 @@ impl Staging {
             reused,
             in_place,
             keep_replaced,
+            base: None,
             swept: false,
             committed: false,
             made: RwLock::default(),
@@ -118,6 +125,47 @@ impl Staging {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Files equal to `base`'s become hard links to them (`write_linked`, and copies
+    /// whose size and time match): `base` must never be written to again.
+    pub fn link_from(&mut self, base: Option<PathBuf>) {
+        self.base = base.filter(|b| is_real_dir(b));
+    }
+
+    /// Writes `bytes` at `rel`, which the caller knows equal the base tree's file
+    /// there: a hard link to that file (left alone when it already is one), else
+    /// `write`.
+    pub fn write_linked(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        if let Some((from, m)) = self.base_file(rel, |m| m.len() == bytes.len() as u64) {
+            self.note(rel);
+            if self.link(rel, &from, &m)? {
+                return Ok(());
+            }
+        }
+        self.write(rel, bytes)
+    }
+
+    /// The base tree's file at `rel` when `fits` its metadata.
+    fn base_file(&self, rel: &str, fits: impl Fn(&fs::Metadata) -> bool) -> Option<(PathBuf, fs::Metadata)> {
+        let from = self.base.as_ref()?.join(rel);
+        let m = fs::symlink_metadata(&from).ok()?;
+        (m.is_file() && fits(&m)).then_some((from, m))
+    }
+
+    /// Makes `rel` a hard link to `from` (metadata `fm`); false when linking failed
+    /// and the caller must write the file.
+    fn link(&self, rel: &str, from: &Path, fm: &fs::Metadata) -> Result<bool, OutputError> {
+        let path = self.dir.join(rel);
+        if self.reused {
+            match fs::symlink_metadata(&path) {
+                Ok(m) if same_file(&m, fm) => return Ok(true),
+                Ok(m) => remove_any(&path, &m).map_err(io_err(&path))?,
+                Err(_) => {}
+            }
+        }
+        self.make_parent(&path)?;
+        Ok(fs::hard_link(from, &path).is_ok())
     }
 
     /// Writes `bytes` at `rel` (a `/`-separated path inside the site).
@@ -131,7 +179,7 @@ impl Staging {
                         return Ok(());
                     }
                     if self.in_place && links(&m) == 1 {
-                        return fs::write(&path, bytes).map_err(io_err(&path));
+                        return overwrite(&path, m.len(), bytes).map_err(io_err(&path));
                     }
                     fs::remove_file(&path).map_err(io_err(&path))?;
                 }
@@ -150,11 +198,17 @@ impl Staging {
         self.note(rel);
         let src = fs::metadata(from).map_err(io_err(from))?;
         let mtime = src.modified().ok();
+        let unchanged = |m: &fs::Metadata| m.is_file() && m.len() == src.len() && mtime.is_some() && m.modified().ok() == mtime;
         if self.reused {
             match fs::symlink_metadata(&path) {
-                Ok(m) if m.is_file() && m.len() == src.len() && mtime.is_some() && m.modified().ok() == mtime => return Ok(()),
+                Ok(m) if unchanged(&m) => return Ok(()),
                 Ok(m) => remove_any(&path, &m).map_err(io_err(&path))?,
                 Err(_) => {}
+            }
+        }
+        if let Some((base, m)) = self.base_file(rel, unchanged) {
+            if self.link(rel, &base, &m)? {
+                return Ok(());
             }
         }
         self.make_parent(&path)?;
@@ -298,6 +352,19 @@ fn sweep_dir(dir: &Path, rel: &mut String, written: &HashSet<String>) -> io::Res
     Ok(empty)
 }
 
+/// Rewrites a file of `old_len` bytes in its inode without truncating it to zero
+/// first: ext4 (`auto_da_alloc`) starts writing back a file truncated to zero as
+/// soon as it is closed.
+fn overwrite(path: &Path, old_len: u64, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut f = fs::OpenOptions::new().write(true).open(path)?;
+    f.write_all(bytes)?;
+    if old_len > bytes.len() as u64 {
+        f.set_len(bytes.len() as u64)?;
+    }
+    Ok(())
+}
+
 fn is_real_dir(p: &Path) -> bool {
     fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
 }
@@ -318,6 +385,17 @@ fn links(m: &fs::Metadata) -> u64 {
 #[cfg(not(unix))]
 fn links(_: &fs::Metadata) -> u64 {
     u64::MAX
+}
+
+#[cfg(unix)]
+fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.ino() == b.ino() && a.dev() == b.dev()
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &fs::Metadata, _: &fs::Metadata) -> bool {
+    false
 }
 
 fn is_replaceable(target: &Path) -> bool {
@@ -490,6 +568,52 @@ mod tests {
         assert_ne!(inode(&target.join("shared.js")), js, "a file with another link is never written through");
         assert_eq!(fs::read(tmp.path().join("elsewhere.js")).unwrap(), b"old");
         assert!(!spare.exists(), "the spare became the release");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_equal_to_the_base_are_links_and_shared_files_are_never_written_through() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (base, spare) = (tmp.path().join("base"), tmp.path().join("spare"));
+        let put = |dir: &Path, rel: &str, bytes: &[u8]| {
+            fs::create_dir_all(dir.join(rel).parent().unwrap()).unwrap();
+            fs::write(dir.join(rel), bytes).unwrap();
+        };
+        for (rel, bytes) in [("kept.html", &b"same"[..]), ("shared.html", b"base"), ("new.html", b"linked"), ("other.html", b"four")] {
+            put(&base, rel, bytes);
+        }
+        put(&spare, "own.html", b"a longer old text");
+        fs::hard_link(base.join("kept.html"), spare.join("kept.html")).unwrap();
+        fs::hard_link(base.join("shared.html"), spare.join("shared.html")).unwrap();
+        let source = tmp.path().join("guide.txt");
+        fs::write(&source, b"static").unwrap();
+        put(&base, "files/guide.txt", b"static");
+        let mtime = fs::metadata(&source).unwrap().modified().unwrap();
+        fs::File::options().write(true).open(base.join("files/guide.txt")).unwrap().set_modified(mtime).unwrap();
+        let own = inode(&spare.join("own.html"));
+
+        let target = tmp.path().join("releases/r2");
+        let mut s = Staging::begin_reusing(&target, &spare, true).unwrap();
+        s.link_from(Some(base.clone()));
+        s.write_linked("kept.html", b"same").unwrap();
+        s.write("shared.html", b"changed").unwrap();
+        s.write("own.html", b"short").unwrap();
+        s.write_linked("new.html", b"linked").unwrap();
+        s.write_linked("missing.html", b"written").unwrap();
+        s.write_linked("other.html", b"other length").unwrap();
+        s.copy("files/guide.txt", &source).unwrap();
+        s.commit().unwrap();
+
+        for rel in ["kept.html", "new.html", "files/guide.txt"] {
+            assert_eq!(inode(&target.join(rel)), inode(&base.join(rel)), "{rel} is the base's file");
+        }
+        assert_eq!(fs::read(base.join("shared.html")).unwrap(), b"base", "a file with another link is never written through");
+        assert_eq!(fs::read(target.join("shared.html")).unwrap(), b"changed");
+        assert_eq!(inode(&target.join("own.html")), own, "a file of the spare alone is rewritten in place");
+        assert_eq!(fs::read(target.join("own.html")).unwrap(), b"short", "and cut to its new length");
+        assert_eq!(fs::read(target.join("missing.html")).unwrap(), b"written", "nothing to link: written");
+        assert_eq!(fs::read(target.join("other.html")).unwrap(), b"other length", "the base's file differs: written");
+        assert_eq!(fs::read(base.join("other.html")).unwrap(), b"four");
     }
 
     #[test]

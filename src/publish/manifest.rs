@@ -37,6 +37,31 @@ pub struct Manifest {
     pub pages: BTreeMap<String, PageEntry>,
     #[serde(default)]
     pub held_back: Vec<Held>,
+    /// Every rendered file by output path (copied files are not listed): the hash of
+    /// its bytes before stamping, and for a page the release stamped into it, the
+    /// one its bytes last changed in (`file_entry`). Absent from manifests written
+    /// before it existed: every file then counts as changed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub files: BTreeMap<String, String>,
+}
+
+/// A `files` entry: `hash` or `hash since`.
+pub fn file_entry(hash: u64, since: Option<&str>) -> String {
+    match since {
+        Some(id) => format!("{hash:016x} {id}"),
+        None => format!("{hash:016x}"),
+    }
+}
+
+/// The release stamped into a file whose unstamped bytes hash to `hash`, when the
+/// live release's file (`entry`) has the same bytes: `Some(None)` for an unstamped
+/// file, `None` when the bytes differ or the entry is not understood.
+pub fn unchanged_since(entry: Option<&str>, hash: u64) -> Option<Option<&str>> {
+    let (h, since) = match entry?.split_once(' ') {
+        Some((h, id)) => (h, Some(id)),
+        None => (entry?, None),
+    };
+    (u64::from_str_radix(h, 16).ok()? == hash).then_some(since)
 }
 
 /// One page in a diff.
@@ -147,6 +172,23 @@ mod tests {
         assert!(drops_too_many(10, 10, 20), "an unmounted share looks empty");
         assert!(!drops_too_many(0, 0, 20), "the first release");
         assert!(!drops_too_many(10, 10, 100));
+    }
+
+    #[test]
+    fn file_entries_round_trip() {
+        let id = "20261125-214003-123";
+        assert_eq!(file_entry(0xab, Some(id)), format!("00000000000000ab {id}"));
+        assert_eq!(unchanged_since(Some(&file_entry(0xab, Some(id))), 0xab), Some(Some(id)));
+        assert_eq!(unchanged_since(Some(&file_entry(0xab, None)), 0xab), Some(None));
+        assert_eq!(unchanged_since(Some(&file_entry(0xab, Some(id))), 0xac), None, "changed bytes");
+        assert_eq!(unchanged_since(None, 0xab), None, "a file the live release lacks");
+        assert_eq!(unchanged_since(Some("zz"), 0xab), None);
+    }
+
+    #[test]
+    fn manifests_without_files_still_read() {
+        let m: Manifest = serde_json::from_str(r#"{"id":"a","created":"","trigger":"manual","audience":"public","digest":"d","pages":{}}"#).unwrap();
+        assert!(m.files.is_empty());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::schedule::{self, Trigger};
 use super::store::{self, Store, RELEASE_STAMP};
 use crate::content::kind::Audience;
 use crate::diag::Diagnostics;
-use crate::pipeline::{self, Hooks, Request};
+use crate::pipeline::{self, Filtered, Hooks, Request};
 use crate::site::model::Hidden;
 use crate::site::{BuildOptions, Site};
 use chrono::NaiveDateTime;
@@ -86,20 +86,32 @@ struct PublishHooks<'a> {
     settings: &'a Settings,
     id: &'a str,
     trigger: Trigger,
-    stamp: String,
     live: Option<&'a Manifest>,
+    /// The live release's folder: files equal to its are hard links to them.
+    live_dir: Option<PathBuf>,
     newest_digest: Option<&'a str>,
     verify: Option<&'a (dyn Fn() -> bool + Sync)>,
-    files: Mutex<Vec<(String, u64)>>,
+    files: Mutex<Files>,
     state: Mutex<State>,
 }
 
-/// Inserts `<meta name="dwgk-release">` after `<head>`: every page says which
-/// release it came from (view source; the load test checks it).
-fn stamp_html<'a>(bytes: &'a [u8], meta: &str) -> Cow<'a, [u8]> {
+/// What the hooks learn of each output file, for the digest and the manifest.
+#[derive(Default)]
+struct Files {
+    /// `(path, hash)` of every file, copied ones too (`manifest::digest`).
+    hashes: Vec<(String, u64)>,
+    /// `Manifest::files`.
+    entries: Vec<(String, String)>,
+}
+
+/// Inserts `<meta name="dwgk-release" content="<id>">` after `<head>`: the release
+/// in which the page's bytes last changed (view source; the load test checks it).
+/// An unchanged page keeps its stamp, so it stays byte for byte the live file.
+fn stamp_html<'a>(bytes: &'a [u8], id: &str) -> Cow<'a, [u8]> {
     let head = &bytes[..bytes.len().min(4096)];
     match head.windows(6).position(|w| w == b"<head>") {
         Some(i) => {
+            let meta = format!("<meta name=\"dwgk-release\" content=\"{id}\">");
             let mut out = Vec::with_capacity(bytes.len() + meta.len() + 1);
             out.extend_from_slice(&bytes[..i + 6]);
             out.push(b'\n');
@@ -128,13 +140,21 @@ impl Hooks for PublishHooks<'_> {
         st.next_change = schedule::next_change(site.pages.iter().filter(|p| !p.draft).map(|p| (p.publish_date, p.expire_date)), site.opts.now);
     }
 
-    fn filter<'a>(&self, rel: &str, bytes: &'a [u8]) -> Cow<'a, [u8]> {
-        self.files.lock().expect("files").push((rel.to_string(), manifest::hash64(&[bytes])));
-        if rel.ends_with(".html") {
-            stamp_html(bytes, &self.stamp)
+    fn filter<'a>(&self, rel: &str, bytes: &'a [u8]) -> Filtered<'a> {
+        let hash = manifest::hash64(&[bytes]);
+        let kept = manifest::unchanged_since(self.live.and_then(|m| m.files.get(rel)).map(String::as_str), hash);
+        let (out, since, in_base) = if rel.ends_with(".html") {
+            let kept = kept.flatten();
+            let since = kept.unwrap_or(self.id);
+            (stamp_html(bytes, since), Some(since), kept.is_some())
         } else {
-            Cow::Borrowed(bytes)
-        }
+            (Cow::Borrowed(bytes), None, kept.is_some())
+        };
+        let entry = manifest::file_entry(hash, since);
+        let mut files = self.files.lock().expect("files");
+        files.hashes.push((rel.to_string(), hash));
+        files.entries.push((rel.to_string(), entry));
+        Filtered { bytes: out, in_base }
     }
 
     fn copied(&self, rel: &str, from: &Path) {
@@ -142,11 +162,12 @@ impl Hooks for PublishHooks<'_> {
         let len = meta.as_ref().map_or(0, |m| m.len());
         let mtime = meta.and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
         let h = manifest::hash64(&[from.to_string_lossy().as_bytes(), &len.to_le_bytes(), &mtime.to_le_bytes()]);
-        self.files.lock().expect("files").push((rel.to_string(), h));
+        self.files.lock().expect("files").hashes.push((rel.to_string(), h));
     }
 
     fn before_commit(&self, _site: &Site, dir: &Path) -> std::result::Result<bool, String> {
-        let digest = manifest::digest(std::mem::take(&mut *self.files.lock().expect("files")));
+        let files = std::mem::take(&mut *self.files.lock().expect("files"));
+        let digest = manifest::digest(files.hashes);
         let mut st = self.state.lock().expect("state");
         let force = self.settings.force;
         if !force && self.newest_digest == Some(digest.as_str()) {
@@ -167,6 +188,8 @@ impl Hooks for PublishHooks<'_> {
             }
         }
         let io = |e: std::io::Error| format!("写入发布版本 {} 失败：{e}（提示：检查磁盘空间和 {} 的权限）", self.id, self.store.dest().display());
+        // Swept from a reused tree already; removed again so no shared inode is written through.
+        let _ = std::fs::remove_file(dir.join(RELEASE_STAMP));
         std::fs::write(dir.join(RELEASE_STAMP), format!("{}\n", self.id)).map_err(io)?;
         if self.settings.audience == Audience::Internal {
             store::link_status(dir).map_err(io)?;
@@ -179,6 +202,7 @@ impl Hooks for PublishHooks<'_> {
             digest,
             pages: st.pages.clone(),
             held_back: st.held.clone(),
+            files: files.entries.into_iter().collect(),
         };
         self.store.write_manifest(&m).map_err(io)?;
         store::sync_filesystem(dir);
@@ -188,6 +212,11 @@ impl Hooks for PublishHooks<'_> {
     /// Pruned releases are never current again and not kept open by readers.
     fn spare(&self) -> Option<(PathBuf, bool)> {
         Some((self.store.spare_dir(), true))
+    }
+
+    /// Releases are never written to once named, so they can share files.
+    fn base(&self) -> Option<PathBuf> {
+        self.live_dir.clone()
     }
 }
 
@@ -284,17 +313,20 @@ pub fn prepare<'a>(
     let id = store.new_id(now);
     let live_id = store.current();
     let live = live_id.as_deref().and_then(|i| store.read_manifest(i));
-    let newest = store.list().last().and_then(|i| store.read_manifest(i));
+    let newest_id = store.list().pop();
+    let is_live = newest_id.is_some() && newest_id == live_id;
+    let other = if is_live { None } else { newest_id.and_then(|i| store.read_manifest(&i)) };
+    let newest = if is_live { live.as_ref() } else { other.as_ref() };
     let hooks = PublishHooks {
         store,
         settings,
         id: &id,
         trigger,
-        stamp: format!("<meta name=\"dwgk-release\" content=\"{id}\">"),
         live: live.as_ref(),
-        newest_digest: newest.as_ref().map(|m| m.digest.as_str()),
+        live_dir: live_id.as_deref().map(|i| store.release_dir(i)),
+        newest_digest: newest.map(|m| m.digest.as_str()),
         verify,
-        files: Mutex::new(Vec::new()),
+        files: Mutex::default(),
         state: Mutex::new(State::default()),
     };
     let req = Request {
@@ -588,7 +620,7 @@ pub fn rollback(store: &Store, to: Option<&str>) -> std::result::Result<(String,
 mod tests {
     #[test]
     fn stamp_goes_after_head() {
-        let out = super::stamp_html(b"<!DOCTYPE html>\n<html>\n<head>\n<title>x</title>", "<meta name=\"dwgk-release\" content=\"1\">");
+        let out = super::stamp_html(b"<!DOCTYPE html>\n<html>\n<head>\n<title>x</title>", "1");
         assert_eq!(std::str::from_utf8(&out).unwrap(), "<!DOCTYPE html>\n<html>\n<head>\n<meta name=\"dwgk-release\" content=\"1\">\n<title>x</title>");
         assert!(matches!(super::stamp_html(b"{\"a\":1}", "m"), std::borrow::Cow::Borrowed(_)));
     }
