@@ -366,6 +366,10 @@ def cpu_busy_seconds() -> float:
 DELETE_SETTLE = 75
 
 TIME_LINE = re.compile(r"^(\d+(?:\.\d+)?) (\d+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$")
+# dwgk's stage lines (DWGK_TIMINGS=1): `timing <stage> <seconds> ...`
+STAGE_LINE = re.compile(r"^timing (walk|read\+parse|assemble|markdown|pages|search-index) ([\d.]+)", re.M)
+# Stages shown in the profile, in build order.
+STAGES = ("walk", "read+parse", "assemble", "markdown", "pages", "search-index")
 
 
 def measure(cmd, cwd, out: pathlib.Path, logdir: pathlib.Path, tag: str, timeout: float,
@@ -412,6 +416,10 @@ def measure(cmd, cwd, out: pathlib.Path, logdir: pathlib.Path, tag: str, timeout
     if res["rc"] != 0:
         err = efile.read_bytes()[-3000:].decode("utf-8", "replace")
         res["stderr_tail"] = err
+    else:
+        stages = STAGE_LINE.findall(efile.read_text(errors="replace"))
+        if stages:
+            res["stages"] = {k: float(v) for k, v in stages}
     return res
 
 
@@ -422,8 +430,11 @@ def inspect_output(out: pathlib.Path, site: dict) -> dict:
     if not out.is_dir():
         return info
     info["top"] = sorted(p.name + ("/" if p.is_dir() else "") for p in out.iterdir())
+    info["search_files"] = 0
     for root, dirs, files in os.walk(out):
         info["files"] += len(files)
+        if pathlib.Path(root).relative_to(out).parts[:1] == ("search",):
+            info["search_files"] += len(files)
         for f in files:
             try:
                 info["bytes"] += os.lstat(os.path.join(root, f)).st_size
@@ -676,6 +687,10 @@ def run_size(args, site: dict, tools: dict) -> dict:
                 "loads": [x["load"] for x in rs],
                 "runs": rs,
             }
+            staged = [x["stages"] for x in rs if "stages" in x]
+            if staged:
+                entry["measures"][m]["stages"] = {
+                    k: statistics.median(st.get(k, 0.0) for st in staged) for k in STAGES}
         if g not in failed:
             info = inspect_output(out, site)
             entry["output"] = info
@@ -902,7 +917,19 @@ def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
             a("")
         out = (res["generators"].get("dwgk") or {}).get("output") or {}
         if out.get("exists"):
-            a(f"dwgk wrote {fmt_n(out['files'])} files ({out['bytes'] / 2**20:.0f} MiB).")
+            a(f"dwgk wrote {fmt_n(out['files'])} files ({out['bytes'] / 2**20:.0f} MiB), "
+              f"{fmt_n(out.get('search_files', 0))} of them the search index.")
+            a("")
+        profile = [(m, x["stages"]) for m, x in (res["generators"].get("dwgk") or {}).get("measures", {}).items()
+                   if "stages" in x]
+        if profile:
+            a("Where dwgk's time went (`DWGK_TIMINGS=1`, median over the runs, wall seconds per stage; "
+              "*pages* renders and writes every page and list, *search-index* builds and writes the index):")
+            a("")
+            a("| measure | " + " | ".join(STAGES) + " |")
+            a("|---|" + "---:|" * len(STAGES))
+            for m, st in profile:
+                a(f"| {MEASURE_LABEL.get(m, m)} | " + " | ".join(f"{st[k]:.2f}" for k in STAGES) + " |")
             a("")
     # goal summary
     if "dwgk" in gens_order and peers:
@@ -1122,6 +1149,9 @@ def main(argv=None) -> int:
         die(f"another bench/run.py is using {args.scratch} (two at once would disturb each "
             f"other's timings); wait for it or pass --scratch")
     tools = ensure_tools(args)
+    # dwgk prints its stage times on stderr (the profile under each size's table);
+    # reading the clock and /proc/self/status a few times costs nothing measurable.
+    os.environ["DWGK_TIMINGS"] = "1"
     machine = machine_info()
     log(f"generators: {', '.join(args.generators)}; sizes: {', '.join(map(str, args.sizes))}; "
         f"{args.warmup} warm-up + {args.runs} runs")

@@ -286,17 +286,10 @@ impl Timer {
 
     fn lap(&mut self, stage: &str) {
         if self.on {
-            eprintln!("timing {stage} {:.3} rss_mib {}", self.last.elapsed().as_secs_f64(), rss_mib());
+            eprintln!("timing {stage} {:.3} {}", self.last.elapsed().as_secs_f64(), render::memory_mib());
         }
         self.last = std::time::Instant::now();
     }
-}
-
-/// Resident memory now, in MiB (`VmRSS`; 0 where /proc is missing), for `DWGK_TIMINGS`.
-fn rss_mib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib = status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
-    kib.unwrap_or(0) / 1024
 }
 
 fn summarize(site: &Site) -> Summary {

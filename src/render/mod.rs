@@ -68,6 +68,9 @@ pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(S
     let summaries = Summaries::all(shared);
     functions::register_functions(&mut templates.tera, Arc::new(lookup(shared, summaries.clone())));
     let mut diags = render_outputs(shared, &templates, &summaries, &Select::All, sink);
+    // The templates' functions hold the summaries too: both go before the index.
+    drop((templates, summaries));
+    diags.extend(write_search_index(shared, sink));
     diags.extend(copy_files(shared, statics, sink));
     diags
 }
@@ -188,38 +191,42 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
             }
         })
     };
-    let write_search = || {
-        let (started, cpu) = (std::time::Instant::now(), process_cpu_seconds());
-        let (stats, diags) = search::write_index(site, sink);
-        if std::env::var_os("DWGK_TIMINGS").is_some() {
-            let s = stats;
-            eprintln!(
-                "timing search-index {:.3} cpu {:.3} docs {} shards {} postings {} shard_bytes {} doc_bytes {} meta_bytes {}",
-                started.elapsed().as_secs_f64(),
-                process_cpu_seconds() - cpu,
-                s.docs,
-                s.shards,
-                s.postings,
-                s.shard_bytes,
-                s.doc_bytes,
-                s.meta_bytes
-            );
-        }
-        diags
-    };
+    let started = std::time::Instant::now();
     let ((), compliance_diags) = rayon::join(render_pages, || if downloads { write_compliance_files(site, sink, &profile) } else { Vec::new() });
-    // After the pages, not beside them: the index is parallel itself, and run alone its
-    // time is its cost (DWGK_TIMINGS, bench/search.py).
-    // The preview server's incremental renders leave the index as it was (`downloads`:
-    // only a full render rewrites the site-wide files).
-    let search_diags = if downloads { write_search() } else { Vec::new() };
+    if std::env::var_os("DWGK_TIMINGS").is_some() {
+        eprintln!("timing pages {:.3} {}", started.elapsed().as_secs_f64(), memory_mib());
+    }
     profile.print();
 
     let mut diags: Vec<Diagnostic> =
         errors.into_inner().expect("errors").into_iter().map(|((t, m), (origin, n))| template_runtime_error(templates, &t, &m, &origin, n)).collect();
     diags.extend(write_errors.into_inner().expect("errors"));
     diags.extend(compliance_diags);
-    diags.extend(search_diags);
+    diags
+}
+
+/// Writes the search index (`search::write_index`), timed for `DWGK_TIMINGS`. Run
+/// after the pages, not beside them: the index is parallel itself, and run alone
+/// its time is its cost (bench/search.py). Callers drop the page summaries first:
+/// the index is the build's peak of memory. The preview server's incremental
+/// renders leave the index as the last full build wrote it.
+pub fn write_search_index(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let (started, cpu) = (std::time::Instant::now(), process_cpu_seconds());
+    let (s, diags) = search::write_index(site, sink);
+    if std::env::var_os("DWGK_TIMINGS").is_some() {
+        eprintln!(
+            "timing search-index {:.3} cpu {:.3} docs {} shards {} postings {} shard_bytes {} doc_bytes {} meta_bytes {} {}",
+            started.elapsed().as_secs_f64(),
+            process_cpu_seconds() - cpu,
+            s.docs,
+            s.shards,
+            s.postings,
+            s.shard_bytes,
+            s.doc_bytes,
+            s.meta_bytes,
+            memory_mib()
+        );
+    }
     diags
 }
 
@@ -233,6 +240,14 @@ pub(crate) fn process_cpu_seconds() -> f64 {
     }
     let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     secs(u.ru_utime) + secs(u.ru_stime)
+}
+
+/// Resident memory now and its peak so far, in MiB (`VmRSS`, `VmHWM`; 0 where
+/// /proc is missing), for `DWGK_TIMINGS`.
+pub(crate) fn memory_mib() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = |key: &str| status.lines().find_map(|l| l.strip_prefix(key)).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+    format!("rss_mib {} peak_mib {}", kib("VmRSS:").unwrap_or(0) / 1024, kib("VmHWM:").unwrap_or(0) / 1024)
 }
 
 /// Thread time per template (building variables, then rendering + writing),

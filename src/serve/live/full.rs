@@ -34,6 +34,10 @@ impl Live {
             return self.failed(diags, None);
         }
         let lookup = Arc::try_unwrap(lookup).ok().map(LookupParts::from_lookup);
+        diags.extend(render::write_search_index(&site, &sink));
+        if diags.has_errors() {
+            return self.failed(diags, None);
+        }
         let feed: HashSet<usize> = render::dated_visible(&site).into_iter().filter(|&i| site.pages[i].listed()).take(render::FEED_SIZE).collect();
         let mut site = site;
         // Pages are rendered again from their source when they change: only the
