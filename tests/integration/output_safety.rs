@@ -120,8 +120,11 @@ fn refuses_a_foreign_non_empty_output_folder() {
 fn empty_output_folder_is_accepted() {
     let s = Site::new();
     s.page("a.md", "甲", "正文");
-    let empty = tempfile::tempdir().unwrap();
-    let dir = empty.path().to_string_lossy().into_owned();
-    s.run(&["build", "--output", &dir]).expect(0);
-    assert!(empty.path().join("a/index.html").is_file());
+    // Inside a temporary folder: the replaced (empty) folder is kept beside the output
+    // as the next build's spare, and must be cleaned up with it.
+    let tmp = tempfile::tempdir().unwrap();
+    let empty = tmp.path().join("out");
+    std::fs::create_dir(&empty).unwrap();
+    s.run(&["build", "--output", &empty.to_string_lossy()]).expect(0);
+    assert!(empty.join("a/index.html").is_file());
 }
