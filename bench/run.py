@@ -1059,13 +1059,15 @@ time and memory grow linearly with the number of pages.
 - Wall time and peak RSS come from GNU time (`%e`, `%M`) around the whole process; each
   generator runs once as warm-up (page cache) and then `--runs` times, alternating with
   the other generators; the table shows the median time and the largest RSS. Every run writes
-  into a fresh output directory after a `sync`; old outputs are deleted only between sizes,
-  followed by a 400 s pause; Zola's rounds run first, then the same pause, then the other
-  generators' rounds, alternating (Zola's rebuilds delete its output folder). (Deleting 100k files right before a run makes
-  ext4 skip the just-freed inodes when the next build allocates its own — kernel
-  `recently_deleted` — which showed up as several seconds of system time charged to
-  whichever generator ran next: 1.7 s against 6.0 s for the same dwgk build at 10k; on
-  ext4 without a journal a freed inode counts as recent for up to 6 minutes.) The dwgk binary is copied first so a concurrent `cargo build` cannot replace it.
+  into a fresh output directory after a `sync`; old outputs are deleted only before a size's
+  runs, followed by a 400 s pause; Zola's rounds run first, then the same pause, then the
+  other generators' rounds, alternating (Zola's rebuilds delete its output folder).
+  (Deleting 100k files right before a run makes ext4 skip the just-freed inodes when the
+  next build allocates its own — kernel `recently_deleted` — which showed up as several
+  seconds of system time charged to whichever generator ran next: 1.7 s against 6.0 s for
+  the same dwgk build at 10k; on ext4 without a journal a freed inode counts as recent for
+  up to 6 minutes.) The dwgk binary is copied first so a concurrent `cargo build` cannot
+  replace it.
 - *other CPU s* is the CPU time the rest of the machine used during a run (from
   `/proc/stat`, minus the generator's own user+sys): other processes and kernel writeback.
   When it is large the machine was busy and the times are inflated — the report flags it.

@@ -281,7 +281,7 @@ struct Timer {
 
 impl Timer {
     fn new() -> Timer {
-        Timer { on: std::env::var_os("DWGK_TIMINGS").is_some(), last: std::time::Instant::now() }
+        Timer { on: render::timings(), last: std::time::Instant::now() }
     }
 
     fn lap(&mut self, stage: &str) {

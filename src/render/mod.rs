@@ -193,7 +193,7 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
     };
     let started = std::time::Instant::now();
     let ((), compliance_diags) = rayon::join(render_pages, || if downloads { write_compliance_files(site, sink, &profile) } else { Vec::new() });
-    if std::env::var_os("DWGK_TIMINGS").is_some() {
+    if timings() {
         eprintln!("timing pages {:.3} {}", started.elapsed().as_secs_f64(), memory_mib());
     }
     profile.print();
@@ -213,7 +213,7 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
 pub fn write_search_index(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
     let (started, cpu) = (std::time::Instant::now(), process_cpu_seconds());
     let (s, diags) = search::write_index(site, sink);
-    if std::env::var_os("DWGK_TIMINGS").is_some() {
+    if timings() {
         eprintln!(
             "timing search-index {:.3} cpu {:.3} docs {} shards {} postings {} shard_bytes {} doc_bytes {} meta_bytes {} {}",
             started.elapsed().as_secs_f64(),
@@ -242,6 +242,11 @@ pub(crate) fn process_cpu_seconds() -> f64 {
     secs(u.ru_utime) + secs(u.ru_stime)
 }
 
+/// Whether `DWGK_TIMINGS` asks for stage timings on stderr (bench/).
+pub(crate) fn timings() -> bool {
+    std::env::var_os("DWGK_TIMINGS").is_some()
+}
+
 /// Resident memory now and its peak so far, in MiB (`VmRSS`, `VmHWM`; 0 where
 /// /proc is missing), for `DWGK_TIMINGS`.
 pub(crate) fn memory_mib() -> String {
@@ -263,7 +268,7 @@ struct TemplateTime {
 
 impl Profile {
     fn new() -> Profile {
-        Profile(std::env::var_os("DWGK_TIMINGS").map(|_| Mutex::new(HashMap::new())))
+        Profile(timings().then(|| Mutex::new(HashMap::new())))
     }
 
     fn add(&self, template: &str, started: std::time::Instant, prepared: std::time::Instant) {

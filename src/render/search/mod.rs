@@ -392,7 +392,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
         (bytes, bloom)
     });
     let meta_bytes = laps.time("meta", || write_meta(site, &docs, &units, &terms, shard_count, &bloom, &write));
-    if std::env::var_os("DWGK_TIMINGS").is_some() {
+    if super::timings() {
         for (name, wall, cpu) in &laps.0 {
             eprintln!("timing search-index/{name} {:.3} cpu {cpu:.3}", wall.as_secs_f64());
         }

@@ -28,12 +28,10 @@ impl Live {
             diags.extend(render::render_outputs(&site, &t, &summaries, &Select::All, &sink));
         }
         // Not kept: incremental renders build the few they read (`LookupParts::into_lookup`).
+        // The lookup's copy goes too, before the search index (a build's peak of memory).
         drop(summaries);
-        diags.extend(render::copy_files(&site, statics_list, &sink));
-        if diags.has_errors() {
-            return self.failed(diags, None);
-        }
         let lookup = Arc::try_unwrap(lookup).ok().map(LookupParts::from_lookup);
+        diags.extend(render::copy_files(&site, statics_list, &sink));
         diags.extend(render::write_search_index(&site, &sink));
         if diags.has_errors() {
             return self.failed(diags, None);
