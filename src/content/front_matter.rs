@@ -75,6 +75,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "expire_date",
     "reviewed_by",
     "approved_by",
+    "doc_number",
+    "issuer",
     "unit",
     "weight",
     "slug",
@@ -102,6 +104,10 @@ pub struct FrontMatter {
     pub expire_date: Option<DateValue>,
     pub reviewed_by: Option<String>,
     pub approved_by: Option<String>,
+    /// 发文字号 (`财机党发〔2024〕3号`): printed under the 红头.
+    pub doc_number: Option<String>,
+    /// 发文机关 / 落款 unit: the 红头 and the signature block.
+    pub issuer: Option<String>,
     pub weight: Option<i64>,
     pub slug: Option<String>,
     pub path: Option<String>,

@@ -125,6 +125,8 @@ pub fn page_full(site: &Site, idx: usize, (higher, lower): (Option<usize>, Optio
         "expire_date": opt_str(&p.expire_date),
         "reviewed_by": p.reviewed_by,
         "approved_by": p.approved_by,
+        "doc_number": p.doc_number,
+        "issuer": p.issuer,
         "weight": p.weight,
         "slug": p.slug,
         "path": p.path,

@@ -383,6 +383,8 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
         expire_date: fm.expire_date,
         reviewed_by: fm.reviewed_by.take(),
         approved_by: fm.approved_by.take(),
+        doc_number: fm.doc_number.take(),
+        issuer: fm.issuer.take(),
         unit,
         weight: fm.weight,
         slug,

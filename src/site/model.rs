@@ -103,6 +103,10 @@ pub struct Page {
     pub expire_date: Option<DateValue>,
     pub reviewed_by: Option<String>,
     pub approved_by: Option<String>,
+    /// 发文字号, as written.
+    pub doc_number: Option<String>,
+    /// 发文机关 (issuing body), as written.
+    pub issuer: Option<String>,
     /// Owning unit id.
     pub unit: Option<String>,
     pub weight: Option<i64>,
