@@ -2,7 +2,7 @@
 //! inline SVG charts, and the downloads (JSON, CSV for Excel, XLSX). Templates
 //! display the report; they never compute it.
 
-use crate::content::kind::{Audience, Scope};
+use crate::content::kind::Scope;
 use crate::domain::compliance::{Line, Report, Status, Tally, UnitReport};
 use crate::domain::requirement::Origin;
 use crate::site::records::Compliance;
@@ -19,7 +19,7 @@ pub const XLSX_FILE: &str = "compliance.xlsx";
 
 /// Whether this build shows compliance at all (`[compliance] scope`).
 pub fn shown(site: &Site) -> bool {
-    site.compliance.is_some() && (site.opts.audience == Audience::Internal || site.config.compliance.scope == Scope::Public)
+    site.compliance.is_some() && (!site.opts.audience.is_public() || site.config.compliance.scope == Scope::Public)
 }
 
 /// A unit's title as this audience may see it. Outputs list only shown units

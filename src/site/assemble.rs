@@ -131,6 +131,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
             owner,
             linked_by: Vec::new(),
             ledger: false,
+            personal: false,
             published: false,
         });
         match owner {
@@ -256,7 +257,7 @@ fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option
     if fm.draft {
         diags.push(src.key_error("draft", "栏目（_index.md）不支持 draft").hint("要隐藏整个栏目，请把文件夹移出 content/"));
     }
-    if section.scope == Scope::Internal && site.opts.audience == Audience::Public {
+    if section.scope == Scope::Internal && site.opts.audience.is_public() {
         section.hidden = Some(Hidden::Internal);
     }
     section.src = Some(src);
@@ -414,14 +415,16 @@ fn nearest_unit(site: &Site, mut section: usize) -> Option<String> {
 }
 
 /// Files a page names as data (a dues `ledger`, a plan's `table`) are source
-/// data: never published publicly.
+/// data: never published publicly; a dues ledger (names, income bases) only to
+/// the committee.
 fn mark_ledgers(site: &mut Site) {
     for p in 0..site.pages.len() {
         // Whatever the page's kind: a misspelt kind must not publish a ledger.
-        let named: Vec<String> = ["ledger", "table"].into_iter().filter_map(|key| super::tables::file_named(site, p, key)).collect();
-        for rel in named {
+        let named: Vec<(&str, String)> = ["ledger", "table"].into_iter().filter_map(|key| super::tables::file_named(site, p, key).map(|r| (key, r))).collect();
+        for (key, rel) in named {
             for a in site.assets.iter_mut().filter(|a| a.rel == rel) {
                 a.ledger = true;
+                a.personal |= key == "ledger";
             }
         }
     }

@@ -213,16 +213,17 @@ impl Site {
     /// Attachments of visible pages are published. Loose files in a folder are
     /// published to the public only when a visible page links to them (an
     /// unlinked file may be a roster dropped there by mistake); the internal
-    /// build also publishes files of visible sections. Ledgers never go public.
+    /// build also publishes files of visible sections. Data files never go
+    /// public, and dues ledgers (income bases) go only to the committee.
     fn decide_assets(&mut self) {
-        let public = self.opts.audience == crate::content::kind::Audience::Public;
+        let audience = self.opts.audience;
         for a in &mut self.assets {
             let linked_visible = a.linked_by.iter().any(|&p| self.pages[p].visible());
             a.published = match a.owner {
                 Owner::Page(p) => self.pages[p].visible() || linked_visible,
-                Owner::Section(s) => linked_visible || (!public && self.sections[s].hidden.is_none()),
+                Owner::Section(s) => linked_visible || (!audience.is_public() && self.sections[s].hidden.is_none()),
             };
-            if a.ledger && public {
+            if !may_publish(a, audience) {
                 a.published = false;
             }
         }
@@ -254,6 +255,12 @@ impl Site {
         }
         diags
     }
+}
+
+/// Whether `audience` may ever receive this file: data files never go public,
+/// dues ledgers (names, income bases) only to the committee.
+pub fn may_publish(a: &Asset, audience: crate::content::kind::Audience) -> bool {
+    !(a.ledger && audience.is_public() || a.personal && !audience.sees_personal_data())
 }
 
 pub fn parent(rel: &str) -> &str {

@@ -190,8 +190,11 @@ pub struct Asset {
     pub owner: Owner,
     /// Pages that link to it.
     pub linked_by: Vec<usize>,
-    /// Named as a dues ledger: source data, never public.
+    /// Named as data by a page (`ledger`, `table`): source data, never public.
     pub ledger: bool,
+    /// Named by a `ledger` key (a dues ledger: names, income bases): only in a
+    /// committee build.
+    pub personal: bool,
     pub published: bool,
 }
 

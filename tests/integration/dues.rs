@@ -80,17 +80,29 @@ fn public_disclosure_is_masked_and_carries_nothing_of_the_ledger() {
 }
 
 #[test]
-fn internal_disclosure_shows_the_ledger_and_findings() {
+fn internal_and_committee_disclosures() {
     let s = dues_site();
     let out = tempfile::tempdir().unwrap();
+    // All members (党内版): names and amounts, no income base, no finding, no ledger file.
     let dir = out.path().join("int");
     s.run(&["build", "--audience", "internal", "--as-of", "2024-04-09", "-o", &dir.to_string_lossy()]).expect(0);
     let page = std::fs::read_to_string(dir.join("units/diyi/dues-2024-q1/index.html")).unwrap();
-    assert!(page.contains("欧阳金丝雀") && page.contains("13579.24"), "internal readers see the full ledger");
+    let members = &page[page.find("<table class=\"dues-members\">").expect("member table")..];
+    assert!(members.contains("欧阳金丝雀") && members.contains("814.74"), "all members see names and amounts");
+    assert!(members.contains("<th scope=\"row\">张三</th><td>在职</td>") && members.contains("120.00") && members.contains("40.00"), "{members}");
+    for personal in ["13579.24", "4000.00", "5000.01", "CANARYNOTE", "核对发现", "欠缴", "少缴", "dues-2024-q1.xlsx"] {
+        assert!(!page.contains(personal), "“{personal}” in the all-members page");
+    }
+    assert!(!dir.join("units/diyi/dues-2024-q1.xlsx").exists(), "no ledger file for all members");
+    // The committee (委员会版): bases, findings and the ledger file too.
+    let dir = out.path().join("committee");
+    s.run(&["build", "--audience", "committee", "--as-of", "2024-04-09", "-o", &dir.to_string_lossy()]).expect(0);
+    let page = std::fs::read_to_string(dir.join("units/diyi/dues-2024-q1/index.html")).unwrap();
+    assert!(page.contains("欧阳金丝雀") && page.contains("13579.24"), "the committee sees the full ledger");
     // 张三: 4000 × 1% = 40.00/month, 120.00 due, paid 40.00 → 2 months in arrears.
     assert!(page.contains("张三：应缴 120.00 元，实缴 40.00 元"), "{page}");
-    assert!(page.contains("核对发现"), "findings banner");
-    assert!(dir.join("units/diyi/dues-2024-q1.xlsx").is_file(), "the internal build offers the ledger");
+    assert!(page.contains("核对发现") && page.contains("仅委员会版可见"), "findings banner");
+    assert!(dir.join("units/diyi/dues-2024-q1.xlsx").is_file(), "the committee build offers the ledger");
 }
 
 #[test]
