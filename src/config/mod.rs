@@ -41,6 +41,8 @@ pub struct Config {
     pub presets: Vec<String>,
     /// Site-wide `[[requirements]]`, validated.
     pub requirements: Vec<Requirement>,
+    /// The line of each of `requirements` in config.toml (its `[[requirements]]`).
+    pub requirement_lines: Vec<usize>,
     pub compliance: ComplianceConfig,
     /// `[dues]`: the rate table (default: the 2008 national rules) and disclosure options.
     pub dues: DuesConfig,
@@ -171,6 +173,7 @@ impl Config {
                 );
             }
         }
+        let (requirements, requirement_lines) = check_requirements(text, &raw.requirements, &mut diags);
         let config = Config {
             title,
             description: raw.description,
@@ -186,7 +189,8 @@ impl Config {
                 _ => Map::new(),
             },
             presets: check_presets(text, raw.presets, &mut diags),
-            requirements: check_requirements(text, &raw.requirements, &mut diags),
+            requirements,
+            requirement_lines,
             compliance: check_compliance(text, raw.compliance, &mut diags),
             dues: check_dues(text, raw.dues, &mut diags),
             publish: check_publish(text, raw.publish, &mut diags),

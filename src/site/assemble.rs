@@ -131,6 +131,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
             owner,
             linked_by: Vec::new(),
             ledger: false,
+            named_by: Vec::new(),
             personal: false,
             published: false,
         });
@@ -425,6 +426,7 @@ fn mark_ledgers(site: &mut Site) {
             for a in site.assets.iter_mut().filter(|a| a.rel == rel) {
                 a.ledger = true;
                 a.personal |= key == "ledger";
+                a.named_by.push(p);
             }
         }
     }

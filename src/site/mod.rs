@@ -223,7 +223,8 @@ impl Site {
                 Owner::Page(p) => self.pages[p].visible() || linked_visible,
                 Owner::Section(s) => linked_visible || (!audience.is_public() && self.sections[s].hidden.is_none()),
             };
-            if !may_publish(a, audience) {
+            let named_visible = a.named_by.iter().any(|&p| self.pages[p].visible());
+            if !may_publish(a, audience) || (a.ledger && !named_visible && !linked_visible) {
                 a.published = false;
             }
         }

@@ -190,8 +190,11 @@ pub struct Asset {
     pub owner: Owner,
     /// Pages that link to it.
     pub linked_by: Vec<usize>,
-    /// Named as data by a page (`ledger`, `table`): source data, never public.
+    /// Named as data by a page (`ledger`, `table`): source data, never public, and
+    /// published only with a visible page that names it.
     pub ledger: bool,
+    /// The pages that name it as data.
+    pub named_by: Vec<usize>,
     /// Named by a `ledger` key (a dues ledger: names, income bases): only in a
     /// committee build.
     pub personal: bool,

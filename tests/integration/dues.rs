@@ -117,6 +117,41 @@ fn check_reports_findings_at_the_ledger_cell() {
 }
 
 #[test]
+fn a_draft_dues_page_is_neither_read_nor_judged() {
+    let s = dues_site();
+    let page = std::fs::read_to_string(s.path().join("content/units/diyi/dues-2024-q1.md")).unwrap();
+    s.file("content/units/diyi/dues-2024-q1.md", &page.replacen("kind = \"dues\"", "kind = \"dues\"\ndraft = true", 1))
+        // A draft whose ledger is not even a spreadsheet: never opened, so no error either.
+        .file(
+            "content/units/diyi/dues-2024-q2.md",
+            "+++\ntitle = \"二季度草稿\"\nkind = \"dues\"\ndraft = true\nperiod = \"2024-Q2\"\nledger = \"q2.xlsx\"\n+++\n",
+        )
+        .bytes("content/units/diyi/q2.xlsx", b"not a spreadsheet");
+    let quiet = |stderr: &str| {
+        for word in ["张三", "欧阳金丝雀", "欠缴", "少缴", "合计", "上缴", "dues-2024-q1.xlsx", "q2.xlsx"] {
+            assert!(!stderr.contains(word), "“{word}” printed for a draft:\n{stderr}");
+        }
+    };
+    let r = s.run(&["check", "--as-of", "2024-04-09"]);
+    r.expect(0);
+    quiet(&r.stderr);
+    quiet(&s.build_ok(&["--as-of", "2024-04-09", "--audience", "committee"]).stderr);
+    assert!(!s.out_exists("units/diyi/dues-2024-q1/index.html") && !s.out_exists("units/diyi/dues-2024-q1.xlsx"));
+    assert!(!s.out("units/diyi/index.html").contains("党费收缴公示"), "no draft in the unit's dues history");
+    // The publisher's log, journal and status page say nothing of it either.
+    let dest = tempfile::tempdir().unwrap();
+    let (code, out, err) = crate::publish::publish_once(&s, dest.path(), &["--audience", "committee"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    quiet(&out);
+    quiet(&err);
+    for file in ["status.json", "journal.jsonl", "current/_status/index.html"] {
+        quiet(&std::fs::read_to_string(dest.path().join(file)).unwrap());
+    }
+    // Only a build that asks for drafts (the officer's preview) reads and judges it.
+    s.run(&["check", "--as-of", "2024-04-09", "--drafts"]).expect(1).stderr_has(&["欠缴 2 个月", "content/units/diyi/q2.xlsx"]);
+}
+
+#[test]
 fn gbk_csv_ledger_as_excel_saves_it() {
     let s = Site::new();
     let csv = "姓名,类别,基数,月数,实缴,备注\r\n王五,在职,3000,3,45,\r\n赵六,学生,,3,0.6,\r\n钱七,其他,,3,3,\r\n孙九,,4000,3,60,\r\n";
