@@ -247,7 +247,8 @@ fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option
                     }
                 };
                 let id = t.remove("id").and_then(|v| v.as_str().map(String::from)).unwrap_or_else(|| folder.clone());
-                section.unit = Some(UnitInfo { id, kind, secretary, members, extra: t });
+                let [established, dissolved] = life_dates(&src, &mut t, diags);
+                section.unit = Some(UnitInfo { id, kind, secretary, members, established, dissolved, extra: t });
             }
             other => diags.push(
                 src.key_error("unit", format!("单位文件夹的 _index.md 里 unit 应是一个表，实际是 {other}"))
@@ -263,6 +264,42 @@ fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option
     }
     section.src = Some(src);
     section
+}
+
+/// `established` / `dissolved` of a `[unit]` table (also 成立日期 / 撤销日期,
+/// 成立时间 / 撤销时间), removed from it; a bad or reversed date is an error.
+fn life_dates(src: &Source, t: &mut serde_json::Map<String, Value>, diags: &mut Vec<Diagnostic>) -> [Option<chrono::NaiveDate>; 2] {
+    const KEYS: [(&str, &[&str], &str); 2] = [("established", &["成立日期", "成立时间"], "成立日期"), ("dissolved", &["撤销日期", "撤销时间"], "撤销日期")];
+    let mut out = [None, None];
+    let mut keys = ["", ""];
+    for (i, (key, aliases, name)) in KEYS.iter().enumerate() {
+        let Some(written) = std::iter::once(key).chain(aliases.iter()).find(|k| t.contains_key(**k)) else { continue };
+        let v = t.remove(*written).unwrap_or_default();
+        keys[i] = written;
+        let date = match &v {
+            Value::String(s) => DateValue::parse(s).map(|d| d.date),
+            _ => None,
+        };
+        match date {
+            Some(d) => out[i] = Some(d),
+            None => diags.push(
+                src.key_error(written, format!("{name} {written} 应是日期，实际是 {v}"))
+                    .hint(format!("例如 {written} = 2024-11-12（{}）", crate::content::date::DATE_HINT)),
+            ),
+        }
+        let twice: Vec<&str> = std::iter::once(*key).chain(aliases.iter().copied()).filter(|k| t.contains_key(*k)).collect();
+        for other in twice {
+            diags.push(src.key_error(other, format!("{name}写了两次（{written} 和 {other}）")).hint("只保留一个"));
+            t.remove(other);
+        }
+    }
+    if let [Some(e), Some(d)] = out {
+        if d < e {
+            diags.push(src.key_error(keys[1], format!("撤销日期 {d} 早于成立日期 {e}")).hint("检查两个日期是否写反"));
+            return [None, None];
+        }
+    }
+    out
 }
 
 fn scope_error(src: &Source, s: &str) -> Diagnostic {

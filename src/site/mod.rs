@@ -5,6 +5,7 @@ mod assemble;
 pub mod dues;
 pub mod links;
 pub mod model;
+pub mod notes;
 pub mod order;
 pub mod records;
 pub mod source;

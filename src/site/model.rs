@@ -36,6 +36,9 @@ pub struct UnitInfo {
     pub kind: Option<String>,
     pub secretary: Option<String>,
     pub members: Option<i64>,
+    /// 成立日期 / 撤销日期 (`established`, `dissolved`), both inclusive.
+    pub established: Option<chrono::NaiveDate>,
+    pub dissolved: Option<chrono::NaiveDate>,
     /// Everything else in the table (later features read it).
     pub extra: Map<String, Value>,
 }
