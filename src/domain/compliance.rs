@@ -203,7 +203,7 @@ fn cells_for(req: &Requirement, facts: &[&Fact], year: i32, as_of: NaiveDate, (u
     let periods = Period::year(year).split(req.per).into_iter().filter(|p| p.start() <= as_of);
     periods
         .map(|p| {
-            let ended = p.end() <= as_of;
+            let ended = life.end_of(p) <= as_of;
             let target = life.target(p, req.min);
             if target == 0 {
                 return Cell { period: p, count: 0, target: 0, status: Status::Na, from_coarser: false };
@@ -226,7 +226,7 @@ fn cells_for(req: &Requirement, facts: &[&Fact], year: i32, as_of: NaiveDate, (u
                 }
                 let count = at_outer.iter().map(|f| f.count).sum();
                 let target = outer.split(req.per).into_iter().map(|s| life.target(s, req.min)).sum();
-                let status = judge(count, target, outer.end() <= as_of, true);
+                let status = judge(count, target, life.end_of(outer) <= as_of, true);
                 return Cell { period: p, count, target, status, from_coarser: true };
             }
             Cell { period: p, count: 0, target, status: judge(0, target, ended, false), from_coarser: false }

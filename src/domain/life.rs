@@ -28,6 +28,12 @@ impl Life {
         self.established.is_some_and(|e| e > p.end()) || self.dissolved.is_some_and(|d| d < p.start())
     }
 
+    /// The last day of `p` for this unit: its end, or the day the unit was dissolved
+    /// if earlier (a dissolved unit's periods are over, not running).
+    pub fn end_of(self, p: Period) -> NaiveDate {
+        self.dissolved.map_or(p.end(), |d| d.min(p.end()))
+    }
+
     /// Months of `p` the unit existed for in full.
     pub fn full_months(self, p: Period) -> u32 {
         if self.covers(p) {
@@ -90,6 +96,8 @@ mod tests {
         assert_eq!(life.target(p("2024-07"), 1), 0);
         assert_eq!(life.target(p("2024-H1"), 2), 2);
         assert_eq!(life.target(p("2024"), 1), 1);
+        assert_eq!(life.end_of(p("2024")), d("2024-06-30").unwrap(), "its year is over when it is dissolved");
+        assert_eq!(life.end_of(p("2024-03")), d("2024-03-31").unwrap());
         let mid = Life { established: None, dissolved: d("2024-06-15") };
         assert_eq!(mid.target(p("2024-06"), 1), 0);
         assert_eq!(mid.target(p("2024-Q2"), 1), 1, "April and May");

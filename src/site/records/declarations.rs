@@ -137,9 +137,11 @@ pub(super) fn note_uncovered(site: &Site, units: &Units, decls: &[Declaration], 
     for p in site.pages.iter().filter(|p| counted(p) && p.kind == Some(Kind::Checklist)) {
         let Some(unit) = p.unit.as_deref().and_then(|id| units.find(id)) else { continue };
         let mut reqs: Vec<requirement::Requirement> = applicable(units, decls, unit).into_iter().map(|a| a.req.clone()).collect();
-        reqs.extend(decls.iter().filter(|d| matches!(&d.origin, Origin::Checklist { page, .. } if *page == p.src.rel)).map(|d| d.req.clone()));
+        let own: Vec<requirement::Requirement> =
+            decls.iter().filter(|d| matches!(&d.origin, Origin::Checklist { page, .. } if *page == p.src.rel)).map(|d| d.req.clone()).collect();
+        reqs.extend(own.iter().cloned());
         for e in crate::domain::extract::extract(&p.src.text) {
-            if crate::domain::extract::covered_by(&e, &reqs) {
+            if crate::domain::extract::covered_by(&e, &reqs) || crate::domain::extract::declared_by(&e, &own) {
                 continue;
             }
             let entry = crate::domain::extract::toml_entry(&e, &format!("req{}", e.line));
