@@ -45,28 +45,33 @@ pub(super) fn big_enough(t: &Tally, min: u32) -> (bool, bool) {
 mod tests {
     use super::*;
 
-    fn runs(sizes: &[u32]) -> Vec<std::ops::Range<usize>> {
-        merge_runs(&sizes.iter().map(|&m| (m, m)).collect::<Vec<_>>(), 3)
+    /// (start, end) of each run.
+    fn runs(sizes: &[u32]) -> Vec<(usize, usize)> {
+        pairs(merge_runs(&sizes.iter().map(|&m| (m, m)).collect::<Vec<_>>(), 3))
+    }
+
+    fn pairs(runs: Vec<std::ops::Range<usize>>) -> Vec<(usize, usize)> {
+        runs.into_iter().map(|r| (r.start, r.end)).collect()
     }
 
     #[test]
     fn small_rows_join_their_smaller_neighbour() {
-        assert_eq!(runs(&[5, 4, 3]), [0..1, 1..2, 2..3], "nothing small");
-        assert_eq!(runs(&[5, 1, 4]), [0..1, 1..3], "into the smaller neighbour");
-        assert_eq!(runs(&[4, 1, 4]), [0..2, 2..3], "the lower one on a tie");
-        assert_eq!(runs(&[1, 5]), [0..2]);
-        assert_eq!(runs(&[5, 1]), [0..2]);
-        assert_eq!(runs(&[1, 1, 1, 6]), [0..3, 3..4], "small ones gather first");
-        assert_eq!(runs(&[2]), [0..1], "too few altogether: one run, still small");
-        assert_eq!(runs(&[1, 1]), [0..2]);
+        assert_eq!(runs(&[5, 4, 3]), [(0, 1), (1, 2), (2, 3)], "nothing small");
+        assert_eq!(runs(&[5, 1, 4]), [(0, 1), (1, 3)], "into the smaller neighbour");
+        assert_eq!(runs(&[4, 1, 4]), [(0, 2), (2, 3)], "the lower one on a tie");
+        assert_eq!(runs(&[1, 5]), [(0, 2)]);
+        assert_eq!(runs(&[5, 1]), [(0, 2)]);
+        assert_eq!(runs(&[1, 1, 1, 6]), [(0, 3), (3, 4)], "small ones gather first");
+        assert_eq!(runs(&[2]), [(0, 1)], "too few altogether: one run, still small");
+        assert_eq!(runs(&[1, 1]), [(0, 2)]);
         assert!(runs(&[]).is_empty());
     }
 
     #[test]
     fn judged_counts_matter_too() {
         // 3 members but only 1 judged: its 应缴 sum would be one person's.
-        assert_eq!(merge_runs(&[(3, 1), (4, 4)], 3), [0..2]);
+        assert_eq!(pairs(merge_runs(&[(3, 1), (4, 4)], 3)), [(0, 2)]);
         // Nobody judged: no 应缴 to give away.
-        assert_eq!(merge_runs(&[(3, 0), (4, 4)], 3), [0..1, 1..2]);
+        assert_eq!(pairs(merge_runs(&[(3, 0), (4, 4)], 3)), [(0, 1), (1, 2)]);
     }
 }
