@@ -116,19 +116,7 @@ fn yizhi_ledger() -> Vec<u8> {
         &["9", "杨建国", "离退休", "5600", "3", "201.3", ""],
         &["", "合计", "", "", "", "1753.9", ""],
     ];
-    xlsx(|ws| {
-        for (r, cells) in rows.iter().enumerate() {
-            for (c, v) in cells.iter().enumerate() {
-                let (r, c) = (r as u32, c as u16);
-                match v.parse::<f64>() {
-                    _ if v.is_empty() => continue,
-                    Ok(n) => ws.write_number(r, c, n).map(|_| ()),
-                    Err(_) => ws.write_string(r, c, *v).map(|_| ()),
-                }
-                .unwrap();
-            }
-        }
-    })
+    xlsx(|ws| crate::dues::rows(ws, 0, rows))
 }
 
 /// The second branch's H1 ledger, as Excel on Chinese Windows saves “CSV (逗号分隔)”:

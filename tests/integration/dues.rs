@@ -7,7 +7,7 @@ use crate::util::{files, xlsx, Site};
 use rust_xlsxwriter::Worksheet;
 
 /// Writes rows of cells: numbers when they parse, text otherwise.
-fn rows(ws: &mut Worksheet, first: u32, rows: &[&[&str]]) {
+pub(crate) fn rows(ws: &mut Worksheet, first: u32, rows: &[&[&str]]) {
     for (r, cells) in rows.iter().enumerate() {
         for (c, v) in cells.iter().enumerate() {
             let (r, c) = (first + r as u32, c as u16);
