@@ -283,7 +283,7 @@ fn life_dates(src: &Source, t: &mut serde_json::Map<String, Value>, diags: &mut 
         match date {
             Some(d) => out[i] = Some(d),
             None => diags.push(
-                src.key_error(written, format!("{name} {written} 应是日期，实际是 {v}"))
+                src.key_error(written, format!("{} 应是日期，实际是 {v}", if written == name { name.to_string() } else { format!("{name} {written}") }))
                     .hint(format!("例如 {written} = 2024-11-12（{}）", crate::content::date::DATE_HINT)),
             ),
         }

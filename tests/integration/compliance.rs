@@ -199,6 +199,25 @@ fn check_notes_every_override_and_suggests_only_undeclared_sentences() {
 }
 
 #[test]
+fn bad_life_span_dates_are_located() {
+    let s = org();
+    s.file("content/units/jg/zb1/_index.md", "+++\ntitle = \"第一党支部\"\n[unit]\nkind = \"党支部\"\n\"成立日期\" = \"明年\"\n+++\n")
+        .file("content/units/jg/zb2/_index.md", "+++\ntitle = \"第二党支部\"\n[unit]\nkind = \"党支部\"\nestablished = 2024-05-01\ndissolved = 2024-03-31\n+++\n")
+        .file("content/units/jg/zb3/_index.md", "---\ntitle: 第三党支部\nunit:\n  kind: 党支部\n  撤销日期: 2024年3月31日\n---\n");
+    s.run(&["check"]).expect(1).stderr_has(&[
+        "content/units/jg/zb1/_index.md:5:",
+        "成立日期 应是日期，实际是 \"明年\"",
+        "content/units/jg/zb2/_index.md:6:",
+        "撤销日期 2024-03-31 早于成立日期 2024-05-01",
+    ]);
+    s.file("content/units/jg/zb1/_index.md", "+++\ntitle = \"第一党支部\"\n[unit]\nkind = \"党支部\"\n+++\n")
+        .file("content/units/jg/zb2/_index.md", "+++\ntitle = \"第二党支部\"\n[unit]\nkind = \"党支部\"\n+++\n");
+    let v = report_json(&s, &[]);
+    let c = cells(&v, "zb3", "zhiweihui");
+    assert_eq!((c[2].1.as_str(), c[3].1.as_str()), ("missing", "na"), "YAML 撤销日期 in Chinese: March judged, April not");
+}
+
+#[test]
 fn outputs_carry_the_numbers_and_excel_reads_them() {
     let s = org();
     record(&s, "jg/zb1/q1.md", "2024-Q1", "zhiweihui = 3\ndangyuandahui = 1");
