@@ -633,7 +633,10 @@ pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], detail_year: i32, uni
                     ws.write_number(row, 6 + i as u16, f64::from(*n)).map_err(err)?;
                 }
                 for cell in &l.cells {
-                    let text = format!("{} {}/{}{}", cell.status.name(), cell.count, cell.target, if cell.from_coarser { "*" } else { "" });
+                    let text = match cell.status {
+                        Status::Na => Status::Na.name().to_string(),
+                        _ => format!("{} {}/{}{}", cell.status.name(), cell.count, cell.target, if cell.from_coarser { "*" } else { "" }),
+                    };
                     let (one, span) = format_of(cell.status);
                     let a = first_month + cell.period.first as u16 - 1;
                     let b = a + cell.period.per.months() as u16 - 1;

@@ -202,7 +202,10 @@ fn check_notes_every_override_and_suggests_only_undeclared_sentences() {
 fn bad_life_span_dates_are_located() {
     let s = org();
     s.file("content/units/jg/zb1/_index.md", "+++\ntitle = \"第一党支部\"\n[unit]\nkind = \"党支部\"\n\"成立日期\" = \"明年\"\n+++\n")
-        .file("content/units/jg/zb2/_index.md", "+++\ntitle = \"第二党支部\"\n[unit]\nkind = \"党支部\"\nestablished = 2024-05-01\ndissolved = 2024-03-31\n+++\n")
+        .file(
+            "content/units/jg/zb2/_index.md",
+            "+++\ntitle = \"第二党支部\"\n[unit]\nkind = \"党支部\"\nestablished = 2024-05-01\ndissolved = 2024-03-31\n+++\n",
+        )
         .file("content/units/jg/zb3/_index.md", "---\ntitle: 第三党支部\nunit:\n  kind: 党支部\n  撤销日期: 2024年3月31日\n---\n");
     s.run(&["check"]).expect(1).stderr_has(&[
         "content/units/jg/zb1/_index.md:5:",
