@@ -141,6 +141,9 @@ pub struct PublishArgs {
     /// 党内版的发布目录：同一次运行中同时发布公开版（到 --dest）和党内版（到这里）（默认 [publish] internal_dest）
     #[arg(long)]
     pub internal_dest: Option<PathBuf>,
+    /// 委员会版的发布目录（含收入基数、原始台账和核对问题，只给支部委员会、组织委员看）：与公开版同一次运行发布（默认 [publish] committee_dest）
+    #[arg(long)]
+    pub committee_dest: Option<PathBuf>,
     /// 生成并发布一次后退出（默认）
     #[arg(long, conflicts_with = "watch")]
     pub once: bool,
@@ -150,7 +153,7 @@ pub struct PublishArgs {
     /// 定时重新生成（cron 五个字段：分 时 日 月 周，服务器本地时间），例如 "0 6 * * *"
     #[arg(long)]
     pub schedule: Option<String>,
-    /// 只发布一个网站时的读者范围：public 向社会公开（默认）；internal 党内公开（含发布状态页 /_status/）
+    /// 只发布一个网站时的读者范围：public 向社会公开（默认）；internal 党内公开（含发布状态页 /_status/）；committee 委员会版
     #[arg(long, value_enum)]
     pub audience: Option<AudienceArg>,
     /// 覆盖 config.toml 中的 base_url
@@ -159,6 +162,9 @@ pub struct PublishArgs {
     /// 党内版网站的网址（默认 [publish] internal_base_url，再默认与公开版相同）
     #[arg(long)]
     pub internal_base_url: Option<String>,
+    /// 委员会版网站的网址（默认 [publish] committee_base_url，再默认与党内版相同）
+    #[arg(long)]
+    pub committee_base_url: Option<String>,
     /// 保留最近多少个版本供回滚（默认 [publish] keep，再默认 10）
     #[arg(long)]
     pub keep: Option<usize>,
@@ -207,7 +213,7 @@ pub struct Common {
     /// 包含草稿（draft）和尚未到发布时间的页面
     #[arg(long)]
     pub drafts: bool,
-    /// 读者范围：public 向社会公开（build 默认）；internal 党内公开（serve 默认）
+    /// 读者范围：public 向社会公开（build 默认）；internal 党内公开，全体党员（serve 默认）；committee 委员会版，另含收入基数、原始台账和核对问题
     #[arg(long, value_enum)]
     pub audience: Option<AudienceArg>,
     /// 达标统计截至日期（YYYY-MM-DD，含当天），默认 config.toml [compliance] as_of，再默认今天
@@ -222,6 +228,18 @@ pub struct Common {
 pub enum AudienceArg {
     Public,
     Internal,
+    Committee,
+}
+
+impl AudienceArg {
+    pub fn audience(self) -> crate::content::kind::Audience {
+        use crate::content::kind::Audience;
+        match self {
+            AudienceArg::Public => Audience::Public,
+            AudienceArg::Internal => Audience::Internal,
+            AudienceArg::Committee => Audience::Committee,
+        }
+    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

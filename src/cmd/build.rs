@@ -24,7 +24,7 @@ pub fn run(common: &Common, format: Format, output: Option<PathBuf>, base_url: O
     let code = exit_code(&diags);
     if format == Format::Text {
         let secs = started.elapsed().as_secs_f64();
-        let audience = if opts.audience == Audience::Public { "公开版" } else { "党内版" };
+        let audience = opts.audience.label();
         match (&output, summary.written) {
             (Some(out), true) => eprintln!(
                 "已生成{audience}：{} 个页面，{} 个栏目，{} 个附件 → {}（用时 {secs:.2} 秒）",

@@ -27,11 +27,7 @@ pub fn build_options(c: &Common, default_audience: Audience) -> Result<BuildOpti
             .map(|d| d.datetime())
             .ok_or_else(|| Box::new(Diagnostic::error(format!("--now“{s}”不是日期")).hint(crate::content::date::DATE_HINT)))?,
     };
-    let audience = match c.audience {
-        None => default_audience,
-        Some(AudienceArg::Public) => Audience::Public,
-        Some(AudienceArg::Internal) => Audience::Internal,
-    };
+    let audience = c.audience.map_or(default_audience, AudienceArg::audience);
     let as_of = match &c.as_of {
         None => None,
         Some(s) => Some(

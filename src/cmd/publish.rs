@@ -45,6 +45,7 @@ pub fn run(args: &PublishArgs) -> i32 {
         return usage("没有指定发布目录", "用 --dest /srv/dwgk 指定，或在 config.toml 的 [publish] 里写 dest = \"/srv/dwgk\"");
     };
     let internal_dest = args.internal_dest.clone().or_else(|| publish.internal_dest.clone().map(PathBuf::from));
+    let committee_dest = args.committee_dest.clone().or_else(|| publish.committee_dest.clone().map(PathBuf::from));
     let cron = match &args.schedule {
         Some(s) => match Cron::parse(s) {
             Ok(c) => Some(c),
@@ -61,22 +62,23 @@ pub fn run(args: &PublishArgs) -> i32 {
     if args.poll_seconds == Some(0) {
         return usage("--poll-seconds 至少为 1", "例如 --poll-seconds 10");
     }
-    if let Some(u) = args.internal_base_url.as_deref().filter(|u| config::normalize_base_url(u).is_none()) {
-        return usage(&format!("--internal-base-url“{u}”不是完整网址"), "写成 http:// 或 https:// 开头的网址，例如 http://neibu.intranet/");
+    for (flag, u) in [("--internal-base-url", &args.internal_base_url), ("--committee-base-url", &args.committee_base_url)] {
+        if let Some(u) = u.as_deref().filter(|u| config::normalize_base_url(u).is_none()) {
+            return usage(&format!("{flag}“{u}”不是完整网址"), "写成 http:// 或 https:// 开头的网址，例如 http://neibu.intranet/");
+        }
     }
-    let audience = match args.audience {
-        Some(AudienceArg::Public) => Audience::Public,
-        Some(AudienceArg::Internal) => Audience::Internal,
-        None => publish.audience.unwrap_or(Audience::Public),
-    };
-    if internal_dest.is_some() && audience == Audience::Internal {
+    let audience = args.audience.map_or(publish.audience.unwrap_or(Audience::Public), AudienceArg::audience);
+    if (internal_dest.is_some() || committee_dest.is_some()) && !audience.is_public() {
         return usage(
-            "写了党内版发布目录（--internal-dest 或 [publish] internal_dest）时，--dest 是公开版的发布目录，不能再指定 --audience internal",
-            "同时发布两个网站：去掉 --audience internal；只发布党内版：去掉 internal_dest，用 --dest 和 --audience internal",
+            &format!(
+                "写了党内版或委员会版的发布目录（--internal-dest、--committee-dest 或 [publish] 中的 internal_dest、committee_dest）时，--dest 是公开版的发布目录，不能再指定 --audience {}",
+                audience.id()
+            ),
+            "同时发布几个网站：去掉 --audience；只发布一个网站：去掉 internal_dest 和 committee_dest，用 --dest 和 --audience",
         );
     }
     let source = source.canonicalize().unwrap_or(source);
-    let both = internal_dest.is_some();
+    let both = internal_dest.is_some() || committee_dest.is_some();
     let settings = |dest: &Path, audience: Audience, base_url: Option<String>| Settings {
         source: source.clone(),
         dest: dest.to_path_buf(),
@@ -89,15 +91,27 @@ pub fn run(args: &PublishArgs) -> i32 {
         name_audience: both,
     };
     let mut targets = vec![settings(&dest, audience, args.base_url.clone())];
+    let internal_base_url = args.internal_base_url.clone().or_else(|| publish.internal_base_url.clone()).or_else(|| args.base_url.clone());
     if let Some(internal) = &internal_dest {
-        if overlap(&dest, internal) {
+        targets.push(settings(internal, Audience::Internal, internal_base_url.clone()));
+    }
+    if let Some(committee) = &committee_dest {
+        let base_url = args.committee_base_url.clone().or_else(|| publish.committee_base_url.clone()).or(internal_base_url);
+        targets.push(settings(committee, Audience::Committee, base_url));
+    }
+    for (i, a) in targets.iter().enumerate() {
+        if let Some(b) = targets[i + 1..].iter().find(|b| overlap(&a.dest, &b.dest)) {
             return usage(
-                &format!("公开版和党内版的发布目录不能相同，也不能一个在另一个里面：{} 和 {}", dest.display(), internal.display()),
-                "用两个并列的目录，例如 --dest /srv/dwgk/public --internal-dest /srv/dwgk/internal",
+                &format!(
+                    "{}和{}的发布目录不能相同，也不能一个在另一个里面：{} 和 {}",
+                    a.audience.label(),
+                    b.audience.label(),
+                    a.dest.display(),
+                    b.dest.display()
+                ),
+                "用并列的目录，例如 --dest /srv/dwgk/public --internal-dest /srv/dwgk/internal --committee-dest /srv/dwgk/committee",
             );
         }
-        let base_url = args.internal_base_url.clone().or_else(|| publish.internal_base_url.clone()).or_else(|| args.base_url.clone());
-        targets.push(settings(internal, Audience::Internal, base_url));
     }
     let mut portals = Vec::new();
     let mut _locks = Vec::new();

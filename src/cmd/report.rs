@@ -98,7 +98,8 @@ fn rate(r: Option<f64>) -> String {
 /// units this audience may see, as in the downloads).
 fn table(site: &crate::site::Site, c: &Compliance, report: &Report, units: &[usize]) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{}年达标情况（截至 {}）  ✓达标 ✗未达标 …进行中 ○无记录\n", report.year, report.as_of.format("%Y-%m-%d"));
+    let _ =
+        writeln!(s, "{}年达标情况（截至 {}）  ✓达标 ✗未达标 …进行中 ○无记录 —不适用（单位尚未成立或已撤销）\n", report.year, report.as_of.format("%Y-%m-%d"));
     for &u in units {
         let r = &report.units[u];
         let unit = &c.units.list[u];

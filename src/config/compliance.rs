@@ -43,9 +43,11 @@ pub(super) fn check_presets(text: &str, presets: Vec<String>, diags: &mut Vec<Di
 }
 
 /// Validates `[[requirements]]`; each problem points at its entry's header line.
-pub(super) fn check_requirements(text: &str, entries: &[toml::Table], diags: &mut Vec<Diagnostic>) -> Vec<Requirement> {
+/// Returns the requirements with the 1-based line of each one's header.
+pub(super) fn check_requirements(text: &str, entries: &[toml::Table], diags: &mut Vec<Diagnostic>) -> (Vec<Requirement>, Vec<usize>) {
     let headers: Vec<usize> = text.match_indices("[[requirements]]").map(|(i, _)| i).collect();
     let mut out: Vec<Requirement> = Vec::new();
+    let mut lines: Vec<usize> = Vec::new();
     for (n, entry) in entries.iter().enumerate() {
         let at = headers.get(n).copied().unwrap_or(0);
         let value = toml_to_json(toml::Value::Table(entry.clone()));
@@ -56,7 +58,10 @@ pub(super) fn check_requirements(text: &str, entries: &[toml::Table], diags: &mu
                     .at_span(text, at, at + 16)
                     .hint("同一编号只能声明一次；合并两处，或给其中一个换编号"),
             ),
-            Ok(r) => out.push(r),
+            Ok(r) => {
+                out.push(r);
+                lines.push(text[..at].matches('\n').count() + 1);
+            }
             Err(errs) => diags.extend(errs.into_iter().map(|e| {
                 Diagnostic::error(format!("config.toml 第 {} 个 [[requirements]]：{}", n + 1, e.message))
                     .file(FILE_NAME)
@@ -65,7 +70,7 @@ pub(super) fn check_requirements(text: &str, entries: &[toml::Table], diags: &mu
             })),
         }
     }
-    out
+    (out, lines)
 }
 
 pub(super) fn check_compliance(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnostic>) -> ComplianceConfig {

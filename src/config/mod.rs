@@ -41,6 +41,8 @@ pub struct Config {
     pub presets: Vec<String>,
     /// Site-wide `[[requirements]]`, validated.
     pub requirements: Vec<Requirement>,
+    /// The line of each of `requirements` in config.toml (its `[[requirements]]`).
+    pub requirement_lines: Vec<usize>,
     pub compliance: ComplianceConfig,
     /// `[dues]`: the rate table (default: the 2008 national rules) and disclosure options.
     pub dues: DuesConfig,
@@ -171,6 +173,7 @@ impl Config {
                 );
             }
         }
+        let (requirements, requirement_lines) = check_requirements(text, &raw.requirements, &mut diags);
         let config = Config {
             title,
             description: raw.description,
@@ -186,7 +189,8 @@ impl Config {
                 _ => Map::new(),
             },
             presets: check_presets(text, raw.presets, &mut diags),
-            requirements: check_requirements(text, &raw.requirements, &mut diags),
+            requirements,
+            requirement_lines,
             compliance: check_compliance(text, raw.compliance, &mut diags),
             dues: check_dues(text, raw.dues, &mut diags),
             publish: check_publish(text, raw.publish, &mut diags),
@@ -332,8 +336,15 @@ mod tests {
 
         let (_, d) = Config::parse(&format!("{head}internal_dest = \"/srv/dwgk/internal\"\naudience = \"internal\"\ninternal_base_url = \"neibu\"\n"));
         assert_eq!(d.len(), 2, "{d:#?}");
-        assert!(d.iter().any(|d| d.line == Some(6) && d.message.contains("audience 不能是 internal")), "{d:#?}");
+        assert!(d.iter().any(|d| d.line == Some(6) && d.message.contains("audience 只能是 public")), "{d:#?}");
         assert!(d.iter().any(|d| d.line == Some(7) && d.message.contains("internal_base_url")), "{d:#?}");
+        let (c, d) = Config::parse(&format!("{head}committee_dest = \"/srv/dwgk/weiyuanhui\"\ncommittee_base_url = \"http://weiyuan.intranet\"\n"));
+        assert!(d.is_empty(), "{d:?}");
+        let p = c.unwrap().publish;
+        assert_eq!(p.committee_dest.as_deref(), Some("/srv/dwgk/weiyuanhui"));
+        assert_eq!(p.committee_base_url.as_deref(), Some("http://weiyuan.intranet/"));
+        let (_, d) = Config::parse(&format!("{head}committee_dest = \"/srv/c\"\naudience = \"committee\"\n"));
+        assert!(d.iter().any(|d| d.line == Some(6) && d.message.contains("audience 只能是 public")), "{d:#?}");
         let (_, d) = Config::parse(&format!("{head}internal_dset = \"/srv/dwgk/internal\"\n"));
         assert!(d[0].hint.as_deref().unwrap().contains("internal_dest"), "{d:#?}");
     }

@@ -18,6 +18,11 @@ pub struct PublishConfig {
     pub internal_dest: Option<String>,
     /// `base_url` of the internal portal (default: the site's `base_url`).
     pub internal_base_url: Option<String>,
+    /// The committee portal's DEST (income bases, ledger files, findings), published
+    /// in the same run as `dest` (and `internal_dest`).
+    pub committee_dest: Option<String>,
+    /// `base_url` of the committee portal (default: `internal_base_url`, then `base_url`).
+    pub committee_base_url: Option<String>,
     /// Releases kept for rollback (at least 1).
     pub keep: usize,
     pub poll_seconds: u64,
@@ -37,6 +42,8 @@ impl Default for PublishConfig {
             dest: None,
             internal_dest: None,
             internal_base_url: None,
+            committee_dest: None,
+            committee_base_url: None,
             keep: 10,
             poll_seconds: 10,
             settle_seconds: 5,
@@ -47,8 +54,20 @@ impl Default for PublishConfig {
     }
 }
 
-const PUBLISH_KEYS: &[&str] =
-    &["source", "dest", "internal_dest", "internal_base_url", "keep", "poll_seconds", "settle_seconds", "schedule", "audience", "max_drop_percent"];
+const PUBLISH_KEYS: &[&str] = &[
+    "source",
+    "dest",
+    "internal_dest",
+    "internal_base_url",
+    "committee_dest",
+    "committee_base_url",
+    "keep",
+    "poll_seconds",
+    "settle_seconds",
+    "schedule",
+    "audience",
+    "max_drop_percent",
+];
 
 pub(super) fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnostic>) -> PublishConfig {
     let mut c = PublishConfig::default();
@@ -56,9 +75,10 @@ pub(super) fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut 
     let int = |v: &toml::Value, lo: i64, hi: i64| v.as_integer().filter(|n| (lo..=hi).contains(n));
     for (k, v) in table {
         match k.as_str() {
-            "source" | "dest" | "internal_dest" => match v.as_str().map(str::trim).filter(|s| !s.is_empty()) {
+            "source" | "dest" | "internal_dest" | "committee_dest" => match v.as_str().map(str::trim).filter(|s| !s.is_empty()) {
                 Some(s) if k == "source" => c.source = Some(s.to_string()),
                 Some(s) if k == "dest" => c.dest = Some(s.to_string()),
+                Some(s) if k == "committee_dest" => c.committee_dest = Some(s.to_string()),
                 Some(s) => c.internal_dest = Some(s.to_string()),
                 None => diags.push(located(
                     text,
@@ -67,13 +87,14 @@ pub(super) fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut 
                     "例如 source = \"/mnt/share/dwgk\"、dest = \"/srv/dwgk\"",
                 )),
             },
-            "internal_base_url" => match v.as_str().and_then(normalize_base_url) {
+            "internal_base_url" | "committee_base_url" => match v.as_str().and_then(normalize_base_url) {
+                Some(u) if k == "committee_base_url" => c.committee_base_url = Some(u),
                 Some(u) => c.internal_base_url = Some(u),
                 None => diags.push(located(
                     text,
-                    "internal_base_url",
-                    format!("[publish] internal_base_url 应是完整网址，实际是 {v}"),
-                    "党内版网站的网址，写成 http:// 或 https:// 开头，例如 internal_base_url = \"http://neibu.intranet/\"",
+                    &k,
+                    format!("[publish] {k} 应是完整网址，实际是 {v}"),
+                    "网站的网址，写成 http:// 或 https:// 开头，例如 internal_base_url = \"http://neibu.intranet/\"",
                 )),
             },
             "keep" => match int(&v, 1, 1000) {
@@ -114,10 +135,14 @@ pub(super) fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut 
                 Some(Err(e)) => diags.push(located(text, "schedule", format!("[publish] schedule：{e}"), crate::content::cron::CRON_HINT)),
                 None => diags.push(located(text, "schedule", format!("[publish] schedule 应是文字，实际是 {v}"), crate::content::cron::CRON_HINT)),
             },
-            "audience" => match v.as_str() {
-                Some("public") => c.audience = Some(Audience::Public),
-                Some("internal") => c.audience = Some(Audience::Internal),
-                _ => diags.push(located(text, "audience", format!("[publish] audience“{v}”无效"), "写 public（向社会公开，默认）或 internal（党内公开）")),
+            "audience" => match v.as_str().and_then(Audience::parse) {
+                Some(a) => c.audience = Some(a),
+                _ => diags.push(located(
+                    text,
+                    "audience",
+                    format!("[publish] audience“{v}”无效"),
+                    "写 public（向社会公开，默认）、internal（党内公开）或 committee（委员会版）",
+                )),
             },
             other => {
                 let hint = match did_you_mean(other, PUBLISH_KEYS.iter().copied()) {
@@ -128,12 +153,12 @@ pub(super) fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut 
             }
         }
     }
-    if c.internal_dest.is_some() && c.audience == Some(Audience::Internal) {
+    if (c.internal_dest.is_some() || c.committee_dest.is_some()) && c.audience.is_some_and(|a| !a.is_public()) {
         diags.push(located(
             text,
             "audience",
-            "[publish] 写了 internal_dest 时，dest 是公开版的发布目录，audience 不能是 internal".into(),
-            "删除 audience = \"internal\"（党内版发布到 internal_dest）；只发布党内版时删除 internal_dest",
+            "[publish] 写了 internal_dest 或 committee_dest 时，dest 是公开版的发布目录，audience 只能是 public".into(),
+            "删除 audience 这一行（党内版发布到 internal_dest，委员会版发布到 committee_dest）；只发布一个网站时删除 internal_dest 和 committee_dest",
         ));
         c.audience = None;
     }

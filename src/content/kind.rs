@@ -100,22 +100,55 @@ impl Scope {
     }
 }
 
-/// The audience a build is for. A public build contains only public material.
+/// The audience a build is for (docs/compliance.md, "Who sees what"): `Public`
+/// (向社会公开) sees public material only, personal data masked and aggregated;
+/// `Internal` (在全党公开, all members) also sees internal material and each member's
+/// dues by name, but no income base, ledger file or finding; `Committee` (the branch
+/// committee, 组织委员) sees everything, income bases, ledger files and findings included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     Public,
     Internal,
+    Committee,
 }
 
 impl Audience {
     pub fn may_see(self, scope: Scope) -> bool {
-        self == Audience::Internal || scope == Scope::Public
+        self != Audience::Public || scope == Scope::Public
+    }
+
+    pub fn is_public(self) -> bool {
+        self == Audience::Public
+    }
+
+    /// Income bases, ledger files and findings: the committee only.
+    pub fn sees_personal_data(self) -> bool {
+        self == Audience::Committee
     }
 
     pub fn id(self) -> &'static str {
         match self {
             Audience::Public => "public",
             Audience::Internal => "internal",
+            Audience::Committee => "committee",
+        }
+    }
+
+    /// `公开版` / `党内版` / `委员会版`, for messages and the page header.
+    pub fn label(self) -> &'static str {
+        match self {
+            Audience::Public => "公开版",
+            Audience::Internal => "党内版",
+            Audience::Committee => "委员会版",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Audience> {
+        match s.trim() {
+            "public" | "公开版" | "向社会公开" => Some(Audience::Public),
+            "internal" | "党内版" | "党内公开" => Some(Audience::Internal),
+            "committee" | "委员会版" | "委员会" | "组织委员" => Some(Audience::Committee),
+            _ => None,
         }
     }
 }
@@ -138,5 +171,8 @@ mod tests {
         assert!(Audience::Public.may_see(Scope::Public));
         assert!(!Audience::Public.may_see(Scope::Internal));
         assert!(Audience::Internal.may_see(Scope::Internal));
+        assert!(Audience::Committee.may_see(Scope::Internal));
+        assert!(Audience::Committee.sees_personal_data() && !Audience::Internal.sees_personal_data());
+        assert_eq!(Audience::parse("委员会版"), Some(Audience::Committee));
     }
 }

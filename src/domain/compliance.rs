@@ -2,6 +2,7 @@
 //! `as_of`, did what must happen happen? Pure: facts in, statuses out; computed
 //! once per build. Rules: content-model.md, "Compliance rules in detail".
 
+use super::life::Life;
 use super::period::{Per, Period};
 use super::requirement::{applicable, Declaration, Origin, Requirement};
 use super::unit::Units;
@@ -173,7 +174,7 @@ pub fn compute(units: &Units, decls: &[Declaration], facts: &[Fact], year: i32, 
                 .iter()
                 .map(|a| {
                     let facts = by_key.get(&(u, a.req.id.as_str())).map_or(&[][..], Vec::as_slice);
-                    let cells = cells_for(a.req, facts, year, as_of, u, &mut ignored);
+                    let cells = cells_for(a.req, facts, year, as_of, (u, units.list[u].life), &mut ignored);
                     let mut t = Tally::default();
                     cells.iter().for_each(|c| t.add(c.status));
                     tally.merge(&t);
@@ -196,15 +197,21 @@ pub fn compute(units: &Units, decls: &[Declaration], facts: &[Fact], year: i32, 
     Report { year, as_of, units: reports, ignored }
 }
 
-fn cells_for(req: &Requirement, facts: &[&Fact], year: i32, as_of: NaiveDate, unit: usize, ignored: &mut Vec<IgnoredCoarser>) -> Vec<Cell> {
+/// One cell per period of the year up to `as_of`; periods the unit's life span
+/// gives no target (docs/compliance.md, "Life span") are `Na`.
+fn cells_for(req: &Requirement, facts: &[&Fact], year: i32, as_of: NaiveDate, (unit, life): (usize, Life), ignored: &mut Vec<IgnoredCoarser>) -> Vec<Cell> {
     let periods = Period::year(year).split(req.per).into_iter().filter(|p| p.start() <= as_of);
     periods
         .map(|p| {
-            let ended = p.end() <= as_of;
+            let ended = life.end_of(p) <= as_of;
+            let target = life.target(p, req.min);
+            if target == 0 {
+                return Cell { period: p, count: 0, target: 0, status: Status::Na, from_coarser: false };
+            }
             let finer: Vec<&&Fact> = facts.iter().filter(|f| f.period.per <= req.per && p.contains(f.period)).collect();
             if !finer.is_empty() {
                 let count = finer.iter().map(|f| f.count).sum();
-                return Cell { period: p, count, target: req.min, status: judge(count, req.min, ended, true), from_coarser: false };
+                return Cell { period: p, count, target, status: judge(count, target, ended, true), from_coarser: false };
             }
             for per in [Per::Quarter, Per::Half, Per::Year].into_iter().filter(|x| *x > req.per) {
                 let outer = Period::containing(per, p.start());
@@ -218,11 +225,11 @@ fn cells_for(req: &Requirement, facts: &[&Fact], year: i32, as_of: NaiveDate, un
                     continue;
                 }
                 let count = at_outer.iter().map(|f| f.count).sum();
-                let target = req.min * outer.split(req.per).len() as u32;
-                let status = judge(count, target, outer.end() <= as_of, true);
+                let target = outer.split(req.per).into_iter().map(|s| life.target(s, req.min)).sum();
+                let status = judge(count, target, life.end_of(outer) <= as_of, true);
                 return Cell { period: p, count, target, status, from_coarser: true };
             }
-            Cell { period: p, count: 0, target: req.min, status: judge(0, req.min, ended, false), from_coarser: false }
+            Cell { period: p, count: 0, target, status: judge(0, target, ended, false), from_coarser: false }
         })
         .collect()
 }
@@ -239,9 +246,9 @@ mod tests {
 
     fn setup() -> (Units, Vec<Declaration>) {
         let units = Units::new(vec![
-            Unit { id: "jiguan".into(), title: "机关党委".into(), kind: Some("党委".into()), parent: None },
-            Unit { id: "diyi".into(), title: "第一党支部".into(), kind: Some("党支部".into()), parent: Some(0) },
-            Unit { id: "dier".into(), title: "第二党支部".into(), kind: Some("党支部".into()), parent: Some(0) },
+            Unit { id: "jiguan".into(), title: "机关党委".into(), kind: Some("党委".into()), parent: None, ..Unit::default() },
+            Unit { id: "diyi".into(), title: "第一党支部".into(), kind: Some("党支部".into()), parent: Some(0), ..Unit::default() },
+            Unit { id: "dier".into(), title: "第二党支部".into(), kind: Some("党支部".into()), parent: Some(0), ..Unit::default() },
         ]);
         let decls = preset("branch-2018").unwrap().into_iter().map(|req| Declaration { req, origin: Origin::Preset { name: "branch-2018".into() } }).collect();
         (units, decls)
@@ -334,6 +341,40 @@ mod tests {
         assert_eq!(cells(&r, 2, "dangke")[0].1, Status::Met);
         assert!(r.units[0].lines.is_empty(), "the 党委 has no branch requirements");
         assert!(r.units[0].na.contains(&"zhiweihui".to_string()));
+    }
+
+    #[test]
+    fn a_branch_founded_in_november_is_judged_from_december_only() {
+        let (mut u, decls) = setup();
+        u.list[2].life.established = Some(d("2024-11-12"));
+        let u = Units::new(u.list);
+        let monthly = ["zhiweihui", "dangxiaozuhui", "zhutidangri"];
+        let mut facts: Vec<Fact> = Vec::new();
+        for m in 1..=12 {
+            facts.extend(monthly.iter().map(|r| fact(1, r, &format!("2024-{m:02}"), 1)));
+        }
+        for q in 1..=4 {
+            facts.push(fact(1, "dangyuandahui", &format!("2024-Q{q}"), 1));
+        }
+        facts.extend(["dangke", "zuzhishenghuohui", "minzhupingyi", "tanxintanhua"].map(|r| fact(1, r, "2024", 1)));
+        facts.extend(monthly.iter().map(|r| fact(2, r, "2024-12", 1)));
+        let r = compute(&u, &decls, &facts, 2024, d("2024-12-31"));
+        let z = cells(&r, 2, "zhiweihui");
+        assert!(z[..11].iter().all(|c| c.1 == Status::Na), "no 无记录 before it existed (November is not a full month): {z:?}");
+        assert_eq!(z[11].1, Status::Met);
+        assert!(cells(&r, 2, "dangyuandahui").iter().all(|c| c.1 == Status::Na), "one full month of Q4 rounds to no meeting");
+        assert!(cells(&r, 2, "dangke").iter().all(|c| c.1 == Status::Na));
+        let new = r.units[2].tally;
+        assert_eq!((new.met, new.short, new.missing, new.pending), (3, 0, 0, 0));
+        assert_eq!(r.units[0].rollup.rate(), Some(1.0), "the parent's rate is not pulled down by months before the branch existed");
+        // Without the life span the same facts would be 41 无记录.
+        let (all, _) = setup();
+        let plain = compute(&all, &decls, &facts, 2024, d("2024-12-31"));
+        assert_eq!(plain.units[2].tally.missing, 41);
+        // A quarterly record for a monthly requirement is judged against the full months only.
+        let q4 = [fact(2, "zhiweihui", "2024-Q4", 1)];
+        let c = cells(&compute(&u, &decls, &q4, 2024, d("2024-12-31")), 2, "zhiweihui");
+        assert_eq!(&c[9..], &[("2024-10".into(), Status::Na, 0, false), ("2024-11".into(), Status::Na, 0, false), ("2024-12".into(), Status::Met, 1, true)]);
     }
 
     #[test]

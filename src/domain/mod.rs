@@ -4,6 +4,7 @@
 pub mod compliance;
 pub mod dues;
 pub mod extract;
+pub mod life;
 pub mod money;
 pub mod period;
 pub mod requirement;

@@ -266,9 +266,9 @@ mod tests {
 
     fn units() -> Units {
         Units::new(vec![
-            Unit { id: "jiguan".into(), title: "机关党委".into(), kind: Some("党委".into()), parent: None },
-            Unit { id: "diyi".into(), title: "第一党支部".into(), kind: Some("党支部".into()), parent: Some(0) },
-            Unit { id: "xiaozu".into(), title: "小组".into(), kind: Some("党小组".into()), parent: Some(1) },
+            Unit { id: "jiguan".into(), title: "机关党委".into(), kind: Some("党委".into()), parent: None, ..Unit::default() },
+            Unit { id: "diyi".into(), title: "第一党支部".into(), kind: Some("党支部".into()), parent: Some(0), ..Unit::default() },
+            Unit { id: "xiaozu".into(), title: "小组".into(), kind: Some("党小组".into()), parent: Some(1), ..Unit::default() },
         ])
     }
 

@@ -1,8 +1,9 @@
 //! Party units (党委 / 党总支 / 党支部 …) and their hierarchy. Pure.
 
+use super::life::Life;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Unit {
     pub id: String,
     pub title: String,
@@ -10,6 +11,8 @@ pub struct Unit {
     pub kind: Option<String>,
     /// Index of the enclosing unit.
     pub parent: Option<usize>,
+    /// When it was founded and dissolved: periods outside are not judged.
+    pub life: Life,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -120,7 +123,7 @@ mod tests {
 
     #[test]
     fn hierarchy() {
-        let u = |id: &str, parent| Unit { id: id.into(), title: id.into(), kind: None, parent };
+        let u = |id: &str, parent| Unit { id: id.into(), title: id.into(), kind: None, parent, ..Unit::default() };
         let units = Units::new(vec![u("a", None), u("b", Some(0)), u("c", Some(1)), u("d", Some(0))]);
         assert_eq!(units.ancestors(2), [1, 0]);
         assert_eq!(units.subtree(0), [0, 1, 3, 2]);

@@ -67,7 +67,11 @@ pub fn run(portals: &[Portal], timing: &Timing) -> i32 {
     let _watcher = if timing.native { native_watcher(&source, tx.clone()) } else { None };
     let mut fields = vec![("source", source.display().to_string())];
     for p in portals {
-        let key = if portals.len() > 1 && p.settings.audience == Audience::Internal { "internal_dest" } else { "dest" };
+        let key = match p.settings.audience {
+            Audience::Internal if portals.len() > 1 => "internal_dest",
+            Audience::Committee if portals.len() > 1 => "committee_dest",
+            _ => "dest",
+        };
         fields.push((key, p.store.dest().display().to_string()));
     }
     if portals.len() == 1 {

@@ -93,7 +93,7 @@ pub fn status_page(st: &Status, entries: &[Entry]) -> String {
         "<table><tr><th>更新时间</th><td>{}</td></tr><tr><th>当前版本</th><td><code>{}</code></td></tr><tr><th>读者范围</th><td>{}</td></tr><tr><th>源文件夹</th><td><code>{}</code></td></tr><tr><th>下次定时检查</th><td>{}</td></tr></table>",
         esc(&st.updated.replace('T', " ")),
         esc(st.current.as_deref().unwrap_or("（尚未发布）")),
-        if st.audience == "internal" { "党内版" } else { "公开版" },
+        crate::content::kind::Audience::parse(&st.audience).unwrap_or(crate::content::kind::Audience::Public).label(),
         esc(&st.source),
         esc(&match (&st.next_wake, &st.next_wake_reason) {
             (Some(t), Some(r)) => format!("{}（{r}）", t.replace('T', " ")),

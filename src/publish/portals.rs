@@ -30,10 +30,7 @@ impl Portal {
 }
 
 pub fn audience_label(a: Audience) -> &'static str {
-    match a {
-        Audience::Public => "公开版",
-        Audience::Internal => "党内版",
-    }
+    a.label()
 }
 
 /// Builds every portal, then switches in each that passed (see the module

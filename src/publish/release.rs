@@ -191,7 +191,7 @@ impl Hooks for PublishHooks<'_> {
         // Swept from a reused tree already; removed again so no shared inode is written through.
         let _ = std::fs::remove_file(dir.join(RELEASE_STAMP));
         std::fs::write(dir.join(RELEASE_STAMP), format!("{}\n", self.id)).map_err(io)?;
-        if self.settings.audience == Audience::Internal {
+        if !self.settings.audience.is_public() {
             store::link_status(dir).map_err(io)?;
         }
         let m = Manifest {

@@ -2,7 +2,7 @@
 //! inline SVG charts, and the downloads (JSON, CSV for Excel, XLSX). Templates
 //! display the report; they never compute it.
 
-use crate::content::kind::{Audience, Scope};
+use crate::content::kind::Scope;
 use crate::domain::compliance::{Line, Report, Status, Tally, UnitReport};
 use crate::domain::requirement::Origin;
 use crate::site::records::Compliance;
@@ -19,7 +19,7 @@ pub const XLSX_FILE: &str = "compliance.xlsx";
 
 /// Whether this build shows compliance at all (`[compliance] scope`).
 pub fn shown(site: &Site) -> bool {
-    site.compliance.is_some() && (site.opts.audience == Audience::Internal || site.config.compliance.scope == Scope::Public)
+    site.compliance.is_some() && (!site.opts.audience.is_public() || site.config.compliance.scope == Scope::Public)
 }
 
 /// A unit's title as this audience may see it. Outputs list only shown units
@@ -50,9 +50,12 @@ fn tally(t: &Tally) -> Value {
     json!({ "met": t.met, "short": t.short, "pending": t.pending, "missing": t.missing, "rate": pct(t.rate()) })
 }
 
-/// One status for a whole line of cells (the year at a glance).
+/// One status for a whole line of cells (the year at a glance); `Na` when no cell
+/// is judged or running (the unit did not exist that year).
 fn line_status(t: &Tally) -> Status {
-    if t.short + t.missing == 0 {
+    if t.met + t.short + t.pending + t.missing == 0 {
+        Status::Na
+    } else if t.short + t.missing == 0 {
         if t.pending == 0 {
             Status::Met
         } else {
@@ -108,6 +111,10 @@ fn line_view(site: &Site, l: &Line, with_cells: bool) -> Value {
 /// `2024-03：达标，1/1次`, with `（按整段统计）` when counted over a longer period;
 /// `measure` as the caller needs it (escaped for HTML, or not).
 fn write_cell_title(out: &mut String, c: &crate::domain::compliance::Cell, measure: &str) {
+    if c.status == Status::Na {
+        let _ = write!(out, "{}：不适用（单位尚未成立或已撤销）", c.period.id());
+        return;
+    }
     let whole = if c.from_coarser { "（按整段统计）" } else { "" };
     let _ = write!(out, "{}：{}，{}/{}{measure}{whole}", c.period.id(), c.status.name(), c.count, c.target);
 }
@@ -128,11 +135,13 @@ fn chips_html(l: &Line) -> String {
         write_cell_title(&mut out, c, &measure);
         let _ = write!(
             out,
-            "\"><span class=\"chip-label\">{}</span> <span class=\"st st-{st}\"><span class=\"st-sym\" aria-hidden=\"true\">{sym}</span>{name}</span><span class=\"chip-count\">{}/{}{star}</span></li>",
-            c.period.label(),
-            c.count,
-            c.target,
+            "\"><span class=\"chip-label\">{}</span> <span class=\"st st-{st}\"><span class=\"st-sym\" aria-hidden=\"true\">{sym}</span>{name}</span>",
+            c.period.label()
         );
+        if c.status != Status::Na {
+            let _ = write!(out, "<span class=\"chip-count\">{}/{}{star}</span>", c.count, c.target);
+        }
+        out.push_str("</li>");
     }
     out.push_str("</ul>");
     out
@@ -161,7 +170,8 @@ fn months(r: &UnitReport, report: &Report) -> Vec<(u32, Option<f64>, bool)> {
             let mut t = Tally::default();
             let mut any = false;
             for l in &r.lines {
-                for c in l.cells.iter().filter(|c| c.period.first <= m && m < c.period.first + c.period.per.months()) {
+                let covering = |c: &&crate::domain::compliance::Cell| c.period.first <= m && m < c.period.first + c.period.per.months();
+                for c in l.cells.iter().filter(covering).filter(|c| c.status != Status::Na) {
                     any = true;
                     t.add(c.status);
                 }
@@ -213,7 +223,7 @@ pub fn page_view(site: &Site, c: &Compliance) -> Value {
             let r = &report.units[u];
             let matrix: Vec<Value> = columns
                 .iter()
-                .map(|(id, _, _)| match r.lines.iter().find(|l| l.req.id == *id) {
+                .map(|(id, _, _)| match r.lines.iter().find(|l| l.req.id == *id).filter(|l| line_status(&l.tally) != Status::Na) {
                     Some(l) => {
                         let s = line_status(&l.tally);
                         let judged = l.tally.met + l.tally.short + l.tally.missing;
@@ -273,7 +283,7 @@ pub fn heatmap_svg(site: &Site, c: &Compliance, order: &[usize]) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        "<svg class=\"chart heatmap\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-labelledby=\"hm-title hm-desc\"><title id=\"hm-title\">{year}年各单位逐月达标情况热力图</title><desc id=\"hm-desc\">每一格为该单位当月涉及的各项要求中达标的比例；深绿为全部达标，红色为半数以下达标，黄色为进行中，灰色为尚未开始或没有要求。具体数字见上方表格。</desc>"
+        "<svg class=\"chart heatmap\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-labelledby=\"hm-title hm-desc\"><title id=\"hm-title\">{year}年各单位逐月达标情况热力图</title><desc id=\"hm-desc\">每一格为该单位当月涉及的各项要求中达标的比例；深绿为全部达标，红色为半数以下达标，黄色为进行中，灰色为尚未开始、没有要求或单位尚未成立（已撤销）。具体数字见上方表格。</desc>"
     );
     for m in 1..=12 {
         let x = label_w + cell_w * (m - 1) + cell_w / 2;
@@ -623,7 +633,10 @@ pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], detail_year: i32, uni
                     ws.write_number(row, 6 + i as u16, f64::from(*n)).map_err(err)?;
                 }
                 for cell in &l.cells {
-                    let text = format!("{} {}/{}{}", cell.status.name(), cell.count, cell.target, if cell.from_coarser { "*" } else { "" });
+                    let text = match cell.status {
+                        Status::Na => Status::Na.name().to_string(),
+                        _ => format!("{} {}/{}{}", cell.status.name(), cell.count, cell.target, if cell.from_coarser { "*" } else { "" }),
+                    };
                     let (one, span) = format_of(cell.status);
                     let a = first_month + cell.period.first as u16 - 1;
                     let b = a + cell.period.per.months() as u16 - 1;

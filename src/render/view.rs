@@ -70,11 +70,11 @@ pub fn page_summary(site: &Site, p: &Page) -> Value {
 /// `page.extra` on the page itself, but not copied into every list entry.
 const DOMAIN_KEYS: &[&str] = &["counts", "requirements", "counts_as", "period", "rows", "sessions", "remitted", "ledger", "table", "sheet"];
 
-/// `page.extra`; a public build leaves out inline ledger rows (real names and
-/// income bases: the disclosure view shows them masked).
+/// `page.extra`; only a committee build keeps inline ledger rows (real names and
+/// income bases: the disclosure view shows each audience what it may see).
 fn page_extra(site: &Site, p: &Page) -> Value {
     let mut extra = p.extra.clone();
-    if site.opts.audience == crate::content::kind::Audience::Public {
+    if !site.opts.audience.sees_personal_data() {
         extra.remove("rows");
     }
     Value::Object(extra)

@@ -131,6 +131,8 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
             owner,
             linked_by: Vec::new(),
             ledger: false,
+            named_by: Vec::new(),
+            personal: false,
             published: false,
         });
         match owner {
@@ -245,7 +247,8 @@ fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option
                     }
                 };
                 let id = t.remove("id").and_then(|v| v.as_str().map(String::from)).unwrap_or_else(|| folder.clone());
-                section.unit = Some(UnitInfo { id, kind, secretary, members, extra: t });
+                let [established, dissolved] = life_dates(&src, &mut t, diags);
+                section.unit = Some(UnitInfo { id, kind, secretary, members, established, dissolved, extra: t });
             }
             other => diags.push(
                 src.key_error("unit", format!("单位文件夹的 _index.md 里 unit 应是一个表，实际是 {other}"))
@@ -256,11 +259,47 @@ fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option
     if fm.draft {
         diags.push(src.key_error("draft", "栏目（_index.md）不支持 draft").hint("要隐藏整个栏目，请把文件夹移出 content/"));
     }
-    if section.scope == Scope::Internal && site.opts.audience == Audience::Public {
+    if section.scope == Scope::Internal && site.opts.audience.is_public() {
         section.hidden = Some(Hidden::Internal);
     }
     section.src = Some(src);
     section
+}
+
+/// `established` / `dissolved` of a `[unit]` table (also 成立日期 / 撤销日期,
+/// 成立时间 / 撤销时间), removed from it; a bad or reversed date is an error.
+fn life_dates(src: &Source, t: &mut serde_json::Map<String, Value>, diags: &mut Vec<Diagnostic>) -> [Option<chrono::NaiveDate>; 2] {
+    const KEYS: [(&str, &[&str], &str); 2] = [("established", &["成立日期", "成立时间"], "成立日期"), ("dissolved", &["撤销日期", "撤销时间"], "撤销日期")];
+    let mut out = [None, None];
+    let mut keys = ["", ""];
+    for (i, (key, aliases, name)) in KEYS.iter().enumerate() {
+        let Some(written) = std::iter::once(key).chain(aliases.iter()).find(|k| t.contains_key(**k)) else { continue };
+        let v = t.remove(*written).unwrap_or_default();
+        keys[i] = written;
+        let date = match &v {
+            Value::String(s) => DateValue::parse(s).map(|d| d.date),
+            _ => None,
+        };
+        match date {
+            Some(d) => out[i] = Some(d),
+            None => diags.push(
+                src.key_error(written, format!("{} 应是日期，实际是 {v}", if written == name { name.to_string() } else { format!("{name} {written}") }))
+                    .hint(format!("例如 {written} = 2024-11-12（{}）", crate::content::date::DATE_HINT)),
+            ),
+        }
+        let twice: Vec<&str> = std::iter::once(*key).chain(aliases.iter().copied()).filter(|k| t.contains_key(*k)).collect();
+        for other in twice {
+            diags.push(src.key_error(other, format!("{name}写了两次（{written} 和 {other}）")).hint("只保留一个"));
+            t.remove(other);
+        }
+    }
+    if let [Some(e), Some(d)] = out {
+        if d < e {
+            diags.push(src.key_error(keys[1], format!("撤销日期 {d} 早于成立日期 {e}")).hint("检查两个日期是否写反"));
+            return [None, None];
+        }
+    }
+    out
 }
 
 fn scope_error(src: &Source, s: &str) -> Diagnostic {
@@ -414,14 +453,17 @@ fn nearest_unit(site: &Site, mut section: usize) -> Option<String> {
 }
 
 /// Files a page names as data (a dues `ledger`, a plan's `table`) are source
-/// data: never published publicly.
+/// data: never published publicly; a dues ledger (names, income bases) only to
+/// the committee.
 fn mark_ledgers(site: &mut Site) {
     for p in 0..site.pages.len() {
         // Whatever the page's kind: a misspelt kind must not publish a ledger.
-        let named: Vec<String> = ["ledger", "table"].into_iter().filter_map(|key| super::tables::file_named(site, p, key)).collect();
-        for rel in named {
+        let named: Vec<(&str, String)> = ["ledger", "table"].into_iter().filter_map(|key| super::tables::file_named(site, p, key).map(|r| (key, r))).collect();
+        for (key, rel) in named {
             for a in site.assets.iter_mut().filter(|a| a.rel == rel) {
                 a.ledger = true;
+                a.personal |= key == "ledger";
+                a.named_by.push(p);
             }
         }
     }

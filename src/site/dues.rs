@@ -43,7 +43,7 @@ pub fn build(site: &Site, files: &Files) -> (HashMap<usize, Disclosure>, Vec<Dia
     let mut out = HashMap::new();
     let mut errors = Vec::new();
     let mut findings = Vec::new();
-    for (i, p) in site.pages.iter().enumerate().filter(|(_, p)| p.kind == Some(Kind::Dues)) {
+    for (i, p) in site.pages.iter().enumerate().filter(|(i, p)| p.kind == Some(Kind::Dues) && tables::read_for(site, *i)) {
         let period = period_of(site, i, &mut errors);
         let months_default = period.map(|p| p.per.months());
         let remitted = remitted_of(site, i, &mut errors);

@@ -32,11 +32,16 @@ impl<'a> PageLinks<'a> {
             Some(Item::Page(p)) => (&site.pages[p].path, site.pages[p].hidden),
             Some(Item::Section(s)) => (&site.sections[s].path, site.sections[s].hidden),
             Some(Item::Asset(a)) => {
-                if site.assets[a].ledger && site.opts.audience == crate::content::kind::Audience::Public {
-                    return Resolution::Broken {
-                        message: format!("链接指向党费台账原始文件 {written}，它不会出现在公开版中"),
-                        hint: "公开版只显示处理后的公示表；删除这个链接，或只在党内公开的页面里提供下载".into(),
+                if !super::may_publish(&site.assets[a], site.opts.audience) {
+                    let (what, hint) = if site.assets[a].personal {
+                        (
+                            "党费台账原始文件（含收入基数），只在委员会版中提供",
+                            "页面上的公示表就是台账处理后的结果；删除这个链接（委员会版的党费公示页自带原始台账下载）",
+                        )
+                    } else {
+                        ("数据表格原始文件，不会出现在公开版中", "公开版只显示处理后的表格；删除这个链接，或只在党内公开的页面里提供下载")
                     };
+                    return Resolution::Broken { message: format!("链接指向{what}：{written}"), hint: hint.into() };
                 }
                 self.linked_assets.borrow_mut().push(a);
                 return Resolution::Replace { url: marker(&site.assets[a].path), target_anchor: None };

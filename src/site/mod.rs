@@ -5,6 +5,7 @@ mod assemble;
 pub mod dues;
 pub mod links;
 pub mod model;
+pub mod notes;
 pub mod order;
 pub mod records;
 pub mod source;
@@ -213,16 +214,18 @@ impl Site {
     /// Attachments of visible pages are published. Loose files in a folder are
     /// published to the public only when a visible page links to them (an
     /// unlinked file may be a roster dropped there by mistake); the internal
-    /// build also publishes files of visible sections. Ledgers never go public.
+    /// build also publishes files of visible sections. Data files never go
+    /// public, and dues ledgers (income bases) go only to the committee.
     fn decide_assets(&mut self) {
-        let public = self.opts.audience == crate::content::kind::Audience::Public;
+        let audience = self.opts.audience;
         for a in &mut self.assets {
             let linked_visible = a.linked_by.iter().any(|&p| self.pages[p].visible());
             a.published = match a.owner {
                 Owner::Page(p) => self.pages[p].visible() || linked_visible,
-                Owner::Section(s) => linked_visible || (!public && self.sections[s].hidden.is_none()),
+                Owner::Section(s) => linked_visible || (!audience.is_public() && self.sections[s].hidden.is_none()),
             };
-            if a.ledger && public {
+            let named_visible = a.named_by.iter().any(|&p| self.pages[p].visible());
+            if !may_publish(a, audience) || (a.ledger && !named_visible && !linked_visible) {
                 a.published = false;
             }
         }
@@ -254,6 +257,12 @@ impl Site {
         }
         diags
     }
+}
+
+/// Whether `audience` may ever receive this file: data files never go public,
+/// dues ledgers (names, income bases) only to the committee.
+pub fn may_publish(a: &Asset, audience: crate::content::kind::Audience) -> bool {
+    !(a.ledger && audience.is_public() || a.personal && !audience.sees_personal_data())
 }
 
 pub fn parent(rel: &str) -> &str {

@@ -36,6 +36,9 @@ pub struct UnitInfo {
     pub kind: Option<String>,
     pub secretary: Option<String>,
     pub members: Option<i64>,
+    /// 成立日期 / 撤销日期 (`established`, `dissolved`), both inclusive.
+    pub established: Option<chrono::NaiveDate>,
+    pub dissolved: Option<chrono::NaiveDate>,
     /// Everything else in the table (later features read it).
     pub extra: Map<String, Value>,
 }
@@ -190,8 +193,14 @@ pub struct Asset {
     pub owner: Owner,
     /// Pages that link to it.
     pub linked_by: Vec<usize>,
-    /// Named as a dues ledger: source data, never public.
+    /// Named as data by a page (`ledger`, `table`): source data, never public, and
+    /// published only with a visible page that names it.
     pub ledger: bool,
+    /// The pages that name it as data.
+    pub named_by: Vec<usize>,
+    /// Named by a `ledger` key (a dues ledger: names, income bases): only in a
+    /// committee build.
+    pub personal: bool,
     pub published: bool,
 }
 

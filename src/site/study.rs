@@ -34,7 +34,7 @@ pub fn build(site: &Site, files: &Files, as_of: NaiveDate) -> (HashMap<usize, Pl
     let mut out = HashMap::new();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    for (i, p) in site.pages.iter().enumerate().filter(|(_, p)| p.kind == Some(Kind::StudyPlan)) {
+    for (i, p) in site.pages.iter().enumerate().filter(|(i, p)| p.kind == Some(Kind::StudyPlan) && super::tables::read_for(site, *i)) {
         let year = match p.extra.get("year") {
             None => None,
             Some(Value::Number(n)) if n.as_i64().is_some_and(|y| (1921..=2200).contains(&y)) => n.as_i64().map(|y| y as i32),

@@ -48,11 +48,19 @@ pub fn file_named(site: &Site, page: usize, key: &str) -> Option<String> {
     Some(if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") })
 }
 
+/// Whether a page's data (ledger, plan) is read and judged in this build: drafts
+/// are ignored everywhere (their ledgers are neither read nor judged, nothing of
+/// them is printed), except in a build that includes drafts (`--drafts`: the
+/// officer's preview of unpublished work).
+pub fn read_for(site: &Site, page: usize) -> bool {
+    !site.pages[page].draft || site.opts.drafts
+}
+
 /// Every data file to read, and an error for each one that does not exist.
 pub fn wanted(site: &Site) -> (Vec<Wanted>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut diags = Vec::new();
-    for page in 0..site.pages.len() {
+    for page in (0..site.pages.len()).filter(|&p| read_for(site, p)) {
         let p = &site.pages[page];
         if let Some(key) = data_key(p.kind) {
             if let Some(v) = p.extra.get(key).filter(|v| !v.is_string()) {

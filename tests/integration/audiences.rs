@@ -116,7 +116,11 @@ fn ledger_file_is_never_public_even_when_linked() {
         "+++\ntitle = \"2024年第一季度党费收缴公示\"\nkind = \"dues\"\nledger = \"党费台账.xlsx\"\n+++\n原始台账：[下载](党费台账.xlsx)\n",
     );
     let out = tempfile::tempdir().unwrap();
+    // All members: no ledger file (income bases), so the link is an error there too.
     let dir = out.path().join("int");
-    s.run(&["build", "--audience", "internal", "-o", &dir.to_string_lossy()]).expect(0);
-    assert!(dir.join("dues/党费台账.xlsx").is_file(), "the internal build may offer the ledger");
+    s.run(&["build", "--audience", "internal", "-o", &dir.to_string_lossy()]).expect(1).stderr_has(&["content/dues/q1.md:6:6", "只在委员会版中提供"]);
+    assert!(!dir.exists());
+    let dir = out.path().join("committee");
+    s.run(&["build", "--audience", "committee", "-o", &dir.to_string_lossy()]).expect(0);
+    assert!(dir.join("dues/党费台账.xlsx").is_file(), "the committee build offers the ledger");
 }

@@ -149,7 +149,8 @@ fn bad_requirement_declarations() {
     let r = s.run(&["check"]);
     r.expect(0).stderr_has(&[
         "content/units/jg/zb1/checklist.md:6:6",
-        "取代了预设 branch-2018中的每月不少于1次",
+        "“支部委员会会议”（zhiweihui）：第一党支部的责任清单 content/units/jg/zb1/checklist.md 的声明（每季度不少于2次）取代了预设 branch-2018 的声明（每月不少于1次），适用于",
+        "别名（支委会）不再能用作 [counts] 的键",
         "content/units/jg/zb1/checklist.md:11",
         "每年开展志愿服务不少于4次",
         "per = \"year\"",
@@ -162,6 +163,61 @@ fn bad_requirement_declarations() {
     // build does not repeat check's notes
     s.run(&["build"]).expect(0);
     assert!(!s.run(&["build"]).stderr.contains("取代了"));
+}
+
+#[test]
+fn check_notes_every_override_and_suggests_only_undeclared_sentences() {
+    let s = org();
+    s.file("config.toml", &format!("{CONFIG}\n[[requirements]]\nid = \"dangke\"\nname = \"党课\"\nper = \"quarter\"\napplies_to = [\"党支部\"]\n"))
+        .file(
+            "content/units/jg/checklist.md",
+            "+++\ntitle = \"机关党委责任清单\"\nkind = \"checklist\"\n\n[[requirements]]\nid = \"dangke\"\nname = \"党课\"\nper = \"half\"\ninherit = true\napplies_to = [\"党支部\"]\n\n\
+             [[requirements]]\nid = \"xiaozuxuexi\"\nname = \"党小组学习\"\nper = \"month\"\ninherit = true\napplies_to = [\"党小组\"]\n+++\n\
+             各党小组每月组织党小组学习一次。\n\n每年开展志愿服务不少于4次。\n",
+        )
+        .file("content/units/jg/zb1/zu1/_index.md", "+++\ntitle = \"第一党小组\"\n[unit]\nkind = \"党小组\"\n+++\n")
+        .file("content/units/other/_index.md", "+++\ntitle = \"后勤党委\"\n[unit]\nkind = \"党委\"\n+++\n")
+        .file("content/units/other/zb2/_index.md", "+++\ntitle = \"后勤第二党支部\"\n[unit]\nkind = \"党支部\"\n+++\n");
+    let r = s.run(&["check"]);
+    r.expect(0).stderr_has(&[
+        // An inherited checklist entry over config.toml and over the preset, for the branch below it.
+        "“党课”（dangke）：机关党委的责任清单 content/units/jg/checklist.md 的声明（每半年不少于1次）取代了config.toml 的声明（每季度不少于1次），适用于第一党支部",
+        "“党课”（dangke）：机关党委的责任清单 content/units/jg/checklist.md 的声明（每半年不少于1次）取代了预设 branch-2018 的声明（每年不少于1次），适用于第一党支部",
+        // config.toml over the preset where no checklist says otherwise, located at its entry.
+        "“党课”（dangke）：config.toml 的声明（每季度不少于1次）取代了预设 branch-2018 的声明（每年不少于1次），适用于后勤第二党支部",
+        "config.toml:8",
+        "别名（讲党课）不再能用作 [counts] 的键",
+        // A sentence no entry declares is suggested; the one the 党小组 entry declares is not.
+        "每年开展志愿服务不少于4次",
+    ]);
+    assert_eq!(r.stderr.matches("取代了").count(), 3, "one note per pair of declarations:\n{}", r.stderr);
+    assert!(!r.stderr.contains("各党小组每月组织党小组学习一次"), "declared on the page, for 党小组 units only:\n{}", r.stderr);
+    let v = report_json(&s, &[]);
+    assert_eq!(cells(&v, "zb2", "dangke").len(), 2, "config.toml's quarterly 党课 for the other branch");
+    assert_eq!(cells(&v, "zb1", "dangke").len(), 1, "the inherited half-yearly one for the first branch");
+    assert_eq!(cells(&v, "zu1", "xiaozuxuexi").len(), 6, "the 党小组 gets its monthly study");
+}
+
+#[test]
+fn bad_life_span_dates_are_located() {
+    let s = org();
+    s.file("content/units/jg/zb1/_index.md", "+++\ntitle = \"第一党支部\"\n[unit]\nkind = \"党支部\"\n\"成立日期\" = \"明年\"\n+++\n")
+        .file(
+            "content/units/jg/zb2/_index.md",
+            "+++\ntitle = \"第二党支部\"\n[unit]\nkind = \"党支部\"\nestablished = 2024-05-01\ndissolved = 2024-03-31\n+++\n",
+        )
+        .file("content/units/jg/zb3/_index.md", "---\ntitle: 第三党支部\nunit:\n  kind: 党支部\n  撤销日期: 2024年3月31日\n---\n");
+    s.run(&["check"]).expect(1).stderr_has(&[
+        "content/units/jg/zb1/_index.md:5:",
+        "成立日期 应是日期，实际是 \"明年\"",
+        "content/units/jg/zb2/_index.md:6:",
+        "撤销日期 2024-03-31 早于成立日期 2024-05-01",
+    ]);
+    s.file("content/units/jg/zb1/_index.md", "+++\ntitle = \"第一党支部\"\n[unit]\nkind = \"党支部\"\n+++\n")
+        .file("content/units/jg/zb2/_index.md", "+++\ntitle = \"第二党支部\"\n[unit]\nkind = \"党支部\"\n+++\n");
+    let v = report_json(&s, &[]);
+    let c = cells(&v, "zb3", "zhiweihui");
+    assert_eq!((c[2].1.as_str(), c[3].1.as_str()), ("missing", "na"), "YAML 撤销日期 in Chinese: March judged, April not");
 }
 
 #[test]

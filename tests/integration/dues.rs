@@ -7,7 +7,7 @@ use crate::util::{files, xlsx, Site};
 use rust_xlsxwriter::Worksheet;
 
 /// Writes rows of cells: numbers when they parse, text otherwise.
-fn rows(ws: &mut Worksheet, first: u32, rows: &[&[&str]]) {
+pub(crate) fn rows(ws: &mut Worksheet, first: u32, rows: &[&[&str]]) {
     for (r, cells) in rows.iter().enumerate() {
         for (c, v) in cells.iter().enumerate() {
             let (r, c) = (first + r as u32, c as u16);
@@ -80,17 +80,29 @@ fn public_disclosure_is_masked_and_carries_nothing_of_the_ledger() {
 }
 
 #[test]
-fn internal_disclosure_shows_the_ledger_and_findings() {
+fn internal_and_committee_disclosures() {
     let s = dues_site();
     let out = tempfile::tempdir().unwrap();
+    // All members (党内版): names and amounts, no income base, no finding, no ledger file.
     let dir = out.path().join("int");
     s.run(&["build", "--audience", "internal", "--as-of", "2024-04-09", "-o", &dir.to_string_lossy()]).expect(0);
     let page = std::fs::read_to_string(dir.join("units/diyi/dues-2024-q1/index.html")).unwrap();
-    assert!(page.contains("欧阳金丝雀") && page.contains("13579.24"), "internal readers see the full ledger");
+    let members = &page[page.find("<table class=\"dues-members\">").expect("member table")..];
+    assert!(members.contains("欧阳金丝雀") && members.contains("814.74"), "all members see names and amounts");
+    assert!(members.contains("<th scope=\"row\">张三</th><td>在职</td>") && members.contains("120.00") && members.contains("40.00"), "{members}");
+    for personal in ["13579.24", "4000.00", "5000.01", "CANARYNOTE", "核对发现", "欠缴", "少缴", "dues-2024-q1.xlsx"] {
+        assert!(!page.contains(personal), "“{personal}” in the all-members page");
+    }
+    assert!(!dir.join("units/diyi/dues-2024-q1.xlsx").exists(), "no ledger file for all members");
+    // The committee (委员会版): bases, findings and the ledger file too.
+    let dir = out.path().join("committee");
+    s.run(&["build", "--audience", "committee", "--as-of", "2024-04-09", "-o", &dir.to_string_lossy()]).expect(0);
+    let page = std::fs::read_to_string(dir.join("units/diyi/dues-2024-q1/index.html")).unwrap();
+    assert!(page.contains("欧阳金丝雀") && page.contains("13579.24"), "the committee sees the full ledger");
     // 张三: 4000 × 1% = 40.00/month, 120.00 due, paid 40.00 → 2 months in arrears.
     assert!(page.contains("张三：应缴 120.00 元，实缴 40.00 元"), "{page}");
-    assert!(page.contains("核对发现"), "findings banner");
-    assert!(dir.join("units/diyi/dues-2024-q1.xlsx").is_file(), "the internal build offers the ledger");
+    assert!(page.contains("核对发现") && page.contains("仅委员会版可见"), "findings banner");
+    assert!(dir.join("units/diyi/dues-2024-q1.xlsx").is_file(), "the committee build offers the ledger");
 }
 
 #[test]
@@ -102,6 +114,41 @@ fn check_reports_findings_at_the_ledger_cell() {
     assert!(err.contains("欠缴 2 个月"), "{err}");
     assert!(err.contains("合计"), "the 合计 row disagrees with the members' sum: {err}");
     assert!(err.contains("上缴") && err.contains("47.45"), "remitted 957.29 of 1004.74 collected: {err}");
+}
+
+#[test]
+fn a_draft_dues_page_is_neither_read_nor_judged() {
+    let s = dues_site();
+    let page = std::fs::read_to_string(s.path().join("content/units/diyi/dues-2024-q1.md")).unwrap();
+    s.file("content/units/diyi/dues-2024-q1.md", &page.replacen("kind = \"dues\"", "kind = \"dues\"\ndraft = true", 1))
+        // A draft whose ledger is not even a spreadsheet: never opened, so no error either.
+        .file(
+            "content/units/diyi/dues-2024-q2.md",
+            "+++\ntitle = \"二季度草稿\"\nkind = \"dues\"\ndraft = true\nperiod = \"2024-Q2\"\nledger = \"q2.xlsx\"\n+++\n",
+        )
+        .bytes("content/units/diyi/q2.xlsx", b"not a spreadsheet");
+    let quiet = |stderr: &str| {
+        for word in ["张三", "欧阳金丝雀", "欠缴", "少缴", "合计", "上缴", "dues-2024-q1.xlsx", "q2.xlsx"] {
+            assert!(!stderr.contains(word), "“{word}” printed for a draft:\n{stderr}");
+        }
+    };
+    let r = s.run(&["check", "--as-of", "2024-04-09"]);
+    r.expect(0);
+    quiet(&r.stderr);
+    quiet(&s.build_ok(&["--as-of", "2024-04-09", "--audience", "committee"]).stderr);
+    assert!(!s.out_exists("units/diyi/dues-2024-q1/index.html") && !s.out_exists("units/diyi/dues-2024-q1.xlsx"));
+    assert!(!s.out("units/diyi/index.html").contains("党费收缴公示"), "no draft in the unit's dues history");
+    // The publisher's log, journal and status page say nothing of it either.
+    let dest = tempfile::tempdir().unwrap();
+    let (code, out, err) = crate::publish::publish_once(&s, dest.path(), &["--audience", "committee"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    quiet(&out);
+    quiet(&err);
+    for file in ["status.json", "journal.jsonl", "current/_status/index.html"] {
+        quiet(&std::fs::read_to_string(dest.path().join(file)).unwrap());
+    }
+    // Only a build that asks for drafts (the officer's preview) reads and judges it.
+    s.run(&["check", "--as-of", "2024-04-09", "--drafts"]).expect(1).stderr_has(&["欠缴 2 个月", "content/units/diyi/q2.xlsx"]);
 }
 
 #[test]

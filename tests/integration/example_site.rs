@@ -7,7 +7,7 @@ use crate::util::{files, run_dwgk};
 fn example_site_builds_for_both_audiences() {
     let root = env!("CARGO_MANIFEST_DIR");
     let tmp = tempfile::tempdir().unwrap();
-    for audience in ["public", "internal"] {
+    for audience in ["public", "internal", "committee"] {
         let out = tmp.path().join(audience);
         let args: Vec<String> = ["build", "--root", root, "--audience", audience, "--output", &out.to_string_lossy()].iter().map(|s| s.to_string()).collect();
         let r = run_dwgk(&args, tmp.path());
@@ -22,7 +22,46 @@ fn example_site_builds_for_both_audiences() {
     // Nothing beside the outputs (no staging leftovers), and the repo's own public/ untouched.
     let mut names: Vec<String> = std::fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert_eq!(names, ["internal", "public"]);
+    assert_eq!(names, ["committee", "internal", "public"]);
+}
+
+/// The example's public dues pages single out no one: every bracket row holds at
+/// least 3 members, and no number of the public build equals the 应缴 or 实缴 of a
+/// member whose group (category and standard, as the committee page shows them) is
+/// smaller than that.
+#[test]
+fn example_site_public_dues_show_no_small_group() {
+    use crate::county_dues::{money_numbers, table};
+    let root = env!("CARGO_MANIFEST_DIR");
+    let tmp = tempfile::tempdir().unwrap();
+    for audience in ["public", "committee"] {
+        let out = tmp.path().join(audience);
+        let args: Vec<String> = ["build", "--root", root, "--audience", audience, "--output", &out.to_string_lossy()].iter().map(|s| s.to_string()).collect();
+        run_dwgk(&args, tmp.path()).expect(0);
+    }
+    let public = files(&tmp.path().join("public"));
+    let shown: std::collections::BTreeSet<String> = public.values().flat_map(|b| money_numbers(&String::from_utf8_lossy(b))).collect();
+    let mut pages = 0;
+    for (rel, bytes) in files(&tmp.path().join("committee")) {
+        let html = String::from_utf8_lossy(&bytes).into_owned();
+        if !html.contains("<table class=\"dues-members\">") {
+            continue;
+        }
+        pages += 1;
+        let (head, rows) = table(&html, "dues-members");
+        let col = |name: &str| head.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name} in {head:?}"));
+        let group = |r: &Vec<String>| (r[col("类别")].clone(), r[col("标准")].clone());
+        for r in rows.iter().filter(|r| rows.iter().filter(|o| group(o) == group(r)).count() < 3) {
+            for amount in [&r[col("应缴")], &r[col("实缴")]].into_iter().filter(|a| !a.is_empty()) {
+                assert!(!shown.contains(amount), "{rel}: {}'s own {amount} is in the public build", r[col("姓名")]);
+            }
+        }
+        let public_page = String::from_utf8_lossy(&public[&rel]).into_owned();
+        for band in table(&public_page, "dues-brackets").1 {
+            assert!(band[2].parse::<u32>().unwrap() >= 3, "{rel}: a public row of fewer than 3: {band:?}");
+        }
+    }
+    assert_eq!(pages, 3, "the example's three disclosures were checked");
 }
 
 /// The example's ledgers and plans carry realistic mistakes; `check` finds each,

@@ -7,6 +7,11 @@
 //! `dwgk report` exports), must not contain a canary in any byte of any file:
 //! searched raw, case-insensitively, percent-encoded, `\u`-escaped, inside zip
 //! (xlsx) entries, and in the search index decoded (tokens and documents).
+//!
+//! Per audience: income bases, the ledger files and findings (`PERSONAL`) reach the
+//! committee build only — never the internal (all members) one; one member's own
+//! amounts (`OWN_AMOUNTS`: every dues group of the fixture is below 3) never the
+//! public one.
 
 use crate::util::{files, Site};
 use std::collections::BTreeMap;
@@ -165,7 +170,31 @@ fn collect_strings(v: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
-/// Every canary form found, as `file: form`.
+/// Income bases (the xlsx ledger, inline rows), the ledger file (its name, a note in
+/// its bytes) and a finding's word: the committee's, never all members'.
+const PERSONAL: &[&str] = &["13579.24", "4876.53", "ledgernote", "ledgerfile", "欠缴"];
+/// One member's own 应缴/实缴 (and the sum of a two-member ledger): never public.
+const OWN_AMOUNTS: &[&str] = &["814.74", "72.00", "934.74"];
+
+fn found_in(all: &BTreeMap<String, Vec<u8>>, needles: &[(String, Vec<u8>)]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (name, bytes) in all {
+        let lower = bytes.to_ascii_lowercase();
+        for (what, n) in needles {
+            if lower.windows(n.len()).any(|w| w == n.as_slice()) || bytes.windows(n.len()).any(|w| w == n.as_slice()) {
+                found.push(format!("{name}: {what}"));
+            }
+        }
+    }
+    found
+}
+
+fn plain(words: &[&str]) -> Vec<(String, Vec<u8>)> {
+    words.iter().map(|w| (w.to_string(), w.as_bytes().to_vec())).collect()
+}
+
+/// Every canary form found, as `file: form`: internal material, personal data and
+/// one member's own amounts (what a public build must not hold).
 pub(crate) fn leaks(all: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
     let mut needles: Vec<(String, Vec<u8>)> = vec![("canary".into(), b"canary".to_vec())];
     for c in RARE {
@@ -176,19 +205,14 @@ pub(crate) fn leaks(all: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
         needles.push((format!("{s} as an html entity"), format!("&#{};", c as u32).into_bytes()));
         needles.push((format!("{s} as a hex entity"), format!("&#x{:x};", c as u32).into_bytes()));
     }
-    // Ledger numbers and inline-row names (masked publicly, but their figures are not).
-    needles.push(("13579.24".into(), b"13579.24".to_vec()));
-    needles.push(("4876.53".into(), b"4876.53".to_vec()));
-    let mut found = Vec::new();
-    for (name, bytes) in all {
-        let lower = bytes.to_ascii_lowercase();
-        for (what, n) in &needles {
-            if lower.windows(n.len()).any(|w| w == n.as_slice()) || bytes.windows(n.len()).any(|w| w == n.as_slice()) {
-                found.push(format!("{name}: {what}"));
-            }
-        }
-    }
-    found
+    needles.extend(plain(PERSONAL));
+    needles.extend(plain(OWN_AMOUNTS));
+    found_in(all, &needles)
+}
+
+/// Personal data found (what an internal, all-members build must not hold).
+pub(crate) fn personal_leaks(all: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    found_in(all, &plain(PERSONAL))
 }
 
 /// Every output form the public build must have (relative or root-relative URLs: the
@@ -284,12 +308,14 @@ fn internal_build_has_the_canaries_so_the_leak_test_can_see_them() {
         "search/meta.js: canary",
         "atom.xml: canary",
         "sitemap.xml: canary",
-        "units/diyi/dues-q1/index.html: 13579.24",
-        "units/diyi/dues-q2/index.html: 4876.53",
+        "units/diyi/dues-q1/index.html: 814.74",
+        "units/diyi/dues-q2/index.html: 72.00",
         "units/diyi/plan/index.html: canary",
     ] {
         assert!(found.contains(form), "the scan did not see “{form}” in the internal build:\n{found}");
     }
+    let personal = personal_leaks(&all);
+    assert!(personal.is_empty(), "income bases, ledger files or findings in the all-members build:\n{}", personal.join("\n"));
     // Index: tokens (decoded shards) and documents.
     assert!(found.lines().any(|l| l.starts_with("search/s/") && l.contains("#decoded: 鸮")), "canary bigrams in the decoded internal shards:\n{found}");
     assert!(found.lines().any(|l| l.starts_with("search/s/") && l.contains("#decoded: canary")), "canary words in the internal shards");
@@ -297,8 +323,33 @@ fn internal_build_has_the_canaries_so_the_leak_test_can_see_them() {
     // Zip entries: the internal compliance workbook names the internal unit.
     assert!(found.lines().any(|l| l.starts_with("compliance.xlsx!") && l.contains("鸮")), "xlsx entries are decoded:\n{found}");
     assert!(found.lines().any(|l| l.contains("CANARYFILE-") || l.contains("canaryfile")) || dir.join("notices/canaryslug/CANARYFILE-鹭名单.xlsx").is_file());
-    let names: Vec<&String> = all.keys().collect();
-    assert!(names.iter().any(|k| k.contains("CANARYLEDGERFILE")), "the internal build publishes the ledger");
+    assert!(!all.keys().any(|k| k.contains("CANARYLEDGERFILE")), "the all-members build offers no ledger file");
+}
+
+#[test]
+fn committee_build_has_the_personal_canaries() {
+    // The committee sees income bases, the ledger file and the findings; the same
+    // scan finds them there, so the internal test above looks in the right places.
+    let s = fixture();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("committee");
+    s.run(&["build", "--audience", "committee", "--as-of", "2024-06-30", "--now", "2024-09-01T12:00:00", "-o", &dir.to_string_lossy()]).expect(0);
+    let all = decoded_files(&dir);
+    let found = personal_leaks(&all).join("\n");
+    for form in [
+        "units/diyi/dues-q1/index.html: 13579.24",
+        "units/diyi/dues-q2/index.html: 4876.53",
+        "units/diyi/dues-q1/index.html: 欠缴",
+        "units/diyi/dues-q1/index.html: ledgerfile",
+    ] {
+        assert!(found.contains(form), "the scan did not see “{form}” in the committee build:\n{found}");
+    }
+    assert!(found.lines().any(|l| l.contains("CANARYLEDGERFILE") && l.ends_with(": ledgernote")), "the ledger file itself, note and all:\n{found}");
+    assert!(found.lines().any(|l| l.starts_with("search/s/") && l.ends_with("#decoded: ledgerfile")), "the committee index has the ledger's name:\n{found}");
+    let page = String::from_utf8_lossy(&all["units/diyi/dues-q1/index.html"]).into_owned();
+    assert!(page.contains("委员会版（含个人信息"), "the committee portal marks itself");
+    let q2 = String::from_utf8_lossy(&all["units/diyi/dues-q2/index.html"]).into_owned();
+    assert!(q2.contains("核对发现") && q2.contains("司马鹬鸮：应缴"), "the committee sees the findings: {q2}");
 }
 
 #[test]

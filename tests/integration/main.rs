@@ -20,6 +20,12 @@ mod check;
 mod compliance;
 /// The example site's compliance summary, checked by hand.
 mod compliance_example;
+/// A second realistic site (a county 机关工委), unseen by the example site.
+mod county;
+/// Every compliance cell and every member's dues of the county site against an independent calculation.
+mod county_check;
+/// The county site's dues in three ledger formats, per audience, and `check`'s notes on it.
+mod county_dues;
 /// Dues disclosures (xlsx, GBK CSV, inline rows) and study plans, end to end.
 mod dues;
 /// The example site at the repository root builds for both audiences.

@@ -78,7 +78,7 @@ fn office_made_ledgers_and_study_plans_read_the_same_from_every_format() {
         assert_eq!(findings(&all, ext), xlsx, "{ext}: other findings than the .xlsx");
     }
 
-    s.build_ok(&["--audience", "internal"]);
+    s.build_ok(&["--audience", "committee"]);
     let page = |kind: &str, ext: &str| s.out(&format!("units/diyi/{kind}-{ext}/index.html"));
     let members = |ext: &str| between(&page("dues", ext), "<table class=\"dues-members\">", "</table>").to_string();
     let summary = |ext: &str| between(&page("dues", ext), "<section class=\"dues", "<table class=\"dues-members\">").to_string();

@@ -5,7 +5,7 @@
 //! error of one audience only holds back that portal; the daemon publishes both
 //! on start, on a change and when a `publish_date` arrives.
 
-use crate::leaks::{decoded_files, fixture, leaks};
+use crate::leaks::{decoded_files, fixture, leaks, personal_leaks};
 use crate::publish::{assert_complete, current, journal, notice, publish_once, published, staging_leftovers, status, wait_for, Daemon};
 use crate::util::Site;
 use chrono::Timelike;
@@ -58,10 +58,12 @@ fn publish_both_audiences_keeps_every_internal_byte_out_of_the_public_dest() {
     // The same scan sees the canaries in the internal portal, so it looks in the right places.
     let found = leaks(&decoded_files(&internal.join("current"))).join("\n");
     for form in
-        ["notices/canaryslug/index.html: canary", "notices/canaryslug/index.html: 鸮", "search/meta.js: canary", "units/diyi/dues-q1/index.html: 13579.24"]
+        ["notices/canaryslug/index.html: canary", "notices/canaryslug/index.html: 鸮", "search/meta.js: canary", "units/diyi/dues-q1/index.html: 814.74"]
     {
         assert!(found.contains(form), "the internal portal lacks “{form}”:\n{found}");
     }
+    let personal = personal_leaks(&decoded_files(&internal));
+    assert!(personal.is_empty(), "income bases, ledger files or findings in the internal DEST:\n{}", personal.join("\n"));
     assert!(read(internal.join("current/_status/index.html")).contains("公开版网站"), "the internal status page shows both portals");
     assert_eq!(status(&public)["audience"], "public");
     assert_eq!(status(&internal)["audience"], "internal");
@@ -89,6 +91,33 @@ fn publish_both_audiences_keeps_every_internal_byte_out_of_the_public_dest() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("公开版：内容没有变化") && err.contains("党内版：内容没有变化"), "{err}");
     assert_eq!((published(&public).len(), published(&internal).len()), (2, 2));
+}
+
+#[test]
+fn publish_committee_dest_alone_holds_the_personal_data() {
+    let site = fixture();
+    let tmp = tempfile::tempdir().unwrap();
+    let [public, internal, committee] = ["public", "internal", "committee"].map(|d| tmp.path().join(d));
+    let extra = ["--internal-dest".into(), internal.to_string_lossy().into_owned(), "--committee-dest".into(), committee.to_string_lossy().into_owned()];
+    let (code, out, err) = publish_once(&site, &public, &extra.each_ref().map(String::as_str));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(err.contains("委员会版：已发布版本") && out.contains("event=published audience=committee"), "{out}\n{err}");
+    for dest in [&public, &internal, &committee] {
+        assert_complete(dest);
+    }
+    assert_no_leak(&public);
+    let personal = personal_leaks(&decoded_files(&internal));
+    assert!(personal.is_empty(), "personal data in the internal DEST:\n{}", personal.join("\n"));
+    let found = personal_leaks(&decoded_files(&committee.join("current"))).join("\n");
+    for form in ["units/diyi/dues-q1/index.html: 13579.24", "units/diyi/dues-q2/index.html: 4876.53", ": ledgernote"] {
+        assert!(found.contains(form), "the committee portal lacks “{form}”:\n{found}");
+    }
+    assert_eq!(status(&committee)["audience"], "committee");
+    // One DEST inside another is refused before anything is built.
+    let nested = ["--committee-dest".to_string(), public.join("c").to_string_lossy().into_owned()];
+    let (code, _, err) = publish_once(&site, &public, &nested.each_ref().map(String::as_str));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("公开版和委员会版的发布目录不能相同"), "{err}");
 }
 
 /// Two public notices and an internal one.

@@ -311,6 +311,43 @@ fn drafts_scheduled_and_expired_pages_have_banners_in_preview_only() {
 }
 
 #[test]
+fn officer_instructions_appear_in_the_preview_only() {
+    let site = small_site();
+    site.file(
+        "content/plan.md",
+        "+++\ntitle = \"学习计划\"\nkind = \"study_plan\"\nyear = 2024\n[[sessions]]\ndate = 2024-01-18\ntopic = \"学习党章\"\nstatus = \"planned\"\n\
+         [[sessions]]\ndate = 2024-02-18\ntopic = \"学习条例\"\nstatus = \"done\"\n+++\n",
+    )
+    .file(
+        "content/dues.md",
+        "+++\ntitle = \"党费公示\"\nkind = \"dues\"\nperiod = \"2024-Q1\"\n[[rows]]\nname = \"张三\"\ncategory = \"在职\"\nbase = 4000\npaid = 40\n+++\n",
+    );
+    let s = Server::start(&site, &["--as-of", "2024-06-30"]);
+    let plan = s.get("/plan/").text();
+    assert!(plan.contains("dwgk-preview-notes") && plan.contains("已开展的请在学习计划中把状态改为 done"), "{plan}");
+    let dues = s.get("/dues/").text();
+    assert!(dues.contains("台账核对发现 1 个问题") && dues.contains("张三：应缴 120.00 元"), "{dues}");
+    assert!(!s.get("/notices/a/").text().contains("dwgk-preview-notes"));
+    drop(s);
+    // Reader pages, for every audience, carry the fact (已过期) but never the instruction.
+    for audience in ["public", "internal", "committee"] {
+        let out = tempfile::tempdir().unwrap();
+        let dir = out.path().join("o");
+        site.run(&["build", "--as-of", "2024-06-30", "--audience", audience, "-o", &dir.to_string_lossy()]).expect(0);
+        for (rel, bytes) in crate::util::files(&dir) {
+            let text = String::from_utf8_lossy(&bytes);
+            for officer in ["改为 done", "状态改为", "dwgk-preview-notes", "请核对台账"] {
+                assert!(!text.contains(officer), "{audience} {rel}: “{officer}”");
+            }
+        }
+        if audience != "public" {
+            let plan = std::fs::read_to_string(dir.join("plan/index.html")).unwrap();
+            assert!(plan.contains("1 次学习已过计划时间") && plan.contains("（已过期）"), "{audience}: the fact stays");
+        }
+    }
+}
+
+#[test]
 fn open_hands_the_preview_address_to_the_desktop_opener() {
     use std::os::unix::fs::PermissionsExt;
     let site = small_site();

@@ -7,7 +7,7 @@
 //!                                      # unset, any amount from 0.20 to 1.00 is accepted
 //! fixed = { "学生" = 0.2, other = 1 }  # a fixed monthly amount per category; Chinese
 //!                                      # keys need quotes in TOML, English ones do not
-//! public_member_amounts = false        # public build: per-member standards and amounts
+//! public_min_group = 3                 # public build: no figure for fewer members
 //! contact = "机关党委组织部 0000-0000000"  # who to ask, shown on disclosures
 //!
 //! [[dues.brackets]]                    # replaces all brackets of that category
@@ -27,19 +27,27 @@ use crate::domain::money::{BasisPoints, Money, MoneyError};
 use serde::Serialize;
 use toml::Value;
 
-const KEYS: [&str; 5] = ["farmer_monthly", "fixed", "brackets", "public_member_amounts", "contact"];
+const KEYS: [&str; 5] = ["farmer_monthly", "fixed", "brackets", "public_min_group", "contact"];
+/// The smallest `public_min_group`: with 2, each of the two could work out the other's dues.
+pub const MIN_PUBLIC_GROUP: u32 = 3;
 const BRACKET_KEYS: [&str; 3] = ["category", "up_to", "rate"];
 const MAX_RATE: BasisPoints = 1000;
 const CATEGORY_HINT: &str = "可用的类别：在职、离退休、农民、学生、下岗失业、低保、其他";
 
 /// Options of dues disclosures, beside the rate table.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DuesOptions {
-    /// Public build shows each member's standard and amounts (default: only totals and
-    /// bracket counts; masked names either way).
-    pub public_member_amounts: bool,
+    /// A public build shows no figure for a group (a category, a bracket, the whole
+    /// disclosure) of fewer members than this (default and minimum 3).
+    pub public_min_group: u32,
     /// Who to ask about a disclosure.
     pub contact: Option<String>,
+}
+
+impl Default for DuesOptions {
+    fn default() -> Self {
+        DuesOptions { public_min_group: MIN_PUBLIC_GROUP, contact: None }
+    }
 }
 
 /// One problem in `[dues]`: `key` is its path (`dues.brackets[1].rate`, 0-based),
@@ -94,15 +102,22 @@ impl RateTable {
                 }
                 "fixed" => fixed = fixed_amounts(&key, v, &mut errs),
                 "brackets" => entries = bracket_entries(&key, v, &mut errs),
-                "public_member_amounts" => match v {
-                    Value::Boolean(b) => options.public_member_amounts = *b,
-                    other => errs.push(
+                "public_min_group" => match v.as_integer().and_then(|n| u32::try_from(n).ok()) {
+                    Some(n) if (MIN_PUBLIC_GROUP..=1000).contains(&n) => options.public_min_group = n,
+                    _ => errs.push(
                         key,
                         None,
-                        format!("[dues] public_member_amounts 应是 true 或 false，实际是 {other}"),
-                        "false（默认）：公开版只显示合计和各档人数；true：公开版也显示每人的标准和金额",
+                        format!("[dues] public_min_group 应是 {MIN_PUBLIC_GROUP} 到 1000 的整数，实际是 {v}"),
+                        "公开版中人数少于这个数的档次不单列金额，默认 3；少于 3 时，两个人就能互相推算出对方的党费",
                     ),
                 },
+                // Removed: one person's dues are personal data, never public.
+                "public_member_amounts" => errs.push(
+                    key,
+                    None,
+                    "[dues] public_member_amounts 已不再支持：公开版不逐人公示党费金额（个人的党费属于个人信息）".into(),
+                    "删除这一行。逐人的应缴、实缴在党内版（--audience internal）中按姓名列出；公开版只显示合计和人数不少于 3 人的档次",
+                ),
                 "contact" => match v {
                     Value::String(s) if !s.trim().is_empty() => options.contact = Some(s.trim().to_string()),
                     other => errs.push(key, None, format!("[dues] contact 应是一段文字，实际是 {other}"), "例如 contact = \"机关党委组织部 0000-0000000\""),
@@ -342,7 +357,7 @@ mod tests {
             r#"
             farmer_monthly = 0.5
             fixed = { "学生" = "0.30", other = 1, "低保" = 0.1 }
-            public_member_amounts = true
+            public_min_group = 5
             contact = " 组织部 "
             [[brackets]]
             category = "离退休"
@@ -366,7 +381,7 @@ mod tests {
         let retired = vec![Bracket { up_to: Some(m("4000.50")), rate: 50 }, Bracket { up_to: Some(m("8000")), rate: 150 }, Bracket { up_to: None, rate: 200 }];
         assert_eq!(t.rule(Category::Retired), &Rule::Brackets(retired));
         assert_eq!(t.rule(Category::Employed), RateTable::default().rule(Category::Employed));
-        assert_eq!(o, DuesOptions { public_member_amounts: true, contact: Some("组织部".into()) });
+        assert_eq!(o, DuesOptions { public_min_group: 5, contact: Some("组织部".into()) });
         let d = super::super::due(Some(Category::Retired), Some(m("4000.51")), &t).unwrap();
         assert_eq!((d.standard.as_str(), d.monthly), ("4000.50–8000元", m("60.01")));
         // 60.00765
@@ -398,7 +413,7 @@ mod tests {
             ("dues.farmer_montly", "[dues] 中有不认识的设置项“farmer_montly”", "是不是想写“farmer_monthly”？")
         );
         let (_, _, hint) = error("zzz = 1");
-        assert_eq!(hint, "[dues] 可用的设置项：farmer_monthly、fixed、brackets、public_member_amounts、contact");
+        assert_eq!(hint, "[dues] 可用的设置项：farmer_monthly、fixed、brackets、public_min_group、contact");
         let (key, message, hint) = error("[[brackets]]\ncategory = \"在职\"\nrate = \"1%\"\nupto = 3000");
         assert_eq!(
             (key.as_str(), message.as_str(), hint.as_str()),
@@ -442,7 +457,9 @@ mod tests {
                 "不高于上一档",
             ),
             ("fixed = { \"在职\" = 10 }\n[[brackets]]\ncategory = \"在职\"\nrate = \"1%\"", "dues.fixed.在职", "既设了固定月额"),
-            ("public_member_amounts = \"yes\"", "dues.public_member_amounts", "应是 true 或 false"),
+            ("public_min_group = 2", "dues.public_min_group", "应是 3 到 1000 的整数"),
+            ("public_min_group = \"5\"", "dues.public_min_group", "应是 3 到 1000 的整数"),
+            ("public_member_amounts = true", "dues.public_member_amounts", "已不再支持"),
             ("contact = \"  \"", "dues.contact", "应是一段文字"),
             ("contact = 110", "dues.contact", "应是一段文字"),
         ];

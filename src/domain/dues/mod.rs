@@ -7,18 +7,21 @@
 
 mod config;
 mod findings;
+mod groups;
 mod mask;
 mod members;
+mod named;
 mod public;
 mod rates;
 mod report;
 mod tally;
 
-pub use config::{DuesConfigError, DuesOptions};
+pub use config::{DuesConfigError, DuesOptions, MIN_PUBLIC_GROUP};
 pub use findings::{Finding, FindingKind};
 pub use mask::mask_name;
 pub use members::{arrears_months, due, Due, Member, MemberLine, Unjudged};
-pub use public::{PublicDues, PublicMember};
+pub use named::NamedMember;
+pub use public::{PublicBracket, PublicCategory, PublicDues, PublicMember, PublicTally};
 pub use rates::{bracket_label, rate_label, Bracket, Category, RateTable, Rule, StandardRow};
 pub use report::{evaluate, DuesReport};
 pub use tally::{BracketTally, CategoryTally, Tally, TotalsRow};
@@ -249,20 +252,85 @@ mod tests {
     }
 
     #[test]
-    fn public_view_masks_and_hides() {
+    fn public_view_masks_and_merges_small_groups() {
         let r = evaluate(&ledger(), &[], Some(m("300")), &RateTable::default());
-        let hidden = r.public_view(&DuesOptions::default());
-        assert_eq!(hidden.members[0].name, "张*");
-        assert!(hidden.members.iter().all(|p| p.paid.is_none() && p.standard.is_none() && p.monthly.is_none()));
-        let json = serde_json::to_string(&hidden).unwrap();
-        for secret in ["张三", "3000.00", "6000.00", "findings", "少缴"] {
+        let p = r.public_view(&DuesOptions { contact: Some("组织部".into()), ..DuesOptions::default() });
+        assert_eq!(p.members[0].name, "张*");
+        assert_eq!(p.contact.as_deref(), Some("组织部"));
+        let json = serde_json::to_string(&p).unwrap();
+        for secret in ["张三", "3000.00", "6000.00", "findings", "少缴", "45.00", "270.00", "60.00", "\"0.60\"", "\"3.00\""] {
             assert!(!json.contains(secret), "{secret} in {json}");
         }
-        let shown = r.public_view(&DuesOptions { public_member_amounts: true, contact: Some("组织部".into()) });
-        assert_eq!(shown.members[1].standard.as_deref(), Some("5000–10000元"));
-        assert_eq!(shown.members[1].paid, Some(m("270")));
-        assert_eq!(shown.contact.as_deref(), Some("组织部"));
-        assert!(!serde_json::to_string(&shown).unwrap().contains("6000.00"));
+        // Five members, every category and bracket alone: one merged row, totals stay.
+        assert_eq!(p.by_bracket.len(), 1, "{json}");
+        let row = &p.by_bracket[0];
+        assert!(row.merged && row.rate_label.is_none());
+        assert_eq!(row.category_label, "在职、离退休、学生、其他");
+        assert_eq!(row.bands[0], "在职：3000元以下（含）（0.5%）");
+        assert_eq!((row.tally.members, row.tally.expected, row.tally.paid), (5, Some(m("375.60")), Some(m("378.60"))));
+        assert_eq!(p.by_category.len(), 1);
+        assert_eq!((p.totals.expected, p.collected, p.remitted), (Some(m("375.60")), Some(m("378.60")), Some(m("300"))));
+        assert_eq!(p.note.as_deref(), Some("人数少于3人的档次不单列，已与相邻档次合并"));
+    }
+
+    #[test]
+    fn a_tiny_disclosure_shows_no_amount() {
+        let r = evaluate(&ledger()[..2], &[], Some(m("315")), &RateTable::default());
+        let p = r.public_view(&DuesOptions::default());
+        assert!(p.amounts_withheld);
+        assert_eq!((p.totals.members, p.totals.expected, p.totals.paid, p.collected, p.remitted), (2, None, None, None, None));
+        assert!(p.by_bracket.is_empty() && p.by_category.is_empty());
+        assert_eq!(p.note.as_deref(), Some("本期党员少于3人，为保护个人信息，不公开金额"));
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(!json.contains("315") && !json.contains("45.00") && !json.contains("270.00"), "{json}");
+    }
+
+    /// A deterministic spread of ledgers: every shown figure covers at least `min`
+    /// members (`min` judged ones for 应缴), the rows add up to the totals (nothing is
+    /// hidden that a subtraction would reveal), and each bracket row lies inside one
+    /// category row.
+    #[test]
+    fn every_public_figure_covers_a_large_enough_group() {
+        let bases = ["2500", "3000", "4200", "5000", "7300", "9999", "10000.01", "15000"];
+        let cats = [Employed, Employed, Employed, Retired, Retired, Student, Farmer, Other];
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for case in 0..400 {
+            let size = 1 + next(14) as usize;
+            let members: Vec<Member> = (0..size)
+                .map(|i| {
+                    let c = cats[next(cats.len() as u64) as usize];
+                    let base = (next(9) > 0).then(|| bases[next(bases.len() as u64) as usize]);
+                    member(&format!("党员{i}"), c, base, 3, &format!("{}.{:02}", next(900), next(100)))
+                })
+                .collect();
+            let r = evaluate(&members, &[], None, &RateTable::default());
+            let min = 3 + (case % 3) as u32;
+            let p = r.public_view(&DuesOptions { public_min_group: min, contact: None });
+            let ok = |t: &PublicTally| t.paid.is_none_or(|_| t.members >= min) && t.expected.is_none_or(|_| t.judged == 0 || t.judged >= min);
+            assert!(ok(&p.totals), "case {case}: totals {:?}", p.totals);
+            assert_eq!(p.amounts_withheld, (size as u32) < min, "case {case}");
+            for b in &p.by_bracket {
+                assert!(ok(&b.tally), "case {case}: {b:?}");
+            }
+            for c in &p.by_category {
+                assert!(ok(&c.tally), "case {case}: {c:?}");
+            }
+            if !p.amounts_withheld {
+                let paid: Money = p.by_bracket.iter().filter_map(|b| b.tally.paid).fold(Money::ZERO, |a, b| a + b);
+                assert_eq!(Some(paid), p.totals.paid, "case {case}: every member is in a shown row");
+                assert_eq!(p.by_bracket.iter().map(|b| b.tally.members).sum::<u32>(), size as u32);
+                for b in &p.by_bracket {
+                    assert!(
+                        p.by_category.iter().any(|c| b.category_label.split('、').all(|l| c.label.split('、').any(|x| x == l))),
+                        "case {case}: {b:?} spans categories"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -67,6 +67,20 @@ pub fn covered_by(e: &Extracted, reqs: &[Requirement]) -> bool {
     reqs.iter().any(|r| per_consistent(e, r) && names_match(e, r))
 }
 
+/// `covered_by`, or, for the entries declared on the clause's own page: the same
+/// period and count and a name (or alias) sharing at least four characters (the
+/// whole name when shorter) with the clause, whatever its subject. An entry on the
+/// page is the officer's declaration of that sentence, even if narrowed to other kinds.
+pub fn declared_by(e: &Extracted, page: &[Requirement]) -> bool {
+    let text: Vec<char> = e.text.chars().collect();
+    page.iter().filter(|r| per_consistent(e, r) && (r.per != e.per || r.min == e.min)).any(|r| {
+        std::iter::once(&r.name).chain(r.aliases.iter()).any(|n| {
+            let n: Vec<char> = n.trim().chars().collect();
+            !n.is_empty() && longest_common(&text, &n).len() >= n.len().min(4)
+        })
+    })
+}
+
 fn per_consistent(e: &Extracted, r: &Requirement) -> bool {
     if r.per == e.per {
         return true;
@@ -406,5 +420,11 @@ mod tests {
         // Nothing in common.
         assert!(!covered_by(&one("每年至少两次专题研究意识形态工作"), &all));
         assert!(!covered_by(&one("每年至少两次专题研究意识形态工作"), &[]));
+        // Declared on its own page: same period and count, and four characters of the name.
+        let mut zx = req("理论学习中心组学习", &["中心组学习"], Per::Quarter, 2);
+        let clause = one("党委理论学习中心组每季度集中学习不少于2次");
+        assert!(!covered_by(&clause, std::slice::from_ref(&zx)) && declared_by(&clause, std::slice::from_ref(&zx)));
+        zx.min = 3;
+        assert!(!declared_by(&clause, std::slice::from_ref(&zx)), "another count is another requirement");
     }
 }

@@ -122,7 +122,7 @@ fn handle_live(mut stream: TcpStream, served: &Served) -> std::io::Result<()> {
             let bytes = found.rendered().expect("stored")?;
             if ctype.starts_with("text/html") {
                 let banner = served.banners.read().expect("banners").get(&key).copied();
-                respond(&mut stream, 200, ctype, &inject(&bytes, banner, served), head, &[])
+                respond(&mut stream, 200, ctype, &inject(&bytes, &key, banner, served), head, &[])
             } else {
                 respond_ranged(&mut stream, ctype, &bytes, head, req.range.as_deref(), &[])
             }
@@ -143,7 +143,7 @@ fn not_found(stream: &mut TcpStream, served: &Served, head: bool) -> std::io::Re
         Some(out @ Out::Stored { .. }) => out.rendered().and_then(Result::ok).unwrap_or_default(),
         _ => "<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>404</title><body><h1>404 页面不存在</h1><p>网站尚未成功生成，或这个网址没有对应的页面。</p></body></html>".as_bytes().to_vec(),
     };
-    let body = inject(&body, None, served);
+    let body = inject(&body, "404.html", None, served);
     respond(stream, 404, "text/html; charset=utf-8", &body, head, &[])
 }
 

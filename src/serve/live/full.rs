@@ -49,6 +49,10 @@ impl Live {
         let new = sink.outputs.into_inner().expect("sink").into_iter().map(|(k, v)| (fresh(&k), v)).collect();
         let changed = self.swap_all(new);
         self.served.banners.write().expect("banners").clone_from(&banners(&site));
+        *self.served.notes.write().expect("notes") = crate::site::notes::officer_notes(&site)
+            .into_iter()
+            .map(|(p, notes)| (format!("{}index.html", site.pages[p].path.trim_start_matches('/')), notes))
+            .collect();
         let known = known_paths(&site);
         let recent = render::recent(&site);
         let neighbours = render::view::neighbours(&site);

@@ -49,6 +49,8 @@ pub struct Status {
 pub struct Served {
     pub outputs: RwLock<HashMap<String, Out>>,
     pub banners: RwLock<HashMap<String, Banner>>,
+    /// Notes for the officer by output (`site::notes`): shown in the preview only.
+    pub notes: RwLock<HashMap<String, Vec<String>>>,
     /// The site folder, canonical: files served from disk must stay inside it.
     pub root: PathBuf,
     pub status: Mutex<Status>,
@@ -64,6 +66,7 @@ impl Served {
         Served {
             outputs: RwLock::new(HashMap::new()),
             banners: RwLock::new(HashMap::new()),
+            notes: RwLock::new(HashMap::new()),
             root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
             status: Mutex::new(Status { build: 0, errors: Arc::new("[]".into()), error_count: 0, history: VecDeque::new() }),
             changed: Condvar::new(),

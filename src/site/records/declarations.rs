@@ -45,57 +45,103 @@ pub(super) fn declarations(site: &Site, units: &Units, diags: &mut Vec<Diagnosti
     decls
 }
 
-/// `check` notes where a nearer declaration replaces a different farther one.
+/// `check` notes every override: for each requirement id, which declaration won
+/// over which (and how they differ), for which units; one note per pair, at the
+/// winning declaration (its checklist entry, or its config.toml entry).
 pub(super) fn note_overrides(site: &Site, units: &Units, decls: &[Declaration], diags: &mut Vec<Diagnostic>) {
-    for (u, unit) in units.list.iter().enumerate() {
+    // (winner, loser) declaration indexes → the units where the winner hides the loser.
+    let mut pairs: Vec<((usize, usize), Vec<usize>)> = Vec::new();
+    let index = |o: &Origin, id: &str| decls.iter().position(|d| &d.origin == o && d.req.id == id);
+    for u in 0..units.list.len() {
         for a in applicable(units, decls, u) {
-            let Origin::Checklist { unit: owner, page } = a.origin else { continue };
-            if *owner != u {
-                continue;
-            }
+            let Some(w) = index(a.origin, &a.req.id) else { continue };
             for o in &a.overrides {
-                let Some(other) = decls.iter().find(|d| &d.origin == *o && d.req.id == a.req.id) else { continue };
-                if other.req.per != a.req.per || other.req.min != a.req.min {
-                    let from = match o {
-                        Origin::Preset { name } => format!("预设 {name}"),
-                        Origin::Config => "config.toml".into(),
-                        Origin::Checklist { page, .. } => format!("content/{page}"),
-                    };
-                    let src = site.by_rel.get(page).and_then(|i| match i {
-                        crate::site::Item::Page(p) => Some(&site.pages[*p].src),
-                        _ => None,
-                    });
-                    let msg = format!(
-                        "{}的责任清单把“{}”定为{}不少于{}{}，取代了{}中的{}不少于{}{}（就近的声明优先）",
-                        unit.title,
-                        a.req.name,
-                        a.req.per.name(),
-                        a.req.min,
-                        a.req.measure,
-                        from,
-                        other.req.per.name(),
-                        other.req.min,
-                        other.req.measure
-                    );
-                    let d = match src {
-                        Some(s) => warning_at(s, &a.req.id, msg),
-                        None => crate::diag::Diagnostic::warning(msg),
-                    };
-                    diags.push(d.hint("如果这是有意的本地规定，可以忽略这条提示"));
+                let Some(l) = index(o, &a.req.id) else { continue };
+                match pairs.iter_mut().find(|(k, _)| *k == (w, l)) {
+                    Some((_, us)) => us.push(u),
+                    None => pairs.push(((w, l), vec![u])),
                 }
             }
         }
     }
+    for ((w, l), us) in pairs {
+        let (win, lose) = (&decls[w], &decls[l]);
+        let names: Vec<&str> = us.iter().take(8).map(|&u| units.list[u].title.as_str()).collect();
+        let more = if us.len() > names.len() { format!("等 {} 个单位", us.len()) } else { String::new() };
+        let msg = format!(
+            "“{}”（{}）：{}的声明（{}）取代了{}的声明（{}），适用于{}{more}",
+            win.req.name,
+            win.req.id,
+            place(units, &win.origin),
+            rule(&win.req),
+            place(units, &lose.origin),
+            difference(&win.req, &lose.req),
+            names.join("、")
+        );
+        let lost: Vec<&str> =
+            lose.req.aliases.iter().map(String::as_str).filter(|a| !win.req.aliases.iter().any(|x| x == a) && *a != win.req.name && *a != win.req.id).collect();
+        let same = (win.req.per, win.req.min, &win.req.measure, &win.req.name) == (lose.req.per, lose.req.min, &lose.req.measure, &lose.req.name);
+        let hint = if lost.is_empty() && same {
+            "两处要求相同：可以删去就近的这一项，统计不变".to_string()
+        } else if lost.is_empty() {
+            "就近的声明优先（本单位责任清单 → 上级责任清单中 inherit = true 的 → config.toml → 预设）；如果这是有意的本地规定，可以忽略这条提示".to_string()
+        } else {
+            format!("被取代的声明中的别名（{}）不再能用作 [counts] 的键；需要时在取胜的声明里加 aliases = [\"{}\"]", lost.join("、"), lost.join("\", \""))
+        };
+        let d = match &win.origin {
+            Origin::Checklist { page, .. } => match site.by_rel.get(page) {
+                Some(crate::site::Item::Page(p)) => warning_at(&site.pages[*p].src, &win.req.id, msg),
+                _ => Diagnostic::warning(msg).file(format!("content/{page}")),
+            },
+            Origin::Config => {
+                let at = site.config.requirements.iter().position(|r| r.id == win.req.id).and_then(|i| site.config.requirement_lines.get(i));
+                let mut d = Diagnostic::warning(msg).file(crate::config::FILE_NAME);
+                d.line = at.copied();
+                d
+            }
+            Origin::Preset { .. } => Diagnostic::warning(msg),
+        };
+        diags.push(d.hint(hint));
+    }
 }
 
-/// `check` lists frequencies a checklist states in prose that no declared
-/// requirement covers, with the `[[requirements]]` entry to add.
+/// Where a declaration is: `预设 branch-2018`, `config.toml`, `机关党委的责任清单 content/…`.
+fn place(units: &Units, o: &Origin) -> String {
+    match o {
+        Origin::Preset { name } => format!("预设 {name} "),
+        Origin::Config => "config.toml ".into(),
+        Origin::Checklist { unit, page } => format!("{}的责任清单 content/{page} ", units.list[*unit].title),
+    }
+}
+
+fn rule(r: &requirement::Requirement) -> String {
+    format!("{}不少于{}{}", r.per.name(), r.min, r.measure)
+}
+
+/// The loser's rule, and what else differs from the winner.
+fn difference(win: &requirement::Requirement, lose: &requirement::Requirement) -> String {
+    let mut out = rule(lose);
+    if lose.name != win.name {
+        out.push_str(&format!("，名称“{}”", lose.name));
+    }
+    if (win.per, win.min, &win.measure, &win.name) == (lose.per, lose.min, &lose.measure, &lose.name) {
+        out.push_str("，两处相同");
+    }
+    out
+}
+
+/// `check` lists frequencies a checklist states in prose that no entry on the page
+/// declares (entries narrowed to other kinds included) and no requirement of its unit
+/// covers, with the `[[requirements]]` entry to add.
 pub(super) fn note_uncovered(site: &Site, units: &Units, decls: &[Declaration], notes: &mut Vec<Diagnostic>) {
     for p in site.pages.iter().filter(|p| counted(p) && p.kind == Some(Kind::Checklist)) {
         let Some(unit) = p.unit.as_deref().and_then(|id| units.find(id)) else { continue };
-        let reqs: Vec<requirement::Requirement> = applicable(units, decls, unit).into_iter().map(|a| a.req.clone()).collect();
+        let mut reqs: Vec<requirement::Requirement> = applicable(units, decls, unit).into_iter().map(|a| a.req.clone()).collect();
+        let own: Vec<requirement::Requirement> =
+            decls.iter().filter(|d| matches!(&d.origin, Origin::Checklist { page, .. } if *page == p.src.rel)).map(|d| d.req.clone()).collect();
+        reqs.extend(own.iter().cloned());
         for e in crate::domain::extract::extract(&p.src.text) {
-            if crate::domain::extract::covered_by(&e, &reqs) {
+            if crate::domain::extract::covered_by(&e, &reqs) || crate::domain::extract::declared_by(&e, &own) {
                 continue;
             }
             let entry = crate::domain::extract::toml_entry(&e, &format!("req{}", e.line));

@@ -58,6 +58,7 @@ pub fn build(site: &Site) -> (Compliance, Vec<Diagnostic>, Vec<Diagnostic>) {
     let as_of = site.as_of();
     let year = site.config.compliance.year.unwrap_or_else(|| as_of.year());
     let facts = facts(site, &units, &decls, as_of, &mut diags);
+    note_outside_life(&units, &facts, &mut diags);
     let mut notes = Vec::new();
     note_overrides(site, &units, &decls, &mut notes);
     note_uncovered(site, &units, &decls, &mut notes);
@@ -71,6 +72,29 @@ pub fn build(site: &Site) -> (Compliance, Vec<Diagnostic>, Vec<Diagnostic>) {
         );
     }
     (Compliance { units, sections, decls, facts, as_of, year, report }, diags, notes)
+}
+
+/// A record or activity of a period the unit did not exist in counts for nothing:
+/// one warning per page and period.
+fn note_outside_life(units: &Units, facts: &[Fact], diags: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<(&str, crate::domain::period::Period)> = Vec::new();
+    for f in facts.iter().filter(|f| units.list[f.unit].life.outside(f.period)) {
+        if seen.contains(&(f.page.as_str(), f.period)) {
+            continue;
+        }
+        seen.push((f.page.as_str(), f.period));
+        let u = &units.list[f.unit];
+        let when = match (u.life.established, u.life.dissolved) {
+            (Some(e), _) if e > f.period.end() => format!("成立于 {e}"),
+            (_, Some(d)) => format!("已于 {d} 撤销"),
+            _ => continue,
+        };
+        diags.push(
+            Diagnostic::warning(format!("{}{when}，{} 的记录不计入达标统计", u.title, f.period.full_label()))
+                .file(format!("content/{}", f.page))
+                .hint("检查记录的时段或日期；成立日期、撤销日期写在单位 _index.md 的 [unit] 中（established / 成立日期、dissolved / 撤销日期）"),
+        );
+    }
 }
 
 fn units(site: &Site, diags: &mut Vec<Diagnostic>) -> (Units, Vec<usize>) {
@@ -92,7 +116,8 @@ fn units(site: &Site, diags: &mut Vec<Diagnostic>) -> (Units, Vec<usize>) {
             continue;
         }
         let parent = nearest_unit_section(site, s.parent).and_then(|p| sections.iter().position(|&x| x == p));
-        list.push(Unit { id: info.id.clone(), title: s.title.clone(), kind: info.kind.clone(), parent });
+        let life = crate::domain::life::Life { established: info.established, dissolved: info.dissolved };
+        list.push(Unit { id: info.id.clone(), title: s.title.clone(), kind: info.kind.clone(), parent, life });
         sections.push(i);
     }
     let mut units = Units::new(list);
