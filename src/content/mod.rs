@@ -12,6 +12,7 @@ pub mod front_matter_keys;
 pub mod front_matter_repair;
 pub mod kind;
 pub mod ledger;
+pub mod line_breaks;
 pub mod markdown;
 pub mod parse_errors;
 pub mod sanitize;
