@@ -30,6 +30,8 @@ mod exports;
 mod extract;
 /// Hostile content (`<script>`, `javascript:`, `onerror=`): removed with a warning, never run.
 mod hostile;
+/// The everyday mistakes of officers: each works or gets one located Chinese message.
+mod forgiving;
 /// Office/OS leftovers in content/ are skipped.
 mod ignored_files;
 /// `dwgk init`.
