@@ -302,7 +302,7 @@ mod tests {
         let messages: Vec<&str> = c.notes.iter().map(|n| n.message.as_str()).collect();
         assert!(messages.iter().any(|m| m.starts_with("title（标题）应是一段文字")), "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("写的“昨天”不是日期")), "{messages:?}");
-        assert!(messages.iter().any(|m| m.contains("weight（排序）应是整数，实际写的是“第一”")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("weight（排序）应是整数（阿拉伯数字，不加引号），实际写的是“第一”")), "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("是同一个设置项")), "{messages:?}");
         assert!(c.notes.iter().all(|n| n.error));
         assert_eq!(run(json!({"title": 2024})).map["title"], "2024");

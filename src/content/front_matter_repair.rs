@@ -203,9 +203,9 @@ fn basic_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// Whether `value` is a TOML value as written.
+/// Whether `value` is a TOML value as written (the common forms without a parse).
 fn toml_ok(value: &str) -> bool {
-    toml::from_str::<toml::Table>(&format!("k = {value}")).is_ok()
+    super::simple_toml::value(value).is_some() || toml::from_str::<toml::Table>(&format!("k = {value}")).is_ok()
 }
 
 /// The value as TOML, and a warning when the officer should write it otherwise.
