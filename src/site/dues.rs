@@ -155,7 +155,7 @@ fn period_of(site: &Site, page: usize, errors: &mut Vec<Diagnostic>) -> Option<P
         errors.push(
             p.src
                 .key_error("period", format!("公示时段 period “{text}” 无效"))
-                .hint("写成 2024-Q1（第一季度）、2024-H1（上半年）、2024（全年）或 2024-03（月份）"),
+                .hint("写成 2024-Q1（第一季度）、2024-H1（上半年）、2024（全年）或 2024-03（月份），也可写 2024年第一季度、2024年上半年"),
         );
     }
     period

@@ -75,7 +75,7 @@ pub(super) fn record_facts(p: &Page, unit: usize, applied: &[Applied<'_>], out: 
         diags.push(
             p.src
                 .key_error("period", format!("统计时段 period {written} 无效"))
-                .hint("写成 2024（全年）、2024-H1（上半年）、2024-Q1（第一季度）或 2024-03（月份）"),
+                .hint("写成 2024（全年）、2024-H1（上半年）、2024-Q1（第一季度）或 2024-03（月份），也可写 2024年上半年、2024年第一季度、2024年3月"),
         );
         return;
     };
