@@ -45,7 +45,7 @@ relative_urls = false
 paginate_by = 20
 taxonomies = [{ name = "tags" }]
 # 《中国共产党支部工作条例（试行）》规定的支部工作要求：支委会每月一次、党员大会每季度一次……
-# 党支部的工作记录、活动按这些要求统计（要求的完整列表见 docs/officer-guide.md）
+# 党支部的工作记录、活动按这些要求统计（要求的完整列表见 使用指南.md）
 presets = ["branch-2018"]
 # true：没有审批人（approved_by）的页面暂不发布
 require_approval = false

@@ -39,7 +39,7 @@ pub fn notes(site: &Site, entries: &[Entry]) -> Vec<Diagnostic> {
                 let what = if page.is_some() { "page" } else { "section" };
                 let mut d = src
                     .key_name_error(key, format!("“{key}”不是 dwgk 认得的设置项，已作为自定义值保留（模板中是 {what}.extra.{key}）"))
-                    .hint("如果是拼写错了，改成正确的设置项（设置项和中文写法见 docs/officer-guide.md）；自定义的值请写在 [extra] 下面，就不再提示");
+                    .hint("如果是拼写错了，改成正确的设置项（设置项和中文写法见使用指南 docs/officer-guide.md）；自定义的值请写在 [extra] 下面，就不再提示");
                 d.severity = crate::diag::Severity::Warning;
                 out.push(d);
             }
