@@ -30,6 +30,10 @@ const SIGNATURE_LINES: usize = 2;
 pub fn apply<'a>(arena: &'a Arena<'a>, root: Node<'a>) {
     let paragraphs: Vec<Node<'a>> = root.descendants().filter(|n| matches!(n.data().value, NodeValue::Paragraph)).collect();
     for p in paragraphs {
+        // Most paragraphs are one line: nothing to look at.
+        if !p.children().any(|c| matches!(c.data().value, NodeValue::SoftBreak)) {
+            continue;
+        }
         let lines = lines_of(p);
         if lines.len() >= 2 && lines.iter().all(|l| l.text.contains('\t')) {
             tab_table(arena, p, &lines);
