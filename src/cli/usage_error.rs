@@ -114,7 +114,9 @@ mod tests {
         walk(&mut crate::cli::command(), &mut helps);
         assert!(helps.len() > 10);
         for help in helps {
-            for english in ["[default", "possible values", "[OPTIONS]", "Usage", "<ROOT>", "<FORMAT>", "<COMMAND>", "Print this message", "Options:", "Commands:"] {
+            for english in
+                ["[default", "possible values", "[OPTIONS]", "Usage", "<ROOT>", "<FORMAT>", "<COMMAND>", "Print this message", "Options:", "Commands:"]
+            {
                 assert!(!help.contains(english), "{english} in:\n{help}");
             }
             assert!(help.contains("用法：dwgk"), "{help}");

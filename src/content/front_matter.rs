@@ -2,8 +2,8 @@
 //! Pure: text in, typed values and located problems out.
 
 use super::date::DateValue;
-pub use super::front_matter_check::KeyNote;
 use super::front_matter_check as check;
+pub use super::front_matter_check::KeyNote;
 use super::front_matter_keys as keys;
 use super::front_matter_repair as repair;
 use serde::Deserialize;
@@ -273,7 +273,12 @@ fn read_yaml(text: &str, split: &Split<'_>, problems: &mut Vec<FmError>) -> Opti
             Value::Null => Some(Map::new()),
             other => {
                 let message = format!("YAML 格式错误：设置项要写成“键: 值”，这里读到的是一段文字 {other}");
-                problems.push(FmError::new(split.front_start, split.front_start + 1, message, "每行写一个设置项，例如 title: 关于……的通知（冒号后有一个空格）".into()));
+                problems.push(FmError::new(
+                    split.front_start,
+                    split.front_start + 1,
+                    message,
+                    "每行写一个设置项，例如 title: 关于……的通知（冒号后有一个空格）".into(),
+                ));
                 None
             }
         },
@@ -304,7 +309,8 @@ fn syntax_error(text: &str, front_start: usize, at: usize, raw: &str, lang: &str
     }
     let line = text[line_start..].lines().next().unwrap_or("");
     let hint = super::parse_errors::line_hint(line, lang);
-    let (start, end) = if at >= line_start && at < line_start + line.len() { (at, line_start + line.len()) } else { (line_start + line.len(), line_start + line.len() + 1) };
+    let (start, end) =
+        if at >= line_start && at < line_start + line.len() { (at, line_start + line.len()) } else { (line_start + line.len(), line_start + line.len() + 1) };
     FmError { detail: Some(raw.trim().to_string()), ..FmError::new(start, end, message, hint) }
 }
 
@@ -314,7 +320,8 @@ fn unclosed_line(text: &str) -> Option<usize> {
     let mut found = None;
     for line in text.split_inclusive('\n') {
         let code = line.split(" #").next().unwrap_or(line);
-        let (quotes, open, close) = (code.matches('"').count() - code.matches("\\\"").count(), code.matches(['[', '{']).count(), code.matches([']', '}']).count());
+        let (quotes, open, close) =
+            (code.matches('"').count() - code.matches("\\\"").count(), code.matches(['[', '{']).count(), code.matches([']', '}']).count());
         if quotes % 2 == 1 || (open > close && !code.trim_start().starts_with('[')) {
             found = Some(offset);
         }
@@ -427,7 +434,8 @@ mod tests {
 
     #[test]
     fn keys_the_domain_reads_stay_in_extra() {
-        for text in ["+++\n标题 = 记录\n统计时段 = 2024-Q1\n[统计]\n支委会 = 3\n+++\n", "---\n标题: 记录\n统计时段: 2024-Q1\n统计:\n  支委会: 3\n---\n"] {
+        for text in ["+++\n标题 = 记录\n统计时段 = 2024-Q1\n[统计]\n支委会 = 3\n+++\n", "---\n标题: 记录\n统计时段: 2024-Q1\n统计:\n  支委会: 3\n---\n"]
+        {
             let f = fm(text).unwrap();
             assert_eq!(f.title.as_deref(), Some("记录"));
             assert_eq!(f.extra["period"], "2024-Q1", "{text}");

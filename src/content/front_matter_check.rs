@@ -137,7 +137,12 @@ fn meaning(k: &Key) -> String {
 }
 
 /// A table (`[counts]`) with the keys of `keys` taken out into `moved`.
-fn keep_out(table: Map<String, Value>, name: &'static str, keys: &'static [Key], moved: &mut Vec<(&'static str, String, &'static Key, Value)>) -> Map<String, Value> {
+fn keep_out(
+    table: Map<String, Value>,
+    name: &'static str,
+    keys: &'static [Key],
+    moved: &mut Vec<(&'static str, String, &'static Key, Value)>,
+) -> Map<String, Value> {
     let mut kept = Map::new();
     for (written, value) in table {
         match keys::find(keys, &written).filter(|k| !matches!(k.name, "counts" | "extra")) {

@@ -115,11 +115,14 @@ pub fn toml(src: &str) -> Repaired {
 /// `[统计]` → `["统计"]`, `【counts】` → `[counts]` (with a warning).
 fn toml_header(rest: &str, indent: usize) -> Option<(String, Vec<Fix>)> {
     let mut fixes = Vec::new();
-    let normalised: String = rest.chars().map(|c| match c {
-        '［' | '【' => '[',
-        '］' | '】' => ']',
-        c => c,
-    }).collect();
+    let normalised: String = rest
+        .chars()
+        .map(|c| match c {
+            '［' | '【' => '[',
+            '］' | '】' => ']',
+            c => c,
+        })
+        .collect();
     if normalised != rest {
         let message = "表头用了全角括号，已按 [ ] 读取".to_string();
         fixes.push(Fix { start: indent, end: indent + rest.len(), message, hint: format!("改成英文方括号：{normalised}") });
@@ -146,7 +149,11 @@ fn toml_key_value(rest: &str, indent: usize) -> Option<(String, Vec<Fix>)> {
     let value_text = rest[sep_at + sep.len_utf8()..].trim_matches(blank);
     if sep != '=' {
         let shown = format!("{key_text} = {value_text}");
-        let message = if sep == '＝' { "等号是全角的“＝”，已按英文的 = 读取".to_string() } else { format!("键和值之间写成了“{sep}”，TOML 要用 =，已按 = 读取") };
+        let message = if sep == '＝' {
+            "等号是全角的“＝”，已按英文的 = 读取".to_string()
+        } else {
+            format!("键和值之间写成了“{sep}”，TOML 要用 =，已按 = 读取")
+        };
         fixes.push(Fix { start: indent + sep_at, end: indent + sep_at + sep.len_utf8(), message, hint: format!("改成：{shown}") });
     }
     let key = dotted_key(key_text);
@@ -191,7 +198,11 @@ fn dotted_key(k: &str) -> String {
         return k.to_string();
     }
     let k = k.trim_matches(['“', '”', '‘', '’']);
-    k.split('.').map(|part| part.trim_matches(blank)).map(|part| if is_bare(part) { part.to_string() } else { basic_string(part) }).collect::<Vec<_>>().join(".")
+    k.split('.')
+        .map(|part| part.trim_matches(blank))
+        .map(|part| if is_bare(part) { part.to_string() } else { basic_string(part) })
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 fn is_bare(k: &str) -> bool {
@@ -345,7 +356,12 @@ pub fn yaml(src: &str) -> Repaired {
         let mut out = String::new();
         if indent.contains('\t') {
             out.push_str(&indent.replace('\t', "  "));
-            fixes.push(Fix { start: 0, end: indent_chars, message: "缩进用了 Tab 键，已按空格读取".into(), hint: "YAML 只能用空格缩进：把行首的 Tab 换成空格".into() });
+            fixes.push(Fix {
+                start: 0,
+                end: indent_chars,
+                message: "缩进用了 Tab 键，已按空格读取".into(),
+                hint: "YAML 只能用空格缩进：把行首的 Tab 换成空格".into(),
+            });
         } else {
             out.push_str(indent);
         }
@@ -365,7 +381,11 @@ pub fn yaml(src: &str) -> Repaired {
                 let value = after.trim_matches(blank);
                 let spaced = after.is_empty() || after.starts_with(blank);
                 if sep == '：' || !spaced {
-                    let message = if sep == '：' { "冒号是全角的“：”，已按英文的 : 读取" } else { "冒号后面缺少空格，已按“键: 值”读取" };
+                    let message = if sep == '：' {
+                        "冒号是全角的“：”，已按英文的 : 读取"
+                    } else {
+                        "冒号后面缺少空格，已按“键: 值”读取"
+                    };
                     fixes.push(Fix { start: at + i, end: at + i + sep.len_utf8(), message: message.into(), hint: format!("改成：{key}: {value}") });
                 }
                 if value.starts_with(['|', '>']) {

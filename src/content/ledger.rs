@@ -33,25 +33,76 @@ enum Field {
 const ALIASES: &[Alias<Field>] = &[
     Alias { field: Field::Index, label: "序号", names: &["序号", "编号", "序", "no", "no."] },
     Alias { field: Field::Name, label: "姓名", names: &["姓名", "党员姓名", "名字", "党员", "name"] },
-    Alias { field: Field::Category, label: "类别", names: &["类别", "人员类别", "党员类别", "类型", "人员类型", "党员类型", "身份", "党员身份", "人员身份", "category"] },
+    Alias {
+        field: Field::Category,
+        label: "类别",
+        names: &["类别", "人员类别", "党员类别", "类型", "人员类型", "党员类型", "身份", "党员身份", "人员身份", "category"],
+    },
     Alias {
         field: Field::Base,
         label: "基数",
         names: &[
-            "基数", "月工资收入", "缴费基数", "交纳基数", "缴纳基数", "计缴基数", "计算基数", "党费基数", "党费计算基数", "工资收入", "月收入", "收入", "工资", "月工资",
-            "税后工资", "税后收入", "税后月收入", "税后工资总额", "实发工资", "月薪", "离退休费", "退休费", "退休金", "养老金", "base", "income",
+            "基数",
+            "月工资收入",
+            "缴费基数",
+            "交纳基数",
+            "缴纳基数",
+            "计缴基数",
+            "计算基数",
+            "党费基数",
+            "党费计算基数",
+            "工资收入",
+            "月收入",
+            "收入",
+            "工资",
+            "月工资",
+            "税后工资",
+            "税后收入",
+            "税后月收入",
+            "税后工资总额",
+            "实发工资",
+            "月薪",
+            "离退休费",
+            "退休费",
+            "退休金",
+            "养老金",
+            "base",
+            "income",
         ],
     },
     Alias { field: Field::Months, label: "月数", names: &["月数", "缴费月数", "应缴月数", "交纳月数", "缴纳月数", "months"] },
-    Alias { field: Field::Paid, label: "实缴", names: &["实缴", "已缴", "实交", "实缴纳", "实交纳", "已交", "已交纳", "已缴纳", "实收", "交纳", "缴纳", "共交纳", "paid"] },
+    Alias {
+        field: Field::Paid,
+        label: "实缴",
+        names: &["实缴", "已缴", "实交", "实缴纳", "实交纳", "已交", "已交纳", "已缴纳", "实收", "交纳", "缴纳", "共交纳", "paid"],
+    },
     Alias { field: Field::Expected, label: "应缴", names: &["应缴", "应交", "应缴纳", "应交纳", "expected"] },
     Alias {
         field: Field::ExpectedMonthly,
         label: "月应缴",
-        names: &["月应缴", "每月应缴", "本月应缴", "月缴纳", "每月缴纳", "月应交", "每月应交", "月交纳", "每月交纳", "月应交纳", "每月应交纳", "每月应缴纳", "expected_monthly", "monthly"],
+        names: &[
+            "月应缴",
+            "每月应缴",
+            "本月应缴",
+            "月缴纳",
+            "每月缴纳",
+            "月应交",
+            "每月应交",
+            "月交纳",
+            "每月交纳",
+            "月应交纳",
+            "每月应交纳",
+            "每月应缴纳",
+            "expected_monthly",
+            "monthly",
+        ],
     },
     Alias { field: Field::Note, label: "备注", names: &["备注", "说明", "note", "notes", "remark"] },
-    Alias { field: Field::Rate, label: "执行标准", names: &["执行标准", "缴纳标准", "缴费标准", "交纳标准", "缴费比例", "缴纳比例", "交纳比例", "计缴比例", "党费比例", "比例", "rate"] },
+    Alias {
+        field: Field::Rate,
+        label: "执行标准",
+        names: &["执行标准", "缴纳标准", "缴费标准", "交纳标准", "缴费比例", "缴纳比例", "交纳比例", "计缴比例", "党费比例", "比例", "rate"],
+    },
     Alias { field: Field::GrossPay, label: "应发工资", names: &["应发工资", "应发", "工资总额", "税前工资", "gross"] },
 ];
 
@@ -149,7 +200,12 @@ pub fn ledger_from_grid(grid: &Grid, months_default: Option<u32>) -> (Option<Led
     let mut notes = Vec::new();
     gross_pay_as_base(grid, &mut header, &mut notes);
     let unrecognized = (1..=grid.row(header.row).len() as u32)
-        .filter_map(|c| grid.get(header.row, c).text().filter(|t| !t.trim().is_empty() && field_of(ALIASES, t).is_none()).map(|t| (grid.at(header.row, c), t.trim().to_string())))
+        .filter_map(|c| {
+            grid.get(header.row, c)
+                .text()
+                .filter(|t| !t.trim().is_empty() && field_of(ALIASES, t).is_none())
+                .map(|t| (grid.at(header.row, c), t.trim().to_string()))
+        })
         .collect();
     let rows = (header.row + 1..=grid.height()).map(|r| grid_row(grid, &header, r));
     let before = problems.len();
@@ -435,7 +491,18 @@ fn money(v: &Val, optional: bool, problems: &mut Vec<TableProblem>) -> Result<Op
 /// An amount as officers write it in a text cell: `44.25`, `44.25元`, `￥44.25`,
 /// `¥ 44.25`, `１２.５０` (full-width digits), blanks around it.
 fn text_money(t: &str) -> Result<Money, MoneyError> {
-    let half: String = t.chars().map(|c| if ('０'..='９').contains(&c) { char::from(b'0' + (c as u32 - '０' as u32) as u8) } else if c == '．' { '.' } else { c }).collect();
+    let half: String = t
+        .chars()
+        .map(|c| {
+            if ('０'..='９').contains(&c) {
+                char::from(b'0' + (c as u32 - '０' as u32) as u8)
+            } else if c == '．' {
+                '.'
+            } else {
+                c
+            }
+        })
+        .collect();
     match Money::parse(&half) {
         Err(MoneyError::Decorated(core)) => Money::parse(&core),
         other => other,
@@ -619,7 +686,10 @@ mod tests {
         assert!(p.is_empty(), "{p:?}");
         let l = l.unwrap();
         let z = &l.members[0];
-        assert_eq!((z.base.unwrap().to_string(), z.paid.to_string(), z.expected_monthly.unwrap().to_string()), ("4000.00".into(), "120.00".into(), "40.00".into()));
+        assert_eq!(
+            (z.base.unwrap().to_string(), z.paid.to_string(), z.expected_monthly.unwrap().to_string()),
+            ("4000.00".into(), "120.00".into(), "40.00".into())
+        );
         assert_eq!(l.unrecognized.iter().map(|(at, t)| format!("{at} {t}")).collect::<Vec<_>>(), ["F1 联系电话"]);
         let (l, _) = csv("姓名,应发工资,实缴\n张三,5000,50\n");
         let l = l.unwrap();

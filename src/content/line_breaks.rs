@@ -149,7 +149,9 @@ pub fn is_date_line(line: &str) -> bool {
     let Some(rest) = t.strip_suffix('日') else { return false };
     let Some((year, rest)) = rest.split_once('年') else { return false };
     let Some((month, day)) = rest.split_once('月') else { return false };
-    let numeral = |s: &str, len: std::ops::RangeInclusive<usize>| len.contains(&s.chars().count()) && s.chars().all(|c| c.is_ascii_digit() || "〇零一二三四五六七八九十".contains(c));
+    let numeral = |s: &str, len: std::ops::RangeInclusive<usize>| {
+        len.contains(&s.chars().count()) && s.chars().all(|c| c.is_ascii_digit() || "〇零一二三四五六七八九十".contains(c))
+    };
     numeral(year, 4..=4) && numeral(month, 1..=3) && numeral(day, 1..=3)
 }
 
@@ -249,7 +251,8 @@ mod tests {
 
     #[test]
     fn items_and_dates() {
-        for item in ["1、会议时间", "2. 地点", "（一）总体要求", "(3)其他", "一、指导思想", "十二、附则", "①学习", "第三条 党员"] {
+        for item in ["1、会议时间", "2. 地点", "（一）总体要求", "(3)其他", "一、指导思想", "十二、附则", "①学习", "第三条 党员"]
+        {
             assert!(starts_item(item), "{item}");
         }
         for not_item in ["2024年工作要点", "一是加强学习", "第一党支部", "（此件公开发布）"] {

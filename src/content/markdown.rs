@@ -255,7 +255,10 @@ mod tests {
             "<p>党员同志们：</p>\n<p>现将有关事项通知如下：</p>\n<p>1、会议时间：3月5日</p>\n<p>2、会议地点：三楼会议室</p>\n<p>Please note\nthis.</p>\n"
         );
         let wrapped = "这是一段按固定宽度手工折行的中文文字，编辑器在第五十个字符左右把它\n折到了下一行，不应当在这里断开。";
-        assert_eq!(render(wrapped, &NoLinks).html, "<p>这是一段按固定宽度手工折行的中文文字，编辑器在第五十个字符左右把它折到了下一行，不应当在这里断开。</p>\n");
+        assert_eq!(
+            render(wrapped, &NoLinks).html,
+            "<p>这是一段按固定宽度手工折行的中文文字，编辑器在第五十个字符左右把它折到了下一行，不应当在这里断开。</p>\n"
+        );
         let item = render("- 第一项\n  续行\n", &NoLinks);
         assert!(item.html.contains("第一项<br />\n续行"), "{}", item.html);
     }

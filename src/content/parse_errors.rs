@@ -173,7 +173,11 @@ pub fn line_hint(line: &str, lang: &str) -> String {
                     .map(|ch| match ch {
                         '"' => {
                             open = !open;
-                            if open { '”' } else { '“' }
+                            if open {
+                                '”'
+                            } else {
+                                '“'
+                            }
                         }
                         ch => ch,
                     })

@@ -179,7 +179,9 @@ fn chinese_spelling(s: &str) -> Option<String> {
     let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     let (year, rest) = t.split_once('年')?;
     let number = |n: &str| -> Option<u32> {
-        n.parse().ok().or_else(|| ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"].iter().position(|c| *c == n).map(|i| i as u32 + 1))
+        n.parse()
+            .ok()
+            .or_else(|| ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"].iter().position(|c| *c == n).map(|i| i as u32 + 1))
     };
     let rest = rest.trim_start_matches('度');
     let period = match rest {
@@ -190,7 +192,9 @@ fn chinese_spelling(s: &str) -> Option<String> {
             let n = rest.trim_start_matches('第').trim_end_matches("季度");
             format!("-Q{}", number(n).filter(|n| (1..=4).contains(n))?)
         }
-        _ if rest.ends_with('月') || rest.ends_with("月份") => format!("-{:02}", number(rest.trim_end_matches('份').trim_end_matches('月')).filter(|n| (1..=12).contains(n))?),
+        _ if rest.ends_with('月') || rest.ends_with("月份") => {
+            format!("-{:02}", number(rest.trim_end_matches('份').trim_end_matches('月')).filter(|n| (1..=12).contains(n))?)
+        }
         _ => return None,
     };
     Some(format!("{year}{period}"))

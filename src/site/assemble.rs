@@ -53,8 +53,11 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
         .map(|e| parent_dir(&e.rel).to_string())
         .collect();
     // Each folder's `_index.md`, by folder, whatever its extension's spelling.
-    let section_files: HashMap<&str, &str> =
-        entries.iter().filter(|e| e.kind == EntryKind::Markdown && page_stem(file_name(&e.rel)) == "_index").map(|e| (parent_dir(&e.rel), e.rel.as_str())).collect();
+    let section_files: HashMap<&str, &str> = entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Markdown && page_stem(file_name(&e.rel)) == "_index")
+        .map(|e| (parent_dir(&e.rel), e.rel.as_str()))
+        .collect();
     let bundle_of =
         |rel: &str| -> Option<&String> { bundles.iter().filter(|b| rel.starts_with(b.as_str()) && rel[b.len()..].starts_with('/')).max_by_key(|b| b.len()) };
 

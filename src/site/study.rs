@@ -136,7 +136,8 @@ fn from_front_matter(v: &Value, year: Option<i32>) -> Result<Session, Problem> {
         return Err(("应是一张表".into(), "写成 [[sessions]] 后跟 date = 2024-01-18、topic = \"…\" 等行".into()));
     };
     // Chinese names as in the table's headers: 日期, 学习内容, 领学人, 状态…
-    let map: serde_json::Map<String, Value> = written.iter().map(|(k, v)| (sessions::session_key(k).map_or_else(|| k.clone(), str::to_string), v.clone())).collect();
+    let map: serde_json::Map<String, Value> =
+        written.iter().map(|(k, v)| (sessions::session_key(k).map_or_else(|| k.clone(), str::to_string), v.clone())).collect();
     const KEYS: [&str; 6] = ["date", "month", "topic", "form", "lead", "status"];
     if let Some(k) = map.keys().find(|k| !KEYS.contains(&k.as_str()) && !k.starts_with('_')) {
         let hint = match crate::diag::did_you_mean(k, KEYS.iter().copied()) {

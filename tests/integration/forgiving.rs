@@ -75,7 +75,8 @@ fn notepad_and_upper_case_names_are_pages_with_a_note() {
         .page("notices/记事本.txt", "记事本页面", "正文。")
         .file("content/notices/说明.txt", "这只是一段说明，没有设置项。\n");
     s.build_ok(&[]);
-    for page in ["notices/关于召开组织生活会的通知/index.html", "notices/大写扩展名/index.html", "notices/文件夹页/index.html", "notices/记事本/index.html"] {
+    for page in ["notices/关于召开组织生活会的通知/index.html", "notices/大写扩展名/index.html", "notices/文件夹页/index.html", "notices/记事本/index.html"]
+    {
         assert!(s.out_exists(page), "{page} was not published: {:?}", files(&s.public()).keys().collect::<Vec<_>>());
     }
     assert!(s.out_exists("notices/文件夹页/附件.pdf"));
@@ -113,7 +114,10 @@ fn check_lists_every_file_published_in_neither_audience() {
     said("content/notices/~WRL0001.tmp", "临时文件");
     said("content/notices/.隐藏.pdf", "隐藏文件");
     said("content/notices/下载中.pdf.crdownload", "没有下载完");
-    assert!(about(&diags, "content/notices/~$甲.docx").is_empty() && about(&diags, "content/notices/Thumbs.db").is_empty(), "lock files and OS leftovers stay quiet");
+    assert!(
+        about(&diags, "content/notices/~$甲.docx").is_empty() && about(&diags, "content/notices/Thumbs.db").is_empty(),
+        "lock files and OS leftovers stay quiet"
+    );
     assert!(about(&diags, "content/notices/a.md").is_empty());
 }
 
@@ -196,7 +200,8 @@ fn full_width_punctuation_is_read_with_a_warning_that_names_the_fix() {
     let r = s.build_ok(&[]);
     assert!(s.out("a/index.html").contains("关于召开组织生活会的通知</h1>"));
     assert!(s.out("b/index.html").contains("关于开展主题党日活动的通知</h1>") && s.out("b/index.html").contains("datetime=\"2024-03-05\""));
-    for want in ["全角的 ＋＋＋", "改成英文的 +++", "全角的“＝”", "中文引号", "冒号是全角的“：”", "改成：title: 关于开展主题党日活动的通知"] {
+    for want in ["全角的 ＋＋＋", "改成英文的 +++", "全角的“＝”", "中文引号", "冒号是全角的“：”", "改成：title: 关于开展主题党日活动的通知"]
+    {
         assert!(r.stderr.contains(want), "missing {want:?} in\n{}", r.stderr);
     }
 }

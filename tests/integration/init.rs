@@ -45,11 +45,19 @@ fn init_shows_every_feature_on_day_one() {
     assert!(unit["requirements"].as_array().unwrap().iter().any(|r| r["origin"].as_str().unwrap().starts_with("预设")), "the preset applies");
     let out = tempfile::tempdir().unwrap();
     let o = out.path().join("o");
-    let r = run_dwgk(&["build".into(), "--root".into(), root.clone(), "--audience".into(), "internal".into(), "-o".into(), o.to_string_lossy().into_owned()], tmp.path());
+    let r = run_dwgk(
+        &["build".into(), "--root".into(), root.clone(), "--audience".into(), "internal".into(), "-o".into(), o.to_string_lossy().into_owned()],
+        tmp.path(),
+    );
     r.expect(0);
     let site = files(&o);
     let notice = String::from_utf8(site["notices/关于召开组织生活会的通知/index.html"].clone()).unwrap();
-    assert!(notice.contains("<p>1、开展谈心谈话；</p>") && notice.contains("<th scope=\"col\">联系人</th>") && notice.contains("<p class=\"signature\">中共某某单位委员会</p>"), "{notice}");
+    assert!(
+        notice.contains("<p>1、开展谈心谈话；</p>")
+            && notice.contains("<th scope=\"col\">联系人</th>")
+            && notice.contains("<p class=\"signature\">中共某某单位委员会</p>"),
+        "{notice}"
+    );
     let dues = site.iter().find(|(k, _)| k.starts_with("units/diyi/dues-")).map(|(_, v)| String::from_utf8(v.clone()).unwrap()).expect("the dues page");
     assert!(dues.contains("183.60"), "the ledger is read and summed");
 }

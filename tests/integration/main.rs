@@ -28,10 +28,10 @@ mod example_site;
 mod exports;
 /// Requirement extraction precision/recall on the seed texts.
 mod extract;
-/// Hostile content (`<script>`, `javascript:`, `onerror=`): removed with a warning, never run.
-mod hostile;
 /// The everyday mistakes of officers: each works or gets one located Chinese message.
 mod forgiving;
+/// Hostile content (`<script>`, `javascript:`, `onerror=`): removed with a warning, never run.
+mod hostile;
 /// Office/OS leftovers in content/ are skipped.
 mod ignored_files;
 /// `dwgk init`.

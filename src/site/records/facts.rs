@@ -44,7 +44,8 @@ fn stray_counts(p: &Page) -> Vec<&str> {
 fn report_stray_counts(p: &Page, applied: &[Applied<'_>], diags: &mut Vec<Diagnostic>) {
     for key in stray_counts(p) {
         let value = p.extra.get(key).map(Value::to_string).unwrap_or_default();
-        let line = if key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') { format!("{key} = {value}") } else { format!("\"{key}\" = {value}") };
+        let line =
+            if key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') { format!("{key} = {value}") } else { format!("\"{key}\" = {value}") };
         let what = match match_key(applied, key) {
             Some(req) => format!("它是“{}”的次数", req.name),
             None => format!("而且不是本单位适用的要求（{}）", suggest(applied, key).trim_end_matches('？')),
