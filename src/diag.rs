@@ -36,6 +36,10 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The words of a parser or library behind the message (English): in
+    /// `--format json` only, never in the text shown to officers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl Diagnostic {
@@ -48,7 +52,7 @@ impl Diagnostic {
     }
 
     fn new(severity: Severity, message: impl Into<String>) -> Self {
-        Diagnostic { severity, file: None, line: None, col: None, len: 0, source_line: None, message: message.into(), hint: None }
+        Diagnostic { severity, file: None, line: None, col: None, len: 0, source_line: None, message: message.into(), hint: None, detail: None }
     }
 
     pub fn file(mut self, file: impl Into<String>) -> Self {
@@ -58,6 +62,11 @@ impl Diagnostic {
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
         self
     }
 

@@ -225,7 +225,9 @@ impl Staged {
 
 /// Builds from `input` up to the swap: dropping the result discards the output.
 pub fn stage(req: &Request, input: Input, hooks: &dyn Hooks) -> Staged {
-    let (site, mut diags) = load_site_from(input, req, req.output.is_none());
+    let check = req.output.is_none();
+    let entries = if check { input.entries.clone() } else { Vec::new() };
+    let (site, mut diags) = load_site_from(input, req, check);
     let Some(mut site) = site else {
         diags.sort();
         return Staged { summary: Summary::default(), diags, staging: None };
@@ -234,6 +236,9 @@ pub fn stage(req: &Request, input: Input, hooks: &dyn Hooks) -> Staged {
     let config = site.config.clone();
     let mut timer = Timer::new();
     diags.extend(site.render_markdown());
+    if check {
+        diags.extend(site::check_notes::notes(&site, &entries));
+    }
     site.release_sources();
     timer.lap("markdown");
     let (templates, d) = render::theme::load(&req.root, &config.theme);

@@ -57,7 +57,7 @@ pub enum Command {
     },
     /// 达标情况统计：在终端显示，或导出为 JSON、CSV、Excel
     #[command(
-        after_help = "示例：\n  dwgk report\n  dwgk report --year 2024 --unit diyi\n  dwgk report --format xlsx --output 达标情况.xlsx\n  dwgk report --as-of 2024-06-30 --format json"
+        after_help = "示例：\n  dwgk report\n  dwgk report --year 2024 --unit diyi\n  dwgk report --unit 第一党支部\n  dwgk report --format xlsx --output 达标情况.xlsx\n  dwgk report --as-of 2024-06-30 --format json"
     )]
     Report {
         #[command(flatten)]
@@ -65,7 +65,7 @@ pub enum Command {
         /// 统计年度（默认 config.toml [compliance] year，再默认截至日期所在年）
         #[arg(long)]
         year: Option<i32>,
-        /// 只看这个单位及其下级（单位编号，即文件夹名）
+        /// 只看这个单位及其下级：单位编号（文件夹名，如 diyi）或单位名称（如 第一党支部）
         #[arg(long)]
         unit: Option<String>,
         /// 输出格式：table 终端表格、json、csv（Excel 可直接打开）、xlsx
@@ -259,6 +259,57 @@ pub enum Format {
 const TOP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n命令：\n{subcommands}\n\n选项：\n{options}\n{after-help}\n";
 const SUB_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{positionals}\n选项：\n{options}\n{after-help}\n";
 
+/// Placeholders of values in help and usage (`--root <目录>`), by argument id.
+const VALUE_NAMES: &[(&str, &str)] = &[
+    ("root", "目录"),
+    ("dir", "站点文件夹"),
+    ("audience", "范围"),
+    ("as_of", "日期"),
+    ("now", "时间"),
+    ("format", "格式"),
+    ("output", "路径"),
+    ("base_url", "网址"),
+    ("internal_base_url", "网址"),
+    ("year", "年份"),
+    ("unit", "单位"),
+    ("bind", "地址"),
+    ("port", "端口"),
+    ("source", "目录"),
+    ("dest", "目录"),
+    ("internal_dest", "目录"),
+    ("schedule", "定时"),
+    ("keep", "个数"),
+    ("poll_seconds", "秒数"),
+    ("settle_seconds", "秒数"),
+    ("max_drop_percent", "百分比"),
+    ("to", "版本号"),
+    ("files", "文件"),
+];
+
+/// An argument with Chinese placeholders, and its default and possible values
+/// said in its own help text instead of clap's `[default: …]` and
+/// `[possible values: …]`.
+fn chinese_arg(arg: clap::Arg) -> clap::Arg {
+    if !arg.get_action().takes_values() {
+        return arg;
+    }
+    let id = arg.get_id().as_str().to_string();
+    let mut help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+    let values: Vec<String> = arg.get_possible_values().iter().filter(|v| !v.is_hide_set()).map(|v| v.get_name().to_string()).collect();
+    let defaults: Vec<String> = arg.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
+    if !values.is_empty() && !values.iter().all(|v| help.contains(v.as_str())) {
+        help.push_str(&format!("（可选：{}）", values.join("、")));
+    }
+    if let Some(d) = defaults.first().filter(|_| !help.contains("默认")) {
+        help.push_str(&format!("（默认：{d}）"));
+    }
+    let arg = arg.hide_default_value(true).hide_possible_values(true).help(help);
+    match VALUE_NAMES.iter().find(|(k, _)| *k == id) {
+        Some((_, name)) => arg.value_name(*name),
+        None => arg,
+    }
+}
+
 /// The command with every built-in English text replaced by Chinese.
 pub fn command() -> clap::Command {
     use clap::{Arg, ArgAction};
@@ -269,16 +320,29 @@ pub fn command() -> clap::Command {
         .disable_version_flag(true)
         .arg(help())
         .arg(Arg::new("version").short('V').long("version").action(ArgAction::Version).help("显示版本"));
-    fn chinese(cmd: clap::Command, help: &dyn Fn() -> clap::Arg) -> clap::Command {
+    fn chinese(cmd: clap::Command, path: &str, help: &dyn Fn() -> clap::Arg) -> clap::Command {
         let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
         names.into_iter().fold(cmd, |cmd, name| {
-            cmd.mut_subcommand(name, |sub| {
+            cmd.mut_subcommand(&name, |sub| {
                 let template = if sub.has_subcommands() { TOP_TEMPLATE } else { SUB_TEMPLATE };
-                chinese(sub.help_template(template).disable_help_flag(true).arg(help()), help)
+                let path = format!("{path} {name}");
+                let sub = sub.help_template(template).disable_help_flag(true).disable_help_subcommand(true).arg(help()).mut_args(chinese_arg);
+                chinese_usage(chinese(sub, &path, help), &path)
             })
         })
     }
-    chinese(cmd, &help)
+    chinese_usage(chinese(cmd, "dwgk", &help), "dwgk")
+}
+
+/// The usage line in Chinese (`dwgk build [选项]`), `path` the command's words.
+fn chinese_usage(mut cmd: clap::Command, path: &str) -> clap::Command {
+    if cmd.has_subcommands() {
+        cmd = cmd.subcommand_value_name("命令").subcommand_help_heading("命令");
+    }
+    let usage = cmd.render_usage().to_string();
+    let usage = usage.trim().trim_start_matches("Usage:").trim().replace("[OPTIONS]", "[选项]").replace("<COMMAND>", "<命令>");
+    let args = usage.split_once(' ').map_or("", |(_, rest)| rest);
+    cmd.override_usage(format!("{path} {args}").trim_end().to_string())
 }
 
 /// Parses the process arguments with the Chinese command definition.

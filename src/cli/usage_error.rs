@@ -90,13 +90,36 @@ mod tests {
         assert!(unknown.contains("是不是想写“--format”"), "{unknown}");
         assert!(unknown.contains("用法：dwgk build") && unknown.contains("运行 dwgk build --help 查看说明"), "{unknown}");
         let value = error_of(&["dwgk", "build", "--format", "xml"]);
-        assert!(value.contains("参数 --format <FORMAT> 的值“xml”无效") && value.contains("可用的值：“text”、“json”"), "{value}");
+        assert!(value.contains("参数 --format <格式> 的值“xml”无效") && value.contains("可用的值：“text”、“json”"), "{value}");
         let command = error_of(&["dwgk", "biuld"]);
         assert!(command.contains("没有“biuld”这个命令") && command.contains("是不是想写“build”"), "{command}");
         let number = error_of(&["dwgk", "serve", "--port", "八零"]);
-        assert!(number.contains("参数 --port <PORT> 的值“八零”无效"), "{number}");
+        assert!(number.contains("参数 --port <端口> 的值“八零”无效"), "{number}");
         for e in [unknown, value, command, number] {
             assert!(!e.contains("error:") && !e.contains("Usage:") && !e.contains("For more information") && !e.contains("tip:"), "{e}");
+        }
+    }
+
+    /// Every help text is Chinese: no clap defaults, possible values, English
+    /// placeholders or `[OPTIONS]` (command and flag names stay as typed).
+    #[test]
+    fn help_is_chinese_throughout() {
+        fn walk(cmd: &mut clap::Command, out: &mut Vec<String>) {
+            out.push(cmd.render_help().to_string());
+            for sub in cmd.get_subcommands_mut() {
+                walk(sub, out);
+            }
+        }
+        let mut helps = Vec::new();
+        walk(&mut crate::cli::command(), &mut helps);
+        assert!(helps.len() > 10);
+        for help in helps {
+            for english in
+                ["[default", "possible values", "[OPTIONS]", "Usage", "<ROOT>", "<FORMAT>", "<COMMAND>", "Print this message", "Options:", "Commands:"]
+            {
+                assert!(!help.contains(english), "{english} in:\n{help}");
+            }
+            assert!(help.contains("用法：dwgk"), "{help}");
         }
     }
 

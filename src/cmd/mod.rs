@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod init;
+mod init_site;
 pub mod publish;
 pub mod report;
 pub mod requirements;

@@ -39,15 +39,10 @@ pub fn run(common: &Common, args: Args) -> i32 {
     let c = site.compliance.as_ref().expect("computed by load_site");
     let units = match &args.unit {
         None => c.units.shown_order(),
-        Some(id) => match c.units.find_shown(id) {
-            Some(u) => c.units.shown_order().into_iter().filter(|x| c.units.subtree(u).contains(x)).collect(),
-            None => {
-                let shown: Vec<&crate::domain::unit::Unit> = c.units.shown_order().into_iter().map(|u| &c.units.list[u]).collect();
-                let hint = match crate::diag::did_you_mean(id, shown.iter().map(|u| u.id.as_str())) {
-                    Some(s) => format!("是不是“{s}”？"),
-                    None => format!("现有单位：{}", shown.iter().map(|u| format!("{}（{}）", u.id, u.title)).collect::<Vec<_>>().join("、")),
-                };
-                print_diags(&Diagnostics(vec![Diagnostic::error(format!("没有编号为“{id}”的单位")).hint(hint)]), crate::cli::Format::Text);
+        Some(written) => match find_unit(c, written) {
+            Ok(u) => c.units.shown_order().into_iter().filter(|x| c.units.subtree(u).contains(x)).collect(),
+            Err(d) => {
+                print_diags(&Diagnostics(vec![*d]), crate::cli::Format::Text);
                 return USAGE;
             }
         },
@@ -84,6 +79,39 @@ pub fn run(common: &Common, args: Args) -> i32 {
         }
     }
     0
+}
+
+/// The unit `written` names: its id (the folder name) or its title (第四党支部).
+fn find_unit(c: &Compliance, written: &str) -> Result<usize, Box<Diagnostic>> {
+    let written = written.trim();
+    if let Some(u) = c.units.find_shown(written) {
+        return Ok(u);
+    }
+    let shown = c.units.shown_order();
+    let named: Vec<usize> = shown.iter().copied().filter(|&u| c.units.list[u].title.trim() == written).collect();
+    let label = |u: usize| {
+        let unit = &c.units.list[u];
+        match unit.parent {
+            Some(p) => format!("{}（{} / {}）", unit.id, c.units.list[p].title, unit.title),
+            None => format!("{}（{}）", unit.id, unit.title),
+        }
+    };
+    match named.as_slice() {
+        [u] => Ok(*u),
+        [] => {
+            // A Chinese name one character off is another unit (第四 is not 第一): list them.
+            let ids = shown.iter().map(|&u| c.units.list[u].id.as_str());
+            let hint = match crate::diag::did_you_mean(written, ids).filter(|_| written.is_ascii()) {
+                Some(s) => format!("是不是“{s}”？"),
+                None => format!("现有单位：{}", shown.iter().take(30).map(|&u| label(u)).collect::<Vec<_>>().join("、")),
+            };
+            Err(Box::new(Diagnostic::error(format!("没有编号或名称为“{written}”的单位")).hint(hint)))
+        }
+        several => Err(Box::new(
+            Diagnostic::error(format!("有 {} 个单位都叫“{written}”", several.len()))
+                .hint(format!("用单位编号（文件夹名）指定其中一个：{}", several.iter().map(|&u| label(u)).collect::<Vec<_>>().join("、"))),
+        )),
+    }
 }
 
 fn pad(s: &str, width: usize) -> String {

@@ -1,11 +1,12 @@
-//! Markdown → HTML with comrak, adapted to Chinese text: soft line breaks between
-//! Chinese characters are dropped (a space would show), heading anchors keep the
-//! Chinese words, and links are handed to a resolver so `@/` links and attachments
-//! become real URLs. Pure: no file access; the resolver knows the site.
+//! Markdown → HTML with comrak, adapted to Chinese text: lines as officers type them
+//! (`line_breaks`: a line break in Chinese text is kept, tab-separated lines are a
+//! table, the 落款 is marked), heading anchors keep the Chinese words, and links are
+//! handed to a resolver so `@/` links and attachments become real URLs. Pure: no
+//! file access; the resolver knows the site.
 
 use super::sanitize;
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
-use comrak::nodes::{AstNode, NodeValue, Sourcepos};
+use comrak::nodes::{NodeValue, Sourcepos};
 use comrak::options::Plugins;
 use comrak::{Anchorizer, Arena, Options};
 use serde::Serialize;
@@ -91,7 +92,6 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
     let root = comrak::parse_document(&arena, markdown, &opts);
     let mut out = Rendered::default();
 
-    let mut soft_breaks = Vec::new();
     // Inline `<script>`/`</script>` (and the like) as separate nodes: the text between goes too.
     let (mut openers, mut closers) = (Vec::new(), Vec::new());
     for node in root.descendants() {
@@ -99,7 +99,6 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
         let pos = data.sourcepos;
         match &mut data.value {
             NodeValue::Text(t) => out.char_count += t.chars().filter(|c| !c.is_whitespace()).count(),
-            NodeValue::SoftBreak => soft_breaks.push(node),
             NodeValue::HtmlBlock(block) => clean_html(&mut block.literal, pos, &mut out),
             NodeValue::HtmlInline(raw) => {
                 match sanitize::dropped_tag(raw) {
@@ -128,11 +127,7 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
             between.into_iter().for_each(|n| n.detach());
         }
     }
-    for node in soft_breaks {
-        if joins_cjk(node) {
-            node.detach();
-        }
-    }
+    super::line_breaks::apply(&arena, root);
 
     let headings = HeadingIds::default();
     let mut plugins = Plugins::default();
@@ -198,35 +193,6 @@ fn unsafe_url(url: &mut String, replacement: &str, pos: Sourcepos, out: &mut Ren
     *url = replacement.to_string();
 }
 
-/// True when a soft break sits between Chinese text on either side.
-fn joins_cjk<'a>(node: &'a AstNode<'a>) -> bool {
-    let before = node.previous_sibling().and_then(|n| last_char(n));
-    let after = node.next_sibling().and_then(|n| first_char(n));
-    before.is_some_and(is_cjk) || after.is_some_and(is_cjk)
-}
-
-fn last_char<'a>(node: &'a AstNode<'a>) -> Option<char> {
-    match &node.data.borrow().value {
-        NodeValue::Text(t) => t.chars().last(),
-        _ => node.last_child().and_then(|c| last_char(c)),
-    }
-}
-
-fn first_char<'a>(node: &'a AstNode<'a>) -> Option<char> {
-    match &node.data.borrow().value {
-        NodeValue::Text(t) => t.chars().next(),
-        _ => node.first_child().and_then(|c| first_char(c)),
-    }
-}
-
-/// CJK ideographs, kana, and full-width punctuation.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F | 0x31A0..=0x31BF |
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF |
-        0x20000..=0x2FA1F)
-}
-
 /// Gives every heading a readable, unique id (Chinese kept, punctuation dropped)
 /// and remembers them for the table of contents.
 #[derive(Default)]
@@ -274,10 +240,34 @@ mod tests {
     }
 
     #[test]
-    fn chinese_lines_join_without_space() {
-        let r = render("党员同志们：\n现将有关事项通知如下。\nPlease note\nthis.", &NoLinks);
-        assert!(r.html.contains("党员同志们：现将有关事项通知如下。"), "{}", r.html);
-        assert!(r.html.contains("Please note\nthis."), "{}", r.html);
+    fn lines_as_typed() {
+        let r = render("党员同志们：\n现将有关事项通知如下：\n1、会议时间：3月5日\n2、会议地点：三楼会议室\n\nPlease note\nthis.", &NoLinks);
+        assert_eq!(
+            r.html,
+            "<p>党员同志们：</p>\n<p>现将有关事项通知如下：</p>\n<p>1、会议时间：3月5日</p>\n<p>2、会议地点：三楼会议室</p>\n<p>Please note\nthis.</p>\n"
+        );
+        let wrapped = "这是一段按固定宽度手工折行的中文文字，编辑器在第五十个字符左右把它\n折到了下一行，不应当在这里断开。";
+        assert_eq!(
+            render(wrapped, &NoLinks).html,
+            "<p>这是一段按固定宽度手工折行的中文文字，编辑器在第五十个字符左右把它折到了下一行，不应当在这里断开。</p>\n"
+        );
+        let item = render("- 第一项\n  续行\n", &NoLinks);
+        assert!(item.html.contains("第一项<br />\n续行"), "{}", item.html);
+    }
+
+    #[test]
+    fn tab_separated_lines_are_a_table() {
+        let r = render("名单如下：\n\n序号\t姓名\t职务\n1\t张三\t书记\n2\t李四\n", &NoLinks);
+        assert!(r.html.contains("<table>\n<thead>\n<tr>\n<th scope=\"col\">序号</th>\n<th scope=\"col\">姓名</th>\n<th scope=\"col\">职务</th>"), "{}", r.html);
+        assert!(r.html.contains("<td>2</td>\n<td>李四</td>\n<td></td>"), "{}", r.html);
+    }
+
+    #[test]
+    fn the_signature_block_is_marked() {
+        let r = render("特此通知。\n\n中共某某县财政局机关委员会\n2024年11月21日\n", &NoLinks);
+        assert_eq!(r.html, "<p>特此通知。</p>\n<p class=\"signature\">中共某某县财政局机关委员会</p>\n<p class=\"signature\">2024年11月21日</p>\n");
+        let r = render("会议定于2024年11月21日召开。\n", &NoLinks);
+        assert!(!r.html.contains("signature"), "{}", r.html);
     }
 
     #[test]

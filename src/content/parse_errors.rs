@@ -1,8 +1,11 @@
 //! Parser messages (serde, the `toml` crate, libyaml through serde_norway) in
 //! plain Chinese with a hint. Every known message is translated; an unknown one
-//! still gets a Chinese sentence, with the parser's own words kept for the admin.
+//! still gets a Chinese sentence (the parser's own words are kept by callers as a
+//! diagnostic's detail, shown with `--format json`). `line_hint` says what to write
+//! for the key and value of the line an error is on.
 
 use super::date::DATE_HINT;
+use super::front_matter_keys::{self as keys, PAGE_KEYS, UNIT_KEYS};
 
 /// TOML parser messages, matched as prefixes of the message's first line
 /// (unquoted and duplicate keys have their own answers in `explain`).
@@ -134,14 +137,78 @@ pub fn explain(raw: &str, lang: &str) -> (String, Option<String>) {
     let known = table.iter().find(|(en, _)| if lang == "TOML" { first.starts_with(en) } else { raw.contains(en) });
     match known {
         Some((_, zh)) => (format!("{lang} 格式错误：{zh}"), Some(syntax_hint.into())),
-        // An unknown message: a Chinese sentence, the parser's words kept for the admin.
-        None => (format!("{lang} 格式错误：这一处的写法无法识别"), Some(format!("{syntax_hint}（解析器原文 / parser: {first}）"))),
+        // An unknown message: a Chinese sentence (callers keep the parser's words as
+        // the diagnostic's detail, shown with `--format json`).
+        None => (format!("{lang} 格式错误：这一处的写法无法识别"), Some(syntax_hint.into())),
+    }
+}
+
+/// A hint about one front matter line (`lang` TOML or YAML): what to write for
+/// its key and value, with the officer's own key and value in it.
+pub fn line_hint(line: &str, lang: &str) -> String {
+    let toml = lang == "TOML";
+    let line = line.trim();
+    let (sep, seps): (&str, &[char]) = if toml { (" = ", &['=', '＝']) } else { (": ", &[':', '：']) };
+    let Some((i, c)) = line.char_indices().find(|(_, c)| seps.contains(c)) else {
+        if toml && line.starts_with(['[', '［', '【']) {
+            return format!("表头一行只写表名，例如 [counts]；这一行是“{line}”");
+        }
+        return format!("“{line}”不是设置项的写法：每行写一个“键{sep}值”，例如 title{sep}\"关于……的通知\"；正文要写在结束的分隔行之后");
+    };
+    let key = line[..i].trim().trim_matches(['"', '\'', '“', '”']);
+    let value = line[i + c.len_utf8()..].trim();
+    let known = keys::find(PAGE_KEYS, key).or_else(|| keys::find(UNIT_KEYS, key));
+    let example = known.map(|k| if toml { k.example.to_string() } else { k.example.replacen(" = ", ": ", 1) });
+    let written = |v: &str| format!("{key}{sep}{v}");
+    if value.is_empty() {
+        return format!("{key} 后面缺少值，例如 {}", example.unwrap_or_else(|| written("\"……\"")));
+    }
+    if let Some(rest) = value.strip_prefix('"') {
+        match rest.rfind('"') {
+            None => return format!("值的末尾缺少英文双引号，应写成 {}", written(&format!("\"{rest}\""))),
+            Some(end) if rest[..end].contains('"') => {
+                let mut open = true;
+                let inner: String = rest[..end]
+                    .chars()
+                    .map(|ch| match ch {
+                        '"' => {
+                            open = !open;
+                            if open {
+                                '”'
+                            } else {
+                                '“'
+                            }
+                        }
+                        ch => ch,
+                    })
+                    .collect();
+                return format!("文字中间的引号要用中文引号“”，应写成 {}", written(&format!("\"{inner}\"")));
+            }
+            Some(_) => {}
+        }
+    }
+    if value.starts_with('[') && !value.ends_with(']') {
+        return format!("列表缺少右边的 ]，要在同一行写完，应写成 {}", written(&format!("{value}]")));
+    }
+    match (known, example) {
+        (Some(k), Some(example)) => format!("{}的写法：{example}", keys::label(k)),
+        _ => format!("写成 {}（文字用英文双引号括起来；数字、true、false 不加引号）", written(&format!("\"{}\"", value.trim_matches('"')))),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::explain;
+    use super::{explain, line_hint};
+
+    #[test]
+    fn line_hints_name_the_key_and_value() {
+        assert_eq!(line_hint("title = \"关于召开", "TOML"), "值的末尾缺少英文双引号，应写成 title = \"关于召开\"");
+        assert_eq!(line_hint("title = \"关于\"三会一课\"的通知\" x", "TOML"), "文字中间的引号要用中文引号“”，应写成 title = \"关于“三会一课”的通知\"");
+        assert!(line_hint("date = 2024-13-45", "TOML").starts_with("date（日期）的写法：date = 2024-03-15"));
+        assert_eq!(line_hint("tags: [党费", "YAML"), "列表缺少右边的 ]，要在同一行写完，应写成 tags: [党费]");
+        assert!(line_hint("colour: #f00", "YAML").contains("colour: \"#f00\""));
+        assert!(line_hint("正文第一段", "TOML").contains("“正文第一段”不是设置项的写法"));
+    }
 
     fn no_english_message(raw: &str, lang: &str) -> String {
         let (message, hint) = explain(raw, lang);
@@ -173,9 +240,9 @@ mod tests {
     }
 
     #[test]
-    fn unknown_messages_keep_the_parser_words_in_the_hint_only() {
+    fn unknown_messages_are_chinese_without_the_parser_words() {
         let (message, hint) = explain("something new happened", "YAML");
         assert_eq!(message, "YAML 格式错误：这一处的写法无法识别");
-        assert!(hint.unwrap().contains("something new happened"));
+        assert!(!hint.unwrap().contains("something"));
     }
 }

@@ -27,6 +27,20 @@ const ALIASES: &[Alias<Field>] = &[
     Alias { field: Field::Status, label: "状态", names: &["状态", "完成情况", "status"] },
 ];
 
+/// The `[[sessions]]` key a column name stands for (`学习内容` → `topic`), so an
+/// entry may be written with the same Chinese names as the table's headers.
+pub fn session_key(name: &str) -> Option<&'static str> {
+    match super::columns::field_of(ALIASES, name)? {
+        Field::Index => None,
+        Field::Date => Some("date"),
+        Field::Month => Some("month"),
+        Field::Topic => Some("topic"),
+        Field::Form => Some("form"),
+        Field::Lead => Some("lead"),
+        Field::Status => Some("status"),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionRow {
     /// The topic cell (the row).

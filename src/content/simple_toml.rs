@@ -57,7 +57,8 @@ fn is_end(rest: &str) -> bool {
     rest.is_empty() || rest.starts_with('#')
 }
 
-fn value(text: &str) -> Option<Value> {
+/// A value of the subset this reader is sure of (`None`: something else).
+pub(crate) fn value(text: &str) -> Option<Value> {
     if let Some((s, rest)) = string(text) {
         return is_end(rest).then(|| Value::String(s.to_string()));
     }

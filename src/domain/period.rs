@@ -73,10 +73,11 @@ impl Period {
         Period { year: date.year(), first: (date.month() - 1) / m * m + 1, per }
     }
 
-    /// Parses `2024`, `2024-H1`, `2024-Q3`, `2024-03` (also `2024年`, `2024年第一季度`…
-    /// are not accepted: one spelling keeps records comparable).
+    /// Parses `2024`, `2024-H1`, `2024-Q3`, `2024-03`, and the same periods as
+    /// officers write them: `2024年`, `2024年上半年`, `2024年第一季度`, `2024年3月`.
     pub fn parse(s: &str) -> Option<Period> {
-        let s = s.trim();
+        let chinese = chinese_spelling(s);
+        let s = chinese.as_deref().unwrap_or(s).trim();
         let (y, rest) = match s.split_once('-') {
             Some((y, r)) => (y, Some(r)),
             None => (s, None),
@@ -172,9 +173,57 @@ impl fmt::Display for Period {
     }
 }
 
+/// `2024年第一季度` → `2024-Q1`, `2024年上半年` → `2024-H1`, `2024年3月` → `2024-03`,
+/// `2024年` / `2024年度` → `2024`; `None` when `s` is not written that way.
+fn chinese_spelling(s: &str) -> Option<String> {
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let (year, rest) = t.split_once('年')?;
+    let number = |n: &str| -> Option<u32> {
+        n.parse()
+            .ok()
+            .or_else(|| ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"].iter().position(|c| *c == n).map(|i| i as u32 + 1))
+    };
+    let rest = rest.trim_start_matches('度');
+    let period = match rest {
+        "" | "全年" => String::new(),
+        "上半年" => "-H1".into(),
+        "下半年" => "-H2".into(),
+        _ if rest.ends_with("季度") => {
+            let n = rest.trim_start_matches('第').trim_end_matches("季度");
+            format!("-Q{}", number(n).filter(|n| (1..=4).contains(n))?)
+        }
+        _ if rest.ends_with('月') || rest.ends_with("月份") => {
+            format!("-{:02}", number(rest.trim_end_matches('份').trim_end_matches('月')).filter(|n| (1..=12).contains(n))?)
+        }
+        _ => return None,
+    };
+    Some(format!("{year}{period}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_spellings_of_periods() {
+        for (written, canonical) in [
+            ("2024年", "2024"),
+            ("2024年度", "2024"),
+            ("2024年上半年", "2024-H1"),
+            ("2024年下半年", "2024-H2"),
+            ("2024年第一季度", "2024-Q1"),
+            ("2024年一季度", "2024-Q1"),
+            ("2024年第4季度", "2024-Q4"),
+            ("2024 年 3 月", "2024-03"),
+            ("2024年十一月", "2024-11"),
+        ] {
+            assert_eq!(Period::parse(written), Period::parse(canonical), "{written}");
+            assert!(Period::parse(written).is_some(), "{written}");
+        }
+        for bad in ["2024年第五季度", "2024年13月", "2024年春季", "去年"] {
+            assert_eq!(Period::parse(bad), None, "{bad}");
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -264,6 +264,28 @@ mod tests {
     use crate::domain::unit::Unit;
     use serde_json::json;
 
+    /// docs/officer-guide.md lists the preset as the code has it (id, name, aliases,
+    /// period, minimum and measure), so officers read what is counted.
+    #[test]
+    fn the_officer_guide_lists_the_preset() {
+        let guide = include_str!("../../docs/officer-guide.md");
+        let start = guide.find("<!-- preset:branch-2018 -->").expect("the preset table in officer-guide.md");
+        let rows: Vec<Vec<String>> = guide[start..]
+            .lines()
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .skip(2)
+            .map(|l| l.trim_matches('|').split('|').map(|c| c.trim().trim_matches('`').to_string()).collect())
+            .collect();
+        let documented: Vec<[String; 4]> = rows.into_iter().map(|r| [r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone()]).collect();
+        let code: Vec<[String; 4]> = preset("branch-2018")
+            .unwrap()
+            .into_iter()
+            .map(|r| [r.id.clone(), r.name.clone(), r.aliases.join("、"), format!("{}至少 {} {}", r.per.name(), r.min, r.measure)])
+            .collect();
+        assert_eq!(documented, code);
+    }
+
     fn units() -> Units {
         Units::new(vec![
             Unit { id: "jiguan".into(), title: "机关党委".into(), kind: Some("党委".into()), parent: None, ..Unit::default() },

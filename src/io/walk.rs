@@ -30,8 +30,14 @@ pub fn is_ignored(name: &str) -> bool {
 pub fn walk(root: &Path, display_prefix: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
     let mut entries = Vec::new();
     let mut diags = Vec::new();
-    let walker =
-        WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    let mut skipped = Vec::new();
+    let walker = WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+        let keep = e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy());
+        if !keep {
+            skipped.push(e.path().to_path_buf());
+        }
+        keep
+    });
     for item in walker {
         let entry = match item {
             Ok(e) => e,
@@ -54,7 +60,7 @@ pub fn walk(root: &Path, display_prefix: &str) -> (Vec<Entry>, Vec<Diagnostic>) 
         };
         let kind = if entry.file_type().is_dir() {
             EntryKind::Dir
-        } else if rel.ends_with(".md") || rel.ends_with(".markdown") {
+        } else if is_page_file(&rel, entry.path()) {
             EntryKind::Markdown
         } else {
             EntryKind::Asset
@@ -62,7 +68,30 @@ pub fn walk(root: &Path, display_prefix: &str) -> (Vec<Entry>, Vec<Diagnostic>) 
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         entries.push(Entry { rel, abs: entry.path().to_path_buf(), kind, size });
     }
+    for abs in skipped {
+        if let Some(rel) = abs.strip_prefix(root).ok().and_then(|r| r.to_str()) {
+            entries.push(Entry { rel: rel.replace('\\', "/"), kind: EntryKind::Skipped, size: 0, abs });
+        }
+    }
     (entries, diags)
+}
+
+/// Pages are `.md`, `.markdown` and Notepad's `.md.txt` in any letter case, and a
+/// `.txt` whose first line is a front matter fence (`+++`, `---`, `＋＋＋`); any
+/// other `.txt` is an attachment (a note or a data file), which `check` lists.
+fn is_page_file(rel: &str, path: &Path) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    if !lower.ends_with(".txt") {
+        return crate::content::entry::PAGE_EXTENSIONS.iter().any(|ext| lower.ends_with(ext));
+    }
+    if lower.ends_with(".md.txt") || lower.ends_with(".markdown.txt") {
+        return true;
+    }
+    let mut head = [0u8; 16];
+    let n = std::fs::File::open(path).and_then(|mut f| std::io::Read::read(&mut f, &mut head)).unwrap_or(0);
+    let text = String::from_utf8_lossy(&head[..n]);
+    let text = text.trim_start_matches('\u{feff}');
+    ["+++", "---", "＋＋＋", "－－－"].iter().any(|fence| text.starts_with(fence))
 }
 
 fn walk_error(root: &Path, prefix: &str, e: &walkdir::Error) -> Diagnostic {

@@ -7,7 +7,7 @@ use super::urls::slugify;
 use super::Site;
 use crate::config::Config;
 use crate::content::date::DateValue;
-use crate::content::entry::{Entry, EntryKind};
+use crate::content::entry::{page_stem, Entry, EntryKind};
 use crate::content::kind::{Audience, Kind, Scope};
 use crate::diag::{did_you_mean, Diagnostic};
 use chrono::NaiveDateTime;
@@ -46,11 +46,17 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
     let mut diags = Vec::new();
     let mut sources: HashMap<String, Source> = sources.into_iter().map(|s| (s.rel.clone(), s)).collect();
 
-    // Page bundles: folders holding an index.md.
+    // Page bundles: folders holding an index.md (or `index.MD`, `index.md.txt`…).
     let bundles: Vec<String> = entries
         .iter()
-        .filter(|e| e.kind == EntryKind::Markdown && file_name(&e.rel) == "index.md" && e.rel.contains('/'))
+        .filter(|e| e.kind == EntryKind::Markdown && page_stem(file_name(&e.rel)) == "index" && e.rel.contains('/'))
         .map(|e| parent_dir(&e.rel).to_string())
+        .collect();
+    // Each folder's `_index.md`, by folder, whatever its extension's spelling.
+    let section_files: HashMap<&str, &str> = entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Markdown && page_stem(file_name(&e.rel)) == "_index")
+        .map(|e| (parent_dir(&e.rel), e.rel.as_str()))
         .collect();
     let bundle_of =
         |rel: &str| -> Option<&String> { bundles.iter().filter(|b| rel.starts_with(b.as_str()) && rel[b.len()..].starts_with('/')).max_by_key(|b| b.len()) };
@@ -63,8 +69,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
         entries.iter().filter(|e| e.kind == EntryKind::Dir && bundle_of(&format!("{}/x", e.rel)).is_none() && !bundles.contains(&e.rel)).map(|e| e.rel.clone()),
     );
     for dir in dirs {
-        let index_rel = if dir.is_empty() { "_index.md".to_string() } else { format!("{dir}/_index.md") };
-        let src = sources.remove(&index_rel);
+        let src = section_files.get(dir.as_str()).and_then(|rel| sources.remove(*rel));
         let parent = if dir.is_empty() { None } else { section_of_dir.get(parent_dir(&dir)).copied() };
         let idx = site.sections.len();
         let section = new_section(config, dir.clone(), src, parent, &site, &mut diags);
@@ -78,13 +83,13 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
     // Pages.
     for e in entries.iter().filter(|e| e.kind == EntryKind::Markdown) {
         let name = file_name(&e.rel);
-        if name == "_index.md" {
+        if page_stem(name) == "_index" {
             if bundle_of(&e.rel).is_some() {
                 diags.push(Diagnostic::warning("页面文件夹（含 index.md）里的 _index.md 不起作用，已忽略").file(format!("content/{}", e.rel)));
             }
             continue;
         }
-        let bundle = if name == "index.md" && bundles.iter().any(|b| b == parent_dir(&e.rel)) { Some(parent_dir(&e.rel).to_string()) } else { None };
+        let bundle = if page_stem(name) == "index" && bundles.iter().any(|b| b == parent_dir(&e.rel)) { Some(parent_dir(&e.rel).to_string()) } else { None };
         if bundle.is_none() {
             if let Some(b) = bundle_of(&e.rel) {
                 diags.push(
@@ -348,7 +353,7 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
     }
     let stem = match &bundle {
         Some(b) => file_name(b).to_string(),
-        None => file_name(&src.rel).trim_end_matches(".markdown").trim_end_matches(".md").to_string(),
+        None => page_stem(file_name(&src.rel)).to_string(),
     };
     // A `2024-03-15-name` file gives its date; the slug keeps the date so monthly
     // files of the same name (`…-zhutidangri.md`) do not collide.

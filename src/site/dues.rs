@@ -11,7 +11,7 @@ use crate::content::ledger::{self, Ledger};
 use crate::content::table::CellRef;
 use crate::content::table::TableProblem;
 use crate::diag::Diagnostic;
-use crate::domain::dues::{self, Category, DuesReport, Member};
+use crate::domain::dues::{self, Category, DuesReport, FindingKind, Member};
 use crate::domain::money::Money;
 use crate::domain::period::Period;
 use serde_json::Value;
@@ -87,9 +87,15 @@ pub fn build(site: &Site, files: &Files) -> (HashMap<usize, Disclosure>, Vec<Dia
         };
         errors.extend(problems.iter().map(|pr| locate(site, i, file.as_deref(), pr)));
         let Some(ledger) = ledger else { continue };
+        let dropped = errors.len();
         let (members, member_at) = members(site, i, file.as_deref(), &ledger, months_default, &mut errors);
+        let incomplete = ledger.incomplete || errors.len() > dropped;
         let totals: Vec<dues::TotalsRow> = ledger.totals.iter().map(|t| dues::TotalsRow { at: t.at.to_string(), paid: t.paid, expected: t.expected }).collect();
-        let report = dues::evaluate(&members, &totals, remitted.as_ref().map(|r| r.amount), &site.config.dues.rates);
+        let mut report = dues::evaluate(&members, &totals, remitted.as_ref().map(|r| r.amount), &site.config.dues.rates);
+        if let Some(rel) = &file {
+            let notes = ledger_notes(&ledger, &mut report, incomplete);
+            findings.extend(notes.iter().map(|n| warning(tables::table_error(rel, n))));
+        }
         for f in &report.findings {
             let at = f.member.and_then(|m| member_at.get(m)).cloned().or_else(|| f.at.clone());
             let d = match (&file, at) {
@@ -107,6 +113,35 @@ pub fn build(site: &Site, files: &Files) -> (HashMap<usize, Disclosure>, Vec<Dia
     (out, errors, findings)
 }
 
+/// What a ledger file says as a whole: its own notes, one note for a column it
+/// lacks (instead of a finding per member, which are taken out of the report), and
+/// no sums compared when rows were left out for errors (the errors say why).
+fn ledger_notes(ledger: &Ledger, report: &mut DuesReport, incomplete: bool) -> Vec<TableProblem> {
+    let mut notes = ledger.notes.clone();
+    // A column the ledger lacks is absent from every member row.
+    let first = ledger.members.first();
+    let missing = [
+        (first.is_some_and(|m| m.base_at.is_none()), dues::Unjudged::MissingBase, ledger::Missing::Base),
+        (first.is_some_and(|m| m.category_at.is_none()), dues::Unjudged::NoCategory, ledger::Missing::Category),
+    ];
+    for (absent, why, column) in missing {
+        let count = report.members.iter().filter(|m| m.unjudged == Some(why)).count();
+        if absent && count > 0 {
+            report.findings.retain(|f| !(f.kind == FindingKind::CannotJudge && f.member.is_some_and(|m| report.members[m].unjudged == Some(why))));
+            notes.push(ledger::missing_column(ledger, column, count));
+        }
+    }
+    if incomplete {
+        report.findings.retain(|f| !matches!(f.kind, FindingKind::TotalsMismatch | FindingKind::RemittanceGap));
+    }
+    notes
+}
+
+fn warning(mut d: Diagnostic) -> Diagnostic {
+    d.severity = crate::diag::Severity::Warning;
+    d
+}
+
 fn period_of(site: &Site, page: usize, errors: &mut Vec<Diagnostic>) -> Option<Period> {
     let p = &site.pages[page];
     let text = match p.extra.get("period") {
@@ -120,7 +155,7 @@ fn period_of(site: &Site, page: usize, errors: &mut Vec<Diagnostic>) -> Option<P
         errors.push(
             p.src
                 .key_error("period", format!("公示时段 period “{text}” 无效"))
-                .hint("写成 2024-Q1（第一季度）、2024-H1（上半年）、2024（全年）或 2024-03（月份）"),
+                .hint("写成 2024-Q1（第一季度）、2024-H1（上半年）、2024（全年）或 2024-03（月份），也可写 2024年第一季度、2024年上半年"),
         );
     }
     period

@@ -2,6 +2,7 @@
 //! URLs, visibility and resolved links. The renderer only reads a finished `Site`.
 
 mod assemble;
+pub mod check_notes;
 pub mod dues;
 pub mod links;
 pub mod model;
@@ -73,6 +74,13 @@ impl Site {
         }
         for (i, p) in self.pages.iter().enumerate() {
             self.by_rel.insert(p.src.rel.clone(), Item::Page(i));
+        }
+        // `@/notices/通知.md` also finds `通知.md.txt` or `通知.MD`.
+        for (i, p) in self.pages.iter().enumerate() {
+            if let Some(ext) = crate::content::entry::unusual_page_extension(&p.src.rel) {
+                let canonical = format!("{}.md", &p.src.rel[..p.src.rel.len() - ext.len()]);
+                self.by_rel.entry(canonical).or_insert(Item::Page(i));
+            }
         }
         for (i, a) in self.assets.iter().enumerate() {
             self.by_rel.insert(a.rel.clone(), Item::Asset(i));

@@ -19,6 +19,10 @@ pub struct Source {
     /// Taken by `assemble` (boxed: what stays in every page is a pointer).
     pub fm: Option<Box<FrontMatter>>,
     pub has_front_matter: bool,
+    /// (canonical key, as written) where the page used another name (`日期`).
+    pub spelled: Box<[(String, String)]>,
+    /// Top-level keys dwgk does not read (kept in `extra`); `check` notes them.
+    pub unknown_keys: Box<[String]>,
 }
 
 impl Source {
@@ -34,21 +38,30 @@ impl Source {
         self.front_len = 0;
     }
 
-    /// A diagnostic pointing at the value of front matter key `key` (or line 1).
+    /// A diagnostic pointing at the value of front matter key `key` (or line 1),
+    /// however the page spelled the key (`日期` for `date`).
     pub fn key_error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
         let d = Diagnostic::error(message).file(&self.display);
-        let split = Split {
-            format: None,
-            front: &self.text[self.front_start..self.front_start + self.front_len],
-            front_start: self.front_start,
-            body: "",
-            body_line: 0,
-        };
-        let quoted = format!("\"{key}\"");
-        match front_matter::locate_key(&split, key).or_else(|| front_matter::locate_key(&split, &quoted)) {
+        let split = self.split();
+        let written = self.spelled.iter().find(|(c, _)| c == key).map_or(key, |(_, w)| w.as_str());
+        match front_matter::locate_key(&split, written).or_else(|| front_matter::locate_key(&split, key)) {
             Some((s, e)) => d.at_span(&self.text, s, e),
             None => d.at_line(&self.text, 1),
         }
+    }
+
+    /// A diagnostic at front matter key `key` itself (not its value), or line 1.
+    pub fn key_name_error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(message).file(&self.display);
+        match front_matter::locate_key_name(&self.split(), key) {
+            Some((s, e)) => d.at_span(&self.text, s, e),
+            None => d.at_line(&self.text, 1),
+        }
+    }
+
+    fn split(&self) -> Split<'_> {
+        let front = &self.text[self.front_start..self.front_start + self.front_len];
+        Split { format: None, front, front_start: self.front_start, body: "", body_line: 0, fence_fix: None }
     }
 
     /// A diagnostic at the `n`-th (0-based) occurrence of `needle` in the front
@@ -100,21 +113,16 @@ pub fn parse(rel: &str, display: &str, bytes: &[u8]) -> (Option<Source>, Vec<Dia
     if encoding == Encoding::Gbk {
         diags.push(Diagnostic::warning("文件是 GBK 编码，已自动转换").file(display).hint("建议用记事本“另存为”UTF-8 编码，避免在其他工具里出现乱码"));
     }
-    let located = |e: front_matter::FmError| {
-        let d = Diagnostic::error(e.message).file(display).at_span(&text, e.start, e.end);
-        match e.hint {
-            Some(h) => d.hint(h),
-            None => d,
-        }
-    };
-    let parsed = front_matter::split(&text).and_then(|split| front_matter::parse(&text, &split).map(|fm| (split, fm)));
-    let (split, fm) = match parsed {
-        Ok(v) => v,
+    let split = match front_matter::split(&text) {
+        Ok(split) => split,
         Err(e) => {
-            diags.push(located(e));
+            diags.push(located(&text, display, e));
             return (None, diags);
         }
     };
+    let (parsed, problems) = front_matter::parse(&text, &split);
+    diags.extend(problems.into_iter().map(|e| located(&text, display, e)));
+    let Some(parsed) = parsed else { return (None, diags) };
     let front_start = split.front_start;
     let front_len = split.front.len();
     let body_line = split.body_line;
@@ -128,8 +136,19 @@ pub fn parse(rel: &str, display: &str, bytes: &[u8]) -> (Option<Source>, Vec<Dia
         front_len,
         body_start,
         body_line,
-        fm: Some(Box::new(fm)),
+        fm: Some(Box::new(parsed.fm)),
         has_front_matter,
+        spelled: parsed.spelled.into(),
+        unknown_keys: parsed.unknown.into(),
     };
     (Some(source), diags)
+}
+
+/// A front matter problem as a diagnostic at its span.
+fn located(text: &str, display: &str, e: front_matter::FmError) -> Diagnostic {
+    let d = if e.warning { Diagnostic::warning(e.message) } else { Diagnostic::error(e.message) };
+    let mut d = d.file(display).at_span(text, e.start, e.end);
+    d.hint = e.hint;
+    d.detail = e.detail;
+    d
 }

@@ -132,9 +132,12 @@ fn y_label(w: When) -> String {
 type Problem = (String, String);
 
 fn from_front_matter(v: &Value, year: Option<i32>) -> Result<Session, Problem> {
-    let Some(map) = v.as_object() else {
+    let Some(written) = v.as_object() else {
         return Err(("应是一张表".into(), "写成 [[sessions]] 后跟 date = 2024-01-18、topic = \"…\" 等行".into()));
     };
+    // Chinese names as in the table's headers: 日期, 学习内容, 领学人, 状态…
+    let map: serde_json::Map<String, Value> =
+        written.iter().map(|(k, v)| (sessions::session_key(k).map_or_else(|| k.clone(), str::to_string), v.clone())).collect();
     const KEYS: [&str; 6] = ["date", "month", "topic", "form", "lead", "status"];
     if let Some(k) = map.keys().find(|k| !KEYS.contains(&k.as_str()) && !k.starts_with('_')) {
         let hint = match crate::diag::did_you_mean(k, KEYS.iter().copied()) {
@@ -196,5 +199,7 @@ mod tests {
         assert!(from_front_matter(&json!({ "date": "2024-01-18", "topic": "x", "status": "也许" }), None).unwrap_err().0.contains("也许"));
         assert!(from_front_matter(&json!({ "date": "2024-01-18", "topc": "x" }), None).unwrap_err().1.contains("topic"));
         assert!(from_front_matter(&json!({ "date": "2024-02-30", "topic": "x" }), None).is_err());
+        let s = from_front_matter(&json!({ "日期": "2024年3月5日", "学习内容": "学习党章", "领学人": "书记", "状态": "已完成" }), None).unwrap();
+        assert_eq!((s.topic.as_str(), s.lead.as_str(), s.status), ("学习党章", "书记", SessionStatus::Done));
     }
 }

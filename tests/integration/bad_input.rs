@@ -16,28 +16,28 @@ fn fails_with(site: &Site, needles: &[&str]) -> String {
 fn unclosed_front_matter() {
     let s = Site::new();
     s.file("content/a.md", "+++\ntitle = \"通知\"\n\n正文第一段。\n").unrelated_error();
-    fails_with(&s, &["content/a.md:1:1", "front matter 没有结束", "提示: 在标题等设置项之后单独加一行 +++"]);
+    fails_with(&s, &["content/a.md:4:1", "front matter 没有结束", "提示: 在这一行（“正文第一段。”）之前单独加一行 +++"]);
 }
 
 #[test]
 fn invalid_toml() {
     let s = Site::new();
     s.file("content/a.md", "+++\ntitle = \"关于召开党员大会的通知\ndate = 2024-03-15\n+++\n正文\n").unrelated_error();
-    fails_with(&s, &["content/a.md:2:", "TOML 格式错误", "提示: TOML 的写法是 键 = 值"]);
+    fails_with(&s, &["content/a.md:2:", "TOML 格式错误", "提示: 值的末尾缺少英文双引号，应写成 title = \"关于召开党员大会的通知\""]);
 }
 
 #[test]
 fn invalid_yaml() {
     let s = Site::new();
     s.file("content/a.md", "---\ntitle: 通知\ntags: [党费\ndate: 2024-01-01\n---\n正文\n").unrelated_error();
-    fails_with(&s, &["content/a.md:4:5", "YAML 格式错误", "提示: YAML 的写法是 键: 值"]);
+    fails_with(&s, &["content/a.md:3:", "YAML 格式错误", "提示: 列表缺少右边的 ]，要在同一行写完，应写成 tags: [党费]"]);
 }
 
 #[test]
 fn wrong_type_points_at_the_value() {
     let s = Site::new();
     s.file("content/a.md", "+++\ntitle = \"通知\"\ndate = \"昨天\"\n+++\n正文\n").unrelated_error();
-    let err = fails_with(&s, &["content/a.md:3:8", "日期“昨天”无法识别", "提示: 日期写成 2024-03-15"]);
+    let err = fails_with(&s, &["content/a.md:3:8", "date（日期）写的“昨天”不是日期", "提示: 日期写成 2024-03-15"]);
     assert!(err.contains(" 3 | date = \"昨天\""), "snippet of the offending line:\n{err}");
 }
 
@@ -45,7 +45,7 @@ fn wrong_type_points_at_the_value() {
 fn wrong_type_of_a_plain_key_is_explained() {
     let s = Site::new();
     s.file("content/a.md", "+++\ntitle = \"通知\"\nweight = \"第一\"\n+++\n正文\n").unrelated_error();
-    fails_with(&s, &["content/a.md:3:", "类型不对：这里应为整数"]);
+    fails_with(&s, &["content/a.md:3:", "weight（排序）应是整数（阿拉伯数字，不加引号），实际写的是“第一”", "提示: 例如 weight = 1"]);
 }
 
 /// "关于召开支部党员大会的通知" and "党员同志们：请准时参加支部党员大会。" as Windows

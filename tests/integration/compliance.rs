@@ -285,7 +285,7 @@ fn report_table_and_unknown_unit() {
     r.expect(0);
     assert!(r.stdout.contains("第一党支部（zb1，党支部）"), "{}", r.stdout);
     assert!(r.stdout.contains("1月✓ 2月✓ 3月✓ 4月○"), "{}", r.stdout);
-    s.run(&["report", "--unit", "zb2"]).expect(2).stderr_has(&["没有编号为“zb2”的单位", "是不是“zb1”？"]);
+    s.run(&["report", "--unit", "zb2"]).expect(2).stderr_has(&["没有编号或名称为“zb2”的单位", "是不是“zb1”？"]);
     s.run(&["report", "--format", "xlsx"]).expect(2).stderr_has(&["--output"]);
 }
 

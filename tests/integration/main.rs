@@ -34,6 +34,8 @@ mod example_site;
 mod exports;
 /// Requirement extraction precision/recall on the seed texts.
 mod extract;
+/// The everyday mistakes of officers: each works or gets one located Chinese message.
+mod forgiving;
 /// Hostile content (`<script>`, `javascript:`, `onerror=`): removed with a warning, never run.
 mod hostile;
 /// Office/OS leftovers in content/ are skipped.

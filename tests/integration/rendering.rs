@@ -25,8 +25,8 @@ fn page_renders_markdown_for_chinese_text() {
     assert!(html.contains("<input type=\"checkbox\" disabled=\"\" /> 志愿服务"), "{html}");
     assert!(html.contains("<del>原定时间</del>"), "{html}");
     assert!(html.contains("footnote-ref") && html.contains("具体时间另行通知。"), "{html}");
-    // A soft line break between Chinese lines must not turn into a space.
-    assert!(html.contains("各党支部：现将有关事项通知如下。"), "{html}");
+    // A line break in Chinese text is kept, as typed (docs/content.md, 换行).
+    assert!(html.contains("<p>各党支部：</p>\n<p>现将有关事项通知如下。</p>"), "{html}");
 }
 
 #[test]

@@ -19,7 +19,7 @@ pub(super) fn facts(site: &Site, units: &Units, decls: &[Declaration], as_of: Na
     for (i, p) in site.pages.iter().enumerate().filter(|(_, p)| counted(p)) {
         // Only pages that state counts take part; a narrative record needs no unit.
         let kind = match p.kind {
-            Some(k @ Kind::Record) if p.extra.contains_key("counts") || p.extra.contains_key("period") => k,
+            Some(k @ Kind::Record) if p.extra.contains_key("counts") || p.extra.contains_key("period") || !stray_counts(p).is_empty() => k,
             Some(k @ (Kind::Activity | Kind::StudyPlan)) if p.extra.contains_key("counts_as") => k,
             _ => continue,
         };
@@ -34,7 +34,29 @@ pub(super) fn facts(site: &Site, units: &Units, decls: &[Declaration], as_of: Na
     out
 }
 
+/// Top-level keys of a record that dwgk does not read and that hold a whole
+/// number: counts written above (or without) the `[counts]` line.
+fn stray_counts(p: &Page) -> Vec<&str> {
+    p.src.unknown_keys.iter().map(String::as_str).filter(|k| p.extra.get(*k).is_some_and(|v| v.is_u64() || v.is_i64())).collect()
+}
+
+/// `"支委会" = 1` above `[counts]`: counted nowhere, so an error at the key.
+fn report_stray_counts(p: &Page, applied: &[Applied<'_>], diags: &mut Vec<Diagnostic>) {
+    for key in stray_counts(p) {
+        let value = p.extra.get(key).map(Value::to_string).unwrap_or_default();
+        let line =
+            if key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') { format!("{key} = {value}") } else { format!("\"{key}\" = {value}") };
+        let what = match match_key(applied, key) {
+            Some(req) => format!("它是“{}”的次数", req.name),
+            None => format!("而且不是本单位适用的要求（{}）", suggest(applied, key).trim_end_matches('？')),
+        };
+        let hint = format!("次数要写在 [counts] 下面：在“{line}”这一行上面加一行 [counts]（[counts] 放在其他设置项之后），写成\n[counts]\n{line}");
+        diags.push(p.src.key_name_error(key, format!("“{key}”写在了 [counts] 之外，不会计入统计：{what}")).hint(hint));
+    }
+}
+
 pub(super) fn record_facts(p: &Page, unit: usize, applied: &[Applied<'_>], out: &mut Vec<Fact>, diags: &mut Vec<Diagnostic>) {
+    report_stray_counts(p, applied, diags);
     let period = match p.extra.get("period") {
         Some(Value::String(s)) => Period::parse(s),
         Some(Value::Number(n)) => n.as_i64().and_then(|y| Period::parse(&y.to_string())),
@@ -54,7 +76,7 @@ pub(super) fn record_facts(p: &Page, unit: usize, applied: &[Applied<'_>], out: 
         diags.push(
             p.src
                 .key_error("period", format!("统计时段 period {written} 无效"))
-                .hint("写成 2024（全年）、2024-H1（上半年）、2024-Q1（第一季度）或 2024-03（月份）"),
+                .hint("写成 2024（全年）、2024-H1（上半年）、2024-Q1（第一季度）或 2024-03（月份），也可写 2024年上半年、2024年第一季度、2024年3月"),
         );
         return;
     };
