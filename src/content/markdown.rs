@@ -3,7 +3,7 @@
 //! Chinese words, and links are handed to a resolver so `@/` links and attachments
 //! become real URLs. Pure: no file access; the resolver knows the site.
 
-use super::sanitize;
+use super::{sanitize, signature};
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
 use comrak::nodes::{AstNode, NodeValue, Sourcepos};
 use comrak::options::Plugins;
@@ -77,6 +77,8 @@ fn options() -> Options<'static> {
     o.extension.table = true;
     o.extension.autolink = true;
     o.extension.tasklist = true;
+    // `contains-task-list` / `task-list-item`: the theme shows the checkbox, not a bullet too.
+    o.render.tasklist_classes = true;
     o.extension.footnotes = true;
     o.parse.sourcepos_chars = true;
     // Officers paste HTML from Word (`<br>`, `<u>`): raw HTML is passed through,
@@ -90,6 +92,11 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
     let opts = options();
     let root = comrak::parse_document(&arena, markdown, &opts);
     let mut out = Rendered::default();
+    if signature::may_have_blocks(markdown) {
+        for w in signature::mark(&arena, root) {
+            out.problems.push(LinkProblem { line: w.line, col: w.col, len: 1, message: w.message, hint: w.hint, warning: true });
+        }
+    }
 
     let mut soft_breaks = Vec::new();
     // Inline `<script>`/`</script>` (and the like) as separate nodes: the text between goes too.
@@ -139,6 +146,7 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
     plugins.render.heading_adapter = Some(&headings);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     comrak::format_html_with_plugins(root, &opts, &mut html, &plugins).expect("writing to a String cannot fail");
+    signature::finish(&mut html);
     out.headings = headings.done.into_inner().unwrap_or_default();
     // comrak percent-encodes the U+0001 that starts a resolved link's marker URL
     // (`\u{1}R…` → `%01R…`); restore it so the URL is finalized like any other.
