@@ -3,6 +3,8 @@
 //! pages it hit), never stopping at the first.
 
 pub mod compliance;
+mod compliance_matrix;
+mod compliance_svg;
 pub mod disclosures;
 pub mod functions;
 pub mod parts;
