@@ -162,6 +162,15 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
             html = html.replace(&format!(" align=\"{side}\""), &format!(" style=\"text-align: {side}\""));
         }
     }
+    if html.contains("task-list-item-checkbox") {
+        // A checkbox needs a name for screen readers (axe: `label`): its state in words.
+        html = html
+            .replace(
+                "class=\"task-list-item-checkbox\" checked=\"\" disabled=\"\" />",
+                "class=\"task-list-item-checkbox\" checked=\"\" disabled=\"\" aria-label=\"已完成\" />",
+            )
+            .replace("class=\"task-list-item-checkbox\" disabled=\"\" />", "class=\"task-list-item-checkbox\" disabled=\"\" aria-label=\"未完成\" />");
+    }
     if let Some(i) = html.find(MORE_MARKER) {
         out.summary = Some(html[..i].to_string());
     }
