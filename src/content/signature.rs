@@ -165,10 +165,7 @@ pub fn mark<'a>(arena: &'a Arena<'a>, root: &'a AstNode<'a>) -> Vec<Warning> {
                 (Kind::Open(l), Some(_)) => {
                     // The last block lacks its end: this marker ends it and starts the next.
                     warnings.push(Warning {
-                        line: at.0,
-                        col: at.1,
-                        message: "上一个 ::: 块没有结束行“:::”，到这里为止".into(),
-                        hint: hint(names),
+                        line: at.0, col: at.1, message: "上一个 ::: 块没有结束行“:::”，到这里为止".into(), hint: hint(names)
                     });
                     open = Some((l, at));
                 }
@@ -179,7 +176,9 @@ pub fn mark<'a>(arena: &'a Arena<'a>, root: &'a AstNode<'a>) -> Vec<Warning> {
                 }
                 (Kind::Unknown(name), state) => {
                     let shown = if state.is_some() { "按所在的块排版" } else { "按正文显示" };
-                    warnings.push(Warning { line: at.0, col: at.1, message: format!("不认识的排版标记“::: {name}”，这一行{shown}"), hint: hint(names) });
+                    warnings.push(Warning {
+                        line: at.0, col: at.1, message: format!("不认识的排版标记“::: {name}”，这一行{shown}"), hint: hint(names)
+                    });
                     match state {
                         Some((l, _)) => paragraph(arena, node, std::slice::from_ref(&line), Some(l)),
                         None => plain.push(line),
@@ -238,11 +237,7 @@ mod tests {
         assert_eq!(h, "<p>正文。</p>\n<p class=\"signature\">中共某某县财政局机关委员会</p>\n<p class=\"signature\">2024年9月2日</p>\n", "{h}");
         // Blank lines inside, full-width colons, the marker glued to the body text.
         let h = html("正文最后一句。\n：：：落款\n\n第一党支部\n\n2024年3月1日\n\n：：：\n\n附：说明");
-        assert_eq!(
-            h,
-            "<p>正文最后一句。</p>\n<p class=\"signature\">第一党支部</p>\n<p class=\"signature\">2024年3月1日</p>\n<p>附：说明</p>\n",
-            "{h}"
-        );
+        assert_eq!(h, "<p>正文最后一句。</p>\n<p class=\"signature\">第一党支部</p>\n<p class=\"signature\">2024年3月1日</p>\n<p>附：说明</p>\n", "{h}");
     }
 
     #[test]
