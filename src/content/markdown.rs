@@ -268,16 +268,21 @@ impl HeadingAdapter for HeadingIds {
     }
 }
 
+/// A resolver that keeps every link as written (for tests of the renderer).
+#[cfg(test)]
+pub(crate) struct KeepLinks;
+
+#[cfg(test)]
+impl LinkResolver for KeepLinks {
+    fn resolve(&self, _: &str) -> Resolution {
+        Resolution::Keep
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::KeepLinks as NoLinks;
     use super::*;
-
-    struct NoLinks;
-    impl LinkResolver for NoLinks {
-        fn resolve(&self, _: &str) -> Resolution {
-            Resolution::Keep
-        }
-    }
 
     struct Broken;
     impl LinkResolver for Broken {

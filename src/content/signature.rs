@@ -218,14 +218,7 @@ pub fn finish(html: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use crate::content::markdown::{render, LinkResolver, Resolution};
-
-    struct NoLinks;
-    impl LinkResolver for NoLinks {
-        fn resolve(&self, _: &str) -> Resolution {
-            Resolution::Keep
-        }
-    }
+    use crate::content::markdown::{render, KeepLinks as NoLinks};
 
     fn html(md: &str) -> String {
         render(md, &NoLinks).html

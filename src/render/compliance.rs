@@ -176,15 +176,18 @@ pub fn page_view(site: &Site, c: &Compliance) -> Value {
     let report = &c.report;
     let order = c.units.shown_order();
     let matrix = super::compliance_matrix::build(c, &order);
+    let cells: Vec<Vec<Value>> = order.iter().map(|&u| matrix.row(&report.units[u].lines)).collect();
     let rows: Vec<Value> = order
         .iter()
-        .map(|&u| {
+        .zip(&cells)
+        .map(|(&u, cells)| {
             // The summary shows totals and the matrix, not every cell: rows stay light.
             let mut v = unit_row(site, c, report, u);
-            super::parts::put(&mut v, [("matrix", matrix.row(&report.units[u].lines))]);
+            super::parts::put(&mut v, [("matrix", Value::Array(cells.clone()))]);
             v
         })
         .collect();
+    let groups: Vec<Value> = matrix.groups.iter().map(|g| g.view(&matrix, &rows, &cells)).collect();
     let mut v = json!({
         "ancestors": super::parts::ancestors(site, Some(0)),
         "year": report.year,
@@ -197,7 +200,7 @@ pub fn page_view(site: &Site, c: &Compliance) -> Value {
         &mut v,
         [
             ("requirements", matrix.requirements()),
-            ("groups", Value::Array(matrix.groups.iter().map(|g| g.view()).collect())),
+            ("groups", Value::Array(groups)),
             ("units", Value::Array(rows)),
             ("heatmap_svg", Value::String(super::compliance_svg::heatmap_svg(site, c, &order))),
             ("heatmap_legend", super::compliance_svg::heatmap_legend()),

@@ -5,6 +5,7 @@
 //! `Column` (what a column is) and `cell` (what a cell shows).
 
 use super::compliance::{line_status, symbol};
+use super::parts::put;
 use crate::domain::compliance::{Line, Status};
 use crate::site::records::Compliance;
 use serde_json::{json, Value};
@@ -96,20 +97,54 @@ impl Group<'_> {
         self.kind.unwrap_or("未注明类别的单位")
     }
 
-    pub fn view(&self) -> Value {
-        json!({ "label": self.label(), "kind": self.kind, "units": self.rows.len(), "columns": self.columns, "rows": self.rows })
+    /// The group's table as the template loops over it (no lookups by index, which
+    /// copy values in Tera: a province's summary has tens of thousands of cells): its
+    /// `requirements`, and per unit a row with the unit's `id, title, url, kind, tally`
+    /// (from `units`, the page view's rows) and its `cells` for the group's columns,
+    /// each with its requirement's `name` and `rule` (phone cards and print label a cell
+    /// by them). `columns` and `index` point into `requirements` / `units` of the page.
+    pub fn view(&self, m: &Matrix, units: &[Value], cells: &[Vec<Value>]) -> Value {
+        let requirements: Vec<Value> = self.columns.iter().map(|&k| m.column(k)).collect();
+        let rows: Vec<Value> = self
+            .rows
+            .iter()
+            .map(|&i| {
+                let u = &units[i];
+                let cells: Vec<Value> = self
+                    .columns
+                    .iter()
+                    .map(|&k| {
+                        let mut cell = cells[i][k].clone();
+                        put(&mut cell, [("name", Value::from(m.columns[k].name)), ("rule", Value::from(m.columns[k].rule.as_str()))]);
+                        cell
+                    })
+                    .collect();
+                let mut row = json!({ "index": i, "id": u["id"], "title": u["title"], "url": u["url"], "kind": u["kind"], "tally": u["tally"] });
+                put(&mut row, [("cells", Value::Array(cells))]);
+                row
+            })
+            .collect();
+        let mut v = json!({ "label": self.label(), "kind": self.kind, "units": self.rows.len(), "columns": self.columns });
+        put(&mut v, [("requirements", Value::Array(requirements)), ("rows", Value::Array(rows))]);
+        v
     }
 }
 
 impl Matrix<'_> {
-    /// `requirements` of the page view: `[{id, name, rule}]`.
+    /// Column `k` as the views show it: `{id, name, rule}`.
+    fn column(&self, k: usize) -> Value {
+        let col = &self.columns[k];
+        json!({ "id": col.id, "name": col.name, "rule": col.rule })
+    }
+
+    /// `requirements` of the page view: every column.
     pub fn requirements(&self) -> Value {
-        Value::Array(self.columns.iter().map(|col| json!({ "id": col.id, "name": col.name, "rule": col.rule })).collect())
+        Value::Array((0..self.columns.len()).map(|k| self.column(k)).collect())
     }
 
     /// One unit's cells, in column order.
-    pub fn row(&self, lines: &[Line]) -> Value {
-        Value::Array(self.columns.iter().map(|col| cell(lines.iter().find(|l| l.req.id == col.id))).collect())
+    pub fn row(&self, lines: &[Line]) -> Vec<Value> {
+        self.columns.iter().map(|col| cell(lines.iter().find(|l| l.req.id == col.id))).collect()
     }
 }
 

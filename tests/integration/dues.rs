@@ -70,6 +70,8 @@ fn public_disclosure_is_masked_and_carries_nothing_of_the_ledger() {
     assert!(page.contains("张*") && page.contains("李*"));
     assert!(page.contains("1004.74"), "the members' total paid (814.74 + 40 + 150)");
     assert!(page.contains("组织部 电话 0000"), "contact from [dues]");
+    assert_eq!(page.matches("<dt>公示期</dt>").count(), 1, "the 公示期 once, beside the contact, not in the header too");
+    assert!(page.contains("2024年4月8日至2024年4月15日"), "{page}");
     for canary in ["金丝雀", "13579.24", "CANARYNOTE", "张三", "李四", "4000.00", "5000.01", "欠缴", "少缴"] {
         assert!(containing(&s.public(), canary).is_empty(), "“{canary}” leaked into {:?}", containing(&s.public(), canary));
     }
