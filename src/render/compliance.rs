@@ -168,6 +168,7 @@ pub fn unit_view(site: &Site, c: &Compliance, report: &Report, u: usize, with_ce
     let r = &report.units[u];
     v["lines"] = Value::Array(r.lines.iter().map(|l| line_view(site, l, with_cells)).collect());
     v["na"] = json!(r.na);
+    v["scope"] = json!(site.config.compliance.scope.id());
     v
 }
 

@@ -1,5 +1,5 @@
 //! The theme as readers see it, measured in headless Chromium over the DevTools
-//! protocol (`cdp`): at 360 px no name, status or requirement wraps one character a
+//! protocol (`cdp`): at 360 and 390 px no name, status or requirement wraps one character a
 //! line or is cut off, the page never scrolls sideways and tap targets are big
 //! enough (24 px, 44 px for the main menu); at 1280 px the compliance summary keeps
 //! its unit column and header row in place, starts with the table of the kind most
@@ -132,12 +132,21 @@ fn base64_decode(s: &str) -> Vec<u8> {
 }
 
 #[test]
-fn at_360_px_every_table_reads_without_per_character_wrapping_or_clipping() {
+fn at_360_and_390_px_every_table_reads_without_per_character_wrapping_or_clipping() {
     let _heavy = crate::util::heavy();
     let Some(exe) = chromium() else { return };
     let (_tmp, base) = serve_example_as("internal");
     let mut b = cdp::Browser::launch(exe);
-    b.call("Emulation.setDeviceMetricsOverride", json!({ "width": 360, "height": 800, "deviceScaleFactor": 1, "mobile": true }));
+    let mut problems = Vec::new();
+    for width in [360, 390] {
+        b.call("Emulation.setDeviceMetricsOverride", json!({ "width": width, "height": 800, "deviceScaleFactor": 1, "mobile": true }));
+        problems.extend(phone_problems(&mut b, &base, width));
+    }
+    assert!(problems.is_empty(), "on phones:\n{}", problems.join("\n"));
+}
+
+/// What is wrong with the example's pages on a phone `width` px wide.
+fn phone_problems(b: &mut cdp::Browser, base: &str, width: u32) -> Vec<String> {
     let mut problems = Vec::new();
     let cells: [(&str, &[Check]); 6] = [
         ("", &[(".entries .entry-title", Rule::Wraps, 5)]),
@@ -180,31 +189,32 @@ fn at_360_px_every_table_reads_without_per_character_wrapping_or_clipping() {
     ];
     for (page, checks) in cells {
         b.navigate(&format!("{base}{page}"));
+        let at = format!("{width} px /{page}");
         for &(selector, rule, min) in checks {
-            problems.extend(check(&mut b, &format!("/{page}"), selector, rule, min));
+            problems.extend(check(b, &at, selector, rule, min));
         }
         let (scroll, inner) = (b.eval("document.documentElement.scrollWidth"), b.eval("innerWidth"));
         if scroll.as_f64() > inner.as_f64() {
-            problems.push(format!("/{page}: the page scrolls sideways ({scroll} px wide in {inner} px)"));
+            problems.push(format!("{at}: the page scrolls sideways ({scroll} px wide in {inner} px)"));
         }
-        problems.extend(small_targets(&mut b, &format!("/{page}"), ".site-nav a", 44.0));
+        problems.extend(small_targets(b, &at, ".site-nav a", 44.0));
         let secondary = ".breadcrumbs a, .site-footer a, .entries a, .attachments a, .unit-tree a, .downloads a, .prev-next a, .cards a, .tags a, .pagination a, .notice-meta a";
-        problems.extend(small_targets(&mut b, &format!("/{page}"), secondary, 24.0));
-        screenshot(&mut b, &format!("360-{}", if page.is_empty() { "home".to_string() } else { page.trim_end_matches('/').replace('/', "-") }));
+        problems.extend(small_targets(b, &at, secondary, 24.0));
+        screenshot(b, &format!("{width}-{}", if page.is_empty() { "home".to_string() } else { page.trim_end_matches('/').replace('/', "-") }));
     }
     // The heat map keeps its natural size (13 px labels) and scrolls instead of shrinking.
     b.navigate(&format!("{base}compliance/"));
     let scale = b.eval("(function (s) { return s.getBoundingClientRect().width / s.viewBox.baseVal.width; })(document.querySelector('svg.heatmap'))");
     if !scale.as_f64().is_some_and(|s| s > 0.99) {
-        problems.push(format!("/compliance/: the heat map is drawn at {scale} of its size: labels shrink below 13 px"));
+        problems.push(format!("{width} px /compliance/: the heat map is drawn at {scale} of its size: labels shrink below 13 px"));
     }
     // A task list shows its checkboxes without bullets.
     b.navigate(&format!("{base}notices/2024-12-zuzhishenghuohui/"));
     let bullets = b.eval("[].map.call(document.querySelectorAll('.content ul'), function (u) { return [u.querySelectorAll('input[type=checkbox]').length, getComputedStyle(u).listStyleType]; }).filter(function (x) { return x[0] > 0 && x[1] !== 'none'; }).length");
     if bullets != 0 {
-        problems.push(format!("task lists with bullets beside their checkboxes: {bullets}"));
+        problems.push(format!("{width} px: task lists with bullets beside their checkboxes: {bullets}"));
     }
-    assert!(problems.is_empty(), "at 360 px:\n{}", problems.join("\n"));
+    problems
 }
 
 #[test]

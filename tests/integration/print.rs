@@ -269,13 +269,20 @@ fn sizes(pdf: &Pdf, texts: &[&str]) -> Vec<(String, f64)> {
         .collect()
 }
 
+/// The number of page `page` (“— n —”), centred under the text on an ordinary page.
+fn page_number<'a>(pdf: &'a Pdf, page: usize) -> Option<&'a Word> {
+    let (_, height) = pdf.pages[page];
+    let n = (page + 1).to_string();
+    pdf.words.iter().find(|w| w.page == page && w.text.trim_matches('—') == n && w.y0 > height - 30.0 * MM)
+}
+
 #[test]
-fn the_summary_a_dues_disclosure_and_a_study_plan_print_key_text_at_9_pt_or_more() {
+fn the_summary_a_unit_a_dues_disclosure_and_a_study_plan_print_key_text_at_9_pt_or_more() {
     let _heavy = crate::util::heavy();
     let Some(exe) = chromium() else { return };
     let Some(()) = poppler() else { return };
     let (tmp, base) = serve_example_as("internal");
-    let cases: [(&str, &str, &[&str], usize); 3] = [
+    let cases: [(&str, &str, &[&str], usize); 4] = [
         (
             "compliance/",
             "compliance",
@@ -294,6 +301,7 @@ fn the_summary_a_dues_disclosure_and_a_study_plan_print_key_text_at_9_pt_or_more
             ],
             30,
         ),
+        ("units/jiguan/dier/", "unit", &["支部委员会会议", "支部党员大会", "组织生活会", "达标", "未达标", "进行中"], 20),
         ("units/jiguan/diyi/dues-2024-q3/", "dues", &["张明", "马晓燕", "王建国", "在职", "离退休", "合计"], 15),
         ("units/jiguan/study-plan-2024/", "study-plan", &["已完成", "集中学习", "党委书记", "本月无安排"], 15),
     ];
@@ -301,6 +309,11 @@ fn the_summary_a_dues_disclosure_and_a_study_plan_print_key_text_at_9_pt_or_more
     for (page, name, texts, min) in cases {
         let pdf = read(&print_pdf(exe, &format!("{base}{page}"), tmp.path(), name));
         assert!(!pdf.find("党内公开").is_empty(), "{page}: the internal view prints its marking: {:?}", pdf.texts(0));
+        for p in 0..pdf.pages.len() {
+            let n = page_number(&pdf, p).unwrap_or_else(|| panic!("{page}: no number on page {}: {:?}", p + 1, pdf.texts(p)));
+            let centre = pdf.pages[p].0 / 2.0;
+            assert!((n.centre() - centre).abs() < 6.0, "{page}: page {} numbered in the middle: {n:?}", p + 1);
+        }
         if name == "compliance" {
             assert!(pdf.pages.iter().all(|&(w, _)| (w - 842.0).abs() < 1.5), "the summary prints in landscape: {:?}", pdf.pages);
         }
@@ -312,4 +325,18 @@ fn the_summary_a_dues_disclosure_and_a_study_plan_print_key_text_at_9_pt_or_more
         small.extend(found.into_iter().filter(|(_, s)| *s < 8.9).map(|(w, s)| format!("{page}: “{w}” at {s:.1} pt")));
     }
     assert!(small.is_empty(), "key text under 9 pt:\n{}", small.join("\n"));
+}
+
+#[test]
+fn the_home_page_prints_its_content_on_a4_without_menus() {
+    let _heavy = crate::util::heavy();
+    let Some(exe) = chromium() else { return };
+    let Some(()) = poppler() else { return };
+    let (tmp, base) = serve_example_as("public");
+    let pdf = read(&print_pdf(exe, &base, tmp.path(), "home"));
+    assert!(pdf.pages.iter().all(|&(w, h)| (w - 595.0).abs() < 1.5 && (h - 842.0).abs() < 1.5), "A4 portrait: {:?}", pdf.pages);
+    let words: Vec<&str> = pdf.words.iter().map(|w| w.text.as_str()).collect();
+    assert!(words.contains(&"最新公开") && words.contains(&"栏目导航"), "the page's content: {words:?}");
+    assert!(!words.contains(&"站内搜索") && !words.contains(&"跳到正文"), "no search box or skip link on paper: {words:?}");
+    assert!(page_number(&pdf, 0).is_some(), "numbered: {:?}", pdf.texts(0));
 }
