@@ -270,7 +270,7 @@ fn sizes(pdf: &Pdf, texts: &[&str]) -> Vec<(String, f64)> {
 }
 
 /// The number of page `page` (“— n —”), centred under the text on an ordinary page.
-fn page_number<'a>(pdf: &'a Pdf, page: usize) -> Option<&'a Word> {
+fn page_number(pdf: &Pdf, page: usize) -> Option<&Word> {
     let (_, height) = pdf.pages[page];
     let n = (page + 1).to_string();
     pdf.words.iter().find(|w| w.page == page && w.text.trim_matches('—') == n && w.y0 > height - 30.0 * MM)
