@@ -1,6 +1,8 @@
-//! Compliance outputs: the template views (summary page, unit sections) and the
-//! downloads (JSON, CSV for Excel, XLSX); the matrix is `compliance_matrix`, the SVG
-//! charts `compliance_svg`. Templates display the report; they never compute it.
+//! Compliance outputs: the unit sections' view, the pieces every compliance view
+//! shares (titles, tallies, statuses and their symbols) and the downloads (JSON, CSV
+//! for Excel, XLSX). The summary page is `compliance_page`, its matrix
+//! `compliance_matrix`, its SVG charts `compliance_svg`. Templates display the report;
+//! they never compute it.
 
 use crate::content::kind::{Audience, Scope};
 use crate::domain::compliance::{Line, Report, Status, Tally};
@@ -65,6 +67,16 @@ pub(super) fn line_status(t: &Tally) -> Status {
     }
 }
 
+/// The year's status of a line: `line_status` of its tally, or 不适用 when every
+/// period is (a unit's periods before it existed, say).
+pub(super) fn year_status(l: &Line) -> Status {
+    if !l.cells.is_empty() && l.cells.iter().all(|c| c.status == Status::Na) {
+        Status::Na
+    } else {
+        line_status(&l.tally)
+    }
+}
+
 fn origin_text(site: &Site, o: &Origin) -> String {
     match o {
         Origin::Preset { name } => format!("预设 {name}"),
@@ -81,7 +93,7 @@ fn origin_text(site: &Site, o: &Origin) -> String {
 }
 
 fn line_view(site: &Site, l: &Line, with_cells: bool) -> Value {
-    let status = line_status(&l.tally);
+    let status = year_status(l);
     let mut v = json!({
         "id": l.req.id, "name": l.req.name, "per": l.req.per.id(), "per_name": l.req.per.name(), "min": l.req.min,
         "measure": l.req.measure, "origin": origin_text(site, &l.origin), "tally": tally(&l.tally),
@@ -150,7 +162,7 @@ pub fn symbol(s: Status) -> &'static str {
 }
 
 /// A unit's identity and totals (a row of the summary page).
-fn unit_row(site: &Site, c: &Compliance, report: &Report, u: usize) -> Value {
+pub(super) fn unit_row(site: &Site, c: &Compliance, report: &Report, u: usize) -> Value {
     let r = &report.units[u];
     let unit = &c.units.list[u];
     json!({
@@ -170,52 +182,6 @@ pub fn unit_view(site: &Site, c: &Compliance, report: &Report, u: usize, with_ce
     v["na"] = json!(r.na);
     v["scope"] = json!(site.config.compliance.scope.id());
     v
-}
-
-/// The `/compliance/` page view.
-pub fn page_view(site: &Site, c: &Compliance) -> Value {
-    let report = &c.report;
-    let order = c.units.shown_order();
-    let matrix = super::compliance_matrix::build(c, &order);
-    let cells: Vec<Vec<Value>> = order.iter().map(|&u| matrix.row(&report.units[u].lines)).collect();
-    let rows: Vec<Value> = order
-        .iter()
-        .zip(&cells)
-        .map(|(&u, cells)| {
-            // The summary shows totals and the matrix, not every cell: rows stay light.
-            let mut v = unit_row(site, c, report, u);
-            super::parts::put(&mut v, [("matrix", Value::Array(cells.clone()))]);
-            v
-        })
-        .collect();
-    let groups: Vec<Value> = matrix.groups.iter().map(|g| g.view(&matrix, &rows, &cells)).collect();
-    let mut v = json!({
-        "ancestors": super::parts::ancestors(site, Some(0)),
-        "year": report.year,
-        "as_of": report.as_of.format("%Y-%m-%d").to_string(),
-        "scope": site.config.compliance.scope.id(),
-        "statuses": legend(),
-        "downloads": { "json": marker(JSON_FILE), "csv": marker(CSV_FILE), "xlsx": marker(XLSX_FILE) },
-    });
-    super::parts::put(
-        &mut v,
-        [
-            ("requirements", matrix.requirements()),
-            ("groups", Value::Array(groups)),
-            ("units", Value::Array(rows)),
-            ("heatmap_svg", Value::String(super::compliance_svg::heatmap_svg(site, c, &order))),
-            ("heatmap_legend", super::compliance_svg::heatmap_legend()),
-            ("bars_svg", Value::String(super::compliance_svg::bars_svg(site, c, &order))),
-        ],
-    );
-    v
-}
-
-fn legend() -> Vec<Value> {
-    [Status::Met, Status::Short, Status::Pending, Status::Missing, Status::Na]
-        .iter()
-        .map(|s| json!({ "id": s.id(), "name": s.name(), "sym": symbol(*s) }))
-        .collect()
 }
 
 /// Rows of the flat table shared by CSV and XLSX.
@@ -532,5 +498,20 @@ mod tests {
         assert_eq!(line_status(&t(10, 0, 1, 0)), Status::Pending);
         assert_eq!(line_status(&t(10, 1, 0, 1)), Status::Short);
         assert_eq!(line_status(&t(0, 0, 0, 12)), Status::Missing);
+        use crate::domain::period::{Per, Period};
+        let req = crate::domain::requirement::Requirement {
+            id: "dk".into(),
+            name: "党课".into(),
+            per: Per::Year,
+            min: 1,
+            measure: "次".into(),
+            applies_to: None,
+            aliases: vec![],
+            inherit: false,
+        };
+        let cell = |status| crate::domain::compliance::Cell { period: Period::year(2024), count: 0, target: 1, status, from_coarser: false };
+        let line = |cells| Line { req: req.clone(), origin: Origin::Config, cells, tally: Tally::default() };
+        assert_eq!(year_status(&line(vec![cell(Status::Na)])), Status::Na, "no period to judge at all: 不适用, not 达标");
+        assert_eq!(year_status(&line(vec![cell(Status::Na), cell(Status::Met)])), Status::Met);
     }
 }

@@ -4,7 +4,7 @@
 //! with the branches' table). Another column or cell status is added here: in
 //! `Column` (what a column is) and `cell` (what a cell shows).
 
-use super::compliance::{line_status, symbol};
+use super::compliance::{symbol, year_status};
 use super::parts::put;
 use crate::domain::compliance::{Line, Status};
 use crate::site::records::Compliance;
@@ -149,11 +149,10 @@ impl Matrix<'_> {
 }
 
 /// A cell: the year's status of one requirement at one unit, and `text` = `达标时段/
-/// 已评定时段` (`9/11`; the theme writes it `9/11期`). No line: 不适用.
+/// 已评定时段` (`9/11`; the theme writes it `9/11期`). No line, or no period to judge: 不适用.
 pub fn cell(line: Option<&Line>) -> Value {
-    match line {
-        Some(l) => {
-            let s = line_status(&l.tally);
+    match line.map(|l| (l, year_status(l))) {
+        Some((l, s)) if s != Status::Na => {
             let t = &l.tally;
             let judged = t.met + t.short + t.missing;
             json!({
@@ -161,7 +160,7 @@ pub fn cell(line: Option<&Line>) -> Value {
                 "tally": super::compliance::tally(t),
             })
         }
-        None => json!({ "status": "na", "status_name": Status::Na.name(), "sym": symbol(Status::Na), "text": "—" }),
+        _ => json!({ "status": "na", "status_name": Status::Na.name(), "sym": symbol(Status::Na), "text": "—" }),
     }
 }
 

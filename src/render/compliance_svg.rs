@@ -89,7 +89,8 @@ pub(super) fn months(r: &UnitReport, report: &Report) -> Vec<(u32, Tally, bool)>
             let mut any = false;
             if started {
                 for l in &r.lines {
-                    for c in l.cells.iter().filter(|c| c.period.first <= m && m < c.period.first + c.period.per.months()) {
+                    let covering = |c: &&crate::domain::compliance::Cell| c.period.first <= m && m < c.period.first + c.period.per.months();
+                    for c in l.cells.iter().filter(covering).filter(|c| c.status != crate::domain::compliance::Status::Na) {
                         any = true;
                         t.add(c.status);
                     }

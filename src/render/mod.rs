@@ -4,6 +4,7 @@
 
 pub mod compliance;
 mod compliance_matrix;
+mod compliance_page;
 mod compliance_svg;
 pub mod disclosures;
 pub mod functions;
@@ -541,7 +542,7 @@ fn jobs<'a>(
             output: index_file(compliance::PAGE),
             template: "compliance.html".into(),
             origin: "compliance".into(),
-            vars: Box::new(move || vars(vec![("compliance", compliance::page_view(site, c))])),
+            vars: Box::new(move || vars(vec![("compliance", compliance_page::page_view(site, c))])),
             form: Form::Html,
         });
     }
