@@ -33,7 +33,8 @@ pub fn run(common: &Common, format: Format, output: Option<PathBuf>, base_url: O
                 summary.attachments,
                 out.display()
             ),
-            (Some(out), false) => eprintln!("生成失败：{} 保持原样，未做任何改动。", out.display()),
+            (Some(out), false) if out.exists() => eprintln!("生成失败：{} 保持原样，未做任何改动。", out.display()),
+            (Some(out), false) => eprintln!("生成失败：没有生成任何文件（{} 尚不存在，也没有创建）。", out.display()),
             (None, _) if code == 0 => eprintln!("检查通过（{audience}）：{} 个页面，{} 个栏目，没有错误（用时 {secs:.2} 秒）", summary.pages, summary.sections),
             (None, _) => {}
         }

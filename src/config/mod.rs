@@ -10,16 +10,19 @@ use serde_json::{Map, Value};
 
 mod compliance;
 mod dues;
+mod print;
 mod publish;
 mod search;
 
 use compliance::{check_compliance, check_presets, check_requirements};
 use dues::check_dues;
+use print::check_print;
 use publish::check_publish;
 use search::check_search;
 
 pub use compliance::ComplianceConfig;
 pub use dues::DuesConfig;
+pub use print::PrintConfig;
 pub use publish::PublishConfig;
 
 pub const FILE_NAME: &str = "config.toml";
@@ -48,6 +51,8 @@ pub struct Config {
     pub dues: DuesConfig,
     /// `[publish]`: settings of `dwgk publish`, validated.
     pub publish: PublishConfig,
+    /// `[print]`: the issuing body printed as the 红头 of notices.
+    pub print: PrintConfig,
     /// `[search] dictionary`: the site's own terms, beside the built-in ones, validated.
     pub search_terms: Vec<String>,
 }
@@ -79,6 +84,7 @@ struct Raw {
     compliance: Option<toml::Table>,
     dues: Option<toml::Table>,
     publish: Option<toml::Table>,
+    print: Option<toml::Table>,
     search: Option<toml::Table>,
     #[serde(default)]
     extra: toml::Table,
@@ -99,6 +105,7 @@ const TOP_KEYS: &[&str] = &[
     "compliance",
     "dues",
     "publish",
+    "print",
     "search",
     "extra",
 ];
@@ -194,6 +201,7 @@ impl Config {
             compliance: check_compliance(text, raw.compliance, &mut diags),
             dues: check_dues(text, raw.dues, &mut diags),
             publish: check_publish(text, raw.publish, &mut diags),
+            print: check_print(text, raw.print, &mut diags),
             search_terms: check_search(text, raw.search, &mut diags),
         };
         (Some(config), diags)

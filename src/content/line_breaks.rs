@@ -12,7 +12,7 @@
 //!   becomes `<p class="signature">` lines (docs/templates.md, "Classes in page.content").
 
 use super::sanitize::escape_attr;
-use super::vocabulary;
+use super::vocabulary::{self, is_wide as is_cjk};
 use comrak::nodes::{Ast, AstNode, NodeTable, NodeValue, TableAlignment};
 use comrak::Arena;
 use unicode_width::UnicodeWidthStr;
@@ -242,14 +242,6 @@ fn is_signing_unit(line: &str) -> bool {
     let t = line.trim();
     let chars = t.chars().count();
     (2..=30).contains(&chars) && t.chars().any(vocabulary::is_cjk) && !t.contains(['。', '，', '：', '；', '！', '？', ',', ':']) && !starts_item(t)
-}
-
-/// CJK ideographs, kana, and full-width punctuation.
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F | 0x31A0..=0x31BF |
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF |
-        0x20000..=0x2FA1F)
 }
 
 #[cfg(test)]

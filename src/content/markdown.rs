@@ -4,7 +4,7 @@
 //! handed to a resolver so `@/` links and attachments become real URLs. Pure: no
 //! file access; the resolver knows the site.
 
-use super::sanitize;
+use super::{sanitize, signature};
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
 use comrak::nodes::{NodeValue, Sourcepos};
 use comrak::options::Plugins;
@@ -78,6 +78,8 @@ fn options() -> Options<'static> {
     o.extension.table = true;
     o.extension.autolink = true;
     o.extension.tasklist = true;
+    // `contains-task-list` / `task-list-item`: the theme shows the checkbox, not a bullet too.
+    o.render.tasklist_classes = true;
     o.extension.footnotes = true;
     o.parse.sourcepos_chars = true;
     // Officers paste HTML from Word (`<br>`, `<u>`): raw HTML is passed through,
@@ -91,6 +93,11 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
     let opts = options();
     let root = comrak::parse_document(&arena, markdown, &opts);
     let mut out = Rendered::default();
+    if signature::may_have_blocks(markdown) {
+        for w in signature::mark(&arena, root) {
+            out.problems.push(LinkProblem { line: w.line, col: w.col, len: 1, message: w.message, hint: w.hint, warning: true });
+        }
+    }
 
     // Inline `<script>`/`</script>` (and the like) as separate nodes: the text between goes too.
     let (mut openers, mut closers) = (Vec::new(), Vec::new());
@@ -134,6 +141,7 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
     plugins.render.heading_adapter = Some(&headings);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     comrak::format_html_with_plugins(root, &opts, &mut html, &plugins).expect("writing to a String cannot fail");
+    signature::finish(&mut html);
     out.headings = headings.done.into_inner().unwrap_or_default();
     // comrak percent-encodes the U+0001 that starts a resolved link's marker URL
     // (`\u{1}R…` → `%01R…`); restore it so the URL is finalized like any other.
@@ -148,6 +156,15 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
         for side in ["left", "right", "center"] {
             html = html.replace(&format!(" align=\"{side}\""), &format!(" style=\"text-align: {side}\""));
         }
+    }
+    if html.contains("task-list-item-checkbox") {
+        // A checkbox needs a name for screen readers (axe: `label`): its state in words.
+        html = html
+            .replace(
+                "class=\"task-list-item-checkbox\" checked=\"\" disabled=\"\" />",
+                "class=\"task-list-item-checkbox\" checked=\"\" disabled=\"\" aria-label=\"已完成\" />",
+            )
+            .replace("class=\"task-list-item-checkbox\" disabled=\"\" />", "class=\"task-list-item-checkbox\" disabled=\"\" aria-label=\"未完成\" />");
     }
     if let Some(i) = html.find(MORE_MARKER) {
         out.summary = Some(html[..i].to_string());
@@ -217,16 +234,21 @@ impl HeadingAdapter for HeadingIds {
     }
 }
 
+/// A resolver that keeps every link as written (for tests of the renderer).
+#[cfg(test)]
+pub(crate) struct KeepLinks;
+
+#[cfg(test)]
+impl LinkResolver for KeepLinks {
+    fn resolve(&self, _: &str) -> Resolution {
+        Resolution::Keep
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::KeepLinks as NoLinks;
     use super::*;
-
-    struct NoLinks;
-    impl LinkResolver for NoLinks {
-        fn resolve(&self, _: &str) -> Resolution {
-            Resolution::Keep
-        }
-    }
 
     struct Broken;
     impl LinkResolver for Broken {

@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod parse_errors;
 pub mod sanitize;
 pub mod sessions;
+pub mod signature;
 pub mod simple_toml;
 pub mod table;
 pub mod vocabulary;

@@ -45,6 +45,14 @@ pub const DICTIONARY: &[&str] = &[
     "群众路线",
 ];
 
+/// CJK ideographs, kana, and full-width punctuation.
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F | 0x31A0..=0x31BF |
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF |
+        0x20000..=0x2FA1F)
+}
+
 pub fn is_cjk(c: char) -> bool {
     is_cjk_code(c as u32)
 }

@@ -1,9 +1,11 @@
-//! Compliance outputs: the template views (summary page, unit sections), the
-//! inline SVG charts, and the downloads (JSON, CSV for Excel, XLSX). Templates
-//! display the report; they never compute it.
+//! Compliance outputs: the unit sections' view, the pieces every compliance view
+//! shares (titles, tallies, statuses and their symbols) and the downloads (JSON, CSV
+//! for Excel, XLSX). The summary page is `compliance_page`, its matrix
+//! `compliance_matrix`, its SVG charts `compliance_svg`. Templates display the report;
+//! they never compute it.
 
 use crate::content::kind::Scope;
-use crate::domain::compliance::{Line, Report, Status, Tally, UnitReport};
+use crate::domain::compliance::{Line, Report, Status, Tally};
 use crate::domain::requirement::Origin;
 use crate::site::records::Compliance;
 use crate::site::urls::marker;
@@ -46,13 +48,13 @@ fn pct(rate: Option<f64>) -> Value {
     rate.map_or(Value::Null, |r| Value::from((r * 1000.0).round() / 10.0))
 }
 
-fn tally(t: &Tally) -> Value {
+pub(super) fn tally(t: &Tally) -> Value {
     json!({ "met": t.met, "short": t.short, "pending": t.pending, "missing": t.missing, "rate": pct(t.rate()) })
 }
 
 /// One status for a whole line of cells (the year at a glance); `Na` when no cell
 /// is judged or running (the unit did not exist that year).
-fn line_status(t: &Tally) -> Status {
+pub(super) fn line_status(t: &Tally) -> Status {
     if t.met + t.short + t.pending + t.missing == 0 {
         Status::Na
     } else if t.short + t.missing == 0 {
@@ -65,6 +67,16 @@ fn line_status(t: &Tally) -> Status {
         Status::Missing
     } else {
         Status::Short
+    }
+}
+
+/// The year's status of a line: `line_status` of its tally, or 不适用 when every
+/// period is (a unit's periods before it existed, say).
+pub(super) fn year_status(l: &Line) -> Status {
+    if !l.cells.is_empty() && l.cells.iter().all(|c| c.status == Status::Na) {
+        Status::Na
+    } else {
+        line_status(&l.tally)
     }
 }
 
@@ -84,7 +96,7 @@ fn origin_text(site: &Site, o: &Origin) -> String {
 }
 
 fn line_view(site: &Site, l: &Line, with_cells: bool) -> Value {
-    let status = line_status(&l.tally);
+    let status = year_status(l);
     let mut v = json!({
         "id": l.req.id, "name": l.req.name, "per": l.req.per.id(), "per_name": l.req.per.name(), "min": l.req.min,
         "measure": l.req.measure, "origin": origin_text(site, &l.origin), "tally": tally(&l.tally),
@@ -139,7 +151,7 @@ fn chips_html(l: &Line) -> String {
             c.period.label()
         );
         if c.status != Status::Na {
-            let _ = write!(out, "<span class=\"chip-count\">{}/{}{star}</span>", c.count, c.target);
+            let _ = write!(out, "<span class=\"chip-count\">{}/{}{measure}{star}</span>", c.count, c.target);
         }
         out.push_str("</li>");
     }
@@ -158,31 +170,8 @@ pub fn symbol(s: Status) -> &'static str {
     }
 }
 
-/// Rate per month (1–12) over the unit's own cells covering that month.
-/// Months that start after `as_of` have nothing to show yet (`any` = false).
-fn months(r: &UnitReport, report: &Report) -> Vec<(u32, Option<f64>, bool)> {
-    (1..=12)
-        .map(|m| {
-            let started = chrono::NaiveDate::from_ymd_opt(report.year, m, 1).is_some_and(|d| d <= report.as_of);
-            if !started {
-                return (m, None, false);
-            }
-            let mut t = Tally::default();
-            let mut any = false;
-            for l in &r.lines {
-                let covering = |c: &&crate::domain::compliance::Cell| c.period.first <= m && m < c.period.first + c.period.per.months();
-                for c in l.cells.iter().filter(covering).filter(|c| c.status != Status::Na) {
-                    any = true;
-                    t.add(c.status);
-                }
-            }
-            (m, t.rate(), any)
-        })
-        .collect()
-}
-
 /// A unit's identity and totals (a row of the summary page).
-fn unit_row(site: &Site, c: &Compliance, report: &Report, u: usize) -> Value {
+pub(super) fn unit_row(site: &Site, c: &Compliance, report: &Report, u: usize) -> Value {
     let r = &report.units[u];
     let unit = &c.units.list[u];
     json!({
@@ -200,160 +189,8 @@ pub fn unit_view(site: &Site, c: &Compliance, report: &Report, u: usize, with_ce
     let r = &report.units[u];
     v["lines"] = Value::Array(r.lines.iter().map(|l| line_view(site, l, with_cells)).collect());
     v["na"] = json!(r.na);
+    v["scope"] = json!(site.config.compliance.scope.id());
     v
-}
-
-/// The `/compliance/` page view.
-pub fn page_view(site: &Site, c: &Compliance) -> Value {
-    let report = &c.report;
-    let order = c.units.shown_order();
-    let mut columns: Vec<(&str, &str, String)> = Vec::new();
-    for &u in &order {
-        for l in &report.units[u].lines {
-            if !columns.iter().any(|(id, _, _)| *id == l.req.id) {
-                columns.push((&l.req.id, &l.req.name, format!("{}≥{}{}", l.req.per.name(), l.req.min, l.req.measure)));
-            }
-        }
-    }
-    let rows: Vec<Value> = order
-        .iter()
-        .map(|&u| {
-            // The summary shows totals and the matrix, not every cell: rows stay light.
-            let mut v = unit_row(site, c, report, u);
-            let r = &report.units[u];
-            let matrix: Vec<Value> = columns
-                .iter()
-                .map(|(id, _, _)| match r.lines.iter().find(|l| l.req.id == *id).filter(|l| line_status(&l.tally) != Status::Na) {
-                    Some(l) => {
-                        let s = line_status(&l.tally);
-                        let judged = l.tally.met + l.tally.short + l.tally.missing;
-                        json!({ "status": s.id(), "status_name": s.name(), "sym": symbol(s), "text": format!("{}/{}", l.tally.met, judged), "tally": tally(&l.tally) })
-                    }
-                    None => json!({ "status": "na", "status_name": Status::Na.name(), "sym": symbol(Status::Na), "text": "—" }),
-                })
-                .collect();
-            super::parts::put(&mut v, [("matrix", Value::Array(matrix))]);
-            v
-        })
-        .collect();
-    let mut v = json!({
-        "ancestors": super::parts::ancestors(site, Some(0)),
-        "year": report.year,
-        "as_of": report.as_of.format("%Y-%m-%d").to_string(),
-        "requirements": columns.iter().map(|(id, name, rule)| json!({ "id": id, "name": name, "rule": rule })).collect::<Vec<_>>(),
-        "statuses": legend(),
-        "downloads": { "json": marker(JSON_FILE), "csv": marker(CSV_FILE), "xlsx": marker(XLSX_FILE) },
-    });
-    super::parts::put(
-        &mut v,
-        [("units", Value::Array(rows)), ("heatmap_svg", Value::String(heatmap_svg(site, c, &order))), ("bars_svg", Value::String(bars_svg(site, c, &order)))],
-    );
-    v
-}
-
-fn legend() -> Vec<Value> {
-    [Status::Met, Status::Short, Status::Pending, Status::Missing, Status::Na]
-        .iter()
-        .map(|s| json!({ "id": s.id(), "name": s.name(), "sym": symbol(*s) }))
-        .collect()
-}
-
-fn esc(s: &str) -> String {
-    crate::content::sanitize::escape_attr(s)
-}
-
-/// Fill and label for a rate; `None` with cells = pending, no cells = n/a.
-fn rate_style(rate: Option<f64>, any: bool) -> (&'static str, String) {
-    match (rate, any) {
-        (_, false) => ("#e0e0e0", "无".into()),
-        (None, true) => ("#fff3c4", "进行中".into()),
-        (Some(r), _) if r >= 0.999 => ("#2e7d32", "100%".into()),
-        (Some(r), _) if r >= 0.8 => ("#81c784", format!("{:.0}%", r * 100.0)),
-        (Some(r), _) if r >= 0.5 => ("#ffb74d", format!("{:.0}%", r * 100.0)),
-        (Some(r), _) => ("#e57373", format!("{:.0}%", r * 100.0)),
-    }
-}
-
-/// Unit × month heat map: each cell is the share of met cells covering the month.
-pub fn heatmap_svg(site: &Site, c: &Compliance, order: &[usize]) -> String {
-    let (label_w, cell_w, cell_h, top) = (170, 44, 30, 28);
-    let width = label_w + cell_w * 12 + 4;
-    let height = top + cell_h * order.len() + 4;
-    let year = c.report.year;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<svg class=\"chart heatmap\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-labelledby=\"hm-title hm-desc\"><title id=\"hm-title\">{year}年各单位逐月达标情况热力图</title><desc id=\"hm-desc\">每一格为该单位当月涉及的各项要求中达标的比例；深绿为全部达标，红色为半数以下达标，黄色为进行中，灰色为尚未开始、没有要求或单位尚未成立（已撤销）。具体数字见上方表格。</desc>"
-    );
-    for m in 1..=12 {
-        let x = label_w + cell_w * (m - 1) + cell_w / 2;
-        let _ = write!(s, "<text x=\"{x}\" y=\"18\" text-anchor=\"middle\" font-size=\"13\">{m}月</text>");
-    }
-    for (row, &u) in order.iter().enumerate() {
-        let y = top + row * cell_h;
-        let indent = 4 + 12 * c.units.depth(u);
-        let _ = write!(s, "<text x=\"{indent}\" y=\"{}\" font-size=\"13\">{}</text>", y + 20, esc(&unit_title(site, c, u)));
-        for (m, rate, any) in months(&c.report.units[u], &c.report) {
-            let (fill, label) = rate_style(rate, any);
-            let x = label_w + cell_w * (m as usize - 1);
-            let text_fill = if fill == "#2e7d32" { "#ffffff" } else { "#1a1a1a" };
-            let _ = write!(
-                s,
-                "<g><title>{}：{m}月 {label}</title><rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{}\" fill=\"{fill}\" stroke=\"#ffffff\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" fill=\"{text_fill}\">{}</text></g>",
-                esc(&unit_title(site, c, u)),
-                cell_w - 2,
-                cell_h - 2,
-                x + cell_w / 2 - 1,
-                y + 19,
-                if any { label.trim_end_matches('%').replace("进行中", "…") } else { String::new() }
-            );
-        }
-    }
-    s.push_str("</svg>");
-    s
-}
-
-/// Horizontal bars: each unit's rolled-up rate (itself and all units below it).
-pub fn bars_svg(site: &Site, c: &Compliance, order: &[usize]) -> String {
-    let (label_w, bar_w, row_h, top) = (170, 360, 28, 8);
-    let width = label_w + bar_w + 70;
-    let height = top + row_h * order.len() + 8;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<svg class=\"chart bars\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-labelledby=\"bar-title bar-desc\"><title id=\"bar-title\">{}年各单位达标率（含下级单位）</title><desc id=\"bar-desc\">",
-        c.report.year
-    );
-    for &u in order {
-        let r = c.report.units[u].rollup.rate();
-        let _ = write!(s, "{}：{}；", esc(&unit_title(site, c, u)), r.map_or("尚无可评定的时段".to_string(), |r| format!("{:.1}%", r * 100.0)));
-    }
-    s.push_str("</desc>");
-    for (row, &u) in order.iter().enumerate() {
-        let y = top + row * row_h;
-        let rate = c.report.units[u].rollup.rate();
-        let indent = 4 + 12 * c.units.depth(u);
-        let _ = write!(s, "<text x=\"{indent}\" y=\"{}\" font-size=\"13\">{}</text>", y + 18, esc(&unit_title(site, c, u)));
-        let _ = write!(s, "<rect x=\"{label_w}\" y=\"{}\" width=\"{bar_w}\" height=\"18\" fill=\"#f1ede4\"/>", y + 4);
-        if let Some(r) = rate {
-            let (fill, _) = rate_style(Some(r), true);
-            let _ = write!(
-                s,
-                "<rect x=\"{label_w}\" y=\"{}\" width=\"{:.1}\" height=\"18\" fill=\"{fill}\" stroke=\"#555\" stroke-width=\"0.5\"/>",
-                y + 4,
-                r * bar_w as f64
-            );
-        }
-        let _ = write!(
-            s,
-            "<text x=\"{}\" y=\"{}\" font-size=\"13\">{}</text>",
-            label_w + bar_w + 6,
-            y + 18,
-            rate.map_or("—".to_string(), |r| format!("{:.1}%", r * 100.0))
-        );
-    }
-    s.push_str("</svg>");
-    s
 }
 
 /// Rows of the flat table shared by CSV and XLSX.
@@ -667,11 +504,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn months_after_as_of_show_nothing() {
-        use crate::domain::compliance::{Cell, Line};
+    fn line_status_summarises_a_year() {
+        let t = |met, short, pending, missing| Tally { met, short, pending, missing };
+        assert_eq!(line_status(&t(12, 0, 0, 0)), Status::Met);
+        assert_eq!(line_status(&t(10, 0, 1, 0)), Status::Pending);
+        assert_eq!(line_status(&t(10, 1, 0, 1)), Status::Short);
+        assert_eq!(line_status(&t(0, 0, 0, 12)), Status::Missing);
         use crate::domain::period::{Per, Period};
-        use crate::domain::requirement::{Origin, Requirement};
-        let req = Requirement {
+        let req = crate::domain::requirement::Requirement {
             id: "dk".into(),
             name: "党课".into(),
             per: Per::Year,
@@ -681,21 +521,13 @@ mod tests {
             aliases: vec![],
             inherit: false,
         };
-        let cell = Cell { period: Period::year(2024), count: 1, target: 1, status: Status::Met, from_coarser: false };
-        let line = Line { req, origin: Origin::Config, cells: vec![cell], tally: Tally::default() };
-        let unit = UnitReport { unit: 0, lines: vec![line], na: vec![], tally: Tally::default(), rollup: Tally::default() };
-        let report = Report { year: 2024, as_of: chrono::NaiveDate::from_ymd_opt(2024, 11, 20).unwrap(), units: vec![], ignored: vec![] };
-        let m = months(&unit, &report);
-        assert_eq!(m[10], (11, Some(1.0), true), "November has started: the yearly cell counts");
-        assert_eq!(m[11], (12, None, false), "December has not started");
-    }
-
-    #[test]
-    fn line_status_summarises_a_year() {
-        let t = |met, short, pending, missing| Tally { met, short, pending, missing };
-        assert_eq!(line_status(&t(12, 0, 0, 0)), Status::Met);
-        assert_eq!(line_status(&t(10, 0, 1, 0)), Status::Pending);
-        assert_eq!(line_status(&t(10, 1, 0, 1)), Status::Short);
-        assert_eq!(line_status(&t(0, 0, 0, 12)), Status::Missing);
+        let cell = |status| crate::domain::compliance::Cell { period: Period::year(2024), count: 0, target: 1, status, from_coarser: false };
+        let line = |cells: Vec<crate::domain::compliance::Cell>| {
+            let mut tally = Tally::default();
+            cells.iter().filter(|c| c.status != Status::Na).for_each(|c| tally.add(c.status));
+            Line { req: req.clone(), origin: Origin::Config, cells, tally }
+        };
+        assert_eq!(year_status(&line(vec![cell(Status::Na)])), Status::Na, "no period to judge at all: 不适用, not 达标");
+        assert_eq!(year_status(&line(vec![cell(Status::Na), cell(Status::Met)])), Status::Met);
     }
 }

@@ -12,6 +12,35 @@ pub fn register_filters(tera: &mut tera::Tera) {
     tera.register_filter("date", date_filter);
     tera.register_filter("cn_date", cn_date);
     tera.register_filter("filesize", filesize);
+    tera.register_filter("no_orphan", no_orphan);
+}
+
+/// `no_orphan`: the text HTML-escaped, with its last two characters (and any closing
+/// punctuation after them) in `<span class="no-orphan">`, which the theme keeps on
+/// one line: a title never ends with one character alone on its line. Print it
+/// with `| safe`.
+fn no_orphan(v: &Value, _: &HashMap<String, Value>) -> Result<Value> {
+    let s = v.as_str().ok_or_else(|| Error::msg("no_orphan: 需要文字"))?;
+    let mut letters = 0;
+    let mut start = None;
+    for (i, c) in s.char_indices().rev() {
+        if c.is_whitespace() {
+            break;
+        }
+        start = Some(i);
+        if c.is_alphanumeric() {
+            letters += 1;
+            if letters == 2 {
+                break;
+            }
+        }
+    }
+    match start {
+        Some(i) if letters == 2 && i > 0 => {
+            Ok(Value::String(format!("{}<span class=\"no-orphan\">{}</span>", tera::escape_html(&s[..i]), tera::escape_html(&s[i..]))))
+        }
+        _ => Ok(Value::String(tera::escape_html(s))),
+    }
 }
 
 fn as_date(v: &Value, filter: &str) -> Result<Option<DateValue>> {
@@ -121,5 +150,11 @@ mod tests {
         assert_eq!(date_filter(&Value::from("2024-03-05T09:00:00"), &args).unwrap(), "2024年03月");
         assert_eq!(filesize_text(1536), "1.5 KB");
         assert!(date_filter(&Value::from("昨天"), &none).is_err());
+        let no_orphan = |s: &str| no_orphan(&Value::from(s), &none).unwrap();
+        assert_eq!(no_orphan("关于开展主题党日活动的通知"), "关于开展主题党日活动的<span class=\"no-orphan\">通知</span>");
+        assert_eq!(no_orphan("关于印发《工作要点》的通知。"), "关于印发《工作要点》的<span class=\"no-orphan\">通知。</span>");
+        assert_eq!(no_orphan("学习《党章》"), "学习《<span class=\"no-orphan\">党章》</span>", "closing marks stay with the last two characters");
+        assert_eq!(no_orphan("通知"), "通知", "nothing to keep together");
+        assert_eq!(no_orphan("A <b> x"), "A &lt;b&gt; x", "escaped");
     }
 }

@@ -3,6 +3,9 @@
 //! pages it hit), never stopping at the first.
 
 pub mod compliance;
+mod compliance_matrix;
+mod compliance_page;
+mod compliance_svg;
 pub mod disclosures;
 pub mod functions;
 pub mod parts;
@@ -539,7 +542,7 @@ fn jobs<'a>(
             output: index_file(compliance::PAGE),
             template: "compliance.html".into(),
             origin: "compliance".into(),
-            vars: Box::new(move || vars(vec![("compliance", compliance::page_view(site, c))])),
+            vars: Box::new(move || vars(vec![("compliance", compliance_page::page_view(site, c))])),
             form: Form::Html,
         });
     }

@@ -19,6 +19,16 @@ fn unit_ref(site: &Site, id: &Option<String>) -> Value {
     }
 }
 
+/// The 红头 of a page (`page.letterhead`): its `issuer`, else its unit's issuing body
+/// (`[print.units]`, else the unit's title), else `[print] issuer`.
+fn letterhead(site: &Site, p: &Page) -> Value {
+    let unit = p.unit.as_ref().map(|id| match site.unit_sections.get(id).map(|&s| &site.sections[s]) {
+        Some(s) if s.hidden.is_none() => (id.as_str(), s.title.as_str()),
+        _ => (id.as_str(), id.as_str()),
+    });
+    site.config.print.letterhead(p.issuer.as_deref(), unit).map_or(Value::Null, Value::String)
+}
+
 fn terms(page: &Page) -> (Value, Value) {
     let mut map = serde_json::Map::new();
     for (tax, names) in &page.taxonomies {
@@ -141,6 +151,7 @@ pub fn page_full(site: &Site, idx: usize, (higher, lower): (Option<usize>, Optio
         &mut v,
         [
             ("unit", unit_ref(site, &p.unit)),
+            ("letterhead", letterhead(site, p)),
             ("toc", toc(&r.headings, &p.path)),
             ("tags", tags),
             ("taxonomies", taxonomies),

@@ -1,7 +1,7 @@
 //! Accessibility: axe-core (the npm package; docs/quality.md) run inside headless
 //! Chromium over the DevTools client on the example site's home page, a unit page, the
-//! compliance summary, a dues disclosure and the search page with results, at desktop
-//! and phone (375 px) widths: no serious or critical violation.
+//! compliance summary, a dues disclosure, a study plan, a notice and the search page
+//! with results, at desktop and phone (375 px) widths: no serious or critical violation.
 
 use crate::browser::{chromium, serve_example_as};
 use crate::cdp;
@@ -39,8 +39,15 @@ fn axe_finds_no_serious_or_critical_violation_at_desktop_and_phone_widths() {
     let Some(exe) = chromium() else { return };
     let Some(axe) = axe_source() else { return };
     let (_tmp, base) = serve_example_as("internal");
-    let pages =
-        [String::new(), "units/jiguan/diyi/".into(), "compliance/".into(), "units/jiguan/diyi/dues-2024-q3/".into(), format!("search/?q={}", pct("三会一课"))];
+    let pages = [
+        String::new(),
+        "units/jiguan/diyi/".into(),
+        "compliance/".into(),
+        "units/jiguan/diyi/dues-2024-q3/".into(),
+        "units/jiguan/study-plan-2024/".into(),
+        "notices/2024-12-zuzhishenghuohui/".into(),
+        format!("search/?q={}", pct("三会一课")),
+    ];
     let mut b = cdp::Browser::launch(exe);
     let mut failures = Vec::new();
     for (width, mobile) in [(1280, false), (375, true)] {

@@ -353,7 +353,7 @@ fn unit_pages_show_chips_and_a_theme_can_read_the_cells() {
         "the default theme shows ready-made chips:\n{}",
         crate::util::between(&unit, "compliance-lines", "</table>")
     );
-    assert!(unit.contains("<span class=\"chip-count\">0/1</span>"), "April: running, nothing yet");
+    assert!(unit.contains("<span class=\"chip-count\">0/1次</span>"), "April: running, nothing yet (次数/应达到, with the measure)");
     // A theme of its own reads `cells` (built only because a template mentions them).
     s.file(
         "templates/section.html",

@@ -86,13 +86,32 @@ pub(crate) fn text(html: &str) -> String {
 
 /// The header texts and the cell texts of every body row of `<table class="{class}">`.
 pub(crate) fn table(html: &str, class: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let start = html.find(&format!("<table class=\"{class}\">")).unwrap_or_else(|| panic!("no {class} table"));
+    // The class list may go on (`dues-brackets table-cards`); the phone layout's cell labels are no cell text.
+    let start = [format!("<table class=\"{class}\""), format!("<table class=\"{class} ")]
+        .iter()
+        .filter_map(|open| html.find(open.as_str()))
+        .min()
+        .unwrap_or_else(|| panic!("no {class} table"));
     let t = &html[start..start + html[start..].find("</table>").unwrap()];
+    let t = &without_cell_labels(t);
     let cells =
         |row: &str| -> Vec<String> { row.split("<t").skip(1).filter(|c| c.starts_with('d') || c.starts_with("h ")).map(|c| text(&format!("<t{c}"))).collect() };
     let head = &t[t.find("<thead>").unwrap()..t.find("</thead>").unwrap()];
     let body = &t[t.find("<tbody>").unwrap()..t.find("</tbody>").unwrap()];
     (cells(head), body.split("<tr").skip(1).map(cells).collect())
+}
+
+/// `html` without the `<span class="cell-label">…</span>` the theme puts in cells for phones.
+fn without_cell_labels(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<span class=\"cell-label\">") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i..];
+        rest = &after[after.find("</span>").map_or(after.len(), |e| e + "</span>".len())..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn page(dir: &std::path::Path, rel: &str) -> String {

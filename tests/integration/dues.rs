@@ -70,6 +70,8 @@ fn public_disclosure_is_masked_and_carries_nothing_of_the_ledger() {
     assert!(page.contains("张*") && page.contains("李*"));
     assert!(page.contains("1004.74"), "the members' total paid (814.74 + 40 + 150)");
     assert!(page.contains("组织部 电话 0000"), "contact from [dues]");
+    assert_eq!(page.matches("<dt>公示期</dt>").count(), 1, "the 公示期 once, beside the contact, not in the header too");
+    assert!(page.contains("2024年4月8日至2024年4月15日"), "{page}");
     for canary in ["金丝雀", "13579.24", "CANARYNOTE", "张三", "李四", "4000.00", "5000.01", "欠缴", "少缴"] {
         assert!(containing(&s.public(), canary).is_empty(), "“{canary}” leaked into {:?}", containing(&s.public(), canary));
     }
@@ -87,9 +89,14 @@ fn internal_and_committee_disclosures() {
     let dir = out.path().join("int");
     s.run(&["build", "--audience", "internal", "--as-of", "2024-04-09", "-o", &dir.to_string_lossy()]).expect(0);
     let page = std::fs::read_to_string(dir.join("units/diyi/dues-2024-q1/index.html")).unwrap();
-    let members = &page[page.find("<table class=\"dues-members\">").expect("member table")..];
+    let members = &page[page.find("<table class=\"dues-members").expect("member table")..];
     assert!(members.contains("欧阳金丝雀") && members.contains("814.74"), "all members see names and amounts");
-    assert!(members.contains("<th scope=\"row\">张三</th><td>在职</td>") && members.contains("120.00") && members.contains("40.00"), "{members}");
+    assert!(
+        members.contains("<th scope=\"row\">张三</th><td><span class=\"cell-label\">类别</span>在职</td>")
+            && members.contains("120.00")
+            && members.contains("40.00"),
+        "{members}"
+    );
     for personal in ["13579.24", "4000.00", "5000.01", "CANARYNOTE", "核对发现", "欠缴", "少缴", "dues-2024-q1.xlsx"] {
         assert!(!page.contains(personal), "“{personal}” in the all-members page");
     }

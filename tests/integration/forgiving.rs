@@ -146,7 +146,12 @@ fn chinese_key_names_are_the_keys() {
     s.file("content/notices/a.md", "+++\n\"标题\" = \"关于开展主题党日活动的通知\"\n\"日期\" = 2024-03-05\n\"类型\" = \"通知\"\n\"审批人\" = \"陈志远\"\n文号 = \"财机党发〔2024〕3号\"\n+++\n正文。\n");
     s.build_ok(&[]);
     let html = s.out("notices/a/index.html");
-    assert!(html.contains("关于开展主题党日活动的通知</h1>") && html.contains("datetime=\"2024-03-05\"") && html.contains("陈志远"), "{html}");
+    assert!(
+        html.contains("关于开展主题党日活动的<span class=\"no-orphan\">通知</span></h1>")
+            && html.contains("datetime=\"2024-03-05\"")
+            && html.contains("陈志远"),
+        "{html}"
+    );
     let (_, diags) = check(&s, &[]);
     assert!(about(&diags, "content/notices/a.md").is_empty(), "{diags:#?}");
 }
@@ -198,8 +203,11 @@ fn full_width_punctuation_is_read_with_a_warning_that_names_the_fix() {
     s.file("content/a.md", "＋＋＋\ntitle ＝ “关于召开组织生活会的通知”\n＋＋＋\n正文。\n")
         .file("content/b.md", "---\ntitle： 关于开展主题党日活动的通知\ndate： 2024-03-05\n---\n正文。\n");
     let r = s.build_ok(&[]);
-    assert!(s.out("a/index.html").contains("关于召开组织生活会的通知</h1>"));
-    assert!(s.out("b/index.html").contains("关于开展主题党日活动的通知</h1>") && s.out("b/index.html").contains("datetime=\"2024-03-05\""));
+    assert!(s.out("a/index.html").contains("关于召开组织生活会的<span class=\"no-orphan\">通知</span></h1>"));
+    assert!(
+        s.out("b/index.html").contains("关于开展主题党日活动的<span class=\"no-orphan\">通知</span></h1>")
+            && s.out("b/index.html").contains("datetime=\"2024-03-05\"")
+    );
     for want in ["全角的 ＋＋＋", "改成英文的 +++", "全角的“＝”", "中文引号", "冒号是全角的“：”", "改成：title: 关于开展主题党日活动的通知"]
     {
         assert!(r.stderr.contains(want), "missing {want:?} in\n{}", r.stderr);

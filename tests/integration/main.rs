@@ -44,6 +44,8 @@ mod ignored_files;
 mod init;
 /// The layering: which module imports which, no cycles between files, no oversized file.
 mod layers;
+/// The theme measured in Chromium: phone layouts, tap targets, the compliance summary at 1280 px.
+mod layout;
 /// The leak test: canaries everywhere internal, none in any public output form.
 mod leaks;
 /// Dues ledgers and study plans from real .xlsx and .csv files.
@@ -54,6 +56,8 @@ mod minify;
 mod office;
 /// Atomic output, no stale files, foreign output folders refused.
 mod output_safety;
+/// Printed A4 PDFs read back with poppler: 公文 layout of notices, key text at 9 pt or more.
+mod print;
 /// `dwgk publish`: releases under real nginx load, SIGKILL, polling, wake-ups, rollback.
 mod publish;
 /// `dwgk publish --internal-dest`: both portals in one run, nothing internal in the public DEST.

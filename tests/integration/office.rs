@@ -80,8 +80,8 @@ fn office_made_ledgers_and_study_plans_read_the_same_from_every_format() {
 
     s.build_ok(&["--audience", "committee"]);
     let page = |kind: &str, ext: &str| s.out(&format!("units/diyi/{kind}-{ext}/index.html"));
-    let members = |ext: &str| between(&page("dues", ext), "<table class=\"dues-members\">", "</table>").to_string();
-    let summary = |ext: &str| between(&page("dues", ext), "<section class=\"dues", "<table class=\"dues-members\">").to_string();
+    let members = |ext: &str| between(&page("dues", ext), "<table class=\"dues-members table-cards\">", "</table>").to_string();
+    let summary = |ext: &str| between(&page("dues", ext), "<section class=\"dues", "<table class=\"dues-members table-cards\">").to_string();
     let plan = |ext: &str| between(&page("study", ext), "<section class=\"study-plan\"", "</section>").to_string();
     let xlsx = (members("xlsx"), summary("xlsx"), plan("xlsx"));
     // Every member with the amounts the ledger holds, to the fen.

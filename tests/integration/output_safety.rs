@@ -128,3 +128,13 @@ fn empty_output_folder_is_accepted() {
     s.run(&["build", "--output", &empty.to_string_lossy()]).expect(0);
     assert!(empty.join("a/index.html").is_file());
 }
+
+#[test]
+fn a_build_outside_a_site_says_nothing_was_made_not_that_public_was_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = crate::util::run_dwgk(&["build".to_string()], dir.path());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("找不到 config.toml"), "{}", run.stderr);
+    assert!(run.stderr.contains("没有生成任何文件") && !run.stderr.contains("保持原样"), "there is no ./public to keep: {}", run.stderr);
+    assert!(!dir.path().join("public").exists(), "nothing created");
+}

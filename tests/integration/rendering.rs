@@ -17,12 +17,16 @@ fn page_renders_markdown_for_chinese_text() {
     s.build_ok(&[]);
     let html = s.out("notices/a/index.html");
     assert!(html.contains("<title>关于开展主题党日活动的通知"), "{html}");
-    assert!(html.contains(">关于开展主题党日活动的通知</h1>"), "the title is the page heading");
+    assert!(
+        html.contains(">关于开展主题党日活动的<span class=\"no-orphan\">通知</span></h1>"),
+        "the title is the page heading, its last two characters kept together"
+    );
     assert!(html.contains("<h2 id=\"一总体要求\">一、总体要求</h2>"), "{html}");
     assert!(html.contains("<th scope=\"col\">序号</th>") && html.contains("<th scope=\"col\">事项</th>"), "{html}");
     assert!(!html.contains("<th>"), "every header cell has a scope");
-    assert!(html.contains("<input type=\"checkbox\" checked=\"\" disabled=\"\" /> 学习党章"), "{html}");
-    assert!(html.contains("<input type=\"checkbox\" disabled=\"\" /> 志愿服务"), "{html}");
+    assert!(html.contains("<ul class=\"contains-task-list\">"), "a task list is marked (the theme shows no bullet beside the box): {html}");
+    assert!(html.contains("<input type=\"checkbox\" class=\"task-list-item-checkbox\" checked=\"\" disabled=\"\" aria-label=\"已完成\" /> 学习党章"), "{html}");
+    assert!(html.contains("<input type=\"checkbox\" class=\"task-list-item-checkbox\" disabled=\"\" aria-label=\"未完成\" /> 志愿服务"), "{html}");
     assert!(html.contains("<del>原定时间</del>"), "{html}");
     assert!(html.contains("footnote-ref") && html.contains("具体时间另行通知。"), "{html}");
     // A line break in Chinese text is kept, as typed (docs/content.md, 换行).

@@ -80,7 +80,9 @@ fn push_space(out: &mut String, space: &mut bool) {
 }
 
 /// The tag at `html[at]` (a `<`): a block tag becomes a space, a `<script>` or
-/// `<style>` is skipped to its closing tag. Returns where the text goes on.
+/// `<style>` is skipped to its closing tag, a footnote reference (`<sup
+/// class="footnote-ref">1</sup>`) or back link (`↩`) with its text: a snippet reads
+/// “规定》和”, not “规定》1和”. Returns where the text goes on.
 fn tag(html: &str, at: usize, out: &mut String, space: &mut bool) -> usize {
     let rest = &html.as_bytes()[at..];
     let close = memchr::memchr(b'>', rest);
@@ -100,6 +102,12 @@ fn tag(html: &str, at: usize, out: &mut String, space: &mut bool) -> usize {
     if !closing && (name.eq_ignore_ascii_case(b"script") || name.eq_ignore_ascii_case(b"style")) {
         let end_tag = format!("</{}", std::str::from_utf8(name).expect("ASCII"));
         return at + find_ascii_ci(&html[at..], &end_tag).unwrap_or(rest.len());
+    }
+    // Only comrak writes these classes: the sanitizer drops an author's `class`.
+    for (tag_name, class, end_tag) in [(&b"sup"[..], "class=\"footnote-ref\"", "</sup>"), (&b"a"[..], "class=\"footnote-backref\"", "</a>")] {
+        if !closing && name.eq_ignore_ascii_case(tag_name) && html[at..at + end].contains(class) {
+            return at + find_ascii_ci(&html[at..], end_tag).map_or(rest.len(), |e| e + end_tag.len());
+        }
     }
     if is_block(std::str::from_utf8(name).expect("ASCII")) {
         push_space(out, space);
@@ -299,6 +307,11 @@ mod tests {
         assert_eq!(plain_text("甲\u{a0}\u{2028}乙&#x3000;&nbsp;丙\u{2014}丁"), "甲 乙 丙\u{2014}丁", "Unicode spaces collapse, a dash stays");
         assert_eq!(plain_text("a < b &amp;&amp c<br/>d</P >e<scripty>f</scripty><SCRIPT>x</script >g"), "a d efg");
         assert_eq!(plain_text("末尾<p"), "末尾");
+        // comrak's footnotes: the reference number and the back link are not text.
+        let footnote = "<p>根据《规定》<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\" data-footnote-ref>1</a></sup>和要求</p>\
+            <section class=\"footnotes\" data-footnotes><ol><li id=\"fn-1\"><p>中组发〔2008〕3号。 <a href=\"#fnref-1\" class=\"footnote-backref\" data-footnote-backref aria-label=\"Back to reference 1\">↩</a></p></li></ol></section>";
+        assert_eq!(plain_text(footnote), "根据《规定》和要求 中组发〔2008〕3号。");
+        assert_eq!(plain_text("<sup>2</sup>平方<a href=\"x\">链接</a>"), "2平方链接", "other sup and links keep their text");
     }
 
     #[test]
