@@ -190,26 +190,34 @@ impl Diagnostics {
 /// Closest candidate by edit distance (transpositions count once), for "did you mean"
 /// hints; among equally close ones the smallest name, whatever the candidates' order.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word_chars: Vec<char> = word.chars().collect();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = edit_distance(word, c);
-        let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
+        let c_len = c.chars().count();
+        let limit = (word_chars.len().max(c_len) / 3).max(1);
+        // The lengths alone rule most candidates out, before any distance is computed.
+        if word_chars.len().abs_diff(c_len) > limit {
+            continue;
+        }
+        let Some(d) = edit_distance_within(&word_chars, c, limit) else { continue };
         // Ties go to the smallest name: candidates often come from a HashMap, and
         // the same input must always give the same hint.
-        if d <= limit && best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
+        if best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
             best = Some((d, c));
         }
     }
     best.map(|(_, c)| c)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
+/// The edit distance of `a` and `b` when it is at most `limit` (stops as soon as
+/// a whole row exceeds it).
+fn edit_distance_within(a: &[char], b: &str, limit: usize) -> Option<usize> {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut prev2 = prev.clone();
+    let mut cur = vec![0; b.len() + 1];
     for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
+        cur[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
@@ -217,9 +225,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
                 cur[j] = cur[j].min(prev2[j - 2] + 1);
             }
         }
-        prev2 = std::mem::replace(&mut prev, cur);
+        if cur.iter().min().is_some_and(|&m| m > limit) {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    Some(prev[b.len()]).filter(|&d| d <= limit)
 }
 
 #[cfg(test)]

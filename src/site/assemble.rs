@@ -52,16 +52,24 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
         .filter(|e| e.kind == EntryKind::Markdown && file_name(&e.rel) == "index.md" && e.rel.contains('/'))
         .map(|e| parent_dir(&e.rel).to_string())
         .collect();
-    let bundle_of =
-        |rel: &str| -> Option<&String> { bundles.iter().filter(|b| rel.starts_with(b.as_str()) && rel[b.len()..].starts_with('/')).max_by_key(|b| b.len()) };
+    let bundle_set: std::collections::HashSet<&str> = bundles.iter().map(String::as_str).collect();
+    // The innermost bundle folder holding `rel`: its ancestors looked up, longest first.
+    let bundle_of = |rel: &str| -> Option<&str> {
+        let mut end = rel.len();
+        while let Some(i) = rel[..end].rfind('/') {
+            if let Some(b) = bundle_set.get(&rel[..i]) {
+                return Some(b);
+            }
+            end = i;
+        }
+        None
+    };
 
     // Sections: the root and every folder that is not (inside) a bundle.
     let mut site = Site::new(config.clone(), opts);
     let mut section_of_dir: HashMap<String, usize> = HashMap::new();
     let mut dirs = vec![String::new()];
-    dirs.extend(
-        entries.iter().filter(|e| e.kind == EntryKind::Dir && bundle_of(&format!("{}/x", e.rel)).is_none() && !bundles.contains(&e.rel)).map(|e| e.rel.clone()),
-    );
+    dirs.extend(entries.iter().filter(|e| e.kind == EntryKind::Dir && bundle_of(&format!("{}/x", e.rel)).is_none()).map(|e| e.rel.clone()));
     for dir in dirs {
         let index_rel = if dir.is_empty() { "_index.md".to_string() } else { format!("{dir}/_index.md") };
         let src = sources.remove(&index_rel);
@@ -84,7 +92,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
             }
             continue;
         }
-        let bundle = if name == "index.md" && bundles.iter().any(|b| b == parent_dir(&e.rel)) { Some(parent_dir(&e.rel).to_string()) } else { None };
+        let bundle = if name == "index.md" && bundle_set.contains(parent_dir(&e.rel)) { Some(parent_dir(&e.rel).to_string()) } else { None };
         if bundle.is_none() {
             if let Some(b) = bundle_of(&e.rel) {
                 diags.push(
@@ -110,10 +118,11 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
     }
 
     // Attachments.
+    let bundle_pages: HashMap<String, usize> = site.pages.iter().enumerate().filter_map(|(i, p)| p.bundle.clone().map(|b| (b, i))).collect();
     for e in entries.iter().filter(|e| e.kind == EntryKind::Asset) {
         let owner = match bundle_of(&e.rel) {
-            Some(b) => match site.pages.iter().position(|p| p.bundle.as_deref() == Some(b.as_str())) {
-                Some(p) => Owner::Page(p),
+            Some(b) => match bundle_pages.get(b) {
+                Some(&p) => Owner::Page(p),
                 None => continue,
             },
             None => Owner::Section(section_of_dir.get(parent_dir(&e.rel)).copied().unwrap_or(0)),
@@ -331,9 +340,8 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
     if !tags.is_empty() {
         taxonomies.entry("tags".into()).or_default().extend(tags);
     }
-    for terms in taxonomies.values_mut() {
-        terms.retain(|t| !t.trim().is_empty());
-        terms.dedup();
+    for (tax, terms) in taxonomies.iter_mut() {
+        check_terms(&src, tax, terms, diags);
     }
     let unit = match fm.unit.take() {
         Some(Value::String(s)) => Some(s),
@@ -403,6 +411,30 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
     ok.then_some(page)
 }
 
+/// Drops empty and repeated terms; past `limits` (too many, too long) a located
+/// error, and the page keeps what fits, so later stages stay bounded.
+fn check_terms(src: &Source, tax: &str, terms: &mut Vec<String>, diags: &mut Vec<Diagnostic>) {
+    use crate::content::limits::{MAX_TERMS_PER_PAGE, MAX_TERM_CHARS};
+    let mut seen = std::collections::HashSet::new();
+    terms.retain(|t| !t.trim().is_empty() && seen.insert(t.clone()));
+    let name = if tax == "tags" { "标签" } else { tax };
+    if terms.len() > MAX_TERMS_PER_PAGE {
+        diags.push(
+            src.key_error(tax, format!("{name}太多：这个页面有 {} 个{name}，最多 {MAX_TERMS_PER_PAGE} 个", terms.len()))
+                .hint("只保留最能说明页面内容的几个（一般 1 到 5 个）；docs/content.md“上限”"),
+        );
+        terms.truncate(MAX_TERMS_PER_PAGE);
+    }
+    if let Some(long) = terms.iter().find(|t| t.chars().count() > MAX_TERM_CHARS) {
+        let shown: String = long.chars().take(20).collect();
+        diags.push(
+            src.key_error(tax, format!("{name}“{shown}……”太长：有 {} 个字，最多 {MAX_TERM_CHARS} 个", long.chars().count()))
+                .hint(format!("{name}是几个字的关键词，例如“主题党日”")),
+        );
+        terms.retain(|t| t.chars().count() <= MAX_TERM_CHARS);
+    }
+}
+
 fn nearest_unit(site: &Site, mut section: usize) -> Option<String> {
     loop {
         let s = &site.sections[section];
@@ -416,12 +448,13 @@ fn nearest_unit(site: &Site, mut section: usize) -> Option<String> {
 /// Files a page names as data (a dues `ledger`, a plan's `table`) are source
 /// data: never published publicly.
 fn mark_ledgers(site: &mut Site) {
+    let by_rel: HashMap<String, usize> = site.assets.iter().enumerate().map(|(i, a)| (a.rel.clone(), i)).collect();
     for p in 0..site.pages.len() {
         // Whatever the page's kind: a misspelt kind must not publish a ledger.
         let named: Vec<String> = ["ledger", "table"].into_iter().filter_map(|key| super::tables::file_named(site, p, key)).collect();
         for rel in named {
-            for a in site.assets.iter_mut().filter(|a| a.rel == rel) {
-                a.ledger = true;
+            if let Some(&a) = by_rel.get(&rel) {
+                site.assets[a].ledger = true;
             }
         }
     }

@@ -14,11 +14,23 @@ pub struct PageLinks<'a> {
     pub dir: String,
     /// Attachments this page links to.
     pub linked_assets: RefCell<Vec<usize>>,
+    /// Broken links so far: past the problems a file lists, no hint is searched for.
+    broken: std::cell::Cell<usize>,
 }
 
 impl<'a> PageLinks<'a> {
     pub fn new(site: &'a Site, dir: String) -> Self {
-        PageLinks { site, dir, linked_assets: RefCell::new(Vec::new()) }
+        PageLinks { site, dir, linked_assets: RefCell::new(Vec::new()), broken: Default::default() }
+    }
+
+    /// The did-you-mean for a broken link to `key`: searched for (once per build and
+    /// target) only while this page has no more broken links than a file lists.
+    fn suggest(&self, key: String, find: impl FnOnce() -> Option<String>) -> Option<String> {
+        self.broken.set(self.broken.get() + 1);
+        if self.broken.get() > crate::content::limits::MAX_PROBLEMS_PER_FILE {
+            return None;
+        }
+        self.site.suggest(&key, find)
     }
 
     fn content_item(&self, rel: &str, written: &str, anchor: Option<&str>) -> Resolution {
@@ -42,7 +54,7 @@ impl<'a> PageLinks<'a> {
                 return Resolution::Replace { url: marker(&site.assets[a].path), target_anchor: None };
             }
             None => {
-                let hint = match did_you_mean(rel, site.by_rel.keys().map(String::as_str)) {
+                let hint = match self.suggest(format!("@/{rel}"), || did_you_mean(rel, site.by_rel.keys().map(String::as_str)).map(String::from)) {
                     Some(s) => format!("是不是 @/{s}？路径从 content/ 算起，区分大小写"),
                     None => "路径从 content/ 文件夹算起，例如 [通知](@/notices/2024-03-01-tongzhi.md)".into(),
                 };
@@ -91,8 +103,11 @@ impl LinkResolver for PageLinks<'_> {
         }
         let last = rel.rsplit('/').next().unwrap_or(&rel);
         if last.contains('.') {
-            let siblings = self.site.by_rel.keys().filter(|k| k.rsplit_once('/').map_or("", |(d, _)| d) == self.dir);
-            let hint = match did_you_mean(&rel, siblings.map(String::as_str)) {
+            let siblings = || {
+                let mut in_dir = self.site.by_rel.keys().filter(|k| k.rsplit_once('/').map_or("", |(d, _)| d) == self.dir);
+                did_you_mean(&rel, in_dir.by_ref().map(String::as_str)).map(String::from)
+            };
+            let hint = match self.suggest(format!("{}\0{rel}", self.dir), siblings).as_deref() {
                 Some(s) => format!("是不是 {}？文件名区分大小写", s.rsplit('/').next().unwrap_or(s)),
                 None => format!(
                     "把附件放到页面所在的文件夹（content/{}），或修改链接中的文件名",

@@ -46,6 +46,9 @@ pub struct Site {
     pub dues: HashMap<usize, dues::Disclosure>,
     /// Study plans by page (after `compute_tables`).
     pub study: HashMap<usize, study::Plan>,
+    /// Did-you-mean hints of broken links by target, found once per build: many
+    /// pages linking one missing page cost one search of the site, not one each.
+    suggestions: std::sync::Mutex<HashMap<String, Option<String>>>,
 }
 
 impl Site {
@@ -62,7 +65,19 @@ impl Site {
             unit_sections: HashMap::new(),
             dues: HashMap::new(),
             study: HashMap::new(),
+            suggestions: Default::default(),
         }
+    }
+
+    /// The did-you-mean for a broken link to `target` (relative to `content/`),
+    /// from `find` the first time and from memory after that.
+    pub fn suggest(&self, target: &str, find: impl FnOnce() -> Option<String>) -> Option<String> {
+        if let Some(hit) = self.suggestions.lock().expect("suggestions").get(target) {
+            return hit.clone();
+        }
+        let found = find();
+        self.suggestions.lock().expect("suggestions").insert(target.to_string(), found.clone());
+        found
     }
 
     fn index_sources(&mut self) {
@@ -112,9 +127,12 @@ impl Site {
             })
             .collect();
         for (i, (r, linked)) in pages.into_iter().enumerate() {
-            for a in linked {
+            // Sets, not `contains` per link: a page may link thousands of files.
+            let owned: HashSet<usize> = self.pages[i].assets.iter().copied().collect();
+            let mut seen = HashSet::new();
+            for a in linked.into_iter().filter(|&a| seen.insert(a)) {
                 self.assets[a].linked_by.push(i);
-                if !self.pages[i].assets.contains(&a) {
+                if !owned.contains(&a) {
                     self.pages[i].assets.push(a);
                 }
             }
@@ -181,22 +199,41 @@ impl Site {
             .map(|p| (&p.src, &p.rendered))
             .chain(self.sections.iter().filter_map(|s| s.src.as_ref().map(|src| (src, &s.rendered))))
             .filter(|(src, r)| keep(src, r));
+        let max = crate::content::limits::MAX_PROBLEMS_PER_FILE;
+        // Heading ids by target page, gathered once: a page may link thousands of anchors.
+        let mut anchors: HashMap<&str, HashSet<&str>> = HashMap::new();
         for (src, r) in sources {
-            for prob in &r.problems {
+            for prob in r.problems.iter().take(max) {
                 let mut d = src.body_error(prob.line, prob.col, prob.len, prob.message.clone()).hint(prob.hint.clone());
                 if prob.warning {
                     d.severity = crate::diag::Severity::Warning;
                 }
                 diags.push(d);
             }
+            if r.problems.len() > max {
+                let rest = &r.problems[max..];
+                let mut d = Diagnostic::error(format!("这个文件还有 {} 个链接或网页代码问题没有列出（每个文件最多列出 {max} 个）", rest.len()))
+                    .file(&src.display)
+                    .hint("先改正上面列出的问题，再次生成时会列出其余的");
+                if rest.iter().all(|p| p.warning) {
+                    d.severity = crate::diag::Severity::Warning;
+                }
+                diags.push(d);
+            }
+            let mut bad_anchors = 0;
             for check in &r.anchor_checks {
                 let headings = match self.by_rel.get(&check.target) {
                     Some(Item::Page(p)) => &self.pages[*p].rendered.headings,
                     Some(Item::Section(s)) => &self.sections[*s].rendered.headings,
                     _ => continue,
                 };
+                let ids = anchors.entry(check.target.as_str()).or_insert_with(|| headings.iter().map(|h| h.id.as_str()).collect());
                 let decoded = links::percent_decode(&check.anchor);
-                if !headings.iter().any(|h| h.id == decoded) {
+                if !ids.contains(decoded.as_str()) {
+                    bad_anchors += 1;
+                    if bad_anchors > max {
+                        continue;
+                    }
                     let ids: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
                     let hint = match crate::diag::did_you_mean(&decoded, ids.iter().copied()) {
                         Some(s) => format!("是不是 #{s}？锚点是标题文字去掉标点，例如“一、总体要求”→ #一总体要求"),
@@ -205,6 +242,10 @@ impl Site {
                     };
                     diags.push(src.body_error(check.line, check.col, check.len, format!("链接中的锚点 #{decoded} 在 @/{} 中不存在", check.target)).hint(hint));
                 }
+            }
+            if bad_anchors > max {
+                let message = format!("这个文件还有 {} 个不存在的锚点没有列出（每个文件最多列出 {max} 个）", bad_anchors - max);
+                diags.push(Diagnostic::error(message).file(&src.display).hint("先改正上面列出的锚点，再次生成时会列出其余的"));
             }
         }
         diags

@@ -46,6 +46,10 @@ mod minify;
 mod office;
 /// Atomic output, no stale files, foreign output folders refused.
 mod output_safety;
+/// Pathological inputs (tags, nesting, brackets, links, files per folder): linear cost or a located refusal.
+mod pathological;
+/// Output folders and DESTs never inside the source, nor one DEST inside the other.
+mod placement;
 /// `dwgk publish`: releases under real nginx load, SIGKILL, polling, wake-ups, rollback.
 mod publish;
 /// `dwgk publish --internal-dest`: both portals in one run, nothing internal in the public DEST.
