@@ -106,28 +106,82 @@ impl Diagnostic {
             Severity::Error => "错误",
             Severity::Warning => "警告",
         };
-        let _ = writeln!(out, "{label}: {}", self.message);
+        // File names and values come from the share: a newline or an escape
+        // sequence in them must not start a line or drive the terminal.
+        let _ = writeln!(out, "{label}: {}", escape_controls(&self.message));
         if let Some(loc) = self.location() {
-            let _ = writeln!(out, "  --> {loc}");
+            let _ = writeln!(out, "  --> {}", escape_controls(&loc));
         }
         if let (Some(line), Some(src)) = (self.line, &self.source_line) {
             let num = line.to_string();
             let pad = " ".repeat(num.len());
             let _ = writeln!(out, " {pad} |");
-            let _ = writeln!(out, " {num} | {src}");
+            let _ = writeln!(out, " {num} | {}", escape_controls(src));
             if let Some(col) = self.col {
                 let before: String = src.chars().take(col.saturating_sub(1)).collect();
                 let marked: String = src.chars().skip(col.saturating_sub(1)).take(self.len).collect();
-                let indent = " ".repeat(before.width());
-                let carets = "^".repeat(marked.width().max(1));
+                let indent = " ".repeat(escape_controls(&before).width());
+                let carets = "^".repeat(escape_controls(&marked).width().max(1));
                 let _ = writeln!(out, " {pad} | {indent}{carets}");
             }
         }
         if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "  = 提示: {hint}");
+            // A hint's own line breaks (a multi-line example) stay, indented.
+            let lines: Vec<String> = hint.split('\n').map(|l| escape_controls(l).into_owned()).collect();
+            let _ = writeln!(out, "  = 提示: {}", lines.join("\n          "));
         }
         out
     }
+}
+
+/// Whether `c` must not reach a terminal or a log as it is: C0 and C1 controls,
+/// DEL, line and paragraph separators, and the bidirectional controls that
+/// reorder what follows them (U+202E shows `fdp.exe` as `exe.pdf`).
+pub fn is_control(c: char) -> bool {
+    matches!(c as u32, 0x00..=0x1f | 0x7f..=0x9f | 0x061c | 0x200e | 0x200f | 0x2028 | 0x2029 | 0x202a..=0x202e | 0x2066..=0x2069)
+}
+
+/// `s` with every `is_control` character written out (`\n`, `\t`, `\r`,
+/// `\u{1b}`): the one escaping used by diagnostics, the publisher's log and
+/// the JSON reports, so a file name can never forge a line or a colour.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_control(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// JSON text with the controls JSON leaves raw (C1, bidirectional, U+2028/9)
+/// written as `\uXXXX` escapes: the same value for a program, harmless on a
+/// terminal (`cat status.json`).
+pub fn json_safe(json: String) -> String {
+    // C0 controls are escaped by serde_json inside strings; outside them they
+    // are the pretty printer's line breaks.
+    let raw = |c: char| c >= '\u{7f}' && is_control(c);
+    if !json.chars().any(raw) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if raw(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// 1-based line and character column of a byte offset.
@@ -183,7 +237,7 @@ impl Diagnostics {
             "warnings": self.warning_count(),
             "diagnostics": self.0,
         });
-        serde_json::to_string_pretty(&v).expect("diagnostics serialize")
+        json_safe(serde_json::to_string_pretty(&v).expect("diagnostics serialize"))
     }
 }
 
@@ -253,6 +307,20 @@ mod tests {
         assert!(r.contains("a.md:1:8"), "{r}");
         assert!(r.contains("        ^^^^^^"), "{r}");
         assert!(r.contains("提示: 写成 2024-03-15"));
+    }
+
+    #[test]
+    fn controls_are_written_out_everywhere() {
+        assert_eq!(escape_controls("a\n已生成公开版\u{1b}[31m\u{7}\u{202e}fdp.exe\t"), "a\\n已生成公开版\\u{1b}[31m\\u{7}\\u{202e}fdp.exe\\t");
+        assert!(matches!(escape_controls("普通的名字 a.md"), std::borrow::Cow::Borrowed(_)));
+        let d = Diagnostic::error("附件不存在：x\n已生成公开版：全部正常").file("content/a\nb.md").hint("写成：\n[counts]\u{1b}");
+        let r = d.render();
+        assert!(r.lines().all(|l| !l.starts_with("已生成")), "{r}");
+        assert!(r.contains("content/a\\nb.md") && r.contains("\n          [counts]\\u{1b}"), "{r}");
+        let json = Diagnostics(vec![Diagnostic::error("名字\u{202e}\u{85}\u{1b}").file("a.md")]).to_json();
+        assert!(json.contains("\\u202e") && json.contains("\\u0085") && json.contains("\\u001b") && !json.contains('\u{202e}'), "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["diagnostics"][0]["message"], "名字\u{202e}\u{85}\u{1b}", "the same value for a program");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::cli::{AudienceArg, Format, PublishArgs};
 use crate::config;
 use crate::content::cron::{Cron, CRON_HINT};
 use crate::content::kind::Audience;
-use crate::diag::Diagnostics;
+use crate::diag::{escape_controls, Diagnostics};
 use crate::io::{placement, scan};
 use crate::pipeline;
 use crate::publish::daemon::{self, Timing};
@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 fn usage(message: &str, hint: &str) -> i32 {
-    eprintln!("错误: {message}");
+    eprintln!("错误: {}", crate::diag::escape_controls(message));
     if !hint.is_empty() {
         eprintln!("  = 提示: {hint}");
     }
@@ -187,7 +187,7 @@ fn outcome(portal: &Portal, attempt: &Attempt, prefix: &str) -> i32 {
             if !attempt.held_back.is_empty() {
                 eprintln!("{prefix}有 {} 个页面缺少 approved_by（审批人），暂缓发布：", attempt.held_back.len());
                 for h in &attempt.held_back {
-                    eprintln!("  {}（{}）", h.file, h.title);
+                    eprintln!("  {}（{}）", escape_controls(&h.file), escape_controls(&h.title));
                 }
             }
             OK

@@ -2,8 +2,6 @@
 //! plain Chinese with a hint. Every known message is translated; an unknown one
 //! still gets a Chinese sentence, with the parser's own words kept for the admin.
 
-use super::date::DATE_HINT;
-
 /// TOML parser messages, matched as prefixes of the message's first line
 /// (unquoted and duplicate keys have their own answers in `explain`).
 const TOML: &[(&str, &str)] = &[
@@ -111,7 +109,7 @@ pub fn explain(raw: &str, lang: &str) -> (String, Option<String>) {
     let raw = raw.trim();
     let first = raw.lines().next().unwrap_or(raw).trim();
     if raw.contains("日期") {
-        return (first.to_string(), Some(DATE_HINT.to_string()));
+        return (first.to_string(), Some(super::date::hint_for(first).to_string()));
     }
     if let Some((message, hint)) = serde_message(first) {
         return (message, Some(hint));

@@ -13,9 +13,11 @@ fn opt_str<T: ToString>(v: &Option<T>) -> Value {
 
 fn unit_ref(site: &Site, id: &Option<String>) -> Value {
     let Some(id) = id else { return Value::Null };
+    // A unit this build does not show (an internal one in the public build) or
+    // that does not exist is no unit at all: its id never reaches a page or a feed.
     match site.unit_sections.get(id).map(|&s| &site.sections[s]) {
         Some(s) if s.hidden.is_none() => json!({ "id": id, "title": s.title, "url": marker(&s.path) }),
-        _ => json!({ "id": id, "title": id, "url": Value::Null }),
+        _ => Value::Null,
     }
 }
 
@@ -40,7 +42,7 @@ fn attachments(site: &Site, ids: &[usize]) -> Value {
             .map(|a| {
                 let name = a.name();
                 let ext = name.rsplit_once('.').map_or("", |(_, e)| e).to_lowercase();
-                json!({ "name": name, "url": marker(&a.path), "ext": ext, "size": a.size, "size_text": filesize_text(a.size) })
+                json!({ "name": name, "url": crate::site::urls::file_marker(&a.path), "ext": ext, "size": a.size, "size_text": filesize_text(a.size) })
             })
             .collect(),
     )

@@ -160,6 +160,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
     }
     site.taxonomies = build_taxonomies(&site, &mut diags);
     site.index_sources();
+    check_page_units(&site, &mut diags);
     // Kept for the whole build (and by the preview server between builds).
     site.pages.shrink_to_fit();
     site.sections.shrink_to_fit();
@@ -432,6 +433,24 @@ fn check_terms(src: &Source, tax: &str, terms: &mut Vec<String>, diags: &mut Vec
                 .hint(format!("{name}是几个字的关键词，例如“主题党日”")),
         );
         terms.retain(|t| t.chars().count() <= MAX_TERM_CHARS);
+    }
+}
+
+/// A visible page naming a unit this build does not show, or one that does not
+/// exist: a warning at its `unit` (the page shows no unit). Pages whose counts
+/// need the unit get an error from the compliance records instead.
+fn check_page_units(site: &Site, diags: &mut Vec<Diagnostic>) {
+    for p in site.pages.iter().filter(|p| p.visible()) {
+        let Some(id) = &p.unit else { continue };
+        let message = match site.unit_sections.get(id).map(|&s| site.sections[s].hidden) {
+            Some(None) => continue,
+            Some(Some(h)) => format!("页面所属单位“{id}”{}，本页不显示所属单位", h.reason()),
+            None if matches!(p.kind, Some(Kind::Checklist | Kind::Record | Kind::Activity | Kind::StudyPlan | Kind::Dues)) => continue,
+            None => format!("页面所属单位“{id}”不存在，本页不显示所属单位"),
+        };
+        let mut d = p.src.key_error("unit", message).hint("unit 写公开单位的编号（单位文件夹名），或不写 unit（取页面所在的单位文件夹）");
+        d.severity = crate::diag::Severity::Warning;
+        diags.push(d);
     }
 }
 

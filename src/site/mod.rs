@@ -38,6 +38,8 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     /// Source path relative to `content/` → item.
     pub by_rel: HashMap<String, Item>,
+    /// Site path (`/notices/a/`, `/notices/a.pdf`) → item; a shown item wins.
+    by_path: HashMap<String, Item>,
     /// Units, requirements and the compliance report (after `compute_compliance`).
     pub compliance: Option<records::Compliance>,
     /// Unit id → the section of its folder.
@@ -61,6 +63,7 @@ impl Site {
             assets: Vec::new(),
             taxonomies: Vec::new(),
             by_rel: HashMap::new(),
+            by_path: HashMap::new(),
             compliance: None,
             unit_sections: HashMap::new(),
             dues: HashMap::new(),
@@ -96,6 +99,45 @@ impl Site {
                 self.unit_sections.entry(u.id.clone()).or_insert(i);
             }
         }
+        let sections = self.sections.iter().enumerate().map(|(i, s)| (&s.path, Item::Section(i), s.hidden.is_none()));
+        let pages = self.pages.iter().enumerate().map(|(i, p)| (&p.path, Item::Page(i), p.visible()));
+        let assets = self.assets.iter().enumerate().map(|(i, a)| (&a.path, Item::Asset(i), self.owner_hidden(a.owner).is_none()));
+        let mut all: Vec<_> = sections.chain(pages).chain(assets).collect();
+        all.sort_by_key(|(_, _, shown)| *shown);
+        self.by_path = all.into_iter().map(|(path, item, _)| (path.clone(), item)).collect();
+    }
+
+    /// Why the page or folder owning an attachment is not in this build.
+    pub fn owner_hidden(&self, owner: Owner) -> Option<model::Hidden> {
+        match owner {
+            Owner::Page(p) => self.pages[p].hidden,
+            Owner::Section(s) => self.sections[s].hidden,
+        }
+    }
+
+    /// The page, section or attachment at site path `path` (`/notices/a/`,
+    /// `/notices/a/index.html`, `/notices/a`).
+    pub fn item_at(&self, path: &str) -> Option<Item> {
+        let path = path.strip_suffix("index.html").unwrap_or(path);
+        self.by_path.get(path).or_else(|| self.by_path.get(&format!("{path}/"))).copied()
+    }
+
+    /// The innermost section whose path holds `path`.
+    pub fn section_holding(&self, path: &str) -> Option<usize> {
+        let mut end = path.len();
+        while let Some(i) = path[..end].rfind('/') {
+            if let Some(Item::Section(s)) = self.by_path.get(&path[..=i]) {
+                return Some(*s);
+            }
+            end = i;
+        }
+        None
+    }
+
+    /// A path the build makes beside the content: a list's later pages (`…/page/2/`).
+    pub fn generated_under(&self, path: &str) -> bool {
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        parts.windows(2).any(|w| w[0] == "page" && w[1].parse::<u32>().is_ok())
     }
 
     /// Renders every visible page's and section's Markdown in parallel, resolving
@@ -142,7 +184,7 @@ impl Site {
             self.sections[i].rendered = r;
         }
         let mut diags = self.link_problems();
-        self.decide_assets();
+        diags.extend(self.decide_assets());
         diags.extend(self.check_output_paths());
         diags
     }
@@ -251,22 +293,31 @@ impl Site {
         diags
     }
 
-    /// Attachments of visible pages are published. Loose files in a folder are
-    /// published to the public only when a visible page links to them (an
-    /// unlinked file may be a roster dropped there by mistake); the internal
-    /// build also publishes files of visible sections. Ledgers never go public.
-    fn decide_assets(&mut self) {
+    /// Which files are published (docs/content.md “附件”): never a file of a page
+    /// or folder this build does not show, linked or not; in the public build only
+    /// the files a visible page links to — in a page bundle as in a folder (an
+    /// unlinked file may be a roster dropped there by mistake: a warning names
+    /// it); the internal build publishes every file of what it shows. Ledgers
+    /// never go public.
+    fn decide_assets(&mut self) -> Vec<Diagnostic> {
         let public = self.opts.audience == crate::content::kind::Audience::Public;
+        let mut unlinked = Vec::new();
         for a in &mut self.assets {
             let linked_visible = a.linked_by.iter().any(|&p| self.pages[p].visible());
-            a.published = match a.owner {
-                Owner::Page(p) => self.pages[p].visible() || linked_visible,
-                Owner::Section(s) => linked_visible || (!public && self.sections[s].hidden.is_none()),
+            let shown = match a.owner {
+                Owner::Page(p) => self.pages[p].visible(),
+                Owner::Section(s) => self.sections[s].hidden.is_none(),
             };
-            if a.ledger && public {
-                a.published = false;
+            a.published = shown && (linked_visible || !public) && !(a.ledger && public);
+            if public && shown && !linked_visible && !a.ledger && matches!(a.owner, Owner::Page(_)) {
+                unlinked.push(
+                    Diagnostic::warning(format!("页面文件夹里的 {} 没有被任何页面链接，公开版不发布它（党内版照常发布）", a.name()))
+                        .file(format!("content/{}", a.rel))
+                        .hint(format!("要公开这个附件，在页面正文里加一个链接：{}；不该公开的文件请移出共享文件夹", link_to(a.name()))),
+                );
             }
         }
+        unlinked
     }
 
     /// Two sources that would write the same output file.
@@ -294,6 +345,15 @@ impl Site {
             diags.push(Diagnostic::error(format!("网址 {} 是 dwgk 保留的（分类或归档页）", p.path)).file(&p.src.display).hint("给这个页面换一个文件名或 slug"));
         }
         diags
+    }
+}
+
+/// A Markdown link to a file next to the page, `<…>` around a name with spaces.
+fn link_to(name: &str) -> String {
+    if name.contains(|c: char| c.is_whitespace() || "()<>".contains(c)) {
+        format!("[{name}](<{name}>)")
+    } else {
+        format!("[{name}]({name})")
     }
 }
 
