@@ -36,6 +36,9 @@ pub fn load_config(root: &Path) -> (Option<Config>, Vec<Diagnostic>) {
             Ok((text, _)) => Config::parse(&text),
             Err(e) => (None, vec![Diagnostic::error(e.message()).file(config::FILE_NAME).hint(e.hint())]),
         },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && std::fs::read_dir(root).is_ok_and(|mut d| d.next().is_none()) => {
+            (None, vec![Diagnostic::error(format!("源文件夹 {} 是空的", root.display())).hint("共享文件夹是否已挂载？用 ls 查看这个文件夹；挂载后重新运行")])
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (
             None,
             vec![Diagnostic::error(format!("在 {} 找不到 config.toml，这里不是一个 dwgk 站点", root.display()))

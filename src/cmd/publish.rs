@@ -200,8 +200,9 @@ fn outcome(portal: &Portal, attempt: &Attempt, prefix: &str) -> i32 {
             eprintln!("{prefix}生成失败：线上网站保持不变。错误已写入 {}。", store.status_path().display());
             exit_code(&attempt.diags).max(CONTENT_ERRORS)
         }
-        Outcome::Refused { removed, live } => {
-            eprintln!("{prefix}拒绝发布：新版本比线上少了 {removed} 个页面（线上共 {live} 个）。线上网站保持不变。");
+        Outcome::Refused { removed, live, reference } => {
+            let than = reference.as_ref().map_or("线上".to_string(), |r| format!("最近的版本 {r}"));
+            eprintln!("{prefix}拒绝发布：新版本比{than}少了 {removed} 个页面（共 {live} 个）。线上网站保持不变。");
             eprintln!("  = 提示: 共享文件夹是否已挂载、文件是否被误删？确认无误后加 --force 重新运行");
             CONTENT_ERRORS
         }

@@ -52,6 +52,8 @@ pub enum Result {
     Refused {
         removed: usize,
         live: usize,
+        /// The earlier release the drop is counted from, when not the live one.
+        reference: Option<String>,
     },
     /// Source files changed while building: not published, retried once settled.
     SourceChanged,
@@ -68,7 +70,7 @@ pub struct Attempt {
 #[derive(Debug)]
 enum Skip {
     Unchanged,
-    Refused { removed: usize, live: usize },
+    Refused { removed: usize, live: usize, reference: Option<String> },
     SourceChanged,
 }
 
@@ -90,6 +92,9 @@ struct PublishHooks<'a> {
     /// The live release's folder: files equal to its are hard links to them.
     live_dir: Option<PathBuf>,
     newest_digest: Option<&'a str>,
+    /// Kept releases before the live one made within the cumulative drop window.
+    recent: Vec<Manifest>,
+    now: NaiveDateTime,
     verify: Option<&'a (dyn Fn() -> bool + Sync)>,
     files: Mutex<Files>,
     state: Mutex<State>,
@@ -177,9 +182,14 @@ impl Hooks for PublishHooks<'_> {
         st.diff = manifest::diff(self.live.map(|m| &m.pages), &st.pages);
         if let Some(live) = self.live {
             if !force && manifest::drops_too_many(live.pages.len(), st.diff.removed.len(), self.settings.max_drop_percent) {
-                st.skip = Some(Skip::Refused { removed: st.diff.removed.len(), live: live.pages.len() });
+                st.skip = Some(Skip::Refused { removed: st.diff.removed.len(), live: live.pages.len(), reference: None });
                 return Ok(false);
             }
+        }
+        let recent = self.recent.iter().filter_map(|m| Some((m.id.as_str(), store::id_time(&m.id)?, &m.pages)));
+        if let Some(d) = manifest::cumulative_drop(recent, &st.pages, self.now, self.settings.max_drop_percent).filter(|_| !force) {
+            st.skip = Some(Skip::Refused { removed: d.removed, live: d.of, reference: Some(d.reference) });
+            return Ok(false);
         }
         if let Some(verify) = self.verify {
             if !verify() {
@@ -325,6 +335,8 @@ pub fn prepare<'a>(
         live: live.as_ref(),
         live_dir: live_id.as_deref().map(|i| store.release_dir(i)),
         newest_digest: newest.map(|m| m.digest.as_str()),
+        recent: recent_releases(store, live_id.as_deref(), now),
+        now,
         verify,
         files: Mutex::default(),
         state: Mutex::new(State::default()),
@@ -493,17 +505,22 @@ impl Built<'_> {
                     save_status(store, &s);
                     Result::Unchanged
                 }
-                Some(Skip::Refused { removed, live }) => {
+                Some(Skip::Refused { removed, live, reference }) => {
+                    let than = match &reference {
+                        None => "线上版本".to_string(),
+                        Some(r) => format!("{} 小时内的版本 {r}", manifest::DROP_WINDOW_HOURS),
+                    };
                     let message = format!(
-                        "拒绝发布：新版本比线上版本少了 {removed} 个页面（共 {live} 个，超过 {}%）。共享文件夹可能没有挂载或被误删；确认无误后运行 dwgk publish --once --force",
+                        "拒绝发布：新版本比{than}少了 {removed} 个页面（共 {live} 个，超过 {}%）。共享文件夹可能没有挂载或被误删，或页面被分几次删除；确认无误后运行 dwgk publish --once --force",
                         settings.max_drop_percent
                     );
-                    say(settings, "error", "refused", &[("removed", removed.to_string()), ("live_pages", live.to_string())], &message);
+                    let fields = [("removed", removed.to_string()), ("live_pages", live.to_string()), ("reference", reference.clone().unwrap_or_default())];
+                    say(settings, "error", "refused", &fields, &message);
                     let mut entry = entry_base(Outcome::Refused, live_id.clone(), message.clone());
                     entry.removed = st.diff.removed.clone();
                     record(store, &entry);
                     save_status(store, &status(settings, "refused", message, live_id.clone(), trigger));
-                    Result::Refused { removed, live }
+                    Result::Refused { removed, live, reference }
                 }
                 Some(Skip::SourceChanged) => {
                     say(settings, "warn", "source_changed", &[], "生成期间源文件又有改动，本次不发布；文件稳定后会重新生成");
@@ -513,6 +530,16 @@ impl Built<'_> {
         };
         Attempt { result, diags, next_change: st.next_change, held_back: held }
     }
+}
+
+/// The kept releases older than the live one made in the cumulative drop check's
+/// window (the live one is checked on its own; releases newer than it were
+/// rolled back from and do not count).
+fn recent_releases(store: &Store, live: Option<&str>, now: NaiveDateTime) -> Vec<Manifest> {
+    let Some(live) = live else { return Vec::new() };
+    let since = now - chrono::Duration::hours(manifest::DROP_WINDOW_HOURS);
+    let ids = store.list().into_iter().filter(|id| id.as_str() < live && store::id_time(id).is_some_and(|t| t >= since));
+    ids.filter_map(|id| store.read_manifest(&id)).collect()
 }
 
 /// `log`, with `audience=` first when two portals publish in one run.

@@ -20,6 +20,8 @@ mod check;
 mod compliance;
 /// The example site's compliance summary, checked by hand.
 mod compliance_example;
+/// The cumulative deletion guard of `publish`: a site cannot be emptied in steps without `--force`.
+mod deletion_guard;
 /// Dues disclosures (xlsx, GBK CSV, inline rows) and study plans, end to end.
 mod dues;
 /// The example site at the repository root builds for both audiences.
@@ -40,6 +42,8 @@ mod layers;
 mod leaks;
 /// Dues ledgers and study plans from real .xlsx and .csv files.
 mod ledgers;
+/// Messages: control characters escaped, a full disk, vanished sources, an emptied share, values and links.
+mod messages;
 /// The theme's JavaScript stripped of comments and indentation at build time.
 mod minify;
 /// Ledgers and study plans saved by LibreOffice as .xlsx, .xls, .ods and GBK .csv read alike.
