@@ -346,12 +346,12 @@ impl StagingSink<'_> {
 }
 
 impl Sink for StagingSink<'_> {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Box<Diagnostic>> {
         let f = self.hooks.filter(rel, bytes);
-        if f.in_base { self.staging.write_linked(rel, &f.bytes) } else { self.staging.write(rel, &f.bytes) }.map_err(|e| self.failed(e))
+        if f.in_base { self.staging.write_linked(rel, &f.bytes) } else { self.staging.write(rel, &f.bytes) }.map_err(|e| Box::new(self.failed(e)))
     }
-    fn copy(&self, rel: &str, from: &Path) -> Result<(), Diagnostic> {
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), Box<Diagnostic>> {
         self.hooks.copied(rel, from);
-        self.staging.copy(rel, from).map_err(|e| self.failed(e))
+        self.staging.copy(rel, from).map_err(|e| Box::new(self.failed(e)))
     }
 }

@@ -24,18 +24,18 @@ use theme::{StaticFile, Templates};
 /// Where output goes: a staging folder, memory, or nowhere (`check`). A failure
 /// is a whole diagnostic: the sink knows whether reading or writing failed.
 pub trait Sink: Sync {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
-    fn copy(&self, rel: &str, from: &Path) -> Result<(), Diagnostic>;
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Box<Diagnostic>>;
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), Box<Diagnostic>>;
 }
 
 /// Renders into nothing: `check` runs every template without writing.
 pub struct NullSink;
 
 impl Sink for NullSink {
-    fn write(&self, _: &str, _: &[u8]) -> Result<(), Diagnostic> {
+    fn write(&self, _: &str, _: &[u8]) -> Result<(), Box<Diagnostic>> {
         Ok(())
     }
-    fn copy(&self, _: &str, _: &Path) -> Result<(), Diagnostic> {
+    fn copy(&self, _: &str, _: &Path) -> Result<(), Box<Diagnostic>> {
         Ok(())
     }
 }
@@ -179,7 +179,7 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
                     };
                     let text = finalize(&text, style);
                     if let Err(e) = sink.write(&job.output, text.as_bytes()) {
-                        write_errors.lock().expect("errors").push(e);
+                        write_errors.lock().expect("errors").push(*e);
                     }
                     profile.add(&job.template, started, prepared);
                 }
@@ -311,10 +311,7 @@ fn write_compliance_files(site: &Site, sink: &dyn Sink, profile: &Profile) -> Ve
         })
         .collect::<Vec<_>>()
         .into_iter()
-        .filter_map(|(name, bytes)| match bytes.map_err(Diagnostic::error).and_then(|b| sink.write(name, &b)) {
-            Ok(()) => None,
-            Err(e) => Some(e),
-        })
+        .filter_map(|(name, bytes)| bytes.map_err(|e| Box::new(Diagnostic::error(e))).and_then(|b| sink.write(name, &b)).err().map(|e| *e))
         .collect()
 }
 
@@ -326,12 +323,12 @@ pub fn copy_files(site: &Site, statics: Vec<(String, StaticFile)>, sink: &dyn Si
             StaticFile::Disk(p) => sink.copy(&rel, &p),
         };
         if let Err(e) = r {
-            diags.push(e);
+            diags.push(*e);
         }
     }
-    let results: Vec<Result<(), Diagnostic>> =
+    let results: Vec<Result<(), Box<Diagnostic>>> =
         site.assets.par_iter().filter(|a| a.published).map(|a| sink.copy(a.path.trim_start_matches('/'), &a.abs)).collect();
-    diags.extend(results.into_iter().filter_map(Result::err));
+    diags.extend(results.into_iter().filter_map(Result::err).map(|e| *e));
     diags
 }
 

@@ -68,12 +68,12 @@ impl StoreSink {
 }
 
 impl Sink for StoreSink {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let out = Out::from_bytes(&self.store, bytes).map_err(Diagnostic::error)?;
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Box<Diagnostic>> {
+        let out = Out::from_bytes(&self.store, bytes).map_err(|e| Box::new(Diagnostic::error(e)))?;
         self.outputs.lock().expect("sink").insert(rel.to_string(), out);
         Ok(())
     }
-    fn copy(&self, rel: &str, from: &Path) -> Result<(), Diagnostic> {
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), Box<Diagnostic>> {
         self.outputs.lock().expect("sink").insert(rel.to_string(), Out::File(from.to_path_buf()));
         Ok(())
     }
