@@ -12,6 +12,7 @@ use crate::diag::{escape_controls, Diagnostics};
 use crate::io::{placement, scan};
 use crate::pipeline;
 use crate::publish::daemon::{self, Timing};
+use crate::publish::drop_guard;
 use crate::publish::log::log;
 use crate::publish::portals::{self, Portal};
 use crate::publish::release::{self, Attempt, Result as Outcome, Settings};
@@ -201,9 +202,10 @@ fn outcome(portal: &Portal, attempt: &Attempt, prefix: &str) -> i32 {
             exit_code(&attempt.diags).max(CONTENT_ERRORS)
         }
         Outcome::Refused { removed, live, reference } => {
-            let than = reference.as_ref().map_or("线上".to_string(), |r| format!("最近的版本 {r}"));
+            let than = reference.as_ref().map_or("线上".to_string(), |r| format!(" {} 小时内的版本 {r} ", drop_guard::DROP_WINDOW_HOURS));
             eprintln!("{prefix}拒绝发布：新版本比{than}少了 {removed} 个页面（共 {live} 个）。线上网站保持不变。");
-            eprintln!("  = 提示: 共享文件夹是否已挂载、文件是否被误删？确认无误后加 --force 重新运行");
+            let steps = if reference.is_some() { "，还是页面被分几次删除了" } else { "" };
+            eprintln!("  = 提示: 共享文件夹是否已挂载、文件是否被误删{steps}？确认无误后加 --force 重新运行");
             CONTENT_ERRORS
         }
         Outcome::SourceChanged => CONTENT_ERRORS,

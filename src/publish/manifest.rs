@@ -112,38 +112,6 @@ pub fn drops_too_many(live: usize, removed: usize, max_percent: u32) -> bool {
     live > 0 && (removed as u128) * 100 > (live as u128) * u128::from(max_percent)
 }
 
-/// How far back the cumulative drop check looks (`cumulative_drop`).
-pub const DROP_WINDOW_HOURS: i64 = 24;
-
-/// A refusal of the cumulative drop check: `removed` of the `of` pages of the
-/// kept release `reference` are gone.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CumulativeDrop {
-    pub reference: String,
-    pub removed: usize,
-    pub of: usize,
-}
-
-/// The drop check against earlier releases, so that a site cannot be emptied in
-/// steps each under `max_percent`: every kept release up to the live one made in
-/// the last `DROP_WINDOW_HOURS` before `now` (`(id, made, pages)`; releases rolled
-/// back from are not passed) is compared with `new` by the pages it has and `new`
-/// lacks. The worst one past `max_percent`, if any (ties: the newest).
-pub fn cumulative_drop<'a>(
-    releases: impl IntoIterator<Item = (&'a str, chrono::NaiveDateTime, &'a BTreeMap<String, PageEntry>)>,
-    new: &BTreeMap<String, PageEntry>,
-    now: chrono::NaiveDateTime,
-    max_percent: u32,
-) -> Option<CumulativeDrop> {
-    let since = now - chrono::Duration::hours(DROP_WINDOW_HOURS);
-    releases
-        .into_iter()
-        .filter(|(_, made, _)| *made >= since)
-        .map(|(id, _, pages)| CumulativeDrop { reference: id.to_string(), removed: pages.keys().filter(|p| !new.contains_key(*p)).count(), of: pages.len() })
-        .filter(|d| drops_too_many(d.of, d.removed, max_percent))
-        .max_by(|a, b| ((a.removed as u128) * (b.of as u128)).cmp(&((b.removed as u128) * (a.of as u128))).then_with(|| a.reference.cmp(&b.reference)))
-}
-
 /// FNV-1a, 64 bit: stable across Rust versions and machines, unlike `DefaultHasher`.
 pub fn hash64(parts: &[&[u8]]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -204,27 +172,6 @@ mod tests {
         assert!(drops_too_many(10, 10, 20), "an unmounted share looks empty");
         assert!(!drops_too_many(0, 0, 20), "the first release");
         assert!(!drops_too_many(10, 10, 100));
-    }
-
-    #[test]
-    fn deleting_in_steps_is_caught_within_the_window() {
-        let at = |h: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap().and_hms_opt(h, 0, 0).unwrap();
-        let names: Vec<String> = (0..100).map(|i| format!("/p{i}/")).collect();
-        let set = |n: usize| pages(&names[..n].iter().map(|p| (p.as_str(), "1")).collect::<Vec<_>>());
-        let (full, step1, step2) = (set(100), set(85), set(72));
-        // 100 → 85 → 72: each step is 15 % of the one before, 28 % of the largest.
-        assert!(!drops_too_many(85, 13, 20), "the single-step check lets it through");
-        let kept = [("a", at(8), &full), ("b", at(9), &step1)];
-        let d = cumulative_drop(kept, &step2, at(10), 20).expect("refused");
-        assert_eq!(d, CumulativeDrop { reference: "a".into(), removed: 28, of: 100 });
-        assert_eq!(cumulative_drop(kept, &step1, at(10), 20), None, "15 % of the largest is fine");
-        assert_eq!(cumulative_drop([("a", at(8), &full)], &step2, at(8) + chrono::Duration::hours(25), 20), None, "older than the window");
-        assert_eq!(cumulative_drop(kept, &step2, at(10), 30), None, "within a higher limit");
-        // Renamed pages count as removed from the reference: its pages are compared, not counts.
-        let renamed =
-            pages(&names[..100].iter().map(|p| (&p[..], "1")).enumerate().map(|(i, (p, h))| if i < 30 { ("/new/", h) } else { (p, h) }).collect::<Vec<_>>());
-        assert!(cumulative_drop([("a", at(8), &full)], &renamed, at(9), 20).is_some());
-        assert_eq!(cumulative_drop([], &step2, at(10), 20), None, "no earlier release: the first one");
     }
 
     #[test]

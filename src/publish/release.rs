@@ -4,6 +4,7 @@
 //! Whatever happens, the live release stays complete: a failed, refused or
 //! interrupted build never touches `current`.
 
+use super::drop_guard;
 use super::journal;
 use super::log::log;
 use super::manifest::{self, Diff, Held, Manifest, PageEntry};
@@ -92,8 +93,8 @@ struct PublishHooks<'a> {
     /// The live release's folder: files equal to its are hard links to them.
     live_dir: Option<PathBuf>,
     newest_digest: Option<&'a str>,
-    /// Kept releases before the live one made within the cumulative drop window.
-    recent: Vec<Manifest>,
+    /// The journal, for the cumulative drop check (`drop_guard`).
+    history: Vec<Entry>,
     now: NaiveDateTime,
     verify: Option<&'a (dyn Fn() -> bool + Sync)>,
     files: Mutex<Files>,
@@ -180,16 +181,17 @@ impl Hooks for PublishHooks<'_> {
             return Ok(false);
         }
         st.diff = manifest::diff(self.live.map(|m| &m.pages), &st.pages);
-        if let Some(live) = self.live {
-            if !force && manifest::drops_too_many(live.pages.len(), st.diff.removed.len(), self.settings.max_drop_percent) {
+        if let (Some(live), false) = (self.live, force) {
+            let max = self.settings.max_drop_percent;
+            if manifest::drops_too_many(live.pages.len(), st.diff.removed.len(), max) {
                 st.skip = Some(Skip::Refused { removed: st.diff.removed.len(), live: live.pages.len(), reference: None });
                 return Ok(false);
             }
-        }
-        let recent = self.recent.iter().filter_map(|m| Some((m.id.as_str(), store::id_time(&m.id)?, &m.pages)));
-        if let Some(d) = manifest::cumulative_drop(recent, &st.pages, self.now, self.settings.max_drop_percent).filter(|_| !force) {
-            st.skip = Some(Skip::Refused { removed: d.removed, live: d.of, reference: Some(d.reference) });
-            return Ok(false);
+            let since = self.now - chrono::Duration::hours(drop_guard::DROP_WINDOW_HOURS);
+            if let Some(d) = drop_guard::cumulative_drop(&self.history, (&live.id, &live.pages), &st.pages, since, store::id_time, max) {
+                st.skip = Some(Skip::Refused { removed: d.removed, live: d.of, reference: Some(d.reference) });
+                return Ok(false);
+            }
         }
         if let Some(verify) = self.verify {
             if !verify() {
@@ -335,7 +337,7 @@ pub fn prepare<'a>(
         live: live.as_ref(),
         live_dir: live_id.as_deref().map(|i| store.release_dir(i)),
         newest_digest: newest.map(|m| m.digest.as_str()),
-        recent: recent_releases(store, live_id.as_deref(), now),
+        history: if live.is_some() { journal::read(store) } else { Vec::new() },
         now,
         verify,
         files: Mutex::default(),
@@ -399,6 +401,7 @@ impl Built<'_> {
             outcome,
             release,
             previous: live_id.clone(),
+            forced: false,
             pages: st.pages.len(),
             added: Vec::new(),
             changed: Vec::new(),
@@ -478,6 +481,7 @@ impl Built<'_> {
                         );
                     }
                     let mut entry = entry_base(Outcome::Published, Some(id.clone()), message.clone());
+                    entry.forced = settings.force;
                     entry.added = d.added.clone();
                     entry.changed = d.changed.clone();
                     entry.removed = d.removed.clone();
@@ -508,7 +512,7 @@ impl Built<'_> {
                 Some(Skip::Refused { removed, live, reference }) => {
                     let than = match &reference {
                         None => "线上版本".to_string(),
-                        Some(r) => format!("{} 小时内的版本 {r}", manifest::DROP_WINDOW_HOURS),
+                        Some(r) => format!(" {} 小时内的版本 {r} ", drop_guard::DROP_WINDOW_HOURS),
                     };
                     let message = format!(
                         "拒绝发布：新版本比{than}少了 {removed} 个页面（共 {live} 个，超过 {}%）。共享文件夹可能没有挂载或被误删，或页面被分几次删除；确认无误后运行 dwgk publish --once --force",
@@ -530,16 +534,6 @@ impl Built<'_> {
         };
         Attempt { result, diags, next_change: st.next_change, held_back: held }
     }
-}
-
-/// The kept releases older than the live one made in the cumulative drop check's
-/// window (the live one is checked on its own; releases newer than it were
-/// rolled back from and do not count).
-fn recent_releases(store: &Store, live: Option<&str>, now: NaiveDateTime) -> Vec<Manifest> {
-    let Some(live) = live else { return Vec::new() };
-    let since = now - chrono::Duration::hours(manifest::DROP_WINDOW_HOURS);
-    let ids = store.list().into_iter().filter(|id| id.as_str() < live && store::id_time(id).is_some_and(|t| t >= since));
-    ids.filter_map(|id| store.read_manifest(&id)).collect()
 }
 
 /// `log`, with `audience=` first when two portals publish in one run.
@@ -608,6 +602,7 @@ pub fn rollback(store: &Store, to: Option<&str>) -> std::result::Result<(String,
         outcome: Outcome::Rollback,
         release: Some(target.clone()),
         previous: current.clone(),
+        forced: false,
         pages,
         added: Vec::new(),
         changed: Vec::new(),
