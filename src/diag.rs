@@ -115,28 +115,82 @@ impl Diagnostic {
             Severity::Error => "错误",
             Severity::Warning => "警告",
         };
-        let _ = writeln!(out, "{label}: {}", self.message);
+        // File names and values come from the share: a newline or an escape
+        // sequence in them must not start a line or drive the terminal.
+        let _ = writeln!(out, "{label}: {}", escape_controls(&self.message));
         if let Some(loc) = self.location() {
-            let _ = writeln!(out, "  --> {loc}");
+            let _ = writeln!(out, "  --> {}", escape_controls(&loc));
         }
         if let (Some(line), Some(src)) = (self.line, &self.source_line) {
             let num = line.to_string();
             let pad = " ".repeat(num.len());
             let _ = writeln!(out, " {pad} |");
-            let _ = writeln!(out, " {num} | {src}");
+            let _ = writeln!(out, " {num} | {}", escape_controls(src));
             if let Some(col) = self.col {
                 let before: String = src.chars().take(col.saturating_sub(1)).collect();
                 let marked: String = src.chars().skip(col.saturating_sub(1)).take(self.len).collect();
-                let indent = " ".repeat(before.width());
-                let carets = "^".repeat(marked.width().max(1));
+                let indent = " ".repeat(escape_controls(&before).width());
+                let carets = "^".repeat(escape_controls(&marked).width().max(1));
                 let _ = writeln!(out, " {pad} | {indent}{carets}");
             }
         }
         if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "  = 提示: {hint}");
+            // A hint's own line breaks (a multi-line example) stay, indented.
+            let lines: Vec<String> = hint.split('\n').map(|l| escape_controls(l).into_owned()).collect();
+            let _ = writeln!(out, "  = 提示: {}", lines.join("\n          "));
         }
         out
     }
+}
+
+/// Whether `c` must not reach a terminal or a log as it is: C0 and C1 controls,
+/// DEL, line and paragraph separators, and the bidirectional controls that
+/// reorder what follows them (U+202E shows `fdp.exe` as `exe.pdf`).
+pub fn is_control(c: char) -> bool {
+    matches!(c as u32, 0x00..=0x1f | 0x7f..=0x9f | 0x061c | 0x200e | 0x200f | 0x2028 | 0x2029 | 0x202a..=0x202e | 0x2066..=0x2069)
+}
+
+/// `s` with every `is_control` character written out (`\n`, `\t`, `\r`,
+/// `\u{1b}`): the one escaping used by diagnostics, the publisher's log and
+/// the JSON reports, so a file name can never forge a line or a colour.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_control(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// JSON text with the controls JSON leaves raw (C1, bidirectional, U+2028/9)
+/// written as `\uXXXX` escapes: the same value for a program, harmless on a
+/// terminal (`cat status.json`).
+pub fn json_safe(json: String) -> String {
+    // C0 controls are escaped by serde_json inside strings; outside them they
+    // are the pretty printer's line breaks.
+    let raw = |c: char| c >= '\u{7f}' && is_control(c);
+    if !json.chars().any(raw) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if raw(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// 1-based line and character column of a byte offset.
@@ -192,33 +246,41 @@ impl Diagnostics {
             "warnings": self.warning_count(),
             "diagnostics": self.0,
         });
-        serde_json::to_string_pretty(&v).expect("diagnostics serialize")
+        json_safe(serde_json::to_string_pretty(&v).expect("diagnostics serialize"))
     }
 }
 
 /// Closest candidate by edit distance (transpositions count once), for "did you mean"
 /// hints; among equally close ones the smallest name, whatever the candidates' order.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word_chars: Vec<char> = word.chars().collect();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = edit_distance(word, c);
-        let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
+        let c_len = c.chars().count();
+        let limit = (word_chars.len().max(c_len) / 3).max(1);
+        // The lengths alone rule most candidates out, before any distance is computed.
+        if word_chars.len().abs_diff(c_len) > limit {
+            continue;
+        }
+        let Some(d) = edit_distance_within(&word_chars, c, limit) else { continue };
         // Ties go to the smallest name: candidates often come from a HashMap, and
         // the same input must always give the same hint.
-        if d <= limit && best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
+        if best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
             best = Some((d, c));
         }
     }
     best.map(|(_, c)| c)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
+/// The edit distance of `a` and `b` when it is at most `limit` (stops as soon as
+/// a whole row exceeds it).
+fn edit_distance_within(a: &[char], b: &str, limit: usize) -> Option<usize> {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut prev2 = prev.clone();
+    let mut cur = vec![0; b.len() + 1];
     for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
+        cur[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
@@ -226,9 +288,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
                 cur[j] = cur[j].min(prev2[j - 2] + 1);
             }
         }
-        prev2 = std::mem::replace(&mut prev, cur);
+        if cur.iter().min().is_some_and(|&m| m > limit) {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    Some(prev[b.len()]).filter(|&d| d <= limit)
 }
 
 #[cfg(test)]
@@ -250,6 +316,20 @@ mod tests {
         assert!(r.contains("a.md:1:8"), "{r}");
         assert!(r.contains("        ^^^^^^"), "{r}");
         assert!(r.contains("提示: 写成 2024-03-15"));
+    }
+
+    #[test]
+    fn controls_are_written_out_everywhere() {
+        assert_eq!(escape_controls("a\n已生成公开版\u{1b}[31m\u{7}\u{202e}fdp.exe\t"), "a\\n已生成公开版\\u{1b}[31m\\u{7}\\u{202e}fdp.exe\\t");
+        assert!(matches!(escape_controls("普通的名字 a.md"), std::borrow::Cow::Borrowed(_)));
+        let d = Diagnostic::error("附件不存在：x\n已生成公开版：全部正常").file("content/a\nb.md").hint("写成：\n[counts]\u{1b}");
+        let r = d.render();
+        assert!(r.lines().all(|l| !l.starts_with("已生成")), "{r}");
+        assert!(r.contains("content/a\\nb.md") && r.contains("\n          [counts]\\u{1b}"), "{r}");
+        let json = Diagnostics(vec![Diagnostic::error("名字\u{202e}\u{85}\u{1b}").file("a.md")]).to_json();
+        assert!(json.contains("\\u202e") && json.contains("\\u0085") && json.contains("\\u001b") && !json.contains('\u{202e}'), "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["diagnostics"][0]["message"], "名字\u{202e}\u{85}\u{1b}", "the same value for a program");
     }
 
     #[test]

@@ -3,13 +3,15 @@
 
 use crate::config::{self, Config};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::io::output::Staging;
+use crate::io::output::{OutputError, Staging};
 use crate::io::walk::{self, Entry, EntryKind, MAX_MARKDOWN_BYTES};
 use crate::render::{self, NullSink, Sink};
 use crate::site::{self, source, BuildOptions, Site};
 use rayon::prelude::*;
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 pub struct Request {
     pub root: PathBuf,
@@ -34,6 +36,11 @@ pub fn load_config(root: &Path) -> (Option<Config>, Vec<Diagnostic>) {
             Ok((text, _)) => Config::parse(&text),
             Err(e) => (None, vec![Diagnostic::error(e.message()).file(config::FILE_NAME).hint(e.hint())]),
         },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && std::fs::read_dir(root).is_ok_and(|mut d| d.next().is_none()) => (
+            None,
+            vec![Diagnostic::error(format!("在 {} 找不到 config.toml：源文件夹是空的", root.display()))
+                .hint("如果这是共享文件夹，检查是否已挂载（用 ls 查看）；否则用 --root 指定站点文件夹，或运行 dwgk init 新建一个站点")],
+        ),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (
             None,
             vec![Diagnostic::error(format!("在 {} 找不到 config.toml，这里不是一个 dwgk 站点", root.display()))
@@ -214,7 +221,7 @@ impl Staged {
             match staging.commit() {
                 Ok(()) => self.summary.written = true,
                 Err(e) => {
-                    self.diags.push(Diagnostic::error(e.to_string()));
+                    self.diags.push(e.diagnostic());
                     self.diags.sort();
                 }
             }
@@ -253,11 +260,12 @@ pub fn stage(req: &Request, input: Input, hooks: &dyn Hooks) -> Staged {
             (Some(out), false) => match hooks.spare().map_or_else(|| Staging::begin(out), |(dir, in_place)| Staging::begin_reusing(out, &dir, in_place)) {
                 Ok(mut staging) => {
                     staging.link_from(hooks.base());
-                    let sink = StagingSink(&staging, hooks);
+                    let sink = StagingSink { staging: &staging, hooks, root: &req.root, full: Mutex::default() };
                     diags.extend(render::render_site(&site, templates, statics, &sink));
+                    sink.summarize_full_disk(out, &mut diags);
                     if !diags.has_errors() {
                         if let Err(e) = staging.sweep() {
-                            diags.push(Diagnostic::error(e.to_string()));
+                            diags.push(e.diagnostic());
                         }
                     }
                     if !diags.has_errors() {
@@ -268,7 +276,7 @@ pub fn stage(req: &Request, input: Input, hooks: &dyn Hooks) -> Staged {
                         }
                     }
                 }
-                Err(e) => diags.push(Diagnostic::error(e.to_string())),
+                Err(e) => diags.push(e.diagnostic()),
             },
             _ => diags.extend(render::render_site(&site, templates, statics, &NullSink)),
         }
@@ -306,15 +314,51 @@ fn summarize(site: &Site) -> Summary {
     }
 }
 
-struct StagingSink<'a>(&'a Staging, &'a dyn Hooks);
+struct StagingSink<'a> {
+    staging: &'a Staging,
+    hooks: &'a dyn Hooks,
+    /// The site folder: a source file that cannot be read is named from it.
+    root: &'a Path,
+    /// The messages of writes that found the disk full.
+    full: Mutex<HashSet<String>>,
+}
+
+impl StagingSink<'_> {
+    fn failed(&self, e: OutputError) -> Diagnostic {
+        let mut d = e.diagnostic();
+        if let OutputError::Read(p, _) = &e {
+            if let Ok(rel) = p.strip_prefix(self.root) {
+                d = d.file(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+        if e.disk_full() {
+            self.full.lock().expect("full").insert(d.message.clone());
+        }
+        d
+    }
+
+    /// A full disk fails every write after it: one error naming the output and
+    /// the space left, in place of one per file.
+    fn summarize_full_disk(&self, out: &Path, diags: &mut Diagnostics) {
+        let full = std::mem::take(&mut *self.full.lock().expect("full"));
+        if full.is_empty() {
+            return;
+        }
+        let before = diags.0.len();
+        diags.0.retain(|d| !(d.file.is_none() && full.contains(&d.message)));
+        let free = crate::io::output::free_space(self.staging.dir()).map_or_else(|| "未知".to_string(), crate::render::parts::filesize_text);
+        let message = format!("磁盘空间不足：{} 个文件没有写入输出目录 {}（这块磁盘只剩 {free}）", before - diags.0.len(), out.display());
+        diags.push(Diagnostic::error(message).hint("清理这块磁盘（旧的输出、日志等）或换一个空间足够的输出目录，然后重新生成；上一次生成的网站没有任何改动"));
+    }
+}
 
 impl Sink for StagingSink<'_> {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
-        let f = self.1.filter(rel, bytes);
-        if f.in_base { self.0.write_linked(rel, &f.bytes) } else { self.0.write(rel, &f.bytes) }.map_err(|e| e.to_string())
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Box<Diagnostic>> {
+        let f = self.hooks.filter(rel, bytes);
+        if f.in_base { self.staging.write_linked(rel, &f.bytes) } else { self.staging.write(rel, &f.bytes) }.map_err(|e| Box::new(self.failed(e)))
     }
-    fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
-        self.1.copied(rel, from);
-        self.0.copy(rel, from).map_err(|e| e.to_string())
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), Box<Diagnostic>> {
+        self.hooks.copied(rel, from);
+        self.staging.copy(rel, from).map_err(|e| Box::new(self.failed(e)))
     }
 }

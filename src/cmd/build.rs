@@ -18,6 +18,10 @@ pub fn run(common: &Common, format: Format, output: Option<PathBuf>, base_url: O
     };
     let started = Instant::now();
     let output = write.then(|| output.unwrap_or_else(|| common.root.join("public")));
+    if let Some(Err((message, hint))) = output.as_deref().map(|out| crate::io::placement::check_output(&common.root, out)) {
+        report(&Diagnostics(vec![crate::diag::Diagnostic::error(message).hint(hint)]), format);
+        return USAGE;
+    }
     let req = Request { root: common.root.clone(), output: output.clone(), base_url, opts };
     let (summary, diags) = pipeline::run(&req);
     report(&diags, format);

@@ -8,10 +8,11 @@ use crate::cli::{AudienceArg, Format, PublishArgs};
 use crate::config;
 use crate::content::cron::{Cron, CRON_HINT};
 use crate::content::kind::Audience;
-use crate::diag::Diagnostics;
-use crate::io::scan;
+use crate::diag::{escape_controls, Diagnostics};
+use crate::io::{placement, scan};
 use crate::pipeline;
 use crate::publish::daemon::{self, Timing};
+use crate::publish::drop_guard;
 use crate::publish::log::log;
 use crate::publish::portals::{self, Portal};
 use crate::publish::release::{self, Attempt, Result as Outcome, Settings};
@@ -21,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 fn usage(message: &str, hint: &str) -> i32 {
-    eprintln!("错误: {message}");
+    eprintln!("错误: {}", crate::diag::escape_controls(message));
     if !hint.is_empty() {
         eprintln!("  = 提示: {hint}");
     }
@@ -90,6 +91,11 @@ pub fn run(args: &PublishArgs) -> i32 {
         progress: !args.watch,
         name_audience: both,
     };
+    for d in std::iter::once(&dest).chain(&internal_dest).chain(&committee_dest) {
+        if let Err((message, hint)) = placement::check_dest(&source, d) {
+            return usage(&message, &hint);
+        }
+    }
     let mut targets = vec![settings(&dest, audience, args.base_url.clone())];
     let internal_base_url = args.internal_base_url.clone().or_else(|| publish.internal_base_url.clone()).or_else(|| args.base_url.clone());
     if let Some(internal) = &internal_dest {
@@ -100,7 +106,7 @@ pub fn run(args: &PublishArgs) -> i32 {
         targets.push(settings(committee, Audience::Committee, base_url));
     }
     for (i, a) in targets.iter().enumerate() {
-        if let Some(b) = targets[i + 1..].iter().find(|b| overlap(&a.dest, &b.dest)) {
+        if let Some(b) = targets[i + 1..].iter().find(|b| placement::overlap(&a.dest, &b.dest)) {
             return usage(
                 &format!(
                     "{}和{}的发布目录不能相同，也不能一个在另一个里面：{} 和 {}",
@@ -196,7 +202,7 @@ fn outcome(portal: &Portal, attempt: &Attempt, prefix: &str) -> i32 {
             if !attempt.held_back.is_empty() {
                 eprintln!("{prefix}有 {} 个页面缺少 approved_by（审批人），暂缓发布：", attempt.held_back.len());
                 for h in &attempt.held_back {
-                    eprintln!("  {}（{}）", h.file, h.title);
+                    eprintln!("  {}（{}）", escape_controls(&h.file), escape_controls(&h.title));
                 }
             }
             OK
@@ -209,9 +215,11 @@ fn outcome(portal: &Portal, attempt: &Attempt, prefix: &str) -> i32 {
             eprintln!("{prefix}生成失败：线上网站保持不变。错误已写入 {}。", store.status_path().display());
             exit_code(&attempt.diags).max(CONTENT_ERRORS)
         }
-        Outcome::Refused { removed, live } => {
-            eprintln!("{prefix}拒绝发布：新版本比线上少了 {removed} 个页面（线上共 {live} 个）。线上网站保持不变。");
-            eprintln!("  = 提示: 共享文件夹是否已挂载、文件是否被误删？确认无误后加 --force 重新运行");
+        Outcome::Refused { removed, live, reference } => {
+            let than = reference.as_ref().map_or("线上".to_string(), |r| format!(" {} 小时内的版本 {r} ", drop_guard::DROP_WINDOW_HOURS));
+            eprintln!("{prefix}拒绝发布：新版本比{than}少了 {removed} 个页面（共 {live} 个）。线上网站保持不变。");
+            let steps = if reference.is_some() { "，还是页面被分几次删除了" } else { "" };
+            eprintln!("  = 提示: 共享文件夹是否已挂载、文件是否被误删{steps}？确认无误后加 --force 重新运行");
             CONTENT_ERRORS
         }
         Outcome::SourceChanged => CONTENT_ERRORS,
@@ -230,14 +238,6 @@ fn merged<'a>(all: impl IntoIterator<Item = &'a Diagnostics>) -> Diagnostics {
     }
     out.sort();
     out
-}
-
-/// Whether two DESTs are the same folder or one holds the other (symlinks
-/// resolved where the folders exist).
-fn overlap(a: &Path, b: &Path) -> bool {
-    let full = |p: &Path| p.canonicalize().or_else(|_| std::path::absolute(p)).unwrap_or_else(|_| p.to_path_buf());
-    let (a, b) = (full(a), full(b));
-    a.starts_with(&b) || b.starts_with(&a)
 }
 
 fn open_existing(dest: &Path) -> Option<Store> {
@@ -324,18 +324,5 @@ mod tests {
         let internal = Diagnostics(vec![common]);
         let all = merged([&public, &internal]);
         assert_eq!(all.0.iter().map(|d| d.file.as_deref().unwrap()).collect::<Vec<_>>(), ["content/a.md", "content/b.md"]);
-    }
-
-    #[test]
-    fn dests_must_be_apart() {
-        let tmp = tempfile::tempdir().unwrap();
-        let (a, b) = (tmp.path().join("public"), tmp.path().join("internal"));
-        assert!(!overlap(&a, &b));
-        assert!(overlap(&a, &a.join(".")), "the same folder");
-        assert!(overlap(&a, &a.join("internal")) && overlap(&a.join("x"), &a), "one inside the other");
-        std::fs::create_dir_all(&b).unwrap();
-        std::os::unix::fs::symlink(&b, &a).unwrap();
-        assert!(overlap(&a, &b), "a link to the other");
-        assert!(!overlap(&tmp.path().join("pub"), &tmp.path().join("public")), "a shared prefix is not nesting");
     }
 }

@@ -4,7 +4,7 @@
 use super::{build_options, report as print_diags, USAGE};
 use crate::cli::{Common, ReportFormat};
 use crate::content::kind::Audience;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{escape_controls, json_safe, Diagnostic, Diagnostics};
 use crate::domain::compliance::Report;
 use crate::pipeline::{self, Request};
 use crate::render::compliance as out;
@@ -50,8 +50,9 @@ pub fn run(common: &Common, args: Args) -> i32 {
     let year = args.year.unwrap_or(c.year);
     let report = if year == c.report.year { c.report.clone() } else { c.report_for(year) };
     let bytes: Vec<u8> = match args.format {
-        ReportFormat::Table => table(&site, c, &report, &units).into_bytes(),
-        ReportFormat::Json => out::to_json(&site, c, &report, &units, true).into_bytes(),
+        // Unit titles and folder names come from the share: no raw control characters on a terminal.
+        ReportFormat::Table => table(&site, c, &report, &units).split('\n').map(escape_controls).collect::<Vec<_>>().join("\n").into_bytes(),
+        ReportFormat::Json => json_safe(out::to_json(&site, c, &report, &units, true)).into_bytes(),
         ReportFormat::Csv => out::to_csv(&site, c, &report, &units).into_bytes(),
         ReportFormat::Xlsx => match out::to_xlsx(&site, c, &[year], year, &units) {
             Ok(b) => b,

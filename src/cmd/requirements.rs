@@ -40,7 +40,8 @@ pub fn extract_files(files: &[PathBuf], format: ExtractFormat) -> i32 {
         }
         ExtractFormat::Table => {
             for (file, e) in &rows {
-                println!("{file}:{}  {}不少于{}{}  {}", e.line, e.per.name(), e.min, e.measure, e.text);
+                let (file, text) = (crate::diag::escape_controls(file), crate::diag::escape_controls(&e.text));
+                println!("{file}:{}  {}不少于{}{}  {text}", e.line, e.per.name(), e.min, e.measure);
             }
             if !rows.is_empty() {
                 println!("\n可加入 front matter 的写法示例（编号 id 请改为易记的拼音）：\n");

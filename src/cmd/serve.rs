@@ -77,7 +77,7 @@ pub fn run(common: &Common, format: Format, o: &Options) -> i32 {
         if outcome.how != How::Nothing {
             let first = changed.first().cloned().unwrap_or_default();
             let more = if changed.len() > 1 { format!(" 等 {} 个文件", changed.len()) } else { String::new() };
-            eprintln!("检测到变化：{first}{more}");
+            eprintln!("检测到变化：{}{more}", crate::diag::escape_controls(&first));
             print_outcome(&outcome, format);
         }
     });

@@ -43,6 +43,49 @@ impl fmt::Display for DateValue {
     }
 }
 
+/// Years dwgk accepts: a date outside is a typo (`9999` for “forever” included:
+/// a page that stays up has no `expire_date`).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
+
+/// Why `s` is not an accepted date, as a Chinese message: the year out of
+/// range, a month or day that does not exist, or an unknown form.
+pub fn why_not(s: &str) -> String {
+    let (date_part, time_part) = split_date_time(s.trim());
+    let normalized: String = date_part.trim().trim_end_matches('日').replace(['年', '月', '/', '.'], "-");
+    let nums: Vec<Option<i64>> = normalized.split('-').map(|p| p.trim().parse().ok()).collect();
+    if let [Some(y), Some(m), Some(d)] = nums[..] {
+        if !(i64::from(*YEARS.start())..=i64::from(*YEARS.end())).contains(&y) {
+            return format!("日期“{s}”超出范围：年份 {y} 不在 {} 到 {} 之间", YEARS.start(), YEARS.end());
+        }
+        if !(1..=12).contains(&m) {
+            return format!("日期“{s}”有误：没有 {m} 月");
+        }
+        if NaiveDate::from_ymd_opt(y as i32, m as u32, d.clamp(0, 99) as u32).is_none() {
+            return format!("日期“{s}”有误：{y} 年 {m} 月没有 {d} 日");
+        }
+        if let Some(t) = time_part.filter(|t| parse_time(t).is_none()) {
+            return format!("日期“{s}”中的时间“{t}”无法识别");
+        }
+    }
+    format!("日期“{s}”无法识别")
+}
+
+/// The hint for a `why_not` message: for a date that has the right form but
+/// cannot be, what to check (not the form again).
+pub fn hint_for(message: &str) -> &'static str {
+    if message.contains("超出范围") {
+        "检查年份是否写错（例如把 2024 写成了 9999）；长期有效、不到期的页面不写 expire_date"
+    } else if message.contains("月没有") {
+        "检查日：2 月只有 28 天（闰年 29 天），4、6、9、11 月只有 30 天"
+    } else if message.contains("没有") {
+        "检查月份：只有 1 到 12 月"
+    } else if message.contains("中的时间") {
+        "时间写成 09:30 或 09:30:00（24 小时制）"
+    } else {
+        DATE_HINT
+    }
+}
+
 fn split_date_time(s: &str) -> (&str, Option<&str>) {
     for sep in ['T', ' '] {
         if let Some(i) = s.find(sep) {
@@ -59,7 +102,7 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
     let y: i32 = parts.next()?.trim().parse().ok()?;
     let m: u32 = parts.next()?.trim().parse().ok()?;
     let d: u32 = parts.next()?.trim().parse().ok()?;
-    if parts.next().is_some() || !(1900..=2999).contains(&y) {
+    if parts.next().is_some() || !YEARS.contains(&y) {
         return None;
     }
     NaiveDate::from_ymd_opt(y, m, d)
@@ -94,7 +137,7 @@ impl<'de> Visitor<'de> for DateVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<DateValue, E> {
-        DateValue::parse(v).ok_or_else(|| E::custom(format!("日期“{v}”无法识别")))
+        DateValue::parse(v).ok_or_else(|| E::custom(why_not(v)))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<DateValue, E> {
@@ -110,7 +153,7 @@ impl<'de> Visitor<'de> for DateVisitor {
         let Some((_, value)) = map.next_entry::<String, String>()? else {
             return Err(de::Error::custom("日期为空"));
         };
-        DateValue::parse(&value).ok_or_else(|| de::Error::custom(format!("日期“{value}”无法识别")))
+        DateValue::parse(&value).ok_or_else(|| de::Error::custom(why_not(&value)))
     }
 }
 
@@ -132,6 +175,17 @@ mod tests {
         for s in ["昨天", "2024-13-01", "2024-02-30", "15/03/2024", ""] {
             assert!(DateValue::parse(s).is_none(), "{s}");
         }
+    }
+
+    #[test]
+    fn messages_say_what_is_wrong() {
+        assert_eq!(why_not("9999-12-31"), "日期“9999-12-31”超出范围：年份 9999 不在 1900 到 2999 之间");
+        assert_eq!(why_not("2024年2月30日"), "日期“2024年2月30日”有误：2024 年 2 月没有 30 日");
+        assert_eq!(why_not("2024-13-01"), "日期“2024-13-01”有误：没有 13 月");
+        assert_eq!(why_not("2024-03-15 25:00"), "日期“2024-03-15 25:00”中的时间“25:00”无法识别");
+        assert_eq!(why_not("昨天"), "日期“昨天”无法识别");
+        assert!(!hint_for(&why_not("9999-12-31")).contains("2024-03-15"), "not the same format again");
+        assert_eq!(hint_for(&why_not("昨天")), DATE_HINT);
     }
 
     #[test]

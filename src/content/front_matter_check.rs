@@ -219,6 +219,12 @@ pub fn coerce(k: &Key, value: Value) -> Result<Value, (String, String)> {
         (ValueKind::Text, v @ (Value::Number(_) | Value::Bool(_))) => Ok(Value::String(v.to_string())),
         (ValueKind::Text, v) => fail("是一段文字", &v),
         (ValueKind::Date, Value::String(s)) if DateValue::parse(&s).is_some() => Ok(Value::String(s)),
+        (ValueKind::Date, Value::String(s)) if !super::date::why_not(&s).ends_with("”无法识别") => {
+            // The right form for a date that cannot be (year 9999, 2月30日): say what is wrong.
+            let why = super::date::why_not(&s);
+            let hint = super::date::hint_for(&why).to_string();
+            Err((format!("{label}：{why}"), hint))
+        }
         (ValueKind::Date, v) => Err((format!("{label}写的{}不是日期，无法识别", quoted(&v)), format!("{DATE_HINT}；{example}"))),
         (ValueKind::Bool, v @ Value::Bool(_)) => Ok(v),
         (ValueKind::Bool, Value::String(s)) if yes_no(&s).is_some() => Ok(Value::Bool(yes_no(&s).unwrap_or_default())),

@@ -516,7 +516,12 @@ fn money_error(v: &Val, e: MoneyError, shown: &str) -> TableProblem {
         MoneyError::NotANumber => {
             TableProblem::new(at, format!("“{label}”应为数字，实际是“{shown}”"), "用阿拉伯数字写金额，如 50 或 50.00；不要写大写金额、文字或单位")
         }
-        MoneyError::TooLarge => TableProblem::new(at, format!("“{label}”的金额 {shown} 大得不合理"), "检查是否多写了几位数字"),
+        // A front-matter number arrives as a float (`1e20`): the line shown under
+        // the message has it as written, so only a cell's value is quoted.
+        MoneyError::TooLarge if matches!(v.at, CellRef::Inline { .. }) => {
+            TableProblem::new(at, format!("“{label}”的金额太大：超过 100 亿元，不像是真实的金额"), "检查是否多写了几位数字")
+        }
+        MoneyError::TooLarge => TableProblem::new(at, format!("“{label}”的金额 {shown} 太大：超过 100 亿元，不像是真实的金额"), "检查是否多写了几位数字"),
     }
 }
 

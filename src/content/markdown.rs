@@ -4,9 +4,11 @@
 //! handed to a resolver so `@/` links and attachments become real URLs. Pure: no
 //! file access; the resolver knows the site.
 
+use super::limits::{self, Columns};
 use super::{sanitize, signature};
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
-use comrak::nodes::{NodeValue, Sourcepos};
+use comrak::arena_tree::NodeEdge;
+use comrak::nodes::{AstNode, NodeValue, Sourcepos};
 use comrak::options::Plugins;
 use comrak::{Anchorizer, Arena, Options};
 use serde::Serialize;
@@ -81,7 +83,7 @@ fn options() -> Options<'static> {
     // `contains-task-list` / `task-list-item`: the theme shows the checkbox, not a bullet too.
     o.render.tasklist_classes = true;
     o.extension.footnotes = true;
-    o.parse.sourcepos_chars = true;
+    // Byte columns: `limits::Columns` turns the few that are reported into characters.
     // Officers paste HTML from Word (`<br>`, `<u>`): raw HTML is passed through,
     // after `sanitize` has cleaned every HTML node of the tree.
     o.render.r#unsafe = true;
@@ -89,13 +91,28 @@ fn options() -> Options<'static> {
 }
 
 pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
+    let mut out = Rendered::default();
+    if let Some((line, col, count)) = limits::too_many_marks(markdown) {
+        let message = format!("页面正文太复杂：有 {count} 个 Markdown 标记（行、链接、强调、表格竖线等），最多 {} 个", limits::MAX_MARKS);
+        let hint = "把内容拆成几个页面；大表格（如名册）请作为 Excel 附件上传（docs/content.md“上限”）".to_string();
+        out.problems.push(LinkProblem { line, col, len: 1, message, hint, warning: false });
+        return out;
+    }
     let arena = Arena::new();
     let opts = options();
     let root = comrak::parse_document(&arena, markdown, &opts);
-    let mut out = Rendered::default();
+    let cols = Columns::new(markdown);
+    if let Some(pos) = too_deep(root) {
+        let message = format!("嵌套层数太多：引用（>）、列表或强调嵌套超过 {} 层", limits::MAX_NESTING);
+        let hint = "减少引用、列表的层数（一般不超过 5 层）".to_string();
+        let col = cols.char_col(pos.start.line, pos.start.column);
+        out.problems.push(LinkProblem { line: pos.start.line, col, len: 1, message, hint, warning: false });
+        return out;
+    }
     if signature::may_have_blocks(markdown) {
         for w in signature::mark(&arena, root) {
-            out.problems.push(LinkProblem { line: w.line, col: w.col, len: 1, message: w.message, hint: w.hint, warning: true });
+            let col = cols.char_col(w.line, w.col);
+            out.problems.push(LinkProblem { line: w.line, col, len: 1, message: w.message, hint: w.hint, warning: true });
         }
     }
 
@@ -106,34 +123,24 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
         let pos = data.sourcepos;
         match &mut data.value {
             NodeValue::Text(t) => out.char_count += t.chars().filter(|c| !c.is_whitespace()).count(),
-            NodeValue::HtmlBlock(block) => clean_html(&mut block.literal, pos, &mut out),
+            NodeValue::HtmlBlock(block) => clean_html(&mut block.literal, at(&cols, pos), &mut out),
             NodeValue::HtmlInline(raw) => {
                 match sanitize::dropped_tag(raw) {
                     Some((name, true)) => openers.push((node, name)),
                     Some((name, false)) => closers.push((node, name)),
                     None => {}
                 }
-                clean_html(raw, pos, &mut out)
+                clean_html(raw, at(&cols, pos), &mut out)
             }
-            NodeValue::Image(link) if !sanitize::safe_url(&link.url, true) => unsafe_url(&mut link.url, "", pos, &mut out),
-            NodeValue::Link(link) if !sanitize::safe_url(&link.url, false) => unsafe_url(&mut link.url, "#", pos, &mut out),
+            NodeValue::Image(link) if !sanitize::safe_url(&link.url, true) => unsafe_url(&mut link.url, "", at(&cols, pos), &mut out),
+            NodeValue::Link(link) if !sanitize::safe_url(&link.url, false) => unsafe_url(&mut link.url, "#", at(&cols, pos), &mut out),
             NodeValue::Link(link) | NodeValue::Image(link) => {
-                apply_resolution(&mut link.url, pos, resolver, &mut out);
+                apply_resolution(&mut link.url, at(&cols, pos), resolver, &mut out);
             }
             _ => {}
         }
     }
-    for (open, name) in openers {
-        let mut between = Vec::new();
-        let mut next = open.next_sibling();
-        while let Some(n) = next.filter(|n| !closers.iter().any(|(c, cn)| std::ptr::eq(*c, *n) && *cn == name)) {
-            between.push(n);
-            next = n.next_sibling();
-        }
-        if next.is_some() {
-            between.into_iter().for_each(|n| n.detach());
-        }
-    }
+    drop_between(&openers, &closers);
     super::line_breaks::apply(&arena, root);
 
     let headings = HeadingIds::default();
@@ -171,6 +178,64 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
     }
     out.html = html;
     out
+}
+
+/// Detaches what lies between an inline `<script>` (or the like) and its closing
+/// tag among the same siblings; an opener without a closer after it keeps its
+/// siblings. Linear: whether a closer follows is found in one backward pass per
+/// parent, and every detached node is walked once.
+fn drop_between<'a>(openers: &[(&'a AstNode<'a>, String)], closers: &[(&'a AstNode<'a>, String)]) {
+    use std::collections::{HashMap, HashSet};
+    let key = |n: &'a AstNode<'a>| n as *const AstNode<'a>;
+    let closer_name: HashMap<_, &str> = closers.iter().map(|(n, name)| (key(n), name.as_str())).collect();
+    let opener_name: HashMap<_, &str> = openers.iter().map(|(n, name)| (key(n), name.as_str())).collect();
+    let (mut closed, mut parents) = (HashSet::new(), HashSet::new());
+    for (open, _) in openers {
+        let Some(parent) = open.parent().filter(|p| parents.insert(key(p))) else { continue };
+        let mut later: Vec<&str> = Vec::new();
+        let mut child = parent.last_child();
+        while let Some(c) = child {
+            if let Some(&name) = closer_name.get(&key(c)) {
+                if !later.contains(&name) {
+                    later.push(name);
+                }
+            } else if opener_name.get(&key(c)).is_some_and(|name| later.contains(name)) {
+                closed.insert(key(c));
+            }
+            child = c.previous_sibling();
+        }
+    }
+    for (open, name) in openers.iter().filter(|(open, _)| closed.contains(&key(open))) {
+        let mut next = open.next_sibling();
+        while let Some(n) = next.filter(|n| closer_name.get(&key(n)) != Some(&name.as_str())) {
+            next = n.next_sibling();
+            n.detach();
+        }
+    }
+}
+
+/// `pos` with character columns.
+fn at(cols: &Columns, mut pos: Sourcepos) -> Sourcepos {
+    pos.start.column = cols.char_col(pos.start.line, pos.start.column);
+    pos.end.column = cols.char_col(pos.end.line, pos.end.column);
+    pos
+}
+
+/// Where the tree first nests deeper than `limits::MAX_NESTING`.
+fn too_deep<'a>(root: &'a AstNode<'a>) -> Option<Sourcepos> {
+    let mut depth = 0usize;
+    for edge in root.traverse() {
+        match edge {
+            NodeEdge::Start(n) => {
+                depth += 1;
+                if depth > limits::MAX_NESTING + 1 {
+                    return Some(n.data.borrow().sourcepos);
+                }
+            }
+            NodeEdge::End(_) => depth -= 1,
+        }
+    }
+    None
 }
 
 fn apply_resolution(url: &mut String, pos: Sourcepos, resolver: &dyn LinkResolver, out: &mut Rendered) {

@@ -12,6 +12,7 @@ pub mod front_matter_keys;
 pub mod front_matter_repair;
 pub mod kind;
 pub mod ledger;
+pub mod limits;
 pub mod line_breaks;
 pub mod markdown;
 pub mod parse_errors;

@@ -4,7 +4,6 @@
 //! diagnostic's detail, shown with `--format json`). `line_hint` says what to write
 //! for the key and value of the line an error is on.
 
-use super::date::DATE_HINT;
 use super::front_matter_keys::{self as keys, PAGE_KEYS, UNIT_KEYS};
 
 /// TOML parser messages, matched as prefixes of the message's first line
@@ -114,7 +113,7 @@ pub fn explain(raw: &str, lang: &str) -> (String, Option<String>) {
     let raw = raw.trim();
     let first = raw.lines().next().unwrap_or(raw).trim();
     if raw.contains("日期") {
-        return (first.to_string(), Some(DATE_HINT.to_string()));
+        return (first.to_string(), Some(super::date::hint_for(first).to_string()));
     }
     if let Some((message, hint)) = serde_message(first) {
         return (message, Some(hint));

@@ -4,6 +4,7 @@
 //! pass the clock in.
 
 pub mod output;
+pub mod placement;
 pub mod scan;
 pub mod settle;
 pub mod walk;

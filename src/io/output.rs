@@ -51,18 +51,72 @@ pub struct Staging {
 #[derive(Debug)]
 pub enum OutputError {
     NotOurs(PathBuf),
+    /// Writing the output failed (a full disk, permissions).
     Io(PathBuf, io::Error),
+    /// Reading a file to copy failed: it vanished, or the share went away.
+    Read(PathBuf, io::Error),
+}
+
+impl OutputError {
+    /// The disk (or quota) of the output is full.
+    pub fn disk_full(&self) -> bool {
+        matches!(self, OutputError::Io(_, e) if is_disk_full(e))
+    }
+
+    fn hint(&self) -> &'static str {
+        match self {
+            OutputError::NotOurs(_) => "换一个输出目录，或确认无用后手动清空它",
+            OutputError::Read(..) => "源文件在生成过程中被移动、删除，或共享文件夹断开了；文件恢复后重新生成即可，上一次的网站没有改动",
+            OutputError::Io(_, e) if is_disk_full(e) => "清理这块磁盘（旧的输出、日志等），或换一个空间足够的输出目录",
+            OutputError::Io(_, e) if e.kind() == io::ErrorKind::PermissionDenied => "运行 dwgk 的用户要能写这个目录：检查目录的所有者和权限",
+            OutputError::Io(..) => "检查磁盘空间和目录权限",
+        }
+    }
+
+    /// The error as a diagnostic: the message and a hint for what failed.
+    pub fn diagnostic(&self) -> crate::diag::Diagnostic {
+        let message = match self {
+            OutputError::NotOurs(p) => format!("输出目录 {} 已有内容且不是 dwgk 生成的，为安全起见不覆盖", p.display()),
+            OutputError::Io(p, e) => format!("写入 {} 失败：{}", p.display(), reason(e)),
+            OutputError::Read(p, e) => format!("读取 {} 失败：{}", p.display(), reason(e)),
+        };
+        crate::diag::Diagnostic::error(message).hint(self.hint())
+    }
 }
 
 impl std::fmt::Display for OutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OutputError::NotOurs(p) => {
-                write!(f, "输出目录 {} 已有内容且不是 dwgk 生成的，为安全起见不覆盖（提示：换一个输出目录，或确认无用后手动清空它）", p.display())
-            }
-            OutputError::Io(p, e) => write!(f, "写入 {} 失败：{e}（提示：检查磁盘空间和目录权限）", p.display()),
-        }
+        let d = self.diagnostic();
+        write!(f, "{}（提示：{}）", d.message, self.hint())
     }
+}
+
+/// A full disk or quota.
+pub fn is_disk_full(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded)
+}
+
+/// An IO error in Chinese where it is a common one (the system's text after it).
+pub fn reason(e: &io::Error) -> String {
+    let zh = match e.kind() {
+        io::ErrorKind::NotFound => "文件或目录不存在",
+        io::ErrorKind::PermissionDenied => "没有权限",
+        io::ErrorKind::StorageFull => "磁盘空间不足",
+        io::ErrorKind::QuotaExceeded => "超出磁盘配额",
+        io::ErrorKind::ReadOnlyFilesystem => "文件系统是只读的",
+        _ => return e.to_string(),
+    };
+    format!("{zh}（{e}）")
+}
+
+/// Bytes free for an unprivileged writer on the disk holding `path`.
+pub fn free_space(path: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: a NUL-terminated path and a zeroed statvfs for the call to fill.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: both pointers are valid for the duration of the call.
+    (unsafe { libc::statvfs(c.as_ptr(), &mut st) } == 0).then(|| st.f_bavail as u64 * st.f_frsize as u64)
 }
 
 fn io_err(p: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
@@ -196,7 +250,7 @@ impl Staging {
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
         self.note(rel);
-        let src = fs::metadata(from).map_err(io_err(from))?;
+        let src = fs::metadata(from).map_err(|e| OutputError::Read(from.to_path_buf(), e))?;
         let mtime = src.modified().ok();
         let unchanged = |m: &fs::Metadata| m.is_file() && m.len() == src.len() && mtime.is_some() && m.modified().ok() == mtime;
         if self.reused {
@@ -212,7 +266,11 @@ impl Staging {
             }
         }
         self.make_parent(&path)?;
-        fs::copy(from, &path).map_err(io_err(from))?;
+        fs::copy(from, &path).map_err(|e| match fs::metadata(from) {
+            // The source is gone: a read; it is still there: the write failed.
+            Err(gone) => OutputError::Read(from.to_path_buf(), gone),
+            Ok(_) => OutputError::Io(path.clone(), e),
+        })?;
         if let Some(t) = mtime {
             let _ = fs::File::options().write(true).open(&path).and_then(|f| f.set_modified(t));
         }

@@ -10,7 +10,7 @@ use std::time::UNIX_EPOCH;
 use walkdir::WalkDir;
 
 /// What a build reads from a site folder.
-const PARTS: &[&str] = &["config.toml", "content", "templates", "static", "themes"];
+pub const PARTS: &[&str] = &["config.toml", "content", "templates", "static", "themes"];
 
 /// Every file a build would read, skipping what `walk` skips (Office lock files,
 /// `*.tmp`, `Thumbs.db`, hidden files…). An error when the folder is gone

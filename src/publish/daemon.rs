@@ -59,6 +59,19 @@ fn native_watcher(source: &Path, tx: mpsc::Sender<()>) -> Option<RecommendedWatc
     }
 }
 
+/// Why a scan of the source is no site to build: an emptied mount point (the
+/// share not mounted) or a folder without `config.toml`. A source event, not a
+/// content error: the live site stays as it is.
+fn unusable(snap: &Snapshot) -> Option<&'static str> {
+    if snap.is_empty() {
+        Some("源文件夹是空的（共享文件夹可能没有挂载）")
+    } else if !snap.contains_key(crate::config::FILE_NAME) {
+        Some("源文件夹里没有 config.toml（被删除、改名，或挂载的不是站点文件夹）")
+    } else {
+        None
+    }
+}
+
 /// Runs until killed. Every exit path is safe: `current` only ever changes by
 /// one atomic rename.
 pub fn run(portals: &[Portal], timing: &Timing) -> i32 {
@@ -85,32 +98,33 @@ pub fn run(portals: &[Portal], timing: &Timing) -> i32 {
     let both = if portals.len() > 1 { "（同时发布公开版和党内版）" } else { "" };
     log("info", "start", &fields, &format!("开始监视共享文件夹{both}"));
     let mut source_ok = true;
-    let mut scan_now = || match scan::snapshot(&source) {
-        Ok(s) => {
-            if !source_ok {
-                log("info", "source", &[], "源文件夹恢复可用");
-            }
-            source_ok = true;
-            Some(s)
+    let mut scan_now = || {
+        let problem = match scan::snapshot(&source) {
+            Ok(s) => match unusable(&s) {
+                None => {
+                    if !source_ok {
+                        log("info", "source", &[], "源文件夹恢复可用");
+                    }
+                    source_ok = true;
+                    return Some(s);
+                }
+                Some(why) => why.to_string(),
+            },
+            Err(e) => format!("无法读取源文件夹（共享文件夹可能已断开）：{e}"),
+        };
+        if source_ok {
+            log("error", "source", &[("source", source.display().to_string())], &format!("{problem}；线上版本保持不变，恢复后自动继续"));
         }
-        Err(e) => {
-            if source_ok {
-                log(
-                    "error",
-                    "source",
-                    &[("source", source.display().to_string())],
-                    &format!("无法读取源文件夹（共享文件夹可能已断开）：{e}；线上版本保持不变，恢复后自动继续"),
-                );
-            }
-            source_ok = false;
-            None
-        }
+        source_ok = false;
+        None
     };
-    let first = scan_now().unwrap_or_default();
+    // Nothing is built from a source that is not there: it is built when it comes back.
+    let first = scan_now();
+    let mut pending: Option<Trigger> = first.is_some().then_some(Trigger::Startup);
+    let first = first.unwrap_or_default();
     let mut settler = Settler::new(timing.settle, first.clone());
     let mut built: Snapshot = first;
     let mut next_change: Option<NaiveDateTime> = None;
-    let mut pending: Option<Trigger> = Some(Trigger::Startup);
     let mut wait_until: Option<Instant> = None;
     let mut wait_logged = false;
     let mut owed: Option<Trigger> = None;

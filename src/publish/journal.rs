@@ -14,7 +14,7 @@ pub fn now_rfc3339() -> String {
 /// Appends one entry and fsyncs: a line is either whole or (after a crash
 /// mid-write) a torn last line that `read` skips.
 pub fn append(store: &Store, entry: &Entry) -> io::Result<()> {
-    let mut line = serde_json::to_string(entry).map_err(io::Error::other)?;
+    let mut line = crate::diag::json_safe(serde_json::to_string(entry).map_err(io::Error::other)?);
     line.push('\n');
     let mut f = fs::OpenOptions::new().create(true).append(true).open(store.journal_path())?;
     f.write_all(line.as_bytes())?;
@@ -33,7 +33,7 @@ pub fn read_status(store: &Store) -> Option<Status> {
 
 /// Replaces status.json and re-renders the status pages.
 pub fn write_status(store: &Store, status: &Status) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(status).map_err(io::Error::other)?;
+    let text = crate::diag::json_safe(serde_json::to_string_pretty(status).map_err(io::Error::other)?);
     write_atomic(&store.status_path(), text.as_bytes())?;
     let entries = read(store);
     write_atomic(&store.status_dir().join("index.html"), super::pages::status_page(status, &entries).as_bytes())?;

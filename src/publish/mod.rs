@@ -2,11 +2,12 @@
 //! releases built beside the live one and swapped in by one atomic rename,
 //! scheduled wake-ups, a publication log. Change detection (`io::scan`,
 //! `io::settle`) and the cron parser (`content::cron`) live lower down, shared with
-//! `serve` and `config`. Pure logic (`schedule`, `manifest`, `record`, `pages`) is
+//! `serve` and `config`. Pure logic (`schedule`, `manifest`, `drop_guard`, `record`, `pages`) is
 //! kept apart from the IO (`store`, `journal`, `release`, `portals`, `daemon`) and
 //! unit-tested on its own.
 
 pub mod daemon;
+pub mod drop_guard;
 pub mod journal;
 pub mod log;
 pub mod manifest;

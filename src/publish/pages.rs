@@ -165,6 +165,7 @@ mod tests {
             outcome: Outcome::Published,
             release: Some("20261125-214003-123".into()),
             previous: None,
+            forced: false,
             pages: 1,
             added: vec![Change { path: "/a/".into(), file: "content/a.md".into(), title: "<关于>".into(), approved_by: Some("陈志远".into()) }],
             changed: vec![],

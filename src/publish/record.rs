@@ -74,6 +74,10 @@ pub struct Entry {
     /// The release that was live before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
+    /// Published with `--force`: the admin confirmed these pages, so the
+    /// cumulative drop check (`drop_guard`) counts from this release.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub forced: bool,
     pub pages: usize,
     #[serde(default)]
     pub added: Vec<Change>,

@@ -4,6 +4,7 @@
 //! Whatever happens, the live release stays complete: a failed, refused or
 //! interrupted build never touches `current`.
 
+use super::drop_guard;
 use super::journal;
 use super::log::log;
 use super::manifest::{self, Diff, Held, Manifest, PageEntry};
@@ -52,6 +53,8 @@ pub enum Result {
     Refused {
         removed: usize,
         live: usize,
+        /// The earlier release the drop is counted from, when not the live one.
+        reference: Option<String>,
     },
     /// Source files changed while building: not published, retried once settled.
     SourceChanged,
@@ -68,7 +71,7 @@ pub struct Attempt {
 #[derive(Debug)]
 enum Skip {
     Unchanged,
-    Refused { removed: usize, live: usize },
+    Refused { removed: usize, live: usize, reference: Option<String> },
     SourceChanged,
 }
 
@@ -90,6 +93,9 @@ struct PublishHooks<'a> {
     /// The live release's folder: files equal to its are hard links to them.
     live_dir: Option<PathBuf>,
     newest_digest: Option<&'a str>,
+    /// The journal, for the cumulative drop check (`drop_guard`).
+    history: Vec<Entry>,
+    now: NaiveDateTime,
     verify: Option<&'a (dyn Fn() -> bool + Sync)>,
     files: Mutex<Files>,
     state: Mutex<State>,
@@ -175,9 +181,15 @@ impl Hooks for PublishHooks<'_> {
             return Ok(false);
         }
         st.diff = manifest::diff(self.live.map(|m| &m.pages), &st.pages);
-        if let Some(live) = self.live {
-            if !force && manifest::drops_too_many(live.pages.len(), st.diff.removed.len(), self.settings.max_drop_percent) {
-                st.skip = Some(Skip::Refused { removed: st.diff.removed.len(), live: live.pages.len() });
+        if let (Some(live), false) = (self.live, force) {
+            let max = self.settings.max_drop_percent;
+            if manifest::drops_too_many(live.pages.len(), st.diff.removed.len(), max) {
+                st.skip = Some(Skip::Refused { removed: st.diff.removed.len(), live: live.pages.len(), reference: None });
+                return Ok(false);
+            }
+            let since = self.now - chrono::Duration::hours(drop_guard::DROP_WINDOW_HOURS);
+            if let Some(d) = drop_guard::cumulative_drop(&self.history, (&live.id, &live.pages), &st.pages, since, store::id_time, max) {
+                st.skip = Some(Skip::Refused { removed: d.removed, live: d.of, reference: Some(d.reference) });
                 return Ok(false);
             }
         }
@@ -325,6 +337,8 @@ pub fn prepare<'a>(
         live: live.as_ref(),
         live_dir: live_id.as_deref().map(|i| store.release_dir(i)),
         newest_digest: newest.map(|m| m.digest.as_str()),
+        history: if live.is_some() { journal::read(store) } else { Vec::new() },
+        now,
         verify,
         files: Mutex::default(),
         state: Mutex::new(State::default()),
@@ -387,6 +401,7 @@ impl Built<'_> {
             outcome,
             release,
             previous: live_id.clone(),
+            forced: false,
             pages: st.pages.len(),
             added: Vec::new(),
             changed: Vec::new(),
@@ -466,6 +481,7 @@ impl Built<'_> {
                         );
                     }
                     let mut entry = entry_base(Outcome::Published, Some(id.clone()), message.clone());
+                    entry.forced = settings.force;
                     entry.added = d.added.clone();
                     entry.changed = d.changed.clone();
                     entry.removed = d.removed.clone();
@@ -493,17 +509,22 @@ impl Built<'_> {
                     save_status(store, &s);
                     Result::Unchanged
                 }
-                Some(Skip::Refused { removed, live }) => {
+                Some(Skip::Refused { removed, live, reference }) => {
+                    let than = match &reference {
+                        None => "线上版本".to_string(),
+                        Some(r) => format!(" {} 小时内的版本 {r} ", drop_guard::DROP_WINDOW_HOURS),
+                    };
                     let message = format!(
-                        "拒绝发布：新版本比线上版本少了 {removed} 个页面（共 {live} 个，超过 {}%）。共享文件夹可能没有挂载或被误删；确认无误后运行 dwgk publish --once --force",
+                        "拒绝发布：新版本比{than}少了 {removed} 个页面（共 {live} 个，超过 {}%）。共享文件夹可能没有挂载或被误删，或页面被分几次删除；确认无误后运行 dwgk publish --once --force",
                         settings.max_drop_percent
                     );
-                    say(settings, "error", "refused", &[("removed", removed.to_string()), ("live_pages", live.to_string())], &message);
+                    let fields = [("removed", removed.to_string()), ("live_pages", live.to_string()), ("reference", reference.clone().unwrap_or_default())];
+                    say(settings, "error", "refused", &fields, &message);
                     let mut entry = entry_base(Outcome::Refused, live_id.clone(), message.clone());
                     entry.removed = st.diff.removed.clone();
                     record(store, &entry);
                     save_status(store, &status(settings, "refused", message, live_id.clone(), trigger));
-                    Result::Refused { removed, live }
+                    Result::Refused { removed, live, reference }
                 }
                 Some(Skip::SourceChanged) => {
                     say(settings, "warn", "source_changed", &[], "生成期间源文件又有改动，本次不发布；文件稳定后会重新生成");
@@ -581,6 +602,7 @@ pub fn rollback(store: &Store, to: Option<&str>) -> std::result::Result<(String,
         outcome: Outcome::Rollback,
         release: Some(target.clone()),
         previous: current.clone(),
+        forced: false,
         pages,
         added: Vec::new(),
         changed: Vec::new(),

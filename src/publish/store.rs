@@ -36,6 +36,11 @@ pub struct Store {
     dest: PathBuf,
 }
 
+/// When release `id` was made (ids are local times).
+pub fn id_time(id: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(id, ID_FORMAT).ok()
+}
+
 impl Store {
     /// Opens (creating) the store at `dest`.
     pub fn open(dest: &Path) -> io::Result<Store> {

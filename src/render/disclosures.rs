@@ -48,7 +48,7 @@ pub fn dues_view(site: &Site, page: usize) -> Value {
             .file
             .as_ref()
             .and_then(|rel| site.assets.iter().find(|a| &a.rel == rel && a.published))
-            .map(|a| json!({ "name": a.name(), "url": marker(&a.path) }));
+            .map(|a| json!({ "name": a.name(), "url": crate::site::urls::file_marker(&a.path) }));
         let extra = json!({
             "members": to_value(&r.members), "member_amounts": true, "totals": to_value(&r.totals),
             "by_category": to_value(&r.by_category), "by_bracket": to_value(&r.by_bracket),

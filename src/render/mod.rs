@@ -24,20 +24,21 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use theme::{StaticFile, Templates};
 
-/// Where output goes: a staging folder, memory, or nowhere (`check`).
+/// Where output goes: a staging folder, memory, or nowhere (`check`). A failure
+/// is a whole diagnostic: the sink knows whether reading or writing failed.
 pub trait Sink: Sync {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String>;
-    fn copy(&self, rel: &str, from: &Path) -> Result<(), String>;
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Box<Diagnostic>>;
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), Box<Diagnostic>>;
 }
 
 /// Renders into nothing: `check` runs every template without writing.
 pub struct NullSink;
 
 impl Sink for NullSink {
-    fn write(&self, _: &str, _: &[u8]) -> Result<(), String> {
+    fn write(&self, _: &str, _: &[u8]) -> Result<(), Box<Diagnostic>> {
         Ok(())
     }
-    fn copy(&self, _: &str, _: &Path) -> Result<(), String> {
+    fn copy(&self, _: &str, _: &Path) -> Result<(), Box<Diagnostic>> {
         Ok(())
     }
 }
@@ -181,7 +182,7 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
                     };
                     let text = finalize(&text, style);
                     if let Err(e) = sink.write(&job.output, text.as_bytes()) {
-                        write_errors.lock().expect("errors").push(Diagnostic::error(e));
+                        write_errors.lock().expect("errors").push(*e);
                     }
                     profile.add(&job.template, started, prepared);
                 }
@@ -313,10 +314,7 @@ fn write_compliance_files(site: &Site, sink: &dyn Sink, profile: &Profile) -> Ve
         })
         .collect::<Vec<_>>()
         .into_iter()
-        .filter_map(|(name, bytes)| match bytes.and_then(|b| sink.write(name, &b)) {
-            Ok(()) => None,
-            Err(e) => Some(Diagnostic::error(e)),
-        })
+        .filter_map(|(name, bytes)| bytes.map_err(|e| Box::new(Diagnostic::error(e))).and_then(|b| sink.write(name, &b)).err().map(|e| *e))
         .collect()
 }
 
@@ -328,11 +326,12 @@ pub fn copy_files(site: &Site, statics: Vec<(String, StaticFile)>, sink: &dyn Si
             StaticFile::Disk(p) => sink.copy(&rel, &p),
         };
         if let Err(e) = r {
-            diags.push(Diagnostic::error(e));
+            diags.push(*e);
         }
     }
-    let results: Vec<Result<(), String>> = site.assets.par_iter().filter(|a| a.published).map(|a| sink.copy(a.path.trim_start_matches('/'), &a.abs)).collect();
-    diags.extend(results.into_iter().filter_map(Result::err).map(|e| Diagnostic::error(e).hint("附件在构建过程中被移动或删除了？请重新构建")));
+    let results: Vec<Result<(), Box<Diagnostic>>> =
+        site.assets.par_iter().filter(|a| a.published).map(|a| sink.copy(a.path.trim_start_matches('/'), &a.abs)).collect();
+    diags.extend(results.into_iter().filter_map(Result::err).map(|e| *e));
     diags
 }
 

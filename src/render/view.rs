@@ -13,19 +13,24 @@ fn opt_str<T: ToString>(v: &Option<T>) -> Value {
 
 fn unit_ref(site: &Site, id: &Option<String>) -> Value {
     let Some(id) = id else { return Value::Null };
+    // A unit this build does not show (an internal one in the public build) or
+    // that does not exist is no unit at all: its id never reaches a page or a feed.
     match site.unit_sections.get(id).map(|&s| &site.sections[s]) {
         Some(s) if s.hidden.is_none() => json!({ "id": id, "title": s.title, "url": marker(&s.path) }),
-        _ => json!({ "id": id, "title": id, "url": Value::Null }),
+        _ => Value::Null,
     }
 }
 
 /// The 红头 of a page (`page.letterhead`): its `issuer`, else its unit's issuing body
 /// (`[print.units]`, else the unit's title), else `[print] issuer`.
 fn letterhead(site: &Site, p: &Page) -> Value {
-    let unit = p.unit.as_ref().map(|id| match site.unit_sections.get(id).map(|&s| &site.sections[s]) {
-        Some(s) if s.hidden.is_none() => (id.as_str(), s.title.as_str()),
-        _ => (id.as_str(), id.as_str()),
-    });
+    let unit = match p.unit.as_ref().map(|id| (id, site.unit_sections.get(id).map(|&s| &site.sections[s]))) {
+        None => None,
+        Some((id, Some(s))) if s.hidden.is_none() => Some((id.as_str(), s.title.as_str())),
+        // A unit this build does not show (or none of that id): its id and names never
+        // reach the page, and the site's issuer is not the unit's.
+        Some(_) => return p.issuer.as_deref().map(str::trim).filter(|i| !i.is_empty()).map_or(Value::Null, |i| Value::String(i.to_string())),
+    };
     site.config.print.letterhead(p.issuer.as_deref(), unit).map_or(Value::Null, Value::String)
 }
 
@@ -50,7 +55,7 @@ fn attachments(site: &Site, ids: &[usize]) -> Value {
             .map(|a| {
                 let name = a.name();
                 let ext = name.rsplit_once('.').map_or("", |(_, e)| e).to_lowercase();
-                json!({ "name": name, "url": marker(&a.path), "ext": ext, "size": a.size, "size_text": filesize_text(a.size) })
+                json!({ "name": name, "url": crate::site::urls::file_marker(&a.path), "ext": ext, "size": a.size, "size_text": filesize_text(a.size) })
             })
             .collect(),
     )

@@ -58,16 +58,24 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
         .filter(|e| e.kind == EntryKind::Markdown && page_stem(file_name(&e.rel)) == "_index")
         .map(|e| (parent_dir(&e.rel), e.rel.as_str()))
         .collect();
-    let bundle_of =
-        |rel: &str| -> Option<&String> { bundles.iter().filter(|b| rel.starts_with(b.as_str()) && rel[b.len()..].starts_with('/')).max_by_key(|b| b.len()) };
+    let bundle_set: std::collections::HashSet<&str> = bundles.iter().map(String::as_str).collect();
+    // The innermost bundle folder holding `rel`: its ancestors looked up, longest first.
+    let bundle_of = |rel: &str| -> Option<&str> {
+        let mut end = rel.len();
+        while let Some(i) = rel[..end].rfind('/') {
+            if let Some(b) = bundle_set.get(&rel[..i]) {
+                return Some(b);
+            }
+            end = i;
+        }
+        None
+    };
 
     // Sections: the root and every folder that is not (inside) a bundle.
     let mut site = Site::new(config.clone(), opts);
     let mut section_of_dir: HashMap<String, usize> = HashMap::new();
     let mut dirs = vec![String::new()];
-    dirs.extend(
-        entries.iter().filter(|e| e.kind == EntryKind::Dir && bundle_of(&format!("{}/x", e.rel)).is_none() && !bundles.contains(&e.rel)).map(|e| e.rel.clone()),
-    );
+    dirs.extend(entries.iter().filter(|e| e.kind == EntryKind::Dir && bundle_of(&format!("{}/x", e.rel)).is_none()).map(|e| e.rel.clone()));
     for dir in dirs {
         let src = section_files.get(dir.as_str()).and_then(|rel| sources.remove(*rel));
         let parent = if dir.is_empty() { None } else { section_of_dir.get(parent_dir(&dir)).copied() };
@@ -89,7 +97,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
             }
             continue;
         }
-        let bundle = if page_stem(name) == "index" && bundles.iter().any(|b| b == parent_dir(&e.rel)) { Some(parent_dir(&e.rel).to_string()) } else { None };
+        let bundle = if page_stem(name) == "index" && bundle_set.contains(parent_dir(&e.rel)) { Some(parent_dir(&e.rel).to_string()) } else { None };
         if bundle.is_none() {
             if let Some(b) = bundle_of(&e.rel) {
                 diags.push(
@@ -115,10 +123,11 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
     }
 
     // Attachments.
+    let bundle_pages: HashMap<String, usize> = site.pages.iter().enumerate().filter_map(|(i, p)| p.bundle.clone().map(|b| (b, i))).collect();
     for e in entries.iter().filter(|e| e.kind == EntryKind::Asset) {
         let owner = match bundle_of(&e.rel) {
-            Some(b) => match site.pages.iter().position(|p| p.bundle.as_deref() == Some(b.as_str())) {
-                Some(p) => Owner::Page(p),
+            Some(b) => match bundle_pages.get(b) {
+                Some(&p) => Owner::Page(p),
                 None => continue,
             },
             None => Owner::Section(section_of_dir.get(parent_dir(&e.rel)).copied().unwrap_or(0)),
@@ -158,6 +167,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
     }
     site.taxonomies = build_taxonomies(&site, &mut diags);
     site.index_sources();
+    check_page_units(&site, &mut diags);
     // Kept for the whole build (and by the preview server between builds).
     site.pages.shrink_to_fit();
     site.sections.shrink_to_fit();
@@ -375,9 +385,8 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
     if !tags.is_empty() {
         taxonomies.entry("tags".into()).or_default().extend(tags);
     }
-    for terms in taxonomies.values_mut() {
-        terms.retain(|t| !t.trim().is_empty());
-        terms.dedup();
+    for (tax, terms) in taxonomies.iter_mut() {
+        check_terms(&src, tax, terms, diags);
     }
     let unit = match fm.unit.take() {
         Some(Value::String(s)) => Some(s),
@@ -447,6 +456,48 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
     ok.then_some(page)
 }
 
+/// Drops empty and repeated terms; past `limits` (too many, too long) a located
+/// error, and the page keeps what fits, so later stages stay bounded.
+fn check_terms(src: &Source, tax: &str, terms: &mut Vec<String>, diags: &mut Vec<Diagnostic>) {
+    use crate::content::limits::{MAX_TERMS_PER_PAGE, MAX_TERM_CHARS};
+    let mut seen = std::collections::HashSet::new();
+    terms.retain(|t| !t.trim().is_empty() && seen.insert(t.clone()));
+    let name = if tax == "tags" { "标签" } else { tax };
+    if terms.len() > MAX_TERMS_PER_PAGE {
+        diags.push(
+            src.key_error(tax, format!("{name}太多：这个页面有 {} 个{name}，最多 {MAX_TERMS_PER_PAGE} 个", terms.len()))
+                .hint("只保留最能说明页面内容的几个（一般 1 到 5 个）；docs/content.md“上限”"),
+        );
+        terms.truncate(MAX_TERMS_PER_PAGE);
+    }
+    if let Some(long) = terms.iter().find(|t| t.chars().count() > MAX_TERM_CHARS) {
+        let shown: String = long.chars().take(20).collect();
+        diags.push(
+            src.key_error(tax, format!("{name}“{shown}……”太长：有 {} 个字，最多 {MAX_TERM_CHARS} 个", long.chars().count()))
+                .hint(format!("{name}是几个字的关键词，例如“主题党日”")),
+        );
+        terms.retain(|t| t.chars().count() <= MAX_TERM_CHARS);
+    }
+}
+
+/// A visible page naming a unit this build does not show, or one that does not
+/// exist: a warning at its `unit` (the page shows no unit). Pages whose counts
+/// need the unit get an error from the compliance records instead.
+fn check_page_units(site: &Site, diags: &mut Vec<Diagnostic>) {
+    for p in site.pages.iter().filter(|p| p.visible()) {
+        let Some(id) = &p.unit else { continue };
+        let message = match site.unit_sections.get(id).map(|&s| site.sections[s].hidden) {
+            Some(None) => continue,
+            Some(Some(h)) => format!("页面所属单位“{id}”{}，本页不显示所属单位", h.reason()),
+            None if matches!(p.kind, Some(Kind::Checklist | Kind::Record | Kind::Activity | Kind::StudyPlan | Kind::Dues)) => continue,
+            None => format!("页面所属单位“{id}”不存在，本页不显示所属单位"),
+        };
+        let mut d = p.src.key_error("unit", message).hint("unit 写公开单位的编号（单位文件夹名），或不写 unit（取页面所在的单位文件夹）");
+        d.severity = crate::diag::Severity::Warning;
+        diags.push(d);
+    }
+}
+
 fn nearest_unit(site: &Site, mut section: usize) -> Option<String> {
     loop {
         let s = &site.sections[section];
@@ -461,11 +512,13 @@ fn nearest_unit(site: &Site, mut section: usize) -> Option<String> {
 /// data: never published publicly; a dues ledger (names, income bases) only to
 /// the committee.
 fn mark_ledgers(site: &mut Site) {
+    let by_rel: HashMap<String, usize> = site.assets.iter().enumerate().map(|(i, a)| (a.rel.clone(), i)).collect();
     for p in 0..site.pages.len() {
         // Whatever the page's kind: a misspelt kind must not publish a ledger.
         let named: Vec<(&str, String)> = ["ledger", "table"].into_iter().filter_map(|key| super::tables::file_named(site, p, key).map(|r| (key, r))).collect();
         for (key, rel) in named {
-            for a in site.assets.iter_mut().filter(|a| a.rel == rel) {
+            if let Some(&a) = by_rel.get(&rel) {
+                let a = &mut site.assets[a];
                 a.ledger = true;
                 a.personal |= key == "ledger";
                 a.named_by.push(p);

@@ -176,14 +176,39 @@ fn remitted_of(site: &Site, page: usize, errors: &mut Vec<Diagnostic>) -> Option
     };
     let amount = match amount {
         Some(Ok(m)) if !m.is_negative() => m,
-        _ => {
-            let written = map.get("amount").map_or("（未填）".to_string(), Value::to_string);
-            errors.push(p.src.key_error("remitted", format!("上缴金额 remitted.amount 应是不小于 0 的数字，实际是 {written}")).hint(hint));
+        other => {
+            let d = p.src.key_error("remitted", "");
+            // As written in the file: a TOML number arrives as a float (`1e20`).
+            let written = d.source_line.as_deref().and_then(|l| written_after(l, "amount")).map(str::to_string);
+            let written = written.or_else(|| map.get("amount").map(Value::to_string)).unwrap_or_else(|| "（未填）".into());
+            let message = match other {
+                None if !map.contains_key("amount") => "上缴金额 remitted.amount 没有填写".to_string(),
+                Some(Ok(_)) => format!("上缴金额 remitted.amount 不能是负数：{written}"),
+                Some(Err(crate::domain::money::MoneyError::TooLarge)) => format!("上缴金额 remitted.amount 太大：{written} 超过 100 亿元，不像是真实的金额"),
+                _ => format!("上缴金额 remitted.amount 应是数字，实际是 {written}"),
+            };
+            errors.push(Diagnostic { message, ..d }.hint(hint));
             return None;
         }
     };
     let text = |k: &str| map.get(k).and_then(|v| v.as_str().map(str::to_string));
     Some(Remitted { amount, date: text("date"), to: text("to") })
+}
+
+/// The value written after `key =` on `line` (inside an inline table too).
+fn written_after<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let mut rest = line;
+    while let Some(i) = rest.find(key) {
+        let after = rest[i + key.len()..].trim_start();
+        let word_start = i == 0 || !rest[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+        if let (true, Some(v)) = (word_start, after.strip_prefix('=')) {
+            let v = v.trim_start();
+            let end = v.find([',', '}', '#']).unwrap_or(v.len());
+            return Some(v[..end].trim_end()).filter(|v| !v.is_empty());
+        }
+        rest = &rest[i + key.len()..];
+    }
+    None
 }
 
 /// Ledger rows → members; an unknown category is an error at its cell.

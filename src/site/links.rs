@@ -2,7 +2,7 @@
 //! relative links to attachments and other Markdown files, root-relative site paths.
 
 use super::model::Hidden;
-use super::urls::marker;
+use super::urls::{file_marker, marker};
 use super::{Item, Site};
 use crate::content::markdown::{LinkResolver, Resolution};
 use crate::diag::did_you_mean;
@@ -14,11 +14,23 @@ pub struct PageLinks<'a> {
     pub dir: String,
     /// Attachments this page links to.
     pub linked_assets: RefCell<Vec<usize>>,
+    /// Broken links so far: past the problems a file lists, no hint is searched for.
+    broken: std::cell::Cell<usize>,
 }
 
 impl<'a> PageLinks<'a> {
     pub fn new(site: &'a Site, dir: String) -> Self {
-        PageLinks { site, dir, linked_assets: RefCell::new(Vec::new()) }
+        PageLinks { site, dir, linked_assets: RefCell::new(Vec::new()), broken: Default::default() }
+    }
+
+    /// The did-you-mean for a broken link to `key`: searched for (once per build and
+    /// target) only while this page has no more broken links than a file lists.
+    fn suggest(&self, key: String, find: impl FnOnce() -> Option<String>) -> Option<String> {
+        self.broken.set(self.broken.get() + 1);
+        if self.broken.get() > crate::content::limits::MAX_PROBLEMS_PER_FILE {
+            return None;
+        }
+        self.site.suggest(&key, find)
     }
 
     fn content_item(&self, rel: &str, written: &str, anchor: Option<&str>) -> Resolution {
@@ -31,23 +43,9 @@ impl<'a> PageLinks<'a> {
         let (path, hidden) = match item {
             Some(Item::Page(p)) => (&site.pages[p].path, site.pages[p].hidden),
             Some(Item::Section(s)) => (&site.sections[s].path, site.sections[s].hidden),
-            Some(Item::Asset(a)) => {
-                if !super::may_publish(&site.assets[a], site.opts.audience) {
-                    let (what, hint) = if site.assets[a].personal {
-                        (
-                            "党费台账原始文件（含收入基数），只在委员会版中提供",
-                            "页面上的公示表就是台账处理后的结果；删除这个链接（委员会版的党费公示页自带原始台账下载）",
-                        )
-                    } else {
-                        ("数据表格原始文件，不会出现在公开版中", "公开版只显示处理后的表格；删除这个链接，或只在党内公开的页面里提供下载")
-                    };
-                    return Resolution::Broken { message: format!("链接指向{what}：{written}"), hint: hint.into() };
-                }
-                self.linked_assets.borrow_mut().push(a);
-                return Resolution::Replace { url: marker(&site.assets[a].path), target_anchor: None };
-            }
+            Some(Item::Asset(a)) => return self.asset(a, written),
             None => {
-                let hint = match did_you_mean(rel, site.by_rel.keys().map(String::as_str)) {
+                let hint = match self.suggest(format!("@/{rel}"), || did_you_mean(rel, site.by_rel.keys().map(String::as_str)).map(String::from)) {
                     Some(s) => format!("是不是 @/{s}？路径从 content/ 算起，区分大小写"),
                     None => "路径从 content/ 文件夹算起，例如 [通知](@/notices/2024-03-01-tongzhi.md)".into(),
                 };
@@ -72,6 +70,78 @@ impl<'a> PageLinks<'a> {
     }
 }
 
+impl PageLinks<'_> {
+    /// A link to attachment `a`: refused when it is a ledger in a public build or
+    /// belongs to a page or folder this build does not show (the file exists,
+    /// but not for this audience: it is never copied).
+    fn asset(&self, a: usize, written: &str) -> Resolution {
+        let site = self.site;
+        let asset = &site.assets[a];
+        if !super::may_publish(asset, site.opts.audience) {
+            let (what, hint) = if asset.personal {
+                (
+                    "党费台账原始文件（含收入基数），只在委员会版中提供",
+                    "页面上的公示表就是台账处理后的结果；删除这个链接（委员会版的党费公示页自带原始台账下载）",
+                )
+            } else {
+                ("数据表格原始文件，不会出现在公开版中", "公开版只显示处理后的表格；删除这个链接，或只在党内公开的页面里提供下载")
+            };
+            return Resolution::Broken { message: format!("链接指向{what}：{written}"), hint: hint.into() };
+        }
+        if let Some(h) = site.owner_hidden(asset.owner) {
+            let hint = match h {
+                Hidden::Internal => "附件存在，但属于党内公开的页面或栏目，公开版中没有它：删除这个链接，或把附件放到公开页面的文件夹里",
+                _ => "附件存在，但它所属的页面现在不发布：先发布那个页面，或把附件放到本页的文件夹里",
+            };
+            return Resolution::Broken { message: format!("链接指向的附件所属的页面或栏目{}：{written}", h.reason()), hint: hint.into() };
+        }
+        self.linked_assets.borrow_mut().push(a);
+        Resolution::Replace { url: file_marker(&asset.path), target_anchor: None }
+    }
+
+    /// A root-relative link (`/notices/a/`, `/notices/a.pdf`, `/notices/a.md`):
+    /// checked like a relative one when it names something under a content
+    /// folder; other site paths (tags, static files) are left as written.
+    fn root_relative(&self, dest: &str) -> Resolution {
+        let (path, anchor) = split_anchor(dest);
+        let path = percent_decode(path.split('?').next().unwrap_or(path));
+        if path.ends_with(".md") {
+            return self.content_item(path.trim_start_matches('/'), dest, anchor);
+        }
+        let site = self.site;
+        let keep = || Resolution::Replace { url: marker(dest), target_anchor: None };
+        let item = site.item_at(&path);
+        let (hidden, rel) = match item {
+            Some(Item::Asset(a)) => return self.asset(a, dest),
+            Some(Item::Page(p)) => (site.pages[p].hidden, site.pages[p].src.rel.clone()),
+            Some(Item::Section(s)) => (site.sections[s].hidden, site.sections[s].src.as_ref().map_or(String::new(), |x| x.rel.clone())),
+            None => {
+                // A folder-style path under a content folder that nothing makes.
+                let under = site.section_holding(&path).filter(|&s| s != 0);
+                let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+                let file_like = last.contains('.') && !last.ends_with(".html");
+                if let (Some(s), false) = (under, file_like || site.generated_under(&path)) {
+                    let hint = format!(
+                        "检查网址；它在栏目 {} 之下，但没有这个页面。站内页面建议用 @/ 链接（例如 [通知](@/notices/a.md)），页面改名或移动后会报错提示",
+                        site.sections[s].path
+                    );
+                    return Resolution::Broken { message: format!("链接指向的网址在网站中不存在：{dest}"), hint };
+                }
+                return keep();
+            }
+        };
+        if let Some(h) = hidden {
+            let hint = match h {
+                Hidden::Internal => "公开页面不能链接党内公开的内容：删除这个链接，或把目标改为 scope = \"public\"",
+                _ => "目标现在不发布：先发布它，或去掉这个链接",
+            };
+            return Resolution::Broken { message: format!("链接指向的页面{}：{dest}", h.reason()), hint: hint.into() };
+        }
+        let target_anchor = anchor.filter(|a| !a.is_empty() && !rel.is_empty()).map(|a| (rel, a.to_string()));
+        Resolution::Replace { url: marker(dest), target_anchor }
+    }
+}
+
 impl LinkResolver for PageLinks<'_> {
     fn resolve(&self, dest: &str) -> Resolution {
         if let Some(rest) = dest.strip_prefix("@/") {
@@ -82,7 +152,7 @@ impl LinkResolver for PageLinks<'_> {
             return Resolution::Keep;
         }
         if dest.starts_with('/') {
-            return Resolution::Replace { url: marker(dest), target_anchor: None };
+            return self.root_relative(dest);
         }
         let (path, anchor) = split_anchor(dest);
         let path = path.split('?').next().unwrap_or(path);
@@ -96,8 +166,11 @@ impl LinkResolver for PageLinks<'_> {
         }
         let last = rel.rsplit('/').next().unwrap_or(&rel);
         if last.contains('.') {
-            let siblings = self.site.by_rel.keys().filter(|k| k.rsplit_once('/').map_or("", |(d, _)| d) == self.dir);
-            let hint = match did_you_mean(&rel, siblings.map(String::as_str)) {
+            let siblings = || {
+                let mut in_dir = self.site.by_rel.keys().filter(|k| k.rsplit_once('/').map_or("", |(d, _)| d) == self.dir);
+                did_you_mean(&rel, in_dir.by_ref().map(String::as_str)).map(String::from)
+            };
+            let hint = match self.suggest(format!("{}\0{rel}", self.dir), siblings).as_deref() {
                 Some(s) => format!("是不是 {}？文件名区分大小写", s.rsplit('/').next().unwrap_or(s)),
                 None => format!(
                     "把附件放到页面所在的文件夹（content/{}），或修改链接中的文件名",

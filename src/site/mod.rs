@@ -40,6 +40,8 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     /// Source path relative to `content/` → item.
     pub by_rel: HashMap<String, Item>,
+    /// Site path (`/notices/a/`, `/notices/a.pdf`) → item; a shown item wins.
+    by_path: HashMap<String, Item>,
     /// Units, requirements and the compliance report (after `compute_compliance`).
     pub compliance: Option<records::Compliance>,
     /// Unit id → the section of its folder.
@@ -48,6 +50,9 @@ pub struct Site {
     pub dues: HashMap<usize, dues::Disclosure>,
     /// Study plans by page (after `compute_tables`).
     pub study: HashMap<usize, study::Plan>,
+    /// Did-you-mean hints of broken links by target, found once per build: many
+    /// pages linking one missing page cost one search of the site, not one each.
+    suggestions: std::sync::Mutex<HashMap<String, Option<String>>>,
 }
 
 impl Site {
@@ -60,11 +65,24 @@ impl Site {
             assets: Vec::new(),
             taxonomies: Vec::new(),
             by_rel: HashMap::new(),
+            by_path: HashMap::new(),
             compliance: None,
             unit_sections: HashMap::new(),
             dues: HashMap::new(),
             study: HashMap::new(),
+            suggestions: Default::default(),
         }
+    }
+
+    /// The did-you-mean for a broken link to `target` (relative to `content/`),
+    /// from `find` the first time and from memory after that.
+    pub fn suggest(&self, target: &str, find: impl FnOnce() -> Option<String>) -> Option<String> {
+        if let Some(hit) = self.suggestions.lock().expect("suggestions").get(target) {
+            return hit.clone();
+        }
+        let found = find();
+        self.suggestions.lock().expect("suggestions").insert(target.to_string(), found.clone());
+        found
     }
 
     fn index_sources(&mut self) {
@@ -90,6 +108,45 @@ impl Site {
                 self.unit_sections.entry(u.id.clone()).or_insert(i);
             }
         }
+        let sections = self.sections.iter().enumerate().map(|(i, s)| (&s.path, Item::Section(i), s.hidden.is_none()));
+        let pages = self.pages.iter().enumerate().map(|(i, p)| (&p.path, Item::Page(i), p.visible()));
+        let assets = self.assets.iter().enumerate().map(|(i, a)| (&a.path, Item::Asset(i), self.owner_hidden(a.owner).is_none()));
+        let mut all: Vec<_> = sections.chain(pages).chain(assets).collect();
+        all.sort_by_key(|(_, _, shown)| *shown);
+        self.by_path = all.into_iter().map(|(path, item, _)| (path.clone(), item)).collect();
+    }
+
+    /// Why the page or folder owning an attachment is not in this build.
+    pub fn owner_hidden(&self, owner: Owner) -> Option<model::Hidden> {
+        match owner {
+            Owner::Page(p) => self.pages[p].hidden,
+            Owner::Section(s) => self.sections[s].hidden,
+        }
+    }
+
+    /// The page, section or attachment at site path `path` (`/notices/a/`,
+    /// `/notices/a/index.html`, `/notices/a`).
+    pub fn item_at(&self, path: &str) -> Option<Item> {
+        let path = path.strip_suffix("index.html").unwrap_or(path);
+        self.by_path.get(path).or_else(|| self.by_path.get(&format!("{path}/"))).copied()
+    }
+
+    /// The innermost section whose path holds `path`.
+    pub fn section_holding(&self, path: &str) -> Option<usize> {
+        let mut end = path.len();
+        while let Some(i) = path[..end].rfind('/') {
+            if let Some(Item::Section(s)) = self.by_path.get(&path[..=i]) {
+                return Some(*s);
+            }
+            end = i;
+        }
+        None
+    }
+
+    /// A path the build makes beside the content: a list's later pages (`…/page/2/`).
+    pub fn generated_under(&self, path: &str) -> bool {
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        parts.windows(2).any(|w| w[0] == "page" && w[1].parse::<u32>().is_ok())
     }
 
     /// Renders every visible page's and section's Markdown in parallel, resolving
@@ -121,9 +178,12 @@ impl Site {
             })
             .collect();
         for (i, (r, linked)) in pages.into_iter().enumerate() {
-            for a in linked {
+            // Sets, not `contains` per link: a page may link thousands of files.
+            let owned: HashSet<usize> = self.pages[i].assets.iter().copied().collect();
+            let mut seen = HashSet::new();
+            for a in linked.into_iter().filter(|&a| seen.insert(a)) {
                 self.assets[a].linked_by.push(i);
-                if !self.pages[i].assets.contains(&a) {
+                if !owned.contains(&a) {
                     self.pages[i].assets.push(a);
                 }
             }
@@ -133,7 +193,7 @@ impl Site {
             self.sections[i].rendered = r;
         }
         let mut diags = self.link_problems();
-        self.decide_assets();
+        diags.extend(self.decide_assets());
         diags.extend(self.check_output_paths());
         diags
     }
@@ -190,22 +250,41 @@ impl Site {
             .map(|p| (&p.src, &p.rendered))
             .chain(self.sections.iter().filter_map(|s| s.src.as_ref().map(|src| (src, &s.rendered))))
             .filter(|(src, r)| keep(src, r));
+        let max = crate::content::limits::MAX_PROBLEMS_PER_FILE;
+        // Heading ids by target page, gathered once: a page may link thousands of anchors.
+        let mut anchors: HashMap<&str, HashSet<&str>> = HashMap::new();
         for (src, r) in sources {
-            for prob in &r.problems {
+            for prob in r.problems.iter().take(max) {
                 let mut d = src.body_error(prob.line, prob.col, prob.len, prob.message.clone()).hint(prob.hint.clone());
                 if prob.warning {
                     d.severity = crate::diag::Severity::Warning;
                 }
                 diags.push(d);
             }
+            if r.problems.len() > max {
+                let rest = &r.problems[max..];
+                let mut d = Diagnostic::error(format!("这个文件还有 {} 个链接或网页代码问题没有列出（每个文件最多列出 {max} 个）", rest.len()))
+                    .file(&src.display)
+                    .hint("先改正上面列出的问题，再次生成时会列出其余的");
+                if rest.iter().all(|p| p.warning) {
+                    d.severity = crate::diag::Severity::Warning;
+                }
+                diags.push(d);
+            }
+            let mut bad_anchors = 0;
             for check in &r.anchor_checks {
                 let headings = match self.by_rel.get(&check.target) {
                     Some(Item::Page(p)) => &self.pages[*p].rendered.headings,
                     Some(Item::Section(s)) => &self.sections[*s].rendered.headings,
                     _ => continue,
                 };
+                let ids = anchors.entry(check.target.as_str()).or_insert_with(|| headings.iter().map(|h| h.id.as_str()).collect());
                 let decoded = links::percent_decode(&check.anchor);
-                if !headings.iter().any(|h| h.id == decoded) {
+                if !ids.contains(decoded.as_str()) {
+                    bad_anchors += 1;
+                    if bad_anchors > max {
+                        continue;
+                    }
                     let ids: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
                     let hint = match crate::diag::did_you_mean(&decoded, ids.iter().copied()) {
                         Some(s) => format!("是不是 #{s}？锚点是标题文字去掉标点，例如“一、总体要求”→ #一总体要求"),
@@ -215,28 +294,43 @@ impl Site {
                     diags.push(src.body_error(check.line, check.col, check.len, format!("链接中的锚点 #{decoded} 在 @/{} 中不存在", check.target)).hint(hint));
                 }
             }
+            if bad_anchors > max {
+                let message = format!("这个文件还有 {} 个不存在的锚点没有列出（每个文件最多列出 {max} 个）", bad_anchors - max);
+                diags.push(Diagnostic::error(message).file(&src.display).hint("先改正上面列出的锚点，再次生成时会列出其余的"));
+            }
         }
         diags
     }
 
-    /// Attachments of visible pages are published. Loose files in a folder are
-    /// published to the public only when a visible page links to them (an
-    /// unlinked file may be a roster dropped there by mistake); the internal
-    /// build also publishes files of visible sections. Data files never go
-    /// public, and dues ledgers (income bases) go only to the committee.
-    fn decide_assets(&mut self) {
+    /// Which files are published (docs/content.md “附件”): never a file of a page
+    /// or folder this build does not show, linked or not; in the public build only
+    /// the files a visible page links to — in a page bundle as in a folder (an
+    /// unlinked file may be a roster dropped there by mistake: a warning names
+    /// it); the internal build publishes every file of what it shows. Data files
+    /// never go public, dues ledgers (income bases) only to the committee, and a
+    /// ledger only with a visible page naming or linking it.
+    fn decide_assets(&mut self) -> Vec<Diagnostic> {
         let audience = self.opts.audience;
+        let public = audience.is_public();
+        let mut unlinked = Vec::new();
         for a in &mut self.assets {
             let linked_visible = a.linked_by.iter().any(|&p| self.pages[p].visible());
-            a.published = match a.owner {
-                Owner::Page(p) => self.pages[p].visible() || linked_visible,
-                Owner::Section(s) => linked_visible || (!audience.is_public() && self.sections[s].hidden.is_none()),
-            };
             let named_visible = a.named_by.iter().any(|&p| self.pages[p].visible());
-            if !may_publish(a, audience) || (a.ledger && !named_visible && !linked_visible) {
-                a.published = false;
+            let shown = match a.owner {
+                Owner::Page(p) => self.pages[p].visible(),
+                Owner::Section(s) => self.sections[s].hidden.is_none(),
+            };
+            let allowed = may_publish(a, audience) && !(a.ledger && !named_visible && !linked_visible);
+            a.published = shown && (linked_visible || !public) && allowed;
+            if public && shown && !linked_visible && allowed && matches!(a.owner, Owner::Page(_)) {
+                unlinked.push(
+                    Diagnostic::warning(format!("页面文件夹里的 {} 没有被任何页面链接，公开版不发布它（党内版照常发布）", a.name()))
+                        .file(format!("content/{}", a.rel))
+                        .hint(format!("要公开这个附件，在页面正文里加一个链接：{}；不该公开的文件请移出共享文件夹", link_to(a.name()))),
+                );
             }
         }
+        unlinked
     }
 
     /// Two sources that would write the same output file.
@@ -271,6 +365,15 @@ impl Site {
 /// dues ledgers (names, income bases) only to the committee.
 pub fn may_publish(a: &Asset, audience: crate::content::kind::Audience) -> bool {
     !(a.ledger && audience.is_public() || a.personal && !audience.sees_personal_data())
+}
+
+/// A Markdown link to a file next to the page, `<…>` around a name with spaces.
+fn link_to(name: &str) -> String {
+    if name.contains(|c: char| c.is_whitespace() || "()<>".contains(c)) {
+        format!("[{name}](<{name}>)")
+    } else {
+        format!("[{name}]({name})")
+    }
 }
 
 pub fn parent(rel: &str) -> &str {

@@ -11,6 +11,12 @@ pub fn marker(path: &str) -> String {
     format!("{URL_MARKER}{}", encode_path(path.trim_start_matches('/')))
 }
 
+/// The marker URL of a file's site path: a `#` in its name is part of the name
+/// (`h#1.pdf` → `h%231.pdf`), not the start of an anchor.
+pub fn file_marker(path: &str) -> String {
+    marker(path).replace('#', "%23")
+}
+
 /// A readable, URL-safe path component: whitespace → `-`, characters that break
 /// URLs or file systems removed, Chinese kept.
 pub fn slugify(s: &str) -> String {

@@ -122,7 +122,13 @@ pub(crate) fn fixture() -> Site {
         .file(
             "content/units/canaryunit/record.md",
             "+++\ntitle = \"内部单位记录 CANARYUNITRECORD\"\nkind = \"record\"\nscope = \"public\"\nperiod = \"2024-Q1\"\n[counts]\nzhiweihui = 1\n+++\nCANARYUNITRECORDBODY\n",
-        );
+        )
+        // Side channels: a public page naming the internal unit (its id is a
+        // canary), and a public bundle holding a file its page does not link.
+        .file("content/notices/unitref.md", "+++\ntitle = \"公开页面\"\nkind = \"notice\"\ndate = 2024-03-02\nunit = \"canaryunit\"\n+++\n公开正文。\n")
+        .file("content/notices/bundle/index.md", "+++\ntitle = \"公开页面包\"\nkind = \"notice\"\ndate = 2024-03-03\n+++\n见[回执](回执.pdf)。\n")
+        .bytes("content/notices/bundle/回执.pdf", b"%PDF public receipt")
+        .bytes("content/notices/bundle/CANARYBUNDLE-鹬花名册.xlsx", b"CANARYBUNDLEBYTES roster beside a public page");
     s
 }
 
@@ -235,6 +241,8 @@ fn assert_public_complete(all: &BTreeMap<String, Vec<u8>>) {
         "units/diyi/dues-q2/index.html",
         "units/diyi/plan-public/index.html",
         "notices/报名表.pdf",
+        "notices/unitref/index.html",
+        "notices/bundle/回执.pdf",
         "search/index.html",
     ] {
         assert!(
@@ -360,4 +368,19 @@ fn check_names_both_files_when_a_public_page_links_internal_material() {
     r.expect(1).stderr_has(&["content/notices/link.md:4:3", "@/notices/int/index.md", "../neibu/a.md", "党内公开", "提示:"]);
     // For the internal audience the same links are fine.
     s.run(&["check", "--audience", "internal", "--as-of", "2024-06-30"]).expect(0);
+}
+
+/// The side channels are closed where the officer can see why: a warning at the
+/// page's `unit` and one naming the unlinked bundle file; the internal build
+/// shows both.
+#[test]
+fn side_channels_are_warned_about_and_open_internally() {
+    let s = fixture();
+    let r = s.build_ok(&["--as-of", "2024-06-30", "--now", "2024-09-01T12:00:00"]);
+    r.stderr_has(&["页面所属单位“canaryunit”是党内公开", "content/notices/unitref.md:5:", "CANARYBUNDLE-鹬花名册.xlsx 没有被任何页面链接", "公开版不发布它"]);
+    let dir = s.path().join("internal-out");
+    s.run(&["build", "--audience", "internal", "--as-of", "2024-06-30", "--now", "2024-09-01T12:00:00", "-o", &dir.to_string_lossy()]).expect(0);
+    assert!(dir.join("notices/bundle/CANARYBUNDLE-鹬花名册.xlsx").exists(), "the internal build publishes every file of a bundle");
+    let page = std::fs::read_to_string(dir.join("notices/unitref/index.html")).unwrap();
+    assert!(page.contains("内部单位 CANARYUNIT"), "the internal build shows the unit");
 }

@@ -26,6 +26,8 @@ mod county;
 mod county_check;
 /// The county site's dues in three ledger formats, per audience, and `check`'s notes on it.
 mod county_dues;
+/// The cumulative deletion guard of `publish`: a site cannot be emptied in steps without `--force`.
+mod deletion_guard;
 /// Dues disclosures (xlsx, GBK CSV, inline rows) and study plans, end to end.
 mod dues;
 /// The example site at the repository root builds for both audiences.
@@ -50,12 +52,18 @@ mod layout;
 mod leaks;
 /// Dues ledgers and study plans from real .xlsx and .csv files.
 mod ledgers;
+/// Messages: control characters escaped, a full disk, vanished sources, an emptied share, values and links.
+mod messages;
 /// The theme's JavaScript stripped of comments and indentation at build time.
 mod minify;
 /// Ledgers and study plans saved by LibreOffice as .xlsx, .xls, .ods and GBK .csv read alike.
 mod office;
 /// Atomic output, no stale files, foreign output folders refused.
 mod output_safety;
+/// Pathological inputs (tags, nesting, brackets, links, files per folder): linear cost or a located refusal.
+mod pathological;
+/// Output folders and DESTs never inside the source, nor one DEST inside the other.
+mod placement;
 /// Printed A4 PDFs read back with poppler: 公文 layout of notices, key text at 9 pt or more.
 mod print;
 /// `dwgk publish`: releases under real nginx load, SIGKILL, polling, wake-ups, rollback.

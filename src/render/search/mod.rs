@@ -283,7 +283,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let errors = std::sync::Mutex::new(Vec::new());
     let write = |rel: String, bytes: &[u8]| {
         if let Err(e) = sink.write(&rel, bytes) {
-            errors.lock().expect("errors").push(Diagnostic::error(e));
+            errors.lock().expect("errors").push(*e);
         }
     };
     let (docs, units) = laps.time("docs", || docs(site));

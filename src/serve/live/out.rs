@@ -2,6 +2,7 @@
 //! or a file on disk; and the `Sink` that renders into a store.
 
 use super::hash;
+use crate::diag::Diagnostic;
 use crate::render::Sink;
 use crate::serve::store::Store;
 use std::collections::HashMap;
@@ -67,12 +68,12 @@ impl StoreSink {
 }
 
 impl Sink for StoreSink {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
-        let out = Out::from_bytes(&self.store, bytes)?;
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Box<Diagnostic>> {
+        let out = Out::from_bytes(&self.store, bytes).map_err(|e| Box::new(Diagnostic::error(e)))?;
         self.outputs.lock().expect("sink").insert(rel.to_string(), out);
         Ok(())
     }
-    fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), Box<Diagnostic>> {
         self.outputs.lock().expect("sink").insert(rel.to_string(), Out::File(from.to_path_buf()));
         Ok(())
     }
