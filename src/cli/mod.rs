@@ -174,6 +174,9 @@ pub struct PublishArgs {
     /// 强制发布：内容没有变化或页面大量减少时也发布
     #[arg(long)]
     pub force: bool,
+    /// 全有或全无：任何错误都不发布，线上保持不变（默认：有错误的页面单独暂缓，其余照常发布；也可在 [publish] 写 strict = true）
+    #[arg(long)]
+    pub strict: bool,
     /// 只靠轮询，不用系统文件通知（模拟网络共享文件夹，测试用）
     #[arg(long, hide = true)]
     pub poll_only: bool,

@@ -75,6 +75,10 @@ pub fn run(args: &PublishArgs) -> i32 {
             "同时发布两个网站：去掉 --audience internal；只发布党内版：去掉 internal_dest，用 --dest 和 --audience internal",
         );
     }
+    let zone = match crate::publish::zone::load(&publish.timezone) {
+        Ok(z) => z,
+        Err(e) => return usage(&format!("[publish] timezone：{e}"), "写 IANA 时区名称，例如 timezone = \"Asia/Shanghai\"（默认），或固定时差 \"UTC+8\""),
+    };
     let source = source.canonicalize().unwrap_or(source);
     let both = internal_dest.is_some();
     let settings = |dest: &Path, audience: Audience, base_url: Option<String>| Settings {
@@ -87,6 +91,9 @@ pub fn run(args: &PublishArgs) -> i32 {
         force: args.force,
         progress: !args.watch,
         name_audience: both,
+        strict: args.strict || publish.strict,
+        zone: zone.clone(),
+        share_report: publish.share_report,
     };
     let mut targets = vec![settings(&dest, audience, args.base_url.clone())];
     if let Some(internal) = &internal_dest {
@@ -170,7 +177,7 @@ fn open_portal(dest: &Path) -> Result<(Store, Lock), i32> {
 /// there are two) and returns its exit code.
 fn outcome(portal: &Portal, attempt: &Attempt, prefix: &str) -> i32 {
     let store = &portal.store;
-    match &attempt.result {
+    let code = match &attempt.result {
         Outcome::Published { id, pages, diff } => {
             eprintln!(
                 "{prefix}已发布版本 {id}：{pages} 个页面（新增 {}，修改 {}，删除 {}）→ {}",
@@ -201,7 +208,18 @@ fn outcome(portal: &Portal, attempt: &Attempt, prefix: &str) -> i32 {
             CONTENT_ERRORS
         }
         Outcome::SourceChanged => CONTENT_ERRORS,
+    };
+    if attempt.problems.is_empty() {
+        return code;
     }
+    eprintln!("{prefix}{} 个文件有错误，暂缓发布（其余页面已照常发布；详情见党内版 /_status/ 或 {}）：", attempt.problems.len(), store.status_path().display());
+    for p in &attempt.problems {
+        eprintln!("  {}：读者看到{}", p.file, p.shown_text());
+        for e in &p.errors {
+            eprintln!("    {} {}", e.location, e.message);
+        }
+    }
+    code.max(CONTENT_ERRORS)
 }
 
 /// Every distinct diagnostic of the portals' builds once (most are the same in
@@ -250,13 +268,14 @@ pub fn releases(dest: &Path, format: Format) -> i32 {
                 "trigger": m.as_ref().map(|m| m.trigger.clone()),
                 "pages": m.as_ref().map(|m| m.pages.len()),
                 "held_back": m.as_ref().map(|m| m.held_back.len()),
+                "problems": m.as_ref().map(|m| m.problems.iter().map(|p| serde_json::json!({"file": p.file, "shows": p.shows})).collect::<Vec<_>>()),
             })
         })
         .collect();
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&rows).expect("json")),
         Format::Text => {
-            println!("  {:<21}{:<22}{:<12}页面", "版本", "发布时间", "触发");
+            println!("  {:<21}{:<22}{:<12}{:<8}有错误暂缓", "版本", "发布时间", "触发", "页面");
             for r in &rows {
                 let trigger = match r["trigger"].as_str() {
                     Some("startup") => Trigger::Startup.label(),
@@ -268,13 +287,18 @@ pub fn releases(dest: &Path, format: Format) -> i32 {
                 };
                 let created = r["created"].as_str().map(|c| c.get(..19).unwrap_or(c).replace('T', " ")).unwrap_or_else(|| "—".into());
                 let mark = if r["current"] == true { "*" } else { " " };
+                let problems = r["problems"].as_array().map_or(Vec::new(), |l| l.iter().filter_map(|p| p["file"].as_str()).collect::<Vec<_>>());
                 println!(
-                    "{mark} {:<23}{:<24}{:<12}{}",
+                    "{mark} {:<23}{:<24}{:<12}{:<10}{}",
                     r["id"].as_str().unwrap_or(""),
                     created,
                     trigger,
-                    r["pages"].as_u64().map_or("—".into(), |n| n.to_string())
+                    r["pages"].as_u64().map_or("—".into(), |n| n.to_string()),
+                    problems.len()
                 );
+                for f in problems {
+                    println!("      暂缓：{f}");
+                }
             }
             if rows.is_empty() {
                 println!("（还没有发布过）");

@@ -8,6 +8,7 @@
 
 pub mod daemon;
 pub mod journal;
+pub mod kept;
 pub mod log;
 pub mod manifest;
 pub mod pages;
@@ -16,3 +17,4 @@ pub mod record;
 pub mod release;
 pub mod schedule;
 pub mod store;
+pub mod zone;

@@ -8,11 +8,10 @@
 //! and does not hold back the other.
 
 use super::journal;
-use super::release::{self, Attempt, Prepared, Result as Outcome, Settings};
+use super::release::{self, Attempt, Prepared, Settings};
 use super::schedule::Trigger;
 use super::store::Store;
 use crate::content::kind::Audience;
-use crate::diag::Diagnostics;
 use crate::pipeline::{self, Input};
 use chrono::NaiveDateTime;
 
@@ -59,7 +58,7 @@ pub fn publish(portals: &[Portal], trigger: Trigger, now: NaiveDateTime, verify:
     }
     let attempts: Vec<Attempt> = if prepared.iter().any(Prepared::source_changed) {
         let mut all: Vec<Attempt> = prepared.into_iter().map(Prepared::discard).collect();
-        all.resize_with(portals.len(), || Attempt { result: Outcome::SourceChanged, diags: Diagnostics::default(), next_change: None, held_back: Vec::new() });
+        all.resize_with(portals.len(), Attempt::skipped);
         all
     } else {
         prepared.into_iter().map(Prepared::finish).collect()
@@ -87,6 +86,7 @@ fn show_public_in_internal(portals: &[Portal]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::publish::release::Result as Outcome;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn portal(dest: &std::path::Path, source: &std::path::Path, audience: Audience) -> Portal {
@@ -100,6 +100,9 @@ mod tests {
             force: false,
             progress: false,
             name_audience: true,
+            strict: false,
+            zone: crate::publish::zone::Zone::fixed("UTC", 0),
+            share_report: false,
         };
         Portal { store: Store::open(dest).unwrap(), settings }
     }

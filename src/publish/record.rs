@@ -33,7 +33,7 @@ impl Outcome {
 }
 
 /// A content or build error as stored in the journal and status.json.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorEntry {
     /// `content/a.md:3:8` (file only, or empty, when that is all that is known).
     pub location: String,
@@ -61,6 +61,60 @@ impl From<&Diagnostic> for ErrorEntry {
     }
 }
 
+/// A file held back because of its own errors (page-level fault isolation): what
+/// is wrong, where, since when, and what readers see instead.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    /// `content/units/diyi/通知.md`; a folder ends with `/`.
+    pub file: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The page's URL path, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The unit folder it is in (id and title), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_title: Option<String>,
+    /// That folder relative to `content/` (`""`: the site's top folder).
+    #[serde(default)]
+    pub unit_dir: String,
+    /// `previous`: readers see its last published version; `nothing`: new (or
+    /// withdrawn), not shown.
+    pub shows: String,
+    /// The release whose version readers see (the page's release stamp).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_release: Option<String>,
+    /// Its new version hides it (draft, internal, scheduled): withdrawn, not held.
+    #[serde(default)]
+    pub withdrawn: bool,
+    /// It failed only once other files were held back: it may depend on them.
+    #[serde(default)]
+    pub depends: bool,
+    /// The first attempt that held it back (local time, RFC 3339).
+    pub since: String,
+    pub errors: Vec<ErrorEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<ErrorEntry>,
+}
+
+impl Problem {
+    pub fn shows_previous(&self) -> bool {
+        self.shows == "previous"
+    }
+
+    /// What readers see instead, in one Chinese phrase.
+    pub fn shown_text(&self) -> String {
+        match (self.shows_previous(), &self.shown_release, self.withdrawn) {
+            (true, Some(r), _) => format!("上一次发布的版本（{r}）"),
+            (true, None, _) => "上一次发布的版本".into(),
+            (false, _, true) => "无（新版本设为不公开，已撤下）".into(),
+            (false, _, false) => "无（尚未发布过，改正后才会出现）".into(),
+        }
+    }
+}
+
 /// One line of the journal.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
@@ -84,6 +138,9 @@ pub struct Entry {
     /// Pages without `approved_by`, held back (`require_approval = true`).
     #[serde(default)]
     pub held_back: Vec<Held>,
+    /// Files held back because of their own errors (the rest was published).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
     #[serde(default)]
     pub errors: Vec<ErrorEntry>,
     /// One Chinese sentence.
@@ -94,7 +151,8 @@ pub struct Entry {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Status {
     pub updated: String,
-    /// `ok` (last attempt published or nothing to do), `error` (build failed),
+    /// `ok` (last attempt published or nothing to do), `partial` (published, some
+    /// files held back because of their own errors), `error` (build failed),
     /// `refused` (safety check), `waiting` (files still being copied).
     pub state: String,
     pub message: String,
@@ -108,6 +166,16 @@ pub struct Status {
     pub errors: Vec<ErrorEntry>,
     #[serde(default)]
     pub held_back: Vec<Held>,
+    /// Files held back because of their own errors.
+    #[serde(default)]
+    pub problems: Vec<Problem>,
+    /// Warnings for officers of good pages: a link shown as text because its
+    /// target is held back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<ErrorEntry>,
+    /// The zone the status page shows times in (`[publish] timezone`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
     /// Next scheduled wake-up (local time) and why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_wake: Option<String>,

@@ -14,11 +14,33 @@ pub struct PageLinks<'a> {
     pub dir: String,
     /// Attachments this page links to.
     pub linked_assets: RefCell<Vec<usize>>,
+    /// The page is a held-back page's last published version: a link that no
+    /// longer resolves becomes text with a warning (`site::isolation`).
+    lenient: bool,
 }
 
 impl<'a> PageLinks<'a> {
     pub fn new(site: &'a Site, dir: String) -> Self {
-        PageLinks { site, dir, linked_assets: RefCell::new(Vec::new()) }
+        PageLinks { site, dir, linked_assets: RefCell::new(Vec::new()), lenient: false }
+    }
+
+    pub fn lenient(mut self, on: bool) -> Self {
+        self.lenient = on;
+        self
+    }
+
+    /// A broken link, or text with a warning when its target is held back or this
+    /// page is a held-back page's old version.
+    fn broken(&self, rel: &str, written: &str, message: String, hint: String) -> Resolution {
+        if self.site.isolation.is_absent(rel) {
+            let (message, hint) = super::isolation::held_link(written);
+            Resolution::Unlink { message, hint }
+        } else if self.lenient {
+            let (message, hint) = super::isolation::stale_link(&message);
+            Resolution::Unlink { message, hint }
+        } else {
+            Resolution::Broken { message, hint }
+        }
     }
 
     fn content_item(&self, rel: &str, written: &str, anchor: Option<&str>) -> Resolution {
@@ -33,10 +55,12 @@ impl<'a> PageLinks<'a> {
             Some(Item::Section(s)) => (&site.sections[s].path, site.sections[s].hidden),
             Some(Item::Asset(a)) => {
                 if site.assets[a].ledger && site.opts.audience == crate::content::kind::Audience::Public {
-                    return Resolution::Broken {
-                        message: format!("链接指向党费台账原始文件 {written}，它不会出现在公开版中"),
-                        hint: "公开版只显示处理后的公示表；删除这个链接，或只在党内公开的页面里提供下载".into(),
-                    };
+                    return self.broken(
+                        rel,
+                        written,
+                        format!("链接指向党费台账原始文件 {written}，它不会出现在公开版中"),
+                        "公开版只显示处理后的公示表；删除这个链接，或只在党内公开的页面里提供下载".into(),
+                    );
                 }
                 self.linked_assets.borrow_mut().push(a);
                 return Resolution::Replace { url: marker(&site.assets[a].path), target_anchor: None };
@@ -46,7 +70,7 @@ impl<'a> PageLinks<'a> {
                     Some(s) => format!("是不是 @/{s}？路径从 content/ 算起，区分大小写"),
                     None => "路径从 content/ 文件夹算起，例如 [通知](@/notices/2024-03-01-tongzhi.md)".into(),
                 };
-                return Resolution::Broken { message: format!("链接指向的页面不存在：{written}"), hint };
+                return self.broken(rel, written, format!("链接指向的页面不存在：{written}"), hint);
             }
         };
         if let Some(h) = hidden {
@@ -56,7 +80,7 @@ impl<'a> PageLinks<'a> {
                 Hidden::Scheduled => "目标页面尚未到发布时间：调整 publish_date，或先去掉这个链接",
                 Hidden::Unapproved => "目标页面尚未审批：补上 approved_by，或先去掉这个链接",
             };
-            return Resolution::Broken { message: format!("链接指向的页面{}：{written}", h.reason()), hint: hint.into() };
+            return self.broken(rel, written, format!("链接指向的页面{}：{written}", h.reason()), hint.into());
         }
         let url = match anchor {
             Some(a) => format!("{}#{a}", marker(path)),
@@ -82,9 +106,7 @@ impl LinkResolver for PageLinks<'_> {
         let (path, anchor) = split_anchor(dest);
         let path = path.split('?').next().unwrap_or(path);
         let Some(rel) = join(&self.dir, &percent_decode(path)) else {
-            return Resolution::Broken {
-                message: format!("链接超出了 content/ 文件夹：{dest}"), hint: "附件请放在页面所在的文件夹里，用相对路径链接".into()
-            };
+            return self.broken("", dest, format!("链接超出了 content/ 文件夹：{dest}"), "附件请放在页面所在的文件夹里，用相对路径链接".into());
         };
         if self.site.by_rel.contains_key(&rel) || rel.ends_with(".md") {
             return self.content_item(&rel, dest, anchor);
@@ -99,7 +121,7 @@ impl LinkResolver for PageLinks<'_> {
                     if self.dir.is_empty() { String::new() } else { format!("{}/", self.dir) }
                 ),
             };
-            return Resolution::Broken { message: format!("附件不存在：{dest}"), hint };
+            return self.broken(&rel, dest, format!("附件不存在：{dest}"), hint);
         }
         Resolution::Keep
     }
