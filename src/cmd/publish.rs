@@ -166,7 +166,7 @@ fn open_portal(dest: &Path) -> Result<(Store, Lock), i32> {
         }
         Err(LockError::Io(e)) => return Err(usage(&format!("无法创建锁文件 {}：{e}", dest.join("publish.lock").display()), "检查发布目录的权限")),
     };
-    let cleaned = store.clean_leftovers();
+    let cleaned = store.clean_leftovers() + crate::publish::kept::prune(&store);
     if cleaned > 0 {
         log("info", "cleanup", &[("count", cleaned.to_string())], &format!("清理了 {cleaned} 个被中断的生成留下的临时文件"));
     }

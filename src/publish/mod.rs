@@ -16,5 +16,6 @@ pub mod portals;
 pub mod record;
 pub mod release;
 pub mod schedule;
+pub mod share;
 pub mod store;
 pub mod zone;

@@ -253,6 +253,39 @@ fn public_portal(p: &Status, internal: &[Problem], zone: &Zone) -> String {
     b
 }
 
+/// The text of `_发布问题.txt` for one unit folder (`dir`, relative to
+/// `content/`): its held-back files with paths as the officer sees them in that
+/// folder, what readers see, and how to fix each problem. `who` names the portal
+/// of a problem only one portal has. CRLF and a BOM: Notepad on old Windows. The
+/// same problems give the same bytes (no "checked at" time): the share is not
+/// rewritten on every attempt.
+pub fn share_report(title: &str, dir: &str, problems: &[(&Problem, Option<&str>)], zone: &Zone) -> String {
+    let prefix = if dir.is_empty() { "content/".to_string() } else { format!("content/{dir}/") };
+    let mut t = String::from("\u{feff}发布问题（党务公开网站自动生成；改正后这个文件会自动删除，请不要修改它）\n");
+    let _ = writeln!(t, "单位：{title}");
+    let _ = writeln!(t, "\n下面 {} 个文件有错误，新版本暂未发布（其他页面已照常发布）。请按提示改正后保存，系统会自动重新发布。", problems.len());
+    for (n, (p, who)) in problems.iter().enumerate() {
+        let shown = p.file.strip_prefix(&prefix).unwrap_or(&p.file);
+        let name = p.title.as_deref().map(|t| format!("（{t}）")).unwrap_or_default();
+        let who = who.map(|w| format!("［仅{w}］")).unwrap_or_default();
+        let _ = writeln!(t, "\n{}. {shown}{name}{who}", n + 1);
+        let _ = writeln!(t, "   读者现在看到：{}", p.shown_text());
+        let _ = writeln!(t, "   自 {} 起暂缓发布", when(zone, &p.since));
+        for e in &p.errors {
+            let other = e.file.as_deref().filter(|f| *f != p.file).map(|f| format!("{} ", f.strip_prefix(&prefix).unwrap_or(f))).unwrap_or_default();
+            let at = place(e);
+            let _ = writeln!(t, "   问题：{other}{}{}", if at.is_empty() { String::new() } else { format!("{at}：") }, e.message);
+            if let Some(h) = e.hint.as_deref().filter(|h| !h.is_empty()) {
+                let _ = writeln!(t, "   怎么改：{}", h.replace('\n', "\n           "));
+            }
+        }
+        if p.depends {
+            let _ = writeln!(t, "   注意：这个文件在其他文件暂缓发布后才出错，可能与它们有关，请先改正其他文件。");
+        }
+    }
+    t.replace('\n', "\r\n")
+}
+
 /// 公开记录: every entry of the publication log, newest first.
 pub fn log_page(entries: &[Entry], zone: &Zone) -> String {
     let mut b = String::from("<h1>公开记录</h1>\n<p>每一次发布、回滚和失败的尝试，按时间倒序（登记备案）。<a href=\"./\">返回发布情况</a></p>\n");
@@ -359,6 +392,17 @@ mod tests {
         assert!(html.contains("读者现在看到：无（尚未发布过"), "{html}");
         assert!(html.contains("<strong>第 3 行第 3 列</strong>：日期“昨天”无法识别") && html.contains("怎么改：写成 2024-03-15"), "{html}");
         assert!(html.contains("class=\"partial\""));
+    }
+
+    #[test]
+    fn a_unit_folder_report_is_plain_text_for_notepad() {
+        let p = problem("content/units/diyi/notices/a.md", Some(("diyi", "第一党支部")), true);
+        let text = share_report("第一党支部", "units/diyi", &[(&p, Some("公开版"))], &utc());
+        assert!(text.starts_with('\u{feff}') && text.contains("\r\n") && !text.replace("\r\n", "").contains('\n'), "BOM and CRLF");
+        assert!(text.contains("自 2026-11-25 09:00:00（北京时间，UTC+08:00）起暂缓发布"), "{text}");
+        assert!(text.contains("1. notices/a.md（关于召开党员大会的通知）［仅公开版］"), "a path as seen inside the folder: {text}");
+        assert!(text.contains("问题：第 3 行第 3 列：日期“昨天”无法识别") && text.contains("怎么改：写成 2024-03-15"), "{text}");
+        assert!(text.contains("读者现在看到：上一次发布的版本（20261120-090000-000）"), "{text}");
     }
 
     #[test]

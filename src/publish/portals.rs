@@ -8,7 +8,7 @@
 //! and does not hold back the other.
 
 use super::journal;
-use super::release::{self, Attempt, Prepared, Settings};
+use super::release::{self, Attempt, Prepared, Result as Outcome, Settings};
 use super::schedule::Trigger;
 use super::store::Store;
 use crate::content::kind::Audience;
@@ -64,7 +64,21 @@ pub fn publish(portals: &[Portal], trigger: Trigger, now: NaiveDateTime, verify:
         prepared.into_iter().map(Prepared::finish).collect()
     };
     show_public_in_internal(portals);
+    report_to_share(portals, &attempts);
     attempts
+}
+
+/// `_发布问题.txt` in the share's unit folders (`[publish] share_report`), from
+/// every portal's held-back files; left as they are when a portal could not
+/// finish its build (a site-wide error, a source change): nothing new is known.
+fn report_to_share(portals: &[Portal], attempts: &[Attempt]) {
+    let Some(first) = portals.first().filter(|p| p.settings.share_report) else { return };
+    let finished = |a: &Attempt| matches!(a.result, Outcome::Published { .. } | Outcome::Unchanged | Outcome::Refused { .. });
+    if !attempts.iter().all(finished) {
+        return;
+    }
+    let lists: Vec<(&str, &[super::record::Problem])> = portals.iter().zip(attempts).map(|(p, a)| (p.label(), a.problems.as_slice())).collect();
+    super::share::update(&first.settings.source, &first.store, &lists, &first.settings.zone);
 }
 
 /// With both portals, the internal portal's status.json and status page also
@@ -86,7 +100,6 @@ fn show_public_in_internal(portals: &[Portal]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::publish::release::Result as Outcome;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn portal(dest: &std::path::Path, source: &std::path::Path, audience: Audience) -> Portal {
