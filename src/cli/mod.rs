@@ -31,7 +31,7 @@ pub enum Command {
     },
     /// 生成网站（先写到临时目录，全部成功后才替换输出目录）
     #[command(
-        after_help = "示例：\n  dwgk build\n  dwgk build --output /srv/dwgk --base-url http://dangjian.intranet/\n  dwgk build --audience internal --output public-internal"
+        after_help = "示例：\n  dwgk build\n  dwgk build --output /srv/dwgk --base-url http://dangjian.intranet/\n  dwgk build --audience internal --output public-internal\n  dwgk build --keep-going        有错误的页面先不生成，其余照常生成"
     )]
     Build {
         #[command(flatten)]
@@ -45,6 +45,9 @@ pub enum Command {
         /// 覆盖 config.toml 中的 base_url
         #[arg(long)]
         base_url: Option<String>,
+        /// 有错误的页面不生成、其余照常生成（仍以退出码 1 结束）；config.toml、模板等全站性错误仍不生成
+        #[arg(long)]
+        keep_going: bool,
     },
     /// 检查内容中的全部错误，不写任何文件
     #[command(after_help = "示例：\n  dwgk check\n  dwgk check --format json")]

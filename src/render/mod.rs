@@ -3,6 +3,7 @@
 //! pages it hit), never stopping at the first.
 
 pub mod compliance;
+pub mod held;
 pub mod disclosures;
 pub mod functions;
 pub mod parts;
@@ -539,7 +540,7 @@ fn jobs<'a>(
             output: index_file(compliance::PAGE),
             template: "compliance.html".into(),
             origin: "compliance".into(),
-            vars: Box::new(move || vars(vec![("compliance", compliance::page_view(site, c))])),
+            vars: Box::new(move || vars(vec![("compliance", compliance::page_view(site, c)), ("held_back", held::view(site, c))])),
             form: Form::Html,
         });
     }
