@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 mod isolate;
-pub use isolate::{stage_isolated, HeldFile, Previous, Shown};
+pub use isolate::{prepare_isolated, stage_isolated, HeldFile, Previous, Shown};
 
 pub struct Request {
     pub root: PathBuf,
@@ -241,14 +241,15 @@ impl Staged {
 
 /// Builds from `input` up to the swap: dropping the result discards the output.
 pub fn stage(req: &Request, input: Input, hooks: &dyn Hooks) -> Staged {
-    let (site, diags) = prepare(req, input, hooks);
+    let (site, diags) = prepare(req, input, hooks, req.output.is_none());
     render_staged(req, site, diags, hooks)
 }
 
 /// Everything before the templates: the site read, assembled, its compliance
-/// computed (`Hooks::assembled` called) and its Markdown rendered with links checked.
-fn prepare(req: &Request, input: Input, hooks: &dyn Hooks) -> (Option<Site>, Diagnostics) {
-    let (site, mut diags) = load_site_from(input, req, req.output.is_none());
+/// computed (`Hooks::assembled` called) and its Markdown rendered with links
+/// checked. `notes`: also the notes only `check` prints.
+fn prepare(req: &Request, input: Input, hooks: &dyn Hooks, notes: bool) -> (Option<Site>, Diagnostics) {
+    let (site, mut diags) = load_site_from(input, req, notes);
     let Some(mut site) = site else { return (None, diags) };
     hooks.assembled(&site);
     let mut timer = Timer::new();

@@ -108,9 +108,18 @@ pub fn run(args: &PublishArgs) -> i32 {
     }
     let mut portals = Vec::new();
     let mut _locks = Vec::new();
-    for settings in targets {
+    for mut settings in targets {
         match open_portal(&settings.dest) {
             Ok((store, lock)) => {
+                if let (false, Err(e)) = (settings.strict, crate::publish::kept::ensure(&store)) {
+                    log(
+                        "warn",
+                        "sources",
+                        &[("dir", crate::publish::kept::root(&store).display().to_string())],
+                        &format!("无法创建保存各版本源文件的文件夹（{e}）：本发布目录改为全有或全无（strict），有错误时整个网站不更新；请让发布用户能写发布目录的上一级文件夹"),
+                    );
+                    settings.strict = true;
+                }
                 portals.push(Portal { store, settings });
                 _locks.push(lock);
             }
@@ -212,7 +221,8 @@ fn outcome(portal: &Portal, attempt: &Attempt, prefix: &str) -> i32 {
     if attempt.problems.is_empty() {
         return code;
     }
-    eprintln!("{prefix}{} 个文件有错误，暂缓发布（其余页面已照常发布；详情见党内版 /_status/ 或 {}）：", attempt.problems.len(), store.status_path().display());
+    let rest = if matches!(attempt.result, Outcome::Published { .. } | Outcome::Unchanged) { "其余页面已照常发布；" } else { "" };
+    eprintln!("{prefix}{} 个文件有错误，暂缓发布（{rest}详情见党内版 /_status/ 或 {}）：", attempt.problems.len(), store.status_path().display());
     for p in &attempt.problems {
         eprintln!("  {}：读者看到{}", p.file, p.shown_text());
         for e in &p.errors {

@@ -20,7 +20,7 @@
 
 use super::{prepare, read_source, render_staged, Hooks, Input, Request, Staged};
 use crate::content::entry::{Entry, EntryKind};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::site::model::Owner;
 use crate::site::{self, tables, Item, Site};
 use rayon::prelude::*;
@@ -153,14 +153,37 @@ const MAX_ROUNDS: usize = 12;
 /// back. A site-wide problem, or one isolation cannot resolve, fails the build
 /// as `stage` would, with every problem reported.
 pub fn stage_isolated(req: &Request, input: Input, hooks: &dyn Hooks, previous: Option<&dyn Previous>) -> (Staged, Vec<HeldFile>) {
+    let (site, diags, held) = prepare_isolated(req, input, hooks, previous, req.output.is_none());
+    hooks.isolated(&held);
+    let mut staged = render_staged(req, site, diags, hooks);
+    if staged.diags.has_errors() && !held.is_empty() {
+        // A site-wide error (a template) after all: every problem is reported.
+        staged.diags.extend(held.into_iter().flat_map(|h| h.diags).filter(|d| d.is_error()));
+        staged.diags.sort();
+        hooks.isolated(&[]);
+        return (staged, Vec::new());
+    }
+    (staged, held)
+}
+
+/// The rounds of `stage_isolated` without the templates: the last round's site,
+/// ready to render (the preview renders it itself), its problems and what was
+/// held back. `notes` as in `pipeline::prepare`.
+pub fn prepare_isolated(
+    req: &Request,
+    input: Input,
+    hooks: &dyn Hooks,
+    previous: Option<&dyn Previous>,
+    notes: bool,
+) -> (Option<Site>, Diagnostics, Vec<HeldFile>) {
     let mut base = input;
     base.isolating = true;
     let mut holds: BTreeMap<String, Hold> = BTreeMap::new();
     let mut round = 0;
     loop {
         let input = if holds.is_empty() { base.clone() } else { apply(&base, &holds, previous) };
-        let (site, mut diags) = prepare(req, input, hooks);
-        let Some(site_ref) = site.as_ref() else { return (render_staged(req, site, diags, hooks), Vec::new()) };
+        let (site, mut diags) = prepare(req, input, hooks, notes);
+        let Some(site_ref) = site.as_ref() else { return (site, diags, Vec::new()) };
         let errors: Vec<&Diagnostic> = diags.0.iter().filter(|d| d.is_error()).collect();
         let site_wide = errors.iter().any(|d| d.content_file().is_none());
         let mut changed = !site_wide && refine(&mut holds, site_ref);
@@ -199,11 +222,9 @@ pub fn stage_isolated(req: &Request, input: Input, hooks: &dyn Hooks, previous: 
                 diags.extend(holds.into_values().flat_map(|h| h.held.diags).filter(|d| d.is_error()));
                 Vec::new()
             } else {
-                let site = site_ref;
-                holds.into_values().map(|h| finish(h, site)).collect()
+                holds.into_values().map(|h| finish(h, site_ref)).collect()
             };
-            hooks.isolated(&held);
-            return (render_staged(req, site, diags, hooks), held);
+            return (site, diags, held);
         }
         round += 1;
     }

@@ -1,6 +1,9 @@
-//! The source each release was built from, kept beside it (`DEST/sources/<id>/`,
-//! never served): every page file, `_index.md`, published attachment and data
-//! file of release `<id>`, laid out as under `content/`. When a page's new
+//! The source each release was built from, kept beside the DEST, outside it
+//! (`<DEST>.sources/<id>/`, e.g. `/srv/dwgk/public.sources/`, mode 0700, never
+//! served): every page file, `_index.md`, published attachment and data file of
+//! release `<id>`, laid out as under `content/`. Outside the DEST because raw
+//! sources hold what a public portal never shows (income bases in a dues page's
+//! rows, the ledger itself): nothing internal is ever in a public DEST. When a page's new
 //! version has errors, the next release is built with this copy of it
 //! (`pipeline::stage_isolated`), so readers, lists, feeds, the search index and
 //! the compliance counts all keep its last published version.
@@ -9,7 +12,7 @@
 //! pruned release's tree, updated in place), unchanged files (same size and
 //! modification time) hard links to the live release's tree; named before the
 //! release is switched in, pruned with it, never modified once named. Each DEST
-//! keeps its own: the public DEST holds only what the public portal published.
+//! keeps its own: the public portal's holds only what the public portal published.
 
 use super::store::Store;
 use crate::content::entry::{Entry, EntryKind};
@@ -23,15 +26,33 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-pub const SOURCES: &str = "sources";
 const SPARE: &str = ".spare";
 
+/// `<DEST>.sources`: beside the DEST (`/srv/dwgk/public` → `/srv/dwgk/public.sources`).
+pub fn root(store: &Store) -> PathBuf {
+    let dest = store.dest();
+    let name = dest.file_name().map_or_else(|| "dwgk".into(), |n| n.to_string_lossy().into_owned());
+    dest.with_file_name(format!("{name}.sources"))
+}
+
+/// Makes the folder (private to the publisher's user); `Err` with the reason.
+pub fn ensure(store: &Store) -> io::Result<PathBuf> {
+    let r = root(store);
+    fs::create_dir_all(&r)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&r, fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(r)
+}
+
 pub fn dir(store: &Store, id: &str) -> PathBuf {
-    store.dest().join(SOURCES).join(id)
+    root(store).join(id)
 }
 
 fn spare(store: &Store) -> PathBuf {
-    store.dest().join(SOURCES).join(SPARE)
+    root(store).join(SPARE)
 }
 
 /// The files release builds read, `(path relative to content/, where it was read)`:
@@ -57,7 +78,7 @@ pub fn files_of(site: &Site, content: &Path, live: Option<&Path>) -> Vec<(String
 /// unchanged from the live release's tree.
 pub fn write(store: &Store, id: &str, live: Option<&str>, files: &[(String, PathBuf)]) -> io::Result<()> {
     let err = |e: crate::io::output::OutputError| io::Error::other(e.to_string());
-    fs::create_dir_all(store.dest().join(SOURCES))?;
+    fs::create_dir_all(root(store))?;
     let mut staging = Staging::begin_reusing(&dir(store, id), &spare(store), true).map_err(err)?;
     staging.link_from(live.map(|l| dir(store, l)));
     files.par_iter().try_for_each(|(rel, from)| staging.copy(rel, from)).map_err(err)?;
@@ -83,7 +104,7 @@ fn retire(store: &Store, tree: &Path) {
 /// build's staging folder); the first becomes the spare. Returns how many.
 pub fn prune(store: &Store) -> usize {
     let releases = store.list();
-    let Ok(rd) = fs::read_dir(store.dest().join(SOURCES)) else { return 0 };
+    let Ok(rd) = fs::read_dir(root(store)) else { return 0 };
     let mut n = 0;
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();

@@ -141,7 +141,7 @@ fn problems_html(problems: &[&Problem], zone: &Zone) -> String {
         for p in list {
             let name = p.title.as_deref().map(|t| format!(" {}", esc(t))).unwrap_or_default();
             let _ = write!(b, "<div class=\"file\"><h4><code>{}</code>{name}</h4>", esc(&p.file));
-            let _ = write!(b, "<p class=\"seen\">读者现在看到：{}；自 {} 起暂缓发布。</p>", esc(&p.shown_text()), esc(&when(zone, &p.since)));
+            let _ = write!(b, "<p class=\"seen\">读者现在看到：{}；自 {}起暂缓发布。</p>", esc(&p.shown_text()), esc(&when(zone, &p.since)));
             b.push_str("<ul>");
             for e in p.errors.iter().chain(&p.warnings) {
                 b.push_str(&problem_item(&p.file, e));
@@ -270,7 +270,7 @@ pub fn share_report(title: &str, dir: &str, problems: &[(&Problem, Option<&str>)
         let who = who.map(|w| format!("［仅{w}］")).unwrap_or_default();
         let _ = writeln!(t, "\n{}. {shown}{name}{who}", n + 1);
         let _ = writeln!(t, "   读者现在看到：{}", p.shown_text());
-        let _ = writeln!(t, "   自 {} 起暂缓发布", when(zone, &p.since));
+        let _ = writeln!(t, "   自 {}起暂缓发布", when(zone, &p.since));
         for e in &p.errors {
             let other = e.file.as_deref().filter(|f| *f != p.file).map(|f| format!("{} ", f.strip_prefix(&prefix).unwrap_or(f))).unwrap_or_default();
             let at = place(e);

@@ -28,6 +28,12 @@ fn publish_both(site: &Site, public: &Path, internal: &Path) -> (i32, String, St
     publish_once(site, public, &extra.each_ref().map(String::as_str))
 }
 
+/// `publish_both` with `--strict` (all or nothing per portal).
+fn publish_both_strict(site: &Site, public: &Path, internal: &Path) -> (i32, String, String) {
+    let [a, b] = both(internal);
+    publish_once(site, public, &[&a, &b, "--strict"])
+}
+
 /// The leak scan of the public DEST: its current release, then the whole DEST
 /// (other releases, manifests, journal, status), must show no canary.
 fn assert_no_leak(public: &Path) {
@@ -101,15 +107,15 @@ fn small_site() -> Site {
 }
 
 #[test]
-fn publish_both_content_error_switches_neither_current() {
+fn publish_both_strict_content_error_switches_neither_current() {
     let site = small_site();
     let (_tmp, public, internal) = dests();
-    assert_eq!(publish_both(&site, &public, &internal).0, 0);
+    assert_eq!(publish_both_strict(&site, &public, &internal).0, 0);
     let live = (current(&public).unwrap(), current(&internal).unwrap());
     let before = std::fs::read(public.join("current/notices/a/index.html")).unwrap();
 
     site.file("content/notices/a.md", "+++\ntitle = \"通知1\"\ndate = \"昨天\"\n+++\n正文。\n");
-    let (code, out, err) = publish_both(&site, &public, &internal);
+    let (code, out, err) = publish_both_strict(&site, &public, &internal);
     assert_eq!(code, 1, "{out}\n{err}");
     assert_eq!(err.matches("content/notices/a.md:3:8").count(), 1, "an error of both builds is shown once:\n{err}");
     assert!(err.contains("公开版：生成失败") && err.contains("党内版：生成失败") && err.contains("线上网站保持不变"), "{err}");
@@ -129,14 +135,14 @@ fn publish_both_content_error_switches_neither_current() {
 }
 
 #[test]
-fn publish_both_an_error_of_one_audience_holds_back_only_that_portal() {
+fn publish_both_strict_an_error_of_one_audience_holds_back_only_that_portal() {
     let site = small_site();
     let (_tmp, public, internal) = dests();
-    assert_eq!(publish_both(&site, &public, &internal).0, 0);
+    assert_eq!(publish_both_strict(&site, &public, &internal).0, 0);
     let live = (current(&public).unwrap(), current(&internal).unwrap());
     // A public page linking internal material: an error for the public portal only.
     site.page("notices/link.md", "公开页", "参见[内部通知](@/notices/int.md)。\n");
-    let (code, out, err) = publish_both(&site, &public, &internal);
+    let (code, out, err) = publish_both_strict(&site, &public, &internal);
     assert_eq!(code, 1, "{out}\n{err}");
     assert!(err.contains("content/notices/link.md:4:3") && err.contains("公开版：生成失败") && err.contains("党内版：已发布版本"), "{err}");
     assert_eq!(current(&public).unwrap(), live.0, "the failed public portal stays as it was");

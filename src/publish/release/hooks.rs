@@ -88,15 +88,18 @@ pub(super) fn stamp_html<'a>(bytes: &'a [u8], id: &str) -> Cow<'a, [u8]> {
     }
 }
 
-/// A held-back file as the journal and status record it.
-fn problem(h: &HeldFile, since: &HashMap<String, String>) -> Problem {
+/// A held-back file as the journal and status record it. A page hidden from the
+/// public portal (withdrawn there) is named by its file only: no title of an
+/// internal page reaches the public DEST.
+fn problem(h: &HeldFile, since: &HashMap<String, String>, audience: Audience) -> Problem {
+    let named = !(h.withdrawn && audience == Audience::Public);
     let file = format!("content/{}{}", h.file, if h.folder { "/" } else { "" });
     let (errors, warnings): (Vec<_>, Vec<_>) = h.diags.iter().partition(|d| d.is_error());
     Problem {
         since: since.get(&file).cloned().unwrap_or_else(journal::now_rfc3339),
         file,
-        title: h.title.clone(),
-        path: h.path.clone(),
+        title: h.title.clone().filter(|_| named),
+        path: h.path.clone().filter(|_| named),
         unit: h.unit.as_ref().map(|u| u.id.clone()),
         unit_title: h.unit.as_ref().map(|u| u.title.clone()),
         unit_dir: h.unit.as_ref().map_or_else(String::new, |u| u.dir.clone()),
@@ -130,7 +133,7 @@ impl Hooks for PublishHooks<'_> {
     }
 
     fn isolated(&self, held: &[HeldFile]) {
-        self.state.lock().expect("state").problems = held.iter().map(|h| problem(h, &self.since)).collect();
+        self.state.lock().expect("state").problems = held.iter().map(|h| problem(h, &self.since, self.settings.audience)).collect();
     }
 
     fn filter<'a>(&self, rel: &str, bytes: &'a [u8]) -> Filtered<'a> {

@@ -5,13 +5,19 @@ use crate::serve::live::{Banner, Served};
 
 const SCRIPT: &str = include_str!("../live.js");
 
-/// Adds the live-reload script (before `</body>`) and the preview banner (after `<body>`).
+/// Adds the live-reload script (before `</body>`) and the preview banner (after
+/// `<body>`). The script shows the site-wide errors on every page and a held-back
+/// page's own errors on that page (`Status::held`, by the page's path).
 pub fn inject(html: &[u8], banner: Option<Banner>, served: &Served) -> Vec<u8> {
-    let (build, errors) = {
+    let (build, errors, held) = {
         let st = served.status.lock().expect("status");
-        (st.build, st.errors.clone())
+        (st.build, st.errors.clone(), st.held.clone())
     };
-    let script = format!("<script data-dwgk-live>var __dwgk={{build:{build},errors:{}}};\n{SCRIPT}</script>", errors.replace("</", "<\\/"));
+    let script = format!(
+        "<script data-dwgk-live>var __dwgk={{build:{build},errors:{},held:{}}};\n{SCRIPT}</script>",
+        errors.replace("</", "<\\/"),
+        held.replace("</", "<\\/")
+    );
     let mut out = Vec::with_capacity(html.len() + script.len() + 300);
     let lower = html.to_ascii_lowercase();
     let find = |needle: &[u8], from_end: bool| {
