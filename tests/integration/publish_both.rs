@@ -273,3 +273,46 @@ fn publish_both_sigkilled_at_any_point_leaves_both_currents_complete() {
         assert!(left.is_empty(), "{}: staging leftovers {left:?}", dest.display());
     }
 }
+
+#[test]
+fn publish_both_isolates_a_broken_page_in_each_portal_and_keeps_the_public_dest_clean() {
+    let site = fixture();
+    let (tmp, public, internal) = dests();
+    assert_eq!(publish_both(&site, &public, &internal).0, 0);
+    let live = (current(&public).unwrap(), current(&internal).unwrap());
+    let before = (std::fs::read(public.join("current/notices/pub/index.html")).unwrap(), std::fs::read(internal.join("current/notices/pub/index.html")).unwrap());
+    // A public notice and an internal page break; a public and an internal page change.
+    site.file("content/notices/pub.md", "+++\ntitle = \"关于做好党费收缴工作的公开通知\"\ndate = \"三月初\"\n+++\n改过的正文。\n");
+    site.file("content/neibu/a.md", &read(site.path().join("content/neibu/a.md")).replace("kind = \"notice\"", "kind = \"notise\""));
+    site.file("content/units/diyi/dues-q2.md", &read(site.path().join("content/units/diyi/dues-q2.md")).replace("第二季度公示。", "第二季度公示 PUBLICRUN2。"));
+    site.file("content/notices/int/index.md", &read(site.path().join("content/notices/int/index.md")).replace("CANARYBODY", "CANARYBODY INTERNALRUN2"));
+    let (code, out, err) = publish_both(&site, &public, &internal);
+    assert_eq!(code, 1, "held-back pages are content errors:\n{out}\n{err}");
+    assert!(err.contains("公开版：已发布版本") && err.contains("党内版：已发布版本"), "{err}");
+    assert_ne!(current(&public).unwrap(), live.0);
+    assert_ne!(current(&internal).unwrap(), live.1);
+    assert_complete(&public);
+    assert_complete(&internal);
+    assert_eq!(std::fs::read(public.join("current/notices/pub/index.html")).unwrap(), before.0, "the public portal keeps the broken page's last version");
+    assert_eq!(std::fs::read(internal.join("current/notices/pub/index.html")).unwrap(), before.1, "so does the internal one");
+    assert!(read(public.join("current/units/diyi/dues-q2/index.html")).contains("PUBLICRUN2"));
+    assert!(read(internal.join("current/notices/canaryslug/index.html")).contains("INTERNALRUN2"));
+    assert!(read(internal.join("current/neibu/a/index.html")).contains("CANARYSECTIONPAGEBODY"), "the broken internal page keeps its last version");
+
+    // Nothing internal in the public DEST: not the internal page's title, not its source.
+    assert_no_leak(&public);
+    let kept = tmp.path().join("public.sources").join(current(&public).unwrap());
+    assert!(kept.join("notices/pub.md").is_file(), "the public portal keeps its own source, beside its DEST");
+    for internal_only in ["neibu/a.md", "neibu/_index.md", "notices/int/index.md", "units/canaryunit/_index.md", "units/diyi/dues-int.md", "notices/draft.md"] {
+        assert!(!kept.join(internal_only).exists(), "the public portal's kept source holds {internal_only}");
+    }
+    let st = status(&public);
+    let files: Vec<&str> = st["problems"].as_array().unwrap().iter().map(|p| p["file"].as_str().unwrap()).collect();
+    assert_eq!(files, ["content/neibu/a.md", "content/notices/pub.md"], "{st}");
+    assert!(st["problems"][0].get("title").is_none(), "an internal page is named by its file only in the public DEST");
+    let ist = status(&internal);
+    assert_eq!(ist["problems"].as_array().unwrap().len(), 2);
+    assert_eq!(ist["public"]["state"], "partial");
+    let page = read(internal.join("current/_status/index.html"));
+    assert!(page.contains("content/notices/pub.md") && page.contains("内部栏目页 CANARYSECTIONPAGE"), "{page}");
+}
