@@ -116,7 +116,8 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
             NodeValue::Image(link) if !sanitize::safe_url(&link.url, true) => unsafe_url(&mut link.url, "", pos, &mut out),
             NodeValue::Link(link) if !sanitize::safe_url(&link.url, false) => unsafe_url(&mut link.url, "#", pos, &mut out),
             NodeValue::Link(link) | NodeValue::Image(link) => {
-                if apply_resolution(&mut link.url, pos, resolver, &mut out) {
+                let unlink = apply_resolution(&mut link.url, pos, resolver, &mut out);
+                if unlink {
                     unlinked.push(node);
                 }
             }

@@ -2,7 +2,7 @@
 //! releases built beside the live one and swapped in by one atomic rename,
 //! scheduled wake-ups, a publication log. Change detection (`io::scan`,
 //! `io::settle`) and the cron parser (`content::cron`) live lower down, shared with
-//! `serve` and `config`. Pure logic (`schedule`, `manifest`, `record`, `pages`) is
+//! `serve` and `config`. Pure logic (`schedule`, `manifest`, `problem`, `record`, `pages`) is
 //! kept apart from the IO (`store`, `journal`, `release`, `portals`, `daemon`) and
 //! unit-tested on its own.
 
@@ -13,6 +13,7 @@ pub mod log;
 pub mod manifest;
 pub mod pages;
 pub mod portals;
+pub mod problem;
 pub mod record;
 pub mod release;
 pub mod schedule;

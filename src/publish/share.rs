@@ -20,10 +20,14 @@ use std::path::{Path, PathBuf};
 
 const STATE: &str = "share-reports.json";
 
+/// A unit folder's title and its problems, each with the one portal it is
+/// limited to (`None`: every portal has it).
+type Folder<'a> = (String, Vec<(&'a Problem, Option<&'a str>)>);
+
 /// Every portal's held-back files (`label`: 公开版 / 党内版): one report per unit
 /// folder, a problem both portals share listed once.
 pub fn update(source: &Path, store: &Store, portals: &[(&str, &[Problem])], zone: &Zone) {
-    let mut folders: BTreeMap<String, (String, Vec<(&Problem, Option<&str>)>)> = BTreeMap::new();
+    let mut folders: BTreeMap<String, Folder> = BTreeMap::new();
     for (label, problems) in portals {
         for p in problems.iter() {
             let entry = folders.entry(p.unit_dir.clone()).or_insert_with(|| (p.unit_title.clone().unwrap_or_else(|| "（未归属单位）".into()), Vec::new()));
@@ -42,7 +46,12 @@ pub fn update(source: &Path, store: &Store, portals: &[(&str, &[Problem])], zone
             Some(Ok(())) => {
                 written.insert(dir.clone());
             }
-            Some(Err(e)) => super::log::log("warn", "share_report", &[("dir", format!("content/{dir}"))], &format!("无法写入 {SHARE_REPORT}：{e}（共享文件夹是否以只读方式挂载？）")),
+            Some(Err(e)) => super::log::log(
+                "warn",
+                "share_report",
+                &[("dir", format!("content/{dir}"))],
+                &format!("无法写入 {SHARE_REPORT}：{e}（共享文件夹是否以只读方式挂载？）"),
+            ),
             None => {}
         }
     }

@@ -523,7 +523,7 @@ pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize], pr
             }
         })
         .collect();
-    let held_back = super::held::json(site, c, &all_units);
+    let held_back = super::held::json(site, c, all_units);
     let out = ReportOut { schema: "dwgk-compliance/1", year: report.year, as_of: report.as_of.format("%Y-%m-%d").to_string(), units, held_back };
     if pretty { serde_json::to_string_pretty(&out) } else { serde_json::to_string(&out) }.expect("json")
 }

@@ -79,7 +79,22 @@ pub fn csv_rows(site: &Site, c: &Compliance, units: &[usize], year: &str) -> Vec
             let id = p.unit.clone().unwrap_or_default();
             let title = unit_title(site, c, &p.unit).unwrap_or_default();
             let what = format!("暂缓更新：{}（{}）", p.title, p.path);
-            [year.into(), id, title, String::new(), "_held_back".into(), what, String::new(), String::new(), String::new(), String::new(), "暂缓更新".into(), String::new(), String::new(), NOTE.into()]
+            [
+                year.into(),
+                id,
+                title,
+                String::new(),
+                "_held_back".into(),
+                what,
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                "暂缓更新".into(),
+                String::new(),
+                String::new(),
+                NOTE.into(),
+            ]
         })
         .collect()
 }

@@ -3,9 +3,9 @@
 //! pages it hit), never stopping at the first.
 
 pub mod compliance;
-pub mod held;
 pub mod disclosures;
 pub mod functions;
+pub mod held;
 pub mod parts;
 pub mod search;
 pub mod theme;

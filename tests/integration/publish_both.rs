@@ -280,7 +280,8 @@ fn publish_both_isolates_a_broken_page_in_each_portal_and_keeps_the_public_dest_
     let (tmp, public, internal) = dests();
     assert_eq!(publish_both(&site, &public, &internal).0, 0);
     let live = (current(&public).unwrap(), current(&internal).unwrap());
-    let before = (std::fs::read(public.join("current/notices/pub/index.html")).unwrap(), std::fs::read(internal.join("current/notices/pub/index.html")).unwrap());
+    let before =
+        (std::fs::read(public.join("current/notices/pub/index.html")).unwrap(), std::fs::read(internal.join("current/notices/pub/index.html")).unwrap());
     // A public notice and an internal page break; a public and an internal page change.
     site.file("content/notices/pub.md", "+++\ntitle = \"关于做好党费收缴工作的公开通知\"\ndate = \"三月初\"\n+++\n改过的正文。\n");
     site.file("content/neibu/a.md", &read(site.path().join("content/neibu/a.md")).replace("kind = \"notice\"", "kind = \"notise\""));

@@ -176,7 +176,10 @@ fn publish_site_wide_errors_still_refuse_the_release() {
         let last = journal(&dest).pop().unwrap();
         assert_eq!(last["outcome"], "failed", "{kind}");
         if kind != "config.toml syntax" && kind != "missing theme" {
-            assert!(last["errors"].as_array().unwrap().iter().any(|e| e["file"] == "content/units/diyi/b.md"), "{kind}: the page's error is reported too: {last}");
+            assert!(
+                last["errors"].as_array().unwrap().iter().any(|e| e["file"] == "content/units/diyi/b.md"),
+                "{kind}: the page's error is reported too: {last}"
+            );
         }
     }
 
@@ -246,7 +249,9 @@ fn publish_a_held_record_keeps_its_last_counts_and_the_compliance_outputs_say_so
         ),
     );
     site.file("content/units/diyi/_index.md", "+++\ntitle = \"第一党支部\"\n[unit]\nkind = \"党支部\"\n+++\n");
-    let record = |counts: &str, extra: &str| format!("+++\ntitle = \"一月工作记录\"\nkind = \"record\"\nscope = \"public\"\ndate = 2024-02-01\nperiod = \"2024-01\"\n{extra}[counts]\n{counts}\n+++\n记录。\n");
+    let record = |counts: &str, extra: &str| {
+        format!("+++\ntitle = \"一月工作记录\"\nkind = \"record\"\nscope = \"public\"\ndate = 2024-02-01\nperiod = \"2024-01\"\n{extra}[counts]\n{counts}\n+++\n记录。\n")
+    };
     site.file("content/units/diyi/r1.md", &record("zhiweihui = 1", ""));
     let tmp = tempfile::tempdir().unwrap();
     let dest = tmp.path().join("dest");
@@ -278,7 +283,10 @@ fn publish_a_held_record_keeps_its_last_counts_and_the_compliance_outputs_say_so
 #[test]
 fn publish_writes_the_unit_folders_report_into_the_share_and_removes_it_when_fixed() {
     let site = Site::new();
-    site.file("config.toml", &format!("title = \"测试党务公开\"\nbase_url = \"{}\"\n[publish]\nshare_report = true\ntimezone = \"UTC+5\"\n", crate::util::BASE_URL));
+    site.file(
+        "config.toml",
+        &format!("title = \"测试党务公开\"\nbase_url = \"{}\"\n[publish]\nshare_report = true\ntimezone = \"UTC+5\"\n", crate::util::BASE_URL),
+    );
     site.file("content/units/diyi/_index.md", "+++\ntitle = \"第一党支部\"\n[unit]\nkind = \"党支部\"\n+++\n");
     site.file("content/units/diyi/notices/a.md", &notice(1, "", "正文。"));
     site.file("content/units/dier/_index.md", "+++\ntitle = \"第二党支部\"\n[unit]\nkind = \"党支部\"\n+++\n");
@@ -310,4 +318,27 @@ fn publish_writes_the_unit_folders_report_into_the_share_and_removes_it_when_fix
     site.file("content/units/diyi/notices/a.md", &notice(1, "", "改好了。"));
     assert_eq!(publish_once(&site, &dest, &["--audience", "internal"]).0, 0);
     assert!(!report.exists(), "removed once fixed");
+}
+
+#[test]
+fn build_keep_going_leaves_out_pages_with_errors_and_build_and_check_stay_strict() {
+    let site = Site::new();
+    site.file("content/notices/good.md", &notice(1, "", "好页面。见[坏页面](@/notices/bad.md)。"));
+    site.file("content/notices/bad.md", "+++\ntitle = \"坏页面\"\ndate = \"前天\"\n+++\n");
+    let r = site.run(&["check"]);
+    r.expect(1);
+    assert!(r.stderr.contains("content/notices/bad.md:3:8"), "{}", r.stderr);
+    let r = site.run(&["build"]);
+    r.expect(1);
+    assert!(!site.out_exists("index.html"), "a strict build writes nothing");
+    let r = site.run(&["build", "--keep-going"]);
+    r.expect(1);
+    assert!(r.stderr.contains("content/notices/bad.md:3:8") && r.stderr.contains("有错误、未生成的文件（1 个"), "{}", r.stderr);
+    assert!(site.out("notices/good/index.html").contains("见坏页面。"), "the good page, its link as text");
+    assert!(!site.out_exists("notices/bad/index.html"));
+    // A site-wide error: nothing, even with --keep-going.
+    site.file("templates/page.html", "{% if %}");
+    let before = crate::util::files(&site.public());
+    site.run(&["build", "--keep-going"]).expect(1);
+    assert_eq!(crate::util::files(&site.public()), before, "the last output is untouched");
 }

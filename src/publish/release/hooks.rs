@@ -153,11 +153,14 @@ impl Hooks for PublishHooks<'_> {
         Filtered { bytes: out, in_base }
     }
 
+    /// By size and modification time, as the copy itself decides (not by where it
+    /// was read: a held-back page's attachment read from the kept source is the
+    /// same file as the one the share had).
     fn copied(&self, rel: &str, from: &Path) {
         let meta = std::fs::metadata(from).ok();
         let len = meta.as_ref().map_or(0, |m| m.len());
         let mtime = meta.and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
-        let h = manifest::hash64(&[from.to_string_lossy().as_bytes(), &len.to_le_bytes(), &mtime.to_le_bytes()]);
+        let h = manifest::hash64(&[b"copied", &len.to_le_bytes(), &mtime.to_le_bytes()]);
         self.files.lock().expect("files").hashes.push((rel.to_string(), h));
     }
 
