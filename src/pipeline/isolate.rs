@@ -407,3 +407,36 @@ fn apply(base: &Input, holds: &BTreeMap<String, Hold>, previous: Option<&dyn Pre
     input.entries.sort_by(|a, b| a.rel.split('/').cmp(b.rel.split('/')));
     input
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hold_covers_its_files_and_folders_only() {
+        let mut h = Hold::new("units/a/n.md", Level::Previous, 0);
+        h.files.insert("units/a/ledger.xlsx".into());
+        h.folders.insert("units/a/bundle".into());
+        for rel in ["units/a/n.md", "units/a/ledger.xlsx", "units/a/bundle", "units/a/bundle/scan.pdf"] {
+            assert!(h.covers(rel), "{rel}");
+        }
+        for rel in ["units/a/m.md", "units/a/bundle2/x.pdf", "units/a", "units/a/n.md.bak"] {
+            assert!(!h.covers(rel), "{rel}");
+        }
+    }
+
+    #[test]
+    fn holds_escalate_until_the_file_is_left_out() {
+        // An `_index.md` with a previous copy: alone → its whole folder → left out.
+        let mut h = Hold::new("units/a/_index.md", Level::Previous, 0);
+        assert!(h.escalate() && h.level == Level::Previous && h.covers("units/a/x.md"), "the folder from the copy");
+        assert!(h.escalate() && h.level == Level::Drop);
+        assert!(!h.escalate(), "nothing further");
+        // A page: its copy → left out.
+        let mut p = Hold::new("units/a/x.md", Level::Previous, 0);
+        assert!(p.escalate() && p.level == Level::Drop && !p.escalate());
+        // The home folder's `_index.md` cannot be held alone into a folder hold.
+        let mut home = Hold::new("_index.md", Level::Previous, 0);
+        assert!(!home.escalate() && home.covers_root(), "holding back content/ is not isolation");
+    }
+}

@@ -342,3 +342,46 @@ fn build_keep_going_leaves_out_pages_with_errors_and_build_and_check_stay_strict
     site.run(&["build", "--keep-going"]).expect(1);
     assert_eq!(crate::util::files(&site.public()), before, "the last output is untouched");
 }
+
+/// The "done when": on a copy of the example site, one branch's broken page
+/// keeps its last version in both portals while the other branches' changes go out.
+#[test]
+fn publish_on_a_copy_of_the_example_site_one_branchs_mistake_stops_no_one_else() {
+    let site = Site::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("config.toml"), site.path().join("config.toml")).unwrap();
+    crate::util::copy_dir(&root.join("content"), &site.path().join("content"));
+    let tmp = tempfile::tempdir().unwrap();
+    let (public, internal) = (tmp.path().join("public"), tmp.path().join("internal"));
+    let int = internal.to_string_lossy().into_owned();
+    let (code, out, err) = publish_once(&site, &public, &["--internal-dest", &int]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let broken = "content/units/jiguan/dier/2024-03-15-zhutidangri.md";
+    let page = "units/jiguan/dier/2024-03-15-zhutidangri/index.html";
+    let before = std::fs::read(internal.join("current").join(page)).unwrap();
+    assert!(!public.join("current").join(page).exists(), "an activity is 党内公开");
+    let text = read(&site.path().join(broken));
+    site.file(broken, &text.replace("date = 2024-03-15", "date = \"3月15号下午\"").replace("3月15日下午", "3月15日下午（修改中）"));
+    // Another branch's activity and a public notice change.
+    let other = "content/units/jiguan/diyi/2024-06-28-dangke.md";
+    site.file(other, &format!("{}\nEXAMPLE-OTHER-BRANCH-CHANGE\n", read(&site.path().join(other))));
+    let notice_file = "content/notices/关于开展主题党日活动的通知.md";
+    site.file(notice_file, &format!("{}\nEXAMPLE-PUBLIC-CHANGE\n", read(&site.path().join(notice_file))));
+    let (code, out, err) = publish_once(&site, &public, &["--internal-dest", &int]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(err.contains("公开版：已发布版本") && err.contains("党内版：已发布版本"), "{err}");
+    assert_eq!(std::fs::read(internal.join("current").join(page)).unwrap(), before, "the broken page keeps its last version");
+    assert!(!public.join("current").join(page).exists(), "and never reaches the public portal");
+    assert!(read(&internal.join("current/units/jiguan/diyi/2024-06-28-dangke/index.html")).contains("EXAMPLE-OTHER-BRANCH-CHANGE"));
+    for dest in [&public, &internal] {
+        let notice = crate::util::names_in(&dest.join("current/notices")).into_iter().find(|n| n.contains("主题党日")).expect("the notice's folder");
+        assert!(read(&dest.join("current/notices").join(notice).join("index.html")).contains("EXAMPLE-PUBLIC-CHANGE"), "{}", dest.display());
+    }
+    let st = status(&internal);
+    assert_eq!(st["problems"][0]["file"], broken);
+    assert_eq!(st["problems"][0]["unit_title"], "第二党支部");
+    let status_page = read(&internal.join("current/_status/index.html"));
+    assert!(status_page.contains("第二党支部（1 个文件") && status_page.contains("第 3 行") && status_page.contains("（北京时间，UTC+08:00）"), "{status_page}");
+    // The activity still counts as published: the internal compliance summary says so.
+    assert!(read(&internal.join("current/compliance/index.html")).contains("有 1 个页面暂缓更新"));
+}
