@@ -181,7 +181,9 @@ pub fn prepare_isolated(
     let mut holds: BTreeMap<String, Hold> = BTreeMap::new();
     let mut round = 0;
     loop {
+        let mut timer = super::Timer::new();
         let input = if holds.is_empty() { base.clone() } else { apply(&base, &holds, previous) };
+        timer.lap("isolation-input");
         let (site, mut diags) = prepare(req, input, hooks, notes);
         let Some(site_ref) = site.as_ref() else { return (site, diags, Vec::new()) };
         let errors: Vec<&Diagnostic> = diags.0.iter().filter(|d| d.is_error()).collect();

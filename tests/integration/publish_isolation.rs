@@ -381,7 +381,41 @@ fn publish_on_a_copy_of_the_example_site_one_branchs_mistake_stops_no_one_else()
     assert_eq!(st["problems"][0]["file"], broken);
     assert_eq!(st["problems"][0]["unit_title"], "第二党支部");
     let status_page = read(&internal.join("current/_status/index.html"));
-    assert!(status_page.contains("第二党支部（1 个文件") && status_page.contains("第 3 行") && status_page.contains("（北京时间，UTC+08:00）"), "{status_page}");
+    assert!(
+        status_page.contains("第二党支部（1 个文件") && status_page.contains("第 3 行") && status_page.contains("（北京时间，UTC+08:00）"),
+        "{status_page}"
+    );
     // The activity still counts as published: the internal compliance summary says so.
     assert!(read(&internal.join("current/compliance/index.html")).contains("有 1 个页面暂缓更新"));
+}
+
+#[test]
+fn publish_a_broken_ledger_holds_back_its_dues_page_with_the_last_published_ledger() {
+    let site = Site::new();
+    site.file("config.toml", &format!("title = \"测试党务公开\"\nbase_url = \"{}\"\n[dues]\ncontact = \"组织部 电话 0000\"\n", crate::util::BASE_URL));
+    site.file("content/units/diyi/_index.md", "+++\ntitle = \"第一党支部\"\n[unit]\nkind = \"党支部\"\n+++\n");
+    site.file("content/units/diyi/q1.md", "+++\ntitle = \"党费公示\"\nkind = \"dues\"\nperiod = \"2024-Q1\"\nledger = \"台账.csv\"\n+++\n");
+    site.file("content/units/diyi/台账.csv", "姓名,类别,基数,月数,实缴\r\n王五,在职,3000,3,45\r\n赵六,在职,4000,3,60\r\n");
+    for n in 0..6 {
+        site.file(&format!("content/units/diyi/n{n}.md"), &notice(n, "", "正文。"));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = tmp.path().join("dest");
+    let (code, out, err) = publish_once(&site, &dest, &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(read(&dest.join("current/units/diyi/q1/index.html")).contains("105.00"));
+
+    // An amount in words in one cell, and another page changes.
+    site.file("content/units/diyi/台账.csv", "姓名,类别,基数,月数,实缴\r\n王五,在职,3000,3,伍拾元\r\n赵六,在职,4000,3,60\r\n");
+    site.file("content/units/diyi/n0.md", &notice(0, "", "正文改了。"));
+    let (code, out, err) = publish_once(&site, &dest, &[]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(read(&dest.join("current/units/diyi/n0/index.html")).contains("正文改了"));
+    let q1 = read(&dest.join("current/units/diyi/q1/index.html"));
+    assert!(q1.contains("105.00") && !q1.contains("伍拾元"), "the dues page is built from the last published ledger");
+    let st = status(&dest);
+    let p = &st["problems"][0];
+    assert_eq!(p["file"], "content/units/diyi/q1.md", "the page that names the ledger is held back");
+    assert!(p["errors"][0]["location"].as_str().unwrap().starts_with("content/units/diyi/台账.csv!E2"), "{p}");
+    assert!(!dest.join("current/units/diyi/台账.csv").exists(), "a ledger is never published publicly, held back or not");
 }
