@@ -98,6 +98,25 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    /// The source file under `content/` this problem belongs to (relative to
+    /// `content/`, `/`-separated), or `None` for a site-wide problem. The one place
+    /// that classifies problems for page-level fault isolation (`publish`,
+    /// `build --keep-going`, the preview), by the file the problem names:
+    /// - no file (IO, a missing `content/` folder, a usage error): site-wide;
+    /// - `config.toml`, `templates/…`, `themes/…`, `static/…`, anything outside
+    ///   `content/`: site-wide;
+    /// - the `content/` folder itself: site-wide (holding it back holds back everything);
+    /// - `content/<rel>` (a page, an `_index.md`, an attachment, a data file,
+    ///   `content/<rel>!Sheet1!E7` a cell of one): page-level, owned by `<rel>`.
+    ///
+    /// Problems between two files (two files making one URL, two units with one
+    /// id) are reported once for each file, so that both are held back.
+    pub fn content_file(&self) -> Option<&str> {
+        let rel = self.file.as_deref()?.strip_prefix("content/")?;
+        let rel = rel.split('!').next().unwrap_or(rel).trim_end_matches('/');
+        (!rel.is_empty()).then_some(rel)
+    }
+
     /// `path:line:col` as editors and terminals understand it.
     pub fn location(&self) -> Option<String> {
         let file = self.file.as_ref()?;
@@ -330,6 +349,24 @@ mod tests {
         assert!(json.contains("\\u202e") && json.contains("\\u0085") && json.contains("\\u001b") && !json.contains('\u{202e}'), "{json}");
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back["diagnostics"][0]["message"], "名字\u{202e}\u{85}\u{1b}", "the same value for a program");
+    }
+
+    #[test]
+    fn problems_belong_to_a_content_file_or_the_whole_site() {
+        let of = |file: Option<&str>| {
+            let d = Diagnostic::error("x");
+            match file {
+                Some(f) => d.file(f).content_file().map(String::from),
+                None => d.content_file().map(String::from),
+            }
+        };
+        assert_eq!(of(Some("content/units/a/通知.md")).as_deref(), Some("units/a/通知.md"));
+        assert_eq!(of(Some("content/units/a/dues.xlsx!Sheet1!E7")).as_deref(), Some("units/a/dues.xlsx"), "a cell belongs to its file");
+        assert_eq!(of(Some("content/units/a/")).as_deref(), Some("units/a"), "a folder");
+        for site_wide in [None, Some("config.toml"), Some("templates/page.html"), Some("themes/default/templates/base.html"), Some("content/"), Some("content")]
+        {
+            assert_eq!(of(site_wide), None, "{site_wide:?}");
+        }
     }
 
     #[test]

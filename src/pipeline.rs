@@ -13,6 +13,9 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+mod isolate;
+pub use isolate::{prepare_isolated, stage_isolated, HeldFile, Previous, Shown};
+
 pub struct Request {
     pub root: PathBuf,
     /// `None`: check only, write nothing.
@@ -50,24 +53,24 @@ pub fn load_config(root: &Path) -> (Option<Config>, Vec<Diagnostic>) {
     }
 }
 
+/// Reads and parses one page file (`e.abs`: the source folder, or for a held-back
+/// page the last published release's copy).
+fn read_source(e: &Entry) -> (Option<source::Source>, Vec<Diagnostic>) {
+    let display = format!("content/{}", e.rel);
+    if e.size > MAX_MARKDOWN_BYTES {
+        let d = Diagnostic::error(format!("页面文件太大（{}），超过 10 MB 上限", crate::render::parts::filesize_text(e.size)))
+            .file(display)
+            .hint("图片、扫描件请作为附件放在同一文件夹并用链接引用，不要粘贴进正文");
+        return (None, vec![d]);
+    }
+    match std::fs::read(&e.abs) {
+        Ok(bytes) => source::parse(&e.rel, &display, &bytes),
+        Err(err) => (None, vec![Diagnostic::error(format!("无法读取文件：{err}")).file(display).hint("检查文件权限；共享文件夹是否仍然挂载")]),
+    }
+}
+
 fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
-    let results: Vec<(Option<source::Source>, Vec<Diagnostic>)> = entries
-        .par_iter()
-        .filter(|e| e.kind == EntryKind::Markdown)
-        .map(|e| {
-            let display = format!("content/{}", e.rel);
-            if e.size > MAX_MARKDOWN_BYTES {
-                let d = Diagnostic::error(format!("页面文件太大（{}），超过 10 MB 上限", crate::render::parts::filesize_text(e.size)))
-                    .file(display)
-                    .hint("图片、扫描件请作为附件放在同一文件夹并用链接引用，不要粘贴进正文");
-                return (None, vec![d]);
-            }
-            match std::fs::read(&e.abs) {
-                Ok(bytes) => source::parse(&e.rel, &display, &bytes),
-                Err(err) => (None, vec![Diagnostic::error(format!("无法读取文件：{err}")).file(display).hint("检查文件权限；共享文件夹是否仍然挂载")]),
-            }
-        })
-        .collect();
+    let results: Vec<(Option<source::Source>, Vec<Diagnostic>)> = entries.par_iter().filter(|e| e.kind == EntryKind::Markdown).map(read_source).collect();
     let mut sources = Vec::new();
     let mut diags = Vec::new();
     for (s, d) in results {
@@ -90,6 +93,11 @@ pub struct Input {
     entries: Vec<Entry>,
     sources: Vec<source::Source>,
     diags: Vec<Diagnostic>,
+    /// What page-level fault isolation held back (`isolate`); empty otherwise.
+    isolation: site::isolation::Isolation,
+    /// Built by `stage_isolated`: a page file that makes no page (it failed to
+    /// parse) counts as held back for the links to it.
+    isolating: bool,
 }
 
 /// Reads `config.toml`, walks `content/` and reads and parses every Markdown file.
@@ -97,7 +105,7 @@ pub fn read_input(root: &Path) -> Input {
     let mut timer = Timer::new();
     let (config, mut diags) = load_config(root);
     if config.is_none() {
-        return Input { config, entries: Vec::new(), sources: Vec::new(), diags };
+        return Input { config, entries: Vec::new(), sources: Vec::new(), diags, isolation: Default::default(), isolating: false };
     }
     let content = root.join("content");
     let (entries, d) = if content.is_dir() {
@@ -110,7 +118,7 @@ pub fn read_input(root: &Path) -> Input {
     let (sources, d) = read_sources(&entries);
     diags.extend(d);
     timer.lap("read+parse");
-    Input { config, entries, sources, diags }
+    Input { config, entries, sources, diags, isolation: Default::default(), isolating: false }
 }
 
 /// Reads and assembles the site and computes compliance: everything before
@@ -133,6 +141,11 @@ fn load_site_from(input: Input, req: &Request, notes: bool) -> (Option<Site>, Di
         }
     }
     let (mut site, d) = site::assemble(&config, req.opts, &input.entries, input.sources);
+    site.isolation = input.isolation;
+    if input.isolating {
+        let unplaced = input.entries.iter().filter(|e| e.kind == EntryKind::Markdown && !site.by_rel.contains_key(&e.rel));
+        site.isolation.absent.extend(unplaced.map(|e| e.rel.clone()).collect::<Vec<_>>());
+    }
     diags.extend(d);
     timer.lap("assemble");
     let (wanted, d) = site::tables::wanted(&site);
@@ -155,7 +168,10 @@ pub struct Filtered<'a> {
 /// release ids into pages and decides at the last moment whether to commit.
 pub trait Hooks: Sync {
     /// After assembly and compliance, before rendering: every page, hidden ones too.
+    /// Called once per round of `stage_isolated` (the last round's site is rendered).
     fn assembled(&self, _site: &Site) {}
+    /// `stage_isolated`: what was held back, before the last round is rendered.
+    fn isolated(&self, _held: &[HeldFile]) {}
     /// The bytes written for output file `rel` (default: unchanged).
     fn filter<'a>(&self, _rel: &str, bytes: &'a [u8]) -> Filtered<'a> {
         Filtered { bytes: Cow::Borrowed(bytes), in_base: false }
@@ -232,22 +248,36 @@ impl Staged {
 
 /// Builds from `input` up to the swap: dropping the result discards the output.
 pub fn stage(req: &Request, input: Input, hooks: &dyn Hooks) -> Staged {
-    let check = req.output.is_none();
-    let entries = if check { input.entries.clone() } else { Vec::new() };
-    let (site, mut diags) = load_site_from(input, req, check);
+    let (site, diags) = prepare(req, input, hooks, req.output.is_none());
+    render_staged(req, site, diags, hooks)
+}
+
+/// Everything before the templates: the site read, assembled, its compliance
+/// computed (`Hooks::assembled` called) and its Markdown rendered with links
+/// checked. `notes`: also the notes only `check` prints.
+fn prepare(req: &Request, input: Input, hooks: &dyn Hooks, notes: bool) -> (Option<Site>, Diagnostics) {
+    let entries = if notes { input.entries.clone() } else { Vec::new() };
+    let (site, mut diags) = load_site_from(input, req, notes);
+    let Some(mut site) = site else { return (None, diags) };
+    hooks.assembled(&site);
+    let mut timer = Timer::new();
+    diags.extend(site.render_markdown());
+    if notes {
+        diags.extend(site::check_notes::notes(&site, &entries));
+    }
+    timer.lap("markdown");
+    (Some(site), diags)
+}
+
+/// The templates over a prepared site, into staging when there are no errors.
+fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hooks: &dyn Hooks) -> Staged {
     let Some(mut site) = site else {
         diags.sort();
         return Staged { summary: Summary::default(), diags, staging: None };
     };
-    hooks.assembled(&site);
     let config = site.config.clone();
     let mut timer = Timer::new();
-    diags.extend(site.render_markdown());
-    if check {
-        diags.extend(site::check_notes::notes(&site, &entries));
-    }
     site.release_sources();
-    timer.lap("markdown");
     let (templates, d) = render::theme::load(&req.root, &config.theme);
     diags.extend(d);
     let statics = render::theme::static_files(&req.root, &config.theme);

@@ -31,7 +31,7 @@ pub enum Command {
     },
     /// 生成网站（先写到临时目录，全部成功后才替换输出目录）
     #[command(
-        after_help = "示例：\n  dwgk build\n  dwgk build --output /srv/dwgk --base-url http://dangjian.intranet/\n  dwgk build --audience internal --output public-internal"
+        after_help = "示例：\n  dwgk build\n  dwgk build --output /srv/dwgk --base-url http://dangjian.intranet/\n  dwgk build --audience internal --output public-internal\n  dwgk build --keep-going        有错误的页面先不生成，其余照常生成"
     )]
     Build {
         #[command(flatten)]
@@ -45,6 +45,9 @@ pub enum Command {
         /// 覆盖 config.toml 中的 base_url
         #[arg(long)]
         base_url: Option<String>,
+        /// 有错误的页面不生成、其余照常生成（仍以退出码 1 结束）；config.toml、模板等全站性错误仍不生成
+        #[arg(long)]
+        keep_going: bool,
     },
     /// 检查内容中的全部错误，不写任何文件
     #[command(after_help = "示例：\n  dwgk check\n  dwgk check --format json")]
@@ -180,6 +183,9 @@ pub struct PublishArgs {
     /// 强制发布：内容没有变化或页面大量减少时也发布
     #[arg(long)]
     pub force: bool,
+    /// 全有或全无：任何错误都不发布，线上保持不变（默认：有错误的页面单独暂缓，其余照常发布；也可在 [publish] 写 strict = true）
+    #[arg(long)]
+    pub strict: bool,
     /// 只靠轮询，不用系统文件通知（模拟网络共享文件夹，测试用）
     #[arg(long, hide = true)]
     pub poll_only: bool,

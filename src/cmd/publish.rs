@@ -78,6 +78,10 @@ pub fn run(args: &PublishArgs) -> i32 {
             "同时发布几个网站：去掉 --audience；只发布一个网站：去掉 internal_dest 和 committee_dest，用 --dest 和 --audience",
         );
     }
+    let zone = match crate::publish::zone::load(&publish.timezone) {
+        Ok(z) => z,
+        Err(e) => return usage(&format!("[publish] timezone：{e}"), "写 IANA 时区名称，例如 timezone = \"Asia/Shanghai\"（默认），或固定时差 \"UTC+8\""),
+    };
     let source = source.canonicalize().unwrap_or(source);
     let both = internal_dest.is_some() || committee_dest.is_some();
     let settings = |dest: &Path, audience: Audience, base_url: Option<String>| Settings {
@@ -90,6 +94,9 @@ pub fn run(args: &PublishArgs) -> i32 {
         force: args.force,
         progress: !args.watch,
         name_audience: both,
+        strict: args.strict || publish.strict,
+        zone: zone.clone(),
+        share_report: publish.share_report,
     };
     for d in std::iter::once(&dest).chain(&internal_dest).chain(&committee_dest) {
         if let Err((message, hint)) = placement::check_dest(&source, d) {
@@ -121,9 +128,18 @@ pub fn run(args: &PublishArgs) -> i32 {
     }
     let mut portals = Vec::new();
     let mut _locks = Vec::new();
-    for settings in targets {
+    for mut settings in targets {
         match open_portal(&settings.dest) {
             Ok((store, lock)) => {
+                if let (false, Err(e)) = (settings.strict, crate::publish::kept::ensure(&store)) {
+                    log(
+                        "warn",
+                        "sources",
+                        &[("dir", crate::publish::kept::root(&store).display().to_string())],
+                        &format!("无法创建保存各版本源文件的文件夹（{e}）：本发布目录改为全有或全无（strict），有错误时整个网站不更新；请让发布用户能写发布目录的上一级文件夹"),
+                    );
+                    settings.strict = true;
+                }
                 portals.push(Portal { store, settings });
                 _locks.push(lock);
             }
@@ -179,7 +195,7 @@ fn open_portal(dest: &Path) -> Result<(Store, Lock), i32> {
         }
         Err(LockError::Io(e)) => return Err(usage(&format!("无法创建锁文件 {}：{e}", dest.join("publish.lock").display()), "检查发布目录的权限")),
     };
-    let cleaned = store.clean_leftovers();
+    let cleaned = store.clean_leftovers() + crate::publish::kept::prune(&store);
     if cleaned > 0 {
         log("info", "cleanup", &[("count", cleaned.to_string())], &format!("清理了 {cleaned} 个被中断的生成留下的临时文件"));
     }
@@ -190,7 +206,7 @@ fn open_portal(dest: &Path) -> Result<(Store, Lock), i32> {
 /// there are two) and returns its exit code.
 fn outcome(portal: &Portal, attempt: &Attempt, prefix: &str) -> i32 {
     let store = &portal.store;
-    match &attempt.result {
+    let code = match &attempt.result {
         Outcome::Published { id, pages, diff } => {
             eprintln!(
                 "{prefix}已发布版本 {id}：{pages} 个页面（新增 {}，修改 {}，删除 {}）→ {}",
@@ -223,7 +239,20 @@ fn outcome(portal: &Portal, attempt: &Attempt, prefix: &str) -> i32 {
             CONTENT_ERRORS
         }
         Outcome::SourceChanged => CONTENT_ERRORS,
+    };
+    if attempt.problems.is_empty() {
+        return code;
     }
+    let rest = if matches!(attempt.result, Outcome::Published { .. } | Outcome::Unchanged) { "其余页面已照常发布；" } else { "" };
+    eprintln!("{prefix}{} 个文件有错误，暂缓发布（{rest}详情见党内版 /_status/ 或 {}）：", attempt.problems.len(), store.status_path().display());
+    for p in &attempt.problems {
+        let esc = crate::diag::escape_controls;
+        eprintln!("  {}：读者看到{}", esc(&p.file), p.shown_text());
+        for e in &p.errors {
+            eprintln!("    {} {}", esc(&e.location), esc(&e.message));
+        }
+    }
+    code.max(CONTENT_ERRORS)
 }
 
 /// Every distinct diagnostic of the portals' builds once (most are the same in
@@ -264,13 +293,14 @@ pub fn releases(dest: &Path, format: Format) -> i32 {
                 "trigger": m.as_ref().map(|m| m.trigger.clone()),
                 "pages": m.as_ref().map(|m| m.pages.len()),
                 "held_back": m.as_ref().map(|m| m.held_back.len()),
+                "problems": m.as_ref().map(|m| m.problems.iter().map(|p| serde_json::json!({"file": p.file, "shows": p.shows})).collect::<Vec<_>>()),
             })
         })
         .collect();
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&rows).expect("json")),
         Format::Text => {
-            println!("  {:<21}{:<22}{:<12}页面", "版本", "发布时间", "触发");
+            println!("  {:<21}{:<22}{:<12}{:<8}有错误暂缓", "版本", "发布时间", "触发", "页面");
             for r in &rows {
                 let trigger = match r["trigger"].as_str() {
                     Some("startup") => Trigger::Startup.label(),
@@ -282,13 +312,18 @@ pub fn releases(dest: &Path, format: Format) -> i32 {
                 };
                 let created = r["created"].as_str().map(|c| c.get(..19).unwrap_or(c).replace('T', " ")).unwrap_or_else(|| "—".into());
                 let mark = if r["current"] == true { "*" } else { " " };
+                let problems = r["problems"].as_array().map_or(Vec::new(), |l| l.iter().filter_map(|p| p["file"].as_str()).collect::<Vec<_>>());
                 println!(
-                    "{mark} {:<23}{:<24}{:<12}{}",
+                    "{mark} {:<23}{:<24}{:<12}{:<10}{}",
                     r["id"].as_str().unwrap_or(""),
                     created,
                     trigger,
-                    r["pages"].as_u64().map_or("—".into(), |n| n.to_string())
+                    r["pages"].as_u64().map_or("—".into(), |n| n.to_string()),
+                    problems.len()
                 );
+                for f in problems {
+                    println!("      暂缓：{f}");
+                }
             }
             if rows.is_empty() {
                 println!("（还没有发布过）");

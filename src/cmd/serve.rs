@@ -58,7 +58,8 @@ pub fn run(common: &Common, format: Format, o: &Options) -> i32 {
     let result = watch::watch(&common.root, mode, |changed| {
         if let Some(listener) = listener.take() {
             // The first call: the watcher is ready, build everything and start serving.
-            print_outcome(&live.rebuild(&[]), format);
+            let outcome = live.rebuild(&[]);
+            print_outcome(&outcome, format, live.held());
             if !common.drafts {
                 eprintln!("提示: 草稿和定时发布的页面未显示；加 --drafts 可预览它们（页面顶部会标明“草稿”“定时发布”）。");
             }
@@ -78,7 +79,7 @@ pub fn run(common: &Common, format: Format, o: &Options) -> i32 {
             let first = changed.first().cloned().unwrap_or_default();
             let more = if changed.len() > 1 { format!(" 等 {} 个文件", changed.len()) } else { String::new() };
             eprintln!("检测到变化：{}{more}", crate::diag::escape_controls(&first));
-            print_outcome(&outcome, format);
+            print_outcome(&outcome, format, live.held());
         }
     });
     match result {
@@ -90,11 +91,16 @@ pub fn run(common: &Common, format: Format, o: &Options) -> i32 {
     }
 }
 
-fn print_outcome(o: &Outcome, format: Format) {
+/// `held`: files held back because of their own errors (`Live::held`).
+fn print_outcome(o: &Outcome, format: Format, held: usize) {
     report(&o.diags, format);
-    if o.diags.has_errors() {
+    let site_wide = o.diags.0.iter().any(|d| d.is_error() && d.content_file().is_none());
+    if o.diags.has_errors() && (held == 0 || site_wide) {
         eprintln!("内容有错误，预览仍显示上一次成功生成的网站（浏览器中也会显示这些错误）。");
         return;
+    }
+    if held > 0 {
+        eprintln!("{held} 个文件有错误：它们的页面仍显示上一次正确的版本（在浏览器中打开会显示错误），其余页面照常更新。");
     }
     let how = match o.how {
         How::Page => "只重新生成了改动的页面",

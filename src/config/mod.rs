@@ -23,7 +23,7 @@ use search::check_search;
 pub use compliance::ComplianceConfig;
 pub use dues::DuesConfig;
 pub use print::PrintConfig;
-pub use publish::PublishConfig;
+pub use publish::{zone_name, PublishConfig, DEFAULT_TIMEZONE};
 
 pub const FILE_NAME: &str = "config.toml";
 

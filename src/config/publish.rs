@@ -33,6 +33,14 @@ pub struct PublishConfig {
     pub audience: Option<Audience>,
     /// A release removing more than this share of the live pages is refused.
     pub max_drop_percent: u32,
+    /// All or nothing: any error keeps the live release (default: a page with
+    /// errors holds back only itself).
+    pub strict: bool,
+    /// The zone the status page and the share's reports show times in (an IANA
+    /// name or a fixed offset); the build's clock stays the server's local time.
+    pub timezone: String,
+    /// Write `_发布问题.txt` into the unit folders of the share that have problems.
+    pub share_report: bool,
 }
 
 impl Default for PublishConfig {
@@ -50,9 +58,15 @@ impl Default for PublishConfig {
             schedule: None,
             audience: None,
             max_drop_percent: 20,
+            strict: false,
+            timezone: DEFAULT_TIMEZONE.into(),
+            share_report: false,
         }
     }
 }
+
+/// Shown times' zone when `[publish] timezone` is not set.
+pub const DEFAULT_TIMEZONE: &str = "Asia/Shanghai";
 
 const PUBLISH_KEYS: &[&str] = &[
     "source",
@@ -67,7 +81,19 @@ const PUBLISH_KEYS: &[&str] = &[
     "schedule",
     "audience",
     "max_drop_percent",
+    "strict",
+    "timezone",
+    "share_report",
 ];
+
+/// A name the zoneinfo folder may hold (`Asia/Shanghai`) or a fixed offset (`UTC+8`): no path tricks.
+pub fn zone_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with('/')
+        && !name.split('/').any(|p| p.is_empty() || p == "." || p == "..")
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/' | ':'))
+}
 
 pub(super) fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnostic>) -> PublishConfig {
     let mut c = PublishConfig::default();
@@ -135,6 +161,29 @@ pub(super) fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut 
                 Some(Err(e)) => diags.push(located(text, "schedule", format!("[publish] schedule：{e}"), crate::content::cron::CRON_HINT)),
                 None => diags.push(located(text, "schedule", format!("[publish] schedule 应是文字，实际是 {v}"), crate::content::cron::CRON_HINT)),
             },
+            "strict" | "share_report" => match v.as_bool() {
+                Some(b) if k == "strict" => c.strict = b,
+                Some(b) => c.share_report = b,
+                None => diags.push(located(
+                    text,
+                    &k,
+                    format!("[publish] {k} 应是 true 或 false，实际是 {v}"),
+                    if k == "strict" {
+                        "strict = true：任何错误都不发布（默认 false：有错误的页面单独暂缓，其余照常发布）"
+                    } else {
+                        "share_report = true：在共享文件夹里有问题的单位文件夹中写入 _发布问题.txt"
+                    },
+                )),
+            },
+            "timezone" => match v.as_str().map(str::trim).filter(|z| zone_name(z)) {
+                Some(z) => c.timezone = z.to_string(),
+                None => diags.push(located(
+                    text,
+                    "timezone",
+                    format!("[publish] timezone“{v}”不是时区名称"),
+                    "写 IANA 时区名称，例如 timezone = \"Asia/Shanghai\"（北京时间，默认），或固定时差 timezone = \"UTC+8\"",
+                )),
+            },
             "audience" => match v.as_str().and_then(Audience::parse) {
                 Some(a) => c.audience = Some(a),
                 _ => diags.push(located(
@@ -163,4 +212,15 @@ pub(super) fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut 
         c.audience = None;
     }
     c
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn zone_names_cannot_leave_the_zoneinfo_folder() {
+        assert!(super::zone_name("Asia/Shanghai") && super::zone_name("UTC+8") && super::zone_name("America/Argentina/Buenos_Aires"));
+        for bad in ["", "../etc/passwd", "/etc/localtime", "Asia//x", "Asia/./x", "时区"] {
+            assert!(!super::zone_name(bad), "{bad}");
+        }
+    }
 }

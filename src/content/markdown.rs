@@ -23,6 +23,9 @@ pub enum Resolution {
     Replace { url: String, target_anchor: Option<(String, String)> },
     /// A broken link: message and hint.
     Broken { message: String, hint: String },
+    /// A link to something held back from this build (page-level fault isolation):
+    /// shown as its text only, with a warning (message and hint).
+    Unlink { message: String, hint: String },
 }
 
 pub trait LinkResolver {
@@ -116,6 +119,7 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
         }
     }
 
+    let mut unlinked = Vec::new();
     // Inline `<script>`/`</script>` (and the like) as separate nodes: the text between goes too.
     let (mut openers, mut closers) = (Vec::new(), Vec::new());
     for node in root.descendants() {
@@ -135,12 +139,23 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
             NodeValue::Image(link) if !sanitize::safe_url(&link.url, true) => unsafe_url(&mut link.url, "", at(&cols, pos), &mut out),
             NodeValue::Link(link) if !sanitize::safe_url(&link.url, false) => unsafe_url(&mut link.url, "#", at(&cols, pos), &mut out),
             NodeValue::Link(link) | NodeValue::Image(link) => {
-                apply_resolution(&mut link.url, at(&cols, pos), resolver, &mut out);
+                let unlink = apply_resolution(&mut link.url, at(&cols, pos), resolver, &mut out);
+                if unlink {
+                    unlinked.push(node);
+                }
             }
             _ => {}
         }
     }
     drop_between(&openers, &closers);
+    // A link to a held-back item: its text (an image: its description) stays.
+    for node in unlinked {
+        let children: Vec<_> = node.children().collect();
+        for child in children {
+            node.insert_before(child);
+        }
+        node.detach();
+    }
     super::line_breaks::apply(&arena, root);
 
     let headings = HeadingIds::default();
@@ -238,7 +253,8 @@ fn too_deep<'a>(root: &'a AstNode<'a>) -> Option<Sourcepos> {
     None
 }
 
-fn apply_resolution(url: &mut String, pos: Sourcepos, resolver: &dyn LinkResolver, out: &mut Rendered) {
+/// Resolves one link in place; true when the link is to be shown as text only.
+fn apply_resolution(url: &mut String, pos: Sourcepos, resolver: &dyn LinkResolver, out: &mut Rendered) -> bool {
     let (line, col) = (pos.start.line, pos.start.column);
     let len = if pos.end.line == pos.start.line { pos.end.column.saturating_sub(col) + 1 } else { 1 };
     match resolver.resolve(url) {
@@ -250,7 +266,12 @@ fn apply_resolution(url: &mut String, pos: Sourcepos, resolver: &dyn LinkResolve
             *url = new;
         }
         Resolution::Broken { message, hint } => out.problems.push(LinkProblem { line, col, len, message, hint, warning: false }),
+        Resolution::Unlink { message, hint } => {
+            out.problems.push(LinkProblem { line, col, len, message, hint, warning: true });
+            return true;
+        }
     }
+    false
 }
 
 const UNSAFE_HINT: &str = "页面里的网页代码只保留排版用的标签（<br>、<u>、<span style>、表格等）；脚本、事件属性（onclick 等）和 javascript: 等地址一律删除（docs/content.md“网页代码”）";
@@ -398,6 +419,19 @@ mod tests {
         assert!(r.html.contains("href=\"/x/a.pdf\""), "{}", r.html);
         assert_eq!(r.problems.len(), 1);
         assert_eq!((r.problems[0].line, r.problems[0].col), (3, 14));
+    }
+
+    #[test]
+    fn a_link_to_a_held_back_page_becomes_its_text() {
+        struct Held;
+        impl LinkResolver for Held {
+            fn resolve(&self, _: &str) -> Resolution {
+                Resolution::Unlink { message: "暂未发布".into(), hint: String::new() }
+            }
+        }
+        let r = render("见[关于**换届**的通知](@/n/x.md)和![照片](@/n/p.jpg)。", &Held);
+        assert_eq!(r.html, "<p>见关于<strong>换届</strong>的通知和照片。</p>\n");
+        assert!(r.problems.iter().all(|p| p.warning) && r.problems.len() == 2, "{:?}", r.problems);
     }
 
     #[test]

@@ -9,11 +9,16 @@ use walkdir::WalkDir;
 /// Largest Markdown file accepted; bigger ones are almost always a pasted image.
 pub const MAX_MARKDOWN_BYTES: u64 = 10 * 1024 * 1024;
 
+/// The report `dwgk publish` writes into a unit folder of the share when it has
+/// problems (`[publish] share_report`): never read as content, never published.
+pub const SHARE_REPORT: &str = "_发布问题.txt";
+
 /// True for files no officer meant to publish: Office lock and temp files, OS
-/// metadata, hidden files, editor backups.
+/// metadata, hidden files, editor backups, the publisher's own report.
 pub fn is_ignored(name: &str) -> bool {
     let lower = name.to_lowercase();
-    name.starts_with('.')
+    name == SHARE_REPORT
+        || name.starts_with('.')
         || name.starts_with("~$")
         || name.starts_with(".~lock.")
         || lower == "thumbs.db"
@@ -119,7 +124,7 @@ mod tests {
 
     #[test]
     fn office_and_os_leftovers_are_ignored() {
-        for n in ["~$通知.docx", "Thumbs.db", "desktop.ini", "a.tmp", ".DS_Store", ".hidden.md", ".~lock.a.xlsx#", "a.md~"] {
+        for n in ["~$通知.docx", "Thumbs.db", "desktop.ini", "a.tmp", ".DS_Store", ".hidden.md", ".~lock.a.xlsx#", "a.md~", SHARE_REPORT] {
             assert!(is_ignored(n), "{n}");
         }
         for n in ["通知.md", "附件.pdf", "temp.md"] {

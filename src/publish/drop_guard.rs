@@ -92,6 +92,7 @@ mod tests {
             removed: removed.iter().map(|p| change(p)).collect(),
             held_back: Vec::new(),
             errors: Vec::new(),
+            problems: Vec::new(),
             message: String::new(),
         }
     }

@@ -4,6 +4,7 @@
 
 use super::record::{Entry, Status};
 use super::store::{write_atomic, Store};
+use super::zone::Zone;
 use std::fs;
 use std::io::{self, Write};
 
@@ -31,11 +32,18 @@ pub fn read_status(store: &Store) -> Option<Status> {
     serde_json::from_str(&fs::read_to_string(store.status_path()).ok()?).ok()
 }
 
+/// The zone a status's times are shown in (`Status::timezone`, default Asia/Shanghai).
+pub fn zone_of(status: &Status) -> Zone {
+    let name = status.timezone.as_deref().unwrap_or(crate::config::DEFAULT_TIMEZONE);
+    super::zone::load(name).unwrap_or_else(|_| Zone::fixed("UTC", 0))
+}
+
 /// Replaces status.json and re-renders the status pages.
 pub fn write_status(store: &Store, status: &Status) -> io::Result<()> {
     let text = crate::diag::json_safe(serde_json::to_string_pretty(status).map_err(io::Error::other)?);
     write_atomic(&store.status_path(), text.as_bytes())?;
     let entries = read(store);
-    write_atomic(&store.status_dir().join("index.html"), super::pages::status_page(status, &entries).as_bytes())?;
-    write_atomic(&store.status_dir().join("log.html"), super::pages::log_page(&entries).as_bytes())
+    let zone = zone_of(status);
+    write_atomic(&store.status_dir().join("index.html"), super::pages::status_page(status, &entries, &zone).as_bytes())?;
+    write_atomic(&store.status_dir().join("log.html"), super::pages::log_page(&entries, &zone).as_bytes())
 }

@@ -37,6 +37,9 @@ pub struct Manifest {
     pub pages: BTreeMap<String, PageEntry>,
     #[serde(default)]
     pub held_back: Vec<Held>,
+    /// Files held back because of their own errors (`record::Problem`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<super::problem::Problem>,
     /// Every rendered file by output path (copied files are not listed): the hash of
     /// its bytes before stamping, and for a page the release stamped into it, the
     /// one its bytes last changed in (`file_entry`). Absent from manifests written

@@ -12,7 +12,6 @@ use super::release::{self, Attempt, Prepared, Result as Outcome, Settings};
 use super::schedule::Trigger;
 use super::store::Store;
 use crate::content::kind::Audience;
-use crate::diag::Diagnostics;
 use crate::pipeline::{self, Input};
 use chrono::NaiveDateTime;
 
@@ -56,13 +55,27 @@ pub fn publish(portals: &[Portal], trigger: Trigger, now: NaiveDateTime, verify:
     }
     let attempts: Vec<Attempt> = if prepared.iter().any(Prepared::source_changed) {
         let mut all: Vec<Attempt> = prepared.into_iter().map(Prepared::discard).collect();
-        all.resize_with(portals.len(), || Attempt { result: Outcome::SourceChanged, diags: Diagnostics::default(), next_change: None, held_back: Vec::new() });
+        all.resize_with(portals.len(), Attempt::skipped);
         all
     } else {
         prepared.into_iter().map(Prepared::finish).collect()
     };
     show_public_in_internal(portals);
+    report_to_share(portals, &attempts);
     attempts
+}
+
+/// `_发布问题.txt` in the share's unit folders (`[publish] share_report`), from
+/// every portal's held-back files; left as they are when a portal could not
+/// finish its build (a site-wide error, a source change): nothing new is known.
+fn report_to_share(portals: &[Portal], attempts: &[Attempt]) {
+    let Some(first) = portals.first().filter(|p| p.settings.share_report) else { return };
+    let finished = |a: &Attempt| matches!(a.result, Outcome::Published { .. } | Outcome::Unchanged | Outcome::Refused { .. });
+    if !attempts.iter().all(finished) {
+        return;
+    }
+    let lists: Vec<(&str, &[super::record::Problem])> = portals.iter().zip(attempts).map(|(p, a)| (p.label(), a.problems.as_slice())).collect();
+    super::share::update(&first.settings.source, &first.store, &lists, &first.settings.zone);
 }
 
 /// With both portals, the internal portal's status.json and status page also
@@ -97,6 +110,9 @@ mod tests {
             force: false,
             progress: false,
             name_audience: true,
+            strict: false,
+            zone: crate::publish::zone::Zone::fixed("UTC", 0),
+            share_report: false,
         };
         Portal { store: Store::open(dest).unwrap(), settings }
     }

@@ -3,8 +3,8 @@
 //! stores them, `pages` shows them.
 
 use super::manifest::{Change, Held};
+pub use super::problem::{ErrorEntry, Problem};
 use super::schedule::Trigger;
-use crate::diag::Diagnostic;
 use serde::{Deserialize, Serialize};
 
 /// What an attempt came to.
@@ -28,35 +28,6 @@ impl Outcome {
             Outcome::Failed => "生成失败，未发布",
             Outcome::Refused => "已拒绝发布",
             Outcome::Rollback => "已回滚",
-        }
-    }
-}
-
-/// A content or build error as stored in the journal and status.json.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ErrorEntry {
-    /// `content/a.md:3:8` (file only, or empty, when that is all that is known).
-    pub location: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
-    pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
-}
-
-impl From<&Diagnostic> for ErrorEntry {
-    fn from(d: &Diagnostic) -> Self {
-        ErrorEntry {
-            location: d.location().unwrap_or_default(),
-            file: d.file.clone(),
-            line: d.line,
-            column: d.col,
-            message: d.message.clone(),
-            hint: d.hint.clone(),
         }
     }
 }
@@ -88,6 +59,9 @@ pub struct Entry {
     /// Pages without `approved_by`, held back (`require_approval = true`).
     #[serde(default)]
     pub held_back: Vec<Held>,
+    /// Files held back because of their own errors (the rest was published).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
     #[serde(default)]
     pub errors: Vec<ErrorEntry>,
     /// One Chinese sentence.
@@ -98,7 +72,8 @@ pub struct Entry {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Status {
     pub updated: String,
-    /// `ok` (last attempt published or nothing to do), `error` (build failed),
+    /// `ok` (last attempt published or nothing to do), `partial` (published, some
+    /// files held back because of their own errors), `error` (build failed),
     /// `refused` (safety check), `waiting` (files still being copied).
     pub state: String,
     pub message: String,
@@ -112,6 +87,16 @@ pub struct Status {
     pub errors: Vec<ErrorEntry>,
     #[serde(default)]
     pub held_back: Vec<Held>,
+    /// Files held back because of their own errors.
+    #[serde(default)]
+    pub problems: Vec<Problem>,
+    /// Warnings for officers of good pages: a link shown as text because its
+    /// target is held back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<ErrorEntry>,
+    /// The zone the status page shows times in (`[publish] timezone`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
     /// Next scheduled wake-up (local time) and why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_wake: Option<String>,

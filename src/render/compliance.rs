@@ -261,6 +261,9 @@ pub fn to_csv(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> 
             row(&mut out, &[&year, &unit.id, &title, kind, id, "", "", "", "", "", Status::Na.name(), "", "", ""]);
         }
     }
+    for held in super::held::csv_rows(site, c, units, &year) {
+        row(&mut out, &held.each_ref().map(String::as_str));
+    }
     out
 }
 
@@ -319,6 +322,9 @@ struct ReportOut<'a> {
     year: i32,
     as_of: String,
     units: Vec<UnitOut<'a>>,
+    /// Pages held back by page-level isolation (counted as last published).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    held_back: Vec<super::held::HeldOut>,
 }
 
 /// The report as JSON (schema: docs/compliance.md); `pretty` for people, compact
@@ -347,6 +353,7 @@ pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize], pr
                 .collect(),
         }
     }
+    let all_units = units;
     let units = units
         .iter()
         .map(|&u| {
@@ -363,7 +370,8 @@ pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize], pr
             }
         })
         .collect();
-    let out = ReportOut { schema: "dwgk-compliance/1", year: report.year, as_of: report.as_of.format("%Y-%m-%d").to_string(), units };
+    let held_back = super::held::json(site, c, all_units);
+    let out = ReportOut { schema: "dwgk-compliance/1", year: report.year, as_of: report.as_of.format("%Y-%m-%d").to_string(), units, held_back };
     if pretty { serde_json::to_string_pretty(&out) } else { serde_json::to_string(&out) }.expect("json")
 }
 
@@ -496,6 +504,7 @@ pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], detail_year: i32, uni
         ws.set_column_width(4, 20).map_err(err)?;
         ws.set_column_width(5, 16).map_err(err)?;
     }
+    super::held::xlsx_sheet(&mut wb, site, c, units).map_err(err)?;
     wb.save_to_buffer().map_err(err)
 }
 

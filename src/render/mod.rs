@@ -8,6 +8,7 @@ mod compliance_page;
 mod compliance_svg;
 pub mod disclosures;
 pub mod functions;
+pub mod held;
 pub mod parts;
 pub mod search;
 pub mod theme;
@@ -541,7 +542,7 @@ fn jobs<'a>(
             output: index_file(compliance::PAGE),
             template: "compliance.html".into(),
             origin: "compliance".into(),
-            vars: Box::new(move || vars(vec![("compliance", compliance_page::page_view(site, c))])),
+            vars: Box::new(move || vars(vec![("compliance", compliance_page::page_view(site, c)), ("held_back", held::view(site, c))])),
             form: Form::Html,
         });
     }

@@ -14,9 +14,12 @@
     }
   } catch (e) {}
 
-  function overlay(list) {
+  // Site-wide errors (the whole preview is the last good build) and this page's
+  // own errors (held back: this page is its last good version, the rest is new).
+  function overlay(site, own) {
+    var list = (site || []).concat(own || []);
     var o = document.getElementById("dwgk-overlay");
-    if (!list || !list.length) {
+    if (!list.length) {
       if (o) o.parentNode.removeChild(o);
       return;
     }
@@ -33,7 +36,9 @@
     o.textContent = "";
     var h = document.createElement("h2");
     h.style.cssText = "margin:0 0 8px;font-size:17px;color:#b00";
-    h.textContent = "内容有 " + list.length + " 个错误：预览显示的是上一次成功生成的网站，改正后自动更新";
+    h.textContent = site && site.length
+      ? "内容有 " + list.length + " 个错误：预览显示的是上一次成功生成的网站，改正后自动更新"
+      : "本页有 " + list.length + " 个错误：这里显示的是本页上一次正确的版本（其他页面照常更新），改正后自动更新";
     o.appendChild(h);
     var ol = document.createElement("ol");
     ol.style.cssText = "margin:0;padding-left:1.5em";
@@ -62,6 +67,42 @@
     o.appendChild(ol);
   }
 
+  // Other held-back files: a small note, not an alert (this page is fine).
+  function others(held) {
+    var list = ((held && held.files) || []).filter(function (f) { return f.path !== path; });
+    var n = document.getElementById("dwgk-held");
+    if (!list.length) {
+      if (n) n.parentNode.removeChild(n);
+      return;
+    }
+    if (!n) {
+      n = document.createElement("details");
+      n.id = "dwgk-held";
+      n.setAttribute("role", "status");
+      n.style.cssText = "position:fixed;left:8px;bottom:8px;max-width:28em;max-height:40vh;overflow:auto;z-index:2147483646;" +
+        "background:#fffaf0;color:#3d2c00;border:1px solid #e0a800;padding:4px 10px;font:14px/1.5 sans-serif";
+      document.body.appendChild(n);
+    }
+    n.textContent = "";
+    var s = document.createElement("summary");
+    s.textContent = "另有 " + list.length + " 个文件有错误，暂未更新";
+    n.appendChild(s);
+    list.forEach(function (f) {
+      var d = document.createElement("div");
+      var a = f.path ? document.createElement("a") : document.createElement("span");
+      if (f.path) a.href = f.path;
+      a.textContent = f.file;
+      d.appendChild(a);
+      d.appendChild(document.createTextNode("（" + f.count + " 个错误）"));
+      n.appendChild(d);
+    });
+  }
+
+  function show(errors, held) {
+    overlay(errors, held && held.pages ? held.pages[path] : []);
+    others(held);
+  }
+
   function swapCss() {
     var links = document.querySelectorAll('link[rel~="stylesheet"]');
     for (var i = 0; i < links.length; i++) {
@@ -81,7 +122,7 @@
     es.onmessage = function (m) {
       var c = JSON.parse(m.data);
       build = c.build;
-      overlay(c.errors);
+      show(c.errors, c.held);
       if (c.all || c.paths.indexOf(path) >= 0) { reload(); return; }
       if (c.css) swapCss();
     };
@@ -91,6 +132,6 @@
     };
   }
 
-  overlay(__dwgk.errors);
+  show(__dwgk.errors, __dwgk.held);
   connect();
 })();

@@ -15,22 +15,44 @@ pub struct PageLinks<'a> {
     /// Attachments this page links to.
     pub linked_assets: RefCell<Vec<usize>>,
     /// Broken links so far: past the problems a file lists, no hint is searched for.
-    broken: std::cell::Cell<usize>,
+    broken_count: std::cell::Cell<usize>,
+    /// The page is a held-back page's last published version: a link that no
+    /// longer resolves becomes text with a warning (`site::isolation`).
+    lenient: bool,
 }
 
 impl<'a> PageLinks<'a> {
     pub fn new(site: &'a Site, dir: String) -> Self {
-        PageLinks { site, dir, linked_assets: RefCell::new(Vec::new()), broken: Default::default() }
+        PageLinks { site, dir, linked_assets: RefCell::new(Vec::new()), broken_count: Default::default(), lenient: false }
     }
 
     /// The did-you-mean for a broken link to `key`: searched for (once per build and
     /// target) only while this page has no more broken links than a file lists.
     fn suggest(&self, key: String, find: impl FnOnce() -> Option<String>) -> Option<String> {
-        self.broken.set(self.broken.get() + 1);
-        if self.broken.get() > crate::content::limits::MAX_PROBLEMS_PER_FILE {
+        self.broken_count.set(self.broken_count.get() + 1);
+        if self.broken_count.get() > crate::content::limits::MAX_PROBLEMS_PER_FILE {
             return None;
         }
         self.site.suggest(&key, find)
+    }
+
+    pub fn lenient(mut self, on: bool) -> Self {
+        self.lenient = on;
+        self
+    }
+
+    /// A broken link, or text with a warning when its target is held back or this
+    /// page is a held-back page's old version.
+    fn broken(&self, rel: &str, written: &str, message: String, hint: String) -> Resolution {
+        if self.site.isolation.is_absent(rel) {
+            let (message, hint) = super::isolation::held_link(written);
+            Resolution::Unlink { message, hint }
+        } else if self.lenient {
+            let (message, hint) = super::isolation::stale_link(&message);
+            Resolution::Unlink { message, hint }
+        } else {
+            Resolution::Broken { message, hint }
+        }
     }
 
     fn content_item(&self, rel: &str, written: &str, anchor: Option<&str>) -> Resolution {
@@ -49,7 +71,7 @@ impl<'a> PageLinks<'a> {
                     Some(s) => format!("是不是 @/{s}？路径从 content/ 算起，区分大小写"),
                     None => "路径从 content/ 文件夹算起，例如 [通知](@/notices/2024-03-01-tongzhi.md)".into(),
                 };
-                return Resolution::Broken { message: format!("链接指向的页面不存在：{written}"), hint };
+                return self.broken(rel, written, format!("链接指向的页面不存在：{written}"), hint);
             }
         };
         if let Some(h) = hidden {
@@ -59,7 +81,7 @@ impl<'a> PageLinks<'a> {
                 Hidden::Scheduled => "目标页面尚未到发布时间：调整 publish_date，或先去掉这个链接",
                 Hidden::Unapproved => "目标页面尚未审批：补上 approved_by，或先去掉这个链接",
             };
-            return Resolution::Broken { message: format!("链接指向的页面{}：{written}", h.reason()), hint: hint.into() };
+            return self.broken(rel, written, format!("链接指向的页面{}：{written}", h.reason()), hint.into());
         }
         let url = match anchor {
             Some(a) => format!("{}#{a}", marker(path)),
@@ -86,14 +108,14 @@ impl PageLinks<'_> {
             } else {
                 ("数据表格原始文件，不会出现在公开版中", "公开版只显示处理后的表格；删除这个链接，或只在党内公开的页面里提供下载")
             };
-            return Resolution::Broken { message: format!("链接指向{what}：{written}"), hint: hint.into() };
+            return self.broken(&asset.rel, written, format!("链接指向{what}：{written}"), hint.into());
         }
         if let Some(h) = site.owner_hidden(asset.owner) {
             let hint = match h {
                 Hidden::Internal => "附件存在，但属于党内公开的页面或栏目，公开版中没有它：删除这个链接，或把附件放到公开页面的文件夹里",
                 _ => "附件存在，但它所属的页面现在不发布：先发布那个页面，或把附件放到本页的文件夹里",
             };
-            return Resolution::Broken { message: format!("链接指向的附件所属的页面或栏目{}：{written}", h.reason()), hint: hint.into() };
+            return self.broken(&asset.rel, written, format!("链接指向的附件所属的页面或栏目{}：{written}", h.reason()), hint.into());
         }
         self.linked_assets.borrow_mut().push(a);
         Resolution::Replace { url: file_marker(&asset.path), target_anchor: None }
@@ -157,9 +179,7 @@ impl LinkResolver for PageLinks<'_> {
         let (path, anchor) = split_anchor(dest);
         let path = path.split('?').next().unwrap_or(path);
         let Some(rel) = join(&self.dir, &percent_decode(path)) else {
-            return Resolution::Broken {
-                message: format!("链接超出了 content/ 文件夹：{dest}"), hint: "附件请放在页面所在的文件夹里，用相对路径链接".into()
-            };
+            return self.broken("", dest, format!("链接超出了 content/ 文件夹：{dest}"), "附件请放在页面所在的文件夹里，用相对路径链接".into());
         };
         if self.site.by_rel.contains_key(&rel) || rel.ends_with(".md") {
             return self.content_item(&rel, dest, anchor);
@@ -177,7 +197,7 @@ impl LinkResolver for PageLinks<'_> {
                     if self.dir.is_empty() { String::new() } else { format!("{}/", self.dir) }
                 ),
             };
-            return Resolution::Broken { message: format!("附件不存在：{dest}"), hint };
+            return self.broken(&rel, dest, format!("附件不存在：{dest}"), hint);
         }
         Resolution::Keep
     }

@@ -4,6 +4,7 @@
 mod assemble;
 pub mod check_notes;
 pub mod dues;
+pub mod isolation;
 pub mod links;
 pub mod model;
 pub mod notes;
@@ -53,6 +54,8 @@ pub struct Site {
     /// Did-you-mean hints of broken links by target, found once per build: many
     /// pages linking one missing page cost one search of the site, not one each.
     suggestions: std::sync::Mutex<HashMap<String, Option<String>>>,
+    /// What page-level fault isolation held back (empty in a strict build).
+    pub isolation: isolation::Isolation,
 }
 
 impl Site {
@@ -71,6 +74,7 @@ impl Site {
             dues: HashMap::new(),
             study: HashMap::new(),
             suggestions: Default::default(),
+            isolation: Default::default(),
         }
     }
 
@@ -161,7 +165,7 @@ impl Site {
                     return (Default::default(), Vec::new());
                 }
                 let dir = p.bundle.clone().unwrap_or_else(|| parent(&p.src.rel).to_string());
-                let links = links::PageLinks::new(site, dir);
+                let links = links::PageLinks::new(site, dir).lenient(site.isolation.is_previous(&p.src.rel));
                 let r = markdown::render(p.src.body(), &links);
                 (r, links.linked_assets.into_inner())
             })
@@ -171,7 +175,7 @@ impl Site {
             .par_iter()
             .map(|s| match (&s.src, s.hidden) {
                 (Some(src), None) => {
-                    let links = links::PageLinks::new(site, s.dir.clone());
+                    let links = links::PageLinks::new(site, s.dir.clone()).lenient(site.isolation.is_previous(&src.rel));
                     markdown::render(src.body(), &links)
                 }
                 _ => Default::default(),
@@ -285,13 +289,20 @@ impl Site {
                     if bad_anchors > max {
                         continue;
                     }
+                    // A held-back page's old version on either side: the link still
+                    // reaches the page, only not the heading.
+                    let held = self.isolation.is_previous(&src.rel) || self.isolation.is_previous(&check.target);
                     let ids: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
                     let hint = match crate::diag::did_you_mean(&decoded, ids.iter().copied()) {
                         Some(s) => format!("是不是 #{s}？锚点是标题文字去掉标点，例如“一、总体要求”→ #一总体要求"),
                         None if ids.is_empty() => "目标页面没有标题（## 开头的行）".into(),
                         None => format!("目标页面的锚点有：{}", ids.iter().take(8).map(|i| format!("#{i}")).collect::<Vec<_>>().join(" ")),
                     };
-                    diags.push(src.body_error(check.line, check.col, check.len, format!("链接中的锚点 #{decoded} 在 @/{} 中不存在", check.target)).hint(hint));
+                    let mut d = src.body_error(check.line, check.col, check.len, format!("链接中的锚点 #{decoded} 在 @/{} 中不存在", check.target)).hint(hint);
+                    if held {
+                        d.severity = crate::diag::Severity::Warning;
+                    }
+                    diags.push(d);
                 }
             }
             if bad_anchors > max {
@@ -335,22 +346,26 @@ impl Site {
 
     /// Two sources that would write the same output file.
     fn check_output_paths(&self) -> Vec<Diagnostic> {
-        let mut seen: HashMap<&str, &str> = HashMap::new();
+        let mut seen: HashMap<&str, String> = HashMap::new();
         let mut diags = Vec::new();
         let entries = self
             .sections
             .iter()
             .filter(|s| s.hidden.is_none())
-            .map(|s| (s.path.as_str(), s.src.as_ref().map_or(s.dir.as_str(), |x| x.display.as_str())))
-            .chain(self.pages.iter().filter(|p| p.visible()).map(|p| (p.path.as_str(), p.src.display.as_str())))
-            .chain(self.assets.iter().filter(|a| a.published).map(|a| (a.path.as_str(), a.rel.as_str())));
+            .map(|s| (s.path.as_str(), s.src.as_ref().map_or_else(|| format!("content/{}/", s.dir), |x| x.display.clone())))
+            .chain(self.pages.iter().filter(|p| p.visible()).map(|p| (p.path.as_str(), p.src.display.clone())))
+            .chain(self.assets.iter().filter(|a| a.published).map(|a| (a.path.as_str(), format!("content/{}", a.rel))));
         for (path, display) in entries {
-            if let Some(first) = seen.insert(path, display) {
-                diags.push(
-                    Diagnostic::error(format!("两个文件会生成同一个网址 {path}：{first} 和 {display}"))
-                        .file(display)
-                        .hint("修改其中一个的文件名，或在 front matter 里设置不同的 slug"),
-                );
+            if let Some(first) = seen.insert(path, display.clone()) {
+                // Once for each file: page-level isolation holds back both (the one
+                // published before keeps its last version; a new one waits).
+                for file in [&first, &display] {
+                    diags.push(
+                        Diagnostic::error(format!("两个文件会生成同一个网址 {path}：{first} 和 {display}"))
+                            .file(file)
+                            .hint("修改其中一个的文件名，或在 front matter 里设置不同的 slug"),
+                    );
+                }
             }
         }
         let reserved: HashSet<String> = ["tags", "archive", "search"].iter().map(|s| format!("/{s}/")).collect();

@@ -70,6 +70,8 @@ mod print;
 mod publish;
 /// `dwgk publish --internal-dest`: both portals in one run, nothing internal in the public DEST.
 mod publish_both;
+/// `dwgk publish`: a page with errors holds back only itself (nginx, status, journal, share report).
+mod publish_isolation;
 /// `dwgk publish`: a page keeps the stamp of the release its bytes last changed in.
 mod publish_stamps;
 /// Rendered output: Markdown, links, attachments, pagination, taxonomies, feeds, URL styles.

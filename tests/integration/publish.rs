@@ -122,11 +122,17 @@ pub(crate) fn assert_complete(dest: &Path) {
     }
     let home = std::fs::read_to_string(dir.join("index.html")).expect("home page");
     assert!(home.trim_end().ends_with("</html>"));
+    // The source it was built from is kept (beside the DEST), complete, under its final name.
+    let kept = dest.with_file_name(format!("{}.sources", dest.file_name().unwrap().to_string_lossy())).join(&id);
+    assert!(kept.join(".dwgk-output").is_file(), "{id}: its source tree {} is missing or unfinished", kept.display());
+    for file in pages.values().filter_map(|p| p["file"].as_str()) {
+        assert!(kept.join(file.trim_start_matches("content/")).is_file(), "{id}: the kept source lacks {file}");
+    }
 }
 
 // ---------------------------------------------------------------- nginx under load
 
-fn nginx() -> Option<&'static str> {
+pub(crate) fn nginx() -> Option<&'static str> {
     let found = ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"].into_iter().find(|p| Path::new(p).exists());
     if found.is_none() {
         assert!(std::env::var_os("CI").is_none(), "CI is set but nginx is missing: .ci/run must install it (apt-get install nginx)");
@@ -136,14 +142,14 @@ fn nginx() -> Option<&'static str> {
 }
 
 /// Real nginx on a loopback port with its own config, pid, logs and temp paths.
-struct Nginx {
+pub(crate) struct Nginx {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     _dir: tempfile::TempDir,
 }
 
 impl Nginx {
-    fn start(exe: &str, root: &Path) -> Nginx {
+    pub(crate) fn start(exe: &str, root: &Path) -> Nginx {
         let dir = tempfile::Builder::new().prefix("dwgk-nginx-").tempdir().unwrap();
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let p = dir.path().display();
@@ -193,13 +199,13 @@ impl Drop for Nginx {
 }
 
 /// A minimal keep-alive HTTP/1.1 client: (status, body) per GET.
-struct Client {
-    port: u16,
-    conn: Option<TcpStream>,
+pub(crate) struct Client {
+    pub(crate) port: u16,
+    pub(crate) conn: Option<TcpStream>,
 }
 
 impl Client {
-    fn get(&mut self, path: &str) -> (u16, Vec<u8>) {
+    pub(crate) fn get(&mut self, path: &str) -> (u16, Vec<u8>) {
         for _ in 0..3 {
             if self.conn.is_none() {
                 self.conn = TcpStream::connect(("127.0.0.1", self.port)).ok();
@@ -477,23 +483,26 @@ fn publish_date_appears_on_time_and_expire_date_archives_without_file_changes() 
 
 // ---------------------------------------------------------------- failures
 
+/// `--strict`: all or nothing, as before page-level isolation.
 #[test]
-fn publish_broken_page_keeps_the_live_site_and_status_names_file_and_line() {
+fn publish_strict_broken_page_keeps_the_live_site_and_status_names_file_and_line() {
     let site = Site::new();
     site.file("content/notices/a.md", &notice(1, "", "正文。")).file("content/notices/b.md", &notice(2, "", "正文。"));
     let tmp = tempfile::tempdir().unwrap();
     let dest = tmp.path().join("dest");
-    assert_eq!(publish_once(&site, &dest, &["--audience", "internal"]).0, 0);
+    assert_eq!(publish_once(&site, &dest, &["--audience", "internal", "--strict"]).0, 0);
     let live = current(&dest).unwrap();
     let before = std::fs::read(dest.join("current/notices/a/index.html")).unwrap();
 
     site.file("content/notices/a.md", "+++\ntitle = \"通知1\"\ndate = \"昨天\"\n+++\n正文。\n");
-    let (code, out, err) = publish_once(&site, &dest, &["--audience", "internal"]);
+    site.file("content/notices/b.md", &notice(2, "", "正文改过了。"));
+    let (code, out, err) = publish_once(&site, &dest, &["--audience", "internal", "--strict"]);
     assert_eq!(code, 1, "{out}\n{err}");
     assert!(err.contains("content/notices/a.md:3:8") && err.contains("线上网站保持不变"), "{err}");
     assert!(out.contains("event=failed") && out.contains("at=content/notices/a.md:3:8"), "{out}");
     assert_eq!(current(&dest).unwrap(), live, "a failed build was published");
     assert_eq!(std::fs::read(dest.join("current/notices/a/index.html")).unwrap(), before);
+    assert!(!std::fs::read_to_string(dest.join("current/notices/b/index.html")).unwrap().contains("改过了"), "strict: nothing goes out");
 
     let st = status(&dest);
     assert_eq!(st["state"], "error");

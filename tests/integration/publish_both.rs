@@ -28,6 +28,12 @@ fn publish_both(site: &Site, public: &Path, internal: &Path) -> (i32, String, St
     publish_once(site, public, &extra.each_ref().map(String::as_str))
 }
 
+/// `publish_both` with `--strict` (all or nothing per portal).
+fn publish_both_strict(site: &Site, public: &Path, internal: &Path) -> (i32, String, String) {
+    let [a, b] = both(internal);
+    publish_once(site, public, &[&a, &b, "--strict"])
+}
+
 /// The leak scan of the public DEST: its current release, then the whole DEST
 /// (other releases, manifests, journal, status), must show no canary.
 fn assert_no_leak(public: &Path) {
@@ -130,15 +136,15 @@ fn small_site() -> Site {
 }
 
 #[test]
-fn publish_both_content_error_switches_neither_current() {
+fn publish_both_strict_content_error_switches_neither_current() {
     let site = small_site();
     let (_tmp, public, internal) = dests();
-    assert_eq!(publish_both(&site, &public, &internal).0, 0);
+    assert_eq!(publish_both_strict(&site, &public, &internal).0, 0);
     let live = (current(&public).unwrap(), current(&internal).unwrap());
     let before = std::fs::read(public.join("current/notices/a/index.html")).unwrap();
 
     site.file("content/notices/a.md", "+++\ntitle = \"通知1\"\ndate = \"昨天\"\n+++\n正文。\n");
-    let (code, out, err) = publish_both(&site, &public, &internal);
+    let (code, out, err) = publish_both_strict(&site, &public, &internal);
     assert_eq!(code, 1, "{out}\n{err}");
     assert_eq!(err.matches("content/notices/a.md:3:8").count(), 1, "an error of both builds is shown once:\n{err}");
     assert!(err.contains("公开版：生成失败") && err.contains("党内版：生成失败") && err.contains("线上网站保持不变"), "{err}");
@@ -158,14 +164,14 @@ fn publish_both_content_error_switches_neither_current() {
 }
 
 #[test]
-fn publish_both_an_error_of_one_audience_holds_back_only_that_portal() {
+fn publish_both_strict_an_error_of_one_audience_holds_back_only_that_portal() {
     let site = small_site();
     let (_tmp, public, internal) = dests();
-    assert_eq!(publish_both(&site, &public, &internal).0, 0);
+    assert_eq!(publish_both_strict(&site, &public, &internal).0, 0);
     let live = (current(&public).unwrap(), current(&internal).unwrap());
     // A public page linking internal material: an error for the public portal only.
     site.page("notices/link.md", "公开页", "参见[内部通知](@/notices/int.md)。\n");
-    let (code, out, err) = publish_both(&site, &public, &internal);
+    let (code, out, err) = publish_both_strict(&site, &public, &internal);
     assert_eq!(code, 1, "{out}\n{err}");
     assert!(err.contains("content/notices/link.md:4:3") && err.contains("公开版：生成失败") && err.contains("党内版：已发布版本"), "{err}");
     assert_eq!(current(&public).unwrap(), live.0, "the failed public portal stays as it was");
@@ -295,4 +301,48 @@ fn publish_both_sigkilled_at_any_point_leaves_both_currents_complete() {
         let left = staging_leftovers(dest);
         assert!(left.is_empty(), "{}: staging leftovers {left:?}", dest.display());
     }
+}
+
+#[test]
+fn publish_both_isolates_a_broken_page_in_each_portal_and_keeps_the_public_dest_clean() {
+    let site = fixture();
+    let (tmp, public, internal) = dests();
+    assert_eq!(publish_both(&site, &public, &internal).0, 0);
+    let live = (current(&public).unwrap(), current(&internal).unwrap());
+    let before =
+        (std::fs::read(public.join("current/notices/pub/index.html")).unwrap(), std::fs::read(internal.join("current/notices/pub/index.html")).unwrap());
+    // A public notice and an internal page break; a public and an internal page change.
+    site.file("content/notices/pub.md", "+++\ntitle = \"关于做好党费收缴工作的公开通知\"\ndate = \"三月初\"\n+++\n改过的正文。\n");
+    site.file("content/neibu/a.md", &read(site.path().join("content/neibu/a.md")).replace("kind = \"notice\"", "kind = \"notise\""));
+    site.file("content/units/diyi/dues-q2.md", &read(site.path().join("content/units/diyi/dues-q2.md")).replace("第二季度公示。", "第二季度公示 PUBLICRUN2。"));
+    site.file("content/notices/int/index.md", &read(site.path().join("content/notices/int/index.md")).replace("CANARYBODY", "CANARYBODY INTERNALRUN2"));
+    let (code, out, err) = publish_both(&site, &public, &internal);
+    assert_eq!(code, 1, "held-back pages are content errors:\n{out}\n{err}");
+    assert!(err.contains("公开版：已发布版本") && err.contains("党内版：已发布版本"), "{err}");
+    assert_ne!(current(&public).unwrap(), live.0);
+    assert_ne!(current(&internal).unwrap(), live.1);
+    assert_complete(&public);
+    assert_complete(&internal);
+    assert_eq!(std::fs::read(public.join("current/notices/pub/index.html")).unwrap(), before.0, "the public portal keeps the broken page's last version");
+    assert_eq!(std::fs::read(internal.join("current/notices/pub/index.html")).unwrap(), before.1, "so does the internal one");
+    assert!(read(public.join("current/units/diyi/dues-q2/index.html")).contains("PUBLICRUN2"));
+    assert!(read(internal.join("current/notices/canaryslug/index.html")).contains("INTERNALRUN2"));
+    assert!(read(internal.join("current/neibu/a/index.html")).contains("CANARYSECTIONPAGEBODY"), "the broken internal page keeps its last version");
+
+    // Nothing internal in the public DEST: not the internal page's title, not its source.
+    assert_no_leak(&public);
+    let kept = tmp.path().join("public.sources").join(current(&public).unwrap());
+    assert!(kept.join("notices/pub.md").is_file(), "the public portal keeps its own source, beside its DEST");
+    for internal_only in ["neibu/a.md", "neibu/_index.md", "notices/int/index.md", "units/canaryunit/_index.md", "units/diyi/dues-int.md", "notices/draft.md"] {
+        assert!(!kept.join(internal_only).exists(), "the public portal's kept source holds {internal_only}");
+    }
+    let st = status(&public);
+    let files: Vec<&str> = st["problems"].as_array().unwrap().iter().map(|p| p["file"].as_str().unwrap()).collect();
+    assert_eq!(files, ["content/neibu/a.md", "content/notices/pub.md"], "{st}");
+    assert!(st["problems"][0].get("title").is_none(), "an internal page is named by its file only in the public DEST");
+    let ist = status(&internal);
+    assert_eq!(ist["problems"].as_array().unwrap().len(), 2);
+    assert_eq!(ist["public"]["state"], "partial");
+    let page = read(internal.join("current/_status/index.html"));
+    assert!(page.contains("content/notices/pub.md") && page.contains("内部栏目页 CANARYSECTIONPAGE"), "{page}");
 }

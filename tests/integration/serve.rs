@@ -203,7 +203,7 @@ fn edits_are_served_incrementally_errors_kept_out_and_saves_rebuild_once() {
 
     // An error: the last good page stays served, the error is published with its place.
     site.file("content/notices/a.md", &page("关于学习的通知", "坏链接[这里](@/notices/nope.md)。"));
-    s.wait_log("内容有错误，预览仍显示上一次成功生成的网站", 1);
+    s.wait_log("1 个文件有错误：它们的页面仍显示上一次正确的版本", 1);
     let r = s.get("/notices/a/");
     assert!(r.text().contains("分几次写入的最终内容") && r.text().contains("content/notices/a.md") && r.text().contains("\"line\":6"), "{}", r.text());
     // Fixed: the error goes away.
@@ -231,6 +231,46 @@ fn edits_are_served_incrementally_errors_kept_out_and_saves_rebuild_once() {
     // A template override rebuilds everything.
     site.file("templates/page.html", "<!DOCTYPE html><html><body><h1>模板改了：{{ page.title }}</h1></body></html>");
     s.wait_for("/notices/b/", "模板改了：另一个通知");
+}
+
+/// The same page-level isolation as `publish`: a page's own errors hold back that
+/// page only (its last good version, its errors shown on it); every other page's
+/// new version is served; a site-wide error is shown on every page.
+#[test]
+fn a_page_with_errors_keeps_its_last_version_and_every_other_page_is_served_new() {
+    let site = small_site();
+    site.file("content/notices/c.md", &page("第三个通知", "第三个的原文。"));
+    let s = Server::start(&site, &[]);
+    s.wait_for("/notices/a/", "第一段原文");
+    // a's front matter breaks (a full build), then b and c change.
+    site.file("content/notices/a.md", "+++\ntitle = \"关于学习的通知\"\ndate = \"昨天\"\n+++\n坏了的新内容。\n");
+    s.wait_log("1 个文件有错误：它们的页面仍显示上一次正确的版本", 1);
+    site.file("content/notices/c.md", &page("第三个通知", "第三个改过了。"));
+    s.wait_for("/notices/c/", "第三个改过了");
+    let a = s.get("/notices/a/");
+    assert!(a.text().contains("第一段原文") && !a.text().contains("坏了的新内容"), "the broken page stays its last good version");
+    let script = crate::util::between(&a.text(), "var __dwgk=", ";\n").to_string();
+    assert!(script.contains("errors:[]"), "no site-wide error: {script}");
+    assert!(script.contains("\"/notices/a/\":[{") && script.contains("\"line\":3"), "its own error, shown on it: {script}");
+    let c = s.get("/notices/c/");
+    let script = crate::util::between(&c.text(), "var __dwgk=", ";\n").to_string();
+    assert!(script.contains("errors:[]") && script.contains("\"file\":\"content/notices/a.md\""), "others hear of it, without an alert: {script}");
+    let b = s.get("/notices/b/").text();
+    assert!(b.contains("见学习通知。") && !b.contains("href=\"/notices/a/\""), "a link to the held page is text meanwhile: {b}");
+
+    // Site-wide (config.toml): every page shows it; nothing served changes.
+    site.file("config.toml", "title = \"测试党务公开\"\nbase_url = \"http://example.org/\"\ntaxonomies = [{ name = \"tags\" }]\nbogus_key = 1\n");
+    s.wait_for("/notices/c/", "\"file\":\"config.toml\"");
+    assert!(s.get("/notices/b/").text().contains("\"file\":\"config.toml\""));
+    site.file("config.toml", "title = \"测试党务公开\"\nbase_url = \"http://example.org/\"\ntaxonomies = [{ name = \"tags\" }]\n");
+    s.wait_for("/notices/b/", "errors:[]");
+
+    // Fixed: its new version is served and no one hears of it any more.
+    site.file("content/notices/a.md", &page("关于学习的通知", "改正后的新内容。"));
+    s.wait_for("/notices/a/", "改正后的新内容");
+    // The status follows the outputs by a moment (the browser hears after both).
+    s.wait_for("/notices/a/", "held:{\"files\":[],\"pages\":{}}");
+    assert!(s.get("/notices/c/").text().contains("held:{\"files\":[],\"pages\":{}}"));
 }
 
 #[test]

@@ -31,7 +31,7 @@ fn pure_layers_do_no_io_and_read_no_clock() {
         .iter()
         .flat_map(|d| rust_files(d))
         .chain([src().join("diag.rs")])
-        .chain(["schedule", "manifest", "record", "pages"].map(|m| src().join(format!("publish/{m}.rs"))))
+        .chain(["schedule", "manifest", "problem", "record", "pages"].map(|m| src().join(format!("publish/{m}.rs"))))
         .chain([src().join("io/settle.rs")])
         .collect();
     assert!(pure.len() >= 10, "the pure layers moved? {pure:?}");

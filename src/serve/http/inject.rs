@@ -7,14 +7,20 @@ use crate::serve::live::{Banner, Served};
 const SCRIPT: &str = include_str!("../live.js");
 
 /// Adds the live-reload script (before `</body>`), the preview banner and the
-/// officer's notes for output `key` (after `<body>`).
+/// officer's notes for output `key` (after `<body>`). The script shows the
+/// site-wide errors on every page and a held-back page's own errors on that page
+/// (`Status::held`, by the page's path).
 pub fn inject(html: &[u8], key: &str, banner: Option<Banner>, served: &Served) -> Vec<u8> {
     let notes = served.notes.read().expect("notes").get(key).cloned().unwrap_or_default();
-    let (build, errors) = {
+    let (build, errors, held) = {
         let st = served.status.lock().expect("status");
-        (st.build, st.errors.clone())
+        (st.build, st.errors.clone(), st.held.clone())
     };
-    let script = format!("<script data-dwgk-live>var __dwgk={{build:{build},errors:{}}};\n{SCRIPT}</script>", errors.replace("</", "<\\/"));
+    let script = format!(
+        "<script data-dwgk-live>var __dwgk={{build:{build},errors:{},held:{}}};\n{SCRIPT}</script>",
+        errors.replace("</", "<\\/"),
+        held.replace("</", "<\\/")
+    );
     let mut out = Vec::with_capacity(html.len() + script.len() + 300);
     let lower = html.to_ascii_lowercase();
     let find = |needle: &[u8], from_end: bool| {

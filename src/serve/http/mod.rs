@@ -167,10 +167,11 @@ fn events(mut stream: TcpStream, served: &Served, mut since: u64) -> std::io::Re
                 };
                 since = st.build;
                 Some(format!(
-                    "{{\"build\":{},\"paths\":{},\"css\":{css},\"all\":{all},\"errors\":{}}}",
+                    "{{\"build\":{},\"paths\":{},\"css\":{css},\"all\":{all},\"errors\":{},\"held\":{}}}",
                     st.build,
                     serde_json::to_string(&paths).expect("paths"),
-                    st.errors
+                    st.errors,
+                    st.held
                 ))
             } else {
                 None

@@ -4,16 +4,26 @@
 use super::*;
 
 impl Live {
-    /// Full rebuild into memory; replaces what is served only without errors.
+    /// Full rebuild into memory; replaces what is served only without site-wide
+    /// errors. A file with errors of its own is held back (`pipeline::prepare_isolated`,
+    /// nothing before: left out of the build); its page keeps its last good output.
     pub(super) fn full(&mut self) -> Outcome {
-        let (site, mut diags) = pipeline::load_site(&self.req, false);
+        let input = pipeline::read_input(&self.req.root);
+        let (site, mut diags, held) = pipeline::prepare_isolated(&self.req, input, &pipeline::NoHooks, None, false);
         let Some(mut site) = site else { return self.failed(diags, None) };
-        diags.extend(site.render_markdown());
+        if diags.has_errors() {
+            return self.failed(diags, None);
+        }
+        // Reported with everything else, whatever comes of the build.
+        let held_errors: Vec<crate::diag::Diagnostic> = held.iter().flat_map(|h| h.diags.iter().filter(|d| d.is_error()).cloned()).collect();
         let headers = site.pages.iter().map(|p| (p.src.rel.clone(), hash(&p.src.text[..p.src.body_start]))).collect();
         site.release_sources();
         let (templates, d) = theme::load(&self.req.root, &site.config.theme);
         diags.extend(d);
-        let Some(templates) = templates.filter(|_| !diags.has_errors()) else { return self.failed(diags, None) };
+        let Some(templates) = templates.filter(|_| !diags.has_errors()) else {
+            diags.extend(held_errors);
+            return self.failed(diags, None);
+        };
         let statics_list = theme::static_files(&self.req.root, &site.config.theme);
         let statics: HashSet<String> = statics_list.iter().map(|(r, _)| r.clone()).collect();
         let site = Arc::new(site);
@@ -34,6 +44,7 @@ impl Live {
         diags.extend(render::copy_files(&site, statics_list, &sink));
         diags.extend(render::write_search_index(&site, &sink));
         if diags.has_errors() {
+            diags.extend(held_errors);
             return self.failed(diags, None);
         }
         let feed: HashSet<usize> = render::dated_visible(&site).into_iter().filter(|&i| site.pages[i].listed()).take(render::FEED_SIZE).collect();
@@ -46,7 +57,18 @@ impl Live {
             }
             compact_pages(s);
         }
-        let new = sink.outputs.into_inner().expect("sink").into_iter().map(|(k, v)| (fresh(&k), v)).collect();
+        let mut new: HashMap<String, Out> = sink.outputs.into_inner().expect("sink").into_iter().map(|(k, v)| (fresh(&k), v)).collect();
+        let held: Vec<HeldView> = held
+            .into_iter()
+            .map(|h| {
+                let path = h.path.clone().or_else(|| self.page_path(&h.file));
+                HeldView { file: format!("content/{}{}", h.file, if h.folder { "/" } else { "" }), path, diags: h.diags }
+            })
+            .collect();
+        self.keep_held_outputs(&held, &mut new);
+        diags.extend(held_errors);
+        diags.sort();
+        self.held = held;
         let changed = self.swap_all(new);
         self.served.banners.write().expect("banners").clone_from(&banners(&site));
         *self.served.notes.write().expect("notes") = crate::site::notes::officer_notes(&site)
@@ -63,6 +85,19 @@ impl Live {
         release_free_memory();
         self.succeeded(changed, css, &diags);
         Outcome { how: How::Full, changed: n, diags, millis: 0.0 }
+    }
+}
+
+impl Live {
+    /// A held-back page keeps what was served at its path (its last good version).
+    fn keep_held_outputs(&self, held: &[HeldView], new: &mut HashMap<String, Out>) {
+        let served = self.served.outputs.read().expect("outputs");
+        for path in held.iter().filter_map(|h| h.path.as_deref()) {
+            let key = format!("{}index.html", path.trim_start_matches('/'));
+            if let (false, Some(old)) = (new.contains_key(&key), served.get(&key)) {
+                new.insert(key, old.clone());
+            }
+        }
     }
 }
 

@@ -29,7 +29,7 @@ mod served;
 use full::release_free_memory;
 pub use out::{Out, StoreSink};
 use page_body::{read_source, render_body};
-pub use served::{site_path, Banner, Change, Served, Status};
+pub use served::{site_path, Banner, Change, HeldView, Served, Status};
 
 use super::store::Store;
 use crate::content::kind::Kind;
@@ -114,11 +114,14 @@ pub struct Live {
     /// The errors being shown came from a page-body edit of this file alone.
     fast_error: Option<String>,
     failing: bool,
+    /// Files held back because of their own errors: their pages keep their last
+    /// good outputs, every other page is served new (as `publish` does).
+    held: Vec<HeldView>,
 }
 
 impl Live {
     pub fn new(req: Request, served: Arc<Served>) -> Live {
-        Live { req, served, built: None, fast_error: None, failing: false }
+        Live { req, served, built: None, fast_error: None, failing: false, held: Vec::new() }
     }
 
     pub fn set_now(&mut self, now: chrono::NaiveDateTime) {
@@ -196,18 +199,48 @@ impl Live {
         changed
     }
 
+    /// Nothing served changes. A page-body edit with problems of that page only
+    /// holds back that page (its errors show on it); anything else is shown on
+    /// every page.
     fn failed(&mut self, mut diags: Diagnostics, fast: Option<String>) -> Outcome {
         diags.sort();
         self.failing = true;
+        let display = fast.as_ref().map(|rel| format!("content/{rel}"));
+        let own = display.as_ref().filter(|_| diags.0.iter().filter(|d| d.is_error()).all(|d| d.content_file().is_some()));
+        match own {
+            Some(file) => {
+                let path = fast.as_deref().and_then(|rel| self.page_path(rel));
+                self.held.retain(|h| &h.file != file);
+                self.held.push(HeldView { file: file.clone(), path, diags: diags.0.clone() });
+                self.served.publish(Vec::new(), false, &[], &self.held);
+            }
+            None => self.served.publish(Vec::new(), false, &diags.0, &self.held),
+        }
         self.fast_error = fast;
-        self.served.publish(Vec::new(), false, &diags.0);
         Outcome { how: How::Full, changed: 0, diags, millis: 0.0 }
     }
 
+    /// `diags`: warnings, and the held-back files' errors (shown on their pages).
     fn succeeded(&mut self, changed: Vec<String>, css: bool, diags: &Diagnostics) {
+        debug_assert!(diags.0.iter().all(|d| !d.is_error() || d.content_file().is_some()), "site-wide errors never succeed");
         self.failing = false;
         self.fast_error = None;
-        self.served.publish(changed, css, &diags.0);
+        self.served.publish(changed, css, &[], &self.held);
+    }
+
+    /// How many files are held back because of their own errors.
+    pub fn held(&self) -> usize {
+        self.held.len()
+    }
+
+    /// The site path of the last good build's page made from `content/<rel>`.
+    fn page_path(&self, rel: &str) -> Option<String> {
+        let site = &self.built.as_ref()?.site;
+        match site.by_rel.get(rel) {
+            Some(Item::Page(i)) => Some(site.pages[*i].path.clone()),
+            Some(Item::Section(i)) => Some(site.sections[*i].path.clone()),
+            _ => None,
+        }
     }
 
     /// Static files changed (and nothing else): list them again, nothing to render.

@@ -36,12 +36,27 @@ pub struct Change {
     pub all: bool,
 }
 
+/// A file the preview holds back because of its own errors (page-level
+/// isolation, as `publish` does): its page keeps its last good output and shows
+/// the errors; every other page is served in its new version.
+#[derive(Clone, Debug)]
+pub struct HeldView {
+    /// As in messages: `content/notices/a.md`.
+    pub file: String,
+    /// The page's site path (`/notices/a/`) when known.
+    pub path: Option<String>,
+    pub diags: Vec<Diagnostic>,
+}
+
 /// The live state the HTTP threads read.
 pub struct Status {
     pub build: u64,
-    /// The errors of the latest attempt (JSON array), empty when it succeeded.
+    /// The site-wide errors of the latest attempt (JSON array), shown on every
+    /// page; empty when it succeeded.
     pub errors: Arc<String>,
     pub error_count: usize,
+    /// Held-back files (JSON): `{"pages": {path: [errors]}, "files": [{file, path, count}]}`.
+    pub held: Arc<String>,
     pub history: VecDeque<Change>,
 }
 
@@ -68,17 +83,18 @@ impl Served {
             banners: RwLock::new(HashMap::new()),
             notes: RwLock::new(HashMap::new()),
             root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
-            status: Mutex::new(Status { build: 0, errors: Arc::new("[]".into()), error_count: 0, history: VecDeque::new() }),
+            status: Mutex::new(Status { build: 0, errors: Arc::new("[]".into()), error_count: 0, held: Arc::new(held_json(&[])), history: VecDeque::new() }),
             changed: Condvar::new(),
         }
     }
 
-    pub(super) fn publish(&self, outputs: Vec<String>, css: bool, errors: &[Diagnostic]) {
+    pub(super) fn publish(&self, outputs: Vec<String>, css: bool, errors: &[Diagnostic], held: &[HeldView]) {
         let mut st = self.status.lock().expect("status");
         st.build += 1;
         let shown: Vec<&Diagnostic> = errors.iter().filter(|d| d.is_error()).collect();
         st.error_count = shown.len();
         st.errors = Arc::new(serde_json::to_string(&shown).expect("diagnostics serialize"));
+        st.held = Arc::new(held_json(held));
         let all = outputs.len() > MAX_LISTED;
         let paths = if all { Vec::new() } else { outputs.iter().map(|o| site_path(o)).collect() };
         let change = Change { build: st.build, paths, css, all };
@@ -105,6 +121,21 @@ impl Served {
         }
         Some(out)
     }
+}
+
+fn held_json(held: &[HeldView]) -> String {
+    let mut pages = serde_json::Map::new();
+    for h in held {
+        if let Some(p) = &h.path {
+            let list = pages.entry(p.clone()).or_insert_with(|| serde_json::Value::Array(Vec::new()));
+            if let serde_json::Value::Array(list) = list {
+                list.extend(h.diags.iter().filter(|d| d.is_error()).map(|d| serde_json::to_value(d).expect("diagnostic")));
+            }
+        }
+    }
+    let files: Vec<serde_json::Value> =
+        held.iter().map(|h| serde_json::json!({ "file": h.file, "path": h.path, "count": h.diags.iter().filter(|d| d.is_error()).count() })).collect();
+    serde_json::json!({ "pages": pages, "files": files }).to_string()
 }
 
 /// `notices/a/index.html` → `/notices/a/`; `atom.xml` → `/atom.xml`.

@@ -108,11 +108,14 @@ fn units(site: &Site, diags: &mut Vec<Diagnostic>) -> (Units, Vec<usize>) {
         let display = s.src.as_ref().map_or_else(String::new, |x| x.display.clone());
         if let Some(j) = list.iter().position(|u| u.id == info.id) {
             let first = site.sections[sections[j]].src.as_ref().map_or_else(String::new, |x| x.display.clone());
-            diags.push(
-                Diagnostic::error(format!("两个单位的编号都是“{}”：{first} 和 {display}", info.id))
-                    .file(display)
-                    .hint("单位编号取自文件夹名，需全站唯一：给其中一个文件夹改名，或在 [unit] 里写 id = \"…\""),
-            );
+            // Once for each file: page-level isolation holds back both `_index.md`.
+            for file in [&first, &display] {
+                diags.push(
+                    Diagnostic::error(format!("两个单位的编号都是“{}”：{first} 和 {display}", info.id))
+                        .file(file)
+                        .hint("单位编号取自文件夹名，需全站唯一：给其中一个文件夹改名，或在 [unit] 里写 id = \"…\""),
+                );
+            }
             continue;
         }
         let parent = nearest_unit_section(site, s.parent).and_then(|p| sections.iter().position(|&x| x == p));
