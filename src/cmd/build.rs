@@ -18,7 +18,7 @@ pub fn run(common: &Common, format: Format, output: Option<PathBuf>, base_url: O
     };
     let started = Instant::now();
     let output = write.then(|| output.unwrap_or_else(|| common.root.join("public")));
-    let req = Request { root: common.root.clone(), output: output.clone(), base_url, opts };
+    let req = Request { root: common.root.clone(), output: output.clone(), base_url, opts, published: super::published(&common.root) };
     let (summary, diags) = pipeline::run(&req);
     report(&diags, format);
     let code = exit_code(&diags);

@@ -8,16 +8,19 @@ use crate::domain::requirement::Requirement;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+mod catalogue;
 mod compliance;
 mod dues;
 mod publish;
 mod search;
 
+use catalogue::check_catalogue;
 use compliance::{check_compliance, check_presets, check_requirements};
 use dues::check_dues;
 use publish::check_publish;
 use search::check_search;
 
+pub use catalogue::{normalize_kinds, parse_entry as parse_catalogue_entry};
 pub use compliance::ComplianceConfig;
 pub use dues::DuesConfig;
 pub use publish::PublishConfig;
@@ -41,6 +44,8 @@ pub struct Config {
     pub presets: Vec<String>,
     /// Site-wide `[[requirements]]`, validated.
     pub requirements: Vec<Requirement>,
+    /// Site-wide `[[catalogue]]` items (党务公开目录), validated.
+    pub catalogue: Vec<crate::domain::catalogue::Item>,
     pub compliance: ComplianceConfig,
     /// `[dues]`: the rate table (default: the 2008 national rules) and disclosure options.
     pub dues: DuesConfig,
@@ -74,6 +79,8 @@ struct Raw {
     presets: Vec<String>,
     #[serde(default)]
     requirements: Vec<toml::Table>,
+    #[serde(default)]
+    catalogue: Vec<toml::Table>,
     compliance: Option<toml::Table>,
     dues: Option<toml::Table>,
     publish: Option<toml::Table>,
@@ -94,6 +101,7 @@ const TOP_KEYS: &[&str] = &[
     "require_approval",
     "presets",
     "requirements",
+    "catalogue",
     "compliance",
     "dues",
     "publish",
@@ -187,6 +195,7 @@ impl Config {
             },
             presets: check_presets(text, raw.presets, &mut diags),
             requirements: check_requirements(text, &raw.requirements, &mut diags),
+            catalogue: check_catalogue(text, &raw.catalogue, &mut diags),
             compliance: check_compliance(text, raw.compliance, &mut diags),
             dues: check_dues(text, raw.dues, &mut diags),
             publish: check_publish(text, raw.publish, &mut diags),

@@ -7,6 +7,7 @@
 //! unit-tested on its own.
 
 pub mod daemon;
+pub mod first_published;
 pub mod journal;
 pub mod log;
 pub mod manifest;

@@ -2,6 +2,7 @@
 //! config, checklists), and facts from records and activities, each problem located
 //! in its page. Then the compliance report, computed once per build. Pure.
 
+pub mod catalogue;
 mod declarations;
 mod facts;
 
@@ -10,6 +11,7 @@ use facts::facts;
 
 use crate::content::kind::Kind;
 use crate::diag::Diagnostic;
+use crate::domain::catalogue::FirstPublished;
 use crate::domain::compliance::{self, Fact, Report};
 use crate::domain::requirement::Declaration;
 use crate::domain::unit::{Unit, Units};
@@ -28,12 +30,24 @@ pub struct Compliance {
     pub as_of: NaiveDate,
     pub year: i32,
     pub report: Report,
+    /// The disclosure catalogue (党务公开目录) and its timeliness report.
+    pub catalogue: catalogue::Catalogue,
 }
 
 impl Compliance {
     /// The report for another year (for `dwgk report --year` and the xlsx sheets).
     pub fn report_for(&self, year: i32) -> Report {
         compliance::compute(&self.units, &self.decls, &self.facts, year, self.as_of)
+    }
+
+    /// The timeliness report for another year (`None` without a catalogue).
+    pub fn timeliness_for(&self, year: i32, calendar: &crate::domain::catalogue::Calendar) -> Option<crate::domain::catalogue::Report> {
+        let same = self.catalogue.report.as_ref().filter(|r| r.year == year).cloned();
+        same.or_else(|| {
+            (!self.catalogue.is_empty()).then(|| {
+                crate::domain::catalogue::timeliness::compute(&self.units, &self.catalogue.decls, &self.catalogue.disclosures, year, self.as_of, calendar)
+            })
+        })
     }
 
     /// Years that have facts, up to `as_of`, plus the reporting year.
@@ -50,8 +64,9 @@ impl Compliance {
     }
 }
 
-/// Returns the model, its problems, and notes (overrides) that only `check` prints.
-pub fn build(site: &Site) -> (Compliance, Vec<Diagnostic>, Vec<Diagnostic>) {
+/// Returns the model, its problems, and notes (overrides, overdue disclosures) that
+/// only `check` prints. `published`: when pages were really published (the journal).
+pub fn build(site: &Site, published: &FirstPublished) -> (Compliance, Vec<Diagnostic>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let (units, sections) = units(site, &mut diags);
     let decls = declarations(site, &units, &mut diags);
@@ -62,6 +77,9 @@ pub fn build(site: &Site) -> (Compliance, Vec<Diagnostic>, Vec<Diagnostic>) {
     note_overrides(site, &units, &decls, &mut notes);
     note_uncovered(site, &units, &decls, &mut notes);
     let report = compliance::compute(&units, &decls, &facts, year, as_of);
+    let catalogue = catalogue::build(site, &units, year, as_of, published, &mut diags);
+    catalogue::note_overdue(site, &units, &sections, &catalogue, &mut notes);
+    catalogue::check_notices(site, &units, &catalogue, &mut diags);
     for ig in &report.ignored {
         let unit = &units.list[ig.unit];
         diags.push(
@@ -70,7 +88,7 @@ pub fn build(site: &Site) -> (Compliance, Vec<Diagnostic>, Vec<Diagnostic>) {
                 .hint("同一事项同一时段只用一种记法：要么按季度记一个总数，要么按月分别记"),
         );
     }
-    (Compliance { units, sections, decls, facts, as_of, year, report }, diags, notes)
+    (Compliance { units, sections, decls, facts, as_of, year, report, catalogue }, diags, notes)
 }
 
 fn units(site: &Site, diags: &mut Vec<Diagnostic>) -> (Units, Vec<usize>) {
