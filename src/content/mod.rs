@@ -11,6 +11,7 @@ pub mod kind;
 pub mod ledger;
 pub mod markdown;
 pub mod parse_errors;
+pub mod placeholder;
 pub mod sanitize;
 pub mod sessions;
 pub mod simple_toml;

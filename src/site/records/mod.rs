@@ -5,6 +5,7 @@
 pub mod catalogue;
 mod declarations;
 mod facts;
+pub mod placeholders;
 
 use declarations::{declarations, note_overrides, note_uncovered};
 use facts::facts;
@@ -80,6 +81,7 @@ pub fn build(site: &Site, published: &FirstPublished) -> (Compliance, Vec<Diagno
     let catalogue = catalogue::build(site, &units, year, as_of, published, &mut diags);
     catalogue::note_overdue(site, &units, &sections, &catalogue, &mut notes);
     catalogue::check_notices(site, &units, &catalogue, &mut diags);
+    placeholders::check(site, &mut diags);
     for ig in &report.ignored {
         let unit = &units.list[ig.unit];
         diags.push(
