@@ -42,13 +42,11 @@ pub(super) fn check_catalogue(text: &str, entries: &[toml::Table], diags: &mut V
         let located = |d: Diagnostic| d.file(FILE_NAME).at_span(text, at, at + "[[catalogue]]".len());
         match parse_entry(&toml_to_json(toml::Value::Table(entry.clone()))) {
             Ok(i) if out.iter().any(|o| o.id == i.id) => diags.push(
-                located(Diagnostic::error(format!("config.toml 中公开事项编号“{}”重复声明", i.id)))
-                    .hint("同一编号只能声明一次；合并两处，或给其中一个换编号"),
+                located(Diagnostic::error(format!("config.toml 中公开事项编号“{}”重复声明", i.id))).hint("同一编号只能声明一次；合并两处，或给其中一个换编号"),
             ),
             Ok(i) => out.push(i),
-            Err(errs) => diags.extend(
-                errs.into_iter().map(|e| located(Diagnostic::error(format!("config.toml 第 {} 个 [[catalogue]]：{}", n + 1, e.message))).hint(e.hint)),
-            ),
+            Err(errs) => diags
+                .extend(errs.into_iter().map(|e| located(Diagnostic::error(format!("config.toml 第 {} 个 [[catalogue]]：{}", n + 1, e.message))).hint(e.hint))),
         }
     }
     out
@@ -66,7 +64,8 @@ mod tests {
         let c = c.unwrap();
         assert_eq!(c.catalogue[0].kinds, ["dues"]);
         assert_eq!(c.presets, ["branch-2018", "gongkai-2017"]);
-        let (_, d) = Config::parse(&format!("{head}[[catalogue]]\nid = \"a\"\nper = \"year\"\n[[catalogue]]\nid = \"b\"\nper = \"yearly\"\nkinds = [\"通告\"]\n"));
+        let (_, d) =
+            Config::parse(&format!("{head}[[catalogue]]\nid = \"a\"\nper = \"year\"\n[[catalogue]]\nid = \"b\"\nper = \"yearly\"\nkinds = [\"通告\"]\n"));
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].line, Some(7), "the second entry: {d:?}");
         assert!(d[0].message.contains("yearly"), "{}", d[0].message);

@@ -9,4 +9,5 @@ pub mod money;
 pub mod period;
 pub mod requirement;
 pub mod study;
+pub mod totals;
 pub mod unit;

@@ -238,6 +238,9 @@ pub fn page_view(site: &Site, c: &Compliance) -> Value {
         &mut v,
         [("units", Value::Array(rows)), ("heatmap_svg", Value::String(heatmap_svg(site, c, &order))), ("bars_svg", Value::String(bars_svg(site, c, &order)))],
     );
+    if let Some(t) = &c.catalogue.report {
+        super::parts::put(&mut v, [("timeliness", super::catalogue::summary_view(site, c, t))]);
+    }
     v
 }
 
@@ -350,34 +353,39 @@ pub fn bars_svg(site: &Site, c: &Compliance, order: &[usize]) -> String {
 const HEADERS: [&str; 14] =
     ["年度", "单位编号", "单位", "单位类别", "要求编号", "要求", "周期", "最少", "计量", "时段", "状态", "次数", "应达到", "按整段统计"];
 
+/// One CSV field; text that Excel or WPS would take for a formula is kept text.
+fn csv_field(out: &mut String, f: &str) {
+    // Text that Excel or WPS would take for a formula (`=HYPERLINK(…)` as a unit's
+    // title) starts with a ' that keeps it text (formula injection, OWASP).
+    let formula = f.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula || f.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        if formula {
+            out.push('\'');
+        }
+        out.push_str(&f.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(f);
+    }
+}
+
+/// One CSV row, CRLF-terminated (shared by the timeliness CSV).
+pub(super) fn csv_row(out: &mut String, fields: &[&str]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        csv_field(out, f);
+    }
+    out.push_str("\r\n");
+}
+
 /// CSV for Excel: UTF-8 with BOM (so Chinese survives), CRLF line ends; one row per
 /// cell and per `na` entry. Written straight into the string (large sites have
 /// hundreds of thousands of rows).
 pub fn to_csv(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> String {
-    fn field(out: &mut String, f: &str) {
-        // Text that Excel or WPS would take for a formula (`=HYPERLINK(…)` as a unit's
-        // title) starts with a ' that keeps it text (formula injection, OWASP).
-        let formula = f.starts_with(['=', '+', '-', '@', '\t', '\r']);
-        if formula || f.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            if formula {
-                out.push('\'');
-            }
-            out.push_str(&f.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(f);
-        }
-    }
-    fn row(out: &mut String, fields: &[&str]) {
-        for (i, f) in fields.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            field(out, f);
-        }
-        out.push_str("\r\n");
-    }
+    let row = csv_row;
     let mut out = String::from("\u{feff}");
     row(&mut out, &HEADERS);
     let year = report.year.to_string();
@@ -451,6 +459,9 @@ struct LineOut<'a> {
     measure: &'a str,
     origin: String,
     tally: TallyOut,
+    /// The year's count (`domain::totals`) and where it came from.
+    total: u32,
+    sources: crate::domain::totals::Totals,
     cells: Vec<CellOut>,
 }
 
@@ -464,6 +475,9 @@ struct UnitOut<'a> {
     rollup: TallyOut,
     requirements: Vec<LineOut<'a>>,
     na: &'a [String],
+    /// Timeliness of the unit's disclosure catalogue (`render::catalogue_export`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disclosure: Option<Value>,
 }
 
 #[derive(Serialize)]
@@ -477,8 +491,11 @@ struct ReportOut<'a> {
 /// The report as JSON (schema: docs/compliance.md); `pretty` for people, compact
 /// for the site's download. Serialized from borrowed structs straight into the
 /// output (a large site's report is tens of MB).
-pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize], pretty: bool) -> String {
-    fn line<'a>(site: &Site, l: &'a Line) -> LineOut<'a> {
+pub fn to_json<'a>(site: &Site, c: &'a Compliance, report: &'a Report, units: &[usize], pretty: bool) -> String {
+    let totals = crate::domain::totals::totals(report, &c.facts);
+    let timeliness = c.timeliness_for(report.year, &site.config.compliance.calendar);
+    let line = |u: usize, l: &'a Line| -> LineOut<'a> {
+        let sources = totals.get(&(u, l.req.id.clone())).copied().unwrap_or_default();
         LineOut {
             id: &l.req.id,
             name: &l.req.name,
@@ -487,6 +504,8 @@ pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize], pr
             measure: &l.req.measure,
             origin: origin_text(site, &l.origin),
             tally: (&l.tally).into(),
+            total: sources.total,
+            sources,
             cells: l
                 .cells
                 .iter()
@@ -499,7 +518,7 @@ pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize], pr
                 })
                 .collect(),
         }
-    }
+    };
     let units = units
         .iter()
         .map(|&u| {
@@ -511,8 +530,9 @@ pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize], pr
                 parent: unit.parent.map(|p| c.units.list[p].id.as_str()),
                 tally: (&r.tally).into(),
                 rollup: (&r.rollup).into(),
-                requirements: r.lines.iter().map(|l| line(site, l)).collect(),
+                requirements: r.lines.iter().map(|l| line(u, l)).collect(),
                 na: &r.na,
+                disclosure: timeliness.as_ref().and_then(|t| super::catalogue_export::unit_json(site, c, t, u)),
             }
         })
         .collect();
@@ -645,6 +665,9 @@ pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], detail_year: i32, uni
         ws.set_column_width(1, 18).map_err(err)?;
         ws.set_column_width(4, 20).map_err(err)?;
         ws.set_column_width(5, 16).map_err(err)?;
+    }
+    if let Some(t) = c.timeliness_for(detail_year, &site.config.compliance.calendar) {
+        super::catalogue_export::xlsx_sheet(&mut wb, site, c, &t, units)?;
     }
     wb.save_to_buffer().map_err(err)
 }

@@ -2,6 +2,8 @@
 //! template problem is collected (once per template and message, with how many
 //! pages it hit), never stopping at the first.
 
+pub mod catalogue;
+pub mod catalogue_export;
 pub mod compliance;
 pub mod disclosures;
 pub mod functions;
@@ -295,7 +297,10 @@ impl Profile {
 fn write_compliance_files(site: &Site, sink: &dyn Sink, profile: &Profile) -> Vec<Diagnostic> {
     let Some(c) = site.compliance.as_ref().filter(|_| compliance::shown(site)) else { return Vec::new() };
     let all = c.units.shown_order();
-    let names = [compliance::JSON_FILE, compliance::CSV_FILE, compliance::XLSX_FILE];
+    let mut names = vec![compliance::JSON_FILE, compliance::CSV_FILE, compliance::XLSX_FILE];
+    if c.catalogue.report.is_some() {
+        names.push(catalogue_export::CSV_FILE);
+    }
     names
         .into_par_iter()
         .map(|name| {
@@ -303,6 +308,7 @@ fn write_compliance_files(site: &Site, sink: &dyn Sink, profile: &Profile) -> Ve
             let bytes = match name {
                 compliance::JSON_FILE => Ok(compliance::to_json(site, c, &c.report, &all, false).into_bytes()),
                 compliance::CSV_FILE => Ok(compliance::to_csv(site, c, &c.report, &all).into_bytes()),
+                catalogue_export::CSV_FILE => Ok(c.catalogue.report.as_ref().map_or_else(String::new, |t| catalogue_export::to_csv(site, c, t, &all)).into_bytes()),
                 _ => compliance::to_xlsx(site, c, &c.years(), c.report.year, &all),
             };
             profile.add(name, started, started);
@@ -543,6 +549,7 @@ fn jobs<'a>(
             form: Form::Html,
         });
     }
+    catalogue::jobs(site, &mut jobs);
     let fixed: [(&str, &str, Form); 6] = [
         ("archive/index.html", "archive.html", Form::Html),
         ("search/index.html", "search.html", Form::Html),
@@ -677,6 +684,7 @@ fn sitemap(site: &Site) -> Value {
     if compliance::shown(site) {
         entries.push(json!({ "url": marker(compliance::PAGE), "lastmod": Value::Null }));
     }
+    entries.extend(catalogue::sitemap(site));
     entries.extend(
         site.pages
             .iter()

@@ -201,6 +201,10 @@ pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &super::Su
         (Some(c), true) => c.unit_of_section(idx).map_or(Value::Null, |u| super::compliance::unit_view(site, c, &c.report, u, with_cells)),
         _ => Value::Null,
     };
+    let catalogue = match &site.compliance {
+        Some(c) => c.unit_of_section(idx).filter(|&u| !c.units.is_hidden(u)).map_or(Value::Null, |u| super::catalogue::unit_view(site, c, u)),
+        None => Value::Null,
+    };
     let pages_by_kind = if s.unit.is_some() { pages_by_kind(site, s, summaries) } else { Value::Array(Vec::new()) };
     let mut v = json!({
         "title": s.title,
@@ -217,6 +221,7 @@ pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &super::Su
         &mut v,
         [
             ("compliance", compliance),
+            ("catalogue", catalogue),
             ("dues", super::disclosures::dues_history(site, idx)),
             ("pages_by_kind", pages_by_kind),
             ("unit_tree", unit_tree(site, idx)),

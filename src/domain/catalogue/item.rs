@@ -303,7 +303,11 @@ pub fn parse_entry(v: &Value) -> Result<Item, Vec<EntryError>> {
     };
     let freq = match text("per", &mut errs) {
         Some(p) => Frequency::parse(&p).or_else(|| {
-            errs.push(err("per", format!("公开频次 per“{p}”无效"), "可选 month（每月）、quarter（每季度）、half（每半年）、year（每年）、event（每次事项发生后）"));
+            errs.push(err(
+                "per",
+                format!("公开频次 per“{p}”无效"),
+                "可选 month（每月）、quarter（每季度）、half（每半年）、year（每年）、event（每次事项发生后）",
+            ));
             None
         }),
         None => {
@@ -316,7 +320,11 @@ pub fn parse_entry(v: &Value) -> Result<Item, Vec<EntryError>> {
     let calendar = number("deadline_days", 366, &mut errs);
     let working = number("deadline_working_days", 366, &mut errs);
     if calendar.is_some() && working.is_some() {
-        errs.push(err("deadline_working_days", "deadline_days 和 deadline_working_days 只能写一个".into(), "按自然日写 deadline_days，按工作日写 deadline_working_days"));
+        errs.push(err(
+            "deadline_working_days",
+            "deadline_days 和 deadline_working_days 只能写一个".into(),
+            "按自然日写 deadline_days，按工作日写 deadline_working_days",
+        ));
     }
     let from_start = match text("deadline_from", &mut errs).as_deref() {
         None | Some("end" | "期末" | "结束") => false,

@@ -305,7 +305,8 @@ mod tests {
             Unit { id: "diyi".into(), title: "第一党支部".into(), kind: Some("党支部".into()), parent: Some(0) },
             Unit { id: "dier".into(), title: "第二党支部".into(), kind: Some("党支部".into()), parent: Some(0) },
         ]);
-        let decls = preset("gongkai-2017").unwrap().into_iter().map(|item| CatalogueDecl { item, origin: Origin::Preset { name: "gongkai-2017".into() } }).collect();
+        let decls =
+            preset("gongkai-2017").unwrap().into_iter().map(|item| CatalogueDecl { item, origin: Origin::Preset { name: "gongkai-2017".into() } }).collect();
         (units, decls)
     }
 

@@ -95,9 +95,8 @@ fn declarations(site: &Site, units: &Units, diags: &mut Vec<Diagnostic>) -> Vec<
                     seen.push(item.id.clone());
                     decls.push(CatalogueDecl { item, origin: Origin::Checklist { unit, page: src.rel.clone() } });
                 }
-                Err(errs) => diags.extend(
-                    errs.into_iter().map(|e| src.nth_error("[[catalogue]]", n, format!("第 {} 个 [[catalogue]]：{}", n + 1, e.message)).hint(e.hint)),
-                ),
+                Err(errs) => diags
+                    .extend(errs.into_iter().map(|e| src.nth_error("[[catalogue]]", n, format!("第 {} 个 [[catalogue]]：{}", n + 1, e.message)).hint(e.hint))),
             }
         }
     }
@@ -178,9 +177,12 @@ fn disclosures(site: &Site, units: &Units, decls: &[CatalogueDecl], published: &
             None => {
                 let kind = p.kind.map(Kind::id);
                 let tags = p.taxonomies.get("tags");
-                matched.extend(items.iter().copied().filter(|i| {
-                    kind.is_some_and(|k| i.kinds.iter().any(|x| x == k)) || tags.is_some_and(|t| t.iter().any(|t| i.tags.contains(t)))
-                }));
+                matched.extend(
+                    items
+                        .iter()
+                        .copied()
+                        .filter(|i| kind.is_some_and(|k| i.kinds.iter().any(|x| x == k)) || tags.is_some_and(|t| t.iter().any(|t| i.tags.contains(t)))),
+                );
             }
         }
         for item in matched {
@@ -236,9 +238,7 @@ fn check_paths(site: &Site, units: &Units, diags: &mut Vec<Diagnostic>) {
     for s in site.sections.iter().filter(|s| s.unit.as_ref().is_some_and(|u| units.find(&u.id).is_some()) && s.hidden.is_none()) {
         let path = format!("{}catalogue/", s.path);
         for p in site.pages.iter().filter(|p| p.visible() && p.path == path) {
-            diags.push(
-                Diagnostic::error(format!("网址 {path} 是“{}”的党务公开目录页", s.title)).file(&p.src.display).hint("给这个页面换一个文件名或 slug"),
-            );
+            diags.push(Diagnostic::error(format!("网址 {path} 是“{}”的党务公开目录页", s.title)).file(&p.src.display).hint("给这个页面换一个文件名或 slug"));
         }
     }
 }
@@ -265,7 +265,10 @@ pub(super) fn note_overdue(site: &Site, units: &Units, sections: &[usize], c: &C
                     cell.days
                 ));
                 let d = match &section.src {
-                    Some(src) => d.file(&src.display).at_line(&src.text, 1),
+                    Some(src) => match src.text.find("[unit]") {
+                        Some(i) => d.file(&src.display).at_span(&src.text, i, i + "[unit]".len()),
+                        None => d.file(&src.display).at_line(&src.text, 1),
+                    },
                     None => d,
                 };
                 notes.push(d.hint(format!("{how}（公开目录：{}）", l.item.deadline.text(l.item.freq))));
