@@ -5,6 +5,8 @@ pub mod build;
 pub mod init;
 pub mod publish;
 pub mod report;
+mod report_disclosure;
+mod report_draft;
 pub mod requirements;
 pub mod serve;
 

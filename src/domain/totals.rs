@@ -15,15 +15,22 @@ pub struct Totals {
     pub study: u32,
 }
 
+/// The facts the report's cells were judged on: its year, started by `as_of`, of a
+/// requirement that applies, and not a coarser count ignored beside finer ones.
+pub fn counted<'a>(report: &'a Report, facts: &'a [Fact]) -> impl Iterator<Item = &'a Fact> + 'a {
+    let ignored = |f: &Fact| report.ignored.iter().any(|i| i.unit == f.unit && i.req == f.req && i.period == f.period);
+    facts.iter().filter(move |f| {
+        f.period.year == report.year
+            && f.period.start() <= report.as_of
+            && !ignored(f)
+            && report.units.get(f.unit).is_some_and(|u| u.lines.iter().any(|l| l.req.id == f.req))
+    })
+}
+
 /// `(unit, requirement id)` → totals, for the report's year up to its `as_of`.
 pub fn totals(report: &Report, facts: &[Fact]) -> HashMap<(usize, String), Totals> {
     let mut out: HashMap<(usize, String), Totals> = HashMap::new();
-    let ignored = |f: &Fact| report.ignored.iter().any(|i| i.unit == f.unit && i.req == f.req && i.period == f.period);
-    for f in facts.iter().filter(|f| f.period.year == report.year && f.period.start() <= report.as_of && !ignored(f)) {
-        let Some(unit) = report.units.get(f.unit) else { continue };
-        if !unit.lines.iter().any(|l| l.req.id == f.req) {
-            continue;
-        }
+    for f in counted(report, facts) {
         let t = out.entry((f.unit, f.req.clone())).or_default();
         t.total += f.count;
         match f.kind {

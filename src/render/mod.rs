@@ -5,7 +5,9 @@
 pub mod catalogue;
 pub mod catalogue_export;
 pub mod compliance;
+pub mod draft;
 pub mod disclosures;
+pub mod docx;
 pub mod functions;
 pub mod parts;
 pub mod search;

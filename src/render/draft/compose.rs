@@ -1,0 +1,542 @@
+//! Composes the 情况报告 of one unit and year from the compliance report, the
+//! timeliness report, the study plans and the records behind them.
+
+use super::words::{cn, cn_date, rate, verb, Para};
+use super::{Block, Draft, Note, Source};
+use crate::domain::catalogue::timeliness::{self, Status as TStatus};
+use crate::domain::compliance::{Line, Report, Status};
+use crate::domain::period::Per;
+use crate::domain::requirement::Origin;
+use crate::domain::study::SessionStatus;
+use crate::domain::totals::{counted, totals, Totals};
+use crate::site::records::Compliance;
+use crate::site::{Item, Site};
+use chrono::Datelike;
+use serde_json::Value;
+use std::collections::HashMap;
+
+struct Ctx<'a> {
+    site: &'a Site,
+    c: &'a Compliance,
+    report: &'a Report,
+    timeliness: Option<&'a timeliness::Report>,
+    totals: HashMap<(usize, String), Totals>,
+    notes: Vec<Note>,
+    blocks: Vec<Block>,
+}
+
+fn id(c: &Compliance, u: usize) -> &str {
+    &c.units.list[u].id
+}
+
+fn req_base(c: &Compliance, u: usize, r: &str) -> String {
+    format!("units[{}].requirements[{r}]", id(c, u))
+}
+
+fn req_path(c: &Compliance, u: usize, r: &str, field: &str) -> String {
+    format!("{}.{field}", req_base(c, u, r))
+}
+
+fn page_title(site: &Site, rel: &str) -> String {
+    match site.by_rel.get(rel) {
+        Some(Item::Page(p)) => site.pages[*p].title.clone(),
+        _ => rel.to_string(),
+    }
+}
+
+impl Ctx<'_> {
+    fn total(&self, u: usize, r: &str) -> Totals {
+        self.totals.get(&(u, r.to_string())).copied().unwrap_or_default()
+    }
+
+    /// The number of the next `（一）` heading in the current section.
+    fn next_sub(&self) -> usize {
+        1 + self.blocks.iter().rev().take_while(|b| !matches!(b, Block::Heading { level: 1, .. })).filter(|b| matches!(b, Block::Heading { level: 2, .. })).count()
+    }
+
+    fn heading(&mut self, level: u8, text: String) {
+        self.blocks.push(Block::Heading { level, text });
+    }
+
+    fn para(&mut self, p: Para) {
+        if !p.is_empty() {
+            self.blocks.push(p.block());
+        }
+    }
+
+    /// A note listing the records a requirement's count at `u` came from.
+    fn count_note(&mut self, u: usize, l: &Line) -> usize {
+        let mut by_page: Vec<(String, Vec<String>, u32)> = Vec::new();
+        for f in counted(self.report, &self.c.facts).filter(|f| f.unit == u && f.req == l.req.id) {
+            match by_page.iter_mut().find(|(p, _, _)| *p == f.page) {
+                Some((_, periods, n)) => {
+                    periods.push(f.period.id());
+                    *n += f.count;
+                }
+                None => by_page.push((f.page.clone(), vec![f.period.id()], f.count)),
+            }
+        }
+        let n = self.notes.len() + 1;
+        let sources = by_page
+            .into_iter()
+            .map(|(page, mut periods, count)| {
+                periods.dedup();
+                Source { title: page_title(self.site, &page), file: format!("content/{page}"), what: periods.join("、"), count: Some(count) }
+            })
+            .collect();
+        let total = self.total(u, &l.req.id).total;
+        self.notes.push(Note { n, label: format!("{}共{total}{}", l.req.name, l.req.measure), total: Some(total), measure: l.req.measure.clone(), sources });
+        n
+    }
+}
+
+/// How a requirement's origin names its group: the preset's organisational life,
+/// a checklist's title, config.toml's other requirements.
+fn group_of(site: &Site, o: &Origin) -> (u8, String) {
+    match o {
+        Origin::Preset { .. } => (0, "“三会一课”等组织生活".into()),
+        Origin::Checklist { page, .. } => (1, page_title(site, page)),
+        Origin::Config => (2, "其他工作要求".into()),
+    }
+}
+
+/// Draft for unit `u`, the report's year, as of the report's day.
+pub fn compose(site: &Site, c: &Compliance, report: &Report, timeliness: Option<&timeliness::Report>, u: usize) -> Draft {
+    let mut cx = Ctx { site, c, report, timeliness, totals: totals(report, &c.facts), notes: Vec::new(), blocks: Vec::new() };
+    let unit = &c.units.list[u];
+    let year_fact = |p: &mut Para| {
+        p.fact(report.year.to_string(), vec!["year".into()], Value::from(report.year));
+    };
+    let as_of_fact = |p: &mut Para| {
+        p.fact(cn_date(report.as_of), vec!["as_of".into()], Value::from(report.as_of.format("%Y-%m-%d").to_string()));
+    };
+    let mut title = Para::default();
+    title.quote(&unit.title);
+    year_fact(&mut title);
+    title.text("年度党建工作情况报告（草稿）");
+
+    let mut open = Para::default();
+    year_fact(&mut open);
+    open.text("年以来，").quote(&unit.title);
+    let rules = if unit.kind.as_deref() == Some("党支部") { "《中国共产党支部工作条例（试行）》《中国共产党党务公开条例（试行）》" } else { "《中国共产党党务公开条例（试行）》" };
+    open.text(&format!("认真落实{rules}等规定，扎实开展组织生活、理论学习和党务公开工作。现将截至"));
+    as_of_fact(&mut open);
+    open.text("的有关情况报告如下（文中数字均取自党务公开平台登记的工作记录、活动记录和学习计划，统计依据见附）。");
+    cx.para(open);
+
+    let mut section = 0;
+    let mut next = |cx: &mut Ctx, text: &str| {
+        section += 1;
+        cx.heading(1, format!("{}、{text}", cn(section)));
+    };
+    next(&mut cx, "组织生活和理论学习开展情况");
+    organisational_life(&mut cx, u);
+    study(&mut cx, u);
+    if timeliness.is_some_and(|t| !t.units[u].lines.is_empty()) {
+        next(&mut cx, "党务公开情况");
+        disclosure(&mut cx, u);
+    }
+    if c.units.shown_children(u).next().is_some() {
+        next(&mut cx, "所属党组织情况");
+        branches(&mut cx, u);
+    }
+    next(&mut cx, "存在的不足");
+    let issues = shortfalls(&mut cx, u);
+    next(&mut cx, "下一步工作打算");
+    next_steps(&mut cx, u, &issues);
+
+    let mut sign_unit = Para::default();
+    sign_unit.quote(&unit.title);
+    let mut sign_date = Para::default();
+    as_of_fact(&mut sign_date);
+    let addressee = unit.parent.filter(|&p| !c.units.is_hidden(p)).map(|p| format!("{}：", c.units.list[p].title));
+    Draft {
+        schema: "dwgk-draft/1",
+        kind: "情况报告",
+        unit: unit.id.clone(),
+        year: report.year,
+        as_of: report.as_of.format("%Y-%m-%d").to_string(),
+        title: title.0,
+        addressee,
+        blocks: cx.blocks,
+        signature: vec![sign_unit.0, sign_date.0],
+        notes: cx.notes,
+    }
+}
+
+/// Per group of requirements: `召开支部委员会会议12次〔1〕、党员大会4次〔2〕，讲党课2次〔3〕`.
+fn organisational_life(cx: &mut Ctx, u: usize) {
+    let lines = &cx.report.units[u].lines;
+    let mut groups: Vec<((u8, String), Vec<&Line>)> = Vec::new();
+    for l in lines {
+        let g = group_of(cx.site, &l.origin);
+        match groups.iter_mut().find(|(k, _)| *k == g) {
+            Some((_, v)) => v.push(l),
+            None => groups.push((g, vec![l])),
+        }
+    }
+    groups.sort_by(|a, b| a.0 .0.cmp(&b.0 .0));
+    let ended = cx.report.as_of >= crate::domain::period::Period::year(cx.report.year).end();
+    for ((kind, name), group) in groups {
+        let n = cn(cx.next_sub());
+        let head = if kind == 1 { format!("（{n}）落实《{name}》") } else { format!("（{n}）{name}") };
+        cx.heading(2, head);
+        let mut p = Para::default();
+        p.text(if ended { "全年共" } else { "今年以来共" });
+        let mut last_verb: Option<&str> = None;
+        let mut any = false;
+        // Meetings first, then 党课, then the rest: one verb for each run of names.
+        let rank = |l: &&Line| ["召开", "讲", "开展", ""].iter().position(|v| *v == verb(&l.req.name)).unwrap_or(3);
+        let mut group = group;
+        group.sort_by_key(rank);
+        for l in group {
+            let t = cx.total(u, &l.req.id);
+            if t.total == 0 {
+                continue;
+            }
+            let v = verb(&l.req.name);
+            let sep = match last_verb {
+                None => "",
+                Some(prev) if prev == v && !v.is_empty() => "、",
+                Some(_) => "，",
+            };
+            p.text(sep);
+            if last_verb != Some(v) || v.is_empty() {
+                p.text(v);
+            }
+            p.text(&l.req.name).count(t.total, req_path(cx.c, u, &l.req.id, "total")).text(&l.req.measure);
+            let note = cx.count_note(u, l);
+            p.note(note);
+            last_verb = Some(v);
+            any = true;
+        }
+        if !any {
+            p = Para::default();
+            p.text("尚未登记相关的工作记录或活动记录");
+        }
+        p.text("。");
+        cx.para(p);
+    }
+    let t = cx.report.units[u].tally;
+    if let Some((shown, value)) = rate(t.rate()) {
+        let base = format!("units[{}].tally", id(cx.c, u));
+        let judged = t.met + t.short + t.missing;
+        let mut p = Para::default();
+        p.text("对照以上要求，本单位已到期的");
+        p.fact(judged.to_string(), vec![format!("{base}.met"), format!("{base}.short"), format!("{base}.missing")], Value::from(judged));
+        p.text("个时段中达标").count(t.met, format!("{base}.met")).text("个，达标率").fact(shown, vec![format!("{base}.rate")], value).text("%。");
+        cx.para(p);
+    }
+}
+
+/// Study plans: `按照《…学习计划》，开展理论学习8次〔4〕，学习了“…”、“…”等内容。`
+fn study(cx: &mut Ctx, u: usize) {
+    let year = cx.report.year;
+    let mut by_req: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+    let mut plans: Vec<usize> = cx.site.study.keys().copied().filter(|&i| cx.site.pages[i].unit.as_deref() == Some(id(cx.c, u))).collect();
+    plans.sort_by(|a, b| cx.site.pages[*a].src.rel.cmp(&cx.site.pages[*b].src.rel));
+    for i in plans {
+        let p = &cx.site.pages[i];
+        let keys: Vec<String> = match p.extra.get("counts_as") {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+            _ => Vec::new(),
+        };
+        let lines = &cx.report.units[u].lines;
+        let req = keys.iter().find_map(|k| lines.iter().find(|l| l.req.id == *k || l.req.name == *k || l.req.aliases.contains(k))).map(|l| l.req.id.clone());
+        match by_req.iter_mut().find(|(r, _)| *r == req) {
+            Some((_, v)) => v.push(i),
+            None => by_req.push((req, vec![i])),
+        }
+    }
+    let mut first = true;
+    for (req, pages) in by_req {
+        let topics: Vec<String> = pages
+            .iter()
+            .filter_map(|i| cx.site.study.get(i))
+            .flat_map(|plan| plan.sessions.iter())
+            .filter(|s| s.status == SessionStatus::Done && s.when.year_month().0 == year && s.when.first_day() <= cx.report.as_of)
+            .map(|s| s.topic.clone())
+            .collect();
+        if topics.is_empty() {
+            continue;
+        }
+        if first {
+            let n = cn(cx.next_sub());
+            cx.heading(2, format!("（{n}）理论学习"));
+            first = false;
+        }
+        let mut p = Para::default();
+        p.text("按照");
+        for i in &pages {
+            p.quote(&format!("《{}》", cx.site.pages[*i].title));
+        }
+        p.text("，");
+        if let Some(line) = req.as_ref().and_then(|r| cx.report.units[u].lines.iter().find(|l| l.req.id == *r)) {
+            let t = cx.total(u, &line.req.id);
+            p.text(&format!("{}{}", verb(&line.req.name), line.req.name)).count(t.study, req_path(cx.c, u, &line.req.id, "sources.study")).text(&line.req.measure);
+            p.text("，");
+        }
+        p.text("学习了");
+        for (k, topic) in topics.iter().enumerate() {
+            if k > 0 {
+                p.text("、");
+            }
+            p.quote(&format!("“{topic}”"));
+        }
+        p.text("等内容。");
+        cx.para(p);
+    }
+}
+
+fn disclosure_base(cx: &Ctx, u: usize) -> String {
+    format!("units[{}].disclosure", id(cx.c, u))
+}
+
+/// `按照本单位党务公开目录（7项），今年以来应公开10项次，按时公开7项次……公开及时率70%。`
+fn disclosure(cx: &mut Ctx, u: usize) {
+    let Some(t) = cx.timeliness else { return };
+    let r = &t.units[u];
+    let base = disclosure_base(cx, u);
+    let mut p = Para::default();
+    p.text("按照本单位党务公开目录（").fact(r.lines.len().to_string(), vec![format!("count({base}.items)")], Value::from(r.lines.len())).text("项），");
+    let tl = r.tally;
+    if tl.due() == 0 {
+        p.text("今年以来尚无到期的公开事项");
+    } else {
+        let paths = |f: &[&str]| f.iter().map(|k| format!("{base}.tally.{k}")).collect::<Vec<_>>();
+        p.text("今年以来应公开").fact(tl.due().to_string(), paths(&["on_time", "late", "missing"]), Value::from(tl.due())).text("项次，按时公开");
+        p.count(tl.on_time, format!("{base}.tally.on_time")).text("项次、逾期公开").count(tl.late, format!("{base}.tally.late"));
+        p.text("项次、未公开").count(tl.missing, format!("{base}.tally.missing")).text("项次");
+        if let Some((shown, value)) = rate(tl.rate()) {
+            p.text("，公开及时率").fact(shown, vec![format!("{base}.tally.rate")], value).text("%");
+        }
+    }
+    if tl.pending > 0 {
+        p.text("；另有").count(tl.pending, format!("{base}.tally.pending")).text("项次尚在公开时限内");
+    }
+    // The note lists every cell with its deadline and page.
+    let n = cx.notes.len() + 1;
+    let mut sources = Vec::new();
+    for l in &r.lines {
+        for cell in l.cells.iter().filter(|c| c.status != TStatus::Pending) {
+            let page = cell.pages.first().map(|p| page_title(cx.site, p)).unwrap_or_default();
+            let when = cell.published.map_or("未公开".to_string(), |d| format!("{}公开", d.format("%Y-%m-%d")));
+            sources.push(Source {
+                title: page,
+                file: cell.pages.first().map(|p| format!("content/{p}")).unwrap_or_default(),
+                what: format!("{}{}：应于{}前公开，{when}", l.item.name, cell.label(), cell.due.format("%Y-%m-%d")),
+                count: None,
+            });
+        }
+    }
+    p.note(n).text("。");
+    cx.notes.push(Note { n, label: "党务公开各期情况".into(), total: None, measure: String::new(), sources });
+    cx.para(p);
+}
+
+/// For a 党委: its branches, their totals of shared requirements, and their rates.
+fn branches(cx: &mut Ctx, u: usize) {
+    let kids: Vec<usize> = cx.c.units.shown_children(u).collect();
+    let mut p = Para::default();
+    p.quote(&cx.c.units.list[u].title).text("所属党组织").fact(kids.len().to_string(), vec![format!("count(units[parent={}])", id(cx.c, u))], Value::from(kids.len()));
+    p.text("个：");
+    for (k, &c) in kids.iter().enumerate() {
+        if k > 0 {
+            p.text("、");
+        }
+        p.quote(&cx.c.units.list[c].title);
+    }
+    p.text("。");
+    // Requirements every branch has: their sums, then each branch's count.
+    let first = &cx.report.units[kids[0]].lines;
+    let shared: Vec<&Line> = first.iter().filter(|l| kids.iter().all(|&k| cx.report.units[k].lines.iter().any(|m| m.req.id == l.req.id))).collect();
+    let mut clauses = 0;
+    for l in shared {
+        let counts: Vec<u32> = kids.iter().map(|&k| cx.total(k, &l.req.id).total).collect();
+        let sum: u32 = counts.iter().sum();
+        if sum == 0 {
+            continue;
+        }
+        p.text(if clauses == 0 { "今年以来，所属党组织共" } else { "；" });
+        let paths: Vec<String> = kids.iter().map(|&k| req_path(cx.c, k, &l.req.id, "total")).collect();
+        p.text(&format!("{}{}", verb(&l.req.name), l.req.name)).fact(sum.to_string(), paths.clone(), Value::from(sum)).text(&format!("{}（", l.req.measure));
+        for (k, (&kid, n)) in kids.iter().zip(&counts).enumerate() {
+            if k > 0 {
+                p.text("、");
+            }
+            p.quote(&cx.c.units.list[kid].title).count(*n, paths[k].clone()).text(&l.req.measure);
+        }
+        p.text("）");
+        clauses += 1;
+    }
+    if clauses > 0 {
+        p.text("。");
+    }
+    rates(cx, &mut p, u, &kids, "组织生活各项要求达标率", |cx, k| cx.report.units[k].rollup.rate(), "rollup.rate");
+    if let Some(t) = cx.timeliness {
+        let t = t.clone();
+        rates(cx, &mut p, u, &kids, "党务公开及时率", |_, k| t.units[k].rollup.rate(), "disclosure.rollup.rate");
+    }
+    cx.para(p);
+}
+
+/// `组织生活各项要求达标率（含下级）：第一党支部95.3%、……；本单位及所属党组织总体92.1%。`
+fn rates(cx: &Ctx, p: &mut Para, u: usize, kids: &[usize], what: &str, of: impl Fn(&Ctx, usize) -> Option<f64>, field: &str) {
+    let shown: Vec<(usize, (String, Value))> = kids.iter().filter_map(|&k| rate(of(cx, k)).map(|r| (k, r))).collect();
+    if shown.is_empty() {
+        return;
+    }
+    p.text(&format!("{what}（含其下级）："));
+    for (n, (k, (s, v))) in shown.into_iter().enumerate() {
+        if n > 0 {
+            p.text("、");
+        }
+        p.quote(&cx.c.units.list[k].title).fact(s, vec![format!("units[{}].{field}", id(cx.c, k))], v).text("%");
+    }
+    if let Some((s, v)) = rate(of(cx, u)) {
+        p.text("；本单位及所属党组织总体").fact(s, vec![format!("units[{}].{field}", id(cx.c, u))], v).text("%");
+    }
+    p.text("。");
+}
+
+/// What the shortfalls section found, for the next steps.
+struct Issues {
+    lines: Vec<String>,
+    items: Vec<String>,
+    branches: Vec<usize>,
+}
+
+/// Periods of a line that ended short or missing: `3月、7月` (months as facts).
+fn periods(cx: &Ctx, p: &mut Para, u: usize, l: &Line, status: Status) -> bool {
+    let cells: Vec<_> = l.cells.iter().filter(|c| c.status == status).collect();
+    for (k, cell) in cells.iter().enumerate() {
+        if k > 0 {
+            p.text("、");
+        }
+        let path = format!("{}.cells[{}].status", req_base(cx.c, u, &l.req.id), cell.period.id());
+        match cell.period.per {
+            Per::Month => p.fact(cell.period.first.to_string(), vec![path], Value::from(status.id())).text("月"),
+            Per::Year => p.text("全年"),
+            _ => p.text(&cell.period.label()),
+        };
+    }
+    !cells.is_empty()
+}
+
+fn shortfalls(cx: &mut Ctx, u: usize) -> Issues {
+    let mut issues = Issues { lines: Vec::new(), items: Vec::new(), branches: Vec::new() };
+    let mut p = Para::default();
+    let mut k = 0;
+    let mut start = |p: &mut Para| {
+        k += 1;
+        p.text(&format!("{}{}是", if k > 1 { "；" } else { "" }, cn(k)));
+    };
+    let lines: Vec<Line> = cx.report.units[u].lines.clone();
+    for l in lines.iter().filter(|l| l.cells.iter().any(|c| matches!(c.status, Status::Short | Status::Missing))) {
+        start(&mut p);
+        p.text(&l.req.name).text(&format!("未完全按要求开展（{}不少于", l.req.per.name())).count(l.req.min, req_path(cx.c, u, &l.req.id, "min"));
+        p.text(&format!("{}）：", l.req.measure));
+        let short = periods(cx, &mut p, u, l, Status::Short);
+        if short {
+            p.text("未达到要求");
+        }
+        if l.cells.iter().any(|c| c.status == Status::Missing) {
+            p.text(if short { "，" } else { "" });
+            periods(cx, &mut p, u, l, Status::Missing);
+            p.text("没有记录");
+        }
+        issues.lines.push(l.req.id.clone());
+    }
+    if let Some(t) = cx.timeliness {
+        let base = disclosure_base(cx, u);
+        for l in t.units[u].lines.iter().filter(|l| l.cells.iter().any(|c| matches!(c.status, TStatus::Late | TStatus::Missing))) {
+            start(&mut p);
+            p.quote(&l.item.name).text("公开不及时：");
+            for (n, cell) in l.cells.iter().filter(|c| matches!(c.status, TStatus::Late | TStatus::Missing)).enumerate() {
+                if n > 0 {
+                    p.text("，");
+                }
+                let path = format!("{base}.items[{}].cells[{}].days", l.item.id, cell.key());
+                match (cell.period, cell.event) {
+                    (Some(period), _) if period.per == Per::Month => p.fact(period.first.to_string(), vec![path.replace(".days", ".period")], Value::from(period.id())).text("月"),
+                    (Some(period), _) if period.per == Per::Year => p.text("年度"),
+                    (Some(period), _) => p.text(&period.label()),
+                    (None, Some(d)) => p.fact(format!("{}月{}日", d.month(), d.day()), vec![path.replace(".days", ".event")], Value::from(cell.key())),
+                    _ => p.text(""),
+                };
+                let days = Value::from(cell.days);
+                if cell.status == TStatus::Late {
+                    p.text("逾期").fact(cell.days.to_string(), vec![path], days).text("天公开");
+                } else {
+                    p.text("应公开而未公开（已逾期").fact(cell.days.to_string(), vec![path], days).text("天）");
+                }
+            }
+            issues.items.push(l.item.id.clone());
+        }
+    }
+    for kid in cx.c.units.shown_children(u).collect::<Vec<_>>() {
+        let r = cx.report.units[kid].rollup;
+        let bad = r.short + r.missing;
+        let late = cx.timeliness.map_or(0, |t| t.units[kid].rollup.late + t.units[kid].rollup.missing);
+        if bad + late == 0 {
+            continue;
+        }
+        start(&mut p);
+        p.text("所属").quote(&cx.c.units.list[kid].title).text("有");
+        let base = format!("units[{}]", id(cx.c, kid));
+        if bad > 0 {
+            p.fact(bad.to_string(), vec![format!("{base}.rollup.short"), format!("{base}.rollup.missing")], Value::from(bad)).text("个时段未达标或没有记录");
+        }
+        if late > 0 {
+            p.text(if bad > 0 { "、" } else { "" });
+            p.fact(late.to_string(), vec![format!("{base}.disclosure.rollup.late"), format!("{base}.disclosure.rollup.missing")], Value::from(late));
+            p.text("项次党务公开逾期或未公开");
+        }
+        issues.branches.push(kid);
+    }
+    if k == 0 {
+        p.text("对照上述要求和公开目录，截至目前本单位没有未达标、没有记录或未按时公开的事项");
+    }
+    p.text("。");
+    cx.para(p);
+    issues
+}
+
+fn next_steps(cx: &mut Ctx, u: usize, issues: &Issues) {
+    let mut p = Para::default();
+    let mut k = 0;
+    let mut start = |p: &mut Para| {
+        k += 1;
+        p.text(&format!("{}{}是", if k > 1 { "；" } else { "" }, cn(k)));
+    };
+    let lines = cx.report.units[u].lines.clone();
+    for l in lines.iter().filter(|l| issues.lines.contains(&l.req.id)) {
+        start(&mut p);
+        p.text(&format!("{}{}，严格做到{}不少于", verb(&l.req.name), l.req.name, l.req.per.name())).count(l.req.min, req_path(cx.c, u, &l.req.id, "min"));
+        p.text(&format!("{}，对未达到要求的时段查明原因、及时补上", l.req.measure));
+    }
+    if let Some(t) = cx.timeliness {
+        let base = disclosure_base(cx, u);
+        for l in t.units[u].lines.iter().filter(|l| issues.items.contains(&l.item.id)) {
+            start(&mut p);
+            let text = l.item.deadline.text(l.item.freq);
+            p.text("按照公开目录的时限及时公开").quote(&l.item.name).text("，做到");
+            p.fact(text.clone(), vec![format!("{base}.items[{}].deadline", l.item.id)], Value::from(text)).text("公开");
+        }
+    }
+    if !issues.branches.is_empty() {
+        start(&mut p);
+        p.text("加强对");
+        for (n, &kid) in issues.branches.iter().enumerate() {
+            if n > 0 {
+                p.text("、");
+            }
+            p.quote(&cx.c.units.list[kid].title);
+        }
+        p.text("的督促指导，帮助其按期补齐组织生活记录、按时公开应公开事项");
+    }
+    start(&mut p);
+    p.text("坚持每次组织生活、每项公开事项及时在党务公开平台登记，确保统计数据准确、可追溯。");
+    cx.para(p);
+}
