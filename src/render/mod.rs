@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod catalogue_export;
 pub mod compliance;
 pub mod draft;
+pub mod draft_page;
 pub mod disclosures;
 pub mod docx;
 pub mod functions;
@@ -206,6 +207,7 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
         errors.into_inner().expect("errors").into_iter().map(|((t, m), (origin, n))| template_runtime_error(templates, &t, &m, &origin, n)).collect();
     diags.extend(write_errors.into_inner().expect("errors"));
     diags.extend(compliance_diags);
+    diags.extend(draft_page::write_files(site, only, sink));
     diags
 }
 

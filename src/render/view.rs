@@ -147,6 +147,7 @@ pub fn page_full(site: &Site, idx: usize, (higher, lower): (Option<usize>, Optio
             ("extra", page_extra(site, p)),
             ("dues", super::disclosures::dues_view(site, idx)),
             ("study_plan", super::disclosures::study_view(site, idx)),
+            ("report_draft", super::draft_page::view(site, idx)),
             ("ancestors", ancestors(site, Some(p.section))),
             ("section", link(&sec.title, &sec.path)),
             ("attachments", attachments(site, &p.assets)),

@@ -30,7 +30,7 @@ fn runs_text(runs: &[Run]) -> String {
 
 /// The body of the draft page: headings, paragraphs, 落款 and the appendix.
 pub fn to_html(d: &Draft) -> String {
-    let mut out = format!("<div class=\"report-draft\">\n<h2 class=\"draft-title align-center\">{}</h2>\n", runs_html(&d.title));
+    let mut out = format!("<div class=\"content report-draft\">\n<p class=\"draft-title align-center\"><strong>{}</strong></p>\n", runs_html(&d.title));
     if let Some(a) = &d.addressee {
         let _ = writeln!(out, "<p class=\"draft-addressee\">{}</p>", esc(a));
     }
@@ -47,11 +47,11 @@ pub fn to_html(d: &Draft) -> String {
     for line in &d.signature {
         let _ = writeln!(out, "<p class=\"signature\">{}</p>", runs_html(line));
     }
-    out.push_str("<h3 class=\"draft-heading\">附：统计依据</h3>\n<ol class=\"draft-notes\">\n");
+    out.push_str("<h3 class=\"draft-heading\">附：统计依据</h3>\n<div class=\"draft-notes\">\n");
     for n in &d.notes {
-        let _ = writeln!(out, "<li id=\"draft-note-{}\">{}</li>", n.n, esc(&n.text()));
+        let _ = writeln!(out, "<p id=\"draft-note-{}\">{}</p>", n.n, esc(&n.text()));
     }
-    out.push_str("</ol>\n</div>\n");
+    out.push_str("</div>\n</div>\n");
     out
 }
 

@@ -14,13 +14,7 @@ pub use compose::compose;
 use serde::Serialize;
 use serde_json::Value;
 
-/// The draft kinds `dwgk report --draft` and a page's `report` key accept.
-pub const KINDS: &[&str] = &["情况报告"];
-
-/// Whether `s` names a draft kind (`情况报告`, or its pinyin).
-pub fn is_kind(s: &str) -> bool {
-    matches!(s.trim(), "情况报告" | "qingkuang" | "qingkuangbaogao")
-}
+pub use crate::site::records::drafts::{is_kind, KINDS};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Draft {

@@ -36,11 +36,18 @@ impl Catalogue {
 
 /// Declarations, disclosures and the report for `year`; problems into `diags`.
 pub(super) fn build(site: &Site, units: &Units, year: i32, as_of: NaiveDate, published: &FirstPublished, diags: &mut Vec<Diagnostic>) -> Catalogue {
-    let decls = declarations(site, units, diags);
+    let mut decls = declarations(site, units, diags);
     if decls.is_empty() {
         return Catalogue::default();
     }
+    // Pages are matched against every item (a public build checks `discloses` too);
+    // a public build then leaves out items declared on pages it does not show. The
+    // catalogue itself is public (条例 第三章), internal items included: it says
+    // what is disclosed to whom, not the disclosure.
     let disclosures = disclosures(site, units, &decls, published, diags);
+    if site.opts.audience == Audience::Public {
+        decls.retain(|d| origin_visible(site, &d.origin));
+    }
     let report = timeliness::compute(units, &decls, &disclosures, year, as_of, &site.config.compliance.calendar);
     check_paths(site, units, diags);
     Catalogue { decls, disclosures, report: Some(report) }
@@ -65,8 +72,7 @@ fn entries(v: &Value) -> Vec<&Value> {
     }
 }
 
-/// Presets, then config.toml, then each unit's `_index.md` and checklists. A public
-/// build keeps only items disclosed to the public whose declaration it may show.
+/// Presets, then config.toml, then each unit's `_index.md` and checklists.
 fn declarations(site: &Site, units: &Units, diags: &mut Vec<Diagnostic>) -> Vec<CatalogueDecl> {
     let mut decls: Vec<CatalogueDecl> = Vec::new();
     for name in &site.config.presets {
@@ -99,9 +105,6 @@ fn declarations(site: &Site, units: &Units, diags: &mut Vec<Diagnostic>) -> Vec<
                     .extend(errs.into_iter().map(|e| src.nth_error("[[catalogue]]", n, format!("第 {} 个 [[catalogue]]：{}", n + 1, e.message)).hint(e.hint))),
             }
         }
-    }
-    if site.opts.audience == Audience::Public {
-        decls.retain(|d| d.item.reach == Reach::Public && origin_visible(site, &d.origin));
     }
     decls
 }

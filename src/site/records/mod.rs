@@ -4,6 +4,7 @@
 
 pub mod catalogue;
 mod declarations;
+pub mod drafts;
 mod facts;
 pub mod placeholders;
 
@@ -33,6 +34,8 @@ pub struct Compliance {
     pub report: Report,
     /// The disclosure catalogue (党务公开目录) and its timeliness report.
     pub catalogue: catalogue::Catalogue,
+    /// Pages that render a 情况报告 draft.
+    pub drafts: Vec<drafts::DraftPage>,
 }
 
 impl Compliance {
@@ -82,6 +85,7 @@ pub fn build(site: &Site, published: &FirstPublished) -> (Compliance, Vec<Diagno
     catalogue::note_overdue(site, &units, &sections, &catalogue, &mut notes);
     catalogue::check_notices(site, &units, &catalogue, &mut diags);
     placeholders::check(site, &mut diags);
+    let drafts = drafts::find(site, &units, year, &mut diags);
     for ig in &report.ignored {
         let unit = &units.list[ig.unit];
         diags.push(
@@ -90,7 +94,7 @@ pub fn build(site: &Site, published: &FirstPublished) -> (Compliance, Vec<Diagno
                 .hint("同一事项同一时段只用一种记法：要么按季度记一个总数，要么按月分别记"),
         );
     }
-    (Compliance { units, sections, decls, facts, as_of, year, report, catalogue }, diags, notes)
+    (Compliance { units, sections, decls, facts, as_of, year, report, catalogue, drafts }, diags, notes)
 }
 
 fn units(site: &Site, diags: &mut Vec<Diagnostic>) -> (Units, Vec<usize>) {
