@@ -14,6 +14,8 @@ mod bad_input;
 mod browser;
 /// A small DevTools-protocol client: Chromium driven like a reader (click, type, Enter).
 mod cdp;
+/// The disclosure catalogue: timeliness from dates and the publisher's journal, placeholders.
+mod catalogue;
 /// `dwgk check`: writes nothing; text and JSON reports.
 mod check;
 /// Units, requirements, records, compliance outputs and `dwgk report`.
@@ -52,6 +54,8 @@ mod publish;
 mod publish_both;
 /// `dwgk publish`: a page keeps the stamp of the release its bytes last changed in.
 mod publish_stamps;
+/// The 情况报告 draft: its numbers against the report, its .docx read back by LibreOffice and Pandoc.
+mod report_draft;
 /// Rendered output: Markdown, links, attachments, pagination, taxonomies, feeds, URL styles.
 mod rendering;
 /// Drafts, scheduled (`publish_date`) and expired (`expire_date`) pages.

@@ -462,7 +462,7 @@ fn shortfalls(cx: &mut Ctx, u: usize) -> Issues {
                     (Some(period), _) if period.per == Per::Month => p.fact(period.first.to_string(), vec![path.replace(".days", ".period")], Value::from(period.id())).text("月"),
                     (Some(period), _) if period.per == Per::Year => p.text("年度"),
                     (Some(period), _) => p.text(&period.label()),
-                    (None, Some(d)) => p.fact(format!("{}月{}日", d.month(), d.day()), vec![path.replace(".days", ".event")], Value::from(cell.key())),
+                    (None, Some(d)) => p.fact(cn_date(d), vec![path.replace(".days", ".event")], Value::from(cell.key())),
                     _ => p.text(""),
                 };
                 let days = Value::from(cell.days);

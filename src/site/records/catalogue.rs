@@ -198,6 +198,23 @@ fn disclosures(site: &Site, units: &Units, decls: &[CatalogueDecl], published: &
 }
 
 fn disclosure(p: &Page, unit: usize, item: &Item, explicit: bool, published: &FirstPublished, diags: &mut Vec<Diagnostic>) -> Option<Disclosure> {
+    let (period, event) = match item.freq {
+        Frequency::Every(_) => match page_period(p) {
+            Some(period) => (Some(period), None),
+            None => {
+                if explicit {
+                    diags.push(
+                        Diagnostic::warning(format!("本页公开了“{}”（{}），但没有写公开的是哪个时段 period，暂不计入", item.name, item.freq.name()))
+                            .file(&p.src.display)
+                            .at_line(&p.src.text, 1)
+                            .hint("加一行 period = \"2024-Q3\"（也可写 2024、2024-H1、2024-03）"),
+                    );
+                }
+                return None;
+            }
+        },
+        Frequency::Event => (None, p.date.or(p.publish_date).map(|d| d.date)),
+    };
     if item.reach == Reach::Public && p.scope == Scope::Internal {
         diags.push(
             p.src
@@ -215,23 +232,6 @@ fn disclosure(p: &Page, unit: usize, item: &Item, explicit: bool, published: &Fi
                 .hint("加一行 date = 2024-10-10（公开的日期）"),
         );
         return None;
-    };
-    let (period, event) = match item.freq {
-        Frequency::Every(_) => match page_period(p) {
-            Some(period) => (Some(period), None),
-            None => {
-                if explicit {
-                    diags.push(
-                        Diagnostic::warning(format!("本页公开了“{}”（{}），但没有写公开的是哪个时段 period，暂不计入", item.name, item.freq.name()))
-                            .file(&p.src.display)
-                            .at_line(&p.src.text, 1)
-                            .hint("加一行 period = \"2024-Q3\"（也可写 2024、2024-H1、2024-03）"),
-                    );
-                }
-                return None;
-            }
-        },
-        Frequency::Event => (None, p.date.map(|d| d.date).or(stated)),
     };
     Some(Disclosure { unit, item: item.id.clone(), period, event, published: day, until: p.expire_date.map(|d| d.date), page: p.src.rel.clone() })
 }
