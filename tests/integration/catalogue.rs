@@ -175,3 +175,41 @@ fn placeholders_are_errors_on_reports_and_warnings_on_plans() {
         "content/units/jg/a/plan.md:2:10",
     ]);
 }
+
+/// `publish` dates a page it publishes for the first time today, whatever its
+/// `date` says; `report` then reads the same day from the journal.
+#[test]
+fn publish_dates_a_new_page_today_and_report_agrees() {
+    use chrono::Datelike;
+    let today = chrono::Local::now().date_naive();
+    let last = today.year() - 1;
+    let s = Site::new();
+    let dest = s.path().join("dest");
+    s.file(
+        "config.toml",
+        &format!(
+            "title = \"测试\"\nbase_url = \"http://example.org/\"\npresets = [\"gongkai-2017\"]\n[compliance]\nyear = {last}\n[publish]\ndest = \"{}\"\nsettle_seconds = 0\n",
+            dest.display()
+        ),
+    )
+    .file("content/units/a/_index.md", &unit("甲支部", "党支部"))
+    .file("content/units/a/dues-q2.md", &dues(&format!("{last}-Q2"), &format!("{last}-07-10")));
+    let run = |args: &[&str]| {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        run_dwgk(&args, s.path())
+    };
+    let src = s.path().to_string_lossy().into_owned();
+    let publish = ["publish", "--once", "--source", &src, "--audience", "internal"];
+    run(&publish).expect(0);
+    // Q3 is backdated: it says October, but goes live now.
+    s.file("content/units/a/dues-q3.md", &dues(&format!("{last}-Q3"), &format!("{last}-10-10")));
+    run(&publish).expect(0);
+    let live: Value = serde_json::from_slice(&std::fs::read(dest.join("current/compliance.json")).unwrap()).unwrap();
+    let due = chrono::NaiveDate::from_ymd_opt(last, 10, 15).unwrap();
+    let c = cells(&live, "a", "dangfei");
+    assert_eq!(c[1], (format!("{last}-Q2"), "on_time".into(), 0), "in the first release: its own date stands");
+    assert_eq!(c[2], (format!("{last}-Q3"), "late".into(), (today - due).num_days()), "published today");
+    let q3 = &unit_of(&live, "a")["disclosure"]["items"][0]["cells"][2];
+    assert_eq!(q3["published"], today.format("%Y-%m-%d").to_string(), "{q3}");
+    assert_eq!(cells(&report_json(&s, &[]), "a", "dangfei"), c, "report reads the journal of [publish] dest");
+}
