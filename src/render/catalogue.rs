@@ -139,7 +139,7 @@ fn unit_report<'a>(c: &'a Compliance, u: usize) -> Option<&'a UnitTimeliness> {
 /// and (where compliance is shown) timeliness.
 pub fn unit_view(site: &Site, c: &Compliance, u: usize) -> Value {
     let Some(r) = unit_report(c, u) else { return Value::Null };
-    let shown = super::compliance::shown(site);
+    let shown = super::compliance_shared::shown(site);
     let mut v = json!({ "url": marker(&page_path(site, c, u)), "shown": shown, "year": c.year });
     if shown {
         put(&mut v, [("tally", tally(&r.tally)), ("rollup", tally(&r.rollup)), ("statuses", legend())]);
@@ -151,7 +151,7 @@ pub fn unit_view(site: &Site, c: &Compliance, u: usize) -> Value {
 /// `catalogue` of a unit's 党务公开目录 page: items grouped by category.
 pub fn page_view(site: &Site, c: &Compliance, u: usize) -> Value {
     let r = unit_report(c, u);
-    let shown = super::compliance::shown(site);
+    let shown = super::compliance_shared::shown(site);
     let section = c.sections[u];
     let groups: Vec<Value> = Category::ALL
         .iter()
@@ -187,7 +187,7 @@ pub fn summary_view(site: &Site, c: &Compliance, report: &Report) -> Value {
         .map(|u| {
             let r = &report.units[u];
             json!({
-                "id": c.units.list[u].id, "title": super::compliance::unit_title(site, c, u), "kind": c.units.list[u].kind, "depth": c.units.depth(u),
+                "id": c.units.list[u].id, "title": super::compliance_shared::unit_title(site, c, u), "kind": c.units.list[u].kind, "depth": c.units.depth(u),
                 "url": (!r.lines.is_empty()).then(|| marker(&page_path(site, c, u))), "tally": tally(&r.tally), "rollup": tally(&r.rollup),
             })
         })

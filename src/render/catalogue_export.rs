@@ -65,7 +65,7 @@ fn rows(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> Vec<[S
                 out.push([
                     report.year.to_string(),
                     unit.id.clone(),
-                    super::compliance::unit_title(site, c, u),
+                    super::compliance_shared::unit_title(site, c, u),
                     i.id.clone(),
                     i.name.clone(),
                     i.category.name().to_string(),
@@ -88,10 +88,10 @@ fn rows(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> Vec<[S
 /// disclosure.csv: UTF-8 with BOM, CRLF, formula-safe like compliance.csv.
 pub fn to_csv(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> String {
     let mut out = String::from("\u{feff}");
-    super::compliance::csv_row(&mut out, &HEADERS);
+    super::compliance_shared::csv_row(&mut out, &HEADERS);
     for r in rows(site, c, report, units) {
         let fields: Vec<&str> = r.iter().map(String::as_str).collect();
-        super::compliance::csv_row(&mut out, &fields);
+        super::compliance_shared::csv_row(&mut out, &fields);
     }
     out
 }

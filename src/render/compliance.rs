@@ -2,7 +2,6 @@
 //! inline SVG charts, and the downloads (JSON, CSV for Excel, XLSX). Templates
 //! display the report; they never compute it.
 
-use crate::content::kind::{Audience, Scope};
 use crate::domain::compliance::{Line, Report, Status, Tally, UnitReport};
 use crate::domain::requirement::Origin;
 use crate::site::records::Compliance;
@@ -12,26 +11,13 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
+use super::compliance_shared::csv_row;
+pub use super::compliance_shared::{shown, unit_title};
+
 pub const PAGE: &str = "/compliance/";
 pub const JSON_FILE: &str = "compliance.json";
 pub const CSV_FILE: &str = "compliance.csv";
 pub const XLSX_FILE: &str = "compliance.xlsx";
-
-/// Whether this build shows compliance at all (`[compliance] scope`).
-pub fn shown(site: &Site) -> bool {
-    site.compliance.is_some() && (site.opts.audience == Audience::Internal || site.config.compliance.scope == Scope::Public)
-}
-
-/// A unit's title as this audience may see it. Outputs list only shown units
-/// (`Units::shown_order`); a hidden one would still show its id, never its title.
-pub fn unit_title(site: &Site, c: &Compliance, u: usize) -> String {
-    let s = &site.sections[c.sections[u]];
-    if s.hidden.is_some() {
-        c.units.list[u].id.clone()
-    } else {
-        c.units.list[u].title.clone()
-    }
-}
 
 fn unit_url(site: &Site, c: &Compliance, u: usize) -> Value {
     let s = &site.sections[c.sections[u]];
@@ -352,34 +338,6 @@ pub fn bars_svg(site: &Site, c: &Compliance, order: &[usize]) -> String {
 /// Rows of the flat table shared by CSV and XLSX.
 const HEADERS: [&str; 14] =
     ["年度", "单位编号", "单位", "单位类别", "要求编号", "要求", "周期", "最少", "计量", "时段", "状态", "次数", "应达到", "按整段统计"];
-
-/// One CSV field; text that Excel or WPS would take for a formula is kept text.
-fn csv_field(out: &mut String, f: &str) {
-    // Text that Excel or WPS would take for a formula (`=HYPERLINK(…)` as a unit's
-    // title) starts with a ' that keeps it text (formula injection, OWASP).
-    let formula = f.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if formula || f.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        if formula {
-            out.push('\'');
-        }
-        out.push_str(&f.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(f);
-    }
-}
-
-/// One CSV row, CRLF-terminated (shared by the timeliness CSV).
-pub(super) fn csv_row(out: &mut String, fields: &[&str]) {
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        csv_field(out, f);
-    }
-    out.push_str("\r\n");
-}
 
 /// CSV for Excel: UTF-8 with BOM (so Chinese survives), CRLF line ends; one row per
 /// cell and per `na` entry. Written straight into the string (large sites have

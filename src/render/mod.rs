@@ -5,6 +5,7 @@
 pub mod catalogue;
 pub mod catalogue_export;
 pub mod compliance;
+pub mod compliance_shared;
 pub mod draft;
 pub mod draft_page;
 pub mod disclosures;

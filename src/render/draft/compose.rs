@@ -11,7 +11,6 @@ use crate::domain::study::SessionStatus;
 use crate::domain::totals::{counted, totals, Totals};
 use crate::site::records::Compliance;
 use crate::site::{Item, Site};
-use chrono::Datelike;
 use serde_json::Value;
 use std::collections::HashMap;
 
