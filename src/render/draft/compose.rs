@@ -66,7 +66,7 @@ impl Ctx<'_> {
     /// A note listing the records a requirement's count at `u` came from.
     fn count_note(&mut self, u: usize, l: &Line) -> usize {
         let mut by_page: Vec<(String, Vec<String>, u32)> = Vec::new();
-        for f in counted(self.report, &self.c.facts).filter(|f| f.unit == u && f.req == l.req.id) {
+        for f in counted(self.report, self.c.facts_of(u)).filter(|f| f.req == l.req.id) {
             match by_page.iter_mut().find(|(p, _, _)| *p == f.page) {
                 Some((_, periods, n)) => {
                     periods.push(f.period.id());
@@ -101,7 +101,12 @@ fn group_of(site: &Site, o: &Origin) -> (u8, String) {
 
 /// Draft for unit `u`, the report's year, as of the report's day.
 pub fn compose(site: &Site, c: &Compliance, report: &Report, timeliness: Option<&timeliness::Report>, u: usize) -> Draft {
-    let mut cx = Ctx { site, c, report, timeliness, totals: totals(report, &c.facts), notes: Vec::new(), blocks: Vec::new() };
+    // Totals of the unit and its branches only (a draft reads no other unit's facts).
+    let mut all = totals(report, c.facts_of(u));
+    for k in c.units.shown_children(u) {
+        all.extend(totals(report, c.facts_of(k)));
+    }
+    let mut cx = Ctx { site, c, report, timeliness, totals: all, notes: Vec::new(), blocks: Vec::new() };
     let unit = &c.units.list[u];
     let year_fact = |p: &mut Para| {
         p.fact(report.year.to_string(), vec!["year".into()], Value::from(report.year));

@@ -289,13 +289,19 @@ pub(super) fn check_notices(site: &Site, units: &Units, c: &Catalogue, diags: &m
                 let (Some(n), Some(first)) = (cell.notice.filter(|n| n.short()), cell.pages.first()) else { continue };
                 let Some(SiteItem::Page(p)) = site.by_rel.get(first) else { continue };
                 let p = &site.pages[*p];
-                let message = match n.shown {
-                    Some(shown) => format!("“{}”要求公示不少于 {} 个工作日，本页只公示了 {shown} 个工作日", l.item.name, n.required),
-                    None => format!("“{}”要求公示不少于 {} 个工作日，本页没有写公示截止日期 expire_date", l.item.name, n.required),
+                let (message, hint) = match n.shown {
+                    Some(shown) => (
+                        format!("“{}”要求公示不少于 {} 个工作日，本页只公示了 {shown} 个工作日", l.item.name, n.required),
+                        format!("把 expire_date（公示截止日期）延后，使公示满 {} 个工作日（周末和 config.toml 中 [compliance] holidays 列出的节假日不算）", n.required),
+                    ),
+                    None => (
+                        format!("“{}”要求公示不少于 {} 个工作日，本页没有写公示截止日期 expire_date", l.item.name, n.required),
+                        "加一行 expire_date = 2024-06-26（公示截止日期），公示期按工作日计算".to_string(),
+                    ),
                 };
                 let mut d = p.src.key_error("expire_date", message);
                 d.severity = crate::diag::Severity::Warning;
-                diags.push(d.hint("写上 expire_date（公示截止日期），公示期按工作日计算，节假日见 config.toml 的 [compliance] holidays"));
+                diags.push(d.hint(hint));
             }
         }
     }

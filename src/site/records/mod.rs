@@ -28,7 +28,10 @@ pub struct Compliance {
     /// Section index of each unit.
     pub sections: Vec<usize>,
     pub decls: Vec<Declaration>,
+    /// Sorted by unit (stable: each unit's in page order), so `facts_of` is a slice.
     pub facts: Vec<Fact>,
+    /// Where each unit's facts start in `facts` (one more entry than units).
+    fact_starts: Vec<usize>,
     pub as_of: NaiveDate,
     pub year: i32,
     pub report: Report,
@@ -54,6 +57,11 @@ impl Compliance {
         })
     }
 
+    /// The facts of one unit.
+    pub fn facts_of(&self, unit: usize) -> &[Fact] {
+        &self.facts[self.fact_starts[unit]..self.fact_starts[unit + 1]]
+    }
+
     /// Years that have facts, up to `as_of`, plus the reporting year.
     pub fn years(&self) -> Vec<i32> {
         let mut ys: Vec<i32> = self.facts.iter().map(|f| f.period.year).filter(|y| *y <= self.as_of.year()).collect();
@@ -76,7 +84,9 @@ pub fn build(site: &Site, published: &FirstPublished) -> (Compliance, Vec<Diagno
     let decls = declarations(site, &units, &mut diags);
     let as_of = site.as_of();
     let year = site.config.compliance.year.unwrap_or_else(|| as_of.year());
-    let facts = facts(site, &units, &decls, as_of, &mut diags);
+    let mut facts = facts(site, &units, &decls, as_of, &mut diags);
+    facts.sort_by_key(|f| f.unit);
+    let fact_starts = (0..=units.list.len()).map(|u| facts.partition_point(|f| f.unit < u)).collect();
     let mut notes = Vec::new();
     note_overrides(site, &units, &decls, &mut notes);
     note_uncovered(site, &units, &decls, &mut notes);
@@ -94,7 +104,7 @@ pub fn build(site: &Site, published: &FirstPublished) -> (Compliance, Vec<Diagno
                 .hint("同一事项同一时段只用一种记法：要么按季度记一个总数，要么按月分别记"),
         );
     }
-    (Compliance { units, sections, decls, facts, as_of, year, report, catalogue, drafts }, diags, notes)
+    (Compliance { units, sections, decls, facts, fact_starts, as_of, year, report, catalogue, drafts }, diags, notes)
 }
 
 fn units(site: &Site, diags: &mut Vec<Diagnostic>) -> (Units, Vec<usize>) {
