@@ -37,7 +37,13 @@ pub fn table(site: &Site, c: &Compliance, t: &Report, units: &[usize]) -> String
         for l in &r.lines {
             let cells: Vec<String> = l.cells.iter().map(|cell| format!("{}{}{}", cell.label(), symbol(cell.status), late(cell))).collect();
             let pad = " ".repeat(name_w.saturating_sub(l.item.name.width()));
-            let _ = writeln!(s, "{indent}  {}{pad}  {}  {}", l.item.name, l.item.deadline.text(l.item.freq), if cells.is_empty() { "（本年无）".into() } else { cells.join(" ") });
+            let _ = writeln!(
+                s,
+                "{indent}  {}{pad}  {}  {}",
+                l.item.name,
+                l.item.deadline.text(l.item.freq),
+                if cells.is_empty() { "（本年无）".into() } else { cells.join(" ") }
+            );
         }
         s.push('\n');
     }

@@ -131,7 +131,7 @@ fn line_view(site: &Site, l: &Line, shown: bool, with_cells: bool) -> Value {
     v
 }
 
-fn unit_report<'a>(c: &'a Compliance, u: usize) -> Option<&'a UnitTimeliness> {
+fn unit_report(c: &Compliance, u: usize) -> Option<&UnitTimeliness> {
     c.catalogue.report.as_ref().map(|r| &r.units[u]).filter(|r| !r.lines.is_empty())
 }
 

@@ -52,8 +52,23 @@ pub fn unit_json(site: &Site, _c: &Compliance, report: &Report, u: usize) -> Opt
     Some(json!({ "tally": tally(&r.tally), "rollup": tally(&r.rollup), "items": items }))
 }
 
-const HEADERS: [&str; 15] =
-    ["年度", "单位编号", "单位", "事项编号", "公开事项", "类别", "公开范围", "频次", "公开时限", "时段或事项日期", "应公开日期", "公开日期", "情况", "逾期天数", "公示工作日"];
+const HEADERS: [&str; 15] = [
+    "年度",
+    "单位编号",
+    "单位",
+    "事项编号",
+    "公开事项",
+    "类别",
+    "公开范围",
+    "频次",
+    "公开时限",
+    "时段或事项日期",
+    "应公开日期",
+    "公开日期",
+    "情况",
+    "逾期天数",
+    "公示工作日",
+];
 
 fn rows(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> Vec<[String; 15]> {
     let mut out = Vec::new();

@@ -48,4 +48,3 @@ pub(super) fn csv_row(out: &mut String, fields: &[&str]) {
     }
     out.push_str("\r\n");
 }
-

@@ -6,10 +6,10 @@ pub mod catalogue;
 pub mod catalogue_export;
 pub mod compliance;
 pub mod compliance_shared;
-pub mod draft;
-pub mod draft_page;
 pub mod disclosures;
 pub mod docx;
+pub mod draft;
+pub mod draft_page;
 pub mod functions;
 pub mod parts;
 pub mod search;
@@ -313,7 +313,9 @@ fn write_compliance_files(site: &Site, sink: &dyn Sink, profile: &Profile) -> Ve
             let bytes = match name {
                 compliance::JSON_FILE => Ok(compliance::to_json(site, c, &c.report, &all, false).into_bytes()),
                 compliance::CSV_FILE => Ok(compliance::to_csv(site, c, &c.report, &all).into_bytes()),
-                catalogue_export::CSV_FILE => Ok(c.catalogue.report.as_ref().map_or_else(String::new, |t| catalogue_export::to_csv(site, c, t, &all)).into_bytes()),
+                catalogue_export::CSV_FILE => {
+                    Ok(c.catalogue.report.as_ref().map_or_else(String::new, |t| catalogue_export::to_csv(site, c, t, &all)).into_bytes())
+                }
                 _ => compliance::to_xlsx(site, c, &c.years(), c.report.year, &all),
             };
             profile.add(name, started, started);

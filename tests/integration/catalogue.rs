@@ -99,7 +99,13 @@ fn on_time_late_missing_and_running_disclosures_with_overrides() {
     assert!(t.stdout.contains("第二季度!(逾期21天公开)") && t.stdout.contains("第三季度✗(逾期36天未公开)"), "{}", t.stdout);
     let args: Vec<String> = ["report", "--root", s.path().to_str().unwrap(), "--disclosures", "--format", "csv"].iter().map(|s| s.to_string()).collect();
     let csv = run_dwgk(&args, s.path());
-    assert!(csv.stdout.contains("a,甲支部,dangfei,党费收缴、使用和管理情况,党费收缴使用管理,向社会公开,每季度,每期结束后15日内,2024-Q2,2024-07-15,2024-08-05,逾期公开,21,"), "{}", csv.stdout);
+    assert!(
+        csv.stdout.contains(
+            "a,甲支部,dangfei,党费收缴、使用和管理情况,党费收缴使用管理,向社会公开,每季度,每期结束后15日内,2024-Q2,2024-07-15,2024-08-05,逾期公开,21,"
+        ),
+        "{}",
+        csv.stdout
+    );
     s.build_ok(&[]);
     let out = s.public();
     let catalogue = std::fs::read_to_string(out.join("units/jg/a/catalogue/index.html")).unwrap();
@@ -117,7 +123,10 @@ fn on_time_late_missing_and_running_disclosures_with_overrides() {
 #[test]
 fn check_warns_each_overdue_disclosure_at_the_unit_and_each_short_notice_at_its_page() {
     let s = fixture();
-    s.file("content/units/jg/biaozhang.md", "+++\ntitle = \"拟表彰对象公示\"\ndate = 2024-06-20\nexpire_date = 2024-06-24\nunit = \"jg\"\ntags = [\"评先评优\"]\n+++\n公示。\n");
+    s.file(
+        "content/units/jg/biaozhang.md",
+        "+++\ntitle = \"拟表彰对象公示\"\ndate = 2024-06-20\nexpire_date = 2024-06-24\nunit = \"jg\"\ntags = [\"评先评优\"]\n+++\n公示。\n",
+    );
     let r = run_dwgk(&["check".into(), "--root".into(), s.path().to_string_lossy().into_owned()], s.path());
     r.expect(0).stderr_has(&[
         "乙支部的“党费收缴情况”2024年上半年应在 2024-07-10 前公开，已逾期 133 天，仍未公开",

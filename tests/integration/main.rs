@@ -12,10 +12,10 @@ mod audiences;
 mod bad_input;
 /// Headless Chromium against the built example site.
 mod browser;
-/// A small DevTools-protocol client: Chromium driven like a reader (click, type, Enter).
-mod cdp;
 /// The disclosure catalogue: timeliness from dates and the publisher's journal, placeholders.
 mod catalogue;
+/// A small DevTools-protocol client: Chromium driven like a reader (click, type, Enter).
+mod cdp;
 /// `dwgk check`: writes nothing; text and JSON reports.
 mod check;
 /// Units, requirements, records, compliance outputs and `dwgk report`.
@@ -54,10 +54,10 @@ mod publish;
 mod publish_both;
 /// `dwgk publish`: a page keeps the stamp of the release its bytes last changed in.
 mod publish_stamps;
-/// The 情况报告 draft: its numbers against the report, its .docx read back by LibreOffice and Pandoc.
-mod report_draft;
 /// Rendered output: Markdown, links, attachments, pagination, taxonomies, feeds, URL styles.
 mod rendering;
+/// The 情况报告 draft: its numbers against the report, its .docx read back by LibreOffice and Pandoc.
+mod report_draft;
 /// Drafts, scheduled (`publish_date`) and expired (`expire_date`) pages.
 mod schedule;
 /// What a search query loads and when: common tokens' files with their shards, rests with their documents.

@@ -28,9 +28,7 @@ fn step<'a>(v: &'a Value, part: &str) -> &'a Value {
         Some((name, key)) => {
             let key = key.trim_end_matches(']');
             let list = v[name].as_array().unwrap_or_else(|| panic!("{name} is not a list in {v}"));
-            list.iter()
-                .find(|x| x["id"] == key || x["period"] == key || x["event"] == key)
-                .unwrap_or_else(|| panic!("no {name}[{key}]"))
+            list.iter().find(|x| x["id"] == key || x["period"] == key || x["event"] == key).unwrap_or_else(|| panic!("no {name}[{key}]"))
         }
     }
 }
@@ -162,8 +160,11 @@ fn every_number_of_the_drafts_is_the_reports_and_word_readers_see_the_same() {
         }
         assert!(text.contains("存在的不足") && text.contains("党务公开情况"), "{text}");
         let docx = tmp.path().join(format!("{unit}.docx"));
-        let args: Vec<String> =
-            ["report", "--root", root(), "--draft", "情况报告", "--unit", unit, "--format", "docx", "--output"].iter().map(|s| s.to_string()).chain([docx.to_string_lossy().into_owned()]).collect();
+        let args: Vec<String> = ["report", "--root", root(), "--draft", "情况报告", "--unit", unit, "--format", "docx", "--output"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain([docx.to_string_lossy().into_owned()])
+            .collect();
         run_dwgk(&args, tmp.path()).expect(0);
         let want = squeeze(&text);
         for (reader, got) in read_back(&docx, tmp.path()) {

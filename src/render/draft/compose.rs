@@ -50,7 +50,13 @@ impl Ctx<'_> {
 
     /// The number of the next `（一）` heading in the current section.
     fn next_sub(&self) -> usize {
-        1 + self.blocks.iter().rev().take_while(|b| !matches!(b, Block::Heading { level: 1, .. })).filter(|b| matches!(b, Block::Heading { level: 2, .. })).count()
+        1 + self
+            .blocks
+            .iter()
+            .rev()
+            .take_while(|b| !matches!(b, Block::Heading { level: 1, .. }))
+            .filter(|b| matches!(b, Block::Heading { level: 2, .. }))
+            .count()
     }
 
     fn heading(&mut self, level: u8, text: String) {
@@ -122,7 +128,11 @@ pub fn compose(site: &Site, c: &Compliance, report: &Report, timeliness: Option<
     let mut open = Para::default();
     year_fact(&mut open);
     open.text("年以来，").quote(&unit.title);
-    let rules = if unit.kind.as_deref() == Some("党支部") { "《中国共产党支部工作条例（试行）》《中国共产党党务公开条例（试行）》" } else { "《中国共产党党务公开条例（试行）》" };
+    let rules = if unit.kind.as_deref() == Some("党支部") {
+        "《中国共产党支部工作条例（试行）》《中国共产党党务公开条例（试行）》"
+    } else {
+        "《中国共产党党务公开条例（试行）》"
+    };
     open.text(&format!("认真落实{rules}等规定，扎实开展组织生活、理论学习和党务公开工作。现将截至"));
     as_of_fact(&mut open);
     open.text("的有关情况报告如下（文中数字均取自党务公开平台登记的工作记录、活动记录和学习计划，统计依据见附）。");
@@ -179,7 +189,7 @@ fn organisational_life(cx: &mut Ctx, u: usize) {
             None => groups.push((g, vec![l])),
         }
     }
-    groups.sort_by(|a, b| a.0 .0.cmp(&b.0 .0));
+    groups.sort_by_key(|g| g.0 .0);
     let ended = cx.report.as_of >= crate::domain::period::Period::year(cx.report.year).end();
     for ((kind, name), group) in groups {
         let n = cn(cx.next_sub());
@@ -278,7 +288,9 @@ fn study(cx: &mut Ctx, u: usize) {
         p.text("，");
         if let Some(line) = req.as_ref().and_then(|r| cx.report.units[u].lines.iter().find(|l| l.req.id == *r)) {
             let t = cx.total(u, &line.req.id);
-            p.text(&format!("{}{}", verb(&line.req.name), line.req.name)).count(t.study, req_path(cx.c, u, &line.req.id, "sources.study")).text(&line.req.measure);
+            p.text(&format!("{}{}", verb(&line.req.name), line.req.name))
+                .count(t.study, req_path(cx.c, u, &line.req.id, "sources.study"))
+                .text(&line.req.measure);
             p.text("，");
         }
         p.text("学习了");
@@ -343,7 +355,11 @@ fn disclosure(cx: &mut Ctx, u: usize) {
 fn branches(cx: &mut Ctx, u: usize) {
     let kids: Vec<usize> = cx.c.units.shown_children(u).collect();
     let mut p = Para::default();
-    p.quote(&cx.c.units.list[u].title).text("所属党组织").fact(kids.len().to_string(), vec![format!("count(units[parent={}])", id(cx.c, u))], Value::from(kids.len()));
+    p.quote(&cx.c.units.list[u].title).text("所属党组织").fact(
+        kids.len().to_string(),
+        vec![format!("count(units[parent={}])", id(cx.c, u))],
+        Value::from(kids.len()),
+    );
     p.text("个：");
     for (k, &c) in kids.iter().enumerate() {
         if k > 0 {
@@ -463,7 +479,9 @@ fn shortfalls(cx: &mut Ctx, u: usize) -> Issues {
                 }
                 let path = format!("{base}.items[{}].cells[{}].days", l.item.id, cell.key());
                 match (cell.period, cell.event) {
-                    (Some(period), _) if period.per == Per::Month => p.fact(period.first.to_string(), vec![path.replace(".days", ".period")], Value::from(period.id())).text("月"),
+                    (Some(period), _) if period.per == Per::Month => {
+                        p.fact(period.first.to_string(), vec![path.replace(".days", ".period")], Value::from(period.id())).text("月")
+                    }
                     (Some(period), _) if period.per == Per::Year => p.text("年度"),
                     (Some(period), _) => p.text(&period.label()),
                     (None, Some(d)) => p.fact(cn_date(d), vec![path.replace(".days", ".event")], Value::from(cell.key())),

@@ -34,8 +34,13 @@ pub struct Draft {
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Block {
     /// `一、…` (level 1) or `（一）…` (level 2).
-    Heading { level: u8, text: String },
-    Para { runs: Vec<Run> },
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Para {
+        runs: Vec<Run>,
+    },
 }
 
 /// A piece of text: dwgk's own words, a number (`fact`), text quoted from the

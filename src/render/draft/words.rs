@@ -105,7 +105,10 @@ mod tests {
         assert_eq!(rate(Some(0.857_14)).unwrap().0, "85.7");
         assert_eq!(rate(Some(1.0)).unwrap().0, "100");
         assert!(rate(None).is_none());
-        assert_eq!([verb("支部委员会会议"), verb("党员大会"), verb("党课"), verb("主题党日"), verb("专题研究意识形态工作")], ["召开", "召开", "讲", "开展", ""]);
+        assert_eq!(
+            [verb("支部委员会会议"), verb("党员大会"), verb("党课"), verb("主题党日"), verb("专题研究意识形态工作")],
+            ["召开", "召开", "讲", "开展", ""]
+        );
         assert_eq!([verb("组织生活会"), verb("交流学习体会"), verb("集中学习")], ["召开", "开展", "开展"]);
     }
 }

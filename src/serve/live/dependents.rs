@@ -14,9 +14,10 @@ fn discloses(site: &Site, p: &Page) -> bool {
     let kind = p.kind.map(Kind::id);
     let tags = p.taxonomies.get("tags");
     cat.disclosures.iter().any(|d| d.page == p.src.rel)
-        || cat.decls.iter().any(|d| {
-            kind.is_some_and(|k| d.item.kinds.iter().any(|x| x == k)) || tags.is_some_and(|t| t.iter().any(|t| d.item.tags.contains(t)))
-        })
+        || cat
+            .decls
+            .iter()
+            .any(|d| kind.is_some_and(|k| d.item.kinds.iter().any(|x| x == k)) || tags.is_some_and(|t| t.iter().any(|t| d.item.tags.contains(t))))
 }
 
 /// True unless the edit changes what timeliness reads of a disclosing page.
@@ -31,7 +32,8 @@ pub(super) fn same_disclosure(site: &Site, old: &Page, new: &Page) -> bool {
 /// of its unit (their notes list its records) and its unit's catalogue page.
 pub(super) fn of(site: &Site, rel: &str) -> (Vec<usize>, Vec<String>) {
     let Some(c) = &site.compliance else { return (Vec::new(), Vec::new()) };
-    let units: Vec<usize> = c.facts.iter().filter(|f| f.page == rel).map(|f| f.unit).chain(c.catalogue.disclosures.iter().filter(|d| d.page == rel).map(|d| d.unit)).collect();
+    let units: Vec<usize> =
+        c.facts.iter().filter(|f| f.page == rel).map(|f| f.unit).chain(c.catalogue.disclosures.iter().filter(|d| d.page == rel).map(|d| d.unit)).collect();
     let drafts = c.drafts.iter().filter(|d| units.contains(&d.unit) && site.pages[d.page].visible()).map(|d| d.page).collect();
     let catalogue = c
         .catalogue

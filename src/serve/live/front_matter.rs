@@ -13,8 +13,24 @@ use super::*;
 use crate::site::model::Page;
 
 /// Front matter tables read as data: compliance counts, ledgers, plans.
-const DATA_KEYS: &[&str] =
-    &["counts", "requirements", "counts_as", "period", "rows", "sessions", "remitted", "ledger", "table", "sheet", "year", "catalogue", "discloses", "公开事项", "report", "报告"];
+const DATA_KEYS: &[&str] = &[
+    "counts",
+    "requirements",
+    "counts_as",
+    "period",
+    "rows",
+    "sessions",
+    "remitted",
+    "ledger",
+    "table",
+    "sheet",
+    "year",
+    "catalogue",
+    "discloses",
+    "公开事项",
+    "report",
+    "报告",
+];
 
 /// What the edit may not change for the incremental path to be exact.
 fn same_place(old: &Page, new: &Page) -> bool {
@@ -120,7 +136,11 @@ impl Live {
         let recent = render::recent(site);
         let dynamic = &built.templates.reads.other_pages;
         let other = move |output: &str, template: &str| -> bool {
-            if matches!(output, "atom.xml" | "sitemap.xml") || output.starts_with("archive/") || dynamic.contains(template) || catalogue_outputs.iter().any(|o| o == output) {
+            if matches!(output, "atom.xml" | "sitemap.xml")
+                || output.starts_with("archive/")
+                || dynamic.contains(template)
+                || catalogue_outputs.iter().any(|o| o == output)
+            {
                 return true;
             }
             let list_of_section = output
