@@ -51,21 +51,11 @@ impl Paragraph {
     }
 }
 
-/// Text as XML character data: escaped, characters XML forbids dropped.
+/// Text as XML character data: escaped, line breaks as spaces, characters XML forbids dropped.
 fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let allowed = |c: &char| !((*c as u32) < 0x20 || *c == '\u{fffe}' || *c == '\u{ffff}');
+    let plain: String = s.chars().map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c }).filter(allowed).collect();
+    crate::content::sanitize::escape_attr(&plain)
 }
 
 const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>

@@ -216,11 +216,9 @@ fn disclosure(p: &Page, unit: usize, item: &Item, explicit: bool, published: &Fi
         Frequency::Event => (None, p.date.or(p.publish_date).map(|d| d.date)),
     };
     if item.reach == Reach::Public && p.scope == Scope::Internal {
-        diags.push(
-            p.src
-                .key_error("scope", format!("公开目录要求“{}”向社会公开，本页是党内公开，不算作已公开", item.name))
-                .hint("确需向社会公开的，删去 scope = \"internal\"；只在党内公开的，请在公开目录中把该事项的 scope 改为 internal"),
-        );
+        let mut d = p.src.key_error("scope", format!("公开目录要求“{}”向社会公开，本页是党内公开，不算作已公开", item.name));
+        d.severity = crate::diag::Severity::Warning;
+        diags.push(d.hint("确需向社会公开的，删去 scope = \"internal\"；只在党内公开的，请在公开目录中把该事项的 scope 改为 internal"));
         return None;
     }
     let stated = p.publish_date.or(p.date).map(|d| d.date);
