@@ -39,8 +39,15 @@ fn axe_finds_no_serious_or_critical_violation_at_desktop_and_phone_widths() {
     let Some(exe) = chromium() else { return };
     let Some(axe) = axe_source() else { return };
     let (_tmp, base) = serve_example_as("internal");
-    let pages =
-        [String::new(), "units/jiguan/diyi/".into(), "compliance/".into(), "units/jiguan/diyi/dues-2024-q3/".into(), format!("search/?q={}", pct("三会一课"))];
+    let pages = [
+        String::new(),
+        "units/jiguan/diyi/".into(),
+        "compliance/".into(),
+        "units/jiguan/diyi/dues-2024-q3/".into(),
+        format!("search/?q={}", pct("三会一课")),
+        "units/jiguan/diyi/catalogue/".into(),
+        "units/jiguan/qingkuang-baogao-2024/".into(),
+    ];
     let mut b = cdp::Browser::launch(exe);
     let mut failures = Vec::new();
     for (width, mobile) in [(1280, false), (375, true)] {

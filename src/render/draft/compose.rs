@@ -44,6 +44,15 @@ fn page_title(site: &Site, rel: &str) -> String {
 }
 
 impl Ctx<'_> {
+    /// `全年` once the year has ended, `今年以来` while it runs.
+    fn so_far(&self) -> &'static str {
+        if self.report.as_of >= crate::domain::period::Period::year(self.report.year).end() {
+            "全年"
+        } else {
+            "今年以来"
+        }
+    }
+
     fn total(&self, u: usize, r: &str) -> Totals {
         self.totals.get(&(u, r.to_string())).copied().unwrap_or_default()
     }
@@ -190,13 +199,12 @@ fn organisational_life(cx: &mut Ctx, u: usize) {
         }
     }
     groups.sort_by_key(|g| g.0 .0);
-    let ended = cx.report.as_of >= crate::domain::period::Period::year(cx.report.year).end();
     for ((kind, name), group) in groups {
         let n = cn(cx.next_sub());
         let head = if kind == 1 { format!("（{n}）落实《{name}》") } else { format!("（{n}）{name}") };
         cx.heading(2, head);
         let mut p = Para::default();
-        p.text(if ended { "全年共" } else { "今年以来共" });
+        p.text(cx.so_far()).text("共");
         let mut last_verb: Option<&str> = None;
         let mut any = false;
         // Meetings first, then 党课, then the rest: one verb for each run of names.
@@ -318,10 +326,10 @@ fn disclosure(cx: &mut Ctx, u: usize) {
     p.text("按照本单位党务公开目录（").fact(r.lines.len().to_string(), vec![format!("count({base}.items)")], Value::from(r.lines.len())).text("项），");
     let tl = r.tally;
     if tl.due() == 0 {
-        p.text("今年以来尚无到期的公开事项");
+        p.text(cx.so_far()).text("尚无到期的公开事项");
     } else {
         let paths = |f: &[&str]| f.iter().map(|k| format!("{base}.tally.{k}")).collect::<Vec<_>>();
-        p.text("今年以来应公开").fact(tl.due().to_string(), paths(&["on_time", "late", "missing"]), Value::from(tl.due())).text("项次，按时公开");
+        p.text(cx.so_far()).text("应公开").fact(tl.due().to_string(), paths(&["on_time", "late", "missing"]), Value::from(tl.due())).text("项次，按时公开");
         p.count(tl.on_time, format!("{base}.tally.on_time")).text("项次、逾期公开").count(tl.late, format!("{base}.tally.late"));
         p.text("项次、未公开").count(tl.missing, format!("{base}.tally.missing")).text("项次");
         if let Some((shown, value)) = rate(tl.rate()) {
@@ -378,7 +386,11 @@ fn branches(cx: &mut Ctx, u: usize) {
         if sum == 0 {
             continue;
         }
-        p.text(if clauses == 0 { "今年以来，所属党组织共" } else { "；" });
+        if clauses == 0 {
+            p.text(cx.so_far()).text("，所属党组织共");
+        } else {
+            p.text("；");
+        }
         let paths: Vec<String> = kids.iter().map(|&k| req_path(cx.c, k, &l.req.id, "total")).collect();
         p.text(&format!("{}{}", verb(&l.req.name), l.req.name)).fact(sum.to_string(), paths.clone(), Value::from(sum)).text(&format!("{}（", l.req.measure));
         for (k, (&kid, n)) in kids.iter().zip(&counts).enumerate() {
