@@ -1,108 +1,18 @@
 //! Composes the 情况报告 of one unit and year from the compliance report, the
 //! timeliness report, the study plans and the records behind them.
 
+use super::ctx::{disclosure_base, id, page_title, req_path, Ctx};
+use super::shortfalls::{next_steps, shortfalls};
 use super::words::{cn, cn_date, rate, verb, Para};
-use super::{Block, Draft, Note, Source};
+use super::{Draft, Note, Source};
 use crate::domain::catalogue::timeliness::{self, Status as TStatus};
-use crate::domain::compliance::{Line, Report, Status};
-use crate::domain::period::Per;
+use crate::domain::compliance::{Line, Report};
 use crate::domain::requirement::Origin;
 use crate::domain::study::SessionStatus;
-use crate::domain::totals::{counted, totals, Totals};
+use crate::domain::totals::totals;
 use crate::site::records::Compliance;
-use crate::site::{Item, Site};
+use crate::site::Site;
 use serde_json::Value;
-use std::collections::HashMap;
-
-struct Ctx<'a> {
-    site: &'a Site,
-    c: &'a Compliance,
-    report: &'a Report,
-    timeliness: Option<&'a timeliness::Report>,
-    totals: HashMap<(usize, String), Totals>,
-    notes: Vec<Note>,
-    blocks: Vec<Block>,
-}
-
-fn id(c: &Compliance, u: usize) -> &str {
-    &c.units.list[u].id
-}
-
-fn req_base(c: &Compliance, u: usize, r: &str) -> String {
-    format!("units[{}].requirements[{r}]", id(c, u))
-}
-
-fn req_path(c: &Compliance, u: usize, r: &str, field: &str) -> String {
-    format!("{}.{field}", req_base(c, u, r))
-}
-
-fn page_title(site: &Site, rel: &str) -> String {
-    match site.by_rel.get(rel) {
-        Some(Item::Page(p)) => site.pages[*p].title.clone(),
-        _ => rel.to_string(),
-    }
-}
-
-impl Ctx<'_> {
-    /// `全年` once the year has ended, `今年以来` while it runs.
-    fn so_far(&self) -> &'static str {
-        if self.report.as_of >= crate::domain::period::Period::year(self.report.year).end() {
-            "全年"
-        } else {
-            "今年以来"
-        }
-    }
-
-    fn total(&self, u: usize, r: &str) -> Totals {
-        self.totals.get(&(u, r.to_string())).copied().unwrap_or_default()
-    }
-
-    /// The number of the next `（一）` heading in the current section.
-    fn next_sub(&self) -> usize {
-        1 + self
-            .blocks
-            .iter()
-            .rev()
-            .take_while(|b| !matches!(b, Block::Heading { level: 1, .. }))
-            .filter(|b| matches!(b, Block::Heading { level: 2, .. }))
-            .count()
-    }
-
-    fn heading(&mut self, level: u8, text: String) {
-        self.blocks.push(Block::Heading { level, text });
-    }
-
-    fn para(&mut self, p: Para) {
-        if !p.is_empty() {
-            self.blocks.push(p.block());
-        }
-    }
-
-    /// A note listing the records a requirement's count at `u` came from.
-    fn count_note(&mut self, u: usize, l: &Line) -> usize {
-        let mut by_page: Vec<(String, Vec<String>, u32)> = Vec::new();
-        for f in counted(self.report, self.c.facts_of(u)).filter(|f| f.req == l.req.id) {
-            match by_page.iter_mut().find(|(p, _, _)| *p == f.page) {
-                Some((_, periods, n)) => {
-                    periods.push(f.period.id());
-                    *n += f.count;
-                }
-                None => by_page.push((f.page.clone(), vec![f.period.id()], f.count)),
-            }
-        }
-        let n = self.notes.len() + 1;
-        let sources = by_page
-            .into_iter()
-            .map(|(page, mut periods, count)| {
-                periods.dedup();
-                Source { title: page_title(self.site, &page), file: format!("content/{page}"), what: periods.join("、"), count: Some(count) }
-            })
-            .collect();
-        let total = self.total(u, &l.req.id).total;
-        self.notes.push(Note { n, label: format!("{}共{total}{}", l.req.name, l.req.measure), total: Some(total), measure: l.req.measure.clone(), sources });
-        n
-    }
-}
 
 /// How a requirement's origin names its group: the preset's organisational life,
 /// a checklist's title, config.toml's other requirements.
@@ -313,10 +223,6 @@ fn study(cx: &mut Ctx, u: usize) {
     }
 }
 
-fn disclosure_base(cx: &Ctx, u: usize) -> String {
-    format!("units[{}].disclosure", id(cx.c, u))
-}
-
 /// `按照本单位党务公开目录（7项），今年以来应公开10项次，按时公开7项次……公开及时率70%。`
 fn disclosure(cx: &mut Ctx, u: usize) {
     let Some(t) = cx.timeliness else { return };
@@ -430,147 +336,4 @@ fn rates(cx: &Ctx, p: &mut Para, u: usize, kids: &[usize], what: &str, of: impl 
         p.text("；本单位及所属党组织总体").fact(s, vec![format!("units[{}].{field}", id(cx.c, u))], v).text("%");
     }
     p.text("。");
-}
-
-/// What the shortfalls section found, for the next steps.
-struct Issues {
-    lines: Vec<String>,
-    items: Vec<String>,
-    branches: Vec<usize>,
-}
-
-/// Periods of a line that ended short or missing: `3月、7月` (months as facts).
-fn periods(cx: &Ctx, p: &mut Para, u: usize, l: &Line, status: Status) -> bool {
-    let cells: Vec<_> = l.cells.iter().filter(|c| c.status == status).collect();
-    for (k, cell) in cells.iter().enumerate() {
-        if k > 0 {
-            p.text("、");
-        }
-        let path = format!("{}.cells[{}].status", req_base(cx.c, u, &l.req.id), cell.period.id());
-        match cell.period.per {
-            Per::Month => p.fact(cell.period.first.to_string(), vec![path], Value::from(status.id())).text("月"),
-            Per::Year => p.text("全年"),
-            _ => p.text(&cell.period.label()),
-        };
-    }
-    !cells.is_empty()
-}
-
-fn shortfalls(cx: &mut Ctx, u: usize) -> Issues {
-    let mut issues = Issues { lines: Vec::new(), items: Vec::new(), branches: Vec::new() };
-    let mut p = Para::default();
-    let mut k = 0;
-    let mut start = |p: &mut Para| {
-        k += 1;
-        p.text(&format!("{}{}是", if k > 1 { "；" } else { "" }, cn(k)));
-    };
-    let lines: Vec<Line> = cx.report.units[u].lines.clone();
-    for l in lines.iter().filter(|l| l.cells.iter().any(|c| matches!(c.status, Status::Short | Status::Missing))) {
-        start(&mut p);
-        p.text(&l.req.name).text(&format!("未完全按要求开展（{}不少于", l.req.per.name())).count(l.req.min, req_path(cx.c, u, &l.req.id, "min"));
-        p.text(&format!("{}）：", l.req.measure));
-        let short = periods(cx, &mut p, u, l, Status::Short);
-        if short {
-            p.text("未达到要求");
-        }
-        if l.cells.iter().any(|c| c.status == Status::Missing) {
-            p.text(if short { "，" } else { "" });
-            periods(cx, &mut p, u, l, Status::Missing);
-            p.text("没有记录");
-        }
-        issues.lines.push(l.req.id.clone());
-    }
-    if let Some(t) = cx.timeliness {
-        let base = disclosure_base(cx, u);
-        for l in t.units[u].lines.iter().filter(|l| l.cells.iter().any(|c| matches!(c.status, TStatus::Late | TStatus::Missing))) {
-            start(&mut p);
-            p.quote(&l.item.name).text("公开不及时：");
-            for (n, cell) in l.cells.iter().filter(|c| matches!(c.status, TStatus::Late | TStatus::Missing)).enumerate() {
-                if n > 0 {
-                    p.text("，");
-                }
-                let path = format!("{base}.items[{}].cells[{}].days", l.item.id, cell.key());
-                match (cell.period, cell.event) {
-                    (Some(period), _) if period.per == Per::Month => {
-                        p.fact(period.first.to_string(), vec![path.replace(".days", ".period")], Value::from(period.id())).text("月")
-                    }
-                    (Some(period), _) if period.per == Per::Year => p.text("年度"),
-                    (Some(period), _) => p.text(&period.label()),
-                    (None, Some(d)) => p.fact(cn_date(d), vec![path.replace(".days", ".event")], Value::from(cell.key())),
-                    _ => p.text(""),
-                };
-                let days = Value::from(cell.days);
-                if cell.status == TStatus::Late {
-                    p.text("逾期").fact(cell.days.to_string(), vec![path], days).text("天公开");
-                } else {
-                    p.text("应公开而未公开（已逾期").fact(cell.days.to_string(), vec![path], days).text("天）");
-                }
-            }
-            issues.items.push(l.item.id.clone());
-        }
-    }
-    for kid in cx.c.units.shown_children(u).collect::<Vec<_>>() {
-        let r = cx.report.units[kid].rollup;
-        let bad = r.short + r.missing;
-        let late = cx.timeliness.map_or(0, |t| t.units[kid].rollup.late + t.units[kid].rollup.missing);
-        if bad + late == 0 {
-            continue;
-        }
-        start(&mut p);
-        p.text("所属").quote(&cx.c.units.list[kid].title).text("有");
-        let base = format!("units[{}]", id(cx.c, kid));
-        if bad > 0 {
-            p.fact(bad.to_string(), vec![format!("{base}.rollup.short"), format!("{base}.rollup.missing")], Value::from(bad)).text("个时段未达标或没有记录");
-        }
-        if late > 0 {
-            p.text(if bad > 0 { "、" } else { "" });
-            p.fact(late.to_string(), vec![format!("{base}.disclosure.rollup.late"), format!("{base}.disclosure.rollup.missing")], Value::from(late));
-            p.text("项次党务公开逾期或未公开");
-        }
-        issues.branches.push(kid);
-    }
-    if k == 0 {
-        p.text("对照上述要求和公开目录，截至目前本单位没有未达标、没有记录或未按时公开的事项");
-    }
-    p.text("。");
-    cx.para(p);
-    issues
-}
-
-fn next_steps(cx: &mut Ctx, u: usize, issues: &Issues) {
-    let mut p = Para::default();
-    let mut k = 0;
-    let mut start = |p: &mut Para| {
-        k += 1;
-        p.text(&format!("{}{}是", if k > 1 { "；" } else { "" }, cn(k)));
-    };
-    let lines = cx.report.units[u].lines.clone();
-    for l in lines.iter().filter(|l| issues.lines.contains(&l.req.id)) {
-        start(&mut p);
-        p.text(&format!("{}{}，严格做到{}不少于", verb(&l.req.name), l.req.name, l.req.per.name())).count(l.req.min, req_path(cx.c, u, &l.req.id, "min"));
-        p.text(&format!("{}，对未达到要求的时段查明原因、及时补上", l.req.measure));
-    }
-    if let Some(t) = cx.timeliness {
-        let base = disclosure_base(cx, u);
-        for l in t.units[u].lines.iter().filter(|l| issues.items.contains(&l.item.id)) {
-            start(&mut p);
-            let text = l.item.deadline.text(l.item.freq);
-            p.text("按照公开目录的时限及时公开").quote(&l.item.name).text("，做到");
-            p.fact(text.clone(), vec![format!("{base}.items[{}].deadline", l.item.id)], Value::from(text)).text("公开");
-        }
-    }
-    if !issues.branches.is_empty() {
-        start(&mut p);
-        p.text("加强对");
-        for (n, &kid) in issues.branches.iter().enumerate() {
-            if n > 0 {
-                p.text("、");
-            }
-            p.quote(&cx.c.units.list[kid].title);
-        }
-        p.text("的督促指导，帮助其按期补齐组织生活记录、按时公开应公开事项");
-    }
-    start(&mut p);
-    p.text("坚持每次组织生活、每项公开事项及时在党务公开平台登记，确保统计数据准确、可追溯。");
-    cx.para(p);
 }

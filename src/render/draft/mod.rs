@@ -6,7 +6,9 @@
 //! internal page (`html`), plain text, JSON and Word (`super::docx`).
 
 mod compose;
+mod ctx;
 pub mod html;
+mod shortfalls;
 mod words;
 
 pub use compose::compose;
