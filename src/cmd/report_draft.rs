@@ -16,7 +16,7 @@ pub fn bytes(site: &Site, c: &Compliance, report: &Report, kind: &str, unit: Opt
         return Err("报告草稿写的是一个单位：用 --unit 指定单位编号（文件夹名），例如 --unit diyi".into());
     };
     let timeliness = c.timeliness_for(report.year, &site.config.compliance.calendar);
-    let d = draft::compose(site, c, report, timeliness.as_ref(), u);
+    let d = draft::compose(site, c, report, timeliness.as_deref(), u);
     match format {
         ReportFormat::Table => Ok(draft::html::to_text(&d).into_bytes()),
         ReportFormat::Json => Ok(d.to_json().into_bytes()),

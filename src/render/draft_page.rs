@@ -27,7 +27,7 @@ fn compose(site: &Site, c: &Compliance, d: &DraftPage) -> Draft {
         &other
     };
     let timeliness = c.timeliness_for(d.year, &site.config.compliance.calendar);
-    draft::compose(site, c, report, timeliness.as_ref(), d.unit)
+    draft::compose(site, c, report, timeliness.as_deref(), d.unit)
 }
 
 fn find(site: &Site, page: usize) -> Option<(&Compliance, &DraftPage)> {

@@ -249,3 +249,11 @@ fn the_example_sites_timeliness_matches_its_files() {
     let roll = &unit_of(&j, "jiguan")["disclosure"]["rollup"];
     assert_eq!((roll["on_time"].as_i64(), roll["late"].as_i64(), roll["missing"].as_i64()), (Some(sum("on_time")), Some(sum("late")), Some(sum("missing"))));
 }
+
+#[test]
+fn a_page_may_not_take_a_units_catalogue_address() {
+    let s = fixture();
+    s.file("content/units/jg/a/mulu.md", "+++\ntitle = \"目录\"\nslug = \"catalogue\"\n+++\n");
+    let r = run_dwgk(&["check".into(), "--root".into(), s.path().to_string_lossy().into_owned()], s.path());
+    r.expect(1).stderr_has(&["网址 /units/jg/a/catalogue/ 是“甲支部”的党务公开目录页", "content/units/jg/a/mulu.md"]);
+}

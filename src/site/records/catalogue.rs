@@ -236,10 +236,15 @@ fn disclosure(p: &Page, unit: usize, item: &Item, explicit: bool, published: &Fi
 
 /// `<unit>/catalogue/` is the unit's catalogue page: nothing else may take it.
 fn check_paths(site: &Site, units: &Units, diags: &mut Vec<Diagnostic>) {
-    for s in site.sections.iter().filter(|s| s.unit.as_ref().is_some_and(|u| units.find(&u.id).is_some()) && s.hidden.is_none()) {
-        let path = format!("{}catalogue/", s.path);
-        for p in site.pages.iter().filter(|p| p.visible() && p.path == path) {
-            diags.push(Diagnostic::error(format!("网址 {path} 是“{}”的党务公开目录页", s.title)).file(&p.src.display).hint("给这个页面换一个文件名或 slug"));
+    let catalogue_pages: std::collections::HashMap<String, &str> = site
+        .sections
+        .iter()
+        .filter(|s| s.unit.as_ref().is_some_and(|u| units.find(&u.id).is_some()) && s.hidden.is_none())
+        .map(|s| (format!("{}catalogue/", s.path), s.title.as_str()))
+        .collect();
+    for p in site.pages.iter().filter(|p| p.visible()) {
+        if let Some(unit) = catalogue_pages.get(&p.path) {
+            diags.push(Diagnostic::error(format!("网址 {} 是“{unit}”的党务公开目录页", p.path)).file(&p.src.display).hint("给这个页面换一个文件名或 slug"));
         }
     }
 }

@@ -47,14 +47,22 @@ impl Compliance {
         compliance::compute(&self.units, &self.decls, &self.facts, year, self.as_of)
     }
 
-    /// The timeliness report for another year (`None` without a catalogue).
-    pub fn timeliness_for(&self, year: i32, calendar: &crate::domain::catalogue::Calendar) -> Option<crate::domain::catalogue::Report> {
-        let same = self.catalogue.report.as_ref().filter(|r| r.year == year).cloned();
-        same.or_else(|| {
-            (!self.catalogue.is_empty()).then(|| {
-                crate::domain::catalogue::timeliness::compute(&self.units, &self.catalogue.decls, &self.catalogue.disclosures, year, self.as_of, calendar)
-            })
-        })
+    /// The timeliness report of `year`: the build's, or computed for another year
+    /// (`None` without a catalogue).
+    pub fn timeliness_for(&self, year: i32, calendar: &crate::domain::catalogue::Calendar) -> Option<std::borrow::Cow<'_, crate::domain::catalogue::Report>> {
+        use std::borrow::Cow;
+        match self.catalogue.report.as_ref() {
+            Some(r) if r.year == year => Some(Cow::Borrowed(r)),
+            Some(_) => Some(Cow::Owned(crate::domain::catalogue::timeliness::compute(
+                &self.units,
+                &self.catalogue.decls,
+                &self.catalogue.disclosures,
+                year,
+                self.as_of,
+                calendar,
+            ))),
+            None => None,
+        }
     }
 
     /// The facts of one unit.
