@@ -227,7 +227,8 @@ fn publish_dates_a_new_page_today_and_report_agrees() {
 /// 第二党支部 disclosed Q1–Q2 dues in one half-year page on 07-08 (Q1 due 04-15: 84 days
 /// late), 第一 and 第三 only Q3; 第三党支部's Q2 record is dated 07-22 (due 07-15); the
 /// 表彰 notice names `discloses = ["pingxian"]` for the 党委; the 发展党员 notice of
-/// 09-20 ends 09-25, four working days with the 中秋 holidays of config.toml.
+/// 09-13 ends 09-19: five weekdays, but four working days with the 中秋 holidays and the
+/// 调休 Saturday of config.toml (which also move its deadline from 09-20 to 09-23).
 #[test]
 fn the_example_sites_timeliness_matches_its_files() {
     let tmp = tempfile::tempdir().unwrap();
@@ -240,9 +241,10 @@ fn the_example_sites_timeliness_matches_its_files() {
     assert_eq!(&cells(&j, "diyi", "dangfei")[..3], &[c("2024-Q1", "missing", 219), c("2024-Q2", "missing", 128), c("2024-Q3", "on_time", 0)]);
     assert_eq!(cells(&j, "disan", "sanhuiyike")[1], c("2024-Q2", "late", 7));
     assert_eq!(cells(&j, "jiguan", "pingxian"), [c("2024-06-20", "on_time", 0)]);
-    assert_eq!(cells(&j, "dier", "fazhan"), [c("2024-09-20", "on_time", 0)]);
+    assert_eq!(cells(&j, "dier", "fazhan"), [c("2024-09-13", "on_time", 0)]);
     let fazhan = &unit_of(&j, "dier")["disclosure"]["items"].as_array().unwrap().iter().find(|i| i["id"] == "fazhan").unwrap()["cells"][0];
-    assert_eq!(fazhan["notice_days"], 4, "Fri 20, Mon 23 – Wed 25 (the 16th and 17th were 中秋)");
+    assert_eq!(fazhan["notice_days"], 4, "Fri 13, Sat 14 (调休), Wed 18, Thu 19: Mon 16 and Tue 17 were 中秋");
+    assert_eq!(fazhan["due"], "2024-09-23", "five working days after the 13th: 14, 18, 19, 20, 23");
     let rate = |u: &str, k: &str| unit_of(&j, u)["disclosure"][k]["rate"].as_f64().unwrap();
     assert!((rate("diyi", "tally") - 71.4).abs() < 1e-9 && (rate("jiguan", "tally") - 100.0).abs() < 1e-9);
     let sum = |k: &str| ["jiguan", "diyi", "dier", "disan"].iter().map(|u| unit_of(&j, u)["disclosure"]["tally"][k].as_i64().unwrap()).sum::<i64>();

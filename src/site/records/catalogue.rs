@@ -296,7 +296,7 @@ pub(super) fn check_notices(site: &Site, units: &Units, c: &Catalogue, diags: &m
                     Some(shown) => (
                         format!("“{}”要求公示不少于 {} 个工作日，本页只公示了 {shown} 个工作日", l.item.name, n.required),
                         format!(
-                            "把 expire_date（公示截止日期）延后，使公示满 {} 个工作日（周末和 config.toml 中 [compliance] holidays 列出的节假日不算）",
+                            "把 expire_date（公示截止日期）延后，使公示满 {} 个工作日（周末和 config.toml 中 [compliance] holidays 列出的节假日不算，workdays 列出的调休上班日算）",
                             n.required
                         ),
                     ),
