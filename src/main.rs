@@ -56,7 +56,9 @@ fn main() {
         Command::Init { dir } => cmd::init::run(dir),
         Command::Build { common, format, output, base_url, keep_going } => cmd::build::run(&common, format, output, base_url, true, keep_going),
         Command::Check { common, format } => cmd::build::run(&common, format, None, None, false, false),
-        Command::Report { common, year, unit, format, output } => cmd::report::run(&common, cmd::report::Args { year, unit, format, output }),
+        Command::Report { common, year, unit, format, output, disclosures, draft } => {
+            cmd::report::run(&common, cmd::report::Args { year, unit, format, output, disclosures, draft })
+        }
         Command::Requirements { command: dwgk::cli::RequirementsCommand::Extract { files, format } } => cmd::requirements::extract_files(&files, format),
         Command::Serve { common, format, bind, port, poll, open } => cmd::serve::run(&common, format, &cmd::serve::Options { bind: &bind, port, poll, open }),
         Command::Publish(args) => cmd::publish::run(&args),

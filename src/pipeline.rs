@@ -3,6 +3,7 @@
 
 use crate::config::{self, Config};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::domain::catalogue::FirstPublished;
 use crate::io::output::{OutputError, Staging};
 use crate::io::walk::{self, Entry, EntryKind, MAX_MARKDOWN_BYTES};
 use crate::render::{self, NullSink, Sink};
@@ -22,6 +23,9 @@ pub struct Request {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub opts: BuildOptions,
+    /// When pages were first published (the publisher's journal, read by `cmd`), for
+    /// the catalogue's timeliness; empty: pages count from their own dates.
+    pub published: FirstPublished,
 }
 
 #[derive(Debug, Default)]
@@ -152,7 +156,7 @@ fn load_site_from(input: Input, req: &Request, notes: bool) -> (Option<Site>, Di
     diags.extend(d);
     diags.extend(site.compute_tables(&read_files(&wanted)));
     timer.lap("ledgers+plans");
-    diags.extend(site.compute_compliance(notes));
+    diags.extend(site.compute_compliance(notes, &req.published));
     timer.lap("compliance");
     (Some(site), diags)
 }

@@ -60,7 +60,7 @@ pub enum Command {
     },
     /// 达标情况统计：在终端显示，或导出为 JSON、CSV、Excel
     #[command(
-        after_help = "示例：\n  dwgk report\n  dwgk report --year 2024 --unit diyi\n  dwgk report --unit 第一党支部\n  dwgk report --format xlsx --output 达标情况.xlsx\n  dwgk report --as-of 2024-06-30 --format json"
+        after_help = "示例：\n  dwgk report\n  dwgk report --year 2024 --unit diyi\n  dwgk report --unit 第一党支部\n  dwgk report --format xlsx --output 达标情况.xlsx\n  dwgk report --as-of 2024-06-30 --format json\n  dwgk report --disclosures\n  dwgk report --draft 情况报告 --unit diyi --format docx --output 情况报告.docx"
     )]
     Report {
         #[command(flatten)]
@@ -71,12 +71,18 @@ pub enum Command {
         /// 只看这个单位及其下级：单位编号（文件夹名，如 diyi）或单位名称（如 第一党支部）
         #[arg(long)]
         unit: Option<String>,
-        /// 输出格式：table 终端表格、json、csv（Excel 可直接打开）、xlsx
+        /// 输出格式：table 终端表格、json、csv（Excel 可直接打开）、xlsx、docx（报告草稿）
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
         format: ReportFormat,
-        /// 输出文件（xlsx 必须指定）
+        /// 输出文件（xlsx、docx 必须指定）
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// 只看党务公开及时情况（按公开目录逐期统计）
+        #[arg(long)]
+        disclosures: bool,
+        /// 生成报告草稿：情况报告（须同时写 --unit；--format docx 生成 Word 文件）
+        #[arg(long, value_name = "类别")]
+        draft: Option<String>,
     },
     /// 要求（频次）相关工具
     Requirements {
@@ -254,6 +260,7 @@ pub enum ReportFormat {
     Json,
     Csv,
     Xlsx,
+    Docx,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,7 +24,7 @@ pub fn run(common: &Common, format: Format, output: Option<PathBuf>, base_url: O
         report(&Diagnostics(vec![crate::diag::Diagnostic::error(message).hint(hint)]), format);
         return USAGE;
     }
-    let req = Request { root: common.root.clone(), output: output.clone(), base_url, opts };
+    let req = Request { root: common.root.clone(), output: output.clone(), base_url, opts, published: super::published(&common.root) };
     let (summary, mut diags, held) = if keep_going {
         let (staged, held) = pipeline::stage_isolated(&req, pipeline::read_input(&req.root), &pipeline::NoHooks, None);
         let (summary, diags) = staged.commit();

@@ -6,6 +6,8 @@ pub mod init;
 mod init_site;
 pub mod publish;
 pub mod report;
+mod report_disclosure;
+mod report_draft;
 pub mod requirements;
 pub mod serve;
 
@@ -38,6 +40,15 @@ pub fn build_options(c: &Common, default_audience: Audience) -> Result<BuildOpti
         ),
     };
     Ok(BuildOptions { audience, drafts: c.drafts, now, as_of })
+}
+
+/// When the site's pages were first published, from the journals of the DESTs its
+/// `[publish]` names (none: every page counts from its own date).
+pub fn published(root: &std::path::Path) -> crate::domain::catalogue::FirstPublished {
+    match crate::pipeline::load_config(root).0 {
+        Some(c) => crate::publish::first_published::for_site(root, &c.publish),
+        None => Default::default(),
+    }
 }
 
 /// Prints diagnostics to stderr in the chosen format (JSON goes to stdout).

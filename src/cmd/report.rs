@@ -18,6 +18,10 @@ pub struct Args {
     pub unit: Option<String>,
     pub format: ReportFormat,
     pub output: Option<PathBuf>,
+    /// Timeliness of the disclosure catalogue instead of the requirements.
+    pub disclosures: bool,
+    /// A report draft (`情况报告`) of `unit`.
+    pub draft: Option<String>,
 }
 
 pub fn run(common: &Common, args: Args) -> i32 {
@@ -28,7 +32,7 @@ pub fn run(common: &Common, args: Args) -> i32 {
             return USAGE;
         }
     };
-    let req = Request { root: common.root.clone(), output: None, base_url: None, opts };
+    let req = Request { root: common.root.clone(), output: None, base_url: None, opts, published: super::published(&common.root) };
     let (site, mut diags) = pipeline::load_site(&req, false);
     diags.sort();
     let Some(site) = site.filter(|_| !diags.has_errors()) else {
@@ -49,12 +53,33 @@ pub fn run(common: &Common, args: Args) -> i32 {
     };
     let year = args.year.unwrap_or(c.year);
     let report = if year == c.report.year { c.report.clone() } else { c.report_for(year) };
-    let bytes: Vec<u8> = match args.format {
-        // Unit titles and folder names come from the share: no raw control characters on a terminal.
-        ReportFormat::Table => table(&site, c, &report, &units).split('\n').map(escape_controls).collect::<Vec<_>>().join("\n").into_bytes(),
-        ReportFormat::Json => json_safe(out::to_json(&site, c, &report, &units, true)).into_bytes(),
-        ReportFormat::Csv => out::to_csv(&site, c, &report, &units).into_bytes(),
-        ReportFormat::Xlsx => match out::to_xlsx(&site, c, &[year], year, &units) {
+    let outcome = match (&args.draft, args.disclosures) {
+        (Some(kind), _) => super::report_draft::bytes(&site, c, &report, kind, args.unit.as_deref(), args.format),
+        (None, true) => super::report_disclosure::bytes(&site, c, year, args.format, &units),
+        (None, false) => Ok(Vec::new()),
+    };
+    let bytes: Vec<u8> = match (outcome, args.format) {
+        (Err(message), _) => {
+            eprintln!("错误: {message}");
+            return USAGE;
+        }
+        (Ok(b), ReportFormat::Table) if args.draft.is_some() || args.disclosures => terminal_text(&String::from_utf8_lossy(&b)).into_bytes(),
+        (Ok(b), ReportFormat::Json) if args.draft.is_some() || args.disclosures => json_safe(String::from_utf8_lossy(&b).into_owned()).into_bytes(),
+        (Ok(b), _) if args.draft.is_some() || args.disclosures => b,
+        (Ok(_), ReportFormat::Docx) => {
+            eprintln!("错误: docx 只用于报告草稿：dwgk report --draft 情况报告 --unit 单位编号 --format docx --output 情况报告.docx");
+            return USAGE;
+        }
+        (Ok(_), ReportFormat::Table) => {
+            let mut text = table(&site, c, &report, &units);
+            if let Some(t) = c.timeliness_for(year, &site.config.compliance.calendar) {
+                text.push_str(&super::report_disclosure::table(&site, c, &t, &units));
+            }
+            terminal_text(&text).into_bytes()
+        }
+        (Ok(_), ReportFormat::Json) => json_safe(out::to_json(&site, c, &report, &units, true)).into_bytes(),
+        (Ok(_), ReportFormat::Csv) => out::to_csv(&site, c, &report, &units).into_bytes(),
+        (Ok(_), ReportFormat::Xlsx) => match out::to_xlsx(&site, c, &[year], year, &units) {
             Ok(b) => b,
             Err(e) => {
                 eprintln!("错误: {e}");
@@ -72,6 +97,10 @@ pub fn run(common: &Common, args: Args) -> i32 {
         }
         (None, ReportFormat::Xlsx) => {
             eprintln!("错误: xlsx 是二进制文件，请用 --output 指定文件名，例如 --output 达标情况.xlsx");
+            return USAGE;
+        }
+        (None, ReportFormat::Docx) => {
+            eprintln!("错误: docx 是二进制文件，请用 --output 指定文件名，例如 --output 情况报告.docx");
             return USAGE;
         }
         (None, _) => {
@@ -158,4 +187,9 @@ fn table(site: &crate::site::Site, c: &Compliance, report: &Report, units: &[usi
         s.push('\n');
     }
     s
+}
+
+/// Unit titles and folder names come from the share: no raw control characters on a terminal.
+fn terminal_text(text: &str) -> String {
+    text.split('\n').map(escape_controls).collect::<Vec<_>>().join("\n")
 }

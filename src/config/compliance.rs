@@ -6,6 +6,7 @@ use crate::content::date::DateValue;
 use crate::content::front_matter::toml_to_json;
 use crate::content::kind::Scope;
 use crate::diag::{did_you_mean, Diagnostic};
+use crate::domain::catalogue::{self, Calendar};
 use crate::domain::requirement::{self, Requirement};
 
 /// `[compliance]`: which year the summary shows and who may see it.
@@ -17,11 +18,13 @@ pub struct ComplianceConfig {
     pub scope: Scope,
     /// Fixed "as of" date (e.g. for an archived year); default: the build's date.
     pub as_of: Option<chrono::NaiveDate>,
+    /// `holidays` and `workdays` (调休): the working days of catalogue deadlines and 公示期.
+    pub calendar: Calendar,
 }
 
 impl Default for ComplianceConfig {
     fn default() -> Self {
-        ComplianceConfig { year: None, scope: Scope::Internal, as_of: None }
+        ComplianceConfig { year: None, scope: Scope::Internal, as_of: None, calendar: Calendar::default() }
     }
 }
 
@@ -29,11 +32,12 @@ pub(super) fn check_presets(text: &str, presets: Vec<String>, diags: &mut Vec<Di
     presets
         .into_iter()
         .filter(|p| {
-            let known = requirement::preset(p).is_some();
+            let known = requirement::preset(p).is_some() || catalogue::preset::preset(p).is_some();
             if !known {
-                let hint = match did_you_mean(p, requirement::PRESETS.iter().copied()) {
+                let all = || requirement::PRESETS.iter().chain(catalogue::preset::PRESETS).copied();
+                let hint = match did_you_mean(p, all()) {
                     Some(s) => format!("是不是“{s}”？"),
-                    None => format!("可用的预设：{}", requirement::PRESETS.join("、")),
+                    None => format!("可用的预设：{}（要求）、{}（公开目录）", requirement::PRESETS.join("、"), catalogue::preset::PRESETS.join("、")),
                 };
                 diags.push(located(text, "presets", format!("不认识的要求预设“{p}”"), hint));
             }
@@ -73,6 +77,29 @@ pub(super) fn check_requirements(text: &str, entries: &[toml::Table], diags: &mu
     (out, lines)
 }
 
+const KEYS: [&str; 5] = ["year", "scope", "as_of", "holidays", "workdays"];
+
+/// A list of dates (`holidays = [2024-10-01, "2024-10-02"]`); each bad one is an error.
+fn dates(text: &str, key: &str, v: toml::Value, diags: &mut Vec<Diagnostic>) -> Vec<chrono::NaiveDate> {
+    let toml::Value::Array(items) = v else {
+        diags.push(located(text, key, format!("[compliance] {key} 应是日期列表"), format!("例如 {key} = [2024-10-01, 2024-10-02]")));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let parsed = match &item {
+            toml::Value::Datetime(d) => DateValue::parse(&d.to_string()),
+            toml::Value::String(s) => DateValue::parse(s),
+            _ => None,
+        };
+        match parsed {
+            Some(d) => out.push(d.date),
+            None => diags.push(located(text, key, format!("[compliance] {key} 中的“{item}”不是日期"), crate::content::date::DATE_HINT)),
+        }
+    }
+    out
+}
+
 pub(super) fn check_compliance(text: &str, table: Option<toml::Table>, diags: &mut Vec<Diagnostic>) -> ComplianceConfig {
     let mut c = ComplianceConfig::default();
     let Some(table) = table else { return c };
@@ -98,10 +125,14 @@ pub(super) fn check_compliance(text: &str, table: Option<toml::Table>, diags: &m
                     None => diags.push(located(text, "as_of", format!("[compliance] as_of“{v}”不是日期"), crate::content::date::DATE_HINT)),
                 }
             }
+            ("holidays" | "workdays", v) => {
+                let set = if k == "holidays" { &mut c.calendar.holidays } else { &mut c.calendar.workdays };
+                set.extend(dates(text, &k, v, diags));
+            }
             (other, _) => {
-                let hint = match did_you_mean(other, ["year", "scope", "as_of"]) {
+                let hint = match did_you_mean(other, KEYS) {
                     Some(s) => format!("是不是想写“{s}”？"),
-                    None => "[compliance] 可用的设置项：year、scope、as_of".into(),
+                    None => format!("[compliance] 可用的设置项：{}", KEYS.join("、")),
                 };
                 diags.push(located(text, other, format!("[compliance] 中有不认识的设置项“{other}”"), hint));
             }

@@ -8,18 +8,21 @@ use crate::domain::requirement::Requirement;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+mod catalogue;
 mod compliance;
 mod dues;
 mod print;
 mod publish;
 mod search;
 
+use catalogue::check_catalogue;
 use compliance::{check_compliance, check_presets, check_requirements};
 use dues::check_dues;
 use print::check_print;
 use publish::check_publish;
 use search::check_search;
 
+pub use catalogue::{normalize_kinds, parse_entry as parse_catalogue_entry};
 pub use compliance::ComplianceConfig;
 pub use dues::DuesConfig;
 pub use print::PrintConfig;
@@ -46,6 +49,8 @@ pub struct Config {
     pub requirements: Vec<Requirement>,
     /// The line of each of `requirements` in config.toml (its `[[requirements]]`).
     pub requirement_lines: Vec<usize>,
+    /// Site-wide `[[catalogue]]` items (党务公开目录), validated.
+    pub catalogue: Vec<crate::domain::catalogue::Item>,
     pub compliance: ComplianceConfig,
     /// `[dues]`: the rate table (default: the 2008 national rules) and disclosure options.
     pub dues: DuesConfig,
@@ -81,6 +86,8 @@ struct Raw {
     presets: Vec<String>,
     #[serde(default)]
     requirements: Vec<toml::Table>,
+    #[serde(default)]
+    catalogue: Vec<toml::Table>,
     compliance: Option<toml::Table>,
     dues: Option<toml::Table>,
     publish: Option<toml::Table>,
@@ -102,6 +109,7 @@ const TOP_KEYS: &[&str] = &[
     "require_approval",
     "presets",
     "requirements",
+    "catalogue",
     "compliance",
     "dues",
     "publish",
@@ -198,6 +206,7 @@ impl Config {
             presets: check_presets(text, raw.presets, &mut diags),
             requirements,
             requirement_lines,
+            catalogue: check_catalogue(text, &raw.catalogue, &mut diags),
             compliance: check_compliance(text, raw.compliance, &mut diags),
             dues: check_dues(text, raw.dues, &mut diags),
             publish: check_publish(text, raw.publish, &mut diags),

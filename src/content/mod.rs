@@ -16,6 +16,7 @@ pub mod limits;
 pub mod line_breaks;
 pub mod markdown;
 pub mod parse_errors;
+pub mod placeholder;
 pub mod sanitize;
 pub mod sessions;
 pub mod signature;

@@ -194,17 +194,44 @@ pub struct Applied<'a> {
     pub overrides: Vec<&'a Origin>,
 }
 
-fn kind_matches(req: &Requirement, kind: Option<&str>) -> bool {
-    match &req.applies_to {
+/// What the nearest-declaration-wins rule reads of a declaration: requirements and
+/// disclosure-catalogue items (`domain::catalogue`) are declared the same way.
+pub trait Scoped {
+    fn id(&self) -> &str;
+    /// Unit kinds; `None` = every unit (config/preset) or the declaring unit (checklist).
+    fn applies_to(&self) -> Option<&[String]>;
+    /// On a checklist: also for every descendant unit.
+    fn inherit(&self) -> bool;
+    fn origin(&self) -> &Origin;
+}
+
+impl Scoped for Declaration {
+    fn id(&self) -> &str {
+        &self.req.id
+    }
+    fn applies_to(&self) -> Option<&[String]> {
+        self.req.applies_to.as_deref()
+    }
+    fn inherit(&self) -> bool {
+        self.req.inherit
+    }
+    fn origin(&self) -> &Origin {
+        &self.origin
+    }
+}
+
+fn kind_matches(applies_to: Option<&[String]>, kind: Option<&str>) -> bool {
+    match applies_to {
         None => true,
         Some(kinds) => kind.is_some_and(|k| kinds.iter().any(|x| x == k)),
     }
 }
 
-/// The requirements that apply to `unit`, nearest declaration first by id: its own
-/// checklists, then `inherit` entries of ancestors (nearest first), then config,
-/// then presets. A declaration that does not apply to the unit's kind hides nothing.
-pub fn applicable<'a>(units: &Units, decls: &'a [Declaration], unit: usize) -> Vec<Applied<'a>> {
+/// The declarations that apply to `unit`, nearest first by id (its own checklists,
+/// then `inherit` entries of ancestors, nearest first, then config, then presets),
+/// each with the farther declarations of the same id it hides. A declaration that
+/// does not apply to the unit's kind hides nothing.
+pub fn nearest<'a, D: Scoped>(units: &Units, decls: &'a [D], unit: usize) -> Vec<(&'a D, Vec<&'a Origin>)> {
     let kind = units.list[unit].kind.as_deref();
     let ancestors = units.ancestors(unit);
     // Rank: 0 own checklist, 1.. ancestors by distance, then config, then presets.
@@ -216,23 +243,28 @@ pub fn applicable<'a>(units: &Units, decls: &'a [Declaration], unit: usize) -> V
             Origin::Preset { .. } => Some(1001),
         }
     };
-    let mut candidates: Vec<(usize, &Declaration)> = decls
+    let mut candidates: Vec<(usize, &D)> = decls
         .iter()
-        .filter_map(|d| rank(&d.origin).map(|r| (r, d)))
-        .filter(|(r, d)| match d.origin {
-            Origin::Checklist { .. } if *r > 0 => d.req.inherit && kind_matches(&d.req, kind),
-            _ => kind_matches(&d.req, kind),
+        .filter_map(|d| rank(d.origin()).map(|r| (r, d)))
+        .filter(|(r, d)| match d.origin() {
+            Origin::Checklist { .. } if *r > 0 => d.inherit() && kind_matches(d.applies_to(), kind),
+            _ => kind_matches(d.applies_to(), kind),
         })
         .collect();
     candidates.sort_by_key(|(r, _)| *r);
-    let mut out: Vec<Applied<'a>> = Vec::new();
+    let mut out: Vec<(&'a D, Vec<&'a Origin>)> = Vec::new();
     for (_, d) in candidates {
-        match out.iter_mut().find(|a| a.req.id == d.req.id) {
-            Some(a) => a.overrides.push(&d.origin),
-            None => out.push(Applied { req: &d.req, origin: &d.origin, overrides: Vec::new() }),
+        match out.iter_mut().find(|(a, _)| a.id() == d.id()) {
+            Some((_, hidden)) => hidden.push(d.origin()),
+            None => out.push((d, Vec::new())),
         }
     }
     out
+}
+
+/// The requirements that apply to `unit` (`nearest`), with what each overrides.
+pub fn applicable<'a>(units: &Units, decls: &'a [Declaration], unit: usize) -> Vec<Applied<'a>> {
+    nearest(units, decls, unit).into_iter().map(|(d, overrides)| Applied { req: &d.req, origin: &d.origin, overrides }).collect()
 }
 
 /// Matches a `[counts]` key or `counts_as` entry: by id, then name, then aliases.

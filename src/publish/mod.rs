@@ -8,6 +8,7 @@
 
 pub mod daemon;
 pub mod drop_guard;
+pub mod first_published;
 pub mod journal;
 pub mod kept;
 pub mod log;

@@ -193,6 +193,8 @@ pub fn prepare<'a>(
         output: Some(store.release_dir(&id)),
         base_url: settings.base_url.clone(),
         opts: BuildOptions { audience: settings.audience, drafts: false, now, as_of: None },
+        // This portal's own record: a page it shows for the first time is published today.
+        published: crate::domain::catalogue::FirstPublished { today: Some(now.date()), ..super::first_published::from_entries(&super::journal::read(store)) },
     };
     say(settings, "info", "build", &[("id", id.clone()), ("trigger", trigger.id().into())], &format!("开始生成（触发：{}）", trigger.label()));
     let started = std::time::Instant::now();

@@ -4,7 +4,6 @@
 //! `compliance_matrix`, its SVG charts `compliance_svg`. Templates display the report;
 //! they never compute it.
 
-use crate::content::kind::Scope;
 use crate::domain::compliance::{Line, Report, Status, Tally};
 use crate::domain::requirement::Origin;
 use crate::site::records::Compliance;
@@ -14,26 +13,13 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
+use super::compliance_shared::csv_row;
+pub use super::compliance_shared::{shown, unit_title};
+
 pub const PAGE: &str = "/compliance/";
 pub const JSON_FILE: &str = "compliance.json";
 pub const CSV_FILE: &str = "compliance.csv";
 pub const XLSX_FILE: &str = "compliance.xlsx";
-
-/// Whether this build shows compliance at all (`[compliance] scope`).
-pub fn shown(site: &Site) -> bool {
-    site.compliance.is_some() && (!site.opts.audience.is_public() || site.config.compliance.scope == Scope::Public)
-}
-
-/// A unit's title as this audience may see it. Outputs list only shown units
-/// (`Units::shown_order`); a hidden one would still show its id, never its title.
-pub fn unit_title(site: &Site, c: &Compliance, u: usize) -> String {
-    let s = &site.sections[c.sections[u]];
-    if s.hidden.is_some() {
-        c.units.list[u].id.clone()
-    } else {
-        c.units.list[u].title.clone()
-    }
-}
 
 fn unit_url(site: &Site, c: &Compliance, u: usize) -> Value {
     let s = &site.sections[c.sections[u]];
@@ -201,30 +187,7 @@ const HEADERS: [&str; 14] =
 /// cell and per `na` entry. Written straight into the string (large sites have
 /// hundreds of thousands of rows).
 pub fn to_csv(site: &Site, c: &Compliance, report: &Report, units: &[usize]) -> String {
-    fn field(out: &mut String, f: &str) {
-        // Text that Excel or WPS would take for a formula (`=HYPERLINK(…)` as a unit's
-        // title) starts with a ' that keeps it text (formula injection, OWASP).
-        let formula = f.starts_with(['=', '+', '-', '@', '\t', '\r']);
-        if formula || f.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            if formula {
-                out.push('\'');
-            }
-            out.push_str(&f.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(f);
-        }
-    }
-    fn row(out: &mut String, fields: &[&str]) {
-        for (i, f) in fields.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            field(out, f);
-        }
-        out.push_str("\r\n");
-    }
+    let row = csv_row;
     let mut out = String::from("\u{feff}");
     row(&mut out, &HEADERS);
     let year = report.year.to_string();
@@ -301,6 +264,9 @@ struct LineOut<'a> {
     measure: &'a str,
     origin: String,
     tally: TallyOut,
+    /// The year's count (`domain::totals`) and where it came from.
+    total: u32,
+    sources: crate::domain::totals::Totals,
     cells: Vec<CellOut>,
 }
 
@@ -314,6 +280,9 @@ struct UnitOut<'a> {
     rollup: TallyOut,
     requirements: Vec<LineOut<'a>>,
     na: &'a [String],
+    /// Timeliness of the unit's disclosure catalogue (`render::catalogue_export`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disclosure: Option<Value>,
 }
 
 #[derive(Serialize)]
@@ -330,8 +299,11 @@ struct ReportOut<'a> {
 /// The report as JSON (schema: docs/compliance.md); `pretty` for people, compact
 /// for the site's download. Serialized from borrowed structs straight into the
 /// output (a large site's report is tens of MB).
-pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize], pretty: bool) -> String {
-    fn line<'a>(site: &Site, l: &'a Line) -> LineOut<'a> {
+pub fn to_json<'a>(site: &Site, c: &'a Compliance, report: &'a Report, units: &[usize], pretty: bool) -> String {
+    let totals = crate::domain::totals::totals(report, &c.facts);
+    let timeliness = c.timeliness_for(report.year, &site.config.compliance.calendar);
+    let line = |u: usize, l: &'a Line| -> LineOut<'a> {
+        let sources = totals.get(&(u, l.req.id.clone())).copied().unwrap_or_default();
         LineOut {
             id: &l.req.id,
             name: &l.req.name,
@@ -340,6 +312,8 @@ pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize], pr
             measure: &l.req.measure,
             origin: origin_text(site, &l.origin),
             tally: (&l.tally).into(),
+            total: sources.total,
+            sources,
             cells: l
                 .cells
                 .iter()
@@ -352,7 +326,7 @@ pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize], pr
                 })
                 .collect(),
         }
-    }
+    };
     let all_units = units;
     let units = units
         .iter()
@@ -365,8 +339,9 @@ pub fn to_json(site: &Site, c: &Compliance, report: &Report, units: &[usize], pr
                 parent: unit.parent.map(|p| c.units.list[p].id.as_str()),
                 tally: (&r.tally).into(),
                 rollup: (&r.rollup).into(),
-                requirements: r.lines.iter().map(|l| line(site, l)).collect(),
+                requirements: r.lines.iter().map(|l| line(u, l)).collect(),
                 na: &r.na,
+                disclosure: timeliness.as_ref().and_then(|t| super::catalogue_export::unit_json(site, c, t, u)),
             }
         })
         .collect();
@@ -505,6 +480,9 @@ pub fn to_xlsx(site: &Site, c: &Compliance, years: &[i32], detail_year: i32, uni
         ws.set_column_width(5, 16).map_err(err)?;
     }
     super::held::xlsx_sheet(&mut wb, site, c, units).map_err(err)?;
+    if let Some(t) = c.timeliness_for(detail_year, &site.config.compliance.calendar) {
+        super::catalogue_export::xlsx_sheet(&mut wb, site, c, &t, units)?;
+    }
     wb.save_to_buffer().map_err(err)
 }
 

@@ -176,8 +176,7 @@ mod tests {
         let as_of = chrono::NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
         let facts: Vec<Fact> = Vec::new();
         let report = compute(&units, &decls, &facts, 2024, as_of);
-        let n = units.list.len();
-        Compliance { units, sections: (0..n).collect(), decls, facts, as_of, year: 2024, report }
+        Compliance::of_report(units, decls, report)
     }
 
     fn unit(id: &str, kind: &str, parent: Option<usize>) -> Unit {

@@ -45,6 +45,9 @@ pub fn page_view(site: &Site, c: &Compliance) -> Value {
             ("bars_svg", Value::String(super::compliance_svg::bars_svg(site, c, &order))),
         ],
     );
+    if let Some(t) = &c.catalogue.report {
+        super::parts::put(&mut v, [("timeliness", super::catalogue::summary_view(site, c, t))]);
+    }
     v
 }
 

@@ -2,11 +2,17 @@
 //! template problem is collected (once per template and message, with how many
 //! pages it hit), never stopping at the first.
 
+pub mod catalogue;
+pub mod catalogue_export;
 pub mod compliance;
 mod compliance_matrix;
 mod compliance_page;
+pub mod compliance_shared;
 mod compliance_svg;
 pub mod disclosures;
+pub mod docx;
+pub mod draft;
+pub mod draft_page;
 pub mod functions;
 pub mod held;
 pub mod parts;
@@ -207,6 +213,7 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
         errors.into_inner().expect("errors").into_iter().map(|((t, m), (origin, n))| template_runtime_error(templates, &t, &m, &origin, n)).collect();
     diags.extend(write_errors.into_inner().expect("errors"));
     diags.extend(compliance_diags);
+    diags.extend(draft_page::write_files(site, only, sink));
     diags
 }
 
@@ -300,7 +307,10 @@ impl Profile {
 fn write_compliance_files(site: &Site, sink: &dyn Sink, profile: &Profile) -> Vec<Diagnostic> {
     let Some(c) = site.compliance.as_ref().filter(|_| compliance::shown(site)) else { return Vec::new() };
     let all = c.units.shown_order();
-    let names = [compliance::JSON_FILE, compliance::CSV_FILE, compliance::XLSX_FILE];
+    let mut names = vec![compliance::JSON_FILE, compliance::CSV_FILE, compliance::XLSX_FILE];
+    if c.catalogue.report.is_some() {
+        names.push(catalogue_export::CSV_FILE);
+    }
     names
         .into_par_iter()
         .map(|name| {
@@ -308,6 +318,9 @@ fn write_compliance_files(site: &Site, sink: &dyn Sink, profile: &Profile) -> Ve
             let bytes = match name {
                 compliance::JSON_FILE => Ok(compliance::to_json(site, c, &c.report, &all, false).into_bytes()),
                 compliance::CSV_FILE => Ok(compliance::to_csv(site, c, &c.report, &all).into_bytes()),
+                catalogue_export::CSV_FILE => {
+                    Ok(c.catalogue.report.as_ref().map_or_else(String::new, |t| catalogue_export::to_csv(site, c, t, &all)).into_bytes())
+                }
                 _ => compliance::to_xlsx(site, c, &c.years(), c.report.year, &all),
             };
             profile.add(name, started, started);
@@ -546,6 +559,7 @@ fn jobs<'a>(
             form: Form::Html,
         });
     }
+    catalogue::jobs(site, &mut jobs);
     let fixed: [(&str, &str, Form); 6] = [
         ("archive/index.html", "archive.html", Form::Html),
         ("search/index.html", "search.html", Form::Html),
@@ -680,6 +694,7 @@ fn sitemap(site: &Site) -> Value {
     if compliance::shown(site) {
         entries.push(json!({ "url": marker(compliance::PAGE), "lastmod": Value::Null }));
     }
+    entries.extend(catalogue::sitemap(site));
     entries.extend(
         site.pages
             .iter()

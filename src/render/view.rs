@@ -163,6 +163,7 @@ pub fn page_full(site: &Site, idx: usize, (higher, lower): (Option<usize>, Optio
             ("extra", page_extra(site, p)),
             ("dues", super::disclosures::dues_view(site, idx)),
             ("study_plan", super::disclosures::study_view(site, idx)),
+            ("report_draft", super::draft_page::view(site, idx)),
             ("ancestors", ancestors(site, Some(p.section))),
             ("section", link(&sec.title, &sec.path)),
             ("attachments", attachments(site, &p.assets)),
@@ -217,6 +218,10 @@ pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &super::Su
         (Some(c), true) => c.unit_of_section(idx).map_or(Value::Null, |u| super::compliance::unit_view(site, c, &c.report, u, with_cells)),
         _ => Value::Null,
     };
+    let catalogue = match &site.compliance {
+        Some(c) => c.unit_of_section(idx).filter(|&u| !c.units.is_hidden(u)).map_or(Value::Null, |u| super::catalogue::unit_view(site, c, u)),
+        None => Value::Null,
+    };
     let pages_by_kind = if s.unit.is_some() { pages_by_kind(site, s, summaries) } else { Value::Array(Vec::new()) };
     let mut v = json!({
         "title": s.title,
@@ -233,6 +238,7 @@ pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &super::Su
         &mut v,
         [
             ("compliance", compliance),
+            ("catalogue", catalogue),
             ("dues", super::disclosures::dues_history(site, idx)),
             ("pages_by_kind", pages_by_kind),
             ("unit_tree", unit_tree(site, idx)),

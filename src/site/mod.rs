@@ -222,10 +222,12 @@ impl Site {
         self.opts.as_of.or(self.config.compliance.as_of).unwrap_or_else(|| self.opts.now.date())
     }
 
-    /// Builds the domain model from the pages and computes the compliance report.
-    /// With `notes`, also reports overridden requirement declarations (for `check`).
-    pub fn compute_compliance(&mut self, notes: bool) -> Vec<Diagnostic> {
-        let (c, mut diags, n) = records::build(self);
+    /// Builds the domain model from the pages and computes the compliance report
+    /// and the catalogue's timeliness (`published`: the publisher's journal, read by
+    /// the IO shell). With `notes`, also reports overridden requirement declarations
+    /// and overdue disclosures (for `check`).
+    pub fn compute_compliance(&mut self, notes: bool, published: &crate::domain::catalogue::FirstPublished) -> Vec<Diagnostic> {
+        let (c, mut diags, n) = records::build(self, published);
         self.compliance = Some(c);
         if notes {
             diags.extend(n);

@@ -49,7 +49,7 @@ fn plan_table() -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
-const CONFIG: &str = "title = \"测试党务公开\"\nbase_url = \"http://example.org/\"\ntaxonomies = [{ name = \"tags\" }]\n\
+const CONFIG: &str = "title = \"测试党务公开\"\nbase_url = \"http://example.org/\"\ntaxonomies = [{ name = \"tags\" }]\npresets = [\"gongkai-2017\"]\n\
     [compliance]\nyear = 2024\nas_of = 2024-06-30\nscope = \"public\"\n\
     [[requirements]]\nid = \"zhiweihui\"\nname = \"支委会\"\nper = \"month\"\nmin = 1\n\
     [[requirements]]\nid = \"study\"\nname = \"集中学习\"\nper = \"quarter\"\nmin = 1\n\
@@ -102,6 +102,13 @@ pub(crate) fn fixture() -> Site {
             "+++\ntitle = \"公开的学习计划\"\nkind = \"study_plan\"\nscope = \"public\"\nyear = 2024\ntable = \"CANARYPLANFILE.xlsx\"\n+++\n",
         )
         .bytes("content/units/diyi/CANARYPLANFILE.xlsx", &plan_table())
+        // The disclosure catalogue: an item declared on an internal checklist, and an
+        // internal 情况报告 draft page (its .docx lists every record).
+        .file(
+            "content/units/diyi/mulu.md",
+            "+++\ntitle = \"公开目录 CANARYMULU\"\nkind = \"checklist\"\n[[catalogue]]\nid = \"canaryitem\"\nname = \"CANARYCATALOGUEITEM 鸮\"\nscope = \"public\"\nper = \"year\"\n+++\n",
+        )
+        .file("content/units/diyi/baogao.md", "+++\ntitle = \"情况报告 CANARYDRAFTREPORT\"\nkind = \"record\"\nreport = \"情况报告\"\n+++\nCANARYDRAFTBODY 鹭\n")
         .file(
             "content/units/diyi/dues-q1.md",
             "+++\ntitle = \"第一党支部2024年第一季度党费收缴公示\"\nkind = \"dues\"\ndate = 2024-04-08\nperiod = \"2024-Q1\"\n\
@@ -240,6 +247,8 @@ fn assert_public_complete(all: &BTreeMap<String, Vec<u8>>) {
         "units/diyi/dues-q1/index.html",
         "units/diyi/dues-q2/index.html",
         "units/diyi/plan-public/index.html",
+        "units/diyi/catalogue/index.html",
+        "disclosure.csv",
         "notices/报名表.pdf",
         "notices/unitref/index.html",
         "notices/bundle/回执.pdf",
@@ -289,6 +298,11 @@ fn public_build_has_no_canary_in_any_output_form() {
         s.run(&["report", "--audience", "public", "--as-of", "2024-06-30", "--format", format, "--output", &file.to_string_lossy()]).expect(0);
         exports.insert(format!("report.{format}"), std::fs::read(&file).unwrap());
     }
+    for format in ["json", "csv", "xlsx"] {
+        let file = out.path().join(format!("disclosures.{format}"));
+        s.run(&["report", "--audience", "public", "--as-of", "2024-06-30", "--disclosures", "--format", format, "--output", &file.to_string_lossy()]).expect(0);
+        exports.insert(format!("disclosures.{format}"), std::fs::read(&file).unwrap());
+    }
     let text = s.run(&["report", "--audience", "public", "--as-of", "2024-06-30"]).expect(0).stdout.clone();
     exports.insert("report (terminal)".into(), text.into_bytes());
     let dir = out.path().join("exports");
@@ -319,6 +333,8 @@ fn internal_build_has_the_canaries_so_the_leak_test_can_see_them() {
         "units/diyi/dues-q1/index.html: 814.74",
         "units/diyi/dues-q2/index.html: 72.00",
         "units/diyi/plan/index.html: canary",
+        "units/diyi/catalogue/index.html: canary",
+        "units/diyi/baogao/qingkuang-baogao.docx!word/document.xml: canary",
     ] {
         assert!(found.contains(form), "the scan did not see “{form}” in the internal build:\n{found}");
     }

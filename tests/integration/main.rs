@@ -12,6 +12,8 @@ mod audiences;
 mod bad_input;
 /// Headless Chromium against the built example site.
 mod browser;
+/// The disclosure catalogue: timeliness from dates and the publisher's journal, placeholders.
+mod catalogue;
 /// A small DevTools-protocol client: Chromium driven like a reader (click, type, Enter).
 mod cdp;
 /// `dwgk check`: writes nothing; text and JSON reports.
@@ -76,6 +78,8 @@ mod publish_isolation;
 mod publish_stamps;
 /// Rendered output: Markdown, links, attachments, pagination, taxonomies, feeds, URL styles.
 mod rendering;
+/// The 情况报告 draft: its numbers against the report, its .docx read back by LibreOffice and Pandoc.
+mod report_draft;
 /// Drafts, scheduled (`publish_date`) and expired (`expire_date`) pages.
 mod schedule;
 /// What a search query loads and when: common tokens' files with their shards, rests with their documents.

@@ -112,6 +112,7 @@ fn a_source_file_that_vanishes_mid_build_is_a_read_error_about_the_source() {
         output: Some(out.clone()),
         base_url: None,
         opts: dwgk::site::BuildOptions { audience: dwgk::content::kind::Audience::Public, drafts: false, now: chrono::Local::now().naive_local(), as_of: None },
+        published: Default::default(),
     };
     let input = dwgk::pipeline::read_input(s.path());
     s.remove("content/notices/附件.pdf");

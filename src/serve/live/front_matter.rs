@@ -13,7 +13,24 @@ use super::*;
 use crate::site::model::Page;
 
 /// Front matter tables read as data: compliance counts, ledgers, plans.
-const DATA_KEYS: &[&str] = &["counts", "requirements", "counts_as", "period", "rows", "sessions", "remitted", "ledger", "table", "sheet", "year"];
+const DATA_KEYS: &[&str] = &[
+    "counts",
+    "requirements",
+    "counts_as",
+    "period",
+    "rows",
+    "sessions",
+    "remitted",
+    "ledger",
+    "table",
+    "sheet",
+    "year",
+    "catalogue",
+    "discloses",
+    "公开事项",
+    "report",
+    "报告",
+];
 
 /// What the edit may not change for the incremental path to be exact.
 fn same_place(old: &Page, new: &Page) -> bool {
@@ -57,7 +74,7 @@ impl Live {
         let rendered = render_body(&built.site, i, &src)?;
         // Today's clock, as a full build would use: a page that expired meanwhile is not this path's.
         let (page, diags) = site::page_from_source(&built.site, i, src, self.req.opts);
-        let mut page = page.filter(|p| diags.is_empty() && same_place(old, p))?;
+        let mut page = page.filter(|p| diags.is_empty() && same_place(old, p) && super::dependents::same_disclosure(&built.site, old, p))?;
         let known: HashSet<&str> = built.site.config.taxonomies.iter().map(|t| t.name.as_str()).collect();
         if !page.taxonomies.keys().all(|t| known.contains(t.as_str())) {
             return None;
@@ -91,6 +108,9 @@ impl Live {
         pages.extend(
             (0..site.pages.len()).filter(|&p| p != i && (neighbours[p] != built.neighbours[p] || neighbours[p].0 == Some(i) || neighbours[p].1 == Some(i))),
         );
+        // Report drafts and catalogue pages that show this page's title.
+        let (drafts, catalogue_outputs) = super::dependents::of(site, rel);
+        pages.extend(drafts.into_iter().filter(|d| !pages.contains(d)).collect::<Vec<_>>());
         let bodies: Option<Vec<_>> = pages[1..].iter().map(|&p| self_consistent_body(&root, site, &built.headers, p)).collect();
         let Some(bodies) = bodies.filter(|_| feed.iter().all(|p| *p == i || built.feed.contains(p))) else {
             revert(site, old);
@@ -116,7 +136,11 @@ impl Live {
         let recent = render::recent(site);
         let dynamic = &built.templates.reads.other_pages;
         let other = move |output: &str, template: &str| -> bool {
-            if matches!(output, "atom.xml" | "sitemap.xml") || output.starts_with("archive/") || dynamic.contains(template) {
+            if matches!(output, "atom.xml" | "sitemap.xml")
+                || output.starts_with("archive/")
+                || dynamic.contains(template)
+                || catalogue_outputs.iter().any(|o| o == output)
+            {
                 return true;
             }
             let list_of_section = output

@@ -20,6 +20,7 @@
 //! A build with errors never replaces what is served: the errors are published to
 //! the browser (overlay) and the terminal, and the last good site stays.
 
+mod dependents;
 mod front_matter;
 mod full;
 mod out;

@@ -20,6 +20,10 @@ impl Live {
         if page.kind == Some(Kind::Checklist) {
             return None;
         }
+        // Placeholders left in the text are reported by a full build.
+        if !site::records::placeholders::check_source(&src, page.kind).is_empty() {
+            return None;
+        }
         if !page.visible() {
             return Some(Outcome { how: How::Page, changed: 0, diags: Diagnostics::default(), millis: 0.0 });
         }

@@ -2,14 +2,18 @@
 //! config, checklists), and facts from records and activities, each problem located
 //! in its page. Then the compliance report, computed once per build. Pure.
 
+pub mod catalogue;
 mod declarations;
+pub mod drafts;
 mod facts;
+pub mod placeholders;
 
 use declarations::{declarations, note_overrides, note_uncovered};
 use facts::facts;
 
 use crate::content::kind::Kind;
 use crate::diag::Diagnostic;
+use crate::domain::catalogue::FirstPublished;
 use crate::domain::compliance::{self, Fact, Report};
 use crate::domain::requirement::Declaration;
 use crate::domain::unit::{Unit, Units};
@@ -24,16 +28,64 @@ pub struct Compliance {
     /// Section index of each unit.
     pub sections: Vec<usize>,
     pub decls: Vec<Declaration>,
+    /// Sorted by unit (stable: each unit's in page order), so `facts_of` is a slice.
     pub facts: Vec<Fact>,
+    /// Where each unit's facts start in `facts` (one more entry than units).
+    fact_starts: Vec<usize>,
     pub as_of: NaiveDate,
     pub year: i32,
     pub report: Report,
+    /// The disclosure catalogue (党务公开目录) and its timeliness report.
+    pub catalogue: catalogue::Catalogue,
+    /// Pages that render a 情况报告 draft.
+    pub drafts: Vec<drafts::DraftPage>,
 }
 
 impl Compliance {
+    /// A summary of `report` with no facts, no catalogue and no drafts (tests of the views).
+    #[cfg(test)]
+    pub fn of_report(units: Units, decls: Vec<Declaration>, report: Report) -> Compliance {
+        let n = units.list.len();
+        Compliance {
+            sections: (0..n).collect(),
+            fact_starts: vec![0; n + 1],
+            as_of: report.as_of,
+            year: report.year,
+            units,
+            decls,
+            facts: Vec::new(),
+            report,
+            catalogue: Default::default(),
+            drafts: Vec::new(),
+        }
+    }
+
     /// The report for another year (for `dwgk report --year` and the xlsx sheets).
     pub fn report_for(&self, year: i32) -> Report {
         compliance::compute(&self.units, &self.decls, &self.facts, year, self.as_of)
+    }
+
+    /// The timeliness report of `year`: the build's, or computed for another year
+    /// (`None` without a catalogue).
+    pub fn timeliness_for(&self, year: i32, calendar: &crate::domain::catalogue::Calendar) -> Option<std::borrow::Cow<'_, crate::domain::catalogue::Report>> {
+        use std::borrow::Cow;
+        match self.catalogue.report.as_ref() {
+            Some(r) if r.year == year => Some(Cow::Borrowed(r)),
+            Some(_) => Some(Cow::Owned(crate::domain::catalogue::timeliness::compute(
+                &self.units,
+                &self.catalogue.decls,
+                &self.catalogue.disclosures,
+                year,
+                self.as_of,
+                calendar,
+            ))),
+            None => None,
+        }
+    }
+
+    /// The facts of one unit.
+    pub fn facts_of(&self, unit: usize) -> &[Fact] {
+        &self.facts[self.fact_starts[unit]..self.fact_starts[unit + 1]]
     }
 
     /// Years that have facts, up to `as_of`, plus the reporting year.
@@ -50,19 +102,27 @@ impl Compliance {
     }
 }
 
-/// Returns the model, its problems, and notes (overrides) that only `check` prints.
-pub fn build(site: &Site) -> (Compliance, Vec<Diagnostic>, Vec<Diagnostic>) {
+/// Returns the model, its problems, and notes (overrides, overdue disclosures) that
+/// only `check` prints. `published`: when pages were really published (the journal).
+pub fn build(site: &Site, published: &FirstPublished) -> (Compliance, Vec<Diagnostic>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let (units, sections) = units(site, &mut diags);
     let decls = declarations(site, &units, &mut diags);
     let as_of = site.as_of();
     let year = site.config.compliance.year.unwrap_or_else(|| as_of.year());
-    let facts = facts(site, &units, &decls, as_of, &mut diags);
+    let mut facts = facts(site, &units, &decls, as_of, &mut diags);
     note_outside_life(&units, &facts, &mut diags);
+    facts.sort_by_key(|f| f.unit);
+    let fact_starts = (0..=units.list.len()).map(|u| facts.partition_point(|f| f.unit < u)).collect();
     let mut notes = Vec::new();
     note_overrides(site, &units, &decls, &mut notes);
     note_uncovered(site, &units, &decls, &mut notes);
     let report = compliance::compute(&units, &decls, &facts, year, as_of);
+    let catalogue = catalogue::build(site, &units, year, as_of, published, &mut diags);
+    catalogue::note_overdue(site, &units, &sections, &catalogue, &mut notes);
+    catalogue::check_notices(site, &units, &catalogue, &mut diags);
+    placeholders::check(site, &mut diags);
+    let drafts = drafts::find(site, &units, year, &mut diags);
     for ig in &report.ignored {
         let unit = &units.list[ig.unit];
         diags.push(
@@ -71,7 +131,7 @@ pub fn build(site: &Site) -> (Compliance, Vec<Diagnostic>, Vec<Diagnostic>) {
                 .hint("同一事项同一时段只用一种记法：要么按季度记一个总数，要么按月分别记"),
         );
     }
-    (Compliance { units, sections, decls, facts, as_of, year, report }, diags, notes)
+    (Compliance { units, sections, decls, facts, fact_starts, as_of, year, report, catalogue, drafts }, diags, notes)
 }
 
 /// A record or activity of a period the unit did not exist in counts for nothing:
