@@ -153,6 +153,10 @@ pub struct PublishArgs {
     /// 委员会版的发布目录（含收入基数、原始台账和核对问题，只给支部委员会、组织委员看）：与公开版同一次运行发布（默认 [publish] committee_dest）
     #[arg(long)]
     pub committee_dest: Option<PathBuf>,
+    /// 管理员的发布设置文件（一个只有 [publish] 表的 TOML 文件，放在共享文件夹之外，例如 /etc/dwgk/publish.toml）：
+    /// 发布目录、读者范围、删除保护和保留版本数只从命令行和这个文件读取，共享文件夹里的 config.toml 不能改
+    #[arg(long, value_name = "文件")]
+    pub config: Option<PathBuf>,
     /// 生成并发布一次后退出（默认）
     #[arg(long, conflicts_with = "watch")]
     pub once: bool,

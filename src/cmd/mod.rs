@@ -5,6 +5,7 @@ pub mod build;
 pub mod init;
 mod init_site;
 pub mod publish;
+mod publish_trust;
 pub mod report;
 mod report_disclosure;
 mod report_draft;

@@ -10,7 +10,6 @@ use crate::content::cron::{Cron, CRON_HINT};
 use crate::content::kind::Audience;
 use crate::diag::{escape_controls, Diagnostics};
 use crate::io::{placement, scan};
-use crate::pipeline;
 use crate::publish::daemon::{self, Timing};
 use crate::publish::drop_guard;
 use crate::publish::log::log;
@@ -30,18 +29,24 @@ fn usage(message: &str, hint: &str) -> i32 {
 }
 
 pub fn run(args: &PublishArgs) -> i32 {
-    // The site's own config.toml holds [publish]; without --source, a
-    // `[publish] source` in ./config.toml may point at the shared folder.
-    let mut source = args.source.clone().unwrap_or_else(|| PathBuf::from("."));
-    let mut publish = pipeline::load_config(&source).0.map(|c| c.publish).unwrap_or_default();
-    if args.source.is_none() {
-        if let Some(s) = publish.source.clone() {
-            source = PathBuf::from(s);
-            if let Some(c) = pipeline::load_config(&source).0 {
-                publish = c.publish;
-            }
-        }
+    // The portal's own settings are the admin's (publish_trust): flags, --config,
+    // or ./config.toml of the admin's own site; the share may set the rest.
+    let resolved = match super::publish_trust::resolve(args.source.as_deref(), args.config.as_deref()) {
+        Ok(r) => r,
+        Err((message, hint)) => return usage(&message, &hint),
+    };
+    for (key, value) in &resolved.ignored {
+        log(
+            "warn",
+            "ignored_setting",
+            &[("key", format!("publish.{key}")), ("value", value.clone())],
+            &format!(
+                "共享文件夹的 config.toml 中 [publish] {key} = {} 已忽略：发布目录、读者范围、删除保护和保留版本数只能由管理员在命令行或 --config 文件中指定",
+                escape_controls(value)
+            ),
+        );
     }
+    let (source, publish) = (resolved.source, resolved.publish);
     let Some(dest) = args.dest.clone().or_else(|| publish.dest.clone().map(PathBuf::from)) else {
         return usage("没有指定发布目录", "用 --dest /srv/dwgk 指定，或在 config.toml 的 [publish] 里写 dest = \"/srv/dwgk\"");
     };

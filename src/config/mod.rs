@@ -12,7 +12,7 @@ mod catalogue;
 mod compliance;
 mod dues;
 mod print;
-mod publish;
+pub mod publish;
 mod search;
 
 use catalogue::check_catalogue;

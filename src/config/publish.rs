@@ -202,16 +202,44 @@ pub(super) fn check_publish(text: &str, table: Option<toml::Table>, diags: &mut 
             }
         }
     }
+    // A warning: a share's config.toml cannot decide these keys anyway (cmd::publish_trust),
+    // and `publish` checks the settings it really uses; the admin's file takes it as an error.
     if (c.internal_dest.is_some() || c.committee_dest.is_some()) && c.audience.is_some_and(|a| !a.is_public()) {
-        diags.push(located(
+        diags.push(warning_located(
             text,
             "audience",
             "[publish] 写了 internal_dest 或 committee_dest 时，dest 是公开版的发布目录，audience 只能是 public".into(),
             "删除 audience 这一行（党内版发布到 internal_dest，委员会版发布到 committee_dest）；只发布一个网站时删除 internal_dest 和 committee_dest",
         ));
-        c.audience = None;
     }
     c
+}
+
+/// An admin's publish settings file (`publish --config`): a `[publish]` table and nothing else.
+pub fn parse_admin_file(text: &str) -> (PublishConfig, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let table: toml::Table = match toml::from_str(text) {
+        Ok(t) => t,
+        Err(e) => {
+            let (message, hint) = crate::content::parse_errors::explain(e.message(), "TOML");
+            let mut d = Diagnostic::error(message);
+            if let Some(h) = hint {
+                d = d.hint(h);
+            }
+            return (PublishConfig::default(), vec![d]);
+        }
+    };
+    for key in table.keys().filter(|k| *k != "publish") {
+        diags.push(located(text, key, format!("发布设置文件中只能有 [publish] 表，不认识“{key}”"), "网站的其他设置写在共享文件夹的 config.toml 里"));
+    }
+    let publish = table.get("publish").and_then(|v| v.as_table()).cloned();
+    (check_publish(text, publish, &mut diags), diags)
+}
+
+fn warning_located(text: &str, key: &str, message: String, hint: impl Into<String>) -> Diagnostic {
+    let mut d = located(text, key, message, hint);
+    d.severity = crate::diag::Severity::Warning;
+    d
 }
 
 #[cfg(test)]

@@ -210,7 +210,8 @@ fn publish_dates_a_new_page_today_and_report_agrees() {
         run_dwgk(&args, s.path())
     };
     let src = s.path().to_string_lossy().into_owned();
-    let publish = ["publish", "--once", "--source", &src, "--audience", "internal"];
+    let d = dest.to_string_lossy().into_owned();
+    let publish = ["publish", "--once", "--source", &src, "--dest", &d, "--audience", "internal"];
     run(&publish).expect(0);
     // Q3 is backdated: it says October, but goes live now.
     s.file("content/units/a/dues-q3.md", &dues(&format!("{last}-Q3"), &format!("{last}-10-10")));

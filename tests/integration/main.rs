@@ -90,6 +90,8 @@ mod search_ranking;
 mod serve;
 /// The preview server's incremental rebuilds against full builds, byte for byte.
 mod serve_incremental;
+/// What the share's config.toml may not decide: DESTs, audiences, the deletion guard.
+mod share_settings;
 /// Architecture invariants: pure layers without IO, documented files.
 mod tidy;
 /// Every page of the example site passes the Nu HTML Checker (vnu).

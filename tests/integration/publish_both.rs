@@ -208,16 +208,12 @@ fn publish_both_usage_errors_are_chinese() {
 fn publish_both_from_config_with_an_internal_base_url() {
     let site = small_site();
     let (_tmp, public, internal) = dests();
-    site.file(
-        "config.toml",
-        &format!(
-            "title = \"测试党务公开\"\nbase_url = \"http://dangjian.example/\"\n[publish]\ndest = \"{}\"\ninternal_dest = \"{}\"\ninternal_base_url = \"http://neibu.example/\"\n",
-            public.display(),
-            internal.display()
-        ),
-    );
-    let s = site.path().to_string_lossy().into_owned();
-    let (code, out, err) = crate::publish::dwgk(&["publish", "--once", "--source", &s]);
+    site.file("config.toml", "title = \"测试党务公开\"\nbase_url = \"http://dangjian.example/\"\n[publish]\ninternal_base_url = \"http://neibu.example/\"\n");
+    // The DESTs are the admin's (docs/deploy.md): in a file outside the share.
+    let admin = _tmp.path().join("publish.toml");
+    std::fs::write(&admin, format!("[publish]\ndest = \"{}\"\ninternal_dest = \"{}\"\n", public.display(), internal.display())).unwrap();
+    let (s, a) = (site.path().to_string_lossy().into_owned(), admin.to_string_lossy().into_owned());
+    let (code, out, err) = crate::publish::dwgk(&["publish", "--once", "--source", &s, "--config", &a]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(read(public.join("current/atom.xml")).contains("http://dangjian.example/notices/a/"));
     let feed = read(internal.join("current/atom.xml"));
