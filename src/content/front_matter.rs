@@ -87,6 +87,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "sort_by",
     "paginate_by",
     "page_template",
+    "page_kind",
+    "page_scope",
     "extra",
 ];
 
@@ -117,6 +119,10 @@ pub struct FrontMatter {
     pub sort_by: Option<String>,
     pub paginate_by: Option<usize>,
     pub page_template: Option<String>,
+    /// On a section: the `kind` of its pages that name none (Word pages, mostly).
+    pub page_kind: Option<String>,
+    /// On a section: the `scope` of its pages that name none.
+    pub page_scope: Option<String>,
     /// `unit`: an id string on a page, a `[unit]` table on a unit's `_index.md`.
     #[serde(skip)]
     pub unit: Option<Value>,
@@ -130,10 +136,15 @@ pub fn parse(text: &str, split: &Split<'_>) -> Result<FrontMatter, FmError> {
     let Some(format) = split.format else {
         return Ok(FrontMatter::default());
     };
-    let (mut fm, generic) = match format {
+    let (fm, generic) = match format {
         Format::Toml => parse_toml(split.front).map_err(|e| toml_error(e, split.front_start))?,
         Format::Yaml => parse_yaml(split.front).map_err(|e| yaml_error(text, e, split.front_start))?,
     };
+    Ok(with_rest(fm, generic))
+}
+
+/// `unit`, `[extra]` and the unknown keys of the parsed table, beside the typed keys.
+fn with_rest(mut fm: FrontMatter, generic: Value) -> FrontMatter {
     if let Value::Object(mut map) = generic {
         fm.unit = map.remove("unit");
         if let Some(Value::Object(extra)) = map.remove("extra") {
@@ -145,7 +156,16 @@ pub fn parse(text: &str, split: &Split<'_>) -> Result<FrontMatter, FmError> {
             }
         }
     }
-    Ok(fm)
+    fm
+}
+
+/// Front matter from a key/value table built in code (a Word document's title,
+/// date, 文号 …), checked by the same typed parsing as written front matter.
+/// `Err`: the message of a value of the wrong type.
+pub fn from_table(table: Map<String, Value>) -> Result<FrontMatter, String> {
+    let generic = Value::Object(table);
+    let fm = FrontMatter::deserialize(&generic).map_err(|e| e.to_string())?;
+    Ok(with_rest(fm, generic))
 }
 
 /// Parses the text once (the common simple form by `simple_toml`, the rest by the

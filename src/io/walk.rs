@@ -56,13 +56,31 @@ pub fn walk(root: &Path, display_prefix: &str) -> (Vec<Entry>, Vec<Diagnostic>) 
             EntryKind::Dir
         } else if rel.ends_with(".md") || rel.ends_with(".markdown") {
             EntryKind::Markdown
+        } else if crate::content::docx::extension_of(&rel).is_some() {
+            EntryKind::Word
         } else {
             EntryKind::Asset
         };
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         entries.push(Entry { rel, abs: entry.path().to_path_buf(), kind, size });
     }
+    mark_sidecars(&mut entries);
     (entries, diags)
+}
+
+/// `X.toml` beside a Word file `X.docx` (same folder, same name) is that page's
+/// settings: a sidecar, never an attachment.
+fn mark_sidecars(entries: &mut [Entry]) {
+    let words: std::collections::HashSet<String> = entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Word)
+        .filter_map(|e| crate::content::docx::extension_of(&e.rel).map(|ext| e.rel[..e.rel.len() - ext.len() - 1].to_string()))
+        .collect();
+    for e in entries.iter_mut().filter(|e| e.kind == EntryKind::Asset) {
+        if e.rel.strip_suffix(".toml").is_some_and(|stem| words.contains(stem)) {
+            e.kind = EntryKind::Sidecar;
+        }
+    }
 }
 
 fn walk_error(root: &Path, prefix: &str, e: &walkdir::Error) -> Diagnostic {

@@ -9,6 +9,7 @@ pub mod parts;
 pub mod search;
 pub mod theme;
 pub mod view;
+mod word_media;
 
 use crate::diag::Diagnostic;
 use crate::site::urls::{depth_of, finalize, marker, slugify, UrlStyle};
@@ -330,6 +331,7 @@ pub fn copy_files(site: &Site, statics: Vec<(String, StaticFile)>, sink: &dyn Si
     }
     let results: Vec<Result<(), String>> = site.assets.par_iter().filter(|a| a.published).map(|a| sink.copy(a.path.trim_start_matches('/'), &a.abs)).collect();
     diags.extend(results.into_iter().filter_map(Result::err).map(|e| Diagnostic::error(e).hint("附件在构建过程中被移动或删除了？请重新构建")));
+    diags.extend(word_media::write(site, sink));
     diags
 }
 

@@ -75,8 +75,15 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
         section_of_dir.insert(dir, idx);
     }
 
+    // Word files in a page bundle or linked by a Markdown page stay attachments.
+    let attached = attached_words(entries, &sources, &site, &bundles);
+    for e in entries.iter().filter(|e| e.kind == EntryKind::Word && attached.contains(&e.rel)) {
+        sources.remove(&e.rel);
+    }
+    diags.extend(unused_sidecars(entries, &attached));
+
     // Pages.
-    for e in entries.iter().filter(|e| e.kind == EntryKind::Markdown) {
+    for e in entries.iter().filter(|e| e.kind == EntryKind::Markdown || (e.kind == EntryKind::Word && !attached.contains(&e.rel))) {
         let name = file_name(&e.rel);
         if name == "_index.md" {
             if bundle_of(&e.rel).is_some() {
@@ -85,7 +92,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
             continue;
         }
         let bundle = if name == "index.md" && bundles.iter().any(|b| b == parent_dir(&e.rel)) { Some(parent_dir(&e.rel).to_string()) } else { None };
-        if bundle.is_none() {
+        if bundle.is_none() && e.kind == EntryKind::Markdown {
             if let Some(b) = bundle_of(&e.rel) {
                 diags.push(
                     Diagnostic::error(format!("页面文件夹 content/{b}/（含 index.md）里不能再放其他 Markdown 页面"))
@@ -110,7 +117,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
     }
 
     // Attachments.
-    for e in entries.iter().filter(|e| e.kind == EntryKind::Asset) {
+    for e in entries.iter().filter(|e| e.kind == EntryKind::Asset || (e.kind == EntryKind::Word && attached.contains(&e.rel))) {
         let owner = match bundle_of(&e.rel) {
             Some(b) => match site.pages.iter().position(|p| p.bundle.as_deref() == Some(b.as_str())) {
                 Some(p) => Owner::Page(p),
@@ -198,6 +205,8 @@ fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option
         extra: Default::default(),
         unit: None,
         scope: parent_sec.map_or(Scope::Public, |p| p.scope),
+        page_kind: parent_sec.and_then(|p| p.page_kind),
+        page_scope: parent_sec.and_then(|p| p.page_scope),
         hidden: parent_sec.and_then(|p| p.hidden),
         path,
         parent,
@@ -229,6 +238,18 @@ fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option
             Some(Scope::Internal) => section.scope = Scope::Internal,
             Some(Scope::Public) => {}
             None => diags.push(scope_error(&src, &s)),
+        }
+    }
+    if let Some(k) = fm.page_kind.take() {
+        match Kind::parse(&k) {
+            Some(k) => section.page_kind = Some(k),
+            None => diags.push(kind_error(&src, "page_kind", &k)),
+        }
+    }
+    if let Some(s) = fm.page_scope.take() {
+        match Scope::parse(&s) {
+            Some(s) => section.page_scope = Some(s),
+            None => diags.push(src.key_error("page_scope", format!("页面默认公开范围 page_scope“{s}”无效")).hint("写 public（向社会公开）或 internal（党内公开）")),
         }
     }
     if let Some(unit) = fm.unit.take() {
@@ -263,6 +284,47 @@ fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option
     section
 }
 
+fn kind_error(src: &Source, key: &str, k: &str) -> Diagnostic {
+    let hint = match did_you_mean(k, Kind::spellings()) {
+        Some(s) => format!("是不是想写“{s}”？"),
+        None => "可选：notice 通知公告、checklist 责任清单、dues 党费公示、study_plan 学习计划、record 工作记录、activity 活动".into(),
+    };
+    src.key_error(key, format!("不认识的类型 {key}“{k}”")).hint(hint)
+}
+
+/// Word files that are attachments, not pages: those inside a page bundle and
+/// those a Markdown page or section links with a relative address.
+fn attached_words(entries: &[Entry], sources: &HashMap<String, Source>, site: &Site, bundles: &[String]) -> std::collections::HashSet<String> {
+    let bundle_of = |rel: &str| bundles.iter().filter(|b| rel.starts_with(b.as_str()) && rel[b.len()..].starts_with('/')).max_by_key(|b| b.len());
+    let mut out: std::collections::HashSet<String> =
+        entries.iter().filter(|e| e.kind == EntryKind::Word && bundle_of(&e.rel).is_some()).map(|e| e.rel.clone()).collect();
+    let markdown = sources.values().filter(|s| s.word.is_none()).map(|s| {
+        let dir = bundle_of(&s.rel).cloned().unwrap_or_else(|| parent_dir(&s.rel).to_string());
+        (s, dir)
+    });
+    let sections = site.sections.iter().filter_map(|sec| sec.src.as_ref().map(|s| (s, sec.dir.clone())));
+    let words: std::collections::HashSet<&str> = entries.iter().filter(|e| e.kind == EntryKind::Word).map(|e| e.rel.as_str()).collect();
+    out.extend(super::word::linked_from_markdown(markdown.chain(sections)).into_iter().filter(|r| words.contains(r.as_str())));
+    out
+}
+
+/// A sidecar whose Word file is an attachment sets nothing: say so.
+fn unused_sidecars(entries: &[Entry], attached: &std::collections::HashSet<String>) -> Vec<Diagnostic> {
+    entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Sidecar)
+        .filter_map(|e| {
+            let stem = e.rel.strip_suffix(".toml")?;
+            let word = attached.iter().find(|w| super::word::stem(w) == file_name(stem) && parent_dir(w) == parent_dir(&e.rel))?;
+            Some(
+                Diagnostic::warning(format!("content/{word} 是附件（在页面文件夹里，或有页面链接它下载），同名的设置文件不起作用"))
+                    .file(format!("content/{}", e.rel))
+                    .hint("要把这个 Word 文件发布成页面，把它移出页面文件夹，并去掉指向它的链接"),
+            )
+        })
+        .collect()
+}
+
 fn scope_error(src: &Source, s: &str) -> Diagnostic {
     src.key_error("scope", format!("公开范围 scope“{s}”无效")).hint("写 public（向社会公开）或 internal（党内公开）")
 }
@@ -271,23 +333,21 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
     let mut ok = true;
     let mut fm = src.fm.take().unwrap_or_default();
     let title = fm.title.take().unwrap_or_default();
+    let sec = &site.sections[section];
+    // Written `kind`, else the folder's `page_kind`, else what a Word document looks like.
+    let inferred = src.word.as_ref().and_then(|w| w.inferred_kind).and_then(Kind::parse);
     let kind = match fm.kind.take() {
-        None => None,
+        None => sec.page_kind.or(inferred),
         Some(k) => match Kind::parse(&k) {
             Some(k) => Some(k),
             None => {
-                let hint = match did_you_mean(&k, Kind::spellings()) {
-                    Some(s) => format!("是不是想写“{s}”？"),
-                    None => "可选：notice 通知公告、checklist 责任清单、dues 党费公示、study_plan 学习计划、record 工作记录、activity 活动".into(),
-                };
-                diags.push(src.key_error("kind", format!("不认识的类型 kind“{k}”")).hint(hint));
+                diags.push(kind_error(&src, "kind", &k));
                 None
             }
         },
     };
-    let sec = &site.sections[section];
     let scope = match fm.scope.take() {
-        None => kind.map_or(Scope::Public, Kind::default_scope),
+        None => sec.page_scope.unwrap_or_else(|| kind.map_or(Scope::Public, Kind::default_scope)),
         Some(s) => Scope::parse(&s).unwrap_or_else(|| {
             diags.push(scope_error(&src, &s));
             ok = false;
@@ -309,6 +369,7 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
     }
     let stem = match &bundle {
         Some(b) => file_name(b).to_string(),
+        None if src.word.is_some() => super::word::stem(&src.rel).to_string(),
         None => file_name(&src.rel).trim_end_matches(".markdown").trim_end_matches(".md").to_string(),
     };
     // A `2024-03-15-name` file gives its date; the slug keeps the date so monthly

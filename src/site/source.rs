@@ -1,4 +1,5 @@
-//! One Markdown source file, decoded and split, with its front matter parsed.
+//! One source file, decoded and split, with its front matter parsed: a Markdown
+//! page or section, or a Word page (`word`: its text is one line per paragraph).
 //! Pure: takes bytes, returns the parsed file and located problems.
 
 use crate::content::decode::{decode, Encoding};
@@ -19,6 +20,8 @@ pub struct Source {
     /// Taken by `assemble` (boxed: what stays in every page is a pointer).
     pub fm: Option<Box<FrontMatter>>,
     pub has_front_matter: bool,
+    /// A Word page: its document and where its values came from (`site::word`).
+    pub word: Option<Box<super::word::WordSource>>,
 }
 
 impl Source {
@@ -28,6 +31,9 @@ impl Source {
 
     /// Frees the text once nothing reads it (Markdown rendered, links checked).
     pub fn release(&mut self) {
+        if let Some(w) = self.word.as_mut() {
+            w.doc = None;
+        }
         self.text = String::new();
         self.body_start = 0;
         self.front_start = 0;
@@ -36,6 +42,9 @@ impl Source {
 
     /// A diagnostic pointing at the value of front matter key `key` (or line 1).
     pub fn key_error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        if let Some(w) = &self.word {
+            return w.key_error(self, key, message.into());
+        }
         let d = Diagnostic::error(message).file(&self.display);
         let split = Split {
             format: None,
@@ -54,6 +63,9 @@ impl Source {
     /// A diagnostic at the `n`-th (0-based) occurrence of `needle` in the front
     /// matter (e.g. the third `[[requirements]]`), or at the file's first line.
     pub fn nth_error(&self, needle: &str, n: usize, message: impl Into<String>) -> Diagnostic {
+        if let Some(side) = self.word.as_ref().and_then(|w| w.sidecar.as_ref()) {
+            return side.nth_error(needle, n, message);
+        }
         let d = Diagnostic::error(message).file(&self.display);
         let front = &self.text[self.front_start..self.front_start + self.front_len];
         match front.match_indices(needle).nth(n) {
@@ -65,6 +77,9 @@ impl Source {
     /// A diagnostic at `key` inside the `n`-th (0-based) `header` entry (the
     /// `paid` of the third `[[rows]]`), else at the entry, else at line 1.
     pub fn entry_key_error(&self, header: &str, n: usize, key: &str, message: impl Into<String>) -> Diagnostic {
+        if let Some(side) = self.word.as_ref().and_then(|w| w.sidecar.as_ref()) {
+            return side.entry_key_error(header, n, key, message);
+        }
         let front = &self.text[self.front_start..self.front_start + self.front_len];
         let Some((start, _)) = front.match_indices(header).nth(n) else { return self.nth_error(header, n, message) };
         let entry_end = front[start + header.len()..].find("[[").map_or(front.len(), |i| start + header.len() + i);
@@ -130,6 +145,7 @@ pub fn parse(rel: &str, display: &str, bytes: &[u8]) -> (Option<Source>, Vec<Dia
         body_line,
         fm: Some(Box::new(fm)),
         has_front_matter,
+        word: None,
     };
     (Some(source), diags)
 }
