@@ -4,50 +4,13 @@
 //! paragraph, so every located problem says `第12段` (`locate`). Also which Word
 //! files a Markdown page links as attachments (those stay downloads). Pure.
 
-use super::source::Source;
+use super::source::{Source, WordSource};
 use crate::content::decode::decode;
-use crate::content::docx::{self, model::Media, Document, DocxError};
+use crate::content::docx::{self, Document, DocxError};
 use crate::content::front_matter::{self, FrontMatter, Split};
 use crate::diag::Diagnostic;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-
-/// What a Word page keeps besides the `Source`'s own fields.
-#[derive(Debug, Clone)]
-pub struct WordSource {
-    /// The document, until its HTML is written (`Source::release`).
-    pub doc: Option<Box<Document>>,
-    /// Place of each text line (`第12段`, `表1第2行第3列`, `脚注1`).
-    pub places: Vec<String>,
-    /// The sidecar `X.toml`, as a source of its own (its errors point into it).
-    pub sidecar: Option<Box<Source>>,
-    /// Derived key → the line it was read from.
-    pub key_lines: Vec<(String, usize)>,
-    /// The kind the document looks like; a folder's `page_kind` comes first.
-    pub inferred_kind: Option<&'static str>,
-    /// Images to write beside the page, and the `.docx` to take them from (the
-    /// file itself, or LibreOffice's conversion of it).
-    pub media: Vec<Media>,
-    pub media_file: PathBuf,
-}
-
-impl WordSource {
-    /// An error about `key`: in the sidecar when it sets the key, else at the
-    /// paragraph the value was read from, else at the file.
-    pub fn key_error(&self, src: &Source, key: &str, message: String) -> Diagnostic {
-        if let Some(side) = &self.sidecar {
-            let split = Split { format: None, front: &side.text[side.front_start..side.front_start + side.front_len], front_start: side.front_start, body: "", body_line: 0 };
-            if front_matter::locate_key(&split, key).is_some() || front_matter::locate_key(&split, &format!("\"{key}\"")).is_some() {
-                return side.key_error(key, message);
-            }
-        }
-        let d = Diagnostic::error(message).file(&src.display);
-        match self.key_lines.iter().find(|(k, _)| k == key) {
-            Some((_, line)) => d.at_line(&src.text, *line),
-            None => d,
-        }
-    }
-}
 
 /// The stem of a Word file name: `通知.docx` → `通知`.
 pub fn stem(rel: &str) -> &str {

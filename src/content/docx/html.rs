@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 /// Renders `doc`; `media_url` gives the URL (marker) of an image file written beside the page.
 pub fn render(doc: &Document, resolver: &dyn LinkResolver, media_url: &dyn Fn(&str) -> String) -> Rendered {
-    let mut w = Writer { doc, resolver, media_url, out: Rendered::default(), html: String::new(), anchors: comrak::Anchorizer::new(), refs: Vec::new() };
+    let mut w = Writer { doc, resolver, media_url, out: Rendered::default(), html: String::new(), anchors: comrak::Anchorizer::new(), refs: Vec::new(), plain: Fmt::default() };
     w.blocks(&doc.blocks);
     w.notes();
     w.out.html = std::mem::take(&mut w.html);
@@ -29,6 +29,8 @@ struct Writer<'a> {
     anchors: comrak::Anchorizer,
     /// How often each note has been referred to so far.
     refs: Vec<usize>,
+    /// Formatting the context already gives (a heading's bold, a link's underline): not repeated.
+    plain: Fmt,
 }
 
 impl Writer<'_> {
@@ -100,7 +102,10 @@ impl Writer<'_> {
                 }
                 let class = if p.align == Align::Center { " class=\"align-center\"" } else { "" };
                 let _ = write!(self.html, "<h{level} id=\"{}\"{class}>", esc(&id));
+                // A heading is bold by its nature: no <strong> inside.
+                self.plain = Fmt { bold: true, ..Fmt::default() };
                 self.inline_body(p);
+                self.plain = Fmt::default();
                 let _ = writeln!(self.html, "</h{level}>");
                 self.out.headings.push(Heading { level, id, title });
             }
@@ -157,6 +162,7 @@ impl Writer<'_> {
         if t.is_empty() {
             return;
         }
+        let f = Fmt { bold: f.bold && !self.plain.bold, underline: f.underline && !self.plain.underline, ..f };
         self.out.char_count += t.chars().filter(|c| !c.is_whitespace()).count();
         let tags: Vec<&str> = [(f.bold, "strong"), (f.italic, "em"), (f.underline, "u"), (f.strike, "s"), (f.sup, "sup"), (f.sub, "sub")]
             .into_iter()
@@ -180,7 +186,8 @@ impl Writer<'_> {
             // A bookmark inside the document (Word's own 目录): the page has its own.
             None
         } else if local {
-            warn(self, format!("链接指向本机或内网共享的文件 {href}，读者打不开，已去掉链接"), "把要提供下载的文件放在同一文件夹里，链接写文件名；或链接到网址");
+            // The address is not repeated: a local path names the author's account.
+            warn(self, "链接指向本机或内网共享上的文件，读者打不开，已去掉链接（文字保留）".into(), "把要提供下载的文件放在同一文件夹里，链接写文件名；或链接到网址");
             None
         } else if !safe_url(href, false) {
             warn(self, format!("已删除不安全的链接地址 {}", scheme_of(href)), "链接只能指向网址（http/https）、邮箱（mailto:）、电话（tel:）或同一文件夹里的附件");
@@ -203,7 +210,11 @@ impl Writer<'_> {
         match url {
             Some(u) => {
                 let _ = write!(self.html, "<a href=\"{}\">", esc(&u));
+                // Word underlines links itself (the 超链接 style); the theme styles links.
+                let outer = self.plain;
+                self.plain.underline = true;
                 self.inlines(inlines, line);
+                self.plain = outer;
                 self.html.push_str("</a>");
             }
             None => self.inlines(inlines, line),
