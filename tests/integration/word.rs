@@ -290,3 +290,26 @@ fn a_word_meeting_record_counts_in_its_month_exactly_as_a_markdown_activity() {
     s.bytes("content/units/diyi/2024年11月2日读书分享会记录.docx", &docx(&para("分享读书体会。", ""), &[]));
     s.build_ok(&[]).stderr_has(&["读书分享会", "不对应本单位的任何要求"]);
 }
+
+/// The "done when": the example site with Word files dropped into `notices/`
+/// and a branch folder shows them as pages, and the meeting record moves its month.
+#[test]
+fn the_example_site_with_word_files_dropped_in() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let s = Site::new();
+    std::fs::copy(root.join("config.toml"), s.path().join("config.toml")).unwrap();
+    crate::util::copy_dir(&root.join("content"), &s.path().join("content"));
+    s.build_ok(&["--audience", "internal"]);
+    assert!(cells(&s, "diyi", "zhiweihui").iter().any(|c| c.0 == "2024-11" && c.1 == "pending" && c.2 == 0));
+    // The example's own Word pages.
+    assert!(s.out("notices/关于认真学习贯彻《中国共产党纪律处分条例》的通知/index.html").contains("财机党发〔2024〕15号"));
+    assert!(s.out("units/jiguan/dier/2024年11月15日支部党员大会会议记录/index.html").contains("会议名称：支部党员大会"));
+    s.bytes("content/notices/红头通知.docx", &fixture("红头通知-libreoffice.docx"));
+    s.bytes("content/units/jiguan/diyi/2024年11月12日支委会会议记录.docx", &docx(&(para("第一党支部支委会会议记录", "<w:jc w:val=\"center\"/>") + &para("研究年终考核准备工作。", "")), &[]));
+    s.build_ok(&["--audience", "internal"]);
+    let notice = s.out("notices/红头通知/index.html");
+    assert!(notice.contains("财机党发〔2024〕3号") && notice.contains("<td rowspan=\"2\">第一党支部</td>") && notice.contains("<img "), "{notice}");
+    assert!(s.out("notices/index.html").contains("主题党日活动的通知"), "listed in 通知公告");
+    assert!(s.out("units/jiguan/diyi/index.html").contains("第一党支部支委会会议记录"), "listed on the branch page");
+    assert!(cells(&s, "diyi", "zhiweihui").iter().any(|c| c.0 == "2024-11" && c.1 == "met" && c.2 == 1), "November's 支委会 now met");
+}
