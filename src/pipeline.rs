@@ -79,9 +79,12 @@ fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
 /// as a document, with its sidecar `X.toml`.
 fn read_word(e: &Entry, display: String, sidecars: &HashMap<&str, &Entry>) -> (Option<source::Source>, Vec<Diagnostic>) {
     use crate::content::docx::{self, limits, package, DocxError};
-    let unreadable = |err: std::io::Error| (None, vec![Diagnostic::error(format!("无法读取文件：{err}")).file(&display).hint("检查文件权限；共享文件夹是否仍然挂载")]);
+    let unreadable =
+        |err: std::io::Error| (None, vec![Diagnostic::error(format!("无法读取文件：{err}")).file(&display).hint("检查文件权限；共享文件夹是否仍然挂载")]);
     if e.size > limits::MAX_FILE_BYTES {
-        let d = Diagnostic::error(DocxError::TooLarge(limits::Limit::FileBytes).message()).file(&display).hint(DocxError::TooLarge(limits::Limit::FileBytes).hint());
+        let d = Diagnostic::error(DocxError::TooLarge(limits::Limit::FileBytes).message())
+            .file(&display)
+            .hint(DocxError::TooLarge(limits::Limit::FileBytes).hint());
         return (None, vec![d]);
     }
     let bytes = match std::fs::read(&e.abs) {

@@ -256,7 +256,8 @@ pub fn match_meeting<'a>(applied: &[Applied<'a>], meeting: &str) -> Option<&'a R
     if let Some(r) = exact.into_iter().flatten().filter(|k| !k.is_empty()).find_map(|k| match_key(applied, k)) {
         return Some(r);
     }
-    let names = |a: &Applied<'a>| std::iter::once(a.req.id.as_str()).chain(std::iter::once(a.req.name.as_str())).chain(a.req.aliases.iter().map(String::as_str));
+    let names =
+        |a: &Applied<'a>| std::iter::once(a.req.id.as_str()).chain(std::iter::once(a.req.name.as_str())).chain(a.req.aliases.iter().map(String::as_str));
     let inside = applied.iter().flat_map(|a| names(a).filter(|n| n.chars().count() >= 2 && m.contains(n)).map(move |n| (n.chars().count(), a.req)));
     if let Some((_, r)) = inside.max_by_key(|(len, _)| *len) {
         return Some(r);

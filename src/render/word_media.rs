@@ -22,7 +22,12 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
                 Err(e) => return err(e.message(), &e.hint()),
             };
             let dir = p.path.trim_start_matches('/');
-            w.media.iter().zip(images).filter_map(|(m, data)| sink.write(&format!("{dir}{}", m.name), &data).err()).map(|e| Diagnostic::error(e).file(&p.src.display)).collect()
+            w.media
+                .iter()
+                .zip(images)
+                .filter_map(|(m, data)| sink.write(&format!("{dir}{}", m.name), &data).err())
+                .map(|e| Diagnostic::error(e).file(&p.src.display))
+                .collect()
         })
         .collect()
 }

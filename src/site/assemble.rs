@@ -249,7 +249,9 @@ fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option
     if let Some(s) = fm.page_scope.take() {
         match Scope::parse(&s) {
             Some(s) => section.page_scope = Some(s),
-            None => diags.push(src.key_error("page_scope", format!("页面默认公开范围 page_scope“{s}”无效")).hint("写 public（向社会公开）或 internal（党内公开）")),
+            None => {
+                diags.push(src.key_error("page_scope", format!("页面默认公开范围 page_scope“{s}”无效")).hint("写 public（向社会公开）或 internal（党内公开）"))
+            }
         }
     }
     if let Some(unit) = fm.unit.take() {

@@ -3,9 +3,9 @@
 //! Pure: takes bytes, returns the parsed file and located problems.
 
 use crate::content::decode::{decode, Encoding};
-use crate::content::front_matter::{self, FrontMatter, Split};
 use crate::content::docx::model::Media;
 use crate::content::docx::Document;
+use crate::content::front_matter::{self, FrontMatter, Split};
 use crate::diag::Diagnostic;
 use std::path::PathBuf;
 
@@ -130,7 +130,13 @@ impl WordSource {
     /// paragraph the value was read from, else at the file.
     pub fn key_error(&self, src: &Source, key: &str, message: String) -> Diagnostic {
         if let Some(side) = &self.sidecar {
-            let split = Split { format: None, front: &side.text[side.front_start..side.front_start + side.front_len], front_start: side.front_start, body: "", body_line: 0 };
+            let split = Split {
+                format: None,
+                front: &side.text[side.front_start..side.front_start + side.front_len],
+                front_start: side.front_start,
+                body: "",
+                body_line: 0,
+            };
             if front_matter::locate_key(&split, key).is_some() || front_matter::locate_key(&split, &format!("\"{key}\"")).is_some() {
                 return side.key_error(key, message);
             }

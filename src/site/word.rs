@@ -23,7 +23,13 @@ pub fn stem(rel: &str) -> &str {
 
 /// A Word page from its read document (or why it could not be read) and its
 /// sidecar's bytes (`(display, bytes)`). `media_file`: the `.docx` its images are in.
-pub fn parse(rel: &str, display: &str, read: Result<Document, DocxError>, sidecar: Option<(&str, &[u8])>, media_file: PathBuf) -> (Option<Source>, Vec<Diagnostic>) {
+pub fn parse(
+    rel: &str,
+    display: &str,
+    read: Result<Document, DocxError>,
+    sidecar: Option<(&str, &[u8])>,
+    media_file: PathBuf,
+) -> (Option<Source>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut doc = match read {
         Ok(d) => d,

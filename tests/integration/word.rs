@@ -13,7 +13,8 @@ pub(crate) fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+const W: &str =
+    r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
 
 /// A minimal `.docx` whose body is `body` (WordprocessingML), with extra parts
 /// (`word/_rels/document.xml.rels` among them when given).
@@ -39,7 +40,10 @@ pub(crate) fn para(text: &str, props: &str) -> String {
 }
 
 fn rels(entries: &str) -> Vec<u8> {
-    format!(r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{entries}</Relationships>"#).into_bytes()
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{entries}</Relationships>"#
+    )
+    .into_bytes()
 }
 
 fn notice_site() -> Site {
@@ -59,7 +63,10 @@ fn a_libreoffice_notice_is_a_page_with_its_title_number_issuer_date_and_structur
     assert!(html.contains("<dd>财机党发〔2024〕3号</dd>") && html.contains("<dd>中共某某市财政局机关委员会</dd>"), "{html}");
     assert!(html.contains("<time datetime=\"2024-03-05\">"), "成文日期 二〇二四年三月五日 is the date");
     let body = between(&html, "<div class=\"content\">", "</article>");
-    assert!(!body.contains("财机党发") && !body.contains("委员会文件") && !body.contains("主题党日活动的通知"), "红头, 文号 and title are not repeated:\n{body}");
+    assert!(
+        !body.contains("财机党发") && !body.contains("委员会文件") && !body.contains("主题党日活动的通知"),
+        "红头, 文号 and title are not repeated:\n{body}"
+    );
     for (want, what) in [
         ("<h2 id=\"一活动主题\">一、活动主题</h2>", "一、 a heading"),
         ("<h3 id=\"一集中学习\">（一）集中学习</h3>", "（一） a sub-heading"),
@@ -181,7 +188,9 @@ fn a_folder_sets_the_kind_and_scope_of_its_word_pages() {
 #[test]
 fn problems_are_located_by_paragraph_and_a_broken_file_fails_alone() {
     let s = notice_site();
-    let link_rels = rels(r#"<Relationship Id="rIdL" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="附件3.pdf" TargetMode="External"/>"#);
+    let link_rels = rels(
+        r#"<Relationship Id="rIdL" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="附件3.pdf" TargetMode="External"/>"#,
+    );
     let body = format!(
         "{}{}<w:p><w:r><w:t>见</w:t></w:r><w:hyperlink r:id=\"rIdL\"><w:r><w:t>附件3</w:t></w:r></w:hyperlink></w:p><w:tbl><w:tr><w:tc><w:p><w:hyperlink r:id=\"rIdL\"><w:r><w:t>表里的链接</w:t></w:r></w:hyperlink></w:p></w:tc></w:tr></w:tbl>",
         para("第一段", ""),
@@ -239,14 +248,23 @@ fn vector_images_are_left_out_with_a_warning_and_web_images_kept() {
     let r = rels(
         r#"<Relationship Id="rIdE" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image1.emf"/><Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image2.png"/><Relationship Id="rIdG" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image3.png"/>"#,
     );
-    s.bytes("content/notices/图片.docx", &docx(&body, &[("word/_rels/document.xml.rels", &r), ("word/media/image1.emf", &emf), ("word/media/image2.png", &svg), ("word/media/image3.png", &gif)]));
+    s.bytes(
+        "content/notices/图片.docx",
+        &docx(
+            &body,
+            &[("word/_rels/document.xml.rels", &r), ("word/media/image1.emf", &emf), ("word/media/image2.png", &svg), ("word/media/image3.png", &gif)],
+        ),
+    );
     let out = s.build_ok(&[]);
     out.stderr_has(&["content/notices/图片.docx 第2段", "EMF 矢量图，网页无法显示，已省略", "content/notices/图片.docx 第3段", "SVG 矢量图"]);
     let html = s.out("notices/图片/index.html");
     assert!(!html.contains("矢量图\"") && !html.contains("脚本图") && !html.contains("alert"), "{html}");
     assert!(html.contains("alt=\"小图\"") && s.out_exists("notices/图片/image3.gif"), "a GIF named by its bytes, not its .png name");
     let all = files(&s.public());
-    assert!(!all.keys().any(|k| k.ends_with(".emf") || k.ends_with(".svg")) && !all.values().any(|b| b.windows(6).any(|w| w == b"alert(")), "nothing of them is written");
+    assert!(
+        !all.keys().any(|k| k.ends_with(".emf") || k.ends_with(".svg")) && !all.values().any(|b| b.windows(6).any(|w| w == b"alert(")),
+        "nothing of them is written"
+    );
 }
 
 /// `compliance.json`'s cells of requirement `req` for unit `unit`: period → (status, count).
@@ -254,7 +272,12 @@ pub(crate) fn cells(site: &Site, unit: &str, req: &str) -> Vec<(String, String, 
     let v: serde_json::Value = serde_json::from_str(&site.out("compliance.json")).unwrap();
     let u = v["units"].as_array().unwrap().iter().find(|u| u["id"] == unit).expect("unit");
     let line = u["requirements"].as_array().unwrap().iter().find(|l| l["id"] == req).expect("requirement");
-    line["cells"].as_array().unwrap().iter().map(|c| (c["period"].as_str().unwrap().to_string(), c["status"].as_str().unwrap().to_string(), c["count"].as_u64().unwrap_or(0))).collect()
+    line["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["period"].as_str().unwrap().to_string(), c["status"].as_str().unwrap().to_string(), c["count"].as_u64().unwrap_or(0)))
+        .collect()
 }
 
 fn branch_site() -> Site {
@@ -272,7 +295,10 @@ fn a_word_meeting_record_counts_in_its_month_exactly_as_a_markdown_activity() {
     let before = cells(&s, "diyi", "zhiweihui");
     assert!(before.iter().any(|c| c.0 == "2024-10" && c.1 == "missing"), "{before:?}");
     // Named by its file, dated by it: 支委会 is the preset's alias of zhiweihui.
-    s.bytes("content/units/diyi/2024年10月15日支委会会议记录.docx", &docx(&(para("第一党支部支委会会议记录", "<w:jc w:val=\"center\"/>") + &para("研究第四季度工作。", "")), &[]));
+    s.bytes(
+        "content/units/diyi/2024年10月15日支委会会议记录.docx",
+        &docx(&(para("第一党支部支委会会议记录", "<w:jc w:val=\"center\"/>") + &para("研究第四季度工作。", "")), &[]),
+    );
     // Or by its first lines: a form table of 会议名称 / 会议时间.
     s.bytes("content/units/diyi/党员大会记录.docx", &fixture("党员大会记录-python.docx"));
     s.build_ok(&[]);
@@ -305,7 +331,10 @@ fn the_example_site_with_word_files_dropped_in() {
     assert!(s.out("notices/关于认真学习贯彻《中国共产党纪律处分条例》的通知/index.html").contains("财机党发〔2024〕15号"));
     assert!(s.out("units/jiguan/dier/2024年11月15日支部党员大会会议记录/index.html").contains("会议名称：支部党员大会"));
     s.bytes("content/notices/红头通知.docx", &fixture("红头通知-libreoffice.docx"));
-    s.bytes("content/units/jiguan/diyi/2024年11月12日支委会会议记录.docx", &docx(&(para("第一党支部支委会会议记录", "<w:jc w:val=\"center\"/>") + &para("研究年终考核准备工作。", "")), &[]));
+    s.bytes(
+        "content/units/jiguan/diyi/2024年11月12日支委会会议记录.docx",
+        &docx(&(para("第一党支部支委会会议记录", "<w:jc w:val=\"center\"/>") + &para("研究年终考核准备工作。", "")), &[]),
+    );
     s.build_ok(&["--audience", "internal"]);
     let notice = s.out("notices/红头通知/index.html");
     assert!(notice.contains("财机党发〔2024〕3号") && notice.contains("<td rowspan=\"2\">第一党支部</td>") && notice.contains("<img "), "{notice}");

@@ -9,8 +9,19 @@ use std::path::Path;
 use std::process::Command;
 
 fn run(site: &Site, args: &[&str], env: &[(&str, &Path)]) -> Run {
-    let out = Command::new(crate::util::bin()).args(args).arg("--root").arg(site.path()).envs(env.iter().map(|(k, v)| (k, v.as_os_str()))).env("NO_COLOR", "1").output().unwrap();
-    Run { code: out.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&out.stdout).into_owned(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() }
+    let out = Command::new(crate::util::bin())
+        .args(args)
+        .arg("--root")
+        .arg(site.path())
+        .envs(env.iter().map(|(k, v)| (k, v.as_os_str())))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
 }
 
 fn site() -> Site {
@@ -71,7 +82,9 @@ fn without_libreoffice_other_formats_are_located_errors_with_what_to_do() {
     assert!(!r.stderr.contains("ok.md"), "the other pages are fine: {}", r.stderr);
     // A .docx that is really an old .doc says so too.
     s.bytes("content/notices/改了扩展名.docx", &fixture("2024年10月15日支委会会议记录.doc"));
-    run(&s, &["check"], &[("DWGK_CACHE_DIR", cache.path()), ("DWGK_SOFFICE", Path::new(""))]).expect(1).stderr_has(&["content/notices/改了扩展名.docx", "没有安装 LibreOffice"]);
+    run(&s, &["check"], &[("DWGK_CACHE_DIR", cache.path()), ("DWGK_SOFFICE", Path::new(""))])
+        .expect(1)
+        .stderr_has(&["content/notices/改了扩展名.docx", "没有安装 LibreOffice"]);
 }
 
 #[test]

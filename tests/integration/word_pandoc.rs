@@ -130,7 +130,14 @@ fn without_label(s: &str) -> String {
 #[test]
 fn every_block_pandoc_reads_is_on_the_page_in_order_and_nothing_else() {
     let Some(pandoc) = pandoc() else { return };
-    let names = ["红头通知-libreoffice.docx", "保密审查-libreoffice.docx", "责任清单-python.docx", "情况报告-python.docx", "党员大会记录-python.docx", "保密审查-python.docx"];
+    let names = [
+        "红头通知-libreoffice.docx",
+        "保密审查-libreoffice.docx",
+        "责任清单-python.docx",
+        "情况报告-python.docx",
+        "党员大会记录-python.docx",
+        "保密审查-python.docx",
+    ];
     let s = Site::new();
     let dir = tempfile::tempdir().unwrap();
     for n in names {
@@ -155,13 +162,19 @@ fn every_block_pandoc_reads_is_on_the_page_in_order_and_nothing_else() {
             }
             match body_text[at..].find(b.as_str()) {
                 Some(i) => at += i + b.len(),
-                None => panic!("{n}: Pandoc's block {b:?} is {} on dwgk's page:\n{body:#?}", if body_text.contains(b.as_str()) { "out of order" } else { "missing" }),
+                None => panic!(
+                    "{n}: Pandoc's block {b:?} is {} on dwgk's page:\n{body:#?}",
+                    if body_text.contains(b.as_str()) { "out of order" } else { "missing" }
+                ),
             }
         }
         // dwgk's body blocks are in Pandoc's text (a leading numbering label aside).
         let pandoc_text = theirs.concat();
         for b in &body {
-            assert!(pandoc_text.contains(b.as_str()) || pandoc_text.contains(&without_label(b)), "{n}: dwgk's block {b:?} is not in Pandoc's text:\n{theirs:#?}");
+            assert!(
+                pandoc_text.contains(b.as_str()) || pandoc_text.contains(&without_label(b)),
+                "{n}: dwgk's block {b:?} is not in Pandoc's text:\n{theirs:#?}"
+            );
         }
         assert!(body.len() >= 3, "{n}: the page has a body: {body:?}");
     }

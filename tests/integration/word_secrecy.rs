@@ -114,7 +114,11 @@ fn nothing_word_hides_reaches_any_output_of_either_audience() {
         assert!(all.keys().any(|k| k.starts_with("notices/保密审查-python/") && k.ends_with(".jpg")), "the photo is published, without its EXIF");
         if audience == "internal" {
             assert!(all.keys().any(|k| k.contains("支委会会议记录-保密审查-python") && k.ends_with("index.html")), "the records are in the internal build");
-            let docs: String = all.iter().filter(|(k, _)| k.starts_with("search/d/") && k.ends_with("#decoded")).map(|(_, v)| String::from_utf8_lossy(v).into_owned()).collect();
+            let docs: String = all
+                .iter()
+                .filter(|(k, _)| k.starts_with("search/d/") && k.ends_with("#decoded"))
+                .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+                .collect();
             assert!(docs.contains("PYINSERTED") || docs.to_lowercase().contains("pyinserted"), "the index holds the pages' text");
         }
     }

@@ -16,7 +16,11 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Ctx {
     Body,
-    Cell { table: usize, row: usize, col: usize },
+    Cell {
+        table: usize,
+        row: usize,
+        col: usize,
+    },
     Note(usize),
     /// In a text box of the paragraph at this line.
     TextBox(usize),
@@ -197,7 +201,14 @@ impl<'p, 'a> Parser<'p, 'a> {
 
     /// Style, alignment and numbering of a paragraph; returns its base run
     /// properties and whether it belongs to Word's own table of contents.
-    fn resolve_para(&mut self, p: &mut Para, style: Option<&str>, align: Option<Align>, num: Option<(String, Option<u8>)>, outline: Option<u8>) -> (RunProps, bool) {
+    fn resolve_para(
+        &mut self,
+        p: &mut Para,
+        style: Option<&str>,
+        align: Option<Align>,
+        num: Option<(String, Option<u8>)>,
+        outline: Option<u8>,
+    ) -> (RunProps, bool) {
         let st = self.styles.para(style);
         p.align = align.or(st.align).unwrap_or_default();
         p.heading = outline.filter(|l| *l < 9).map(|l| l + 1).or(st.heading);
@@ -355,7 +366,11 @@ impl<'p, 'a> Parser<'p, 'a> {
                 "pict" => self.pict(x, out, p.line)?,
                 "object" => {
                     skip(x)?;
-                    self.warn(p.line, "嵌入的对象（如 Excel 表格、公式编辑器、附件图标）不会发布，已省略", "需要公开的表格请在 Word 中直接插入表格；其他内容可另存为图片后插入");
+                    self.warn(
+                        p.line,
+                        "嵌入的对象（如 Excel 表格、公式编辑器、附件图标）不会发布，已省略",
+                        "需要公开的表格请在 Word 中直接插入表格；其他内容可另存为图片后插入",
+                    );
                 }
                 "ruby" => self.ruby(x, props, out)?,
                 "AlternateContent" => {

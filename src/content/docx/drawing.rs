@@ -31,7 +31,11 @@ impl Parser<'_, '_> {
                         let id = id.to_string();
                         self.image(&id, alt.clone(), out, line)?;
                     } else if t.get("link").is_some() {
-                        self.warn(line, "链接到本机文件的图片不会发布（文件里只有图片的路径）", "在 Word 中选中图片，“复制”后“选择性粘贴”为图片，使图片保存在文档里");
+                        self.warn(
+                            line,
+                            "链接到本机文件的图片不会发布（文件里只有图片的路径）",
+                            "在 Word 中选中图片，“复制”后“选择性粘贴”为图片，使图片保存在文档里",
+                        );
                     }
                 }
                 (Ns::W, "txbxContent") => self.text_box(x, line)?,
@@ -71,7 +75,11 @@ impl Parser<'_, '_> {
             }
         }
         if ole {
-            self.warn(line, "嵌入的对象（如 Excel 表格、公式编辑器、附件图标）不会发布，已省略", "需要公开的表格请在 Word 中直接插入表格；其他内容可另存为图片后插入");
+            self.warn(
+                line,
+                "嵌入的对象（如 Excel 表格、公式编辑器、附件图标）不会发布，已省略",
+                "需要公开的表格请在 Word 中直接插入表格；其他内容可另存为图片后插入",
+            );
             return Ok(());
         }
         for (id, alt) in found {

@@ -13,7 +13,16 @@ use std::fmt::Write as _;
 
 /// Renders `doc`; `media_url` gives the URL (marker) of an image file written beside the page.
 pub fn render(doc: &Document, resolver: &dyn LinkResolver, media_url: &dyn Fn(&str) -> String) -> Rendered {
-    let mut w = Writer { doc, resolver, media_url, out: Rendered::default(), html: String::new(), anchors: comrak::Anchorizer::new(), refs: Vec::new(), plain: Fmt::default() };
+    let mut w = Writer {
+        doc,
+        resolver,
+        media_url,
+        out: Rendered::default(),
+        html: String::new(),
+        anchors: comrak::Anchorizer::new(),
+        refs: Vec::new(),
+        plain: Fmt::default(),
+    };
     w.blocks(&doc.blocks);
     w.notes();
     w.out.html = std::mem::take(&mut w.html);
@@ -152,7 +161,10 @@ impl Writer<'_> {
                     }
                     self.refs[*n] += 1;
                     let suffix = if self.refs[*n] > 1 { format!("-{}", self.refs[*n]) } else { String::new() };
-                    let _ = write!(self.html, "<sup class=\"footnote-ref\"><a href=\"#fn-{number}\" id=\"fnref-{number}{suffix}\" data-footnote-ref>{number}</a></sup>");
+                    let _ = write!(
+                        self.html,
+                        "<sup class=\"footnote-ref\"><a href=\"#fn-{number}\" id=\"fnref-{number}{suffix}\" data-footnote-ref>{number}</a></sup>"
+                    );
                 }
             }
         }
@@ -180,17 +192,28 @@ impl Writer<'_> {
 
     fn link(&mut self, href: &str, inlines: &[Inline], line: usize) {
         let href = href.trim();
-        let warn = |me: &mut Self, message: String, hint: &str| me.out.problems.push(LinkProblem { line, col: 1, len: 1, message, hint: hint.into(), warning: true });
-        let local = href.starts_with("file:") || href.starts_with("\\\\") || href.chars().nth(1) == Some(':') && href.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+        let warn =
+            |me: &mut Self, message: String, hint: &str| me.out.problems.push(LinkProblem { line, col: 1, len: 1, message, hint: hint.into(), warning: true });
+        let local = href.starts_with("file:")
+            || href.starts_with("\\\\")
+            || href.chars().nth(1) == Some(':') && href.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
         let url = if href.starts_with('#') {
             // A bookmark inside the document (Word's own 目录): the page has its own.
             None
         } else if local {
             // The address is not repeated: a local path names the author's account.
-            warn(self, "链接指向本机或内网共享上的文件，读者打不开，已去掉链接（文字保留）".into(), "把要提供下载的文件放在同一文件夹里，链接写文件名；或链接到网址");
+            warn(
+                self,
+                "链接指向本机或内网共享上的文件，读者打不开，已去掉链接（文字保留）".into(),
+                "把要提供下载的文件放在同一文件夹里，链接写文件名；或链接到网址",
+            );
             None
         } else if !safe_url(href, false) {
-            warn(self, format!("已删除不安全的链接地址 {}", scheme_of(href)), "链接只能指向网址（http/https）、邮箱（mailto:）、电话（tel:）或同一文件夹里的附件");
+            warn(
+                self,
+                format!("已删除不安全的链接地址 {}", scheme_of(href)),
+                "链接只能指向网址（http/https）、邮箱（mailto:）、电话（tel:）或同一文件夹里的附件",
+            );
             None
         } else {
             match self.resolver.resolve(href) {
@@ -282,7 +305,11 @@ impl Writer<'_> {
         for n in notes {
             let _ = write!(self.html, "<li id=\"fn-{}\">\n", n.number);
             self.blocks(&n.blocks);
-            let _ = writeln!(self.html, "<p><a href=\"#fnref-{0}\" class=\"footnote-backref\" data-footnote-backref aria-label=\"返回正文 {0}\">↩</a></p>\n</li>", n.number);
+            let _ = writeln!(
+                self.html,
+                "<p><a href=\"#fnref-{0}\" class=\"footnote-backref\" data-footnote-backref aria-label=\"返回正文 {0}\">↩</a></p>\n</li>",
+                n.number
+            );
         }
         self.html.push_str("</ol>\n</section>\n");
     }
@@ -302,7 +329,8 @@ fn single_para(blocks: &[Block]) -> Option<&Para> {
 }
 
 fn has_content(p: &Para) -> bool {
-    p.label.is_some() || p.inlines.iter().any(|i| !matches!(i, Inline::Text(t, _) if t.trim().trim_matches('\u{3000}').is_empty()) && !matches!(i, Inline::Break))
+    p.label.is_some()
+        || p.inlines.iter().any(|i| !matches!(i, Inline::Text(t, _) if t.trim().trim_matches('\u{3000}').is_empty()) && !matches!(i, Inline::Break))
 }
 
 /// Drops blanks (spaces, full-width spaces, line breaks) at both ends of a paragraph.

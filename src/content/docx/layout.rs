@@ -286,11 +286,24 @@ mod tests {
 
     #[test]
     fn numbering_conventions() {
-        let got: Vec<Option<u8>> =
-            ["一、总体要求", "十二、其他", "（一）工作目标", "(三)把握导向", "1.制定计划", "12、落实", "（1）按时", "①第一", "1.5万元", "第一章 总则", "第二节 细则", "一是丰富载体", "正文"]
-                .iter()
-                .map(|t| convention(t))
-                .collect();
+        let got: Vec<Option<u8>> = [
+            "一、总体要求",
+            "十二、其他",
+            "（一）工作目标",
+            "(三)把握导向",
+            "1.制定计划",
+            "12、落实",
+            "（1）按时",
+            "①第一",
+            "1.5万元",
+            "第一章 总则",
+            "第二节 细则",
+            "一是丰富载体",
+            "正文",
+        ]
+        .iter()
+        .map(|t| convention(t))
+        .collect();
         assert_eq!(got, [Some(1), Some(1), Some(2), Some(2), Some(3), Some(3), Some(4), Some(4), None, Some(1), Some(2), None, None]);
     }
 

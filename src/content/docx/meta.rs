@@ -7,7 +7,9 @@
 //!   name's date, else the document's creation date property;
 //! - `doc_number` (发文字号) and `issuer` (the 落款 unit, else the 红头);
 //! - `meeting`: the meeting a record is of (`会议名称：支委会`, or a file named
-//!   `…支委会会议记录`), which makes it an activity counted in its month.
+//!   `…支委会会议记录`), which makes it an activity counted in its month;
+//! - the kind it looks like (`Derived::kind`): a meeting record, a 公文 with a 文号,
+//!   or what its name ends with (`…通知`, `…责任清单`, `…工作记录`).
 
 use super::dates;
 use super::model::Document;
@@ -64,11 +66,30 @@ pub fn derive(doc: &Document, stem: &str) -> Derived {
             date = Some((when, Some(line)));
         }
     }
+    if d.kind.is_none() {
+        let title = found.title.as_ref().map_or("", |(t, _)| t.as_str());
+        d.kind = kind_by_name(stem).or_else(|| kind_by_name(title));
+    }
     let date = date.or(from_name.map(|(d, _)| (d, None))).or(doc.created.map(|d| (d, None)));
     if let Some((when, line)) = date {
         d.set("date", when.format("%Y-%m-%d").to_string(), line);
     }
     d
+}
+
+/// The kind a name says: `…责任清单` a checklist, `…工作记录` a record, `…通知`
+/// (公告, 通报, 公示, 决定, 意见, 方案, 要点, 办法) a notice.
+fn kind_by_name(name: &str) -> Option<&'static str> {
+    let n = name.trim();
+    if n.contains("责任清单") {
+        Some("checklist")
+    } else if n.ends_with("工作记录") {
+        Some("record")
+    } else if ["通知", "公告", "通告", "通报", "公示", "决定", "意见", "方案", "要点", "办法"].iter().any(|s| n.ends_with(s)) {
+        Some("notice")
+    } else {
+        None
+    }
 }
 
 struct Meeting {
@@ -160,6 +181,9 @@ mod tests {
         assert_eq!((m.table["meeting"].as_str(), m.table["date"].as_str()), (Some("支委会会议"), Some("2024-10-15")));
         assert_eq!(m.table["title"], "2024年10月15日支委会会议记录");
         let m = derive(&doc(&["正文"]), "关于开展主题党日活动的通知");
-        assert!(!m.table.contains_key("meeting") && !m.table.contains_key("date") && m.kind.is_none());
+        assert!(!m.table.contains_key("meeting") && !m.table.contains_key("date"));
+        assert_eq!(m.kind, Some("notice"), "named a 通知");
+        assert_eq!(derive(&doc(&["正文"]), "第一党支部2024年责任清单").kind, Some("checklist"));
+        assert_eq!(derive(&doc(&["正文"]), "材料").kind, None);
     }
 }

@@ -80,7 +80,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, DocxError> {
                     p.blocks(&mut x, &mut blocks)?;
                     break;
                 }
-                Ev::Eof => break,
+                Ev::Eof => return Err(DocxError::Corrupt("正文部分 word/document.xml 没有 w:body".into())),
                 _ => {}
             }
         }
@@ -160,4 +160,42 @@ pub fn images(bytes: &[u8], media: &[model::Media]) -> Result<Vec<Vec<u8>>, Docx
         out.push(media::strip_metadata(kind, &data));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn rezip(original: &[u8], part: &str, replaced: &[u8]) -> Vec<u8> {
+        let mut src = zip::ZipArchive::new(std::io::Cursor::new(original)).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..src.len() {
+            let mut f = src.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+            out.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+            out.write_all(if name == part { replaced } else { &data }).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn every_truncation_of_a_real_document_is_read_or_refused_never_a_panic_or_hang() {
+        let original = include_bytes!("../../../tests/fixtures/word/红头通知-libreoffice.docx");
+        let doc = read(original).expect("the fixture reads");
+        assert!(doc.found.doc_number.is_some() && !doc.media.is_empty() && !doc.notes.is_empty());
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&original[..])).unwrap();
+        let mut xml = Vec::new();
+        std::io::Read::read_to_end(&mut z.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+        let step = (xml.len() / 100).max(1);
+        for cut in (0..xml.len()).step_by(step) {
+            let r = read(&rezip(original, "word/document.xml", &xml[..cut]));
+            assert!(r.is_err(), "a document cut at byte {cut} of {} is broken", xml.len());
+        }
+        for cut in (0..original.len()).step_by(original.len() / 60) {
+            let _ = read(&original[..cut]);
+        }
+    }
 }

@@ -134,8 +134,14 @@ pub enum Inline {
     Text(String, Fmt),
     Break,
     /// A hyperlink: an address as written, or `#bookmark` inside the document.
-    Link { href: String, inlines: Vec<Inline> },
-    Image { media: usize, alt: String },
+    Link {
+        href: String,
+        inlines: Vec<Inline>,
+    },
+    Image {
+        media: usize,
+        alt: String,
+    },
     /// A reference to `notes[i]`.
     NoteRef(usize),
 }

@@ -159,7 +159,9 @@ pub fn format_number(n: u32, format: &str) -> String {
         "ideographTraditional" => "甲乙丙丁戊己庚辛壬癸".chars().nth((n.max(1) as usize - 1) % 10).map(String::from).unwrap_or_default(),
         "ideographZodiac" => "子丑寅卯辰巳午未申酉戌亥".chars().nth((n.max(1) as usize - 1) % 12).map(String::from).unwrap_or_default(),
         "decimalFullWidth" | "decimalFullWidth2" => n.to_string().chars().map(|c| char::from_u32(c as u32 - '0' as u32 + 0xFF10).unwrap_or(c)).collect(),
-        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" if (1..=20).contains(&n) => char::from_u32(0x2460 + n - 1).map(String::from).unwrap_or_default(),
+        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" if (1..=20).contains(&n) => {
+            char::from_u32(0x2460 + n - 1).map(String::from).unwrap_or_default()
+        }
         "decimalEnclosedParen" if (1..=20).contains(&n) => char::from_u32(0x2474 + n - 1).map(String::from).unwrap_or_default(),
         "decimalEnclosedFullstop" if (1..=20).contains(&n) => char::from_u32(0x2488 + n - 1).map(String::from).unwrap_or_default(),
         "upperLetter" => letters(n).to_uppercase(),
@@ -253,10 +255,8 @@ mod tests {
           <w:num w:numId="3"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="5"/></w:lvlOverride></w:num>
         </w:numbering>"#;
         let mut n = Numbering::parse(xml).unwrap();
-        let seq: Vec<String> = [(0, "1"), (1, "1"), (1, "1"), (2, "1"), (0, "1"), (1, "1"), (0, "3")]
-            .iter()
-            .map(|(l, id)| n.next_label(id, *l as u8).unwrap().text)
-            .collect();
+        let seq: Vec<String> =
+            [(0, "1"), (1, "1"), (1, "1"), (2, "1"), (0, "1"), (1, "1"), (0, "3")].iter().map(|(l, id)| n.next_label(id, *l as u8).unwrap().text).collect();
         assert_eq!(seq, ["一、", "（一）", "（二）", "1.", "二、", "（一）", "五、"]);
         assert!(n.next_label("2", 0).unwrap().bullet);
         assert_eq!(n.next_label("0", 0), None);

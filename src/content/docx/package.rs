@@ -16,7 +16,9 @@ pub enum Sniffed {
     /// A zip: Word 2007+ (or an OpenDocument text, which LibreOffice converts).
     Zip,
     /// An OLE compound file: Word 97–2003, WPS, or an encrypted `.docx`.
-    Ole { encrypted: bool },
+    Ole {
+        encrypted: bool,
+    },
     Rtf,
     /// A web page or MHT saved with a `.doc` name ("Word 网页").
     Html,

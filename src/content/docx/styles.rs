@@ -2,8 +2,8 @@
 //! heading level, the Title style, alignment, numbering, and the run properties
 //! that matter (bold, italic, underline, hidden, size, colour) through `basedOn`.
 
-use super::xml::{Ev, Xml, XmlError};
 use super::model::Align;
+use super::xml::{Ev, Xml, XmlError};
 use std::collections::HashMap;
 
 /// Run properties as far as they are set (`None`: inherit).

@@ -112,7 +112,6 @@ impl Parser<'_, '_> {
         self.ctx.pop();
         result.map(|_| raw)
     }
-
 }
 
 /// Joins vertical merges into `rowspan` and old horizontal merges into `colspan`.

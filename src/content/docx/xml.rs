@@ -157,6 +157,9 @@ impl<'a> Xml<'a> {
                     };
                     return Ok(Ev::Text(c));
                 }
+                // A part that ends inside an element is broken: every loop reading an
+                // element's children stops here instead of waiting for its end.
+                Event::Eof if self.depth > 0 => return Err(XmlError::Syntax("文件意外结束".into())),
                 Event::Eof => return Ok(Ev::Eof),
                 _ => {}
             }
@@ -244,6 +247,19 @@ mod tests {
             }
         };
         assert_eq!(err, XmlError::TooDeep);
+    }
+
+    #[test]
+    fn an_unclosed_element_is_an_error_not_the_end() {
+        let mut x = Xml::new("<a><b>text");
+        let mut last = Ok(Ev::Close);
+        for _ in 0..10 {
+            last = x.next();
+            if last.is_err() {
+                break;
+            }
+        }
+        assert!(last.is_err(), "{last:?}");
     }
 
     #[test]
