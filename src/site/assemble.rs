@@ -298,14 +298,16 @@ fn kind_error(src: &Source, key: &str, k: &str) -> Diagnostic {
 /// those a Markdown page or section links with a relative address.
 fn attached_words(entries: &[Entry], sources: &HashMap<String, Source>, site: &Site, bundles: &[String]) -> std::collections::HashSet<String> {
     let bundle_of = |rel: &str| bundles.iter().filter(|b| rel.starts_with(b.as_str()) && rel[b.len()..].starts_with('/')).max_by_key(|b| b.len());
-    let mut out: std::collections::HashSet<String> =
-        entries.iter().filter(|e| e.kind == EntryKind::Word && bundle_of(&e.rel).is_some()).map(|e| e.rel.clone()).collect();
+    let words: std::collections::HashSet<&str> = entries.iter().filter(|e| e.kind == EntryKind::Word).map(|e| e.rel.as_str()).collect();
+    if words.is_empty() {
+        return Default::default();
+    }
+    let mut out: std::collections::HashSet<String> = words.iter().filter(|w| bundle_of(w).is_some()).map(|w| w.to_string()).collect();
     let markdown = sources.values().filter(|s| s.word.is_none()).map(|s| {
         let dir = bundle_of(&s.rel).cloned().unwrap_or_else(|| parent_dir(&s.rel).to_string());
         (s, dir)
     });
     let sections = site.sections.iter().filter_map(|sec| sec.src.as_ref().map(|s| (s, sec.dir.clone())));
-    let words: std::collections::HashSet<&str> = entries.iter().filter(|e| e.kind == EntryKind::Word).map(|e| e.rel.as_str()).collect();
     out.extend(super::word::linked_from_markdown(markdown.chain(sections)).into_iter().filter(|r| words.contains(r.as_str())));
     out
 }

@@ -183,8 +183,7 @@ pub fn linked_from_markdown<'a>(sources: impl Iterator<Item = (&'a Source, Strin
     let mut out = HashSet::new();
     for (src, dir) in sources {
         let body = src.body();
-        let lower = body.to_ascii_lowercase();
-        if !docx::EXTENSIONS.iter().any(|e| lower.contains(&format!(".{e}"))) {
+        if !mentions_word_file(body) {
             continue;
         }
         for dest in link_destinations(body) {
@@ -201,6 +200,13 @@ pub fn linked_from_markdown<'a>(sources: impl Iterator<Item = (&'a Source, Strin
         }
     }
     out
+}
+
+/// Whether `text` has a Word extension after a dot anywhere (`.docx`, `.DOC` …): one
+/// pass over the bytes, so that pages mentioning none cost nothing more.
+fn mentions_word_file(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'.', b).any(|i| docx::EXTENSIONS.iter().any(|e| b.get(i + 1..i + 1 + e.len()).is_some_and(|x| x.eq_ignore_ascii_case(e.as_bytes()))))
 }
 
 /// Link destinations as Markdown and HTML write them: `](dest)`, `]: dest`, `href="dest"`.

@@ -76,7 +76,7 @@ impl Writer<'_> {
             // The label (`1.`, `（1）`) is the item's own text, as in the document: no second marker.
             let indent = if lists.is_empty() { "0" } else { "2em" };
             if ordered {
-                let _ = write!(self.html, "<ol style=\"list-style: none; padding-left: {indent}\">\n");
+                let _ = writeln!(self.html, "<ol style=\"list-style: none; padding-left: {indent}\">");
             } else {
                 self.html.push_str("<ul>\n");
             }
@@ -303,7 +303,7 @@ impl Writer<'_> {
         }
         self.html.push_str("<section class=\"footnotes\" data-footnotes>\n<ol>\n");
         for n in notes {
-            let _ = write!(self.html, "<li id=\"fn-{}\">\n", n.number);
+            let _ = writeln!(self.html, "<li id=\"fn-{}\">", n.number);
             self.blocks(&n.blocks);
             let _ = writeln!(
                 self.html,
