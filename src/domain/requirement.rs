@@ -348,4 +348,19 @@ mod tests {
         assert!(match_key(&a, "支委员会").is_none());
         assert!(suggest(&a, "zhiweihiu").contains("zhiweihui"));
     }
+
+    #[test]
+    fn meetings_name_their_requirement_forgivingly() {
+        let decls: Vec<Declaration> = preset("branch-2018").unwrap().into_iter().map(|req| Declaration { req, origin: Origin::Config }).collect();
+        let units = units();
+        let applied = applicable(&units, &decls, 1);
+        let id = |m: &str| match_meeting(&applied, m).map(|r| r.id.as_str());
+        assert_eq!(id("支委会"), Some("zhiweihui"));
+        assert_eq!(id("支委会会议"), Some("zhiweihui"));
+        assert_eq!(id("第一党支部10月份支委会"), Some("zhiweihui"));
+        assert_eq!(id("支部委员会"), Some("zhiweihui"));
+        assert_eq!(id("支部党员大会"), Some("dangyuandahui"));
+        assert_eq!(id("第三季度党员大会"), Some("dangyuandahui"));
+        assert_eq!(id("读书分享会"), None);
+    }
 }

@@ -102,6 +102,17 @@ impl<'p, 'a> Parser<'p, 'a> {
             // Wrappers whose content is shown: content controls, custom XML, inserted blocks.
             (Ns::W, "sdt" | "sdtContent" | "customXml" | "ins" | "moveTo" | "smartTag") => self.blocks(x, out)?,
             (Ns::Mc, "AlternateContent") => self.alternate(x, &mut |p, x, t| p.block(x, t, out))?,
+            (Ns::W, "altChunk") => {
+                skip(x)?;
+                let p = Problem {
+                    line: (!self.doc.lines.is_empty()).then_some(self.doc.lines.len()),
+                    message: "文档里嵌入了另一种格式的内容（altChunk，多见于系统导出的文件），不会发布".into(),
+                    hint: "在 Word 中打开，全选复制到一个新文档，另存为 .docx 后再放回".into(),
+                };
+                if !self.doc.warnings.contains(&p) {
+                    self.doc.warnings.push(p);
+                }
+            }
             // Deleted or moved-away blocks, properties, section settings, bookmarks.
             _ => skip(x)?,
         }

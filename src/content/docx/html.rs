@@ -371,3 +371,67 @@ fn trim_edges(inlines: &mut Vec<Inline>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Keep;
+    impl LinkResolver for Keep {
+        fn resolve(&self, dest: &str) -> Resolution {
+            if dest.ends_with(".pdf") {
+                Resolution::Broken { message: format!("附件不存在：{dest}"), hint: String::new() }
+            } else {
+                Resolution::Keep
+            }
+        }
+    }
+
+    fn p(line: usize, role: Role, inlines: Vec<Inline>) -> Block {
+        Block::Para(Para { line, role, inlines, ..Para::default() })
+    }
+
+    fn t(s: &str) -> Inline {
+        Inline::Text(s.into(), Fmt::default())
+    }
+
+    #[test]
+    fn text_is_escaped_and_addresses_checked() {
+        let doc = Document {
+            blocks: vec![
+                p(1, Role::Body, vec![t("<script>alert(1)</script> & \"引号\"")]),
+                p(2, Role::Body, vec![Inline::Link { href: "javascript:alert(1)".into(), inlines: vec![t("点我")] }]),
+                p(3, Role::Body, vec![Inline::Link { href: "附件.pdf".into(), inlines: vec![t("附件")] }]),
+                p(4, Role::Body, vec![Inline::Link { href: "file:///C:/Users/张三/a.docx".into(), inlines: vec![t("本机")] }]),
+                p(5, Role::Body, vec![Inline::Link { href: "https://www.gov.cn/?a=1&b=\"2\"".into(), inlines: vec![t("网站")] }]),
+            ],
+            ..Document::default()
+        };
+        let r = render(&doc, &Keep, &|n| n.to_string());
+        assert!(r.html.contains("<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;引号&quot;</p>"), "{}", r.html);
+        assert!(!r.html.contains("javascript") && !r.html.contains("file:") && !r.html.contains("张三"), "{}", r.html);
+        assert!(r.html.contains("<a href=\"https://www.gov.cn/?a=1&amp;b=&quot;2&quot;\">网站</a>"), "{}", r.html);
+        let at: Vec<(usize, bool)> = r.problems.iter().map(|p| (p.line, p.warning)).collect();
+        assert_eq!(at, [(2, true), (3, false), (4, true)]);
+    }
+
+    #[test]
+    fn lists_nest_by_level_and_close() {
+        let item = |line, level, text: &str| p(line, Role::Item { ordered: true, level }, vec![t(text)]);
+        let doc = Document {
+            blocks: vec![
+                item(1, 0, "1.甲"),
+                item(2, 1, "（1）子"),
+                item(3, 0, "2.乙"),
+                p(4, Role::Body, vec![t("正文")]),
+                p(5, Role::Item { ordered: false, level: 0 }, vec![t("点")]),
+            ],
+            ..Document::default()
+        };
+        let html = render(&doc, &Keep, &|n| n.to_string()).html;
+        assert_eq!(
+            html,
+            "<ol style=\"list-style: none; padding-left: 0\">\n<li>1.甲<ol style=\"list-style: none; padding-left: 2em\">\n<li>（1）子</li>\n</ol>\n</li>\n<li>2.乙</li>\n</ol>\n<p>正文</p>\n<ul>\n<li>点</li>\n</ul>\n"
+        );
+    }
+}

@@ -13,7 +13,7 @@ use super::*;
 use crate::site::model::Page;
 
 /// Front matter tables read as data: compliance counts, ledgers, plans.
-const DATA_KEYS: &[&str] = &["counts", "requirements", "counts_as", "period", "rows", "sessions", "remitted", "ledger", "table", "sheet", "year"];
+const DATA_KEYS: &[&str] = &["counts", "requirements", "counts_as", "meeting", "period", "rows", "sessions", "remitted", "ledger", "table", "sheet", "year"];
 
 /// What the edit may not change for the incremental path to be exact.
 fn same_place(old: &Page, new: &Page) -> bool {
