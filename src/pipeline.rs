@@ -44,16 +44,27 @@ pub fn load_config(root: &Path) -> (Option<Config>, Vec<Diagnostic>) {
     }
 }
 
+/// Reads and parses the Markdown files, then the Word files that are pages (not
+/// those the Markdown makes attachments: `site::word::attached`).
 fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
+    let (mut sources, mut diags) = read_markdown(entries);
+    let attached = site::word::attached(entries, &sources);
     let sidecars: HashMap<&str, &Entry> = entries.iter().filter(|e| e.kind == EntryKind::Sidecar).map(|e| (&e.rel[..e.rel.len() - ".toml".len()], e)).collect();
+    let words: Vec<&Entry> = entries.iter().filter(|e| e.kind == EntryKind::Word && !attached.contains(&e.rel)).collect();
+    let results: Vec<(Option<source::Source>, Vec<Diagnostic>)> = words.par_iter().map(|e| read_word(e, format!("content/{}", e.rel), &sidecars)).collect();
+    for (s, d) in results {
+        sources.extend(s);
+        diags.extend(d);
+    }
+    (sources, diags)
+}
+
+fn read_markdown(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
     let results: Vec<(Option<source::Source>, Vec<Diagnostic>)> = entries
         .par_iter()
-        .filter(|e| matches!(e.kind, EntryKind::Markdown | EntryKind::Word))
+        .filter(|e| e.kind == EntryKind::Markdown)
         .map(|e| {
             let display = format!("content/{}", e.rel);
-            if e.kind == EntryKind::Word {
-                return read_word(e, display, &sidecars);
-            }
             if e.size > MAX_MARKDOWN_BYTES {
                 let d = Diagnostic::error(format!("页面文件太大（{}），超过 10 MB 上限", crate::render::parts::filesize_text(e.size)))
                     .file(display)

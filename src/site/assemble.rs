@@ -44,6 +44,8 @@ fn date_prefix(stem: &str) -> Option<DateValue> {
 
 pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources: Vec<Source>) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    // Word files in a page bundle or linked by a Markdown page stay attachments.
+    let attached = super::word::attached(entries, &sources);
     let mut sources: HashMap<String, Source> = sources.into_iter().map(|s| (s.rel.clone(), s)).collect();
 
     // Page bundles: folders holding an index.md.
@@ -75,8 +77,6 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
         section_of_dir.insert(dir, idx);
     }
 
-    // Word files in a page bundle or linked by a Markdown page stay attachments.
-    let attached = attached_words(entries, &sources, &site, &bundles);
     for e in entries.iter().filter(|e| e.kind == EntryKind::Word && attached.contains(&e.rel)) {
         sources.remove(&e.rel);
     }
@@ -292,24 +292,6 @@ fn kind_error(src: &Source, key: &str, k: &str) -> Diagnostic {
         None => "可选：notice 通知公告、checklist 责任清单、dues 党费公示、study_plan 学习计划、record 工作记录、activity 活动".into(),
     };
     src.key_error(key, format!("不认识的类型 {key}“{k}”")).hint(hint)
-}
-
-/// Word files that are attachments, not pages: those inside a page bundle and
-/// those a Markdown page or section links with a relative address.
-fn attached_words(entries: &[Entry], sources: &HashMap<String, Source>, site: &Site, bundles: &[String]) -> std::collections::HashSet<String> {
-    let bundle_of = |rel: &str| bundles.iter().filter(|b| rel.starts_with(b.as_str()) && rel[b.len()..].starts_with('/')).max_by_key(|b| b.len());
-    let words: std::collections::HashSet<&str> = entries.iter().filter(|e| e.kind == EntryKind::Word).map(|e| e.rel.as_str()).collect();
-    if words.is_empty() {
-        return Default::default();
-    }
-    let mut out: std::collections::HashSet<String> = words.iter().filter(|w| bundle_of(w).is_some()).map(|w| w.to_string()).collect();
-    let markdown = sources.values().filter(|s| s.word.is_none()).map(|s| {
-        let dir = bundle_of(&s.rel).cloned().unwrap_or_else(|| parent_dir(&s.rel).to_string());
-        (s, dir)
-    });
-    let sections = site.sections.iter().filter_map(|sec| sec.src.as_ref().map(|s| (s, sec.dir.clone())));
-    out.extend(super::word::linked_from_markdown(markdown.chain(sections)).into_iter().filter(|r| words.contains(r.as_str())));
-    out
 }
 
 /// A sidecar whose Word file is an attachment sets nothing: say so.

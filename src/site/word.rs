@@ -6,6 +6,7 @@
 
 use super::source::{Source, WordSource};
 use crate::content::decode::decode;
+use crate::content::entry::{Entry, EntryKind};
 use crate::content::docx::{self, Document, DocxError};
 use crate::content::front_matter::{self, FrontMatter, Split};
 use crate::diag::Diagnostic;
@@ -177,9 +178,25 @@ pub fn locate(pages: &[super::model::Page], diags: &mut [Diagnostic]) {
     }
 }
 
-/// The Word files Markdown sources link with a relative address (`[下载](通知.docx)`):
-/// they stay attachments, offered for download there, and are not pages.
-pub fn linked_from_markdown<'a>(sources: impl Iterator<Item = (&'a Source, String)>) -> HashSet<String> {
+/// Word files that are attachments, not pages: those inside a page bundle (a folder
+/// with an `index.md`) and those a Markdown page or section links with a relative
+/// address (`[下载](通知.docx)`): they stay downloads there. Decided from the listing
+/// and the Markdown alone, before any Word file is read.
+pub fn attached(entries: &[Entry], sources: &[Source]) -> HashSet<String> {
+    let words: HashSet<&str> = entries.iter().filter(|e| e.kind == EntryKind::Word).map(|e| e.rel.as_str()).collect();
+    if words.is_empty() {
+        return HashSet::new();
+    }
+    let bundles: Vec<&str> = entries.iter().filter(|e| e.kind == EntryKind::Markdown && e.rel.ends_with("/index.md")).map(|e| super::parent(&e.rel)).collect();
+    let in_bundle = |rel: &str| bundles.iter().any(|b| rel.starts_with(b) && rel[b.len()..].starts_with('/'));
+    let mut out: HashSet<String> = words.iter().filter(|w| in_bundle(w)).map(|w| w.to_string()).collect();
+    let markdown = sources.iter().filter(|s| s.word.is_none()).map(|s| (s, super::parent(&s.rel).to_string()));
+    out.extend(linked_from_markdown(markdown).into_iter().filter(|r| words.contains(r.as_str())));
+    out
+}
+
+/// The Word files Markdown sources link with a relative address.
+fn linked_from_markdown<'a>(sources: impl Iterator<Item = (&'a Source, String)>) -> HashSet<String> {
     let mut out = HashSet::new();
     for (src, dir) in sources {
         let body = src.body();

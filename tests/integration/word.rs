@@ -99,7 +99,10 @@ fn numbering_conventions_without_styles_and_word_automatic_numbering() {
     let s = notice_site();
     s.bytes("content/notices/责任清单.docx", &fixture("责任清单-python.docx"));
     s.build_ok(&[]);
+    assert!(!s.out_exists("notices/责任清单/index.html"), "named a 责任清单: a checklist, internal by default");
+    s.build_ok(&["--audience", "internal"]);
     let html = s.out("notices/责任清单/index.html");
+    assert!(html.contains("<span class=\"badge badge-kind\">责任清单</span>"), "{html}");
     let body = between(&html, "<div class=\"content\">", "</article>");
     assert!(html.contains("<h1 class=\"notice-title\">思想政治工作责任清单</h1>"), "the first centred large paragraph is the title");
     assert!(body.contains("<h2 id=\"一党建工作部署责任\">一、党建工作部署责任</h2>"), "{body}");
