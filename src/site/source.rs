@@ -49,6 +49,14 @@ impl Source {
             return w.key_error(self, key, message.into());
         }
         let d = Diagnostic::error(message).file(&self.display);
+        match self.locate_key(key) {
+            Some((s, e)) => d.at_span(&self.text, s, e),
+            None => d.at_line(&self.text, 1),
+        }
+    }
+
+    /// Where front matter key `key` (bare or quoted) is set: its value's byte span.
+    pub fn locate_key(&self, key: &str) -> Option<(usize, usize)> {
         let split = Split {
             format: None,
             front: &self.text[self.front_start..self.front_start + self.front_len],
@@ -56,11 +64,7 @@ impl Source {
             body: "",
             body_line: 0,
         };
-        let quoted = format!("\"{key}\"");
-        match front_matter::locate_key(&split, key).or_else(|| front_matter::locate_key(&split, &quoted)) {
-            Some((s, e)) => d.at_span(&self.text, s, e),
-            None => d.at_line(&self.text, 1),
-        }
+        front_matter::locate_key(&split, key).or_else(|| front_matter::locate_key(&split, &format!("\"{key}\"")))
     }
 
     /// A diagnostic at the `n`-th (0-based) occurrence of `needle` in the front
@@ -129,17 +133,8 @@ impl WordSource {
     /// An error about `key`: in the sidecar when it sets the key, else at the
     /// paragraph the value was read from, else at the file.
     pub fn key_error(&self, src: &Source, key: &str, message: String) -> Diagnostic {
-        if let Some(side) = &self.sidecar {
-            let split = Split {
-                format: None,
-                front: &side.text[side.front_start..side.front_start + side.front_len],
-                front_start: side.front_start,
-                body: "",
-                body_line: 0,
-            };
-            if front_matter::locate_key(&split, key).is_some() || front_matter::locate_key(&split, &format!("\"{key}\"")).is_some() {
-                return side.key_error(key, message);
-            }
+        if let Some(side) = self.sidecar.as_ref().filter(|s| s.locate_key(key).is_some()) {
+            return side.key_error(key, message);
         }
         let d = Diagnostic::error(message).file(&src.display);
         match self.key_lines.iter().find(|(k, _)| k == key) {

@@ -6,8 +6,8 @@
 
 use super::source::{Source, WordSource};
 use crate::content::decode::decode;
-use crate::content::entry::{Entry, EntryKind};
 use crate::content::docx::{self, Document, DocxError};
+use crate::content::entry::{Entry, EntryKind};
 use crate::content::front_matter::{self, FrontMatter, Split};
 use crate::diag::Diagnostic;
 use std::collections::{HashMap, HashSet};

@@ -364,6 +364,13 @@ fn a_taken_port_moves_to_the_next_one() {
     assert!(seen.contains(&format!("端口 {port} 已被占用，改用")), "{seen}");
 }
 
+/// Waits until `js` (a string expression) holds `needle` in the browser; returns its value.
+fn wait(b: &mut Browser, js: &str, what: &str, needle: &str) -> String {
+    let expr = format!("(function () {{ var v = String({js}); return v.indexOf({}) >= 0 ? v : ''; }})()", serde_json::to_string(needle).unwrap());
+    let v = b.wait_for(&expr, WAIT).unwrap_or_else(|e| panic!("browser: {what}: {e}"));
+    v.as_str().unwrap_or_default().to_string()
+}
+
 #[test]
 fn chromium_reloads_on_edit_and_shows_then_clears_the_error_overlay() {
     let _heavy = crate::util::heavy();
@@ -374,12 +381,6 @@ fn chromium_reloads_on_edit_and_shows_then_clears_the_error_overlay() {
     site.file("content/notices/a.md", &page("关于学习的通知", &format!("第一段原文。\n\n{long}")));
     let s = Server::start(&site, &[]);
     let mut b = Browser::launch(exe);
-    // Waits until `js` (a string expression) holds `needle`; returns its value.
-    let wait = |b: &mut Browser, js: &str, what: &str, needle: &str| -> String {
-        let expr = format!("(function () {{ var v = String({js}); return v.indexOf({}) >= 0 ? v : ''; }})()", serde_json::to_string(needle).unwrap());
-        let v = b.wait_for(&expr, WAIT).unwrap_or_else(|e| panic!("browser: {what}: {e}"));
-        v.as_str().unwrap_or_default().to_string()
-    };
     let text = |b: &mut Browser, js: &str| b.eval(js).as_str().unwrap_or_default().to_string();
     b.navigate(&format!("http://127.0.0.1:{}/notices/a/", s.port));
     wait(&mut b, "document.body.innerText", "page loads", "第一段原文");
@@ -438,11 +439,6 @@ fn chromium_reloads_a_word_page_saved_the_way_word_saves_and_shows_its_errors_by
     site.bytes("content/notices/通知.docx", &docx(&(para("关于学习的通知", "<w:jc w:val=\"center\"/>") + &para("Word 里的第一稿。", "")), &[]));
     let s = Server::start(&site, &[]);
     let mut b = Browser::launch(exe);
-    let wait = |b: &mut Browser, js: &str, what: &str, needle: &str| -> String {
-        let expr = format!("(function () {{ var v = String({js}); return v.indexOf({}) >= 0 ? v : ''; }})()", serde_json::to_string(needle).unwrap());
-        let v = b.wait_for(&expr, WAIT).unwrap_or_else(|e| panic!("browser: {what}: {e}"));
-        v.as_str().unwrap_or_default().to_string()
-    };
     b.navigate(&format!("http://127.0.0.1:{}/notices/%E9%80%9A%E7%9F%A5/", s.port));
     wait(&mut b, "document.body.innerText", "the Word page loads", "Word 里的第一稿");
     b.eval("window.__marker = 'before'; ''");

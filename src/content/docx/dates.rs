@@ -2,24 +2,15 @@
 //! (成文日期 in Chinese numerals), `２０２４年３月５日`, `2024.3.5`, `2024-03-05`,
 //! `2024/3/5`, `20240305` at the start of a file name.
 
+use crate::domain::extract::{cn_digit, digit_val};
 use chrono::NaiveDate;
 
-/// A digit as written: ASCII, full-width, or a Chinese numeral (`〇` and its look-alikes).
+/// A digit as written: ASCII, full-width, or a Chinese numeral (`〇` and the
+/// look-alikes typed for it in years: `○`, `O`, Cyrillic `О`).
 fn digit(c: char) -> Option<u32> {
-    Some(match c {
-        '0'..='9' => c as u32 - '0' as u32,
-        '０'..='９' => c as u32 - '０' as u32,
-        '〇' | '○' | '零' | 'O' | 'o' | 'О' | 'Ｏ' => 0,
-        '一' => 1,
-        '二' | '两' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
+    digit_val(c).or_else(|| cn_digit(c)).or(match c {
+        '○' | 'O' | 'o' | 'О' | 'Ｏ' => Some(0),
+        _ => None,
     })
 }
 
