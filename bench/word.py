@@ -45,7 +45,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from benchdoc import replace_block  # noqa: E402
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
-DWGK = REPO / "target" / "release" / "dwgk"
+DWGK = pathlib.Path(os.environ.get("DWGK_BIN", REPO / "target" / "release" / "dwgk"))
 FIXTURES = REPO / "tests" / "fixtures" / "word"
 WORK = pathlib.Path("/tmp/dwgk-bench-word")
 sys.path.insert(0, str(FIXTURES))
@@ -119,7 +119,7 @@ def make_long(target_pages: int = 30) -> tuple[pathlib.Path, int]:
     meta = WORK / "long.pages"
     if out.exists() and meta.exists():
         return out, int(meta.read_text())
-    repeat = 2
+    repeat = 1
     while True:
         src = WORK / "long.fodt"
         src.write_text(long_fodt(repeat), encoding="utf-8")

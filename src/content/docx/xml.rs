@@ -4,8 +4,8 @@
 
 use super::limits::MAX_DEPTH;
 use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
+use quick_xml::name::PrefixDeclaration;
+use quick_xml::Reader;
 
 /// The namespaces the reader tells apart (transitional and strict OOXML alike).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,47 +104,79 @@ impl std::fmt::Display for XmlError {
 }
 
 pub struct Xml<'a> {
-    reader: NsReader<&'a [u8]>,
+    reader: Reader<&'a [u8]>,
     depth: usize,
+    /// The namespace declarations in scope: prefix (`""` for the default), namespace,
+    /// and the depth of the element declaring it.
+    bindings: Vec<(String, Ns, usize)>,
+    /// The last prefix resolved and its namespace, valid while `bindings` is unchanged
+    /// (nearly every element of a part has the same prefix).
+    last: Option<(String, Ns)>,
 }
 
 impl<'a> Xml<'a> {
     pub fn new(text: &'a str) -> Xml<'a> {
-        let mut reader = NsReader::from_str(text);
+        let mut reader = Reader::from_str(text);
         reader.config_mut().expand_empty_elements = true;
-        Xml { reader, depth: 0 }
+        Xml { reader, depth: 0, bindings: Vec::new(), last: None }
     }
 
     pub fn depth(&self) -> usize {
         self.depth
     }
 
+    /// The namespace `prefix` is bound to here.
+    fn resolve(&mut self, prefix: &str) -> Ns {
+        if let Some((p, ns)) = &self.last {
+            if p == prefix {
+                return *ns;
+            }
+        }
+        let ns = self.bindings.iter().rev().find(|(p, _, _)| p == prefix).map_or(Ns::Other, |b| b.1);
+        match &mut self.last {
+            Some((p, n)) => {
+                p.clear();
+                p.push_str(prefix);
+                *n = ns;
+            }
+            None => self.last = Some((prefix.to_string(), ns)),
+        }
+        ns
+    }
+
     pub fn next(&mut self) -> Result<Ev, XmlError> {
         loop {
-            let (ns, event) = self.reader.read_resolved_event().map_err(|e| XmlError::Syntax(e.to_string()))?;
-            let ns = match ns {
-                ResolveResult::Bound(n) => ns_of(n.0),
-                _ => Ns::Other,
-            };
+            let event = self.reader.read_event().map_err(|e| XmlError::Syntax(e.to_string()))?;
             match event {
                 Event::Start(e) => {
                     self.depth += 1;
                     if self.depth > MAX_DEPTH {
                         return Err(XmlError::TooDeep);
                     }
-                    let name = String::from_utf8_lossy(e.local_name().as_ref().as_bytes()).into_owned();
                     let mut attrs = Vec::new();
-                    for a in e.attributes().flatten() {
-                        let key = a.key.local_name().as_ref().to_string();
-                        if key == "xmlns" || a.key.as_ref().starts_with("xmlns:") {
-                            continue;
-                        }
+                    for a in e.attributes().with_checks(false).flatten() {
                         let value = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(|v| v.into_owned()).unwrap_or_else(|_| a.value.into_owned());
-                        attrs.push((key, value));
+                        match a.key.as_namespace_binding() {
+                            Some(decl) => {
+                                let prefix = match decl {
+                                    PrefixDeclaration::Default => "",
+                                    PrefixDeclaration::Named(p) => p,
+                                };
+                                self.bindings.push((prefix.to_string(), ns_of(&value), self.depth));
+                                self.last = None;
+                            }
+                            None => attrs.push((a.key.local_name().as_ref().to_string(), value)),
+                        }
                     }
-                    return Ok(Ev::Open(Tag { ns, name, attrs }));
+                    let (local, prefix) = e.name().decompose();
+                    let ns = self.resolve(prefix.as_ref().map_or("", |p| p.as_ref()));
+                    return Ok(Ev::Open(Tag { ns, name: local.as_ref().to_string(), attrs }));
                 }
                 Event::End(_) => {
+                    while self.bindings.last().is_some_and(|b| b.2 >= self.depth) {
+                        self.bindings.pop();
+                        self.last = None;
+                    }
                     self.depth = self.depth.saturating_sub(1);
                     return Ok(Ev::Close);
                 }
@@ -233,6 +265,23 @@ mod tests {
         assert_eq!(x.text().unwrap(), "甲&乙一");
         let Ev::Open(a) = x.next().unwrap() else { panic!() };
         assert!(a.is(Ns::A, "t") && !a.w("t"));
+    }
+
+    #[test]
+    fn declarations_are_scoped_to_their_element() {
+        let text = r#"<d xmlns="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:p="urn:other"><p:t/><e xmlns:p="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><p:t/></e><p:t/><f xmlns=""/><q:t/></d>"#;
+        let mut x = Xml::new(text);
+        let mut opened = Vec::new();
+        loop {
+            match x.next().unwrap() {
+                Ev::Open(t) => opened.push((t.name, t.ns, t.attrs.len())),
+                Ev::Eof => break,
+                _ => {}
+            }
+        }
+        let ns: Vec<(&str, Ns)> = opened.iter().map(|(n, ns, _)| (n.as_str(), *ns)).collect();
+        assert_eq!(ns, [("d", Ns::W), ("t", Ns::Other), ("e", Ns::W), ("t", Ns::W), ("t", Ns::Other), ("f", Ns::Other), ("t", Ns::Other)]);
+        assert!(opened.iter().all(|o| o.2 == 0), "declarations are not attributes: {opened:?}");
     }
 
     #[test]
