@@ -27,6 +27,9 @@ pub struct Diagnostic {
     pub file: Option<String>,
     pub line: Option<usize>,
     pub col: Option<usize>,
+    /// Where in a file that has no lines: a Word document's `第12段`, `表2第3行第1列`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     /// Number of characters to underline (at least 1 when a column is known).
     #[serde(skip)]
     pub len: usize,
@@ -52,7 +55,7 @@ impl Diagnostic {
     }
 
     fn new(severity: Severity, message: impl Into<String>) -> Self {
-        Diagnostic { severity, file: None, line: None, col: None, len: 0, source_line: None, message: message.into(), hint: None, detail: None }
+        Diagnostic { severity, file: None, line: None, col: None, place: None, len: 0, source_line: None, message: message.into(), hint: None, detail: None }
     }
 
     pub fn file(mut self, file: impl Into<String>) -> Self {
@@ -85,6 +88,15 @@ impl Diagnostic {
         let end = end.clamp(start, text.len());
         let len = text.get(start..end).map_or(1, |s| s.lines().next().unwrap_or("").chars().count());
         self.at(text, pos, len)
+    }
+
+    /// Points at a place named in words (`第12段`) that shows `text` (the paragraph).
+    pub fn at_place(mut self, place: impl Into<String>, text: Option<&str>) -> Self {
+        self.place = Some(place.into());
+        self.line = None;
+        self.col = None;
+        self.source_line = text.map(|t| t.trim_end().to_string()).filter(|t| !t.is_empty());
+        self
     }
 
     /// Points at a line only (no column).
@@ -120,9 +132,10 @@ impl Diagnostic {
     /// `path:line:col` as editors and terminals understand it.
     pub fn location(&self) -> Option<String> {
         let file = self.file.as_ref()?;
-        Some(match (self.line, self.col) {
-            (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
-            (Some(l), None) => format!("{file}:{l}"),
+        Some(match (self.line, self.col, &self.place) {
+            (Some(l), Some(c), _) => format!("{file}:{l}:{c}"),
+            (Some(l), None, _) => format!("{file}:{l}"),
+            (None, _, Some(place)) => format!("{file} {place}"),
             _ => file.clone(),
         })
     }
@@ -152,6 +165,8 @@ impl Diagnostic {
                 let carets = "^".repeat(escape_controls(&marked).width().max(1));
                 let _ = writeln!(out, " {pad} | {indent}{carets}");
             }
+        } else if let (Some(_), Some(src)) = (&self.place, &self.source_line) {
+            let _ = writeln!(out, "   | {src}");
         }
         if let Some(hint) = &self.hint {
             // A hint's own line breaks (a multi-line example) stay, indented.
@@ -251,8 +266,10 @@ impl Diagnostics {
     }
 
     pub fn sort(&mut self) {
-        self.0.sort_by(|a, b| (&a.file, a.line, a.col, a.severity, &a.message).cmp(&(&b.file, b.line, b.col, b.severity, &b.message)));
-        self.0.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.col == b.col && a.message == b.message);
+        // Places sort by length first: 第3段 before 第12段.
+        let place = |d: &Diagnostic| d.place.as_ref().map(|p| (p.chars().count(), p.clone()));
+        self.0.sort_by(|a, b| (&a.file, a.line, a.col, place(a), a.severity, &a.message).cmp(&(&b.file, b.line, b.col, place(b), b.severity, &b.message)));
+        self.0.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.col == b.col && a.place == b.place && a.message == b.message);
     }
 
     pub fn render_text(&self) -> String {

@@ -10,7 +10,7 @@ use crate::render::{self, NullSink, Sink};
 use crate::site::{self, source, BuildOptions, Site};
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -73,7 +73,22 @@ fn read_source(e: &Entry) -> (Option<source::Source>, Vec<Diagnostic>) {
     }
 }
 
+/// Reads and parses the Markdown files, then the Word files that are pages (not
+/// those the Markdown makes attachments: `site::word::attached`).
 fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
+    let (mut sources, mut diags) = read_markdown(entries);
+    let attached = site::word::attached(entries, &sources);
+    let sidecars: HashMap<&str, &Entry> = entries.iter().filter(|e| e.kind == EntryKind::Sidecar).map(|e| (&e.rel[..e.rel.len() - ".toml".len()], e)).collect();
+    let words: Vec<&Entry> = entries.iter().filter(|e| e.kind == EntryKind::Word && !attached.contains(&e.rel)).collect();
+    let results: Vec<(Option<source::Source>, Vec<Diagnostic>)> = words.par_iter().map(|e| read_word(e, format!("content/{}", e.rel), &sidecars)).collect();
+    for (s, d) in results {
+        sources.extend(s);
+        diags.extend(d);
+    }
+    (sources, diags)
+}
+
+fn read_markdown(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
     let results: Vec<(Option<source::Source>, Vec<Diagnostic>)> = entries.par_iter().filter(|e| e.kind == EntryKind::Markdown).map(read_source).collect();
     let mut sources = Vec::new();
     let mut diags = Vec::new();
@@ -82,6 +97,50 @@ fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
         diags.extend(d);
     }
     (sources, diags)
+}
+
+/// A Word page: the file (converted by LibreOffice when it is not a `.docx`) read
+/// as a document, with its sidecar `X.toml`.
+fn read_word(e: &Entry, display: String, sidecars: &HashMap<&str, &Entry>) -> (Option<source::Source>, Vec<Diagnostic>) {
+    use crate::content::docx::{self, limits, package, DocxError};
+    let unreadable =
+        |err: std::io::Error| (None, vec![Diagnostic::error(format!("无法读取文件：{err}")).file(&display).hint("检查文件权限；共享文件夹是否仍然挂载")]);
+    if e.size > limits::MAX_FILE_BYTES {
+        let d = Diagnostic::error(DocxError::TooLarge(limits::Limit::FileBytes).message())
+            .file(&display)
+            .hint(DocxError::TooLarge(limits::Limit::FileBytes).hint());
+        return (None, vec![d]);
+    }
+    let bytes = match std::fs::read(&e.abs) {
+        Ok(b) => b,
+        Err(err) => return unreadable(err),
+    };
+    let ext = docx::extension_of(&e.rel).unwrap_or("docx");
+    let (read, media_file) = match docx::read(&bytes) {
+        Err(DocxError::NeedsConversion(_)) => {
+            // Name the input by what it is, so LibreOffice picks the right import filter.
+            let as_ext = match package::sniff(&bytes) {
+                package::Sniffed::Ole { .. } => "doc",
+                package::Sniffed::Rtf => "rtf",
+                package::Sniffed::Html => "html",
+                package::Sniffed::Zip => "odt",
+                package::Sniffed::Unknown => ext,
+            };
+            match crate::io::office::convert(&bytes, as_ext) {
+                Ok(c) => (docx::read(&c.docx), c.file),
+                Err(err) => return (None, vec![Diagnostic::error(err.message(ext)).file(&display).hint(err.hint())]),
+            }
+        }
+        other => (other, e.abs.clone()),
+    };
+    let stem = &e.rel[..e.rel.len() - ext.len() - 1];
+    let side = sidecars.get(stem).map(|s| (format!("content/{}", s.rel), std::fs::read(&s.abs)));
+    let side = match side {
+        Some((d, Ok(b))) => Some((d, b)),
+        Some((d, Err(err))) => return (None, vec![Diagnostic::error(format!("无法读取设置文件：{err}")).file(d).hint("检查文件权限")]),
+        None => None,
+    };
+    site::word::parse(&e.rel, &display, read, side.as_ref().map(|(d, b)| (d.as_str(), b.as_slice())), media_file)
 }
 
 /// Reads the data files pages name (ledgers, plan tables), in parallel.
@@ -158,6 +217,8 @@ fn load_site_from(input: Input, req: &Request, notes: bool) -> (Option<Site>, Di
     timer.lap("ledgers+plans");
     diags.extend(site.compute_compliance(notes, &req.published));
     timer.lap("compliance");
+    // A Word page's problems at a line are at a paragraph: `第12段`.
+    site::word::locate(&site.pages, &mut diags.0);
     (Some(site), diags)
 }
 

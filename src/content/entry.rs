@@ -7,6 +7,11 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
     Markdown,
+    /// A Word document (`.docx`, `.doc`, `.wps`, `.odt`, `.rtf`): a page, unless it
+    /// sits in a page bundle or a Markdown page links it (then an attachment).
+    Word,
+    /// `X.toml` beside a Word file `X.docx`: that page's settings, never published.
+    Sidecar,
     Asset,
     Dir,
     /// Left out by name (a temp or hidden file, a hidden folder): never read;

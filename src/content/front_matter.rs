@@ -43,7 +43,7 @@ pub struct FmError {
 }
 
 impl FmError {
-    fn new(start: usize, end: usize, message: String, hint: String) -> FmError {
+    pub fn new(start: usize, end: usize, message: String, hint: String) -> FmError {
         FmError { start, end, message, hint: Some(hint), detail: None, warning: false }
     }
 }
@@ -136,6 +136,8 @@ const TYPED: &[&str] = &[
     "sort_by",
     "paginate_by",
     "page_template",
+    "page_kind",
+    "page_scope",
 ];
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -165,6 +167,10 @@ pub struct FrontMatter {
     pub sort_by: Option<String>,
     pub paginate_by: Option<usize>,
     pub page_template: Option<String>,
+    /// On a section: the `kind` of its pages that name none (Word pages, mostly).
+    pub page_kind: Option<String>,
+    /// On a section: the `scope` of its pages that name none.
+    pub page_scope: Option<String>,
     /// `unit`: an id string on a page, a `[unit]` table on a unit's `_index.md`.
     #[serde(skip)]
     pub unit: Option<Value>,
@@ -235,6 +241,18 @@ pub fn from_map(map: Map<String, Value>) -> (Option<Parsed>, Vec<KeyNote>) {
     fm.unit = unit;
     fm.extra = extra;
     (Some(Parsed { fm, spelled: checked.spelled, unknown: checked.unknown }), notes)
+}
+
+/// Front matter built in code (a Word document's title, date, 文号 …), read by
+/// the same rules as written front matter (`from_map`). `Err`: the message of
+/// the first value that cannot be used.
+pub fn from_table(table: Map<String, Value>) -> Result<FrontMatter, String> {
+    let (parsed, notes) = from_map(table);
+    match (parsed, notes.iter().find(|n| n.error)) {
+        (Some(p), None) => Ok(p.fm),
+        (_, Some(n)) => Err(n.message.clone()),
+        (None, None) => Err("页面设置无法读取".into()),
+    }
 }
 
 /// The common simple form by `simple_toml`; anything else repaired

@@ -77,6 +77,12 @@ pub const PAGE_KEYS: &[Key] = &[
     key("sort_by", &["排序方式"], Text, "sort_by = \"date\"", "栏目中页面的排序：date、weight、title、none"),
     key("paginate_by", &["每页条数"], Int, "paginate_by = 20", "栏目列表每页显示多少条"),
     key("page_template", &["页面模板"], Text, "page_template = \"page.html\"", "栏目中页面使用的模板"),
+    key("page_kind", &["页面类型"], Text, "page_kind = \"record\"", "栏目（_index.md）里没有写类型的页面（多为 Word 文件）的类型"),
+    key("page_scope", &["页面公开范围"], Text, "page_scope = \"internal\"", "栏目（_index.md）里没有写公开范围的页面的公开范围"),
+    key("meeting", &["会议名称", "会议类型"], Text, "meeting = \"支委会\"", "会议记录计入哪项要求（要求的编号、名称或别名）"),
+    key("discloses", &["公开事项"], List, "discloses = [\"dangfei\"]", "本页公开的党务公开目录事项（编号、名称或别名）"),
+    key("report", &["报告"], Text, "report = \"情况报告\"", "在本页生成的报告草稿"),
+    key("catalogue", &["公开目录"], Any, "[[catalogue]]", "党务公开目录事项（单位的 _index.md 或责任清单上）"),
     key("extra", &["其他", "自定义"], Table, "[extra]", "自定义的值，模板中用 page.extra 读取"),
 ];
 

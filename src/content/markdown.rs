@@ -61,7 +61,7 @@ pub struct AnchorCheck {
     pub anchor: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
     pub summary: Option<String>,

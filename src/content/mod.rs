@@ -5,6 +5,7 @@ pub mod columns;
 pub mod cron;
 pub mod date;
 pub mod decode;
+pub mod docx;
 pub mod entry;
 pub mod front_matter;
 pub mod front_matter_check;

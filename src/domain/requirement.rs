@@ -278,6 +278,26 @@ pub fn match_key<'a>(applied: &[Applied<'a>], key: &str) -> Option<&'a Requireme
         .map(|a| a.req)
 }
 
+/// The requirement a meeting's name names, forgivingly (a Word meeting record's
+/// `会议名称`, or its file name): `支委会会议` and `10月份支委会` name `支委会`,
+/// `支部委员会` names `支部委员会会议`. Exact keys first, then the longest id,
+/// name or alias inside the name, then a name or alias that contains it.
+pub fn match_meeting<'a>(applied: &[Applied<'a>], meeting: &str) -> Option<&'a Requirement> {
+    let m = meeting.trim();
+    let exact = [Some(m), m.strip_suffix("会议"), m.strip_suffix("会议记录"), m.strip_suffix("记录")];
+    if let Some(r) = exact.into_iter().flatten().filter(|k| !k.is_empty()).find_map(|k| match_key(applied, k)) {
+        return Some(r);
+    }
+    let names =
+        |a: &Applied<'a>| std::iter::once(a.req.id.as_str()).chain(std::iter::once(a.req.name.as_str())).chain(a.req.aliases.iter().map(String::as_str));
+    let inside = applied.iter().flat_map(|a| names(a).filter(|n| n.chars().count() >= 2 && m.contains(n)).map(move |n| (n.chars().count(), a.req)));
+    if let Some((_, r)) = inside.max_by_key(|(len, _)| *len) {
+        return Some(r);
+    }
+    let core = m.strip_suffix("会议").unwrap_or(m);
+    (core.chars().count() >= 3).then(|| applied.iter().find(|a| names(a).any(|n| n.contains(core))).map(|a| a.req)).flatten()
+}
+
 /// A did-you-mean for an unknown key, by id and Chinese name.
 pub fn suggest(applied: &[Applied<'_>], key: &str) -> String {
     let names = applied
@@ -381,5 +401,20 @@ mod tests {
         assert_eq!(match_key(&a, "支委会").unwrap().id, "zhiweihui");
         assert!(match_key(&a, "支委员会").is_none());
         assert!(suggest(&a, "zhiweihiu").contains("zhiweihui"));
+    }
+
+    #[test]
+    fn meetings_name_their_requirement_forgivingly() {
+        let decls: Vec<Declaration> = preset("branch-2018").unwrap().into_iter().map(|req| Declaration { req, origin: Origin::Config }).collect();
+        let units = units();
+        let applied = applicable(&units, &decls, 1);
+        let id = |m: &str| match_meeting(&applied, m).map(|r| r.id.as_str());
+        assert_eq!(id("支委会"), Some("zhiweihui"));
+        assert_eq!(id("支委会会议"), Some("zhiweihui"));
+        assert_eq!(id("第一党支部10月份支委会"), Some("zhiweihui"));
+        assert_eq!(id("支部委员会"), Some("zhiweihui"));
+        assert_eq!(id("支部党员大会"), Some("dangyuandahui"));
+        assert_eq!(id("第三季度党员大会"), Some("dangyuandahui"));
+        assert_eq!(id("读书分享会"), None);
     }
 }

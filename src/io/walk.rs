@@ -67,6 +67,8 @@ pub fn walk(root: &Path, display_prefix: &str) -> (Vec<Entry>, Vec<Diagnostic>) 
             EntryKind::Dir
         } else if is_page_file(&rel, entry.path()) {
             EntryKind::Markdown
+        } else if crate::content::docx::extension_of(&rel).is_some() {
+            EntryKind::Word
         } else {
             EntryKind::Asset
         };
@@ -78,7 +80,23 @@ pub fn walk(root: &Path, display_prefix: &str) -> (Vec<Entry>, Vec<Diagnostic>) 
             entries.push(Entry { rel: rel.replace('\\', "/"), kind: EntryKind::Skipped, size: 0, abs });
         }
     }
+    mark_sidecars(&mut entries);
     (entries, diags)
+}
+
+/// `X.toml` beside a Word file `X.docx` (same folder, same name) is that page's
+/// settings: a sidecar, never an attachment.
+fn mark_sidecars(entries: &mut [Entry]) {
+    let words: std::collections::HashSet<String> = entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Word)
+        .filter_map(|e| crate::content::docx::extension_of(&e.rel).map(|ext| e.rel[..e.rel.len() - ext.len() - 1].to_string()))
+        .collect();
+    for e in entries.iter_mut().filter(|e| e.kind == EntryKind::Asset) {
+        if e.rel.strip_suffix(".toml").is_some_and(|stem| words.contains(stem)) {
+            e.kind = EntryKind::Sidecar;
+        }
+    }
 }
 
 /// Pages are `.md`, `.markdown` and Notepad's `.md.txt` in any letter case, and a

@@ -18,13 +18,13 @@
 //!
 //! docs/deploy.md ("出错的页面") states the rules for officers and admins.
 
-use super::{prepare, read_source, render_staged, Hooks, Input, Request, Staged};
+use super::{prepare, read_source, read_word, render_staged, Hooks, Input, Request, Staged};
 use crate::content::entry::{Entry, EntryKind};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::site::model::Owner;
 use crate::site::{self, tables, Item, Site};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The last published release's copy of the source folder.
 pub trait Previous: Sync {
@@ -276,6 +276,11 @@ fn decide(owner: &str, site: &Site, previous: Option<&dyn Previous>, round: usiz
                 Hold::folder(owner, Level::Previous, round)
             } else if name == "_index.md" {
                 index_hold(owner, dir)
+            } else if let Some(word) = word_of_sidecar(owner, &has_previous) {
+                // A Word page's sidecar: the page goes back to its last version, document and sidecar.
+                let mut h = Hold::new(&word, Level::Previous, round);
+                h.files.insert(owner.to_string());
+                h
             } else {
                 let mut h = Hold::new(owner, Level::Previous, round);
                 if name == "index.md" && !dir.is_empty() {
@@ -288,6 +293,12 @@ fn decide(owner: &str, site: &Site, previous: Option<&dyn Previous>, round: usiz
     }
 }
 
+/// The Word file beside sidecar `rel` (`通知.toml` → `通知.docx`) that has a previous copy.
+fn word_of_sidecar(rel: &str, has_previous: &dyn Fn(&str) -> bool) -> Option<String> {
+    let stem = rel.strip_suffix(".toml")?;
+    crate::content::docx::EXTENSIONS.iter().map(|ext| format!("{stem}.{ext}")).find(|w| has_previous(w))
+}
+
 /// A page with its page folder and the data files it names; withdrawn when its
 /// new version is hidden for this build's audience.
 fn page_hold(site: &Site, i: usize, round: usize) -> (String, Hold) {
@@ -295,6 +306,9 @@ fn page_hold(site: &Site, i: usize, round: usize) -> (String, Hold) {
     let level = if p.visible() { Level::Previous } else { Level::Drop };
     let mut h = Hold::new(&p.src.rel, level, round);
     h.files.extend(named_files(site, i));
+    if p.src.word.is_some() {
+        h.files.insert(format!("{}.toml", site::word::stem_path(&p.src.rel)));
+    }
     h.folders.extend(p.bundle.clone());
     h.held.withdrawn = !p.visible();
     h.held.title = Some(p.title.clone()).filter(|t| !t.trim().is_empty());
@@ -393,7 +407,14 @@ fn apply(base: &Input, holds: &BTreeMap<String, Hold>, previous: Option<&dyn Pre
         }
     }
     let restored: Vec<Entry> = restored.into_values().collect();
-    let read: Vec<_> = restored.par_iter().filter(|e| e.kind == EntryKind::Markdown).map(read_source).collect();
+    // Word pages too, with the sidecar kept beside them.
+    let sidecars: HashMap<&str, &Entry> =
+        restored.iter().filter(|e| e.kind == EntryKind::Sidecar).map(|e| (&e.rel[..e.rel.len() - ".toml".len()], e)).collect();
+    let read: Vec<_> = restored
+        .par_iter()
+        .filter(|e| matches!(e.kind, EntryKind::Markdown | EntryKind::Word))
+        .map(|e| if e.kind == EntryKind::Word { read_word(e, format!("content/{}", e.rel), &sidecars) } else { read_source(e) })
+        .collect();
     for (src, d) in read {
         input.sources.extend(src);
         input.diags.extend(d);

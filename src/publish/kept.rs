@@ -65,6 +65,13 @@ pub fn files_of(site: &Site, content: &Path, live: Option<&Path>) -> Vec<(String
     };
     let mut out: Vec<(String, PathBuf)> = Vec::new();
     out.extend(site.pages.iter().filter(|p| p.visible()).map(|p| (p.src.rel.clone(), from(&p.src.rel))));
+    // A Word page's sidecar `X.toml` is part of its source.
+    for p in site.pages.iter().filter(|p| p.visible() && p.src.word.is_some()) {
+        let sidecar = format!("{}.toml", crate::site::word::stem_path(&p.src.rel));
+        if from(&sidecar).is_file() {
+            out.push((sidecar.clone(), from(&sidecar)));
+        }
+    }
     out.extend(site.sections.iter().filter(|s| s.hidden.is_none()).filter_map(|s| s.src.as_ref()).map(|s| (s.rel.clone(), from(&s.rel))));
     let named: HashSet<String> = (0..site.pages.len())
         .filter(|&p| site.pages[p].visible())

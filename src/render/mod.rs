@@ -19,6 +19,7 @@ pub mod parts;
 pub mod search;
 pub mod theme;
 pub mod view;
+mod word_media;
 
 use crate::diag::Diagnostic;
 use crate::site::urls::{depth_of, finalize, marker, slugify, UrlStyle};
@@ -346,6 +347,7 @@ pub fn copy_files(site: &Site, statics: Vec<(String, StaticFile)>, sink: &dyn Si
     let results: Vec<Result<(), Box<Diagnostic>>> =
         site.assets.par_iter().filter(|a| a.published).map(|a| sink.copy(a.path.trim_start_matches('/'), &a.abs)).collect();
     diags.extend(results.into_iter().filter_map(Result::err).map(|e| *e));
+    diags.extend(word_media::write(site, sink));
     diags
 }
 

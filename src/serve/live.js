@@ -47,7 +47,7 @@
       var loc = document.createElement("code");
       loc.className = "dwgk-loc";
       loc.style.cssText = "font-weight:bold;color:#900";
-      loc.textContent = (d.file || "") + (d.line ? ":" + d.line + (d.col ? ":" + d.col : "") : "");
+      loc.textContent = (d.file || "") + (d.line ? ":" + d.line + (d.col ? ":" + d.col : "") : d.place ? " " + d.place : "");
       li.appendChild(loc);
       li.appendChild(document.createTextNode(" " + d.message));
       if (d.source_line) {

@@ -44,6 +44,8 @@ fn date_prefix(stem: &str) -> Option<DateValue> {
 
 pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources: Vec<Source>) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    // Word files in a page bundle or linked by a Markdown page stay attachments.
+    let attached = super::word::attached(entries, &sources);
     let mut sources: HashMap<String, Source> = sources.into_iter().map(|s| (s.rel.clone(), s)).collect();
 
     // Page bundles: folders holding an index.md (or `index.MD`, `index.md.txt`…).
@@ -88,8 +90,13 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
         section_of_dir.insert(dir, idx);
     }
 
+    for e in entries.iter().filter(|e| e.kind == EntryKind::Word && attached.contains(&e.rel)) {
+        sources.remove(&e.rel);
+    }
+    diags.extend(unused_sidecars(entries, &attached));
+
     // Pages.
-    for e in entries.iter().filter(|e| e.kind == EntryKind::Markdown) {
+    for e in entries.iter().filter(|e| e.kind == EntryKind::Markdown || (e.kind == EntryKind::Word && !attached.contains(&e.rel))) {
         let name = file_name(&e.rel);
         if page_stem(name) == "_index" {
             if bundle_of(&e.rel).is_some() {
@@ -98,7 +105,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
             continue;
         }
         let bundle = if page_stem(name) == "index" && bundle_set.contains(parent_dir(&e.rel)) { Some(parent_dir(&e.rel).to_string()) } else { None };
-        if bundle.is_none() {
+        if bundle.is_none() && e.kind == EntryKind::Markdown {
             if let Some(b) = bundle_of(&e.rel) {
                 diags.push(
                     Diagnostic::error(format!("页面文件夹 content/{b}/（含 index.md）里不能再放其他 Markdown 页面"))
@@ -124,7 +131,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
 
     // Attachments.
     let bundle_pages: HashMap<String, usize> = site.pages.iter().enumerate().filter_map(|(i, p)| p.bundle.clone().map(|b| (b, i))).collect();
-    for e in entries.iter().filter(|e| e.kind == EntryKind::Asset) {
+    for e in entries.iter().filter(|e| e.kind == EntryKind::Asset || (e.kind == EntryKind::Word && attached.contains(&e.rel))) {
         let owner = match bundle_of(&e.rel) {
             Some(b) => match bundle_pages.get(b) {
                 Some(&p) => Owner::Page(p),
@@ -215,6 +222,8 @@ fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option
         extra: Default::default(),
         unit: None,
         scope: parent_sec.map_or(Scope::Public, |p| p.scope),
+        page_kind: parent_sec.and_then(|p| p.page_kind),
+        page_scope: parent_sec.and_then(|p| p.page_scope),
         hidden: parent_sec.and_then(|p| p.hidden),
         path,
         parent,
@@ -246,6 +255,20 @@ fn new_section(config: &Config, dir: String, src: Option<Source>, parent: Option
             Some(Scope::Internal) => section.scope = Scope::Internal,
             Some(Scope::Public) => {}
             None => diags.push(scope_error(&src, &s)),
+        }
+    }
+    if let Some(k) = fm.page_kind.take() {
+        match Kind::parse(&k) {
+            Some(k) => section.page_kind = Some(k),
+            None => diags.push(kind_error(&src, "page_kind", &k)),
+        }
+    }
+    if let Some(s) = fm.page_scope.take() {
+        match Scope::parse(&s) {
+            Some(s) => section.page_scope = Some(s),
+            None => {
+                diags.push(src.key_error("page_scope", format!("页面默认公开范围 page_scope“{s}”无效")).hint("写 public（向社会公开）或 internal（党内公开）"))
+            }
         }
     }
     if let Some(unit) = fm.unit.take() {
@@ -317,6 +340,31 @@ fn life_dates(src: &Source, t: &mut serde_json::Map<String, Value>, diags: &mut 
     out
 }
 
+fn kind_error(src: &Source, key: &str, k: &str) -> Diagnostic {
+    let hint = match did_you_mean(k, Kind::spellings()) {
+        Some(s) => format!("是不是想写“{s}”？"),
+        None => "可选：notice 通知公告、checklist 责任清单、dues 党费公示、study_plan 学习计划、record 工作记录、activity 活动".into(),
+    };
+    src.key_error(key, format!("不认识的类型 {key}“{k}”")).hint(hint)
+}
+
+/// A sidecar whose Word file is an attachment sets nothing: say so.
+fn unused_sidecars(entries: &[Entry], attached: &std::collections::HashSet<String>) -> Vec<Diagnostic> {
+    entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Sidecar)
+        .filter_map(|e| {
+            let stem = e.rel.strip_suffix(".toml")?;
+            let word = attached.iter().find(|w| super::word::stem(w) == file_name(stem) && parent_dir(w) == parent_dir(&e.rel))?;
+            Some(
+                Diagnostic::warning(format!("content/{word} 是附件（在页面文件夹里，或有页面链接它下载），同名的设置文件不起作用"))
+                    .file(format!("content/{}", e.rel))
+                    .hint("要把这个 Word 文件发布成页面，把它移出页面文件夹，并去掉指向它的链接"),
+            )
+        })
+        .collect()
+}
+
 fn scope_error(src: &Source, s: &str) -> Diagnostic {
     src.key_error("scope", format!("公开范围 scope“{s}”无效")).hint("写 public（向社会公开）或 internal（党内公开）")
 }
@@ -325,23 +373,21 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
     let mut ok = true;
     let mut fm = src.fm.take().unwrap_or_default();
     let title = fm.title.take().unwrap_or_default();
+    let sec = &site.sections[section];
+    // Written `kind`, else the folder's `page_kind`, else what a Word document looks like.
+    let inferred = src.word.as_ref().and_then(|w| w.inferred_kind).and_then(Kind::parse);
     let kind = match fm.kind.take() {
-        None => None,
+        None => sec.page_kind.or(inferred),
         Some(k) => match Kind::parse(&k) {
             Some(k) => Some(k),
             None => {
-                let hint = match did_you_mean(&k, Kind::spellings()) {
-                    Some(s) => format!("是不是想写“{s}”？"),
-                    None => "可选：notice 通知公告、checklist 责任清单、dues 党费公示、study_plan 学习计划、record 工作记录、activity 活动".into(),
-                };
-                diags.push(src.key_error("kind", format!("不认识的类型 kind“{k}”")).hint(hint));
+                diags.push(kind_error(&src, "kind", &k));
                 None
             }
         },
     };
-    let sec = &site.sections[section];
     let scope = match fm.scope.take() {
-        None => kind.map_or(Scope::Public, Kind::default_scope),
+        None => sec.page_scope.unwrap_or_else(|| kind.map_or(Scope::Public, Kind::default_scope)),
         Some(s) => Scope::parse(&s).unwrap_or_else(|| {
             diags.push(scope_error(&src, &s));
             ok = false;
@@ -363,6 +409,7 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
     }
     let stem = match &bundle {
         Some(b) => file_name(b).to_string(),
+        None if src.word.is_some() => super::word::stem(&src.rel).to_string(),
         None => page_stem(file_name(&src.rel)).to_string(),
     };
     // A `2024-03-15-name` file gives its date; the slug keeps the date so monthly

@@ -19,6 +19,9 @@ pub fn notes(site: &Site, entries: &[Entry]) -> Vec<Diagnostic> {
             EntryKind::Skipped => skipped(&e.rel),
             EntryKind::Markdown => page_name(site, &e.rel),
             EntryKind::Asset => attachment(site, &e.rel),
+            // A Word file a page makes an attachment is listed like one; a Word page's own errors are errors.
+            EntryKind::Word if matches!(site.by_rel.get(&e.rel), Some(super::Item::Asset(_))) => attachment(site, &e.rel),
+            EntryKind::Word | EntryKind::Sidecar => None,
             EntryKind::Dir => None,
         };
         if let Some((message, hint)) = note {

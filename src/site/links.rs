@@ -218,7 +218,7 @@ fn has_scheme(s: &str) -> bool {
 }
 
 /// Joins a relative link to a folder, resolving `.` and `..`; `None` if it leaves the root.
-fn join(dir: &str, rel: &str) -> Option<String> {
+pub(super) fn join(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
     for seg in rel.split('/') {
         match seg {

@@ -14,6 +14,7 @@ pub mod source;
 pub mod study;
 pub mod tables;
 pub mod urls;
+pub mod word;
 
 pub use assemble::{assemble, page_from_source, replace_page, BuildOptions};
 use model::*;
@@ -166,7 +167,10 @@ impl Site {
                 }
                 let dir = p.bundle.clone().unwrap_or_else(|| parent(&p.src.rel).to_string());
                 let links = links::PageLinks::new(site, dir).lenient(site.isolation.is_previous(&p.src.rel));
-                let r = markdown::render(p.src.body(), &links);
+                let r = match p.src.word.as_ref().and_then(|w| w.doc.as_ref()) {
+                    Some(doc) => crate::content::docx::html::render(doc, &links, &|name| urls::marker(&format!("{}{name}", p.path))),
+                    None => markdown::render(p.src.body(), &links),
+                };
                 (r, links.linked_assets.into_inner())
             })
             .collect();
@@ -199,6 +203,7 @@ impl Site {
         let mut diags = self.link_problems();
         diags.extend(self.decide_assets());
         diags.extend(self.check_output_paths());
+        word::locate(&self.pages, &mut diags);
         diags
     }
 

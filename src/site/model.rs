@@ -80,6 +80,10 @@ pub struct Section {
     pub extra: Map<String, Value>,
     pub unit: Option<UnitInfo>,
     pub scope: Scope,
+    /// `page_kind` / `page_scope`: what its pages (and those of its subfolders) are
+    /// when they say nothing — Word pages, mostly. The nearest folder that sets it wins.
+    pub page_kind: Option<Kind>,
+    pub page_scope: Option<Scope>,
     pub hidden: Option<Hidden>,
     /// Site path, `/notices/`.
     pub path: String,

@@ -1,9 +1,13 @@
-//! One Markdown source file, decoded and split, with its front matter parsed.
+//! One source file, decoded and split, with its front matter parsed: a Markdown
+//! page or section, or a Word page (`word`: its text is one line per paragraph).
 //! Pure: takes bytes, returns the parsed file and located problems.
 
 use crate::content::decode::{decode, Encoding};
+use crate::content::docx::model::Media;
+use crate::content::docx::Document;
 use crate::content::front_matter::{self, FrontMatter, Split};
 use crate::diag::Diagnostic;
+use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -23,6 +27,8 @@ pub struct Source {
     pub spelled: Box<[(String, String)]>,
     /// Top-level keys dwgk does not read (kept in `extra`); `check` notes them.
     pub unknown_keys: Box<[String]>,
+    /// A Word page: its document and where its values came from (`site::word`).
+    pub word: Option<Box<WordSource>>,
 }
 
 impl Source {
@@ -32,6 +38,9 @@ impl Source {
 
     /// Frees the text once nothing reads it (Markdown rendered, links checked).
     pub fn release(&mut self) {
+        if let Some(w) = self.word.as_mut() {
+            w.doc = None;
+        }
         self.text = String::new();
         self.body_start = 0;
         self.front_start = 0;
@@ -41,13 +50,21 @@ impl Source {
     /// A diagnostic pointing at the value of front matter key `key` (or line 1),
     /// however the page spelled the key (`日期` for `date`).
     pub fn key_error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        if let Some(w) = &self.word {
+            return w.key_error(self, key, message.into());
+        }
         let d = Diagnostic::error(message).file(&self.display);
-        let split = self.split();
         let written = self.spelled.iter().find(|(c, _)| c == key).map_or(key, |(_, w)| w.as_str());
-        match front_matter::locate_key(&split, written).or_else(|| front_matter::locate_key(&split, key)) {
+        match self.locate_key(written).or_else(|| self.locate_key(key)) {
             Some((s, e)) => d.at_span(&self.text, s, e),
             None => d.at_line(&self.text, 1),
         }
+    }
+
+    /// Where front matter key `key` (bare or quoted) is set: its value's byte span.
+    pub fn locate_key(&self, key: &str) -> Option<(usize, usize)> {
+        let split = self.split();
+        front_matter::locate_key(&split, key).or_else(|| front_matter::locate_key(&split, &format!("\"{key}\"")))
     }
 
     /// A diagnostic at front matter key `key` itself (not its value), or line 1.
@@ -67,6 +84,9 @@ impl Source {
     /// A diagnostic at the `n`-th (0-based) occurrence of `needle` in the front
     /// matter (e.g. the third `[[requirements]]`), or at the file's first line.
     pub fn nth_error(&self, needle: &str, n: usize, message: impl Into<String>) -> Diagnostic {
+        if let Some(side) = self.word.as_ref().and_then(|w| w.sidecar.as_ref()) {
+            return side.nth_error(needle, n, message);
+        }
         let d = Diagnostic::error(message).file(&self.display);
         let front = &self.text[self.front_start..self.front_start + self.front_len];
         match front.match_indices(needle).nth(n) {
@@ -78,6 +98,9 @@ impl Source {
     /// A diagnostic at `key` inside the `n`-th (0-based) `header` entry (the
     /// `paid` of the third `[[rows]]`), else at the entry, else at line 1.
     pub fn entry_key_error(&self, header: &str, n: usize, key: &str, message: impl Into<String>) -> Diagnostic {
+        if let Some(side) = self.word.as_ref().and_then(|w| w.sidecar.as_ref()) {
+            return side.entry_key_error(header, n, key, message);
+        }
         let front = &self.text[self.front_start..self.front_start + self.front_len];
         let Some((start, _)) = front.match_indices(header).nth(n) else { return self.nth_error(header, n, message) };
         let entry_end = front[start + header.len()..].find("[[").map_or(front.len(), |i| start + header.len() + i);
@@ -98,6 +121,40 @@ impl Source {
     pub fn body_error(&self, line: usize, col: usize, len: usize, message: impl Into<String>) -> Diagnostic {
         let pos = crate::diag::Pos { line: self.body_line + line - 1, col };
         Diagnostic::error(message).file(&self.display).at(&self.text, pos, len)
+    }
+}
+
+/// What a Word page keeps besides the `Source`'s own fields.
+#[derive(Debug, Clone)]
+pub struct WordSource {
+    /// The document, until its HTML is written (`Source::release`).
+    pub doc: Option<Box<Document>>,
+    /// Place of each text line (`第12段`, `表1第2行第3列`, `脚注1`).
+    pub places: Vec<String>,
+    /// The sidecar `X.toml`, as a source of its own (its errors point into it).
+    pub sidecar: Option<Box<Source>>,
+    /// Derived key → the line it was read from.
+    pub key_lines: Vec<(String, usize)>,
+    /// The kind the document looks like; a folder's `page_kind` comes first.
+    pub inferred_kind: Option<&'static str>,
+    /// Images to write beside the page, and the `.docx` to take them from (the
+    /// file itself, or LibreOffice's conversion of it).
+    pub media: Vec<Media>,
+    pub media_file: PathBuf,
+}
+
+impl WordSource {
+    /// An error about `key`: in the sidecar when it sets the key, else at the
+    /// paragraph the value was read from, else at the file.
+    pub fn key_error(&self, src: &Source, key: &str, message: String) -> Diagnostic {
+        if let Some(side) = self.sidecar.as_ref().filter(|s| s.locate_key(key).is_some()) {
+            return side.key_error(key, message);
+        }
+        let d = Diagnostic::error(message).file(&src.display);
+        match self.key_lines.iter().find(|(k, _)| k == key) {
+            Some((_, line)) => d.at_line(&src.text, *line),
+            None => d,
+        }
     }
 }
 
@@ -140,6 +197,7 @@ pub fn parse(rel: &str, display: &str, bytes: &[u8]) -> (Option<Source>, Vec<Dia
         has_front_matter,
         spelled: parsed.spelled.into(),
         unknown_keys: parsed.unknown.into(),
+        word: None,
     };
     (Some(source), diags)
 }

@@ -140,8 +140,8 @@ fn example_compliance_summary_matches_hand_calculation() {
     // ---- pending (current period with nothing yet) ----------------------------------
     // diyi zhiweihui November: no record or activity; November has not ended → pending 0.
     cell(&report, "diyi/zhiweihui/2024-11", ("pending", 0, 1, false));
-    // dier dangyuandahui Q4: the October record has no 支部党员大会 → pending 0.
-    cell(&report, "dier/dangyuandahui/2024-Q4", ("pending", 0, 1, false));
+    // disan dangyuandahui Q4: the October record has no 支部党员大会 → pending 0.
+    cell(&report, "disan/dangyuandahui/2024-Q4", ("pending", 0, 1, false));
     // jiguan lingyutongbao H2: the H1 report counts 1 for H1 only; the Q3 record does not
     // mention it (planned for December) → H2 pending 0; H1 met 1.
     cell(&report, "jiguan/lingyutongbao/2024-H1", ("met", 1, 1, false));
@@ -153,6 +153,9 @@ fn example_compliance_summary_matches_hand_calculation() {
     cell(&report, "dier/zhiyuanfuwu/2024", ("met", 4, 4, false));
     // diyi dangyuandahui Q4: activity 2024-11-15 counts_as dangyuandahui → 1, met.
     cell(&report, "diyi/dangyuandahui/2024-Q4", ("met", 1, 1, false));
+    // dier dangyuandahui Q4: the October record has none, but the Word meeting record
+    // 2024年11月15日支部党员大会会议记录.docx (会议名称：支部党员大会) counts → 1, met.
+    cell(&report, "dier/dangyuandahui/2024-Q4", ("met", 1, 1, false));
     // jiguan zhuantidudao H2: activity 2024-11-12 counts_as zhuantidudao → 1, met.
     cell(&report, "jiguan/zhuantidudao/2024-H2", ("met", 1, 1, false));
     // jiguan yishixingtai (year, min 2): H1 report 2 + Q3 record 1 = 3 → met.
@@ -193,14 +196,14 @@ fn example_compliance_summary_matches_hand_calculation() {
     // dangxiaozuhui  Jan–Sep met (6 per quarter >= 3), Oct met (2), Nov pending → met 10, pending 1
     // zhutidangri    Jan met, Feb missing, Mar met (activities), Apr–Sep met (Q2 3, Q3 3),
     //                Oct met (1), Nov pending                   → met 9, missing 1, pending 1
-    // dangyuandahui  Q1–Q3 met (1 each), Q4 pending             → met 3, pending 1
+    // dangyuandahui  Q1–Q3 met (1 each), Q4 met (the Word record) → met 4
     // xinxibaosong   Q1 1, Q2 2 met; Q3 0 short; Q4 Oct record 1 met → met 3, short 1
     // lianxizhidao   H1 (Q1 1) met, H2 (Q3 1) met               → met 2
     // year: zuzhishenghuohui 1, dangke 2, tanxintanhua 8+5+2 = 15, zhiyuanfuwu 4,
     //       minzhupingyi 1 → met 5; yishixingtai 1 < 2 → pending 1
-    // total met 7+10+10+9+3+3+2+5 = 49, short 3+1 = 4, missing 1,
-    // pending 1+1+1+1+1+1 = 6 (49+4+1+6 = 60); rate 49/(49+4+1) = 90.74… → 90.7
-    tally(&unit(&report, "dier")["tally"], 49, 4, 6, 1, 90.7);
+    // total met 7+10+10+9+4+3+2+5 = 50, short 3+1 = 4, missing 1,
+    // pending 1+1+1+1+1 = 5 (50+4+1+5 = 60); rate 50/(50+4+1) = 90.90… → 90.9
+    tally(&unit(&report, "dier")["tally"], 50, 4, 5, 1, 90.9);
 
     // ---- the 机关党委's roll-up: itself + diyi + dier + disan ------------------------------
     // jiguan (10): met yishixingtai, lingyutongbao H1, zhuantihuibao H1, zhuantidudao H1+H2,
@@ -210,17 +213,17 @@ fn example_compliance_summary_matches_hand_calculation() {
     //   (activity 11-15) = 1; dangyuandahui 4 (Q4 via the 11-15 activity) and xinxibaosong 4
     //   met; xianfengzhishu/baoleizhishu H1 met = 2; eight yearly met = 8 → met 59;
     //   pending: zhiweihui/jitixuexi/dangxiaozuhui Nov + xianfengzhishu/baoleizhishu H2 = 5.
-    // dier (60): met 49, short 4, missing 1, pending 6 (above).
+    // dier (60): met 50, short 4, missing 1, pending 5 (above).
     // disan (57): zhiweihui Jan–Sep met 9, Oct missing, Nov pending; jitixuexi and
     //   dangxiaozuhui Jan–Oct met 10 each, Nov pending; zhutidangri Jan–Nov met 11;
     //   dangyuandahui Q1–Q3 met, Q4 pending; songxueshangmen Q1–Q4 met 4; years:
     //   zuzhishenghuohui, dangke, minzhupingyi met 3, tanxintanhua (9) and yishixingtai (1)
     //   pending 2 → met 9+10+10+11+3+4+3 = 50, missing 1, pending 6.
-    // roll-up: met 7+59+49+50 = 165, short 4, missing 0+0+1+1 = 2,
-    //   pending 3+5+6+6 = 20 (191 cells = 10+64+60+57);
-    //   rate 165/(165+4+2) = 165/171 = 96.49… → 96.5 (not the average of the unit rates).
+    // roll-up: met 7+59+50+50 = 166, short 4, missing 0+0+1+1 = 2,
+    //   pending 3+5+5+6 = 19 (191 cells = 10+64+60+57);
+    //   rate 166/(166+4+2) = 166/172 = 96.51… → 96.5 (not the average of the unit rates).
     let jiguan = unit(&report, "jiguan");
-    tally(&jiguan["rollup"], 165, 4, 20, 2, 96.5);
+    tally(&jiguan["rollup"], 166, 4, 19, 2, 96.5);
     // Its own tally: met 7, pending 3, rate 7/7 = 100.0.
     tally(&jiguan["tally"], 7, 0, 3, 0, 100.0);
 }

@@ -96,3 +96,11 @@ mod share_settings;
 mod tidy;
 /// Every page of the example site passes the Nu HTML Checker (vnu).
 mod validity;
+/// Word files are pages: title, date, 文号, structure, tables, images; sidecars; located errors; meeting records.
+mod word;
+/// .doc and .rtf through LibreOffice, converted once (cached); a located error without it or when it hangs.
+mod word_convert;
+/// Pandoc reads the same .docx fixtures: every block's text agrees with dwgk's page.
+mod word_pandoc;
+/// 保密审查: canaries in everything Word hides, none in any byte of either audience's build.
+mod word_secrecy;

@@ -441,6 +441,52 @@ fn publish_polling_uses_a_slowly_written_file_once_complete_and_a_burst_once() {
     assert!(daemon.log().contains("event=settling"), "{}", daemon.log());
 }
 
+/// `publish --watch` on a shared folder an officer saves a Word file into, the way
+/// Word saves: the `~$` lock file while it is open, the new content written slowly to
+/// a temp file, the old file renamed away, the temp file renamed into place. One
+/// release, of the saved content; the lock and temp files never published.
+#[test]
+fn publish_watch_settles_on_word_save_pattern_and_publishes_once() {
+    use crate::word::{docx, para};
+    let site = Site::new();
+    site.file("config.toml", &format!("title = \"测试党务公开\"\nbase_url = \"{}\"\n[publish]\npoll_seconds = 1\nsettle_seconds = 2\n", crate::util::BASE_URL));
+    let dir = site.path().join("content/notices");
+    let doc = |text: &str| docx(&(para("关于学习的通知", "<w:jc w:val=\"center\"/>") + &para(text, "")), &[]);
+    site.bytes("content/notices/通知.docx", &doc("第一稿WORDDRAFT1"));
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = tmp.path().join("dest");
+    let daemon = Daemon::start(&site, &dest, &[]);
+    wait_for("the first release", Duration::from_secs(20), || current(&dest).is_some());
+    let page = || std::fs::read_to_string(dest.join("current/notices/通知/index.html")).unwrap_or_default();
+    assert!(page().contains("WORDDRAFT1"));
+
+    // Word opens the file (lock), writes the new version slowly, swaps it in by renames.
+    std::fs::write(dir.join("~$通知.docx"), b"\x07owner").unwrap();
+    let new = doc("第二稿WORDDRAFT2");
+    {
+        let mut f = std::fs::File::create(dir.join("~WRD0000.tmp")).unwrap();
+        for piece in new.chunks(new.len().div_ceil(6)) {
+            f.write_all(piece).unwrap();
+            f.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(400));
+        }
+    }
+    std::fs::rename(dir.join("通知.docx"), dir.join("~WRL0001.tmp")).unwrap();
+    std::fs::rename(dir.join("~WRD0000.tmp"), dir.join("通知.docx")).unwrap();
+    std::fs::remove_file(dir.join("~WRL0001.tmp")).unwrap();
+    assert_eq!(published(&dest).len(), 1, "published while Word was still writing its temp file:\n{}", daemon.log());
+    wait_for("the saved version's release", Duration::from_secs(15), || page().contains("WORDDRAFT2"));
+    // The officer closes Word later: the lock goes, and nothing is published for it.
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::remove_file(dir.join("~$通知.docx")).unwrap();
+    std::thread::sleep(Duration::from_secs(4));
+    let all = published(&dest);
+    assert_eq!(all.len(), 2, "one release per Word save:\n{}", daemon.log());
+    assert!(journal(&dest).iter().all(|e| e["outcome"] == "published"), "{:?}", journal(&dest));
+    let names: Vec<String> = crate::util::files(&dest.join("current")).into_keys().collect();
+    assert!(!names.iter().any(|n| n.contains("~$") || n.contains("~WR") || n.ends_with(".docx")), "{names:?}");
+}
+
 // ---------------------------------------------------------------- wake-ups
 
 #[test]
@@ -567,7 +613,7 @@ fn publish_lock_stops_a_second_publisher_and_a_dead_ones_lock_is_cleared() {
 #[test]
 fn publish_releases_rollback_and_approval_log() {
     let site = Site::new();
-    site.file("config.toml", &format!("title = \"测试党务公开\"\nbase_url = \"{}\"\nrequire_approval = true\n[publish]\nkeep = 2\n", crate::util::BASE_URL));
+    site.file("config.toml", &format!("title = \"测试党务公开\"\nbase_url = \"{}\"\nrequire_approval = true\n", crate::util::BASE_URL));
     site.file("content/notices/ok.md", &notice(1, "approved_by = \"陈志远\"\n", "v1"));
     site.file("content/notices/wait.md", &notice(2, "", "未审批"));
     let tmp = tempfile::tempdir().unwrap();
@@ -587,7 +633,8 @@ fn publish_releases_rollback_and_approval_log() {
     let mut ids = vec![current(&dest).unwrap()];
     for v in 2..=3 {
         site.file("content/notices/ok.md", &notice(1, "approved_by = \"陈志远\"\n", &format!("v{v}")));
-        assert_eq!(publish_once(&site, &dest, &[]).0, 0);
+        // The releases kept are the admin's setting (the share's config.toml cannot lower it).
+        assert_eq!(publish_once(&site, &dest, &["--keep", "2"]).0, 0);
         ids.push(current(&dest).unwrap());
     }
     let (code, out, _) = dwgk(&["releases", "--dest", &d, "--format", "json"]);

@@ -419,3 +419,29 @@ fn publish_a_broken_ledger_holds_back_its_dues_page_with_the_last_published_ledg
     assert!(p["errors"][0]["location"].as_str().unwrap().starts_with("content/units/diyi/台账.csv!E2"), "{p}");
     assert!(!dest.join("current/units/diyi/台账.csv").exists(), "a ledger is never published publicly, held back or not");
 }
+
+#[test]
+fn publish_a_broken_word_sidecar_holds_back_the_word_page_at_its_last_version() {
+    let site = Site::new();
+    site.bytes("content/notices/红头通知.docx", &crate::word::fixture("红头通知-libreoffice.docx"));
+    site.file("content/notices/红头通知.toml", "title = \"第一次的标题\"\n");
+    for n in 0..6 {
+        site.file(&format!("content/notices/n{n}.md"), &notice(n, "", "正文。"));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = tmp.path().join("dest");
+    let (code, out, err) = publish_once(&site, &dest, &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(read(&dest.join("current/notices/红头通知/index.html")).contains("第一次的标题"));
+
+    // The officer breaks the sidecar and changes another page.
+    site.file("content/notices/红头通知.toml", "title = \"第二次的标题\"\ndate = \"昨天\"\n");
+    site.file("content/notices/n0.md", &notice(0, "", "正文改了。"));
+    let (code, out, err) = publish_once(&site, &dest, &[]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(read(&dest.join("current/notices/n0/index.html")).contains("正文改了"));
+    let word = read(&dest.join("current/notices/红头通知/index.html"));
+    assert!(word.contains("第一次的标题") && !word.contains("第二次的标题"), "the Word page keeps its last published version, sidecar and all");
+    assert!(word.contains("财机党发〔2024〕3号"), "read again from the kept document");
+    assert_eq!(status(&dest)["problems"][0]["file"], "content/notices/红头通知.docx", "{}", status(&dest));
+}

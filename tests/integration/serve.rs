@@ -441,6 +441,13 @@ fn a_taken_port_moves_to_the_next_one() {
     assert!(seen.contains(&format!("端口 {port} 已被占用，改用")), "{seen}");
 }
 
+/// Waits until `js` (a string expression) holds `needle` in the browser; returns its value.
+fn wait(b: &mut Browser, js: &str, what: &str, needle: &str) -> String {
+    let expr = format!("(function () {{ var v = String({js}); return v.indexOf({}) >= 0 ? v : ''; }})()", serde_json::to_string(needle).unwrap());
+    let v = b.wait_for(&expr, WAIT).unwrap_or_else(|e| panic!("browser: {what}: {e}"));
+    v.as_str().unwrap_or_default().to_string()
+}
+
 #[test]
 fn chromium_reloads_on_edit_and_shows_then_clears_the_error_overlay() {
     let _heavy = crate::util::heavy();
@@ -451,12 +458,6 @@ fn chromium_reloads_on_edit_and_shows_then_clears_the_error_overlay() {
     site.file("content/notices/a.md", &page("关于学习的通知", &format!("第一段原文。\n\n{long}")));
     let s = Server::start(&site, &[]);
     let mut b = Browser::launch(exe);
-    // Waits until `js` (a string expression) holds `needle`; returns its value.
-    let wait = |b: &mut Browser, js: &str, what: &str, needle: &str| -> String {
-        let expr = format!("(function () {{ var v = String({js}); return v.indexOf({}) >= 0 ? v : ''; }})()", serde_json::to_string(needle).unwrap());
-        let v = b.wait_for(&expr, WAIT).unwrap_or_else(|e| panic!("browser: {what}: {e}"));
-        v.as_str().unwrap_or_default().to_string()
-    };
     let text = |b: &mut Browser, js: &str| b.eval(js).as_str().unwrap_or_default().to_string();
     b.navigate(&format!("http://127.0.0.1:{}/notices/a/", s.port));
     wait(&mut b, "document.body.innerText", "page loads", "第一段原文");
@@ -491,4 +492,47 @@ fn chromium_reloads_on_edit_and_shows_then_clears_the_error_overlay() {
     site.file(&format!("static/{rel}"), "body { background: rgb(1, 2, 3); }");
     b.wait_for("getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'", WAIT).unwrap_or_else(|e| panic!("browser: new CSS applied: {e}"));
     assert_eq!(text(&mut b, "String(window.__marker)"), "kept", "CSS swapped in place, no reload");
+}
+
+/// Saves `bytes` as Word does on a shared folder: its lock file `~$name` while the
+/// document is open, the new content written to `~WRD0000.tmp`, the old file renamed
+/// to `~WRL0001.tmp`, the temp file renamed into place, the old one deleted.
+fn save_like_word(dir: &std::path::Path, name: &str, bytes: &[u8]) {
+    let lock = dir.join(format!("~${name}"));
+    std::fs::write(&lock, b"\x07owner").unwrap();
+    std::fs::write(dir.join("~WRD0000.tmp"), bytes).unwrap();
+    std::fs::rename(dir.join(name), dir.join("~WRL0001.tmp")).unwrap();
+    std::fs::rename(dir.join("~WRD0000.tmp"), dir.join(name)).unwrap();
+    std::fs::remove_file(dir.join("~WRL0001.tmp")).unwrap();
+    std::fs::remove_file(lock).unwrap();
+}
+
+#[test]
+fn chromium_reloads_a_word_page_saved_the_way_word_saves_and_shows_its_errors_by_paragraph() {
+    let _heavy = crate::util::heavy();
+    let Some(exe) = crate::browser::chromium() else { return };
+    use crate::word::{docx, para};
+    let site = small_site();
+    site.bytes("content/notices/通知.docx", &docx(&(para("关于学习的通知", "<w:jc w:val=\"center\"/>") + &para("Word 里的第一稿。", "")), &[]));
+    let s = Server::start(&site, &[]);
+    let mut b = Browser::launch(exe);
+    b.navigate(&format!("http://127.0.0.1:{}/notices/%E9%80%9A%E7%9F%A5/", s.port));
+    wait(&mut b, "document.body.innerText", "the Word page loads", "Word 里的第一稿");
+    b.eval("window.__marker = 'before'; ''");
+    let before = s.log().matches("检测到变化").count();
+    let dir = site.path().join("content/notices");
+    save_like_word(&dir, "通知.docx", &docx(&(para("关于学习的通知", "<w:jc w:val=\"center\"/>") + &para("保存后的第二稿。", "")), &[]));
+    wait(&mut b, "document.body ? document.body.innerText : ''", "the saved text appears by itself", "保存后的第二稿");
+    assert_eq!(b.eval("String(window.__marker)").as_str(), Some("undefined"), "the page reloaded");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(s.log().matches("检测到变化").count(), before + 1, "one rebuild per Word save:\n{}", s.log());
+
+    // A broken link in the second paragraph: the overlay names the paragraph.
+    let rels = br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rL" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="%E9%99%84%E4%BB%B6.pdf" TargetMode="External"/></Relationships>"#;
+    let broken = para("关于学习的通知", "<w:jc w:val=\"center\"/>") + "<w:p><w:hyperlink r:id=\"rL\"><w:r><w:t>附件</w:t></w:r></w:hyperlink></w:p>";
+    save_like_word(&dir, "通知.docx", &docx(&broken, &[("word/_rels/document.xml.rels", rels)]));
+    let overlay_js = "(function(){var o=document.getElementById('dwgk-overlay');return o?o.innerText:''})()";
+    let shown = wait(&mut b, overlay_js, "error overlay appears", "content/notices/通知.docx 第2段");
+    assert!(shown.contains("附件不存在"), "{shown}");
+    assert!(b.eval("document.body.innerText").as_str().unwrap_or("").contains("保存后的第二稿"), "the last good page stays");
 }

@@ -15,6 +15,9 @@ mod numbers;
 mod scan;
 mod subject;
 
+/// Digits as Chinese text writes them (also read by the Word reader's dates).
+pub use numbers::{cn_digit, digit_val};
+
 use super::period::Per;
 use super::requirement::Requirement;
 use scan::scan_line;

@@ -11,7 +11,8 @@ pub(super) struct Count {
     pub(super) measure: &'static str,
 }
 
-pub(super) fn digit_val(c: char) -> Option<u32> {
+/// An ASCII or full-width digit.
+pub fn digit_val(c: char) -> Option<u32> {
     match c {
         '0'..='9' => Some(c as u32 - '0' as u32),
         '０'..='９' => Some(c as u32 - '０' as u32),
@@ -19,7 +20,8 @@ pub(super) fn digit_val(c: char) -> Option<u32> {
     }
 }
 
-pub(super) fn cn_digit(c: char) -> Option<u32> {
+/// A Chinese numeral digit (`〇`/`零` to `九`, `两`).
+pub fn cn_digit(c: char) -> Option<u32> {
     Some(match c {
         '零' | '〇' => 0,
         '一' => 1,

@@ -17,6 +17,7 @@ const DATA_KEYS: &[&str] = &[
     "counts",
     "requirements",
     "counts_as",
+    "meeting",
     "period",
     "rows",
     "sessions",
@@ -160,7 +161,9 @@ impl Live {
         built.lookup = Some(LookupParts::from_lookup(Arc::try_unwrap(lookup).ok()?));
         let site = Arc::get_mut(&mut built.site)?;
         for &p in pages.iter().filter(|p| !feed.contains(p)) {
-            site.pages[p].rendered.html = String::new();
+            if site.pages[p].src.word.is_none() {
+                site.pages[p].rendered.html = String::new();
+            }
         }
         if diags.has_errors() {
             revert(site, old);
@@ -195,6 +198,10 @@ impl Live {
 /// Page `p`'s Markdown rendered again from its file, which must be as the last
 /// build read it (its front matter unchanged): `None` otherwise.
 fn self_consistent_body(root: &Path, site: &Site, headers: &HashMap<String, u64>, p: usize) -> Option<crate::content::markdown::Rendered> {
+    // A Word page's HTML is kept (full.rs); its file changing is a full build of its own.
+    if site.pages[p].src.word.is_some() {
+        return Some(site.pages[p].rendered.clone());
+    }
     let rel = &site.pages[p].src.rel;
     let src = read_source(root, rel)?;
     (headers.get(rel) == Some(&hash(&src.text[..src.body_start]))).then_some(())?;

@@ -51,8 +51,9 @@ impl Live {
         let mut site = site;
         // Pages are rendered again from their source when they change: only the
         // feed's pages need their HTML again (for atom.xml). A third of the memory.
+        // A Word page keeps it: it is not rendered again from its file but on a full build.
         if let Some(s) = Arc::get_mut(&mut site) {
-            for (_, p) in s.pages.iter_mut().enumerate().filter(|(i, _)| !feed.contains(i)) {
+            for (_, p) in s.pages.iter_mut().enumerate().filter(|(i, p)| !feed.contains(i) && p.src.word.is_none()) {
                 p.rendered.html = String::new();
             }
             compact_pages(s);

@@ -101,6 +101,10 @@ impl Live {
 
 /// A page's file read and parsed again; `None` when too big, unreadable or with problems.
 pub(super) fn read_source(root: &Path, rel: &str) -> Option<source::Source> {
+    // A Word page always builds fully (its images, its sidecar, its conversion).
+    if crate::content::docx::extension_of(rel).is_some() {
+        return None;
+    }
     let abs = root.join("content").join(rel);
     if std::fs::metadata(&abs).ok()?.len() > MAX_MARKDOWN_BYTES {
         return None;

@@ -21,8 +21,18 @@ pub(super) fn facts(site: &Site, units: &Units, decls: &[Declaration], as_of: Na
         let kind = match p.kind {
             Some(k @ Kind::Record) if p.extra.contains_key("counts") || p.extra.contains_key("period") || !stray_counts(p).is_empty() => k,
             Some(k @ (Kind::Activity | Kind::StudyPlan)) if p.extra.contains_key("counts_as") => k,
+            // A meeting record (from Word: `会议名称：支委会`) counts for the meeting it names.
+            Some(k @ Kind::Activity) if p.extra.contains_key("meeting") => k,
             _ => continue,
         };
+        if p.unit.is_none() && !p.extra.contains_key("counts_as") && p.extra.contains_key("meeting") {
+            diags.push(
+                Diagnostic::warning("这份会议记录不在任何单位的文件夹里，不计入达标统计")
+                    .file(&p.src.display)
+                    .hint("把它放进召开会议的党支部的文件夹（其 _index.md 有 [unit] 表）"),
+            );
+            continue;
+        }
         let Some(unit) = page_unit(site, units, p, diags) else { continue };
         let applied = applied_cache[unit].get_or_insert_with(|| applicable(units, decls, unit));
         match kind {
@@ -159,7 +169,7 @@ pub(super) fn study_facts(site: &Site, page: usize, unit: usize, applied: &[Appl
 }
 
 pub(super) fn activity_facts(p: &Page, unit: usize, applied: &[Applied<'_>], as_of: NaiveDate, out: &mut Vec<Fact>, diags: &mut Vec<Diagnostic>) {
-    let Some(keys) = counts_as(p, diags) else { return };
+    let Some(keys) = counts_as(p, diags).or_else(|| meeting_key(p, applied, diags)) else { return };
     let Some(date) = p.date else {
         diags.push(
             Diagnostic::error("活动缺少日期 date，无法计入达标统计")
@@ -181,6 +191,21 @@ pub(super) fn activity_facts(p: &Page, unit: usize, applied: &[Applied<'_>], as_
             }),
             Some(_) => {}
             None => diags.push(p.src.key_error("counts_as", format!("counts_as 中的“{key}”不是本单位适用的要求")).hint(suggest(applied, &key))),
+        }
+    }
+}
+
+/// The requirement a `meeting` names (`match_meeting`), as a `counts_as` key; a
+/// meeting that names none is a warning: the page is published, nothing counted.
+fn meeting_key(p: &Page, applied: &[Applied<'_>], diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+    let name = p.extra.get("meeting")?.as_str()?.to_string();
+    match crate::domain::requirement::match_meeting(applied, &name) {
+        Some(req) => Some(vec![req.id.clone()]),
+        None => {
+            let mut d = p.src.key_error("meeting", format!("会议“{name}”不对应本单位的任何要求，这份记录不计入达标统计"));
+            d.severity = crate::diag::Severity::Warning;
+            diags.push(d.hint(format!("{}；要计入某项要求，在同名的 .toml 文件里写 counts_as = [\"要求编号\"]", suggest(applied, &name))));
+            None
         }
     }
 }
