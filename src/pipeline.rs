@@ -1,8 +1,10 @@
 //! One build, end to end: read → parse → assemble → render → write atomically.
 //! The only place that sequences the stages; each stage reports all its problems.
 
-use crate::config::{self, Config};
+use crate::config::{self, Config, Security};
+use crate::content::entry::FileId;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::io::confine::{self, Fence};
 use crate::io::output::Staging;
 use crate::io::walk::{self, Entry, EntryKind, MAX_MARKDOWN_BYTES};
 use crate::render::{self, NullSink, Sink};
@@ -17,6 +19,44 @@ pub struct Request {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub opts: BuildOptions,
+    pub trust: Trust,
+}
+
+/// What a build trusts beyond content (docs/deploy.md “信任模型”).
+#[derive(Debug, Clone)]
+pub struct Trust {
+    /// Where `templates/`, `themes/` and `static/` are read: the site folder (build,
+    /// check, serve), the admin's `publish --code` folder, or nowhere (`None`:
+    /// the built-in theme only).
+    pub code: Option<PathBuf>,
+    /// `None`: config.toml's `[security]` counts (the operator's own folder).
+    /// `Some`: the admin's allowances (`publish`'s command line); a `[security]` in
+    /// the source's config.toml is ignored, with a warning.
+    pub security: Option<Security>,
+}
+
+impl Trust {
+    /// The operator's own site folder: its code and its `[security]` count.
+    pub fn site(root: &Path) -> Trust {
+        Trust { code: Some(root.to_path_buf()), security: None }
+    }
+
+    /// Warnings for code folders in a source whose code is not trusted: they are not read.
+    fn ignored_code(&self, root: &Path) -> Vec<Diagnostic> {
+        let same = |c: &PathBuf| c.canonicalize().ok().zip(root.canonicalize().ok()).is_some_and(|(a, b)| a == b);
+        if self.code.as_ref().is_some_and(same) {
+            return Vec::new();
+        }
+        ["templates", "themes", "static"]
+            .into_iter()
+            .filter(|d| std::fs::read_dir(root.join(d)).is_ok_and(|mut rd| rd.next().is_some()))
+            .map(|d| {
+                Diagnostic::warning(format!("源文件夹里的 {d}/ 是网站代码（模板、主题、静态文件），dwgk publish 不使用它")).file(format!("{d}/")).hint(
+                    "网站代码只能由管理员提供：放在 dwgk publish --code 指定的文件夹里（docs/deploy.md“信任模型”）；共享文件夹里只放 config.toml 和 content/",
+                )
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -55,7 +95,7 @@ fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
                     .hint("图片、扫描件请作为附件放在同一文件夹并用链接引用，不要粘贴进正文");
                 return (None, vec![d]);
             }
-            match std::fs::read(&e.abs) {
+            match confine::read(&e.abs, e.id) {
                 Ok(bytes) => source::parse(&e.rel, &display, &bytes),
                 Err(err) => (None, vec![Diagnostic::error(format!("无法读取文件：{err}")).file(display).hint("检查文件权限；共享文件夹是否仍然挂载")]),
             }
@@ -72,7 +112,7 @@ fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
 
 /// Reads the data files pages name (ledgers, plan tables), in parallel.
 fn read_files(wanted: &[site::tables::Wanted]) -> site::tables::Files {
-    wanted.par_iter().map(|w| (w.rel.clone(), std::fs::read(&w.abs).map_err(|e| e.to_string()))).collect()
+    wanted.par_iter().map(|w| (w.rel.clone(), confine::read(&w.abs, w.id).map_err(|e| e.to_string()))).collect()
 }
 
 /// The source folder read and parsed: everything of a build that does not depend
@@ -85,16 +125,29 @@ pub struct Input {
     diags: Vec<Diagnostic>,
 }
 
-/// Reads `config.toml`, walks `content/` and reads and parses every Markdown file.
-pub fn read_input(root: &Path) -> Input {
+/// Reads `config.toml`, walks `content/` (inside the fence `trust` and the
+/// configuration allow) and reads and parses every Markdown file.
+pub fn read_input(root: &Path, trust: &Trust) -> Input {
     let mut timer = Timer::new();
-    let (config, mut diags) = load_config(root);
-    if config.is_none() {
+    let (mut config, mut diags) = load_config(root);
+    let Some(cfg) = config.as_mut() else {
         return Input { config, entries: Vec::new(), sources: Vec::new(), diags };
+    };
+    if let Some(admin) = &trust.security {
+        if !cfg.security.is_empty() {
+            diags.push(
+                Diagnostic::warning("config.toml 的 [security] 在 dwgk publish 中不起作用：源文件夹不能放宽自己的读取范围")
+                    .file(config::FILE_NAME)
+                    .hint("由管理员在启动命令中写 --allow-read 文件夹、--allow-env 变量名（docs/deploy.md“信任模型”）"),
+            );
+        }
+        cfg.security = admin.clone();
     }
+    diags.extend(trust.ignored_code(root));
+    let fence = Fence::allowing(root, &cfg.security.allow_read);
     let content = root.join("content");
     let (entries, d) = if content.is_dir() {
-        walk::walk(&content, "content")
+        walk::walk(&content, "content", &fence)
     } else {
         (Vec::new(), vec![Diagnostic::error("找不到 content/ 文件夹").hint("在站点文件夹里新建 content/，把 Markdown 文件放进去")])
     };
@@ -109,7 +162,7 @@ pub fn read_input(root: &Path) -> Input {
 /// Reads and assembles the site and computes compliance: everything before
 /// rendering. `None` when the configuration is unusable.
 pub fn load_site(req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
-    load_site_from(read_input(&req.root), req, notes)
+    load_site_from(read_input(&req.root, &req.trust), req, notes)
 }
 
 fn load_site_from(input: Input, req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
@@ -185,7 +238,7 @@ pub fn run(req: &Request) -> (Summary, Diagnostics) {
 
 /// `run` with the caller's hooks.
 pub fn run_with(req: &Request, hooks: &dyn Hooks) -> (Summary, Diagnostics) {
-    stage(req, read_input(&req.root), hooks).commit()
+    stage(req, read_input(&req.root, &req.trust), hooks).commit()
 }
 
 /// A build rendered into its staging folder and not yet swapped in.
@@ -236,9 +289,11 @@ pub fn stage(req: &Request, input: Input, hooks: &dyn Hooks) -> Staged {
     diags.extend(site.render_markdown());
     site.release_sources();
     timer.lap("markdown");
-    let (templates, d) = render::theme::load(&req.root, &config.theme);
+    let code = req.trust.code.as_deref();
+    let (templates, d) = render::theme::load(code, &config.theme, &config.security);
     diags.extend(d);
-    let statics = render::theme::static_files(&req.root, &config.theme);
+    let (statics, d) = render::theme::static_files(code, &config.theme, &config.security);
+    diags.extend(d);
     let summary = summarize(&site);
     let site = std::sync::Arc::new(site);
     let mut kept = None;
@@ -308,8 +363,8 @@ impl Sink for StagingSink<'_> {
         let f = self.1.filter(rel, bytes);
         if f.in_base { self.0.write_linked(rel, &f.bytes) } else { self.0.write(rel, &f.bytes) }.map_err(|e| e.to_string())
     }
-    fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
+    fn copy(&self, rel: &str, from: &Path, id: Option<FileId>) -> Result<(), String> {
         self.1.copied(rel, from);
-        self.0.copy(rel, from).map_err(|e| e.to_string())
+        self.0.copy(rel, from, id).map_err(|e| e.to_string())
     }
 }

@@ -4,7 +4,7 @@ use super::{build_options, exit_code, report, USAGE};
 use crate::cli::{Common, Format};
 use crate::content::kind::Audience;
 use crate::diag::Diagnostics;
-use crate::pipeline::{self, Request};
+use crate::pipeline::{self, Request, Trust};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -18,7 +18,7 @@ pub fn run(common: &Common, format: Format, output: Option<PathBuf>, base_url: O
     };
     let started = Instant::now();
     let output = write.then(|| output.unwrap_or_else(|| common.root.join("public")));
-    let req = Request { root: common.root.clone(), output: output.clone(), base_url, opts };
+    let req = Request { root: common.root.clone(), output: output.clone(), base_url, opts, trust: Trust::site(&common.root) };
     let (summary, diags) = pipeline::run(&req);
     report(&diags, format);
     let code = exit_code(&diags);

@@ -10,7 +10,7 @@ use crate::content::cron::{Cron, CRON_HINT};
 use crate::content::kind::Audience;
 use crate::diag::Diagnostics;
 use crate::io::scan;
-use crate::pipeline;
+use crate::pipeline::{self, Trust};
 use crate::publish::daemon::{self, Timing};
 use crate::publish::log::log;
 use crate::publish::portals::{self, Portal};
@@ -77,6 +77,13 @@ pub fn run(args: &PublishArgs) -> i32 {
     }
     let source = source.canonicalize().unwrap_or(source);
     let both = internal_dest.is_some();
+    let security =
+        config::Security { allow_read: args.allow_read.iter().map(|p| p.to_string_lossy().into_owned()).collect(), allow_env: args.allow_env.clone() };
+    let code = args.code.as_ref().map(|c| c.canonicalize().unwrap_or_else(|_| c.clone()));
+    if let Some(c) = code.as_ref().filter(|c| !c.is_dir()) {
+        return usage(&format!("--code 指定的网站代码文件夹不存在：{}", c.display()), "写管理员维护的文件夹，里面放 templates/、themes/、static/");
+    }
+    let trust = Trust { code, security: Some(security) };
     let settings = |dest: &Path, audience: Audience, base_url: Option<String>| Settings {
         source: source.clone(),
         dest: dest.to_path_buf(),
@@ -87,6 +94,7 @@ pub fn run(args: &PublishArgs) -> i32 {
         force: args.force,
         progress: !args.watch,
         name_audience: both,
+        trust: trust.clone(),
     };
     let mut targets = vec![settings(&dest, audience, args.base_url.clone())];
     if let Some(internal) = &internal_dest {

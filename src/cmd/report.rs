@@ -6,7 +6,7 @@ use crate::cli::{Common, ReportFormat};
 use crate::content::kind::Audience;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::domain::compliance::Report;
-use crate::pipeline::{self, Request};
+use crate::pipeline::{self, Request, Trust};
 use crate::render::compliance as out;
 use crate::site::records::Compliance;
 use std::fmt::Write as _;
@@ -28,7 +28,7 @@ pub fn run(common: &Common, args: Args) -> i32 {
             return USAGE;
         }
     };
-    let req = Request { root: common.root.clone(), output: None, base_url: None, opts };
+    let req = Request { root: common.root.clone(), output: None, base_url: None, opts, trust: Trust::site(&common.root) };
     let (site, mut diags) = pipeline::load_site(&req, false);
     diags.sort();
     let Some(site) = site.filter(|_| !diags.has_errors()) else {

@@ -6,7 +6,7 @@ use crate::cli::{Common, Format};
 use crate::content::kind::Audience;
 use crate::diag::Diagnostics;
 use crate::io::watch;
-use crate::pipeline::Request;
+use crate::pipeline::{Request, Trust};
 use crate::serve::http;
 use crate::serve::live::{How, Live, Outcome, Served};
 use std::net::TcpListener;
@@ -42,7 +42,7 @@ pub fn run(common: &Common, format: Format, o: &Options) -> i32 {
     let host = if o.bind == "0.0.0.0" || o.bind == "::" { "127.0.0.1" } else { o.bind };
     let base_url = format!("http://{host}:{port}/");
     let served = Arc::new(Served::new(&common.root));
-    let req = Request { root: common.root.clone(), output: None, base_url: Some(base_url.clone()), opts };
+    let req = Request { root: common.root.clone(), output: None, base_url: Some(base_url.clone()), opts, trust: Trust::site(&common.root) };
     let mut live = Live::new(req, served.clone());
     let mode = if o.poll {
         eprintln!("提示: 每 {} 秒检查一次文件变化（--poll）。", watch::POLL_INTERVAL.as_secs());

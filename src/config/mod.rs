@@ -12,15 +12,18 @@ mod compliance;
 mod dues;
 mod publish;
 mod search;
+mod security;
 
 use compliance::{check_compliance, check_presets, check_requirements};
 use dues::check_dues;
 use publish::check_publish;
 use search::check_search;
+use security::check_security;
 
 pub use compliance::ComplianceConfig;
 pub use dues::DuesConfig;
 pub use publish::PublishConfig;
+pub use security::Security;
 
 pub const FILE_NAME: &str = "config.toml";
 
@@ -48,6 +51,8 @@ pub struct Config {
     pub publish: PublishConfig,
     /// `[search] dictionary`: the site's own terms, beside the built-in ones, validated.
     pub search_terms: Vec<String>,
+    /// `[security]`: what the build may reach outside the site (docs/deploy.md “信任模型”).
+    pub security: Security,
 }
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -78,6 +83,7 @@ struct Raw {
     dues: Option<toml::Table>,
     publish: Option<toml::Table>,
     search: Option<toml::Table>,
+    security: Option<toml::Table>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -98,6 +104,7 @@ const TOP_KEYS: &[&str] = &[
     "dues",
     "publish",
     "search",
+    "security",
     "extra",
 ];
 
@@ -171,12 +178,18 @@ impl Config {
                 );
             }
         }
+        let mut theme = raw.theme.unwrap_or_else(|| "default".into());
+        // A folder name under themes/: never a path that leads elsewhere (`../content`).
+        if theme.is_empty() || theme.starts_with('.') || theme.contains(['/', '\\', ':']) {
+            diags.push(located(text, "theme", format!("主题名“{theme}”无效：只能是 themes/ 下一个文件夹的名字"), "例如 theme = \"default\"（内置主题）"));
+            theme = "default".into();
+        }
         let config = Config {
             title,
             description: raw.description,
             base_url,
             language: raw.language.unwrap_or_else(|| "zh-CN".into()),
-            theme: raw.theme.unwrap_or_else(|| "default".into()),
+            theme,
             relative_urls: raw.relative_urls,
             paginate_by: raw.paginate_by.unwrap_or(20),
             taxonomies,
@@ -191,6 +204,7 @@ impl Config {
             dues: check_dues(text, raw.dues, &mut diags),
             publish: check_publish(text, raw.publish, &mut diags),
             search_terms: check_search(text, raw.search, &mut diags),
+            security: check_security(text, raw.security, &mut diags),
         };
         (Some(config), diags)
     }

@@ -1,6 +1,7 @@
 //! Source text → content model. Pure: decoding, front matter, Markdown, tables
 //! (dues ledgers, study plans). No IO.
 
+pub mod active;
 pub mod columns;
 pub mod cron;
 pub mod date;

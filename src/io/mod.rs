@@ -3,6 +3,7 @@
 //! `publish`), and writing output atomically. `settle` is pure: callers scan and
 //! pass the clock in.
 
+pub mod confine;
 pub mod output;
 pub mod scan;
 pub mod settle;

@@ -12,7 +12,7 @@ use super::schedule::{self, Trigger};
 use super::store::{self, Store, RELEASE_STAMP};
 use crate::content::kind::Audience;
 use crate::diag::Diagnostics;
-use crate::pipeline::{self, Filtered, Hooks, Request};
+use crate::pipeline::{self, Filtered, Hooks, Request, Trust};
 use crate::site::model::Hidden;
 use crate::site::{BuildOptions, Site};
 use chrono::NaiveDateTime;
@@ -36,6 +36,8 @@ pub struct Settings {
     pub progress: bool,
     /// Log lines name the audience (two portals are published in one run).
     pub name_audience: bool,
+    /// The admin's code folder and allowances: the source is a share (docs/deploy.md “信任模型”).
+    pub trust: Trust,
 }
 
 /// What an attempt did.
@@ -334,6 +336,7 @@ pub fn prepare<'a>(
         output: Some(store.release_dir(&id)),
         base_url: settings.base_url.clone(),
         opts: BuildOptions { audience: settings.audience, drafts: false, now, as_of: None },
+        trust: settings.trust.clone(),
     };
     say(settings, "info", "build", &[("id", id.clone()), ("trigger", trigger.id().into())], &format!("开始生成（触发：{}）", trigger.label()));
     let started = std::time::Instant::now();

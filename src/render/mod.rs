@@ -10,6 +10,7 @@ pub mod search;
 pub mod theme;
 pub mod view;
 
+use crate::content::entry::FileId;
 use crate::diag::Diagnostic;
 use crate::site::urls::{depth_of, finalize, marker, slugify, UrlStyle};
 use crate::site::Site;
@@ -24,7 +25,9 @@ use theme::{StaticFile, Templates};
 /// Where output goes: a staging folder, memory, or nowhere (`check`).
 pub trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String>;
-    fn copy(&self, rel: &str, from: &Path) -> Result<(), String>;
+    /// Copies the file at the resolved path `from`; `id`: the file the walk found
+    /// there (a copy refuses another one: `io::confine::open_checked`).
+    fn copy(&self, rel: &str, from: &Path, id: Option<FileId>) -> Result<(), String>;
 }
 
 /// Renders into nothing: `check` runs every template without writing.
@@ -34,7 +37,7 @@ impl Sink for NullSink {
     fn write(&self, _: &str, _: &[u8]) -> Result<(), String> {
         Ok(())
     }
-    fn copy(&self, _: &str, _: &Path) -> Result<(), String> {
+    fn copy(&self, _: &str, _: &Path, _: Option<FileId>) -> Result<(), String> {
         Ok(())
     }
 }
@@ -322,13 +325,14 @@ pub fn copy_files(site: &Site, statics: Vec<(String, StaticFile)>, sink: &dyn Si
     for (rel, f) in statics {
         let r = match f {
             StaticFile::Builtin(bytes) => sink.write(&rel, bytes),
-            StaticFile::Disk(p) => sink.copy(&rel, &p),
+            StaticFile::Disk(p) => sink.copy(&rel, &p, None),
         };
         if let Err(e) = r {
             diags.push(Diagnostic::error(e));
         }
     }
-    let results: Vec<Result<(), String>> = site.assets.par_iter().filter(|a| a.published).map(|a| sink.copy(a.path.trim_start_matches('/'), &a.abs)).collect();
+    let results: Vec<Result<(), String>> =
+        site.assets.par_iter().filter(|a| a.published).map(|a| sink.copy(a.path.trim_start_matches('/'), &a.abs, a.id)).collect();
     diags.extend(results.into_iter().filter_map(Result::err).map(|e| Diagnostic::error(e).hint("附件在构建过程中被移动或删除了？请重新构建")));
     diags
 }

@@ -38,6 +38,17 @@ impl<'a> PageLinks<'a> {
                         hint: "公开版只显示处理后的公示表；删除这个链接，或只在党内公开的页面里提供下载".into(),
                     };
                 }
+                let asset = &site.assets[a];
+                if asset.internal_twin && site.opts.audience == crate::content::kind::Audience::Public {
+                    return Resolution::Broken {
+                        message: format!("链接指向的附件 {written} 与党内公开的内容是同一个文件（硬链接或符号链接），它不会出现在公开版中"),
+                        hint: "公开页面的附件请放一份独立的副本（复制，不要链接），并确认它可以公开".into(),
+                    };
+                }
+                if let Some(what) = crate::content::active::active_type(asset.name()) {
+                    let d = super::active_error(asset.name(), what);
+                    return Resolution::Broken { message: d.message, hint: d.hint.unwrap_or_default() };
+                }
                 self.linked_assets.borrow_mut().push(a);
                 return Resolution::Replace { url: marker(&site.assets[a].path), target_anchor: None };
             }

@@ -3,6 +3,7 @@
 
 mod assemble;
 pub mod dues;
+mod identity;
 pub mod links;
 pub mod model;
 pub mod order;
@@ -124,7 +125,7 @@ impl Site {
             self.sections[i].rendered = r;
         }
         let mut diags = self.link_problems();
-        self.decide_assets();
+        diags.extend(self.decide_assets());
         diags.extend(self.check_output_paths());
         diags
     }
@@ -213,19 +214,37 @@ impl Site {
     /// Attachments of visible pages are published. Loose files in a folder are
     /// published to the public only when a visible page links to them (an
     /// unlinked file may be a roster dropped there by mistake); the internal
-    /// build also publishes files of visible sections. Ledgers never go public.
-    fn decide_assets(&mut self) {
+    /// build also publishes files of visible sections. Ledgers and other names of
+    /// internal files never go public; files that run in a browser (`.html`,
+    /// `.svg`, …) are never published: an error at the file unless a page's link
+    /// to it already said so (`links`).
+    fn decide_assets(&mut self) -> Vec<Diagnostic> {
         let public = self.opts.audience == crate::content::kind::Audience::Public;
+        let mut diags = Vec::new();
         for a in &mut self.assets {
             let linked_visible = a.linked_by.iter().any(|&p| self.pages[p].visible());
             a.published = match a.owner {
                 Owner::Page(p) => self.pages[p].visible() || linked_visible,
                 Owner::Section(s) => linked_visible || (!public && self.sections[s].hidden.is_none()),
             };
-            if a.ledger && public {
+            if a.internal_twin && public && a.published && !linked_visible {
+                diags.push(
+                    Diagnostic::warning(format!("附件“{}”与党内公开的内容是同一个文件（硬链接或符号链接），公开版不发布它", a.name()))
+                        .file(format!("content/{}", a.rel))
+                        .hint("公开的附件请放一份独立的副本（复制，不要链接），并确认它可以公开"),
+                );
+            }
+            if (a.ledger || a.internal_twin) && public {
                 a.published = false;
             }
+            if let Some(what) = crate::content::active::active_type(a.name()).filter(|_| a.published) {
+                a.published = false;
+                if !linked_visible {
+                    diags.push(active_error(a.name(), what).file(format!("content/{}", a.rel)));
+                }
+            }
         }
+        diags
     }
 
     /// Two sources that would write the same output file.
@@ -254,6 +273,12 @@ impl Site {
         }
         diags
     }
+}
+
+/// An attachment that would run in a browser (`what`: 网页, SVG 图片, 脚本…).
+pub fn active_error(name: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(format!("附件“{name}”是{what}，在浏览器里打开时会在本网站上运行其中的代码，不能发布"))
+        .hint("请另存为 PDF（Word/WPS：文件 → 另存为 → PDF）后放进来；图片请用 .png 或 .jpg（docs/content.md“Attachments”）")
 }
 
 pub fn parent(rel: &str) -> &str {

@@ -184,7 +184,9 @@ pub enum Owner {
 #[derive(Debug)]
 pub struct Asset {
     pub rel: String,
+    /// The resolved path (no link in it) and the identity the walk found.
     pub abs: std::path::PathBuf,
+    pub id: Option<crate::content::entry::FileId>,
     pub size: u64,
     pub path: String,
     pub owner: Owner,
@@ -192,6 +194,9 @@ pub struct Asset {
     pub linked_by: Vec<usize>,
     /// Named as a dues ledger: source data, never public.
     pub ledger: bool,
+    /// Another name of this file is internal (a hard link or a symbolic link to an
+    /// internal attachment, page or folder): never public (`site::identity`).
+    pub internal_twin: bool,
     pub published: bool,
 }
 

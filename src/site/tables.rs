@@ -25,6 +25,7 @@ pub struct Wanted {
     /// Path relative to `content/`.
     pub rel: String,
     pub abs: PathBuf,
+    pub id: Option<crate::content::entry::FileId>,
 }
 
 /// File contents by `rel`, or the reason they could not be read.
@@ -66,7 +67,7 @@ pub fn wanted(site: &Site) -> (Vec<Wanted>, Vec<Diagnostic>) {
         }
         let Some((key, rel)) = named_file(site, page) else { continue };
         match site.assets.iter().find(|a| a.rel == rel) {
-            Some(a) => out.push(Wanted { page, rel, abs: a.abs.clone() }),
+            Some(a) => out.push(Wanted { page, rel, abs: a.abs.clone(), id: a.id }),
             None => {
                 let dir = super::parent(&rel);
                 let siblings: Vec<&str> = site.assets.iter().filter(|a| super::parent(&a.rel) == dir).map(|a| a.name()).collect();

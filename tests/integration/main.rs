@@ -64,6 +64,8 @@ mod search_ranking;
 mod serve;
 /// The preview server's incremental rebuilds against full builds, byte for byte.
 mod serve_incremental;
+/// The share is untrusted: links out of the site, links to internal files, active attachments, code from the share.
+mod share_attacks;
 /// Architecture invariants: pure layers without IO, documented files.
 mod tidy;
 /// Every page of the example site passes the Nu HTML Checker (vnu).

@@ -11,10 +11,12 @@ impl Live {
         diags.extend(site.render_markdown());
         let headers = site.pages.iter().map(|p| (p.src.rel.clone(), hash(&p.src.text[..p.src.body_start]))).collect();
         site.release_sources();
-        let (templates, d) = theme::load(&self.req.root, &site.config.theme);
+        let code = self.req.trust.code.as_deref();
+        let (templates, d) = theme::load(code, &site.config.theme, &site.config.security);
+        diags.extend(d);
+        let (statics_list, d) = theme::static_files(code, &site.config.theme, &site.config.security);
         diags.extend(d);
         let Some(templates) = templates.filter(|_| !diags.has_errors()) else { return self.failed(diags, None) };
-        let statics_list = theme::static_files(&self.req.root, &site.config.theme);
         let statics: HashSet<String> = statics_list.iter().map(|(r, _)| r.clone()).collect();
         let site = Arc::new(site);
         let summaries = Summaries::all(&site);

@@ -72,7 +72,7 @@ impl Sink for StoreSink {
         self.outputs.lock().expect("sink").insert(rel.to_string(), out);
         Ok(())
     }
-    fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
+    fn copy(&self, rel: &str, from: &Path, _id: Option<crate::content::entry::FileId>) -> Result<(), String> {
         self.outputs.lock().expect("sink").insert(rel.to_string(), Out::File(from.to_path_buf()));
         Ok(())
     }
