@@ -102,6 +102,9 @@ pub enum Command {
         /// 启动后在浏览器中打开
         #[arg(long)]
         open: bool,
+        /// 预览还接受的主机名（可写多次），例如同事用本机名 dangjian-pc 访问时；其他主机名一律拒绝（421）
+        #[arg(long, value_name = "主机名")]
+        allow_host: Vec<String>,
     },
     /// 从共享文件夹自动发布：每次生成一个完整的新版本，再原子切换 DEST/current，出错时线上网站保持不变
     #[command(

@@ -17,6 +17,8 @@ pub struct Options<'a> {
     pub port: u16,
     pub poll: bool,
     pub open: bool,
+    /// Host names answered besides localhost and the bound address (`--allow-host`).
+    pub allow_host: &'a [String],
 }
 
 pub fn run(common: &Common, format: Format, o: &Options) -> i32 {
@@ -63,7 +65,8 @@ pub fn run(common: &Common, format: Format, o: &Options) -> i32 {
                 eprintln!("提示: 草稿和定时发布的页面未显示；加 --drafts 可预览它们（页面顶部会标明“草稿”“定时发布”）。");
             }
             let served = served.clone();
-            std::thread::spawn(move || http::serve_live(listener, served));
+            let hosts = http::Hosts::new(o.bind, o.allow_host);
+            std::thread::spawn(move || http::serve_live(listener, served, hosts));
             eprintln!("预览地址：{base_url}  （按 Ctrl+C 停止；文件保存后浏览器自动刷新）");
             if o.open {
                 open_browser(&base_url);

@@ -46,6 +46,8 @@ mod minify;
 mod office;
 /// Atomic output, no stale files, foreign output folders refused.
 mod output_safety;
+/// `dwgk serve` against a hostile network: foreign Host, oversized and slow heads, the connection cap, redirects.
+mod preview_safety;
 /// `dwgk publish`: releases under real nginx load, SIGKILL, polling, wake-ups, rollback.
 mod publish;
 /// `dwgk publish --internal-dest`: both portals in one run, nothing internal in the public DEST.
@@ -61,7 +63,7 @@ mod search_loading;
 /// Search ranking fixtures and one-character queries in Chromium.
 mod search_ranking;
 /// `dwgk serve`: live reload in headless Chromium, editor saves, polling, HTTP safety, banners.
-mod serve;
+pub(crate) mod serve;
 /// The preview server's incremental rebuilds against full builds, byte for byte.
 mod serve_incremental;
 /// The share is untrusted: links out of the site, links to internal files, active attachments, code from the share.
