@@ -92,6 +92,9 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
     let mut out = Rendered::default();
 
     let mut soft_breaks = Vec::new();
+    // Raw HTML pieces in document order: their tags must pair up across pieces.
+    let mut pairs = super::balance::Pairs::default();
+    let mut first_raw: Option<Sourcepos> = None;
     // Inline `<script>`/`</script>` (and the like) as separate nodes: the text between goes too.
     let (mut openers, mut closers) = (Vec::new(), Vec::new());
     for node in root.descendants() {
@@ -100,14 +103,20 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
         match &mut data.value {
             NodeValue::Text(t) => out.char_count += t.chars().filter(|c| !c.is_whitespace()).count(),
             NodeValue::SoftBreak => soft_breaks.push(node),
-            NodeValue::HtmlBlock(block) => clean_html(&mut block.literal, pos, &mut out),
+            NodeValue::HtmlBlock(block) => {
+                clean_html(&mut block.literal, pos, &mut out);
+                pairs.feed(&block.literal, pos.start.line, pos.start.column);
+                first_raw.get_or_insert(pos);
+            }
             NodeValue::HtmlInline(raw) => {
                 match sanitize::dropped_tag(raw) {
                     Some((name, true)) => openers.push((node, name)),
                     Some((name, false)) => closers.push((node, name)),
                     None => {}
                 }
-                clean_html(raw, pos, &mut out)
+                clean_html(raw, pos, &mut out);
+                pairs.feed(raw, pos.start.line, pos.start.column);
+                first_raw.get_or_insert(pos);
             }
             NodeValue::Image(link) if !sanitize::safe_url(&link.url, true) => unsafe_url(&mut link.url, "", pos, &mut out),
             NodeValue::Link(link) if !sanitize::safe_url(&link.url, false) => unsafe_url(&mut link.url, "#", pos, &mut out),
@@ -154,12 +163,26 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
             html = html.replace(&format!(" align=\"{side}\""), &format!(" style=\"text-align: {side}\""));
         }
     }
-    if let Some(i) = html.find(MORE_MARKER) {
-        out.summary = Some(html[..i].to_string());
+    if let Some(raw_at) = first_raw {
+        // Raw HTML: the body is balanced as a browser reads it (content::balance).
+        for (line, col, message) in pairs.finish() {
+            out.problems.push(LinkProblem { line, col, len: 1, message, hint: PAIRS_HINT.into(), warning: true });
+        }
+        let balanced = super::balance::balance(&html);
+        if balanced.removed > 0 {
+            let message = format!("已删除不安全的网页代码（按浏览器的读法再次检查时发现 {} 处）", balanced.removed);
+            out.problems.push(LinkProblem { line: raw_at.start.line, col: raw_at.start.column, len: 1, message, hint: UNSAFE_HINT.into(), warning: true });
+        }
+        html = balanced.html;
+        if let Some(i) = html.find(MORE_MARKER) {
+            out.summary = Some(super::balance::balance(&html[..i]).html);
+        }
     }
     out.html = html;
     out
 }
+
+const PAIRS_HINT: &str = "网页代码里的标签要成对：<div> 配 </div>、<table> 配 </table>；从 Word 或网页复制时请整段复制，或只保留文字";
 
 fn apply_resolution(url: &mut String, pos: Sourcepos, resolver: &dyn LinkResolver, out: &mut Rendered) {
     let (line, col) = (pos.start.line, pos.start.column);

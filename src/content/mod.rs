@@ -2,6 +2,7 @@
 //! (dues ledgers, study plans). No IO.
 
 pub mod active;
+pub mod balance;
 pub mod columns;
 pub mod cron;
 pub mod date;

@@ -72,3 +72,5 @@ mod share_attacks;
 mod tidy;
 /// Every page of the example site passes the Nu HTML Checker (vnu).
 mod validity;
+/// The XSS vector suite (OWASP, html5sec, unbalanced tags, Markdown links) in headless Chromium.
+mod xss_vectors;
