@@ -95,7 +95,7 @@ fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
                     .hint("图片、扫描件请作为附件放在同一文件夹并用链接引用，不要粘贴进正文");
                 return (None, vec![d]);
             }
-            match confine::read(&e.abs, e.id) {
+            match confine::read_at_most(&e.abs, e.id, MAX_MARKDOWN_BYTES) {
                 Ok(bytes) => source::parse(&e.rel, &display, &bytes),
                 Err(err) => (None, vec![Diagnostic::error(format!("无法读取文件：{err}")).file(display).hint("检查文件权限；共享文件夹是否仍然挂载")]),
             }
@@ -112,7 +112,8 @@ fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
 
 /// Reads the data files pages name (ledgers, plan tables), in parallel.
 fn read_files(wanted: &[site::tables::Wanted]) -> site::tables::Files {
-    wanted.par_iter().map(|w| (w.rel.clone(), confine::read(&w.abs, w.id).map_err(|e| e.to_string()))).collect()
+    let max = crate::content::limits::MAX_FILE_BYTES;
+    wanted.par_iter().map(|w| (w.rel.clone(), confine::read_at_most(&w.abs, w.id, max).map_err(|e| e.to_string()))).collect()
 }
 
 /// The source folder read and parsed: everything of a build that does not depend

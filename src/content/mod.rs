@@ -11,6 +11,7 @@ pub mod entry;
 pub mod front_matter;
 pub mod kind;
 pub mod ledger;
+pub mod limits;
 pub mod markdown;
 pub mod parse_errors;
 pub mod sanitize;

@@ -443,10 +443,8 @@ pub fn filter_style(style: &str) -> (String, Option<String>) {
         let unsafe_value = ["expression", "javascript", "url(", "@import", "\\", "<", ">"].iter().any(|bad| squeezed.contains(bad));
         if STYLE_PROPERTIES.contains(&prop.as_str()) && !unsafe_value && !value.trim().is_empty() {
             kept.push(format!("{}:{}", decl.split_once(':').map_or("", |(p, _)| p).trim(), value.trim_end()));
-        } else if unsafe_value || ESCAPING_PROPERTIES.contains(&prop.as_str()) || prop.starts_with("inset") {
-            if !warned.contains(&prop) {
-                warned.push(prop);
-            }
+        } else if (unsafe_value || ESCAPING_PROPERTIES.contains(&prop.as_str()) || prop.starts_with("inset")) && !warned.contains(&prop) {
+            warned.push(prop);
         }
     }
     let removed = (!warned.is_empty()).then(|| format!("style 中的 {}", warned.join("、")));

@@ -163,9 +163,22 @@ pub fn open_checked(path: &Path, id: Option<FileId>) -> io::Result<(File, std::f
 
 /// Reads a whole file through `open_checked`.
 pub fn read(path: &Path, id: Option<FileId>) -> io::Result<Vec<u8>> {
-    let (mut f, meta) = open_checked(path, id)?;
+    read_at_most(path, id, u64::MAX)
+}
+
+/// `read`, refusing a file of more than `max` bytes (counted while reading: it may
+/// grow after its size was looked at).
+pub fn read_at_most(path: &Path, id: Option<FileId>, max: u64) -> io::Result<Vec<u8>> {
+    let (f, meta) = open_checked(path, id)?;
+    let too_big = || io::Error::new(io::ErrorKind::FileTooLarge, format!("文件超过 {} MB", max >> 20));
+    if meta.len() > max {
+        return Err(too_big());
+    }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    f.read_to_end(&mut bytes)?;
+    f.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(too_big());
+    }
     Ok(bytes)
 }
 

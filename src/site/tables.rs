@@ -28,6 +28,15 @@ pub struct Wanted {
     pub id: Option<crate::content::entry::FileId>,
 }
 
+/// The hint for a data file that could not be read (`Files`' reason).
+pub fn read_hint(reason: &str) -> &'static str {
+    if reason.contains(" MB") {
+        "台账、计划表不会这样大：在 Excel/WPS 中只保留需要的工作表，删除图片后另存为 .xlsx"
+    } else {
+        "检查文件权限；共享文件夹是否仍然挂载"
+    }
+}
+
 /// File contents by `rel`, or the reason they could not be read.
 pub type Files = HashMap<String, Result<Vec<u8>, String>>;
 

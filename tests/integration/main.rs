@@ -10,6 +10,8 @@ mod a11y;
 mod audiences;
 /// Bad input: located Chinese errors with hints, all reported at once.
 mod bad_input;
+/// Spreadsheet bombs under a memory cap: each refused with a located error, never a crash.
+mod bombs;
 /// Headless Chromium against the built example site.
 mod browser;
 /// A small DevTools-protocol client: Chromium driven like a reader (click, type, Enter).
