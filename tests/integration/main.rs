@@ -44,6 +44,8 @@ mod leaks;
 mod ledgers;
 /// The theme's JavaScript stripped of comments and indentation at build time.
 mod minify;
+/// docs/deploy.md's nginx site with real nginx and Chromium: the portal works under its policy, planted scripts never run.
+mod nginx_site;
 /// Ledgers and study plans saved by LibreOffice as .xlsx, .xls, .ods and GBK .csv read alike.
 mod office;
 /// Atomic output, no stale files, foreign output folders refused.
