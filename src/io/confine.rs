@@ -184,6 +184,11 @@ pub fn read_at_most(path: &Path, id: Option<FileId>, max: u64) -> io::Result<Vec
 
 /// Whether this kernel refuses links in every part of a path (`openat2`, Linux 5.6+).
 pub fn whole_path_supported() -> bool {
+    static SUPPORTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SUPPORTED.get_or_init(probe_openat2)
+}
+
+fn probe_openat2() -> bool {
     let how = OpenHow { flags: (libc::O_RDONLY | libc::O_CLOEXEC) as u64, mode: 0, resolve: libc::RESOLVE_NO_SYMLINKS };
     // SAFETY: a static NUL-terminated path and a valid open_how of the size passed.
     let fd = unsafe { libc::syscall(libc::SYS_openat2, libc::AT_FDCWD, c"/".as_ptr(), &how as *const OpenHow, std::mem::size_of::<OpenHow>()) };

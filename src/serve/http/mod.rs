@@ -31,20 +31,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// A cleaned path percent-encoded for a `Location` header (every byte but
-/// unreserved ASCII and `/`).
-fn encode(rel: &str) -> String {
-    let mut out = String::with_capacity(rel.len());
-    for b in rel.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// Connections served at once; more are answered 503 and closed.
 pub const MAX_CONNECTIONS: usize = 64;
 
@@ -171,7 +157,8 @@ fn handle_live(mut stream: TcpStream, served: &Served, hosts: &Hosts) -> std::io
             // which a browser reads as another host.
             if !rel.is_empty() && !rel.ends_with('/') && served.outputs.read().expect("outputs").contains_key(&format!("{rel}/index.html")) {
                 let query = req.target.split_once('?').map_or(String::new(), |(_, q)| format!("?{}", q.split('#').next().unwrap_or("")));
-                let location = format!("/{}/{query}", encode(&rel));
+                // An output's own path (slugs have no `#` or `?`), percent-encoded.
+                let location = format!("/{}/{query}", crate::site::urls::encode_path(&rel));
                 return respond(&mut stream, 301, "text/plain; charset=utf-8", b"", head, &[("Location", location)]);
             }
             return not_found(&mut stream, served, head);
@@ -188,7 +175,10 @@ fn handle_live(mut stream: TcpStream, served: &Served, hosts: &Hosts) -> std::io
                 respond_ranged(&mut stream, ctype, &bytes, head, req.range.as_deref(), &[])
             }
         }
-        Out::File(p) => match inside(&served.root, p) {
+        // A file the build resolved inside its fence (the site or an allowed folder):
+        // opened following no link, it is still that file; without `openat2`, only
+        // files under the site folder are served.
+        Out::File(p) => match if crate::io::confine::whole_path_supported() { Some(p.clone()) } else { inside(&served.root, p) } {
             Some(file) => {
                 let body = crate::io::confine::read(&file, None)?;
                 respond_ranged(&mut stream, ctype, &body, head, req.range.as_deref(), &disposition(&file))
