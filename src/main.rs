@@ -60,7 +60,9 @@ fn main() {
             cmd::report::run(&common, cmd::report::Args { year, unit, format, output, disclosures, draft })
         }
         Command::Requirements { command: dwgk::cli::RequirementsCommand::Extract { files, format } } => cmd::requirements::extract_files(&files, format),
-        Command::Serve { common, format, bind, port, poll, open } => cmd::serve::run(&common, format, &cmd::serve::Options { bind: &bind, port, poll, open }),
+        Command::Serve { common, format, bind, port, poll, open, allow_host } => {
+            cmd::serve::run(&common, format, &cmd::serve::Options { bind: &bind, port, poll, open, allow_host: &allow_host })
+        }
         Command::Publish(args) => cmd::publish::run(&args),
         Command::Releases { dest, format } => cmd::publish::releases(&dest, format),
         Command::Rollback { dest, to } => cmd::publish::rollback(&dest, to.as_deref()),

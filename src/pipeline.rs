@@ -1,9 +1,11 @@
 //! One build, end to end: read → parse → assemble → render → write atomically.
 //! The only place that sequences the stages; each stage reports all its problems.
 
-use crate::config::{self, Config};
+use crate::config::{self, Config, Security};
+use crate::content::entry::FileId;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::domain::catalogue::FirstPublished;
+use crate::io::confine::{self, Fence};
 use crate::io::output::{OutputError, Staging};
 use crate::io::walk::{self, Entry, EntryKind, MAX_MARKDOWN_BYTES};
 use crate::render::{self, NullSink, Sink};
@@ -26,6 +28,44 @@ pub struct Request {
     /// When pages were first published (the publisher's journal, read by `cmd`), for
     /// the catalogue's timeliness; empty: pages count from their own dates.
     pub published: FirstPublished,
+    pub trust: Trust,
+}
+
+/// What a build trusts beyond content (docs/deploy.md “信任模型”).
+#[derive(Debug, Clone)]
+pub struct Trust {
+    /// Where `templates/`, `themes/` and `static/` are read: the site folder (build,
+    /// check, serve), the admin's `publish --code` folder, or nowhere (`None`:
+    /// the built-in theme only).
+    pub code: Option<PathBuf>,
+    /// `None`: config.toml's `[security]` counts (the operator's own folder).
+    /// `Some`: the admin's allowances (`publish`'s command line); a `[security]` in
+    /// the source's config.toml is ignored, with a warning.
+    pub security: Option<Security>,
+}
+
+impl Trust {
+    /// The operator's own site folder: its code and its `[security]` count.
+    pub fn site(root: &Path) -> Trust {
+        Trust { code: Some(root.to_path_buf()), security: None }
+    }
+
+    /// Warnings for code folders in a source whose code is not trusted: they are not read.
+    fn ignored_code(&self, root: &Path) -> Vec<Diagnostic> {
+        let same = |c: &PathBuf| c.canonicalize().ok().zip(root.canonicalize().ok()).is_some_and(|(a, b)| a == b);
+        if self.code.as_ref().is_some_and(same) {
+            return Vec::new();
+        }
+        ["templates", "themes", "static"]
+            .into_iter()
+            .filter(|d| std::fs::read_dir(root.join(d)).is_ok_and(|mut rd| rd.next().is_some()))
+            .map(|d| {
+                Diagnostic::warning(format!("源文件夹里的 {d}/ 是网站代码（模板、主题、静态文件），dwgk publish 不使用它")).file(format!("{d}/")).hint(
+                    "网站代码只能由管理员提供：放在 dwgk publish --code 指定的文件夹里（docs/deploy.md“信任模型”）；共享文件夹里只放 config.toml 和 content/",
+                )
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -67,7 +107,7 @@ fn read_source(e: &Entry) -> (Option<source::Source>, Vec<Diagnostic>) {
             .hint("图片、扫描件请作为附件放在同一文件夹并用链接引用，不要粘贴进正文");
         return (None, vec![d]);
     }
-    match std::fs::read(&e.abs) {
+    match confine::read_at_most(&e.abs, e.id, MAX_MARKDOWN_BYTES) {
         Ok(bytes) => source::parse(&e.rel, &display, &bytes),
         Err(err) => (None, vec![Diagnostic::error(format!("无法读取文件：{err}")).file(display).hint("检查文件权限；共享文件夹是否仍然挂载")]),
     }
@@ -111,7 +151,7 @@ fn read_word(e: &Entry, display: String, sidecars: &HashMap<&str, &Entry>) -> (O
             .hint(DocxError::TooLarge(limits::Limit::FileBytes).hint());
         return (None, vec![d]);
     }
-    let bytes = match std::fs::read(&e.abs) {
+    let bytes = match confine::read_at_most(&e.abs, e.id, limits::MAX_FILE_BYTES) {
         Ok(b) => b,
         Err(err) => return unreadable(err),
     };
@@ -134,7 +174,7 @@ fn read_word(e: &Entry, display: String, sidecars: &HashMap<&str, &Entry>) -> (O
         other => (other, e.abs.clone()),
     };
     let stem = &e.rel[..e.rel.len() - ext.len() - 1];
-    let side = sidecars.get(stem).map(|s| (format!("content/{}", s.rel), std::fs::read(&s.abs)));
+    let side = sidecars.get(stem).map(|s| (format!("content/{}", s.rel), confine::read_at_most(&s.abs, s.id, 1 << 20)));
     let side = match side {
         Some((d, Ok(b))) => Some((d, b)),
         Some((d, Err(err))) => return (None, vec![Diagnostic::error(format!("无法读取设置文件：{err}")).file(d).hint("检查文件权限")]),
@@ -145,7 +185,8 @@ fn read_word(e: &Entry, display: String, sidecars: &HashMap<&str, &Entry>) -> (O
 
 /// Reads the data files pages name (ledgers, plan tables), in parallel.
 fn read_files(wanted: &[site::tables::Wanted]) -> site::tables::Files {
-    wanted.par_iter().map(|w| (w.rel.clone(), std::fs::read(&w.abs).map_err(|e| e.to_string()))).collect()
+    let max = crate::content::limits::MAX_FILE_BYTES;
+    wanted.par_iter().map(|w| (w.rel.clone(), confine::read_at_most(&w.abs, w.id, max).map_err(|e| e.to_string()))).collect()
 }
 
 /// The source folder read and parsed: everything of a build that does not depend
@@ -163,16 +204,29 @@ pub struct Input {
     isolating: bool,
 }
 
-/// Reads `config.toml`, walks `content/` and reads and parses every Markdown file.
-pub fn read_input(root: &Path) -> Input {
+/// Reads `config.toml`, walks `content/` (inside the fence `trust` and the
+/// configuration allow) and reads and parses every Markdown file.
+pub fn read_input(root: &Path, trust: &Trust) -> Input {
     let mut timer = Timer::new();
-    let (config, mut diags) = load_config(root);
-    if config.is_none() {
+    let (mut config, mut diags) = load_config(root);
+    let Some(cfg) = config.as_mut() else {
         return Input { config, entries: Vec::new(), sources: Vec::new(), diags, isolation: Default::default(), isolating: false };
+    };
+    if let Some(admin) = &trust.security {
+        if !cfg.security.is_empty() {
+            diags.push(
+                Diagnostic::warning("config.toml 的 [security] 在 dwgk publish 中不起作用：源文件夹不能放宽自己的读取范围")
+                    .file(config::FILE_NAME)
+                    .hint("由管理员在启动命令中写 --allow-read 文件夹、--allow-env 变量名（docs/deploy.md“信任模型”）"),
+            );
+        }
+        cfg.security = admin.clone();
     }
+    diags.extend(trust.ignored_code(root));
+    let fence = Fence::allowing(root, &cfg.security.allow_read);
     let content = root.join("content");
     let (entries, d) = if content.is_dir() {
-        walk::walk(&content, "content")
+        walk::walk(&content, "content", &fence)
     } else {
         (Vec::new(), vec![Diagnostic::error("找不到 content/ 文件夹").hint("在站点文件夹里新建 content/，把 Markdown 文件放进去")])
     };
@@ -187,7 +241,7 @@ pub fn read_input(root: &Path) -> Input {
 /// Reads and assembles the site and computes compliance: everything before
 /// rendering. `None` when the configuration is unusable.
 pub fn load_site(req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
-    load_site_from(read_input(&req.root), req, notes)
+    load_site_from(read_input(&req.root, &req.trust), req, notes)
 }
 
 fn load_site_from(input: Input, req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
@@ -273,7 +327,7 @@ pub fn run(req: &Request) -> (Summary, Diagnostics) {
 
 /// `run` with the caller's hooks.
 pub fn run_with(req: &Request, hooks: &dyn Hooks) -> (Summary, Diagnostics) {
-    stage(req, read_input(&req.root), hooks).commit()
+    stage(req, read_input(&req.root, &req.trust), hooks).commit()
 }
 
 /// A build rendered into its staging folder and not yet swapped in.
@@ -343,9 +397,11 @@ fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hook
     let config = site.config.clone();
     let mut timer = Timer::new();
     site.release_sources();
-    let (templates, d) = render::theme::load(&req.root, &config.theme);
+    let code = req.trust.code.as_deref();
+    let (templates, d) = render::theme::load(code, &config.theme, &config.security);
     diags.extend(d);
-    let statics = render::theme::static_files(&req.root, &config.theme);
+    let (statics, d) = render::theme::static_files(code, &config.theme, &config.security);
+    diags.extend(d);
     let summary = summarize(&site);
     let site = std::sync::Arc::new(site);
     let mut kept = None;
@@ -452,8 +508,8 @@ impl Sink for StagingSink<'_> {
         let f = self.hooks.filter(rel, bytes);
         if f.in_base { self.staging.write_linked(rel, &f.bytes) } else { self.staging.write(rel, &f.bytes) }.map_err(|e| Box::new(self.failed(e)))
     }
-    fn copy(&self, rel: &str, from: &Path) -> Result<(), Box<Diagnostic>> {
+    fn copy(&self, rel: &str, from: &Path, id: Option<FileId>) -> Result<(), Box<Diagnostic>> {
         self.hooks.copied(rel, from);
-        self.staging.copy(rel, from).map_err(|e| Box::new(self.failed(e)))
+        self.staging.copy(rel, from, id).map_err(|e| Box::new(self.failed(e)))
     }
 }

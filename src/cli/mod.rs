@@ -111,6 +111,9 @@ pub enum Command {
         /// 启动后在浏览器中打开
         #[arg(long)]
         open: bool,
+        /// 预览还接受的主机名（可写多次），例如同事用本机名 dangjian-pc 访问时；其他主机名一律拒绝（421）
+        #[arg(long, value_name = "主机名")]
+        allow_host: Vec<String>,
     },
     /// 从共享文件夹自动发布：每次生成一个完整的新版本，再原子切换 DEST/current，出错时线上网站保持不变
     #[command(
@@ -196,6 +199,15 @@ pub struct PublishArgs {
     /// 全有或全无：任何错误都不发布，线上保持不变（默认：有错误的页面单独暂缓，其余照常发布；也可在 [publish] 写 strict = true）
     #[arg(long)]
     pub strict: bool,
+    /// 网站代码文件夹：模板 templates/、主题 themes/、静态文件 static/，由管理员维护、不要放在共享文件夹里；不写时只用内置主题，源文件夹里的这些文件夹一律不用（docs/deploy.md“信任模型”）
+    #[arg(long, value_name = "文件夹")]
+    pub code: Option<PathBuf>,
+    /// 允许读取的站点以外的文件夹（可写多次）：共享文件夹里指向这里的链接才会被读取；源文件夹 config.toml 的 [security] 在 publish 中不起作用
+    #[arg(long, value_name = "文件夹")]
+    pub allow_read: Vec<PathBuf>,
+    /// 模板可以用 get_env 读取的环境变量（可写多次）；默认一个也不能读
+    #[arg(long, value_name = "变量名")]
+    pub allow_env: Vec<String>,
     /// 只靠轮询，不用系统文件通知（模拟网络共享文件夹，测试用）
     #[arg(long, hide = true)]
     pub poll_only: bool,

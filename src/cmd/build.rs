@@ -4,7 +4,7 @@ use super::{build_options, exit_code, report, USAGE};
 use crate::cli::{Common, Format};
 use crate::content::kind::Audience;
 use crate::diag::Diagnostics;
-use crate::pipeline::{self, Request};
+use crate::pipeline::{self, Request, Trust};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -24,9 +24,16 @@ pub fn run(common: &Common, format: Format, output: Option<PathBuf>, base_url: O
         report(&Diagnostics(vec![crate::diag::Diagnostic::error(message).hint(hint)]), format);
         return USAGE;
     }
-    let req = Request { root: common.root.clone(), output: output.clone(), base_url, opts, published: super::published(&common.root) };
+    let req = Request {
+        root: common.root.clone(),
+        output: output.clone(),
+        base_url,
+        opts,
+        published: super::published(&common.root),
+        trust: Trust::site(&common.root),
+    };
     let (summary, mut diags, held) = if keep_going {
-        let (staged, held) = pipeline::stage_isolated(&req, pipeline::read_input(&req.root), &pipeline::NoHooks, None);
+        let (staged, held) = pipeline::stage_isolated(&req, pipeline::read_input(&req.root, &req.trust), &pipeline::NoHooks, None);
         let (summary, diags) = staged.commit();
         (summary, diags, held)
     } else {

@@ -10,6 +10,7 @@ use crate::content::cron::{Cron, CRON_HINT};
 use crate::content::kind::Audience;
 use crate::diag::{escape_controls, Diagnostics};
 use crate::io::{placement, scan};
+use crate::pipeline::Trust;
 use crate::publish::daemon::{self, Timing};
 use crate::publish::drop_guard;
 use crate::publish::log::log;
@@ -89,6 +90,13 @@ pub fn run(args: &PublishArgs) -> i32 {
     };
     let source = source.canonicalize().unwrap_or(source);
     let both = internal_dest.is_some() || committee_dest.is_some();
+    let security =
+        config::Security { allow_read: args.allow_read.iter().map(|p| p.to_string_lossy().into_owned()).collect(), allow_env: args.allow_env.clone() };
+    let code = args.code.as_ref().map(|c| c.canonicalize().unwrap_or_else(|_| c.clone()));
+    if let Some(c) = code.as_ref().filter(|c| !c.is_dir()) {
+        return usage(&format!("--code 指定的网站代码文件夹不存在：{}", c.display()), "写管理员维护的文件夹，里面放 templates/、themes/、static/");
+    }
+    let trust = Trust { code, security: Some(security) };
     let settings = |dest: &Path, audience: Audience, base_url: Option<String>| Settings {
         source: source.clone(),
         dest: dest.to_path_buf(),
@@ -102,6 +110,7 @@ pub fn run(args: &PublishArgs) -> i32 {
         strict: args.strict || publish.strict,
         zone: zone.clone(),
         share_report: publish.share_report,
+        trust: trust.clone(),
     };
     for d in std::iter::once(&dest).chain(&internal_dest).chain(&committee_dest) {
         if let Err((message, hint)) = placement::check_dest(&source, d) {

@@ -6,7 +6,7 @@ use crate::cli::{Common, ReportFormat};
 use crate::content::kind::Audience;
 use crate::diag::{escape_controls, json_safe, Diagnostic, Diagnostics};
 use crate::domain::compliance::Report;
-use crate::pipeline::{self, Request};
+use crate::pipeline::{self, Request, Trust};
 use crate::render::compliance as out;
 use crate::site::records::Compliance;
 use std::fmt::Write as _;
@@ -32,7 +32,8 @@ pub fn run(common: &Common, args: Args) -> i32 {
             return USAGE;
         }
     };
-    let req = Request { root: common.root.clone(), output: None, base_url: None, opts, published: super::published(&common.root) };
+    let req =
+        Request { root: common.root.clone(), output: None, base_url: None, opts, published: super::published(&common.root), trust: Trust::site(&common.root) };
     let (site, mut diags) = pipeline::load_site(&req, false);
     diags.sort();
     let Some(site) = site.filter(|_| !diags.has_errors()) else {

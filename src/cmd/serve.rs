@@ -6,7 +6,7 @@ use crate::cli::{Common, Format};
 use crate::content::kind::Audience;
 use crate::diag::Diagnostics;
 use crate::io::watch;
-use crate::pipeline::Request;
+use crate::pipeline::{Request, Trust};
 use crate::serve::http;
 use crate::serve::live::{How, Live, Outcome, Served};
 use std::net::TcpListener;
@@ -17,6 +17,8 @@ pub struct Options<'a> {
     pub port: u16,
     pub poll: bool,
     pub open: bool,
+    /// Host names answered besides localhost and the bound address (`--allow-host`).
+    pub allow_host: &'a [String],
 }
 
 pub fn run(common: &Common, format: Format, o: &Options) -> i32 {
@@ -42,7 +44,14 @@ pub fn run(common: &Common, format: Format, o: &Options) -> i32 {
     let host = if o.bind == "0.0.0.0" || o.bind == "::" { "127.0.0.1" } else { o.bind };
     let base_url = format!("http://{host}:{port}/");
     let served = Arc::new(Served::new(&common.root));
-    let req = Request { root: common.root.clone(), output: None, base_url: Some(base_url.clone()), opts, published: super::published(&common.root) };
+    let req = Request {
+        root: common.root.clone(),
+        output: None,
+        base_url: Some(base_url.clone()),
+        opts,
+        published: super::published(&common.root),
+        trust: Trust::site(&common.root),
+    };
     let mut live = Live::new(req, served.clone());
     let mode = if o.poll {
         eprintln!("提示: 每 {} 秒检查一次文件变化（--poll）。", watch::POLL_INTERVAL.as_secs());
@@ -64,7 +73,8 @@ pub fn run(common: &Common, format: Format, o: &Options) -> i32 {
                 eprintln!("提示: 草稿和定时发布的页面未显示；加 --drafts 可预览它们（页面顶部会标明“草稿”“定时发布”）。");
             }
             let served = served.clone();
-            std::thread::spawn(move || http::serve_live(listener, served));
+            let hosts = http::Hosts::new(o.bind, o.allow_host);
+            std::thread::spawn(move || http::serve_live(listener, served, hosts));
             eprintln!("预览地址：{base_url}  （按 Ctrl+C 停止；文件保存后浏览器自动刷新）");
             if o.open {
                 open_browser(&base_url);

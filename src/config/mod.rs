@@ -14,6 +14,7 @@ mod dues;
 mod print;
 pub mod publish;
 mod search;
+mod security;
 
 use catalogue::check_catalogue;
 use compliance::{check_compliance, check_presets, check_requirements};
@@ -21,12 +22,14 @@ use dues::check_dues;
 use print::check_print;
 use publish::check_publish;
 use search::check_search;
+use security::check_security;
 
 pub use catalogue::{normalize_kinds, parse_entry as parse_catalogue_entry};
 pub use compliance::ComplianceConfig;
 pub use dues::DuesConfig;
 pub use print::PrintConfig;
 pub use publish::{zone_name, PublishConfig, DEFAULT_TIMEZONE};
+pub use security::Security;
 
 pub const FILE_NAME: &str = "config.toml";
 
@@ -60,6 +63,8 @@ pub struct Config {
     pub print: PrintConfig,
     /// `[search] dictionary`: the site's own terms, beside the built-in ones, validated.
     pub search_terms: Vec<String>,
+    /// `[security]`: what the build may reach outside the site (docs/deploy.md “信任模型”).
+    pub security: Security,
 }
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -93,6 +98,7 @@ struct Raw {
     publish: Option<toml::Table>,
     print: Option<toml::Table>,
     search: Option<toml::Table>,
+    security: Option<toml::Table>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -115,6 +121,7 @@ const TOP_KEYS: &[&str] = &[
     "publish",
     "print",
     "search",
+    "security",
     "extra",
 ];
 
@@ -189,12 +196,18 @@ impl Config {
             }
         }
         let (requirements, requirement_lines) = check_requirements(text, &raw.requirements, &mut diags);
+        let mut theme = raw.theme.unwrap_or_else(|| "default".into());
+        // A folder name under themes/: never a path that leads elsewhere (`../content`).
+        if theme.is_empty() || theme.starts_with('.') || theme.contains(['/', '\\', ':']) {
+            diags.push(located(text, "theme", format!("主题名“{theme}”无效：只能是 themes/ 下一个文件夹的名字"), "例如 theme = \"default\"（内置主题）"));
+            theme = "default".into();
+        }
         let config = Config {
             title,
             description: raw.description,
             base_url,
             language: raw.language.unwrap_or_else(|| "zh-CN".into()),
-            theme: raw.theme.unwrap_or_else(|| "default".into()),
+            theme,
             relative_urls: raw.relative_urls,
             paginate_by: raw.paginate_by.unwrap_or(20),
             taxonomies,
@@ -212,6 +225,7 @@ impl Config {
             publish: check_publish(text, raw.publish, &mut diags),
             print: check_print(text, raw.print, &mut diags),
             search_terms: check_search(text, raw.search, &mut diags),
+            security: check_security(text, raw.security, &mut diags),
         };
         (Some(config), diags)
     }

@@ -94,6 +94,12 @@ fn options() -> Options<'static> {
 }
 
 pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
+    render_as(markdown, resolver, true)
+}
+
+/// `raw`: raw HTML is kept (cleaned and balanced); otherwise it is shown as text
+/// (a body whose raw HTML nests too deep to balance).
+fn render_as(markdown: &str, resolver: &dyn LinkResolver, raw: bool) -> Rendered {
     let mut out = Rendered::default();
     if let Some((line, col, count)) = limits::too_many_marks(markdown) {
         let message = format!("页面正文太复杂：有 {count} 个 Markdown 标记（行、链接、强调、表格竖线等），最多 {} 个", limits::MAX_MARKS);
@@ -102,7 +108,8 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
         return out;
     }
     let arena = Arena::new();
-    let opts = options();
+    let mut opts = options();
+    opts.render.escape = !raw;
     let root = comrak::parse_document(&arena, markdown, &opts);
     let cols = Columns::new(markdown);
     if let Some(pos) = too_deep(root) {
@@ -120,6 +127,9 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
     }
 
     let mut unlinked = Vec::new();
+    // Raw HTML pieces in document order: their tags must pair up across pieces.
+    let mut pairs = super::balance::Pairs::default();
+    let mut first_raw: Option<Sourcepos> = None;
     // Inline `<script>`/`</script>` (and the like) as separate nodes: the text between goes too.
     let (mut openers, mut closers) = (Vec::new(), Vec::new());
     for node in root.descendants() {
@@ -127,14 +137,22 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
         let pos = data.sourcepos;
         match &mut data.value {
             NodeValue::Text(t) => out.char_count += t.chars().filter(|c| !c.is_whitespace()).count(),
-            NodeValue::HtmlBlock(block) => clean_html(&mut block.literal, at(&cols, pos), &mut out),
+            NodeValue::HtmlBlock(block) => {
+                let p = at(&cols, pos);
+                clean_html(&mut block.literal, p, &mut out);
+                pairs.feed(&block.literal, p.start.line, p.start.column);
+                first_raw.get_or_insert(p);
+            }
             NodeValue::HtmlInline(raw) => {
                 match sanitize::dropped_tag(raw) {
                     Some((name, true)) => openers.push((node, name)),
                     Some((name, false)) => closers.push((node, name)),
                     None => {}
                 }
-                clean_html(raw, at(&cols, pos), &mut out)
+                let p = at(&cols, pos);
+                clean_html(raw, p, &mut out);
+                pairs.feed(raw, p.start.line, p.start.column);
+                first_raw.get_or_insert(p);
             }
             NodeValue::Image(link) if !sanitize::safe_url(&link.url, true) => unsafe_url(&mut link.url, "", at(&cols, pos), &mut out),
             NodeValue::Link(link) if !sanitize::safe_url(&link.url, false) => unsafe_url(&mut link.url, "#", at(&cols, pos), &mut out),
@@ -188,8 +206,29 @@ pub fn render(markdown: &str, resolver: &dyn LinkResolver) -> Rendered {
             )
             .replace("class=\"task-list-item-checkbox\" disabled=\"\" />", "class=\"task-list-item-checkbox\" disabled=\"\" aria-label=\"未完成\" />");
     }
+    if let Some(raw_at) = first_raw.filter(|_| raw) {
+        // Raw HTML: the body is balanced as a browser reads it (content::balance).
+        for (line, col, message) in pairs.finish() {
+            out.problems.push(LinkProblem { line, col, len: 1, message, hint: PAIRS_HINT.into(), warning: true });
+        }
+        if super::balance::nesting(&html) > limits::MAX_HTML_NESTING {
+            // Too deep to balance element by element: the raw HTML is shown as text.
+            let mut plain = render_as(markdown, resolver, false);
+            let message = format!("网页代码嵌套层数太多（标签一层套一层超过 {} 层），已按文字显示", limits::MAX_HTML_NESTING);
+            let hint = "检查粘贴的网页代码是否缺少结束标签（如很多个 <b> 没有 </b>）；从 Word 或网页复制时只保留文字".to_string();
+            plain.problems.push(LinkProblem { line: raw_at.start.line, col: raw_at.start.column, len: 1, message, hint, warning: true });
+            return plain;
+        }
+        let balanced = super::balance::balance(&html);
+        if balanced.removed > 0 {
+            let message = format!("已删除不安全的网页代码（按浏览器的读法再次检查时发现 {} 处）", balanced.removed);
+            out.problems.push(LinkProblem { line: raw_at.start.line, col: raw_at.start.column, len: 1, message, hint: UNSAFE_HINT.into(), warning: true });
+        }
+        html = balanced.html;
+    }
     if let Some(i) = html.find(MORE_MARKER) {
-        out.summary = Some(html[..i].to_string());
+        // Cut inside raw HTML, the summary is balanced again.
+        out.summary = Some(if first_raw.is_some() { super::balance::balance(&html[..i]).html } else { html[..i].to_string() });
     }
     out.html = html;
     out
@@ -252,6 +291,8 @@ fn too_deep<'a>(root: &'a AstNode<'a>) -> Option<Sourcepos> {
     }
     None
 }
+
+const PAIRS_HINT: &str = "网页代码里的标签要成对：<div> 配 </div>、<table> 配 </table>；从 Word 或网页复制时请整段复制，或只保留文字";
 
 /// Resolves one link in place; true when the link is to be shown as text only.
 fn apply_resolution(url: &mut String, pos: Sourcepos, resolver: &dyn LinkResolver, out: &mut Rendered) -> bool {

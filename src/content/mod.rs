@@ -1,6 +1,8 @@
 //! Source text → content model. Pure: decoding, front matter, Markdown, tables
 //! (dues ledgers, study plans). No IO.
 
+pub mod active;
+pub mod balance;
 pub mod columns;
 pub mod cron;
 pub mod date;

@@ -201,8 +201,17 @@ fn opening_tag<'a>(rest: &'a str, out: &mut Cleaned) -> &'a str {
         attrs.push((attr, value));
     }
     if DROPPED_WITH_CONTENT.contains(&name.as_str()) {
-        out.removed.push(format!("<{name}>"));
-        return skip_past_close(s, &name);
+        return match skip_past_close(s, &name) {
+            Some(after) => {
+                out.removed.push(format!("<{name}>"));
+                after
+            }
+            None => {
+                // As in a browser, everything after it is inside it: gone with it.
+                out.removed.push(format!("<{name}>（没有结束标签 </{name}>，它后面的内容一并删除了）"));
+                ""
+            }
+        };
     }
     if !ALLOWED.contains(&name.as_str()) {
         if ACTIVE.contains(&name.as_str()) {
@@ -213,19 +222,13 @@ fn opening_tag<'a>(rest: &'a str, out: &mut Cleaned) -> &'a str {
     out.html.push('<');
     out.html.push_str(&name);
     for (attr, value) in attrs {
-        if attr.starts_with("on") {
-            out.removed.push(format!("{attr} 属性"));
-        } else if !attribute_allowed(&name, &attr) {
-            // Word's `class`, `align`, `width` and the like: dropped without a word.
-        } else if matches!(attr.as_str(), "href" | "src") && !safe_url(&value, name == "img") {
-            out.removed.push(format!("{} 地址", scheme_of(&value)));
-        } else if attr == "style" && !safe_style(&value) {
-            out.removed.push("style 属性中的脚本".into());
-        } else {
+        let v = attribute(&name, &attr, &value, false);
+        out.removed.extend(v.removed);
+        if let Some(kept) = v.value {
             out.html.push(' ');
             out.html.push_str(&attr);
             out.html.push_str("=\"");
-            out.html.push_str(&escape_attr(&value));
+            out.html.push_str(&escape_attr(&kept));
             out.html.push('"');
         }
     }
@@ -233,8 +236,97 @@ fn opening_tag<'a>(rest: &'a str, out: &mut Cleaned) -> &'a str {
     s
 }
 
+/// What becomes of one attribute: the value kept (perhaps filtered), and what was
+/// removed that the author should hear about.
+#[derive(Debug, Default, PartialEq)]
+pub struct Verdict {
+    pub value: Option<String>,
+    pub removed: Option<String>,
+}
+
+/// The attribute policy of an allowed element: event handlers, unsafe addresses
+/// and unsafe style go with a word; Word's `align`, `width`, other classes go
+/// without one. `generated`: the markup comrak itself writes (heading and
+/// footnote ids, footnote and task-list attributes, code languages) is allowed too.
+pub fn attribute(element: &str, attr: &str, value: &str, generated: bool) -> Verdict {
+    let keep = |v: String| Verdict { value: Some(v), removed: None };
+    if attr.starts_with("on") {
+        return Verdict { value: None, removed: Some(format!("{attr} 属性")) };
+    }
+    match attr {
+        "href" | "src" if attribute_allowed(element, attr) => {
+            if safe_url(value, element == "img") {
+                keep(value.to_string())
+            } else {
+                Verdict { value: None, removed: Some(format!("{} 地址", scheme_of(value))) }
+            }
+        }
+        "style" => {
+            let (kept, removed) = filter_style(value);
+            Verdict { value: (!kept.is_empty()).then_some(kept), removed }
+        }
+        "class" => {
+            let kept: Vec<&str> = value.split_ascii_whitespace().filter(|c| class_allowed(element, c, generated)).collect();
+            Verdict { value: (!kept.is_empty()).then(|| kept.join(" ")), removed: None }
+        }
+        _ if attribute_allowed(element, attr) || (generated && generated_attribute(element, attr, value)) => keep(value.to_string()),
+        _ => Verdict::default(),
+    }
+}
+
+/// Paragraph classes (docs/templates.md “Classes in page.content”); with
+/// `generated`, also comrak's footnote, task-list and code-language classes.
+fn class_allowed(element: &str, class: &str, generated: bool) -> bool {
+    let layout = match element {
+        "p" => matches!(class, "align-center" | "align-right" | "signature"),
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => class == "align-center",
+        _ => false,
+    };
+    layout
+        || (generated
+            && match element {
+                "section" => class == "footnotes",
+                "sup" => class == "footnote-ref",
+                "a" => class == "footnote-backref",
+                "ul" => class == "contains-task-list",
+                "li" => class == "task-list-item",
+                "input" => class == "task-list-item-checkbox",
+                "code" => class.strip_prefix("language-").is_some_and(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || "+-_#.".contains(c))),
+                _ => false,
+            })
+}
+
+/// Attributes only comrak writes: ids of headings and footnotes, footnote links,
+/// task-list checkboxes.
+fn generated_attribute(element: &str, attr: &str, value: &str) -> bool {
+    match (element, attr) {
+        ("h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "a", "id") => true,
+        ("section", "data-footnotes") | ("a", "data-footnote-ref" | "data-footnote-backref" | "data-footnote-backref-idx" | "aria-label") => true,
+        ("input", "type") => value == "checkbox",
+        ("input", "checked" | "disabled") => true,
+        // The checkbox's state in words (`markdown`: screen readers need a name).
+        ("input", "aria-label") => matches!(value, "已完成" | "未完成"),
+        _ => false,
+    }
+}
+
+/// Elements only comrak writes (footnotes, task lists).
+pub fn generated_element(name: &str) -> bool {
+    matches!(name, "section" | "input")
+}
+
+/// Whether raw HTML keeps an element (with the attributes `attribute` lets through).
+pub fn element_allowed(name: &str) -> bool {
+    ALLOWED.contains(&name)
+}
+
+/// Whether an element goes with everything in it (`<script>`, `<svg>`, …).
+pub fn dropped_with_content(name: &str) -> bool {
+    DROPPED_WITH_CONTENT.contains(&name)
+}
+
 fn attribute_allowed(element: &str, attr: &str) -> bool {
-    matches!(attr, "title" | "lang" | "dir" | "style")
+    matches!(attr, "title" | "lang" | "dir")
         || matches!(
             (element, attr),
             ("a", "href")
@@ -248,14 +340,12 @@ fn attribute_allowed(element: &str, attr: &str) -> bool {
         )
 }
 
-/// Everything up to and including `</name ...>` (case-insensitive), or the end.
-fn skip_past_close<'a>(s: &'a str, name: &str) -> &'a str {
+/// What follows `</name ...>` (case-insensitive); `None` when it never comes.
+fn skip_past_close<'a>(s: &'a str, name: &str) -> Option<&'a str> {
     let close = format!("</{name}");
     let lower = s.to_ascii_lowercase();
-    match lower.find(&close) {
-        Some(i) => s[i..].find('>').map_or("", |e| &s[i + e + 1..]),
-        None => "",
-    }
+    let i = lower.find(&close)?;
+    Some(s[i..].find('>').map_or("", |e| &s[i + e + 1..]))
 }
 
 /// An inline tag (one comrak node) that opens, without closing it, or closes an element
@@ -303,10 +393,65 @@ pub fn scheme_of(url: &str) -> String {
     }
 }
 
-/// Inline styles from Word are kept unless they could load or run something.
-fn safe_style(style: &str) -> bool {
-    let lower: String = style.to_ascii_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
-    !["expression", "javascript", "url(", "behavior", "-moz-binding", "@import", "\\"].iter().any(|bad| lower.contains(bad))
+/// CSS properties an inline style keeps: colour, text and table formatting that
+/// Word and WPS paste. Nothing that takes an element out of the page's flow or
+/// over the theme (`position`, `z-index`, `transform`, margins, sizes).
+const STYLE_PROPERTIES: &[&str] = &[
+    "color",
+    "background-color",
+    "text-align",
+    "text-indent",
+    "text-decoration",
+    "text-decoration-line",
+    "text-decoration-color",
+    "text-decoration-style",
+    "font-weight",
+    "font-style",
+    "font-size",
+    "font-family",
+    "line-height",
+    "letter-spacing",
+    "vertical-align",
+    "white-space",
+    "border",
+    "border-top",
+    "border-right",
+    "border-bottom",
+    "border-left",
+    "border-width",
+    "border-style",
+    "border-color",
+    "border-collapse",
+    "padding",
+    "padding-top",
+    "padding-right",
+    "padding-bottom",
+    "padding-left",
+];
+
+/// Properties worth a warning when dropped: they move an element out of the page
+/// (a fake notice laid over the header) or run something.
+const ESCAPING_PROPERTIES: &[&str] =
+    &["position", "z-index", "transform", "top", "right", "bottom", "left", "inset", "clip", "clip-path", "behavior", "-moz-binding"];
+
+/// An inline style's allowed declarations, as written; and, when a dropped one
+/// moved elements or ran something, the words for the warning.
+pub fn filter_style(style: &str) -> (String, Option<String>) {
+    let mut kept = Vec::new();
+    let mut warned: Vec<String> = Vec::new();
+    for decl in style.split(';') {
+        let Some((prop, value)) = decl.split_once(':') else { continue };
+        let prop = prop.trim().to_ascii_lowercase();
+        let squeezed: String = value.to_ascii_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+        let unsafe_value = ["expression", "javascript", "url(", "@import", "\\", "<", ">"].iter().any(|bad| squeezed.contains(bad));
+        if STYLE_PROPERTIES.contains(&prop.as_str()) && !unsafe_value && !value.trim().is_empty() {
+            kept.push(format!("{}:{}", decl.split_once(':').map_or("", |(p, _)| p).trim(), value.trim_end()));
+        } else if (unsafe_value || ESCAPING_PROPERTIES.contains(&prop.as_str()) || prop.starts_with("inset")) && !warned.contains(&prop) {
+            warned.push(prop);
+        }
+    }
+    let removed = (!warned.is_empty()).then(|| format!("style 中的 {}", warned.join("、")));
+    (kept.join(";"), removed)
 }
 
 /// Character references in an attribute value (`&#106;`, `&#x6A;`, `&amp;`, …), as a
@@ -431,6 +576,25 @@ mod tests {
         assert!(safe_url("data:image/png;base64,AAAA", true) && !safe_url("data:image/svg+xml,<svg onload=alert(1)>", true));
         assert!(!safe_url("data:image/png;base64,AAAA", false));
         assert_eq!(scheme_of(" JavaScript:alert(1)"), "javascript:");
+    }
+
+    #[test]
+    fn styles_and_classes_by_allow_list() {
+        let c = clean("<span style=\"color:red; position:fixed;z-index:9;mso-fareast-font-family:宋体\">字</span>");
+        assert_eq!(c.html, "<span style=\"color:red\">字</span>");
+        assert_eq!(c.removed, ["style 中的 position、z-index"]);
+        assert_eq!(
+            html("<p style=\"text-indent:2em;margin-top:-500px\">段</p>"),
+            "<p style=\"text-indent:2em\">段</p>",
+            "no margins: a negative one lifts the text over the header"
+        );
+        assert_eq!(html("<div style=\"mso-list:l0\">x</div>"), "<div>x</div>");
+        assert_eq!(
+            html("<p class=\"MsoNormal align-center\">居中</p><p class=signature>落款</p>"),
+            "<p class=\"align-center\">居中</p><p class=\"signature\">落款</p>"
+        );
+        assert_eq!(html("<h2 class=\"align-right\">标题</h2><div class=\"signature content\">x</div>"), "<h2>标题</h2><div>x</div>");
+        assert_eq!(clean("<script>a").removed, ["<script>（没有结束标签 </script>，它后面的内容一并删除了）"]);
     }
 
     #[test]

@@ -5,6 +5,8 @@
 
 use super::date::DateValue;
 use super::decode::{decode, DecodeError};
+use super::limits::archive::{self, ZipProblem};
+use super::limits::{self, Limit};
 use calamine::{Data, Ods, Reader, SheetType, SheetVisible, Xls, Xlsx, XlsxError};
 use chrono::{NaiveDate, NaiveDateTime};
 use std::fmt;
@@ -86,17 +88,7 @@ impl fmt::Display for CellRef {
     }
 }
 
-/// `1` → `A`, `27` → `AA`.
-pub fn column_name(mut col: u32) -> String {
-    let mut out = Vec::new();
-    while col > 0 {
-        let rem = (col - 1) % 26;
-        out.push(b'A' + rem as u8);
-        col = (col - 1) / 26;
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
-}
+pub use super::limits::column_name;
 
 /// A merged region, 1-based and inclusive: `(row, col)` to `(row, col)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,6 +167,8 @@ pub enum TableError {
     UnclosedQuote {
         row: u32,
     },
+    /// Holds more than any ledger: refused before it is read (`content::limits`).
+    TooLarge(Limit),
 }
 
 impl TableError {
@@ -194,6 +188,7 @@ impl TableError {
             TableError::Utf16 => "CSV 文件是 UTF-16 编码（Excel 的“Unicode 文本”），dwgk 不能读取".into(),
             TableError::Encoding => "无法识别 CSV 文件的编码（既不是 UTF-8 也不是 GBK），或它不是文本文件".into(),
             TableError::UnclosedQuote { row } => format!("CSV 第 {row} 行的引号没有配对，文件到结尾也没有闭合"),
+            TableError::TooLarge(limit) => limit.message(),
         }
     }
 
@@ -208,6 +203,7 @@ impl TableError {
             TableError::EmptySheet(_) => "确认台账在这个工作表里；数据在其他工作表时，在页面上写 sheet = \"工作表名\"".into(),
             TableError::Utf16 | TableError::Encoding => "在 Excel 中“另存为”“CSV (逗号分隔)”或“CSV UTF-8 (逗号分隔)”，或直接使用 .xlsx".into(),
             TableError::UnclosedQuote { .. } => "检查这一行的双引号；单元格内的双引号要写成两个（\"\"）".into(),
+            TableError::TooLarge(limit) => limit.hint().into(),
         }
     }
 }
@@ -270,33 +266,53 @@ const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Reads the chosen sheet (`sheet`, or the first visible one) of a table file.
 /// The format follows the extension, except that the content decides between
-/// zip (.xlsx) and OLE (.xls, or an encrypted .xlsx) when they disagree.
+/// zip (.xlsx) and OLE (.xls, or an encrypted .xlsx) when they disagree. A file
+/// that holds more than `content::limits` allows is refused before it is read.
 pub fn read_table(file_name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Grid, TableError> {
     match extension(file_name).as_str() {
         "csv" | "tsv" | "txt" => read_csv(bytes),
-        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(bytes, sheet),
+        // A reader's panic on a malformed file is that file's error, not the build's end.
+        "xlsx" | "xlsm" | "xls" | "ods" => {
+            std::panic::catch_unwind(|| read_workbook(bytes, sheet)).unwrap_or_else(|_| Err(TableError::Corrupt("读取时出错，文件结构不正常".into())))
+        }
         other => Err(TableError::Unsupported(other.to_string())),
     }
 }
 
+fn zip_problem(p: ZipProblem) -> TableError {
+    match p {
+        ZipProblem::TooBig(l) => TableError::TooLarge(l),
+        ZipProblem::Unreadable(e) => TableError::Corrupt(e),
+    }
+}
+
 fn read_workbook(bytes: &[u8], sheet: Option<&str>) -> Result<Grid, TableError> {
+    if bytes.starts_with(ZIP_MAGIC) {
+        archive::check_zip(bytes).map_err(zip_problem)?;
+    }
     if bytes.starts_with(ZIP_MAGIC) && is_ods(bytes) {
+        archive::check_ods_extent(bytes).map_err(zip_problem)?;
         let mut wb = Ods::new(Cursor::new(bytes)).map_err(ods_error)?;
         let name = choose_sheet(wb.sheets_metadata(), sheet)?;
         // calamine does not give an .ods sheet's merged cells: like a CSV's, unknown.
         return build_grid(&mut wb, name, None);
     }
     if bytes.starts_with(ZIP_MAGIC) {
+        archive::check_shared_strings(bytes).map_err(zip_problem)?;
         let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
         let name = choose_sheet(wb.sheets_metadata(), sheet)?;
         let merges = wb.merge_cells_by_sheet_name(&name).map_err(xlsx_error)?;
-        return build_grid(&mut wb, name, Some(merges));
+        return xlsx_grid(&mut wb, name, merges);
     }
     if bytes.starts_with(CFB_MAGIC) {
         // An encrypted .xlsx is an OLE file holding an "EncryptedPackage" stream.
         if contains_utf16(bytes, "EncryptedPackage") {
             return Err(TableError::Encrypted);
         }
+        limits::xls::check_xls_extent(bytes).map_err(|p| match p {
+            limits::xls::XlsProblem::TooBig(l) => TableError::TooLarge(l),
+            limits::xls::XlsProblem::Unreadable(e) => TableError::Corrupt(e.into()),
+        })?;
         let mut wb = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
         let name = choose_sheet(wb.sheets_metadata(), sheet)?;
         let merges = wb.merge_cells_by_sheet_name(&name).map_err(xls_error)?;
@@ -361,41 +377,89 @@ where
     R::Error: fmt::Display,
 {
     let range = wb.worksheet_range(&name).map_err(|e| TableError::Corrupt(e.to_string()))?;
-    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut grid = Cells::default();
     if let Some((r0, c0)) = range.start() {
         for (r, c, data) in range.used_cells() {
-            put(&mut rows, r0 as usize + r, c0 as usize + c, to_cell(data));
+            grid.put(r0 + r as u32, c0 + c as u32, to_cell(data))?;
         }
     }
     // A formula without a cached value reads as an empty cell; the formula tells.
     if let Ok(formulas) = wb.worksheet_formula(&name) {
         if let Some((r0, c0)) = formulas.start() {
             for (r, c, f) in formulas.used_cells() {
-                let (row, col) = (r0 as usize + r, c0 as usize + c);
-                let blank = rows.get(row).and_then(|cells| cells.get(col)).is_none_or(|cell| *cell == Cell::Empty);
-                if blank {
-                    put(&mut rows, row, col, Cell::Uncached(f.clone()));
-                }
+                grid.formula(r0 + r as u32, c0 + c as u32, f)?;
             }
         }
     }
-    if rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
-        return Err(TableError::EmptySheet(Some(name)));
-    }
-    let merges = merges.map(|m| m.iter().map(|d| Merge { first: (d.start.0 + 1, d.start.1 + 1), last: (d.end.0 + 1, d.end.1 + 1) }).collect());
-    Ok(Grid { sheet: Some(Arc::from(name)), rows, merges })
+    grid.finish(name, merges)
 }
 
-/// Places a cell at a 0-based position, growing the rows as needed.
-fn put(rows: &mut Vec<Vec<Cell>>, row: usize, col: usize, cell: Cell) {
-    if rows.len() <= row {
-        rows.resize_with(row + 1, Vec::new);
+/// An .xlsx sheet read cell by cell as its XML streams by: nothing dense is built
+/// for it, so its extent is checked one cell at a time (`content::limits`).
+fn xlsx_grid(wb: &mut Xlsx<Cursor<&[u8]>>, name: String, merges: Vec<calamine::Dimensions>) -> Result<Grid, TableError> {
+    let mut grid = Cells::default();
+    let mut cells = wb.worksheet_cells_reader(&name).map_err(xlsx_error)?;
+    while let Some(cell) = cells.next_cell().map_err(xlsx_error)? {
+        if *cell.get_value() != calamine::DataRef::Empty {
+            let (r, c) = cell.get_position();
+            grid.put(r, c, to_cell(&calamine::Data::from(cell.get_value().clone())))?;
+        }
     }
-    let r = &mut rows[row];
-    if r.len() <= col {
-        r.resize(col + 1, Cell::Empty);
+    drop(cells);
+    let mut formulas = wb.worksheet_cells_reader(&name).map_err(xlsx_error)?;
+    while let Some(f) = formulas.next_formula().map_err(xlsx_error)? {
+        if !f.get_value().is_empty() {
+            let (r, c) = f.get_position();
+            grid.formula(r, c, f.get_value())?;
+        }
     }
-    r[col] = cell;
+    grid.finish(name, Some(merges))
+}
+
+/// A sheet's cells gathered at Excel positions, within the limits.
+#[derive(Default)]
+struct Cells {
+    rows: Vec<Vec<Cell>>,
+    /// Cells held (the rows' lengths together).
+    held: u64,
+}
+
+impl Cells {
+    /// Places a cell at a 0-based position, growing the rows as needed.
+    fn put(&mut self, row: u32, col: u32, cell: Cell) -> Result<(), TableError> {
+        limits::check_cell(row, col).map_err(TableError::TooLarge)?;
+        let (row, col) = (row as usize, col as usize);
+        if self.rows.len() <= row {
+            self.rows.resize_with(row + 1, Vec::new);
+        }
+        let r = &mut self.rows[row];
+        if r.len() <= col {
+            self.held += (col + 1 - r.len()) as u64;
+            if self.held > limits::MAX_CELLS {
+                return Err(TableError::TooLarge(Limit::Area(self.rows.len() as u64, (col + 1) as u64)));
+            }
+            r.resize(col + 1, Cell::Empty);
+        }
+        r[col] = cell;
+        Ok(())
+    }
+
+    /// A formula at a 0-based position: shown as uncached where no value came with it.
+    fn formula(&mut self, row: u32, col: u32, f: &str) -> Result<(), TableError> {
+        let blank = self.rows.get(row as usize).and_then(|cells| cells.get(col as usize)).is_none_or(|cell| *cell == Cell::Empty);
+        if blank {
+            self.put(row, col, Cell::Uncached(f.to_string()))?;
+        }
+        Ok(())
+    }
+
+    fn finish(self, name: String, merges: Option<Vec<calamine::Dimensions>>) -> Result<Grid, TableError> {
+        if self.rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
+            return Err(TableError::EmptySheet(Some(name)));
+        }
+        let merges = merges.map(|m| m.iter().map(|d| Merge { first: (d.start.0 + 1, d.start.1 + 1), last: (d.end.0 + 1, d.end.1 + 1) }).collect());
+        Ok(Grid { sheet: Some(Arc::from(name)), rows: self.rows, merges })
+    }
 }
 
 fn to_cell(data: &Data) -> Cell {
@@ -451,6 +515,17 @@ fn sniff_delimiter(text: &str) -> char {
     [',', '\t', ';'][best]
 }
 
+/// A CSV record's fields against the row, column and cell limits (0-based row and column).
+fn csv_limits(row: usize, col: usize, held: u64) -> Result<(), TableError> {
+    let at = |r: usize, c: usize| (r.min(u32::MAX as usize) as u32, c.min(u32::MAX as usize) as u32);
+    let (r, c) = at(row, col);
+    limits::check_cell(r, c).map_err(TableError::TooLarge)?;
+    if held > limits::MAX_CELLS {
+        return Err(TableError::TooLarge(Limit::Area(row as u64 + 1, col as u64 + 1)));
+    }
+    Ok(())
+}
+
 /// RFC 4180: quoted fields may hold delimiters, newlines and doubled quotes.
 /// A quote inside an unquoted field is kept as written (as Excel does).
 /// `text` has `\n` line ends (decode normalised them).
@@ -461,6 +536,7 @@ pub fn parse_csv(text: &str, delim: char) -> Result<Vec<Vec<String>>, TableError
     let mut chars = text.chars().peekable();
     let (mut in_quotes, mut was_quoted) = (false, false);
     let mut quote_row = 0u32;
+    let mut held = 0u64;
     while let Some(c) = chars.next() {
         if in_quotes {
             match c {
@@ -482,11 +558,15 @@ pub fn parse_csv(text: &str, delim: char) -> Result<Vec<Vec<String>>, TableError
             c if c == delim => {
                 record.push(std::mem::take(&mut field));
                 was_quoted = false;
+                held += 1;
+                csv_limits(records.len(), record.len(), held)?;
             }
             '\n' => {
                 record.push(std::mem::take(&mut field));
                 records.push(std::mem::take(&mut record));
                 was_quoted = false;
+                held += 1;
+                csv_limits(records.len().saturating_sub(1), 0, held)?;
             }
             _ => field.push(c),
         }

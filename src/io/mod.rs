@@ -4,6 +4,7 @@
 //! pass the clock in. `office` gives a Word file's `.docx` bytes, converting other
 //! Word formats with LibreOffice (`soffice`) once, into a cache.
 
+pub mod confine;
 pub mod office;
 pub mod output;
 pub mod placement;

@@ -247,10 +247,12 @@ impl Staging {
 
     /// Copies `from` to `rel` with its modification time, so that a later build into
     /// this tree finds it unchanged by size and time (like rsync) without reading it.
-    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
+    /// `from` is opened following no link and must be the file `id` names
+    /// (`io::confine`): a name swapped after the walk copies nothing.
+    pub fn copy(&self, rel: &str, from: &Path, id: Option<crate::content::entry::FileId>) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
         self.note(rel);
-        let src = fs::metadata(from).map_err(|e| OutputError::Read(from.to_path_buf(), e))?;
+        let (mut file, src) = super::confine::open_checked(from, id).map_err(|e| OutputError::Read(from.to_path_buf(), e))?;
         let mtime = src.modified().ok();
         let unchanged = |m: &fs::Metadata| m.is_file() && m.len() == src.len() && mtime.is_some() && m.modified().ok() == mtime;
         if self.reused {
@@ -266,11 +268,13 @@ impl Staging {
             }
         }
         self.make_parent(&path)?;
-        fs::copy(from, &path).map_err(|e| match fs::metadata(from) {
+        let mut out = fs::File::create(&path).map_err(io_err(&path))?;
+        std::io::copy(&mut file, &mut out).map_err(|e| match fs::metadata(from) {
             // The source is gone: a read; it is still there: the write failed.
             Err(gone) => OutputError::Read(from.to_path_buf(), gone),
             Ok(_) => OutputError::Io(path.clone(), e),
         })?;
+        drop(out);
         if let Some(t) = mtime {
             let _ = fs::File::options().write(true).open(&path).and_then(|f| f.set_modified(t));
         }
@@ -659,7 +663,7 @@ mod tests {
         s.write_linked("new.html", b"linked").unwrap();
         s.write_linked("missing.html", b"written").unwrap();
         s.write_linked("other.html", b"other length").unwrap();
-        s.copy("files/guide.txt", &source).unwrap();
+        s.copy("files/guide.txt", &source, None).unwrap();
         s.commit().unwrap();
 
         for rel in ["kept.html", "new.html", "files/guide.txt"] {

@@ -1,9 +1,13 @@
 //! Walks `content/` and lists what a build reads: Markdown sources and attachments.
-//! Files that editors and Windows leave behind are skipped here, once.
+//! Files that editors and Windows leave behind are skipped here, once; links are
+//! resolved and kept inside the site (`io::confine`).
 
+use super::confine::{self, Fence, Refusal};
 pub use crate::content::entry::{Entry, EntryKind};
 use crate::diag::Diagnostic;
-use std::path::Path;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// Largest Markdown file accepted; bigger ones are almost always a pasted image.
@@ -30,24 +34,45 @@ pub fn is_ignored(name: &str) -> bool {
         || name.ends_with('~')
 }
 
-/// Lists `root` (a content folder). `display_prefix` is how paths are shown in
-/// messages (`content`).
-pub fn walk(root: &Path, display_prefix: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
+/// Lists `root` (a content folder) inside `fence`. `display_prefix` is how paths
+/// are shown in messages (`content`). A link that leaves the fence, loops or leads
+/// nowhere is an error at the link, and nothing behind it is listed; every entry's
+/// `abs` is its resolved path and `id` its identity (`io::confine`).
+pub fn walk(root: &Path, display_prefix: &str, fence: &Fence) -> (Vec<Entry>, Vec<Diagnostic>) {
     let mut entries = Vec::new();
     let mut diags = Vec::new();
     let mut skipped = Vec::new();
+    let refused: RefCell<Vec<Diagnostic>> = RefCell::new(Vec::new());
+    let resolved_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // Where each folder listed so far really is: a file's resolved path is its folder's
+    // plus its name, unless the file is itself a link.
+    let mut resolved_dirs: HashMap<PathBuf, PathBuf> = HashMap::new();
+    resolved_dirs.insert(root.to_path_buf(), resolved_root.clone());
+    let shown = |p: &Path| shown_path(root, &resolved_root, display_prefix, p);
     let walker = WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
-        let keep = e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy());
-        if !keep {
-            skipped.push(e.path().to_path_buf());
+        if e.depth() == 0 {
+            return true;
         }
-        keep
+        if is_ignored(&e.file_name().to_string_lossy()) {
+            skipped.push(e.path().to_path_buf());
+            return false;
+        }
+        if !e.path_is_symlink() {
+            return true;
+        }
+        match fence.resolve(e.path()) {
+            Ok(_) => true,
+            Err(r) => {
+                refused.borrow_mut().push(confine::refusal_diagnostic(shown(e.path()), &r, &shown));
+                false
+            }
+        }
     });
     for item in walker {
         let entry = match item {
             Ok(e) => e,
             Err(e) => {
-                diags.push(walk_error(root, display_prefix, &e));
+                diags.push(walk_error(root, display_prefix, fence, &e, &shown));
                 continue;
             }
         };
@@ -63,7 +88,15 @@ pub fn walk(root: &Path, display_prefix: &str) -> (Vec<Entry>, Vec<Diagnostic>) 
             );
             continue;
         };
+        let abs = match resolved(&entry, fence, &resolved_dirs) {
+            Ok(p) => p,
+            Err(r) => {
+                diags.push(confine::refusal_diagnostic(shown(entry.path()), &r, &shown));
+                continue;
+            }
+        };
         let kind = if entry.file_type().is_dir() {
+            resolved_dirs.insert(entry.path().to_path_buf(), abs.clone());
             EntryKind::Dir
         } else if is_page_file(&rel, entry.path()) {
             EntryKind::Markdown
@@ -72,15 +105,17 @@ pub fn walk(root: &Path, display_prefix: &str) -> (Vec<Entry>, Vec<Diagnostic>) 
         } else {
             EntryKind::Asset
         };
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        entries.push(Entry { rel, abs: entry.path().to_path_buf(), kind, size });
+        let meta = entry.metadata().ok();
+        let size = meta.as_ref().map_or(0, |m| m.len());
+        entries.push(Entry { rel, abs, kind, size, id: meta.as_ref().map(confine::id_of) });
     }
     for abs in skipped {
         if let Some(rel) = abs.strip_prefix(root).ok().and_then(|r| r.to_str()) {
-            entries.push(Entry { rel: rel.replace('\\', "/"), kind: EntryKind::Skipped, size: 0, abs });
+            entries.push(Entry { rel: rel.replace('\\', "/"), kind: EntryKind::Skipped, size: 0, abs, id: None });
         }
     }
     mark_sidecars(&mut entries);
+    diags.extend(refused.into_inner());
     (entries, diags)
 }
 
@@ -117,20 +152,44 @@ fn is_page_file(rel: &str, path: &Path) -> bool {
     ["+++", "---", "＋＋＋", "－－－"].iter().any(|fence| text.starts_with(fence))
 }
 
-fn walk_error(root: &Path, prefix: &str, e: &walkdir::Error) -> Diagnostic {
-    let shown = e.path().map(|p| match p.strip_prefix(root) {
+/// An entry's resolved path: a link's target (checked against the fence again: the
+/// filter saw it a moment ago), or its folder's resolved path and its name.
+fn resolved(entry: &walkdir::DirEntry, fence: &Fence, dirs: &HashMap<PathBuf, PathBuf>) -> Result<PathBuf, Refusal> {
+    let parent = entry.path().parent().and_then(|p| dirs.get(p));
+    match parent {
+        Some(dir) if !entry.path_is_symlink() => Ok(dir.join(entry.file_name())),
+        _ => fence.resolve(entry.path()),
+    }
+}
+
+/// `content/a/b` for a path under the content folder (as listed or resolved), the
+/// path itself otherwise.
+fn shown_path(root: &Path, resolved_root: &Path, prefix: &str, p: &Path) -> String {
+    match p.strip_prefix(root).or_else(|_| p.strip_prefix(resolved_root)) {
+        Ok(r) if r.as_os_str().is_empty() => prefix.to_string(),
         Ok(r) => format!("{prefix}/{}", r.to_string_lossy()),
         Err(_) => p.to_string_lossy().into_owned(),
-    });
+    }
+}
+
+fn walk_error(root: &Path, prefix: &str, fence: &Fence, e: &walkdir::Error, shown: &dyn Fn(&Path) -> String) -> Diagnostic {
+    let at = e.path().map(shown);
     let d = if let Some(ancestor) = e.loop_ancestor() {
-        let anc = ancestor.strip_prefix(root).map(|r| r.to_string_lossy().into_owned()).unwrap_or_default();
-        Diagnostic::error(format!("符号链接形成了循环（指回上级文件夹 {prefix}/{anc}）")).hint("删除这个符号链接或让它指向别处；dwgk 已跳过它")
-    } else if e.io_error().is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) {
-        Diagnostic::error("符号链接指向的文件不存在").hint("删除这个失效的链接，或恢复它指向的文件")
+        // A folder link back to a folder that contains it.
+        let link = e.path().map(shown).unwrap_or_default();
+        let anc = ancestor.strip_prefix(root).map(|r| format!("{prefix}/{}", r.to_string_lossy())).unwrap_or_else(|_| shown(ancestor));
+        let anc = anc.trim_end_matches('/').to_string();
+        Diagnostic::error(format!("符号链接形成了循环：{link} → {anc}（{link} 就在 {anc} 里面）")).hint("删除这个符号链接，或让它指向别的文件夹；dwgk 已跳过它")
+    } else if let Some(p) = e.path().filter(|p| p.is_symlink()) {
+        // Loops between links, dangling links: named by the fence.
+        return match fence.resolve(p) {
+            Err(r) => confine::refusal_diagnostic(shown(p), &r, shown),
+            Ok(_) => Diagnostic::error(format!("无法读取：{e}")).file(shown(p)).hint("检查文件权限，或共享文件夹是否仍然挂载"),
+        };
     } else {
         Diagnostic::error(format!("无法读取：{e}")).hint("检查文件权限，或共享文件夹是否仍然挂载")
     };
-    match shown {
+    match at {
         Some(s) => d.file(s),
         None => d,
     }

@@ -88,7 +88,8 @@ pub fn write(store: &Store, id: &str, live: Option<&str>, files: &[(String, Path
     fs::create_dir_all(root(store))?;
     let mut staging = Staging::begin_reusing(&dir(store, id), &spare(store), true).map_err(err)?;
     staging.link_from(live.map(|l| dir(store, l)));
-    files.par_iter().try_for_each(|(rel, from)| staging.copy(rel, from)).map_err(err)?;
+    // Resolved first: the copy opens following no link (`io::confine`); every path here is one the build read.
+    files.par_iter().try_for_each(|(rel, from)| staging.copy(rel, &from.canonicalize().unwrap_or_else(|_| from.clone()), None)).map_err(err)?;
     staging.commit().map_err(err)
 }
 
@@ -144,7 +145,7 @@ impl Kept {
 
     /// The whole tree listed once, the way the walk lists `content/`.
     fn listing(&self) -> &[Entry] {
-        self.listing.get_or_init(|| crate::io::walk::walk(&self.root, "content").0)
+        self.listing.get_or_init(|| crate::io::walk::walk(&self.root, "content", &crate::io::confine::Fence::new(&self.root, &[])).0)
     }
 }
 
@@ -154,7 +155,7 @@ impl Previous for Kept {
         let mut out: Vec<Entry> = if rel.is_empty() { self.listing().to_vec() } else { self.listing().iter().filter(|e| under(e)).cloned().collect() };
         // A folder's own entry, for the section it makes.
         if !rel.is_empty() && out.iter().any(|e| e.rel != rel) && !out.iter().any(|e| e.rel == rel) {
-            out.push(Entry { rel: rel.to_string(), abs: self.root.join(rel), kind: EntryKind::Dir, size: 0 });
+            out.push(Entry { rel: rel.to_string(), abs: self.root.join(rel), kind: EntryKind::Dir, size: 0, id: None });
         }
         out
     }

@@ -40,7 +40,7 @@ pub fn publish(portals: &[Portal], trigger: Trigger, now: NaiveDateTime, verify:
     for (i, p) in portals.iter().enumerate() {
         let more = i + 1 < portals.len();
         let read = || {
-            let input = kept.take().unwrap_or_else(|| pipeline::read_input(&p.settings.source));
+            let input = kept.take().unwrap_or_else(|| pipeline::read_input(&p.settings.source, &p.settings.trust));
             if more {
                 kept = Some(input.clone());
             }
@@ -113,6 +113,7 @@ mod tests {
             strict: false,
             zone: crate::publish::zone::Zone::fixed("UTC", 0),
             share_report: false,
+            trust: crate::pipeline::Trust { code: None, security: Some(Default::default()) },
         };
         Portal { store: Store::open(dest).unwrap(), settings }
     }

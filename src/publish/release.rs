@@ -20,7 +20,7 @@ use super::store::Store;
 use super::zone::Zone;
 use crate::content::kind::Audience;
 use crate::diag::Diagnostics;
-use crate::pipeline::{self, Previous, Request};
+use crate::pipeline::{self, Previous, Request, Trust};
 use crate::site::BuildOptions;
 use chrono::NaiveDateTime;
 use hooks::{PublishHooks, Skip, State};
@@ -49,6 +49,8 @@ pub struct Settings {
     pub zone: Zone,
     /// Write `_发布问题.txt` into the share's unit folders (`portals`).
     pub share_report: bool,
+    /// The admin's code folder and allowances: the source is a share (docs/deploy.md “信任模型”).
+    pub trust: Trust,
 }
 
 /// What an attempt did.
@@ -195,6 +197,7 @@ pub fn prepare<'a>(
         opts: BuildOptions { audience: settings.audience, drafts: false, now, as_of: None },
         // This portal's own record: a page it shows for the first time is published today.
         published: crate::domain::catalogue::FirstPublished { today: Some(now.date()), ..super::first_published::from_entries(&super::journal::read(store)) },
+        trust: settings.trust.clone(),
     };
     say(settings, "info", "build", &[("id", id.clone()), ("trigger", trigger.id().into())], &format!("开始生成（触发：{}）", trigger.label()));
     let started = std::time::Instant::now();

@@ -21,6 +21,7 @@ pub mod theme;
 pub mod view;
 mod word_media;
 
+use crate::content::entry::FileId;
 use crate::diag::Diagnostic;
 use crate::site::urls::{depth_of, finalize, marker, slugify, UrlStyle};
 use crate::site::Site;
@@ -36,7 +37,9 @@ use theme::{StaticFile, Templates};
 /// is a whole diagnostic: the sink knows whether reading or writing failed.
 pub trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Box<Diagnostic>>;
-    fn copy(&self, rel: &str, from: &Path) -> Result<(), Box<Diagnostic>>;
+    /// Copies the file at the resolved path `from`; `id`: the file the walk found
+    /// there (a copy refuses another one: `io::confine::open_checked`).
+    fn copy(&self, rel: &str, from: &Path, id: Option<FileId>) -> Result<(), Box<Diagnostic>>;
 }
 
 /// Renders into nothing: `check` runs every template without writing.
@@ -46,7 +49,7 @@ impl Sink for NullSink {
     fn write(&self, _: &str, _: &[u8]) -> Result<(), Box<Diagnostic>> {
         Ok(())
     }
-    fn copy(&self, _: &str, _: &Path) -> Result<(), Box<Diagnostic>> {
+    fn copy(&self, _: &str, _: &Path, _: Option<FileId>) -> Result<(), Box<Diagnostic>> {
         Ok(())
     }
 }
@@ -338,14 +341,14 @@ pub fn copy_files(site: &Site, statics: Vec<(String, StaticFile)>, sink: &dyn Si
     for (rel, f) in statics {
         let r = match f {
             StaticFile::Builtin(bytes) => sink.write(&rel, bytes),
-            StaticFile::Disk(p) => sink.copy(&rel, &p),
+            StaticFile::Disk(p) => sink.copy(&rel, &p, None),
         };
         if let Err(e) = r {
             diags.push(*e);
         }
     }
     let results: Vec<Result<(), Box<Diagnostic>>> =
-        site.assets.par_iter().filter(|a| a.published).map(|a| sink.copy(a.path.trim_start_matches('/'), &a.abs)).collect();
+        site.assets.par_iter().filter(|a| a.published).map(|a| sink.copy(a.path.trim_start_matches('/'), &a.abs, a.id)).collect();
     diags.extend(results.into_iter().filter_map(Result::err).map(|e| *e));
     diags.extend(word_media::write(site, sink));
     diags

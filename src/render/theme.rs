@@ -1,7 +1,11 @@
 //! Templates and static files: the built-in default theme, overridden file by file
-//! by `themes/<name>/` and then by the site's own `templates/` and `static/`.
+//! by `themes/<name>/` and then by the site's own `templates/` and `static/`, read
+//! from the code folder the build trusts (`pipeline::Trust`: the site, or publish's `--code`).
 
+use crate::config::Security;
 use crate::diag::{Diagnostic, Pos};
+use crate::io::confine::{self, Fence};
+use crate::io::walk;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -85,8 +89,10 @@ pub enum StaticFile {
     Disk(PathBuf),
 }
 
-/// Reads the template layers from disk (site root, theme name) and compiles them.
-pub fn load(root: &Path, theme: &str) -> (Option<Templates>, Vec<Diagnostic>) {
+/// Reads the template layers from the code folder (`None`: the built-in theme only)
+/// and compiles them. Files are read inside the code folder (and the allowed
+/// outside folders) only, like content (`io::confine`).
+pub fn load(code: Option<&Path>, theme: &str, security: &Security) -> (Option<Templates>, Vec<Diagnostic>) {
     let mut layers: Vec<(String, String, String)> = THEME_FILES
         .iter()
         .filter_map(|(rel, bytes)| {
@@ -95,11 +101,15 @@ pub fn load(root: &Path, theme: &str) -> (Option<Templates>, Vec<Diagnostic>) {
         })
         .collect();
     let mut diags = Vec::new();
-    for (dir, display) in
-        [(root.join("themes").join(theme).join("templates"), format!("themes/{theme}/templates")), (root.join("templates"), "templates".to_string())]
-    {
-        for (rel, path) in files_under(&dir) {
-            match std::fs::read(&path) {
+    let dirs = code.map(|root| {
+        let fence = Fence::allowing(root, &security.allow_read);
+        ([(root.join("themes").join(theme).join("templates"), format!("themes/{theme}/templates")), (root.join("templates"), "templates".to_string())], fence)
+    });
+    for ((dir, display), fence) in dirs.iter().flat_map(|(d, f)| d.iter().map(move |x| (x, f))) {
+        let (files, d) = files_under(dir, display, fence);
+        diags.extend(d);
+        for (rel, path) in files {
+            match confine::read(&path, None) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => layers.push((rel.clone(), format!("{display}/{rel}"), text.replace("\r\n", "\n"))),
                     Err(_) => diags.push(Diagnostic::error("模板文件不是 UTF-8 编码").file(format!("{display}/{rel}")).hint("用 UTF-8 编码保存模板")),
@@ -108,19 +118,24 @@ pub fn load(root: &Path, theme: &str) -> (Option<Templates>, Vec<Diagnostic>) {
             }
         }
     }
-    if theme != "default" && !root.join("themes").join(theme).is_dir() {
-        diags.push(
-            Diagnostic::error(format!("主题“{theme}”不存在：找不到 themes/{theme}/ 文件夹")).file("config.toml").hint("使用内置主题：theme = \"default\""),
-        );
+    if theme != "default" && !code.is_some_and(|root| root.join("themes").join(theme).is_dir()) {
+        let hint = if code.is_some() {
+            "使用内置主题：theme = \"default\""
+        } else {
+            "dwgk publish 只用管理员 --code 文件夹里的主题；没有 --code 时只有内置主题 default"
+        };
+        diags.push(Diagnostic::error(format!("主题“{theme}”不存在：找不到 themes/{theme}/ 文件夹")).file("config.toml").hint(hint));
     }
-    let (t, d) = compile(layers);
+    let (t, d) = compile(layers, &security.allow_env);
     diags.extend(d);
     (t.filter(|_| !diags.iter().any(Diagnostic::is_error)), diags)
 }
 
 /// Compiles templates; later entries override earlier ones with the same name.
-/// Every syntax error is reported, with its line and column.
-pub fn compile(layers: Vec<(String, String, String)>) -> (Option<Templates>, Vec<Diagnostic>) {
+/// Every syntax error is reported, with its line and column. `get_env` reads only
+/// the variables in `allow_env` (`[security]`): a template is code, but the server's
+/// environment (`HOME`, credentials) is not the site's.
+pub fn compile(layers: Vec<(String, String, String)>, allow_env: &[String]) -> (Option<Templates>, Vec<Diagnostic>) {
     let mut sources: HashMap<String, TemplateSource> = HashMap::new();
     for (name, display, text) in layers {
         sources.insert(name, TemplateSource { display, text });
@@ -149,8 +164,26 @@ pub fn compile(layers: Vec<(String, String, String)>) -> (Option<Templates>, Vec
         return (None, diags);
     }
     super::functions::register_filters(&mut tera);
+    tera.register_function("get_env", get_env(allow_env.to_vec()));
     let reads = Reads::of(&sources);
     (Some(Templates { tera, sources, reads }), diags)
+}
+
+/// Tera's `get_env`, limited to the allowed names.
+fn get_env(allowed: Vec<String>) -> impl tera::Function {
+    move |args: &HashMap<String, serde_json::Value>| -> tera::Result<serde_json::Value> {
+        let Some(name) = args.get("name").and_then(|v| v.as_str()) else {
+            return Err(tera::Error::msg("get_env 需要 name 参数（文字）"));
+        };
+        if !allowed.iter().any(|a| a == name) {
+            return Err(tera::Error::msg(format!("模板不能读取环境变量 {name}：它不在 config.toml 的 [security] allow_env 中（dwgk publish 用 --allow-env）")));
+        }
+        match (std::env::var(name), args.get("default")) {
+            (Ok(v), _) => Ok(serde_json::Value::String(v)),
+            (Err(_), Some(d)) => Ok(d.clone()),
+            (Err(_), None) => Err(tera::Error::msg(format!("环境变量 {name} 没有设置"))),
+        }
+    }
 }
 
 fn template_syntax_error(src: &TemplateSource, e: &tera::Error) -> Diagnostic {
@@ -185,39 +218,40 @@ pub fn error_chain(e: &tera::Error) -> String {
     out
 }
 
-/// Static files: built-in theme, then `themes/<name>/static`, then site `static/`.
-pub fn static_files(root: &Path, theme: &str) -> Vec<(String, StaticFile)> {
+/// Static files: built-in theme, then `themes/<name>/static`, then site `static/`
+/// (both from the code folder; none without one), each read inside its fence.
+pub fn static_files(code: Option<&Path>, theme: &str, security: &Security) -> (Vec<(String, StaticFile)>, Vec<Diagnostic>) {
     let mut files: HashMap<String, StaticFile> = HashMap::new();
     for (rel, bytes) in THEME_FILES {
         if let Some(r) = rel.strip_prefix("static/") {
             files.insert(r.to_string(), StaticFile::Builtin(bytes));
         }
     }
-    for dir in [root.join("themes").join(theme).join("static"), root.join("static")] {
-        for (rel, path) in files_under(&dir) {
-            files.insert(rel, StaticFile::Disk(path));
+    let mut diags = Vec::new();
+    if let Some(root) = code {
+        let fence = Fence::allowing(root, &security.allow_read);
+        for (dir, display) in [(root.join("themes").join(theme).join("static"), format!("themes/{theme}/static")), (root.join("static"), "static".to_string())]
+        {
+            let (found, d) = files_under(&dir, &display, &fence);
+            diags.extend(d);
+            for (rel, path) in found {
+                files.insert(rel, StaticFile::Disk(path));
+            }
         }
     }
     let mut v: Vec<_> = files.into_iter().collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));
-    v
+    (v, diags)
 }
 
-fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+/// Files under `dir` (relative name, resolved path), inside `fence`; links out of
+/// it are errors shown under `display`.
+fn files_under(dir: &Path, display: &str, fence: &Fence) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
     if !dir.is_dir() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
-    walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !crate::io::walk::is_ignored(&e.file_name().to_string_lossy()))
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e.path().strip_prefix(dir).ok()?.to_str()?.replace('\\', "/");
-            Some((rel, e.path().to_path_buf()))
-        })
-        .collect()
+    let (entries, diags) = walk::walk(dir, display, fence);
+    (entries.into_iter().filter(|e| e.kind != walk::EntryKind::Dir).map(|e| (e.rel, e.abs)).collect(), diags)
 }
 
 #[cfg(test)]

@@ -147,6 +147,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
         site.assets.push(Asset {
             rel: e.rel.clone(),
             abs: e.abs.clone(),
+            id: e.id,
             size: e.size,
             path: format!("{base}{}", file_name(&e.rel)),
             owner,
@@ -154,6 +155,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
             ledger: false,
             named_by: Vec::new(),
             personal: false,
+            internal_twin: false,
             published: false,
         });
         match owner {
@@ -162,6 +164,7 @@ pub fn assemble(config: &Config, opts: BuildOptions, entries: &[Entry], sources:
         }
     }
     mark_ledgers(&mut site);
+    super::identity::restrict_twins(&mut site, entries);
 
     for i in 0..site.sections.len() {
         sort_section_pages(&mut site, i);

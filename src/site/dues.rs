@@ -54,8 +54,7 @@ pub fn build(site: &Site, files: &Files) -> (HashMap<usize, Disclosure>, Vec<Dia
                     (l, probs, Some(rel))
                 }
                 Some(Err(e)) => {
-                    errors
-                        .push(Diagnostic::error(format!("无法读取党费台账：{e}")).file(format!("content/{rel}")).hint("检查文件权限；共享文件夹是否仍然挂载"));
+                    errors.push(Diagnostic::error(format!("无法读取党费台账：{e}")).file(format!("content/{rel}")).hint(tables::read_hint(e)));
                     continue;
                 }
                 // Missing files are reported by `tables::wanted`.

@@ -110,6 +110,16 @@ impl PageLinks<'_> {
             };
             return self.broken(&asset.rel, written, format!("链接指向{what}：{written}"), hint.into());
         }
+        if asset.internal_twin && site.opts.audience.is_public() {
+            return Resolution::Broken {
+                message: format!("链接指向的附件 {written} 与党内公开的内容是同一个文件（硬链接或符号链接），它不会出现在公开版中"),
+                hint: "公开页面的附件请放一份独立的副本（复制，不要链接），并确认它可以公开".into(),
+            };
+        }
+        if let Some(what) = crate::content::active::active_type(asset.name()) {
+            let d = super::active_error(asset.name(), what);
+            return Resolution::Broken { message: d.message, hint: d.hint.unwrap_or_default() };
+        }
         if let Some(h) = site.owner_hidden(asset.owner) {
             let hint = match h {
                 Hidden::Internal => "附件存在，但属于党内公开的页面或栏目，公开版中没有它：删除这个链接，或把附件放到公开页面的文件夹里",

@@ -4,6 +4,7 @@
 mod assemble;
 pub mod check_notes;
 pub mod dues;
+mod identity;
 pub mod isolation;
 pub mod links;
 pub mod model;
@@ -326,11 +327,14 @@ impl Site {
     /// unlinked file may be a roster dropped there by mistake: a warning names
     /// it); the internal build publishes every file of what it shows. Data files
     /// never go public, dues ledgers (income bases) only to the committee, and a
-    /// ledger only with a visible page naming or linking it.
+    /// ledger only with a visible page naming or linking it. Another name of an
+    /// internal file is never public; files that run in a browser (`.html`,
+    /// `.svg`, …) are never published: an error at the file unless a page's link
+    /// to it already said so (`links`).
     fn decide_assets(&mut self) -> Vec<Diagnostic> {
         let audience = self.opts.audience;
         let public = audience.is_public();
-        let mut unlinked = Vec::new();
+        let mut diags = Vec::new();
         for a in &mut self.assets {
             let linked_visible = a.linked_by.iter().any(|&p| self.pages[p].visible());
             let named_visible = a.named_by.iter().any(|&p| self.pages[p].visible());
@@ -338,17 +342,29 @@ impl Site {
                 Owner::Page(p) => self.pages[p].visible(),
                 Owner::Section(s) => self.sections[s].hidden.is_none(),
             };
-            let allowed = may_publish(a, audience) && !(a.ledger && !named_visible && !linked_visible);
-            a.published = shown && (linked_visible || !public) && allowed;
-            if public && shown && !linked_visible && allowed && matches!(a.owner, Owner::Page(_)) {
-                unlinked.push(
+            let allowed = may_publish(a, audience) && !(a.internal_twin && public) && !(a.ledger && !named_visible && !linked_visible);
+            let active = crate::content::active::active_type(a.name());
+            a.published = shown && (linked_visible || !public) && allowed && active.is_none();
+            if let Some(what) = active.filter(|_| shown && allowed) {
+                // Never published, linked or not; a page's link to it already said so (`links`).
+                if !linked_visible {
+                    diags.push(active_error(a.name(), what).file(format!("content/{}", a.rel)));
+                }
+            } else if a.internal_twin && public && shown && !linked_visible {
+                diags.push(
+                    Diagnostic::warning(format!("附件“{}”与党内公开的内容是同一个文件（硬链接或符号链接），公开版不发布它", a.name()))
+                        .file(format!("content/{}", a.rel))
+                        .hint("公开的附件请放一份独立的副本（复制，不要链接），并确认它可以公开"),
+                );
+            } else if public && shown && !linked_visible && allowed && matches!(a.owner, Owner::Page(_)) {
+                diags.push(
                     Diagnostic::warning(format!("页面文件夹里的 {} 没有被任何页面链接，公开版不发布它（党内版照常发布）", a.name()))
                         .file(format!("content/{}", a.rel))
                         .hint(format!("要公开这个附件，在页面正文里加一个链接：{}；不该公开的文件请移出共享文件夹", link_to(a.name()))),
                 );
             }
         }
-        unlinked
+        diags
     }
 
     /// Two sources that would write the same output file.
@@ -396,6 +412,12 @@ fn link_to(name: &str) -> String {
     } else {
         format!("[{name}]({name})")
     }
+}
+
+/// An attachment that would run in a browser (`what`: 网页, SVG 图片, 脚本…).
+pub fn active_error(name: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(format!("附件“{name}”是{what}，在浏览器里打开时会在本网站上运行其中的代码，不能发布"))
+        .hint("请另存为 PDF（Word/WPS：文件 → 另存为 → PDF）后放进来；图片请用 .png 或 .jpg（docs/content.md“Attachments”）")
 }
 
 pub fn parent(rel: &str) -> &str {

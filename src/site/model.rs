@@ -191,7 +191,9 @@ pub enum Owner {
 #[derive(Debug)]
 pub struct Asset {
     pub rel: String,
+    /// The resolved path (no link in it) and the identity the walk found.
     pub abs: std::path::PathBuf,
+    pub id: Option<crate::content::entry::FileId>,
     pub size: u64,
     pub path: String,
     pub owner: Owner,
@@ -205,6 +207,9 @@ pub struct Asset {
     /// Named by a `ledger` key (a dues ledger: names, income bases): only in a
     /// committee build.
     pub personal: bool,
+    /// Another name of this file is internal (a hard link or a symbolic link to an
+    /// internal attachment, page or folder): never public (`site::identity`).
+    pub internal_twin: bool,
     pub published: bool,
 }
 

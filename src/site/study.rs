@@ -60,8 +60,7 @@ pub fn build(site: &Site, files: &Files, as_of: NaiveDate) -> (HashMap<usize, Pl
                         }
                     }
                 }
-                Some(Err(e)) => errors
-                    .push(Diagnostic::error(format!("无法读取学习计划表：{e}")).file(format!("content/{rel}")).hint("检查文件权限；共享文件夹是否仍然挂载")),
+                Some(Err(e)) => errors.push(Diagnostic::error(format!("无法读取学习计划表：{e}")).file(format!("content/{rel}")).hint(tables::read_hint(e))),
                 None => {}
             },
             None => match p.extra.get("sessions") {

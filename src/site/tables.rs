@@ -25,6 +25,16 @@ pub struct Wanted {
     /// Path relative to `content/`.
     pub rel: String,
     pub abs: PathBuf,
+    pub id: Option<crate::content::entry::FileId>,
+}
+
+/// The hint for a data file that could not be read (`Files`' reason).
+pub fn read_hint(reason: &str) -> &'static str {
+    if reason.contains(" MB") {
+        "台账、计划表不会这样大：在 Excel/WPS 中只保留需要的工作表，删除图片后另存为 .xlsx"
+    } else {
+        "检查文件权限；共享文件夹是否仍然挂载"
+    }
 }
 
 /// File contents by `rel`, or the reason they could not be read.
@@ -74,7 +84,7 @@ pub fn wanted(site: &Site) -> (Vec<Wanted>, Vec<Diagnostic>) {
         }
         let Some((key, rel)) = named_file(site, page) else { continue };
         match site.assets.iter().find(|a| a.rel == rel) {
-            Some(a) => out.push(Wanted { page, rel, abs: a.abs.clone() }),
+            Some(a) => out.push(Wanted { page, rel, abs: a.abs.clone(), id: a.id }),
             None => {
                 let dir = super::parent(&rel);
                 let siblings: Vec<&str> = site.assets.iter().filter(|a| super::parent(&a.rel) == dir).map(|a| a.name()).collect();

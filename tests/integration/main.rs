@@ -10,6 +10,8 @@ mod a11y;
 mod audiences;
 /// Bad input: located Chinese errors with hints, all reported at once.
 mod bad_input;
+/// Spreadsheet bombs under a memory cap: each refused with a located error, never a crash.
+mod bombs;
 /// Headless Chromium against the built example site.
 mod browser;
 /// The disclosure catalogue: timeliness from dates and the publisher's journal, placeholders.
@@ -58,6 +60,8 @@ mod ledgers;
 mod messages;
 /// The theme's JavaScript stripped of comments and indentation at build time.
 mod minify;
+/// docs/deploy.md's nginx site with real nginx and Chromium: the portal works under its policy, planted scripts never run.
+mod nginx_site;
 /// Ledgers and study plans saved by LibreOffice as .xlsx, .xls, .ods and GBK .csv read alike.
 mod office;
 /// Atomic output, no stale files, foreign output folders refused.
@@ -66,6 +70,8 @@ mod output_safety;
 mod pathological;
 /// Output folders and DESTs never inside the source, nor one DEST inside the other.
 mod placement;
+/// `dwgk serve` against a hostile network: foreign Host, oversized and slow heads, the connection cap, redirects.
+mod preview_safety;
 /// Printed A4 PDFs read back with poppler: 公文 layout of notices, key text at 9 pt or more.
 mod print;
 /// `dwgk publish`: releases under real nginx load, SIGKILL, polling, wake-ups, rollback.
@@ -87,9 +93,11 @@ mod search_loading;
 /// Search ranking fixtures and one-character queries in Chromium.
 mod search_ranking;
 /// `dwgk serve`: live reload in headless Chromium, editor saves, polling, HTTP safety, banners.
-mod serve;
+pub(crate) mod serve;
 /// The preview server's incremental rebuilds against full builds, byte for byte.
 mod serve_incremental;
+/// The share is untrusted: links out of the site, links to internal files, active attachments, code from the share.
+mod share_attacks;
 /// What the share's config.toml may not decide: DESTs, audiences, the deletion guard.
 mod share_settings;
 /// Architecture invariants: pure layers without IO, documented files.
@@ -104,3 +112,5 @@ mod word_convert;
 mod word_pandoc;
 /// 保密审查: canaries in everything Word hides, none in any byte of either audience's build.
 mod word_secrecy;
+/// The XSS vector suite (OWASP, html5sec, unbalanced tags, Markdown links) in headless Chromium.
+mod xss_vectors;

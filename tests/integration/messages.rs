@@ -113,8 +113,9 @@ fn a_source_file_that_vanishes_mid_build_is_a_read_error_about_the_source() {
         base_url: None,
         opts: dwgk::site::BuildOptions { audience: dwgk::content::kind::Audience::Public, drafts: false, now: chrono::Local::now().naive_local(), as_of: None },
         published: Default::default(),
+        trust: dwgk::pipeline::Trust::site(s.path()),
     };
-    let input = dwgk::pipeline::read_input(s.path());
+    let input = dwgk::pipeline::read_input(s.path(), &req.trust);
     s.remove("content/notices/附件.pdf");
     let (summary, diags) = dwgk::pipeline::stage(&req, input, &dwgk::pipeline::NoHooks).commit();
     assert!(!summary.written);

@@ -120,7 +120,7 @@ fn site_cost(pages: &[(String, String)], assets: &[String]) -> f64 {
             dirs.insert(d.to_string());
         }
     }
-    let entry = |rel: &str, kind| Entry { rel: rel.to_string(), abs: format!("/nonexistent/{rel}").into(), kind, size: 9 };
+    let entry = |rel: &str, kind| Entry { rel: rel.to_string(), abs: format!("/nonexistent/{rel}").into(), kind, size: 9, id: None };
     let mut entries: Vec<Entry> = dirs.iter().map(|d| entry(d, EntryKind::Dir)).collect();
     entries.extend(pages.iter().map(|(r, _)| entry(r, EntryKind::Markdown)));
     entries.extend(assets.iter().map(|r| entry(r, EntryKind::Asset)));

@@ -162,13 +162,15 @@ fn publish_site_wide_errors_still_refuse_the_release() {
         let site = good();
         let tmp = tempfile::tempdir().unwrap();
         let dest = tmp.path().join("dest");
-        assert_eq!(publish_once(&site, &dest, &[]).0, 0, "{kind}");
+        assert_eq!(publish_once(&site, &dest, &["--code", &site.path().to_string_lossy()]).0, 0, "{kind}");
         let live = current(&dest).unwrap();
         site.file(broken, &text);
         site.file("content/units/diyi/a.md", &notice(1, "", "正文改了。"));
         // A page-level error too: everything is reported at once.
         site.file("content/units/diyi/b.md", "+++\ntitle = \"坏\"\ndate = \"昨天\"\n+++\n");
-        let (code, out, err) = publish_once(&site, &dest, &[]);
+        // The templates are the admin's code (`--code`): the share's are never used.
+        let code_dir = site.path().to_string_lossy().into_owned();
+        let (code, out, err) = publish_once(&site, &dest, &["--code", &code_dir]);
         assert!(code >= 1, "{kind}: {out}\n{err}");
         assert!(err.contains("线上网站保持不变") && err.contains(file), "{kind}: {err}");
         assert_eq!(current(&dest).unwrap(), live, "{kind}: a site-wide error published a release");

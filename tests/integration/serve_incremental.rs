@@ -14,7 +14,14 @@ use std::sync::Arc;
 fn live(root: &Path, audience: Audience) -> Live {
     let now = chrono::NaiveDate::from_ymd_opt(2025, 1, 15).unwrap().and_hms_opt(9, 0, 0).unwrap();
     let opts = BuildOptions { audience, drafts: false, now, as_of: None };
-    let req = Request { root: root.to_path_buf(), output: None, base_url: Some("http://127.0.0.1:8000/".into()), opts, published: Default::default() };
+    let req = Request {
+        root: root.to_path_buf(),
+        output: None,
+        base_url: Some("http://127.0.0.1:8000/".into()),
+        opts,
+        published: Default::default(),
+        trust: dwgk::pipeline::Trust::site(root),
+    };
     let mut live = Live::new(req, Arc::new(Served::new(root)));
     let first = live.rebuild(&[]);
     assert!(!first.diags.has_errors(), "{:?}", first.diags);

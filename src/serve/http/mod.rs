@@ -1,15 +1,21 @@
 //! A small, safe HTTP server for previews (GET and HEAD, single byte ranges).
 //! Paths are percent-decoded, `..` is refused, and a file served from disk must
-//! resolve inside the site folder (no symlink escapes).
+//! resolve inside the site folder (no symlink escapes). Request heads are bounded
+//! in size and time and the Host is checked (`head`); at most `MAX_CONNECTIONS`
+//! are served at once (503 past that); redirects stay on this server.
 //!
 //! `serve_live` serves the preview server's in-memory site: every HTML page gets
 //! a small inline script (live reload over server-sent events on `/__dwgk/events`,
 //! the error overlay, CSS swaps) and, for drafts and scheduled or expired pages, a
 //! banner. Both are added here, on the way out: built output never contains them.
 
+mod head;
 mod inject;
 mod paths;
 mod response;
+
+pub use head::Hosts;
+use head::{read_head, Req};
 
 pub use inject::inject;
 use paths::inside;
@@ -18,61 +24,89 @@ pub use response::{content_type, parse_range};
 use response::{disposition, respond, respond_ranged};
 
 use super::live::{Out, Served};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Connections served at once; more are answered 503 and closed.
+pub const MAX_CONNECTIONS: usize = 64;
+
 /// Serves the files of a folder (a finished build).
 pub fn serve(listener: TcpListener, root: PathBuf) {
-    for stream in listener.incoming().flatten() {
-        let root = root.clone();
+    accept(listener, move |stream| handle_dir(stream, &root));
+}
+
+/// Serves the preview server's live site to the `hosts` it answers to.
+pub fn serve_live(listener: TcpListener, served: Arc<Served>, hosts: Hosts) {
+    let hosts = Arc::new(hosts);
+    accept(listener, move |stream| handle_live(stream, &served, &hosts));
+}
+
+/// One thread per connection, at most `MAX_CONNECTIONS` at once.
+fn accept(listener: TcpListener, handle: impl Fn(TcpStream) -> std::io::Result<()> + Send + Sync + 'static) {
+    let handle = Arc::new(handle);
+    let open = Arc::new(AtomicUsize::new(0));
+    for mut stream in listener.incoming().flatten() {
+        if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            open.fetch_sub(1, Ordering::SeqCst);
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+            let _ =
+                respond(&mut stream, 503, "text/plain; charset=utf-8", "预览服务器同时连接太多，请稍后刷新".as_bytes(), false, &[("Retry-After", "1".into())]);
+            continue;
+        }
+        let (handle, open) = (handle.clone(), open.clone());
         std::thread::spawn(move || {
-            let _ = handle_dir(stream, &root);
+            let _ = handle(stream);
+            open.fetch_sub(1, Ordering::SeqCst);
         });
     }
 }
 
-/// Serves the preview server's live site.
-pub fn serve_live(listener: TcpListener, served: Arc<Served>) {
-    for stream in listener.incoming().flatten() {
-        let served = served.clone();
-        std::thread::spawn(move || {
-            let _ = handle_live(stream, &served);
-        });
-    }
-}
-
-struct Req {
-    method: String,
-    target: String,
-    range: Option<String>,
-}
-
-fn read_request(stream: &TcpStream) -> std::io::Result<Req> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    let mut range = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line.trim().is_empty() {
+/// After answering a refused head: stop sending and read (and drop) a little of what
+/// the client is still sending, so that closing does not reset the connection before
+/// the client has read the answer. Bounded: at most 1 MiB or half a second.
+fn linger(stream: &mut TcpStream) {
+    use std::io::Read;
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let until = std::time::Instant::now() + Duration::from_millis(500);
+    let mut buf = [0u8; 16 * 1024];
+    let mut total = 0;
+    while total < (1 << 20) {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
             break;
         }
-        if let Some((k, v)) = line.split_once(':') {
-            if k.trim().eq_ignore_ascii_case("range") {
-                range = Some(v.trim().to_string());
-            }
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => total += n,
         }
     }
-    let mut parts = request_line.split_whitespace();
-    Ok(Req { method: parts.next().unwrap_or("").to_string(), target: parts.next().unwrap_or("/").to_string(), range })
+}
+
+/// The request head, or the answer to a refused one (`None`: nothing to serve).
+fn request(stream: &mut TcpStream) -> std::io::Result<Option<Req>> {
+    match read_head(stream) {
+        Ok(req) => Ok(Some(req)),
+        Err(refused) => {
+            if let Some(status) = refused.status() {
+                let body = match status {
+                    414 => "请求的网址太长".as_bytes(),
+                    431 => "请求头太大".as_bytes(),
+                    _ => "请求格式不对".as_bytes(),
+                };
+                respond(stream, status, "text/plain; charset=utf-8", body, false, &[])?;
+                linger(stream);
+            }
+            Ok(None)
+        }
+    }
 }
 
 fn handle_dir(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
-    let req = read_request(&stream)?;
+    let Some(req) = request(&mut stream)? else { return Ok(()) };
     let head = req.method == "HEAD";
     if req.method != "GET" && !head {
         return respond(&mut stream, 405, "text/plain; charset=utf-8", b"method not allowed", head, &[]);
@@ -89,9 +123,19 @@ fn handle_dir(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     }
 }
 
-fn handle_live(mut stream: TcpStream, served: &Served) -> std::io::Result<()> {
-    let req = read_request(&stream)?;
+fn handle_live(mut stream: TcpStream, served: &Served, hosts: &Hosts) -> std::io::Result<()> {
+    let Some(req) = request(&mut stream)? else { return Ok(()) };
     let head = req.method == "HEAD";
+    match req.host.as_deref() {
+        Some(h) if hosts.allows(h) => {}
+        other => {
+            let name = other.unwrap_or("（没有 Host）");
+            let body = format!(
+                "421 预览服务器不接受主机名“{name}”。只能用 localhost、127.0.0.1 或启动时监听的地址访问；这是本机的名字时，启动时加 --allow-host {name}"
+            );
+            return respond(&mut stream, 421, "text/plain; charset=utf-8", body.as_bytes(), head, &[]);
+        }
+    }
     let path_only = req.target.split(['?', '#']).next().unwrap_or("/");
     if path_only == "/__dwgk/events" {
         let since = req.target.split_once("since=").and_then(|(_, v)| v.split('&').next()?.parse().ok()).unwrap_or(0);
@@ -108,9 +152,13 @@ fn handle_live(mut stream: TcpStream, served: &Served) -> std::io::Result<()> {
     let found = match found {
         Some(f) => f,
         None => {
-            // `/notices` → `/notices/`, so relative links inside it work.
+            // `/notices` → `/notices/`, so relative links inside it work. The address is
+            // made from the cleaned path: `//notices` must not become `//notices/`,
+            // which a browser reads as another host.
             if !rel.is_empty() && !rel.ends_with('/') && served.outputs.read().expect("outputs").contains_key(&format!("{rel}/index.html")) {
-                let location = format!("{}/", path_only);
+                let query = req.target.split_once('?').map_or(String::new(), |(_, q)| format!("?{}", q.split('#').next().unwrap_or("")));
+                // An output's own path (slugs have no `#` or `?`), percent-encoded.
+                let location = format!("/{}/{query}", crate::site::urls::encode_path(&rel));
                 return respond(&mut stream, 301, "text/plain; charset=utf-8", b"", head, &[("Location", location)]);
             }
             return not_found(&mut stream, served, head);
@@ -127,9 +175,12 @@ fn handle_live(mut stream: TcpStream, served: &Served) -> std::io::Result<()> {
                 respond_ranged(&mut stream, ctype, &bytes, head, req.range.as_deref(), &[])
             }
         }
-        Out::File(p) => match inside(&served.root, p) {
+        // A file the build resolved inside its fence (the site or an allowed folder):
+        // opened following no link, it is still that file; without `openat2`, only
+        // files under the site folder are served.
+        Out::File(p) => match if crate::io::confine::whole_path_supported() { Some(p.clone()) } else { inside(&served.root, p) } {
             Some(file) => {
-                let body = std::fs::read(&file)?;
+                let body = crate::io::confine::read(&file, None)?;
                 respond_ranged(&mut stream, ctype, &body, head, req.range.as_deref(), &disposition(&file))
             }
             None => not_found(&mut stream, served, head),

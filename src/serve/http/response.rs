@@ -79,12 +79,26 @@ pub(super) fn respond(stream: &mut TcpStream, status: u16, ctype: &str, body: &[
         200 => "OK",
         206 => "Partial Content",
         301 => "Moved Permanently",
+        400 => "Bad Request",
         404 => "Not Found",
+        405 => "Method Not Allowed",
+        414 => "URI Too Long",
         416 => "Range Not Satisfiable",
-        _ => "Method Not Allowed",
+        421 => "Misdirected Request",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "Error",
     };
-    let mut header =
-        format!("HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n", body.len());
+    let mut header = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n",
+        body.len()
+    );
+    // Anything but a page is never a document that can run script, even if a browser
+    // is made to open it as one (the same defence as docs/deploy.md's nginx site).
+    // Not PDFs: browsers show them in a viewer of their own, which a sandbox blocks.
+    if !ctype.starts_with("text/html") && ctype != "application/pdf" {
+        header.push_str("Content-Security-Policy: sandbox; default-src 'none'\r\n");
+    }
     for (k, v) in extra {
         header.push_str(&format!("{k}: {v}\r\n"));
     }

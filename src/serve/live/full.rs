@@ -8,7 +8,7 @@ impl Live {
     /// errors. A file with errors of its own is held back (`pipeline::prepare_isolated`,
     /// nothing before: left out of the build); its page keeps its last good output.
     pub(super) fn full(&mut self) -> Outcome {
-        let input = pipeline::read_input(&self.req.root);
+        let input = pipeline::read_input(&self.req.root, &self.req.trust);
         let (site, mut diags, held) = pipeline::prepare_isolated(&self.req, input, &pipeline::NoHooks, None, false);
         let Some(mut site) = site else { return self.failed(diags, None) };
         if diags.has_errors() {
@@ -18,13 +18,15 @@ impl Live {
         let held_errors: Vec<crate::diag::Diagnostic> = held.iter().flat_map(|h| h.diags.iter().filter(|d| d.is_error()).cloned()).collect();
         let headers = site.pages.iter().map(|p| (p.src.rel.clone(), hash(&p.src.text[..p.src.body_start]))).collect();
         site.release_sources();
-        let (templates, d) = theme::load(&self.req.root, &site.config.theme);
+        let code = self.req.trust.code.as_deref();
+        let (templates, d) = theme::load(code, &site.config.theme, &site.config.security);
+        diags.extend(d);
+        let (statics_list, d) = theme::static_files(code, &site.config.theme, &site.config.security);
         diags.extend(d);
         let Some(templates) = templates.filter(|_| !diags.has_errors()) else {
             diags.extend(held_errors);
             return self.failed(diags, None);
         };
-        let statics_list = theme::static_files(&self.req.root, &site.config.theme);
         let statics: HashSet<String> = statics_list.iter().map(|(r, _)| r.clone()).collect();
         let site = Arc::new(site);
         let summaries = Summaries::all(&site);

@@ -246,8 +246,12 @@ impl Live {
 
     /// Static files changed (and nothing else): list them again, nothing to render.
     fn statics(&mut self, css: bool) -> Outcome {
+        let config = &self.built.as_ref().expect("built").site.config;
+        let (list, problems) = theme::static_files(self.req.trust.code.as_deref(), &config.theme, &config.security);
+        if !problems.is_empty() {
+            return self.full(); // a link out of static/: the full build reports it
+        }
         let built = self.built.as_mut().expect("built");
-        let list = theme::static_files(&self.req.root, &built.site.config.theme);
         let now: HashSet<String> = list.iter().map(|(r, _)| r.clone()).collect();
         let mut changed = Vec::new();
         {

@@ -73,7 +73,7 @@ impl Sink for StoreSink {
         self.outputs.lock().expect("sink").insert(rel.to_string(), out);
         Ok(())
     }
-    fn copy(&self, rel: &str, from: &Path) -> Result<(), Box<Diagnostic>> {
+    fn copy(&self, rel: &str, from: &Path, _id: Option<crate::content::entry::FileId>) -> Result<(), Box<Diagnostic>> {
         self.outputs.lock().expect("sink").insert(rel.to_string(), Out::File(from.to_path_buf()));
         Ok(())
     }

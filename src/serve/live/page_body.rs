@@ -105,11 +105,13 @@ pub(super) fn read_source(root: &Path, rel: &str) -> Option<source::Source> {
     if crate::content::docx::extension_of(rel).is_some() {
         return None;
     }
-    let abs = root.join("content").join(rel);
-    if std::fs::metadata(&abs).ok()?.len() > MAX_MARKDOWN_BYTES {
+    // Opened following no link: a page that became a link takes the full build,
+    // which resolves it inside the site (or refuses it).
+    let abs = root.canonicalize().ok()?.join("content").join(rel);
+    if std::fs::symlink_metadata(&abs).ok()?.len() > MAX_MARKDOWN_BYTES {
         return None;
     }
-    let bytes = std::fs::read(&abs).ok()?;
+    let bytes = crate::io::confine::read(&abs, None).ok()?;
     let (src, diags) = source::parse(rel, &format!("content/{rel}"), &bytes);
     src.filter(|_| diags.is_empty())
 }

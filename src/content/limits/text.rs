@@ -15,6 +15,10 @@ pub const MAX_MARKS: usize = 200_000;
 /// and markdown-it cap too (100 levels). Deeper nesting is never written by hand.
 pub const MAX_NESTING: usize = 100;
 
+/// Elements a page's raw HTML may nest (`<div><div>…`): its tree is balanced and
+/// written back element by element.
+pub const MAX_HTML_NESTING: usize = 200;
+
 /// Terms (tags) of one taxonomy on one page: each term's list shows the page with
 /// all its terms, so the site's cost grows with terms × terms of a page.
 pub const MAX_TERMS_PER_PAGE: usize = 100;
