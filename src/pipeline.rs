@@ -42,12 +42,23 @@ pub struct Trust {
     /// `Some`: the admin's allowances (`publish`'s command line); a `[security]` in
     /// the source's config.toml is ignored, with a warning.
     pub security: Option<Security>,
+    /// Files under `content/` not to read, with the reason (`publish::crash`: the
+    /// files an attempt that ended abnormally may have died on). Each is a
+    /// problem of its own page; shared so the daemon sets it between attempts.
+    pub quarantine: Quarantine,
 }
+
+pub type Quarantine = std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, String>>>;
 
 impl Trust {
     /// The operator's own site folder: its code and its `[security]` count.
     pub fn site(root: &Path) -> Trust {
-        Trust { code: Some(root.to_path_buf()), security: None }
+        Trust { code: Some(root.to_path_buf()), security: None, quarantine: Default::default() }
+    }
+
+    /// The quarantined files now: `(rel, reason)`.
+    fn quarantined(&self) -> std::collections::BTreeMap<String, String> {
+        self.quarantine.lock().map(|q| q.clone()).unwrap_or_default()
     }
 
     /// Warnings for code folders in a source whose code is not trusted: they are not read.
@@ -115,8 +126,12 @@ fn read_source(e: &Entry) -> (Option<source::Source>, Vec<Diagnostic>) {
 
 /// Reads and parses the Markdown files, then the Word files that are pages (not
 /// those the Markdown makes attachments: `site::word::attached`).
-fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
-    let (mut sources, mut diags) = read_markdown(entries);
+fn read_sources(entries: &[Entry], quarantine: &std::collections::BTreeMap<String, String>) -> (Vec<source::Source>, Vec<Diagnostic>) {
+    let mut diags = quarantined_errors(entries.iter().filter(|e| matches!(e.kind, EntryKind::Markdown | EntryKind::Word)), quarantine);
+    let readable: Vec<Entry> = entries.iter().filter(|e| !quarantine.contains_key(&e.rel)).cloned().collect();
+    let entries = &readable[..];
+    let (mut sources, d) = read_markdown(entries);
+    diags.extend(d);
     let attached = site::word::attached(entries, &sources);
     let sidecars: HashMap<&str, &Entry> = entries.iter().filter(|e| e.kind == EntryKind::Sidecar).map(|e| (&e.rel[..e.rel.len() - ".toml".len()], e)).collect();
     let words: Vec<&Entry> = entries.iter().filter(|e| e.kind == EntryKind::Word && !attached.contains(&e.rel)).collect();
@@ -126,6 +141,18 @@ fn read_sources(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
         diags.extend(d);
     }
     (sources, diags)
+}
+
+/// One error per quarantined page file: its page is held back like any page with errors.
+fn quarantined_errors<'a>(entries: impl Iterator<Item = &'a Entry>, quarantine: &std::collections::BTreeMap<String, String>) -> Vec<Diagnostic> {
+    entries
+        .filter_map(|e| quarantine.get(&e.rel).map(|why| (e, why)))
+        .map(|(e, why)| {
+            Diagnostic::error(why.clone())
+                .file(format!("content/{}", e.rel))
+                .hint("检查这个文件能否在 Word/WPS/Excel 中正常打开；修改并重新保存后会再次读取（docs/deploy.md“发布进程异常退出时”）")
+        })
+        .collect()
 }
 
 fn read_markdown(entries: &[Entry]) -> (Vec<source::Source>, Vec<Diagnostic>) {
@@ -232,7 +259,7 @@ pub fn read_input(root: &Path, trust: &Trust) -> Input {
     };
     diags.extend(d);
     timer.lap("walk");
-    let (sources, d) = read_sources(&entries);
+    let (sources, d) = read_sources(&entries, &trust.quarantined());
     diags.extend(d);
     timer.lap("read+parse");
     Input { config, entries, sources, diags, isolation: Default::default(), isolating: false }
@@ -267,7 +294,13 @@ fn load_site_from(input: Input, req: &Request, notes: bool) -> (Option<Site>, Di
     timer.lap("assemble");
     let (wanted, d) = site::tables::wanted(&site);
     diags.extend(d);
-    diags.extend(site.compute_tables(&read_files(&wanted)));
+    let mut files = read_files(&wanted);
+    for (rel, why) in req.trust.quarantined() {
+        if let Some(f) = files.get_mut(&rel) {
+            *f = Err(why);
+        }
+    }
+    diags.extend(site.compute_tables(&files));
     timer.lap("ledgers+plans");
     diags.extend(site.compute_compliance(notes, &req.published));
     timer.lap("compliance");

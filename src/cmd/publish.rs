@@ -96,7 +96,7 @@ pub fn run(args: &PublishArgs) -> i32 {
     if let Some(c) = code.as_ref().filter(|c| !c.is_dir()) {
         return usage(&format!("--code 指定的网站代码文件夹不存在：{}", c.display()), "写管理员维护的文件夹，里面放 templates/、themes/、static/");
     }
-    let trust = Trust { code, security: Some(security) };
+    let trust = Trust { code, security: Some(security), quarantine: Default::default() };
     let settings = |dest: &Path, audience: Audience, base_url: Option<String>| Settings {
         source: source.clone(),
         dest: dest.to_path_buf(),

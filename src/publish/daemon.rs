@@ -4,6 +4,7 @@
 //! due or the cron schedule fires, and publishes every portal of the source
 //! (public, internal or both) through `portals::publish`.
 
+use super::crash;
 use super::log::log;
 use super::portals::{self, Portal};
 use super::release::{self, Result as Outcome};
@@ -74,6 +75,53 @@ fn unusable(snap: &Snapshot) -> Option<&'static str> {
 
 /// Runs until killed. Every exit path is safe: `current` only ever changes by
 /// one atomic rename.
+/// What an earlier process's unfinished attempt left to do (`publish::crash`).
+#[derive(Default)]
+struct AfterCrash {
+    /// Files it may have died on, with the share's fingerprint of each.
+    suspects: std::collections::BTreeMap<String, (u64, i128)>,
+    /// Nothing is built until the share changes.
+    back_off: bool,
+    /// The suspects are the cause (they were retried and it died): no retry.
+    confirmed: bool,
+}
+
+/// The last attempt of an earlier process never ended: recorded as failed in
+/// every portal; then the files it may have died on are quarantined for the next
+/// attempt (and retried once after it succeeds), or nothing is built until the
+/// share changes when they were out already.
+fn after_crash(portals: &[Portal], snap: &Snapshot) -> AfterCrash {
+    let Some(crashed) = crash::take(&portals[0].store) else { return AfterCrash::default() };
+    let fingerprinted = |rels: &[String]| rels.iter().filter_map(|r| snap.get(&format!("content/{r}")).map(|fp| (r.clone(), *fp))).collect();
+    let mut out = AfterCrash { back_off: !crashed.quarantined.is_empty(), confirmed: !crashed.retried.is_empty(), ..Default::default() };
+    if out.confirmed {
+        out.suspects = fingerprinted(&crashed.retried);
+    } else if !out.back_off {
+        out.suspects = crash::changed_since_live(&portals[0].store, snap);
+    }
+    let next = if out.back_off {
+        format!("那次已暂不读取 {} 个可疑文件，仍然异常退出：共享文件夹里的文件有改动后再生成", crashed.quarantined.len())
+    } else if out.suspects.is_empty() {
+        "重新生成一次".to_string()
+    } else {
+        let shown: Vec<&str> = out.suspects.keys().take(5).map(String::as_str).collect();
+        let more = if out.suspects.len() > 5 { format!(" 等 {} 个", out.suspects.len()) } else { String::new() };
+        let then = if out.confirmed { "再次读取它们时又异常退出，它们改动后才会再读取" } else { "成功后会再读取一次" };
+        format!("这次暂不读取那次新改动的文件（{}{more}），其余照常发布；{then}", shown.join("、"))
+    };
+    let message = format!(
+        "上一次生成（开始于 {}，进程 {}）没有结束：发布进程异常退出（内存不足、被强制结束或断电）；线上版本保持不变。{next}",
+        crashed.started, crashed.pid
+    );
+    for p in portals {
+        release::record_crash(&p.store, &p.settings, Trigger::Startup, &crate::diag::escape_controls(&message));
+    }
+    if let Ok(mut q) = portals[0].settings.trust.quarantine.lock() {
+        *q = out.suspects.keys().map(|rel| (rel.clone(), crash::reason(&crashed.started))).collect();
+    }
+    out
+}
+
 pub fn run(portals: &[Portal], timing: &Timing) -> i32 {
     let source = portals[0].settings.source.clone();
     let (tx, rx) = mpsc::channel::<()>();
@@ -122,6 +170,16 @@ pub fn run(portals: &[Portal], timing: &Timing) -> i32 {
     let first = scan_now();
     let mut pending: Option<Trigger> = first.is_some().then_some(Trigger::Startup);
     let first = first.unwrap_or_default();
+    // What an earlier process's unfinished attempt may have died on, with the
+    // share's fingerprint of each (a file read again once it changes).
+    let AfterCrash { suspects, back_off, confirmed } = after_crash(portals, &first);
+    if back_off {
+        pending = None;
+    }
+    let quarantine = portals[0].settings.trust.quarantine.clone();
+    // The suspects, read again once an attempt without them has succeeded.
+    let mut retry: Option<Vec<String>> = None;
+    let mut retrying: Vec<String> = Vec::new();
     let mut settler = Settler::new(timing.settle, first.clone());
     let mut built: Snapshot = first;
     let mut next_change: Option<NaiveDateTime> = None;
@@ -135,7 +193,30 @@ pub fn run(portals: &[Portal], timing: &Timing) -> i32 {
             let expected = snap.clone();
             let verify = move || scan::snapshot(&verify_source).is_ok_and(|s| s == expected);
             let now = local_now().max(next_change.filter(|_| trigger == Trigger::Schedule).unwrap_or(NaiveDateTime::MIN));
+            let quarantined: Vec<String> = match quarantine.lock() {
+                Ok(mut q) => {
+                    q.retain(|rel, _| suspects.get(rel).is_some_and(|fp| snap.get(&format!("content/{rel}")) == Some(fp)));
+                    q.keys().cloned().collect()
+                }
+                Err(_) => Vec::new(),
+            };
+            let started = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
+            let retried = std::mem::take(&mut retrying);
+            crash::begin(
+                &portals[0].store,
+                &crash::Attempt { started, pid: std::process::id(), trigger: trigger.id().into(), quarantined: quarantined.clone(), retried },
+            );
             let attempts = portals::publish(portals, trigger, now, Some(&verify));
+            crash::end(&portals[0].store);
+            if !quarantined.is_empty() && !confirmed && retry.is_none() {
+                retry = Some(quarantined);
+                // Once more with them: the crash may not have been theirs (a power cut).
+                if let Ok(mut q) = quarantine.lock() {
+                    q.clear();
+                }
+                retrying = retry.clone().unwrap_or_default();
+                owed = owed.or(Some(Trigger::Startup));
+            }
             if !attempts.iter().any(|a| matches!(a.result, Outcome::SourceChanged)) {
                 built = snap;
             }

@@ -6,6 +6,7 @@
 //! kept apart from the IO (`store`, `journal`, `release`, `portals`, `daemon`) and
 //! unit-tested on its own.
 
+pub mod crash;
 pub mod daemon;
 pub mod drop_guard;
 pub mod first_published;

@@ -113,7 +113,7 @@ mod tests {
             strict: false,
             zone: crate::publish::zone::Zone::fixed("UTC", 0),
             share_report: false,
-            trust: crate::pipeline::Trust { code: None, security: Some(Default::default()) },
+            trust: crate::pipeline::Trust { code: None, security: Some(Default::default()), quarantine: Default::default() },
         };
         Portal { store: Store::open(dest).unwrap(), settings }
     }

@@ -9,7 +9,7 @@
 mod conclude;
 mod hooks;
 
-pub use conclude::{note_next_wake, rollback};
+pub use conclude::{note_next_wake, record_crash, rollback};
 
 use super::kept;
 use super::log::log;

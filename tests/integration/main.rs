@@ -78,6 +78,8 @@ mod print;
 mod publish;
 /// `dwgk publish --internal-dest`: both portals in one run, nothing internal in the public DEST.
 mod publish_both;
+/// A daemon killed mid-build: the crash is recorded, the new files are left out then retried, no loop.
+mod publish_crash;
 /// `dwgk publish`: a page with errors holds back only itself (nginx, status, journal, share report).
 mod publish_isolation;
 /// `dwgk publish`: a page keeps the stamp of the release its bytes last changed in.

@@ -240,6 +240,31 @@ fn save_status(store: &Store, s: &Status) {
     }
 }
 
+/// An attempt of an earlier process that never ended (`publish::crash`): logged,
+/// in the journal and in status.json as `failed`, with what happens next.
+pub fn record_crash(store: &Store, settings: &Settings, trigger: Trigger, message: &str) {
+    let live = store.current();
+    say(settings, "error", "crashed", &[("live", live.clone().unwrap_or_default())], message);
+    let entry = Entry {
+        time: journal::now_rfc3339(),
+        trigger,
+        outcome: Outcome::Failed,
+        release: live.clone(),
+        previous: live.clone(),
+        forced: false,
+        pages: 0,
+        added: Vec::new(),
+        changed: Vec::new(),
+        removed: Vec::new(),
+        held_back: Vec::new(),
+        errors: Vec::new(),
+        problems: Vec::new(),
+        message: message.to_string(),
+    };
+    record(store, &entry);
+    save_status(store, &status(settings, "failed", message.to_string(), live, trigger));
+}
+
 /// Updates `next_wake` in status.json (the daemon knows it after each attempt).
 pub fn note_next_wake(store: &Store, wake: Option<(NaiveDateTime, Trigger)>) {
     if let Some(mut s) = journal::read_status(store) {
