@@ -128,7 +128,9 @@ fn read_source(e: &Entry) -> (Option<source::Source>, Vec<Diagnostic>) {
 /// those the Markdown makes attachments: `site::word::attached`).
 fn read_sources(entries: &[Entry], quarantine: &std::collections::BTreeMap<String, String>) -> (Vec<source::Source>, Vec<Diagnostic>) {
     let mut diags = quarantined_errors(entries.iter().filter(|e| matches!(e.kind, EntryKind::Markdown | EntryKind::Word)), quarantine);
-    let readable: Vec<Entry> = entries.iter().filter(|e| !quarantine.contains_key(&e.rel)).cloned().collect();
+    // Copied only after a crash (the list is then short of the quarantined files).
+    let readable: Cow<[Entry]> =
+        if quarantine.is_empty() { Cow::Borrowed(entries) } else { Cow::Owned(entries.iter().filter(|e| !quarantine.contains_key(&e.rel)).cloned().collect()) };
     let entries = &readable[..];
     let (mut sources, d) = read_markdown(entries);
     diags.extend(d);

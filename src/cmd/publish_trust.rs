@@ -7,7 +7,6 @@
 //! another value is ignored, and the caller logs a warning.
 
 use crate::config::PublishConfig;
-use crate::pipeline;
 use std::path::{Path, PathBuf};
 
 /// `[publish]` keys the share may not decide.
@@ -67,7 +66,7 @@ fn read_admin(file: &Path) -> Result<(PublishConfig, Vec<String>), (String, Stri
 /// `folder`'s config.toml `[publish]` and the keys it writes, when there is one.
 fn read_publish(folder: &Path) -> Option<(PublishConfig, Vec<String>)> {
     let text = crate::content::decode::decode(&std::fs::read(folder.join(crate::config::FILE_NAME)).ok()?).ok()?.0;
-    let publish = pipeline::load_config(folder).0.map(|c| c.publish).unwrap_or_default();
+    let publish = crate::config::Config::parse(&text).0.map(|c| c.publish).unwrap_or_default();
     Some((publish, publish_keys(&text)))
 }
 

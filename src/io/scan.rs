@@ -30,12 +30,17 @@ pub fn snapshot(root: &Path) -> io::Result<Snapshot> {
                 continue;
             }
             let Ok(meta) = e.metadata() else { continue };
-            let mtime = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i128);
             let rel = e.path().strip_prefix(root).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
-            snap.insert(rel, (meta.len(), mtime));
+            snap.insert(rel, fingerprint(&meta));
         }
     }
     Ok(snap)
+}
+
+/// What a snapshot records of one file: its size and modification time (ns).
+pub fn fingerprint(meta: &std::fs::Metadata) -> (u64, i128) {
+    let mtime = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i128);
+    (meta.len(), mtime)
 }
 
 #[cfg(test)]

@@ -68,13 +68,9 @@ pub fn changed_since_live(store: &Store, snap: &Snapshot) -> BTreeMap<String, (u
     if !tree.is_dir() {
         return BTreeMap::new();
     }
-    let fingerprint = |m: &std::fs::Metadata| {
-        let mtime = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i128);
-        (m.len(), mtime)
-    };
     snap.iter()
         .filter_map(|(rel, fp)| Some((rel.strip_prefix("content/")?, fp)))
-        .filter(|(rel, fp)| std::fs::metadata(tree.join(rel)).ok().map(|m| fingerprint(&m)) != Some(**fp))
+        .filter(|(rel, fp)| std::fs::metadata(tree.join(rel)).ok().map(|m| crate::io::scan::fingerprint(&m)) != Some(**fp))
         .map(|(rel, fp)| (rel.to_string(), *fp))
         .collect()
 }

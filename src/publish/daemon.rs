@@ -177,8 +177,9 @@ pub fn run(portals: &[Portal], timing: &Timing) -> i32 {
         pending = None;
     }
     let quarantine = portals[0].settings.trust.quarantine.clone();
-    // The suspects, read again once an attempt without them has succeeded.
-    let mut retry: Option<Vec<String>> = None;
+    // The suspects are read again once, after an attempt without them (not when
+    // that retry is what died: `confirmed`).
+    let mut retried = confirmed;
     let mut retrying: Vec<String> = Vec::new();
     let mut settler = Settler::new(timing.settle, first.clone());
     let mut built: Snapshot = first;
@@ -201,20 +202,25 @@ pub fn run(portals: &[Portal], timing: &Timing) -> i32 {
                 Err(_) => Vec::new(),
             };
             let started = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
-            let retried = std::mem::take(&mut retrying);
             crash::begin(
                 &portals[0].store,
-                &crash::Attempt { started, pid: std::process::id(), trigger: trigger.id().into(), quarantined: quarantined.clone(), retried },
+                &crash::Attempt {
+                    started,
+                    pid: std::process::id(),
+                    trigger: trigger.id().into(),
+                    quarantined: quarantined.clone(),
+                    retried: std::mem::take(&mut retrying),
+                },
             );
             let attempts = portals::publish(portals, trigger, now, Some(&verify));
             crash::end(&portals[0].store);
-            if !quarantined.is_empty() && !confirmed && retry.is_none() {
-                retry = Some(quarantined);
+            if !quarantined.is_empty() && !retried {
                 // Once more with them: the crash may not have been theirs (a power cut).
+                retried = true;
                 if let Ok(mut q) = quarantine.lock() {
                     q.clear();
                 }
-                retrying = retry.clone().unwrap_or_default();
+                retrying = quarantined;
                 owed = owed.or(Some(Trigger::Startup));
             }
             if !attempts.iter().any(|a| matches!(a.result, Outcome::SourceChanged)) {

@@ -88,8 +88,14 @@ pub fn write(store: &Store, id: &str, live: Option<&str>, files: &[(String, Path
     fs::create_dir_all(root(store))?;
     let mut staging = Staging::begin_reusing(&dir(store, id), &spare(store), true).map_err(err)?;
     staging.link_from(live.map(|l| dir(store, l)));
-    // Resolved first: the copy opens following no link (`io::confine`); every path here is one the build read.
-    files.par_iter().try_for_each(|(rel, from)| staging.copy(rel, &from.canonicalize().unwrap_or_else(|_| from.clone()), None)).map_err(err)?;
+    // The copy opens following no link (`io::confine`): a path through a link (every
+    // path here is one the build read) is resolved and copied again.
+    files
+        .par_iter()
+        .try_for_each(|(rel, from)| {
+            staging.copy(rel, from, None).or_else(|e| from.canonicalize().map_err(|_| e).and_then(|real| staging.copy(rel, &real, None)))
+        })
+        .map_err(err)?;
     staging.commit().map_err(err)
 }
 
