@@ -310,6 +310,12 @@ pub fn suggest(applied: &[Applied<'_>], key: &str) -> String {
     }
 }
 
+/// A requirement built in a test: `min` of `per`, counted in 次, no aliases.
+#[cfg(test)]
+pub fn test_requirement(id: &str, name: &str, per: Per, min: u32) -> Requirement {
+    Requirement { id: id.into(), name: name.into(), per, min, measure: "次".into(), applies_to: None, aliases: vec![], inherit: false }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,7 +353,7 @@ mod tests {
     }
 
     fn req(id: &str, per: Per, min: u32) -> Requirement {
-        Requirement { id: id.into(), name: id.into(), per, min, measure: "次".into(), applies_to: None, aliases: vec![], inherit: false }
+        test_requirement(id, id, per, min)
     }
 
     #[test]

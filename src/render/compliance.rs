@@ -498,16 +498,7 @@ mod tests {
         assert_eq!(line_status(&t(10, 1, 0, 1)), Status::Short);
         assert_eq!(line_status(&t(0, 0, 0, 12)), Status::Missing);
         use crate::domain::period::{Per, Period};
-        let req = crate::domain::requirement::Requirement {
-            id: "dk".into(),
-            name: "党课".into(),
-            per: Per::Year,
-            min: 1,
-            measure: "次".into(),
-            applies_to: None,
-            aliases: vec![],
-            inherit: false,
-        };
+        let req = crate::domain::requirement::test_requirement("dk", "党课", Per::Year, 1);
         let cell = |status| crate::domain::compliance::Cell { period: Period::year(2024), count: 0, target: 1, status, from_coarser: false };
         let line = |cells: Vec<crate::domain::compliance::Cell>| {
             let mut tally = Tally::default();

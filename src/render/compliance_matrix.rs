@@ -168,7 +168,7 @@ pub fn cell(line: Option<&Line>) -> Value {
 mod tests {
     use super::*;
     use crate::domain::compliance::{compute, Fact};
-    use crate::domain::requirement::{preset, Declaration, Origin, Requirement};
+    use crate::domain::requirement::{preset, test_requirement, Declaration, Origin};
     use crate::domain::unit::{Unit, Units};
 
     fn compliance(units: Vec<Unit>, decls: Vec<Declaration>) -> Compliance {
@@ -184,16 +184,7 @@ mod tests {
     }
 
     fn own(id: &str, unit: usize) -> Declaration {
-        let req = Requirement {
-            id: id.into(),
-            name: id.into(),
-            per: crate::domain::period::Per::Year,
-            min: 1,
-            measure: "次".into(),
-            applies_to: None,
-            aliases: vec![],
-            inherit: false,
-        };
+        let req = test_requirement(id, id, crate::domain::period::Per::Year, 1);
         Declaration { req, origin: Origin::Checklist { page: format!("{id}.md"), unit } }
     }
 

@@ -216,17 +216,8 @@ mod tests {
     fn months_after_as_of_show_nothing() {
         use crate::domain::compliance::{Cell, Line, Status};
         use crate::domain::period::{Per, Period};
-        use crate::domain::requirement::{Origin, Requirement};
-        let req = Requirement {
-            id: "dk".into(),
-            name: "党课".into(),
-            per: Per::Year,
-            min: 1,
-            measure: "次".into(),
-            applies_to: None,
-            aliases: vec![],
-            inherit: false,
-        };
+        use crate::domain::requirement::{test_requirement, Origin};
+        let req = test_requirement("dk", "党课", Per::Year, 1);
         let cell = Cell { period: Period::year(2024), count: 1, target: 1, status: Status::Met, from_coarser: false };
         let line = Line { req, origin: Origin::Config, cells: vec![cell], tally: Tally::default() };
         let unit = UnitReport { unit: 0, lines: vec![line], na: vec![], tally: Tally::default(), rollup: Tally::default() };

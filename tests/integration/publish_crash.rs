@@ -6,7 +6,7 @@
 
 use crate::publish::{current, journal, notice, published, status, wait_for, Daemon};
 use crate::util::Site;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 const PAGES: usize = 1500;
@@ -19,8 +19,8 @@ fn daemon(site: &Site, dest: &Path) -> Daemon {
     Daemon::start(site, dest, &["--poll-seconds", "1", "--settle-seconds", "1"])
 }
 
-#[test]
-fn a_daemon_killed_mid_build_reports_it_and_publishes_around_what_it_was_reading() {
+/// A site of one notice and a daemon that has published it and is idle.
+fn first_release() -> (Site, tempfile::TempDir, PathBuf, Daemon) {
     let site = Site::new();
     site.file("content/notices/a.md", &notice(1, "", "正文。"));
     let tmp = tempfile::tempdir().unwrap();
@@ -28,7 +28,12 @@ fn a_daemon_killed_mid_build_reports_it_and_publishes_around_what_it_was_reading
     let first = daemon(&site, &dest);
     wait_for("the first release", Duration::from_secs(60), || published(&dest).len() == 1);
     wait_for("the attempt to end", Duration::from_secs(10), || !attempt(&dest));
-    let _ = &first;
+    (site, tmp, dest, first)
+}
+
+#[test]
+fn a_daemon_killed_mid_build_reports_it_and_publishes_around_what_it_was_reading() {
+    let (site, _tmp, dest, first) = first_release();
 
     // A large batch arrives; the daemon is killed while it builds it (killed too
     // late — the release already switched — the batch is made again, bigger).
@@ -69,16 +74,8 @@ fn a_daemon_killed_mid_build_reports_it_and_publishes_around_what_it_was_reading
 
 #[test]
 fn an_attempt_that_died_without_its_suspects_waits_for_a_change() {
-    let site = Site::new();
-    site.file("content/notices/a.md", &notice(1, "", "正文。"));
-    let tmp = tempfile::tempdir().unwrap();
-    let dest = tmp.path().join("dest");
-    {
-        let first = daemon(&site, &dest);
-        wait_for("the first release", Duration::from_secs(60), || published(&dest).len() == 1);
-        wait_for("the attempt to end", Duration::from_secs(10), || !attempt(&dest));
-        drop(first);
-    }
+    let (site, _tmp, dest, first) = first_release();
+    drop(first);
     // What a process leaves when it dies although it had left the suspects out.
     std::fs::write(
         dest.join("attempt.json"),

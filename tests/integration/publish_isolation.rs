@@ -391,6 +391,24 @@ fn publish_on_a_copy_of_the_example_site_one_branchs_mistake_stops_no_one_else()
     assert!(read(&internal.join("current/compliance/index.html")).contains("有 1 个页面暂缓更新"));
 }
 
+/// Six plain notices in `dir` beside the page a test breaks, published once.
+fn publish_beside_six_notices(site: &Site, dest: &Path, dir: &str) {
+    for n in 0..6 {
+        site.file(&format!("content/{dir}/n{n}.md"), &notice(n, "", "正文。"));
+    }
+    let (code, out, err) = publish_once(site, dest, &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+}
+
+/// Another page of `dir` changes while the page under test is broken: that one
+/// holds back (exit 1), the changed one goes out.
+fn republish_with_another_page_changed(site: &Site, dest: &Path, dir: &str) {
+    site.file(&format!("content/{dir}/n0.md"), &notice(0, "", "正文改了。"));
+    let (code, out, err) = publish_once(site, dest, &[]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(read(&dest.join(format!("current/{dir}/n0/index.html"))).contains("正文改了"));
+}
+
 #[test]
 fn publish_a_broken_ledger_holds_back_its_dues_page_with_the_last_published_ledger() {
     let site = Site::new();
@@ -398,21 +416,14 @@ fn publish_a_broken_ledger_holds_back_its_dues_page_with_the_last_published_ledg
     site.file("content/units/diyi/_index.md", "+++\ntitle = \"第一党支部\"\n[unit]\nkind = \"党支部\"\n+++\n");
     site.file("content/units/diyi/q1.md", "+++\ntitle = \"党费公示\"\nkind = \"dues\"\nperiod = \"2024-Q1\"\nledger = \"台账.csv\"\n+++\n");
     site.file("content/units/diyi/台账.csv", "姓名,类别,基数,月数,实缴\r\n王五,在职,3000,3,45\r\n赵六,在职,4000,3,60\r\n孙七,在职,3000,3,30\r\n");
-    for n in 0..6 {
-        site.file(&format!("content/units/diyi/n{n}.md"), &notice(n, "", "正文。"));
-    }
     let tmp = tempfile::tempdir().unwrap();
     let dest = tmp.path().join("dest");
-    let (code, out, err) = publish_once(&site, &dest, &[]);
-    assert_eq!(code, 0, "{out}\n{err}");
+    publish_beside_six_notices(&site, &dest, "units/diyi");
     assert!(read(&dest.join("current/units/diyi/q1/index.html")).contains("135.00"));
 
     // An amount in words in one cell, and another page changes.
     site.file("content/units/diyi/台账.csv", "姓名,类别,基数,月数,实缴\r\n王五,在职,3000,3,伍拾元\r\n赵六,在职,4000,3,60\r\n孙七,在职,3000,3,30\r\n");
-    site.file("content/units/diyi/n0.md", &notice(0, "", "正文改了。"));
-    let (code, out, err) = publish_once(&site, &dest, &[]);
-    assert_eq!(code, 1, "{out}\n{err}");
-    assert!(read(&dest.join("current/units/diyi/n0/index.html")).contains("正文改了"));
+    republish_with_another_page_changed(&site, &dest, "units/diyi");
     let q1 = read(&dest.join("current/units/diyi/q1/index.html"));
     assert!(q1.contains("135.00") && !q1.contains("伍拾元"), "the dues page is built from the last published ledger");
     let st = status(&dest);
@@ -427,21 +438,14 @@ fn publish_a_broken_word_sidecar_holds_back_the_word_page_at_its_last_version() 
     let site = Site::new();
     site.bytes("content/notices/红头通知.docx", &crate::word::fixture("红头通知-libreoffice.docx"));
     site.file("content/notices/红头通知.toml", "title = \"第一次的标题\"\n");
-    for n in 0..6 {
-        site.file(&format!("content/notices/n{n}.md"), &notice(n, "", "正文。"));
-    }
     let tmp = tempfile::tempdir().unwrap();
     let dest = tmp.path().join("dest");
-    let (code, out, err) = publish_once(&site, &dest, &[]);
-    assert_eq!(code, 0, "{out}\n{err}");
+    publish_beside_six_notices(&site, &dest, "notices");
     assert!(read(&dest.join("current/notices/红头通知/index.html")).contains("第一次的标题"));
 
     // The officer breaks the sidecar and changes another page.
     site.file("content/notices/红头通知.toml", "title = \"第二次的标题\"\ndate = \"昨天\"\n");
-    site.file("content/notices/n0.md", &notice(0, "", "正文改了。"));
-    let (code, out, err) = publish_once(&site, &dest, &[]);
-    assert_eq!(code, 1, "{out}\n{err}");
-    assert!(read(&dest.join("current/notices/n0/index.html")).contains("正文改了"));
+    republish_with_another_page_changed(&site, &dest, "notices");
     let word = read(&dest.join("current/notices/红头通知/index.html"));
     assert!(word.contains("第一次的标题") && !word.contains("第二次的标题"), "the Word page keeps its last published version, sidecar and all");
     assert!(word.contains("财机党发〔2024〕3号"), "read again from the kept document");
