@@ -43,7 +43,7 @@ pub struct FmError {
 }
 
 impl FmError {
-    pub fn new(start: usize, end: usize, message: String, hint: String) -> FmError {
+    fn new(start: usize, end: usize, message: String, hint: String) -> FmError {
         FmError { start, end, message, hint: Some(hint), detail: None, warning: false }
     }
 }

@@ -203,7 +203,7 @@ pub fn parse(rel: &str, display: &str, bytes: &[u8]) -> (Option<Source>, Vec<Dia
 }
 
 /// A front matter problem as a diagnostic at its span.
-fn located(text: &str, display: &str, e: front_matter::FmError) -> Diagnostic {
+pub(super) fn located(text: &str, display: &str, e: front_matter::FmError) -> Diagnostic {
     let d = if e.warning { Diagnostic::warning(e.message) } else { Diagnostic::error(e.message) };
     let mut d = d.file(display).at_span(text, e.start, e.end);
     d.hint = e.hint;

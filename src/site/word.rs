@@ -61,17 +61,14 @@ pub fn parse(
         }
     };
     let side = match sidecar {
-        Some((side_display, bytes)) => match sidecar_source(side_display, bytes) {
-            Ok(mut s) => {
-                let top = s.fm.take().map(|b| *b).unwrap_or_default();
-                fm = overlay(fm, top);
-                Some(Box::new(s))
-            }
-            Err(d) => {
-                diags.push(*d);
-                return (None, diags);
-            }
-        },
+        Some((side_display, bytes)) => {
+            let (side, d) = sidecar_source(side_display, bytes);
+            diags.extend(d);
+            let Some(mut s) = side else { return (None, diags) };
+            let top = s.fm.take().map(|b| *b).unwrap_or_default();
+            fm = overlay(fm, top);
+            Some(Box::new(s))
+        }
         None => None,
     };
     let text: String = doc.lines.iter().map(|l| l.replace(['\n', '\r'], " ")).collect::<Vec<_>>().join("\n");
@@ -106,9 +103,13 @@ pub fn parse(
 }
 
 /// The sidecar `X.toml`: plain TOML (or front matter between `+++` lines, as copied
-/// from a Markdown page), read by the same parser as a page's front matter.
-fn sidecar_source(display: &str, bytes: &[u8]) -> Result<Source, Box<Diagnostic>> {
-    let (text, _) = decode(bytes).map_err(|e| Box::new(Diagnostic::error(e.message()).file(display).hint(e.hint())))?;
+/// from a Markdown page), read by the same parser as a page's front matter, every
+/// problem reported (`None` when one is an error: the page is not built).
+fn sidecar_source(display: &str, bytes: &[u8]) -> (Option<Source>, Vec<Diagnostic>) {
+    let text = match decode(bytes) {
+        Ok((text, _)) => text,
+        Err(e) => return (None, vec![Diagnostic::error(e.message()).file(display).hint(e.hint())]),
+    };
     let fenced = front_matter::split(&text).ok().filter(|s| s.format.is_some());
     let (front_start, front_len) = match &fenced {
         Some(s) => (s.front_start, s.front.len()),
@@ -123,27 +124,17 @@ fn sidecar_source(display: &str, bytes: &[u8]) -> Result<Source, Box<Diagnostic>
         fence_fix: None,
     };
     let (parsed, problems) = front_matter::parse(&text, &split);
-    // The first error stops the sidecar; what was read with a warning is used.
-    let parsed = match (parsed, problems.into_iter().find(|e| !e.warning)) {
-        (Some(p), None) => p,
-        (_, e) => {
-            let e = e.unwrap_or_else(|| {
-                front_matter::FmError::new(
-                    front_start,
-                    front_start + 1,
-                    "设置文件无法读取".into(),
-                    "检查设置文件的写法（与 Markdown 页面的 front matter 相同）".into(),
-                )
-            });
-            let d = Diagnostic::error(e.message).file(display).at_span(&text, e.start, e.end);
-            return Err(Box::new(match e.hint {
-                Some(h) => d.hint(h),
-                None => d,
-            }));
+    let diags: Vec<Diagnostic> = problems.into_iter().map(|e| super::source::located(&text, display, e)).collect();
+    // What was read with a warning is used; an error stops the sidecar.
+    let Some(parsed) = parsed.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
+        let mut diags = diags;
+        if !diags.iter().any(Diagnostic::is_error) {
+            diags.push(Diagnostic::error("设置文件无法读取").file(display).hint("检查设置文件的写法（与 Markdown 页面的 front matter 相同）"));
         }
+        return (None, diags);
     };
     let fm = parsed.fm;
-    Ok(Source {
+    let source = Source {
         rel: String::new(),
         display: display.to_string(),
         front_start,
@@ -156,7 +147,8 @@ fn sidecar_source(display: &str, bytes: &[u8]) -> Result<Source, Box<Diagnostic>
         spelled: parsed.spelled.into(),
         unknown_keys: parsed.unknown.into(),
         word: None,
-    })
+    };
+    (Some(source), diags)
 }
 
 /// `top`'s keys over `base`'s (a sidecar over what the document implies).

@@ -157,6 +157,9 @@ fn a_sidecar_overrides_the_document_is_located_when_wrong_and_never_published() 
     s.run(&["build"]).expect(1).stderr_has(&["content/notices/通知.toml:2", "昨天"]);
     s.file("content/notices/通知.toml", "title = \"改过的标题\"\nkind = \"通告\"\n");
     s.run(&["build"]).expect(1).stderr_has(&["content/notices/通知.toml:2", "通告"]);
+    // Every mistake of the sidecar at once, a misspelt key with the date.
+    s.file("content/notices/通知.toml", "titel = \"改过的标题\"\ndate = \"昨天\"\n");
+    s.run(&["build"]).expect(1).stderr_has(&["content/notices/通知.toml:1:1", "titel", "content/notices/通知.toml:2:8", "昨天"]);
     // Front matter copied from a Markdown page (with its +++ lines) works too.
     s.file("content/notices/通知.toml", "+++\ntitle = \"带分隔线的设置\"\n+++\n");
     s.build_ok(&[]);
