@@ -16,7 +16,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+mod cache;
 mod isolate;
+pub use cache::beside as cache_beside;
 pub use isolate::{prepare_isolated, stage_isolated, HeldFile, Previous, Shown};
 
 pub struct Request {
@@ -29,6 +31,8 @@ pub struct Request {
     /// the catalogue's timeliness; empty: pages count from their own dates.
     pub published: FirstPublished,
     pub trust: Trust,
+    /// Where this output's build cache lives (`pipeline::cache`); `None`: none.
+    pub cache: Option<PathBuf>,
 }
 
 /// What a build trusts beyond content (docs/deploy.md “信任模型”).
@@ -402,20 +406,22 @@ impl Staged {
 
 /// Builds from `input` up to the swap: dropping the result discards the output.
 pub fn stage(req: &Request, input: Input, hooks: &dyn Hooks) -> Staged {
-    let (site, diags) = prepare(req, input, hooks, req.output.is_none());
+    let memo = cache::open(req.cache.as_deref());
+    let (site, diags) = prepare(req, input, hooks, req.output.is_none(), &memo);
+    cache::save(req.cache.as_deref(), memo);
     render_staged(req, site, diags, hooks)
 }
 
 /// Everything before the templates: the site read, assembled, its compliance
 /// computed (`Hooks::assembled` called) and its Markdown rendered with links
 /// checked. `notes`: also the notes only `check` prints.
-fn prepare(req: &Request, input: Input, hooks: &dyn Hooks, notes: bool) -> (Option<Site>, Diagnostics) {
+fn prepare(req: &Request, input: Input, hooks: &dyn Hooks, notes: bool, memo: &crate::site::memo::Memo) -> (Option<Site>, Diagnostics) {
     let entries = if notes { input.entries.clone() } else { Vec::new() };
     let (site, mut diags) = load_site_from(input, req, notes);
     let Some(mut site) = site else { return (None, diags) };
     hooks.assembled(&site);
     let mut timer = Timer::new();
-    diags.extend(site.render_markdown());
+    diags.extend(site.render_markdown_with(memo));
     if notes {
         diags.extend(site::check_notes::notes(&site, &entries));
     }

@@ -31,6 +31,7 @@ pub fn run(common: &Common, format: Format, output: Option<PathBuf>, base_url: O
         opts,
         published: super::published(&common.root),
         trust: Trust::site(&common.root),
+        cache: output.as_deref().map(pipeline::cache_beside),
     };
     let (summary, mut diags, held) = if keep_going {
         let (staged, held) = pipeline::stage_isolated(&req, pipeline::read_input(&req.root, &req.trust), &pipeline::NoHooks, None);

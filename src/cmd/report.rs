@@ -32,8 +32,15 @@ pub fn run(common: &Common, args: Args) -> i32 {
             return USAGE;
         }
     };
-    let req =
-        Request { root: common.root.clone(), output: None, base_url: None, opts, published: super::published(&common.root), trust: Trust::site(&common.root) };
+    let req = Request {
+        root: common.root.clone(),
+        output: None,
+        base_url: None,
+        opts,
+        published: super::published(&common.root),
+        trust: Trust::site(&common.root),
+        cache: None,
+    };
     let (site, mut diags) = pipeline::load_site(&req, false);
     diags.sort();
     let Some(site) = site.filter(|_| !diags.has_errors()) else {

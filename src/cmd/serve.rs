@@ -51,6 +51,7 @@ pub fn run(common: &Common, format: Format, o: &Options) -> i32 {
         opts,
         published: super::published(&common.root),
         trust: Trust::site(&common.root),
+        cache: None,
     };
     let mut live = Live::new(req, served.clone());
     let mode = if o.poll {

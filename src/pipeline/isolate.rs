@@ -180,12 +180,13 @@ pub fn prepare_isolated(
     base.isolating = true;
     let mut holds: BTreeMap<String, Hold> = BTreeMap::new();
     let mut round = 0;
-    loop {
+    let memo = super::cache::open(req.cache.as_deref());
+    let (site, diags, held) = loop {
         let mut timer = super::Timer::new();
         let input = if holds.is_empty() { base.clone() } else { apply(&base, &holds, previous) };
         timer.lap("isolation-input");
-        let (site, mut diags) = prepare(req, input, hooks, notes);
-        let Some(site_ref) = site.as_ref() else { return (site, diags, Vec::new()) };
+        let (site, mut diags) = prepare(req, input, hooks, notes, &memo);
+        let Some(site_ref) = site.as_ref() else { break (site, diags, Vec::new()) };
         let errors: Vec<&Diagnostic> = diags.0.iter().filter(|d| d.is_error()).collect();
         let site_wide = errors.iter().any(|d| d.content_file().is_none());
         let mut changed = !site_wide && refine(&mut holds, site_ref);
@@ -226,10 +227,12 @@ pub fn prepare_isolated(
             } else {
                 holds.into_values().map(|h| finish(h, site_ref)).collect()
             };
-            return (site, diags, held);
+            break (site, diags, held);
         }
         round += 1;
-    }
+    };
+    super::cache::save(req.cache.as_deref(), memo);
+    (site, diags, held)
 }
 
 /// The holds a failing file `owner` (relative to `content/`) needs.

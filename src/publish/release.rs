@@ -198,6 +198,7 @@ pub fn prepare<'a>(
         // This portal's own record: a page it shows for the first time is published today.
         published: crate::domain::catalogue::FirstPublished { today: Some(now.date()), ..super::first_published::from_entries(&super::journal::read(store)) },
         trust: settings.trust.clone(),
+        cache: Some(store.cache_dir()),
     };
     say(settings, "info", "build", &[("id", id.clone()), ("trigger", trigger.id().into())], &format!("开始生成（触发：{}）", trigger.label()));
     let started = std::time::Instant::now();

@@ -8,6 +8,8 @@
 //! DEST/journal.jsonl              publication log (append-only)
 //! DEST/status.json, DEST/status/  last outcome; status pages (internal site: /_status/)
 //! DEST/publish.lock               one publisher per DEST (flock; pid inside)
+//! DEST/cache/                     the build cache (`pipeline::cache`): Markdown rendered
+//!                                 by earlier builds, reused when it must come out the same
 //! DEST/.spare/                    a pruned release (or a killed build's tree), no
 //!                                 longer a release: the next build updates it in
 //!                                 place instead of writing and deleting whole trees
@@ -61,6 +63,11 @@ impl Store {
 
     pub fn release_dir(&self, id: &str) -> PathBuf {
         self.dest.join(RELEASES).join(id)
+    }
+
+    /// The build cache (`pipeline::cache`): what the last releases' builds can lend the next.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.dest.join("cache")
     }
 
     /// The tree the next release is built in when it exists (see the layout above).

@@ -41,6 +41,16 @@ impl<'a> PageLinks<'a> {
         self
     }
 
+    pub fn is_lenient(&self) -> bool {
+        self.lenient
+    }
+
+    /// Back to how `new` made it: no attachment linked, no broken link counted.
+    pub fn reset(&self) {
+        self.linked_assets.borrow_mut().clear();
+        self.broken_count.set(0);
+    }
+
     /// A broken link, or text with a warning when its target is held back or this
     /// page is a held-back page's old version.
     fn broken(&self, rel: &str, written: &str, message: String, hint: String) -> Resolution {

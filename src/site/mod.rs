@@ -7,6 +7,8 @@ pub mod dues;
 mod identity;
 pub mod isolation;
 pub mod links;
+pub mod memo;
+mod memo_codec;
 pub mod model;
 pub mod notes;
 pub mod order;
@@ -158,6 +160,12 @@ impl Site {
     /// Renders every visible page's and section's Markdown in parallel, resolving
     /// links; then checks `#anchor`s and decides which attachments are published.
     pub fn render_markdown(&mut self) -> Vec<Diagnostic> {
+        self.render_markdown_with(&memo::Memo::off())
+    }
+
+    /// `render_markdown`, reusing what `memo` kept of an earlier build where the
+    /// result must be the same (`site::memo`).
+    pub fn render_markdown_with(&mut self, memo: &memo::Memo) -> Vec<Diagnostic> {
         let site: &Site = self;
         let pages: Vec<_> = site
             .pages
@@ -170,7 +178,7 @@ impl Site {
                 let links = links::PageLinks::new(site, dir).lenient(site.isolation.is_previous(&p.src.rel));
                 let r = match p.src.word.as_ref().and_then(|w| w.doc.as_ref()) {
                     Some(doc) => crate::content::docx::html::render(doc, &links, &|name| urls::marker(&format!("{}{name}", p.path))),
-                    None => markdown::render(p.src.body(), &links),
+                    None => memo.render(&p.src.rel, p.src.body(), &links, |r| markdown::render(p.src.body(), r)),
                 };
                 (r, links.linked_assets.into_inner())
             })
@@ -181,7 +189,7 @@ impl Site {
             .map(|s| match (&s.src, s.hidden) {
                 (Some(src), None) => {
                     let links = links::PageLinks::new(site, s.dir.clone()).lenient(site.isolation.is_previous(&src.rel));
-                    markdown::render(src.body(), &links)
+                    memo.render(&src.rel, src.body(), &links, |r| markdown::render(src.body(), r))
                 }
                 _ => Default::default(),
             })

@@ -46,6 +46,7 @@ mod forgiving;
 mod hostile;
 /// Office/OS leftovers in content/ are skipped.
 mod ignored_files;
+mod incremental;
 /// `dwgk init`.
 mod init;
 /// The layering: which module imports which, no cycles between files, no oversized file.

@@ -114,6 +114,7 @@ fn a_source_file_that_vanishes_mid_build_is_a_read_error_about_the_source() {
         opts: dwgk::site::BuildOptions { audience: dwgk::content::kind::Audience::Public, drafts: false, now: chrono::Local::now().naive_local(), as_of: None },
         published: Default::default(),
         trust: dwgk::pipeline::Trust::site(s.path()),
+        cache: None,
     };
     let input = dwgk::pipeline::read_input(s.path(), &req.trust);
     s.remove("content/notices/附件.pdf");

@@ -21,6 +21,7 @@ fn live(root: &Path, audience: Audience) -> Live {
         opts,
         published: Default::default(),
         trust: dwgk::pipeline::Trust::site(root),
+        cache: None,
     };
     let mut live = Live::new(req, Arc::new(Served::new(root)));
     let first = live.rebuild(&[]);
