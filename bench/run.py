@@ -37,6 +37,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from benchdoc import replace_block  # noqa: E402
+import default_theme  # noqa: E402
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
@@ -1020,6 +1021,7 @@ def render(args, tools, machine, sizes_results, started: dt.datetime) -> str:
                   f"{', ' if rest and units else ''}{len(units)} × `unit-*/`; "
                   f"{fmt_n(out['section_files'])} section pages, {fmt_n(out['term_files'])} tag pages")
     a("")
+    L.extend(default_theme.render([r["default_theme"] for r in sizes_results if "default_theme" in r], GOAL))
     return "\n".join(L)
 
 
@@ -1125,6 +1127,8 @@ def parse_args(argv=None):
     ap.add_argument("--doc-on-failure", action="store_true",
                     help="write the doc even if a build or check failed")
     ap.add_argument("--json", type=pathlib.Path, help="raw results (default: SCRATCH/results-*.json)")
+    ap.add_argument("--default-theme", action="store_true",
+                    help="also build each size with dwgk's built-in theme (no templates/) beside hugo (bench/default_theme.py)")
     ap.add_argument("--clean", action="store_true", help="delete build outputs after checking them")
     args = ap.parse_args(argv)
     sizes = "1000,10000" if args.quick else args.sizes
@@ -1182,6 +1186,8 @@ def main(argv=None) -> int:
         res = run_size(args, site, tools)
         res["dir"] = str(site["dir"])
         res["body_bytes"] = site["manifest"].get("body_bytes")
+        if args.default_theme and "hugo" in tools and "dwgk" in tools:
+            res["default_theme"] = default_theme.run(args, site, tools, measure, log, DWGK_CONFIG)
         results.append(res)
     raw = {"started": started.isoformat(), "argv": sys.argv[1:], "machine": machine,
            "tools": tools, "results": results}
