@@ -406,7 +406,7 @@ impl Staged {
 
 /// Builds from `input` up to the swap: dropping the result discards the output.
 pub fn stage(req: &Request, input: Input, hooks: &dyn Hooks) -> Staged {
-    let memo = cache::open(req.cache.as_deref());
+    let memo = cache::open(req);
     let (site, diags) = prepare(req, input, hooks, req.output.is_none(), &memo);
     cache::save(req.cache.as_deref(), memo);
     render_staged(req, site, diags, hooks)

@@ -460,6 +460,12 @@ fn same_file(_: &fs::Metadata, _: &fs::Metadata) -> bool {
     false
 }
 
+/// Whether a build may write `target`: it does not exist, or it is an empty folder
+/// or one a build made (`Staging::begin` refuses anything else).
+pub fn may_write(target: &Path) -> bool {
+    !target.exists() || is_replaceable(target)
+}
+
 fn is_replaceable(target: &Path) -> bool {
     if !target.is_dir() {
         return false;

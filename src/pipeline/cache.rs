@@ -26,9 +26,13 @@ fn binary() -> String {
     format!("dwgk {} {len} {time}", env!("CARGO_PKG_VERSION"))
 }
 
-/// The memo of `dir` (`None`: no cache, nothing looked up or recorded).
-pub fn open(dir: Option<&Path>) -> Memo {
-    let Some(dir) = dir else { return Memo::off() };
+/// The memo of `req`'s cache (none: nothing looked up or recorded). An output the
+/// build will refuse to write (someone else's folder) gets no cache beside it either.
+pub fn open(req: &super::Request) -> Memo {
+    let (Some(dir), Some(out)) = (req.cache.as_deref(), req.output.as_deref()) else { return Memo::off() };
+    if !crate::io::output::may_write(out) {
+        return Memo::off();
+    }
     let bytes = std::fs::read(dir.join(MARKDOWN)).unwrap_or_default();
     Memo::parse(bytes, &binary())
 }

@@ -180,7 +180,7 @@ pub fn prepare_isolated(
     base.isolating = true;
     let mut holds: BTreeMap<String, Hold> = BTreeMap::new();
     let mut round = 0;
-    let memo = super::cache::open(req.cache.as_deref());
+    let memo = super::cache::open(req);
     let (site, diags, held) = loop {
         let mut timer = super::Timer::new();
         let input = if holds.is_empty() { base.clone() } else { apply(&base, &holds, previous) };

@@ -94,7 +94,8 @@ fn failed_build_into_custom_output_keeps_it() {
     s.unrelated_error();
     s.run(&["build", "--output", &target_s]).expect(1);
     assert_eq!(files(&target), good);
-    assert_eq!(names_in(out.path()), ["site"], "staging folder left beside the output");
+    // The build cache stays beside the output (docs: README), nothing else does.
+    assert_eq!(names_in(out.path()), [".site.dwgk-cache", "site"], "staging folder left beside the output");
 }
 
 #[test]
@@ -114,6 +115,7 @@ fn refuses_a_foreign_non_empty_output_folder() {
     let parent = foreign.path().parent().unwrap();
     let name = foreign.path().file_name().unwrap().to_string_lossy().into_owned();
     assert!(!names_in(parent).iter().any(|n| n.starts_with(&format!(".{name}.dwgk-staging-"))), "staging folder left beside the refused output");
+    assert!(!names_in(parent).contains(&format!(".{name}.dwgk-cache")), "a cache beside a folder the build refused");
 }
 
 #[test]
