@@ -408,7 +408,7 @@ impl Staged {
 pub fn stage(req: &Request, input: Input, hooks: &dyn Hooks) -> Staged {
     let memo = cache::open(req);
     let (site, diags) = prepare(req, input, hooks, req.output.is_none(), &memo);
-    cache::save(req.cache.as_deref(), memo);
+    cache::save(req, memo);
     render_staged(req, site, diags, hooks)
 }
 

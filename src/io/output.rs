@@ -128,9 +128,7 @@ impl Staging {
     /// the output the last commit replaced) or a killed build's leftover when there is
     /// one, else a new folder. The output it replaces becomes the next spare.
     pub fn begin(target: &Path) -> Result<Staging, OutputError> {
-        let (parent, name) = split(target);
-        let spare = parent.join(format!(".{name}{SPARE_TAG}"));
-        Staging::open(target, spare, false, true)
+        Staging::open(target, beside(target, SPARE_TAG), false, true)
     }
 
     /// Like `begin`, with the caller's spare tree (`publish`: a retired release).
@@ -371,6 +369,12 @@ impl Drop for Staging {
 }
 
 /// The folder holding `target` and `target`'s name.
+/// A hidden folder beside `target` for it: `.NAME<tag>` (the spare, the build cache).
+pub fn beside(target: &Path, tag: &str) -> PathBuf {
+    let (parent, name) = split(target);
+    parent.join(format!(".{name}{tag}"))
+}
+
 fn split(target: &Path) -> (PathBuf, String) {
     let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

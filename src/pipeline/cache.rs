@@ -11,8 +11,7 @@ const MARKDOWN: &str = "markdown.bin";
 
 /// The cache folder of a `build` output: `.NAME.dwgk-cache` beside it (like the spare).
 pub fn beside(output: &Path) -> PathBuf {
-    let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    output.parent().unwrap_or(Path::new(".")).join(format!(".{name}.dwgk-cache"))
+    crate::io::output::beside(output, ".dwgk-cache")
 }
 
 /// This binary: its version and the size and time of its file, so a rebuilt or
@@ -38,14 +37,14 @@ pub fn open(req: &super::Request) -> Memo {
 }
 
 /// Writes back what the build added (`Memo::save`).
-pub fn save(dir: Option<&Path>, memo: Memo) {
-    let Some(dir) = dir else { return };
+pub fn save(req: &super::Request, memo: Memo) {
+    let Some(dir) = req.cache.as_deref() else { return };
     let (reused, rendered) = memo.counts();
     if crate::render::timings() {
         eprintln!("timing markdown-memo reused {reused} rendered {rendered}");
     }
     let path = dir.join(MARKDOWN);
-    let result = match memo.save(&binary()) {
+    let result = match memo.save() {
         Save::Nothing => Ok(()),
         Save::Append(bytes) => std::fs::OpenOptions::new().append(true).open(&path).and_then(|mut f| f.write_all(&bytes)),
         Save::Rewrite(bytes) => rewrite(dir, &path, &bytes),

@@ -231,7 +231,7 @@ pub fn prepare_isolated(
         }
         round += 1;
     };
-    super::cache::save(req.cache.as_deref(), memo);
+    super::cache::save(req, memo);
     (site, diags, held)
 }
 

@@ -8,7 +8,7 @@
 
 use super::links::PageLinks;
 use super::memo_codec::{self as codec, Reader};
-use crate::content::markdown::{LinkResolver, Rendered, Resolution};
+use crate::content::markdown::{self, LinkResolver, Rendered, Resolution};
 use siphasher::sip128::{Hasher128, SipHasher13};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -21,6 +21,8 @@ const FORMAT: &str = "dwgk-markdown-memo 1";
 pub struct Memo {
     /// False: nothing is looked up or recorded (no cache for this build).
     on: bool,
+    /// The file's first bytes for this format and binary: what it must start with.
+    header: Vec<u8>,
     bytes: Vec<u8>,
     /// Page or section file → the byte range of its last record's payload.
     index: HashMap<String, std::ops::Range<usize>>,
@@ -54,17 +56,17 @@ impl Memo {
     }
 
     fn with(on: bool, bytes: Vec<u8>, binary: &str) -> Memo {
-        let mut m = Memo { on, bytes, index: HashMap::new(), records: 0, damaged: false, used: Mutex::default(), fresh: Mutex::default() };
+        let header = if on { header(binary) } else { Vec::new() };
+        let mut m = Memo { on, header, bytes, index: HashMap::new(), records: 0, damaged: false, used: Mutex::default(), fresh: Mutex::default() };
         if !on {
             return m;
         }
-        let header = header(binary);
-        if !m.bytes.starts_with(&header) {
+        if !m.bytes.starts_with(&m.header) {
             m.damaged = true;
             m.bytes.clear();
             return m;
         }
-        let mut at = header.len();
+        let mut at = m.header.len();
         while at < m.bytes.len() {
             let Some((payload, next)) = codec::record_at(&m.bytes, at) else {
                 m.damaged = true;
@@ -81,10 +83,6 @@ impl Memo {
         m
     }
 
-    pub fn is_on(&self) -> bool {
-        self.on
-    }
-
     /// Reuse counted, for `DWGK_TIMINGS`: (records reused, records rendered anew).
     pub fn counts(&self) -> (usize, usize) {
         (self.used.lock().expect("used").len(), self.fresh.lock().expect("fresh").len())
@@ -94,9 +92,9 @@ impl Memo {
     /// its record has the same key and every recorded link still resolves the same
     /// way (the replay leaves `links` as the render would have), else rendered and
     /// recorded.
-    pub fn render(&self, rel: &str, body: &str, links: &PageLinks, render: impl Fn(&dyn LinkResolver) -> Rendered) -> Rendered {
+    pub fn render(&self, rel: &str, body: &str, links: &PageLinks) -> Rendered {
         if !self.on {
-            return render(links);
+            return markdown::render(body, links);
         }
         let key = key(rel, body, links);
         if let Some(range) = self.index.get(rel) {
@@ -108,7 +106,7 @@ impl Memo {
             links.reset();
         }
         let recorder = Recorder { links, trace: RefCell::new(Vec::new()) };
-        let rendered = render(&recorder);
+        let rendered = markdown::render(body, &recorder);
         let record = codec::record(rel, key, &recorder.trace.into_inner(), &rendered);
         self.fresh.lock().expect("fresh").push(record);
         rendered
@@ -133,22 +131,22 @@ impl Memo {
     /// What to write back: nothing when every record was reused; the new records
     /// appended; or, when the file is damaged or mostly superseded records, the
     /// live records alone.
-    pub fn save(self, binary: &str) -> Save {
+    pub fn save(self) -> Save {
         if !self.on {
             return Save::Nothing;
         }
-        let used = self.used.into_inner().expect("used");
+        // A record reused in several isolation rounds is one live record.
+        let mut used = self.used.into_inner().expect("used");
+        used.sort_by_key(|r| r.start);
+        used.dedup();
         let fresh = self.fresh.into_inner().expect("fresh");
-        if fresh.is_empty() && !self.damaged && self.records <= 2 * used.len() + 64 {
-            return Save::Nothing;
-        }
         let live = used.len() + fresh.len();
-        if !self.damaged && !self.bytes.is_empty() && self.records + fresh.len() <= 2 * live + 64 {
-            return Save::Append(fresh.concat());
+        if !self.damaged && self.records + fresh.len() <= 2 * live + 64 {
+            return if fresh.is_empty() { Save::Nothing } else { Save::Append(fresh.concat()) };
         }
-        let mut out = header(binary);
+        let mut out = self.header;
         for range in used {
-            codec::frame(&mut out, &self.bytes[range]);
+            out.extend_from_slice(&self.bytes[codec::framed(range)]);
         }
         fresh.iter().for_each(|r| out.extend_from_slice(r));
         Save::Rewrite(out)

@@ -16,7 +16,12 @@ fn check(payload: &[u8]) -> u64 {
     h.finish()
 }
 
-pub fn frame(out: &mut Vec<u8>, payload: &[u8]) {
+/// The whole record (frame and payload) around a payload `record_at` found.
+pub fn framed(payload: Range<usize>) -> Range<usize> {
+    payload.start - FRAME..payload.end
+}
+
+fn frame(out: &mut Vec<u8>, payload: &[u8]) {
     out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
     out.extend_from_slice(&check(payload).to_le_bytes());
     out.extend_from_slice(payload);

@@ -178,7 +178,7 @@ impl Site {
                 let links = links::PageLinks::new(site, dir).lenient(site.isolation.is_previous(&p.src.rel));
                 let r = match p.src.word.as_ref().and_then(|w| w.doc.as_ref()) {
                     Some(doc) => crate::content::docx::html::render(doc, &links, &|name| urls::marker(&format!("{}{name}", p.path))),
-                    None => memo.render(&p.src.rel, p.src.body(), &links, |r| markdown::render(p.src.body(), r)),
+                    None => memo.render(&p.src.rel, p.src.body(), &links),
                 };
                 (r, links.linked_assets.into_inner())
             })
@@ -189,7 +189,7 @@ impl Site {
             .map(|s| match (&s.src, s.hidden) {
                 (Some(src), None) => {
                     let links = links::PageLinks::new(site, s.dir.clone()).lenient(site.isolation.is_previous(&src.rel));
-                    memo.render(&src.rel, src.body(), &links, |r| markdown::render(src.body(), r))
+                    memo.render(&src.rel, src.body(), &links)
                 }
                 _ => Default::default(),
             })

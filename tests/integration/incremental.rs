@@ -110,8 +110,8 @@ impl Trial {
     /// Inserts a line right after the front matter's first line.
     fn front_matter_line(&self, rel: &str, line: &str) {
         let text = self.read(rel);
-        if let Some(at) = text.strip_prefix("+++\n").map(|_| 4) {
-            self.write(rel, &format!("{}{line}\n{}", &text[..at], &text[at..]));
+        if let Some(rest) = text.strip_prefix("+++\n") {
+            self.write(rel, &format!("+++\n{line}\n{rest}"));
         }
     }
 
