@@ -24,14 +24,24 @@ fn best_of(runs: usize, mut f: impl FnMut() -> f64) -> f64 {
     (0..runs).map(|_| f()).fold(f64::INFINITY, f64::min)
 }
 
-/// Fails when the cost at 4n is more than 8× the cost at n. `base` is what
-/// every run costs whatever n is (start-up), subtracted from both.
-fn assert_linear(what: &str, cost: impl Fn(usize) -> f64, n: usize, base: f64) {
+/// Below this many CPU seconds a child process's cost is the accounting's and
+/// the scheduler's noise, not the input's (a thread's own clock is exact).
+const PROCESS_NOISE: f64 = 0.02;
+
+/// Fails when the cost at 4n is more than 8× the cost at n, unless the cost at
+/// 4n is under `noise`. `base` is what every run costs whatever n is
+/// (start-up), subtracted from both.
+fn assert_linear_within(what: &str, cost: impl Fn(usize) -> f64, n: usize, base: f64, noise: f64) {
     let small = (cost(n) - base).max(1e-4);
     let large = (cost(4 * n) - base).max(0.0);
     let ratio = large / small;
     eprintln!("{what}: n={n} {small:.4}s, 4n {large:.4}s, ×{ratio:.1}");
-    assert!(ratio < 8.0, "{what}: 4× the input cost {ratio:.1}× the time ({small:.3} s → {large:.3} s): not linear");
+    assert!(ratio < 8.0 || large < noise, "{what}: 4× the input cost {ratio:.1}× the time ({small:.3} s → {large:.3} s): not linear");
+}
+
+/// `assert_linear_within` for a stage timed in-process on the thread's clock.
+fn assert_linear(what: &str, cost: impl Fn(usize) -> f64, n: usize, base: f64) {
+    assert_linear_within(what, cost, n, base, 0.0)
 }
 
 struct Keep;
@@ -222,9 +232,9 @@ fn tags_per_page_are_bounded_and_refused_past_the_limit() {
     let r = tagged_site(1, 101).run(&["build"]);
     r.expect(1).stderr_has(&["标签太多：这个页面有 101 个标签，最多 100 个", "content/notices/p0.md:3:"]);
     let many = |n: usize| best_of(2, || build_cpu(&tagged_site(1, n)));
-    assert_linear("one page with many tags", many, 500, many(1));
+    assert_linear_within("one page with many tags", many, 500, many(1), PROCESS_NOISE);
     let pages = |n: usize| best_of(2, || build_cpu(&tagged_site(n, 100)));
-    assert_linear("pages with 100 tags each", pages, 3, pages(0));
+    assert_linear_within("pages with 100 tags each", pages, 3, pages(0), PROCESS_NOISE);
     let long = format!("+++\ntitle = \"长标签\"\ntags = [\"{}\"]\n+++\n", "很长".repeat(40));
     let site = tagged_site(0, 0);
     site.file("content/a.md", &long);
