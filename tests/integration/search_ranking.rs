@@ -67,6 +67,40 @@ fn a_short_page_about_the_term_ranks_first_among_many_titles_with_it() {
     assert!(errors.is_empty(), "browser errors: {errors:?}");
 }
 
+/// A common term in most titles (基层党建: 40 of 43 pages), long 「基层党建工作…实施方案」
+/// pages repeating it 40 times, and one short 「基层党建工作责任制落实清单」: the short
+/// page comes first for the term, for its title (or its beginning) and for the term
+/// with common words (工作, 落实, 要求), which the long pages repeat too.
+#[test]
+fn a_short_page_titled_with_a_common_term_beats_long_pages_repeating_it() {
+    let _heavy = crate::util::heavy();
+    let Some(exe) = chromium() else { return };
+    let site = Site::new();
+    let plans = ["三年行动", "提质增效", "示范创建", "标准化建设", "述职评议", "全面进步全面过硬", "整体提升", "品牌创建"];
+    let body = "为深入推进基层党建工作，落实基层党建工作要求，各支部要把基层党建与业务工作同部署同落实，定期研究基层党建重点任务。".repeat(10);
+    for i in 0..32 {
+        let plan = plans[i % plans.len()];
+        site.page(&format!("notices/fangan-{i:02}.md"), &format!("基层党建工作{plan}实施方案（{}）", i + 1), &format!("{body}\n\n第{}号。", i + 1));
+    }
+    for i in 0..8 {
+        site.page(&format!("reports/baogao-{i}.md"), &format!("第{}党支部基层党建工作情况报告", i + 1), "本年度支部基层党建工作按计划推进，落实各项要求。");
+    }
+    for (slug, title) in [("dangfei", "党费收缴情况公示"), ("huiyi", "支委会会议记录"), ("xuexi", "理论学习中心组学习安排")] {
+        site.page(&format!("topics/{slug}.md"), title, "按要求公开相关工作情况。");
+    }
+    site.page("topics/qingdan.md", "基层党建工作责任制落实清单", "书记抓基层党建工作第一责任人职责清单，班子成员一岗双责，按要求逐项落实。");
+    let out = build(&site);
+    let mut b = cdp::Browser::launch(exe);
+    for query in
+        ["基层党建", "基层党建工作", "基层党建工作责任制", "基层党建工作责任制落实清单", "基层党建 工作 落实", "基层党建工作 落实 要求", "落实 基层党建"]
+    {
+        let (hits, status, _) = search(&mut b, &out, query);
+        assert_eq!(hits.first().map(String::as_str), Some("topics/qingdan/"), "{query}: {status} {hits:?}");
+    }
+    let errors = b.take_errors();
+    assert!(errors.is_empty(), "browser errors: {errors:?}");
+}
+
 /// A topic page (short, titled with its term, a line of definition).
 const TOPICS: &[(&str, &str, &str)] = &[
     ("yishixingtai", "意识形态", "意识形态工作是党的一项极端重要的工作，各级党组织落实意识形态工作责任制。"),

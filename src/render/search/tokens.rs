@@ -345,7 +345,7 @@ impl Counter {
         self.scan(title, Field::Title, terms);
         self.scan(headings, Field::Heading, terms);
         self.scan(body, Field::BodyHead, terms);
-        let norm = K1 * (1.0 - B + B * body.len() as f32 / avg_len.max(1.0));
+        let norm = Norm::new(body.len() as f32 / avg_len.max(1.0));
         let title = title_key(title);
         let mut buf = [0u8; 16];
         for &s in &self.order {
@@ -422,13 +422,38 @@ fn title_key(title: &str) -> String {
 
 const _: () = assert!(IMPACT * LEVELS + LEVELS <= 1024);
 
+/// A title token starting within this many characters of the title is what the page
+/// is about: its impact is a length prior, not the body's count (`posting_value`).
+const TITLE_HEAD: usize = 8;
+
+/// BM25's length normalisation `k1 (1 - b + b len / avg)` of one document: for body
+/// tokens with `B`, for title tokens with b = 1 (see `posting_value`).
+#[derive(Clone, Copy)]
+struct Norm {
+    body: f32,
+    title: f32,
+}
+
+impl Norm {
+    fn new(len_over_avg: f32) -> Norm {
+        Norm { body: K1 * (1.0 - B + B * len_over_avg), title: K1 * len_over_avg }
+    }
+}
+
 /// A posting's value: `impact * LEVELS + level`. Impact: BM25's term-frequency
 /// part `tf (k1 + 1) / (tf + k1 (1 - b + b len / avg))` over `k1 + 1`, in `IMPACT`
 /// steps (0: not in the body). Level: 6 the (normalised) title is the token, 5 it
 /// starts with it, 4 contains it, 2 a heading does, 0 the body only; plus 1 for a
 /// heading or body token that is in the head of the text.
-fn posting_value(raw: u32, text: &[u8], title: &str, norm: f32) -> u32 {
+fn posting_value(raw: u32, text: &[u8], title: &str, norm: Norm) -> u32 {
     let tf = (raw >> TF_SHIFT) as f32;
+    // A token in the title's first TITLE_HEAD characters: the title says the page is about it, so the body's
+    // count no longer matters, only how focused the page is (the title as one
+    // occurrence, b = 1):
+    // among pages titled with a common term the short one wins, not the long one
+    // repeating it 40 times (docs/search.md "Ranking").
+    let leads = raw & TITLE != 0 && title.find(std::str::from_utf8(text).unwrap_or("\u{0}")).is_some_and(|at| title[..at].chars().count() < TITLE_HEAD);
+    let (tf, norm) = if leads { (1.0, norm.title) } else { (tf, norm.body) };
     let impact = if tf == 0.0 { 0 } else { ((tf / (tf + norm) * IMPACT as f32).ceil() as u32).clamp(1, IMPACT) };
     let head = u32::from(raw & HEAD != 0);
     let level = if raw & TITLE != 0 {
@@ -550,7 +575,10 @@ mod tests {
             (v / LEVELS, v % LEVELS)
         };
         assert_eq!(v("《意识形态》", "", "意识形态", "意识形态").1, 6, "the title is the term (punctuation aside)");
-        assert_eq!(v("意识形态工作", "", "", "意识形态"), (0, 5), "title starts with it; not in the body: no impact");
+        let (prior, level) = v("意识形态工作", "", "", "意识形态");
+        assert_eq!(level, 5, "title starts with it");
+        assert!(prior > 0, "a term leading the title: a length prior, even when not in the body");
+        assert_eq!(v("落实意识形态工作情况报告", "", "", "报告").0, 0, "past the title's head: the body's count");
         assert_eq!(v("落实意识形态工作", "", "", "意识形态").1, 4);
         assert_eq!(v("通知", "一、意识形态", "一、意识形态", "意识形态").1, 3, "a heading, in the head");
         assert_eq!(v("通知", "", "意识形态", "意识形态").1, 1, "the body's head");
@@ -559,8 +587,8 @@ mod tests {
         let once = v("", "", "党费", "党费").0;
         let thrice = v("", "", "党费，党费，党费", "党费").0;
         assert!(0 < once && once < thrice && thrice <= IMPACT, "{once} {thrice}");
-        let short = posting_value(1 << TF_SHIFT, b"", "", K1 * (1.0 - B + B * 0.5));
-        let long = posting_value(1 << TF_SHIFT, b"", "", K1 * (1.0 - B + B * 10.0));
+        let short = posting_value(1 << TF_SHIFT, b"", "", Norm::new(0.5));
+        let long = posting_value(1 << TF_SHIFT, b"", "", Norm::new(10.0));
         assert!(long < short, "{long} {short}");
     }
 

@@ -44,6 +44,7 @@
   // Body, heading (each past the head of the text, then in it), title contains,
   // starts with, is.
   var FIELD = [0, 0, 1, 1, 3, 3.5, 7];
+  var LEADS = 1000; // the title starts with the query (see candidates)
   var EXPIRED = 0.5; // an expired page's score is halved
   var root = (app.getAttribute('data-root') || '/').replace(/index\.html$/, '');
   var relative = app.getAttribute('data-relative') === 'true';
@@ -498,6 +499,7 @@
       }
       lists.push(withIdf(l));
     }
+    var lead = lists[0]; // the query's first token
     lists.sort(function (x, y) {
       return x.n - y.n;
     });
@@ -522,6 +524,8 @@
       var score = first.pts[v];
       var far = v % LEVELS === 0 || v % LEVELS === 2;
       var near = !far;
+      var titled = v % LEVELS >= 4 ? 1 : 0; // required tokens in the title
+      var leads = first === lead && v % LEVELS >= 5;
       var all = true;
       for (var j = 1; j < lists.length && all; j++) {
         var x = lists[j];
@@ -530,6 +534,8 @@
         if (all) {
           v = x.vals[x.at];
           score += x.pts[v];
+          titled += v % LEVELS >= 4 ? 1 : 0;
+          leads = leads || (x === lead && v % LEVELS >= 5);
           if (v % LEVELS === 0 || v % LEVELS === 2) {
             far = true;
           } else {
@@ -546,6 +552,11 @@
         if (e.at < e.n && e.docs[e.at] === doc) {
           score += e.pts[e.vals[e.at]];
         }
+      }
+      if (leads && titled === lists.length) {
+        // The title starts with the query's first token and has every other one:
+        // a page about the query, before every page that only mentions it.
+        score += LEADS;
       }
       var gone = old ? flag(old, doc) : 0;
       // The rest of the text is needed for a phrase check when some token is only
