@@ -23,7 +23,7 @@ use crate::site::urls::encode_path;
 use crate::site::Site;
 use rayon::prelude::*;
 use serde_json::json;
-use shards::{bitset, vlq, Bloom, Shard};
+use shards::{bitset, fold, vlq, Bloom, Shard};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use text::js_string;
@@ -32,17 +32,21 @@ use tokens::{Buckets, Counter, Terms};
 /// Output folder of the index.
 pub const DIR: &str = "search";
 /// Format version, checked by search.js.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 /// Most characters of a document's text kept for snippets and phrase checks.
 const TEXT_LIMIT: usize = 20_000;
 /// Characters of a document's text in `d/<id>.js` (enough for most snippets); the
 /// rest goes to `e/<id>.js`, loaded only when the query is not found in the first part.
 pub(super) const HEAD_CHARS: usize = 500;
-/// Bytes of rendered documents (HTML) per shard the shard count aims at (≈ 10,000
-/// postings, a 13 KB shard file; a query loads one shard per token).
-const BYTES_PER_SHARD: usize = 56 * 1024;
-const MAX_SHARDS: usize = 4096;
-const MIN_SHARDS: usize = 8;
+/// Bytes a shard file aims at (between half and all of it): a query loads one shard
+/// per token, so a query of eight tokens loads 32 KB of shards at most, whatever
+/// the size of the site. Single characters' shards (`u/`, read only by a
+/// one-character phrase, and mostly holding rare characters: a common one has its
+/// own file) are fewer and larger.
+const SHARD_BYTES: usize = 4 * 1024;
+const UNI_SHARD_BYTES: usize = 8 * 1024;
+/// Most shards of either kind (4 KB each at about a million pages).
+const MAX_SHARDS: usize = 1 << 16;
 /// Documents tokenized at a time: their postings go into the shards before the
 /// next block is read, so the index never holds every posting at once.
 const BLOCK: usize = 2048;
@@ -208,9 +212,10 @@ impl Doc {
     }
 }
 
-/// Shards of this site's index: from the size of the rendered documents (≈
-/// `BYTES_PER_SHARD` bytes a shard), fixed before any token is counted.
-fn shard_count(site: &Site, docs: &[Doc]) -> usize {
+/// Shards the postings are collected in while documents stream in: as many as
+/// `SHARD_BYTES` shards of the rendered documents' size (their postings are never
+/// larger), fixed before any token is counted. The files get fewer (`shards::fold`).
+fn collecting_shards(site: &Site, docs: &[Doc]) -> usize {
     let size: usize = docs
         .iter()
         .map(|d| {
@@ -218,7 +223,7 @@ fn shard_count(site: &Site, docs: &[Doc]) -> usize {
             d.title.len() + html.len().min(TEXT_LIMIT * 3) + description.as_ref().map_or(0, |x| x.len())
         })
         .sum();
-    (size / BYTES_PER_SHARD).next_power_of_two().clamp(MIN_SHARDS, MAX_SHARDS)
+    size.div_ceil(SHARD_BYTES).next_power_of_two().clamp(1, MAX_SHARDS)
 }
 
 /// Sizes of what was written, for `DWGK_TIMINGS` and the benchmark.
@@ -226,6 +231,7 @@ fn shard_count(site: &Site, docs: &[Doc]) -> usize {
 pub struct Stats {
     pub docs: usize,
     pub shards: usize,
+    pub uni_shards: usize,
     pub postings: usize,
     pub shard_bytes: usize,
     pub doc_bytes: usize,
@@ -287,7 +293,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
         }
     };
     let (docs, units) = laps.time("docs", || docs(site));
-    let shard_count = shard_count(site, &docs);
+    let shard_count = collecting_shards(site, &docs);
     let terms = Terms::new(&site.config.search_terms);
     let mask = shard_count as u32 - 1;
     // Bigram, term and word shards, then as many single-character shards.
@@ -370,11 +376,15 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
         });
     }
     let postings: usize = shards.iter().map(|s| s.postings()).sum();
+    let uni = shards.split_off(shard_count);
+    let (shards, uni) = (fold(shards, SHARD_BYTES), fold(uni, UNI_SHARD_BYTES));
+    let (shard_count, uni_count) = (shards.len(), uni.len());
     let (shard_bytes, bloom) = laps.time("shard-files", || {
-        let big: Vec<u32> = shards.par_iter().flat_map_iter(|s| s.big_hashes(&terms)).collect();
+        let big: Vec<u32> = shards.par_iter().chain(&uni).flat_map_iter(|s| s.big_hashes(&terms)).collect();
         let bloom = Bloom::new(&big);
         let bytes: usize = shards
             .into_par_iter()
+            .chain(uni)
             .enumerate()
             .map(|(n, s)| {
                 let (prefix, path) = match n.checked_sub(shard_count) {
@@ -391,13 +401,13 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
             .sum();
         (bytes, bloom)
     });
-    let meta_bytes = laps.time("meta", || write_meta(site, &docs, &units, &terms, shard_count, &bloom, &write));
+    let meta_bytes = laps.time("meta", || write_meta(site, &docs, &units, &terms, (shard_count, uni_count), &bloom, &write));
     if super::timings() {
         for (name, wall, cpu) in &laps.0 {
             eprintln!("timing search-index/{name} {:.3} cpu {cpu:.3}", wall.as_secs_f64());
         }
     }
-    let stats = Stats { docs: docs.len(), shards: shard_count, postings, shard_bytes, doc_bytes, meta_bytes };
+    let stats = Stats { docs: docs.len(), shards: shard_count, uni_shards: uni_count, postings, shard_bytes, doc_bytes, meta_bytes };
     (stats, errors.into_inner().expect("errors"))
 }
 
@@ -408,7 +418,7 @@ fn write_meta(
     docs: &[Doc],
     units: &[(usize, Option<usize>)],
     terms: &Terms,
-    shards: usize,
+    (shards, uni_shards): (usize, usize),
     bloom: &Bloom,
     write: &(dyn Fn(String, &[u8]) + Sync),
 ) -> usize {
@@ -422,7 +432,7 @@ fn write_meta(
         vlq(&mut packed, years.iter().position(|&y| y == d.year).map_or(0, |i| i as u32 + 1));
     }
     let meta = json!({
-        "v": VERSION, "n": docs.len(), "shards": shards, "dict": terms.text,
+        "v": VERSION, "n": docs.len(), "shards": shards, "ushards": uni_shards, "dict": terms.text,
         "units": units.iter().map(|(s, parent)| {
             let sec = &site.sections[*s];
             json!([sec.unit.as_ref().map(|u| u.id.clone()), sec.title, parent.map_or(-1, |p| p as i64)])

@@ -98,7 +98,8 @@ impl Shard {
     }
 
     fn grow(&mut self) {
-        let bigger = vec![(0, 0); (self.ids.len() * 2).max(256)];
+        // Small at first: a big site has many shards, most with a few hundred tokens.
+        let bigger = vec![(0, 0); (self.ids.len() * 2).max(16)];
         let old = std::mem::replace(&mut self.ids, bigger);
         let mask = self.ids.len() - 1;
         for (key, id) in old.into_iter().filter(|e| e.0 != 0) {
@@ -125,6 +126,21 @@ impl Shard {
 
     pub fn postings(&self) -> usize {
         self.postings
+    }
+
+    /// About the bytes of its file (`file`), counting a common token's list as the
+    /// `1` that stands for it there.
+    pub fn file_bytes(&self) -> usize {
+        self.lists.iter().map(|l| if l.code.len() > BIG { 2 } else { l.code.len() } + 12).sum::<usize>() + 24
+    }
+
+    /// Takes in the tokens of `other` (a shard whose hashes now fall in this one:
+    /// no token is in both), after its own; no `add` after it.
+    pub fn merge(&mut self, other: Shard) {
+        self.postings += other.postings;
+        self.lists.extend(other.lists);
+        self.ids.clear();
+        self.long_ids.clear();
     }
 
     fn hash(token: &Token, terms: &Terms) -> u32 {
@@ -202,6 +218,20 @@ impl Shard {
             .collect();
         ShardFile { shard: out, big: files }
     }
+}
+
+/// The shards of the files, from the size of what was collected: the fewest (a power
+/// of two, at most `shards.len()`) whose files stay under `per` bytes each — one
+/// for a small site. Shard `n` of the files takes the collected shards whose
+/// number is `n` modulo the count, which are the tokens with `hash & (count - 1) == n`.
+pub fn fold(shards: Vec<Shard>, per: usize) -> Vec<Shard> {
+    let bytes: usize = shards.iter().map(Shard::file_bytes).sum();
+    let count = bytes.div_ceil(per).next_power_of_two().clamp(1, shards.len().max(1));
+    let mut out: Vec<Shard> = (0..count).map(|_| Shard::default()).collect();
+    for (n, s) in shards.into_iter().enumerate() {
+        out[n % count].merge(s);
+    }
+    out
 }
 
 /// A shard's file and its common tokens' own files: (name, bytes).
@@ -293,6 +323,35 @@ mod tests {
         assert_eq!(f.big[0].0, format!("u{hash:x}"));
         let text = String::from_utf8(f.big[0].1.clone()).unwrap();
         assert!(text.starts_with(&format!("dwgkSearchBig(\"u{hash:x}\",{{\"党员\":\"AHBH")) && text.ends_with("\"});\n") && text.len() > BIG, "{}", text.len());
+    }
+
+    #[test]
+    fn folded_shards_hold_the_tokens_of_their_hash_and_stay_under_their_size() {
+        let terms = Terms::builtin();
+        let words: Vec<String> = (0..3000).map(|i| format!("w{i}")).collect();
+        let key = |w: &str| super::super::tokens::pack_word_for_test(w);
+        let collect = |n: usize| {
+            let mut shards: Vec<Shard> = (0..n).map(|_| Shard::default()).collect();
+            for (doc, w) in words.iter().enumerate() {
+                shards[(fnv(w) & (n as u32 - 1)) as usize].add(key(w), doc as u32, 7);
+            }
+            shards
+        };
+        let bytes: usize = collect(256).iter().map(Shard::file_bytes).sum();
+        for per in [1024, 4096, bytes, 10 * bytes] {
+            let folded = fold(collect(256), per);
+            let n = folded.len();
+            assert!(n.is_power_of_two() && n <= 256, "{per}: {n}");
+            assert!(bytes.div_ceil(n) <= per, "{per}: {n} shards of {bytes} bytes: under the size");
+            assert!(n == 1 || bytes.div_ceil(n / 2) > per, "{per}: {n} shards of {bytes} bytes: the fewest");
+            for (i, s) in folded.into_iter().enumerate() {
+                let text = String::from_utf8(s.file(i, "", terms, &Bloom::new(&[])).shard).unwrap();
+                let json: serde_json::Value = serde_json::from_str(&text[text.find('{').unwrap()..text.rfind(')').unwrap()]).unwrap();
+                assert!(json.as_object().unwrap().keys().all(|w| fnv(w) as usize & (n - 1) == i), "{per}: shard {i} of {n}");
+            }
+        }
+        assert_eq!(fold(collect(256), bytes).len(), 1, "a small index: one shard");
+        assert_eq!(fold(Vec::new(), 4096).len(), 1, "no tokens: one empty shard");
     }
 
     #[test]

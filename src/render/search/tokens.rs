@@ -496,6 +496,12 @@ pub fn doc_tokens_with(title: &str, headings: &str, body: &str, terms: &Terms) -
     out
 }
 
+/// The key of an ASCII word of up to 11 characters (tests of the shard files).
+#[cfg(test)]
+pub fn pack_word_for_test(word: &str) -> u64 {
+    pack_word(word.as_bytes())
+}
+
 /// The key of a two-character token (tests of the shard files).
 #[cfg(test)]
 pub fn doc_key_for_test(bigram: &str) -> u64 {

@@ -33,7 +33,7 @@
   if (!app || !document.createElement) {
     return;
   }
-  var VERSION = 5;
+  var VERSION = 6;
   var PAGE = 10; // results shown per step
   var VERIFY = 30; // most documents checked for phrases per step of PAGE results
   // Ranking (docs/search.md): per token idf x (BM25 term-frequency part + the
@@ -369,10 +369,11 @@
 
   // ---------- searching ----------
 
-  /* Shard of a token: single characters have shard files of their own (u/). */
+  /* Shard of a token: single characters have shard files of their own (u/, as
+     many as meta.ushards), numbered here after the others. */
   function shardOf(token) {
-    var s = hash(token) & (meta.shards - 1);
-    return chars(token).length === 1 && isCjk(token) ? s + meta.shards : s;
+    var h = hash(token);
+    return chars(token).length === 1 && isCjk(token) ? meta.shards + (h & (meta.ushards - 1)) : h & (meta.shards - 1);
   }
 
   function shardFile(s) {
