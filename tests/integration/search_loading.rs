@@ -23,6 +23,8 @@ fn site() -> (Site, PathBuf) {
     }
     let far = FILLER.repeat(30);
     site.page("notices/deep.md", "工作记录", &format!("{far}\n\n鸿雁传书，签订廉洁自律承诺书。"));
+    // 鹈鹕 past the head and the first two pieces of the rest (1,500 characters each).
+    site.page("notices/deeper.md", "工作记录", &format!("{}\n\n湖边有鹈鹕栖息。\n\n{}", FILLER.repeat(150), FILLER.repeat(60)));
     site.page("notices/titled.md", "安全生产专项检查", &format!("{far}\n\n开展安全生产专项检查。"));
     let config = std::fs::read_to_string(site.path().join("config.toml")).unwrap();
     site.file("config.toml", &format!("{config}relative_urls = true\n"));
@@ -165,6 +167,15 @@ fn a_query_asks_for_what_it_needs_in_two_rounds() {
         assert!(mark.as_str().is_some_and(|m| q.contains(m)), "{q}: the snippet marks the query: {mark}");
     }
 
+    // Further in: the pieces of the rest one after another, up to the one with it.
+    let deeper = doc_id(&out, "notices/deeper/");
+    let (loaded, state) = query(&mut b, &out, "鹈鹕");
+    let pieces: Vec<&String> = loaded.iter().filter(|f| f.starts_with("e/")).collect();
+    assert_eq!(pieces, [&format!("e/{deeper}.js"), &format!("e/{deeper}-2.js"), &format!("e/{deeper}-3.js")], "{loaded:?}");
+    assert!(out.join(format!("search/e/{deeper}-4.js")).exists(), "more pieces, not loaded");
+    let mark = b.eval("document.querySelector('.search-snippet mark') && document.querySelector('.search-snippet mark').textContent");
+    assert_eq!(mark, "鹈鹕", "{state}");
+
     // In the title: no rest is needed (the snippet is the start of the text).
     let (loaded, state) = query(&mut b, &out, "安全生产专项检查");
     let titled = doc_id(&out, "notices/titled/");
@@ -186,4 +197,36 @@ fn a_query_asks_for_what_it_needs_in_two_rounds() {
     assert!(state["status"].as_str().unwrap().contains("没有找到"), "{absent}: {state}");
     let errors = b.take_errors();
     assert!(errors.iter().all(|e| e.contains("/search/b/")), "only the missing file: {errors:?}");
+}
+
+/// A phrase whose bigrams 40 long pages have, scattered far into their text but
+/// never as written: every page is a result (it has every token), but checking
+/// them for the phrase stops at the query's budget of document text (search.js
+/// `BUDGET`, 12,000 characters beyond the ten shown), not after every piece of all 40.
+#[test]
+fn a_phrase_check_stops_at_its_budget() {
+    let _heavy = crate::util::heavy();
+    let Some(exe) = chromium() else { return };
+    let site = Site::new();
+    for i in 0..40 {
+        site.page(&format!("notices/p{i:02}.md"), &format!("第{i}次会议记录"), &format!("{}\n\n传说鹊桥。石桥相连。朋友相会。", FILLER.repeat(200)));
+    }
+    let config = std::fs::read_to_string(site.path().join("config.toml")).unwrap();
+    site.file("config.toml", &format!("{config}relative_urls = true\n"));
+    let out = site.path().join("out");
+    site.run(&["build", "--output", &out.to_string_lossy()]).expect(0);
+    let mut b = cdp::Browser::launch(exe);
+    let (loaded, state) = query(&mut b, &out, "鹊桥相会");
+    assert!(state["status"].as_str().unwrap().contains("找到 40 条"), "every page has the tokens: {state}");
+    assert_eq!(state["hits"].as_array().unwrap().len(), 10, "{state}");
+    let text: usize = loaded
+        .iter()
+        .filter(|f| f.starts_with("d/") || f.starts_with("e/"))
+        .map(|f| std::fs::read_to_string(out.join("search").join(f)).unwrap().chars().count())
+        .sum();
+    let all: usize = std::fs::read_dir(out.join("search/e")).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap().chars().count()).sum();
+    assert!(text < 12_000 + 10 * 600 + 2 * 1600, "{text} characters of documents loaded (of {all} in the rests): {loaded:?}");
+    assert!(all > 3 * text, "the budget is what stopped it: {all}");
+    let errors = b.take_errors();
+    assert!(errors.is_empty(), "browser errors: {errors:?}");
 }

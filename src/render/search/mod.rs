@@ -36,8 +36,10 @@ pub const VERSION: u32 = 6;
 /// Most characters of a document's text kept for snippets and phrase checks.
 const TEXT_LIMIT: usize = 20_000;
 /// Characters of a document's text in `d/<id>.js` (enough for most snippets); the
-/// rest goes to `e/<id>.js`, loaded only when the query is not found in the first part.
+/// rest goes to pieces of `PIECE_CHARS` (`e/<id>.js`, then `e/<id>-2.js` …), loaded
+/// one after another only as far as a query needs to find itself in the text.
 pub(super) const HEAD_CHARS: usize = 500;
+const PIECE_CHARS: usize = 1500;
 /// Bytes a shard file aims at (between half and all of it): a query loads one shard
 /// per token, so a query of eight tokens loads 32 KB of shards at most, whatever
 /// the size of the site. Single characters' shards (`u/`, read only by a
@@ -226,6 +228,19 @@ fn collecting_shards(site: &Site, docs: &[Doc]) -> usize {
     size.div_ceil(SHARD_BYTES).next_power_of_two().clamp(1, MAX_SHARDS)
 }
 
+/// The rest of a text (past its head) in pieces of `PIECE_CHARS` characters.
+fn pieces(rest: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = rest;
+    while !rest.is_empty() {
+        let cut = rest.char_indices().nth(PIECE_CHARS).map_or(rest.len(), |(i, _)| i);
+        let (piece, more) = rest.split_at(cut);
+        out.push(piece);
+        rest = more;
+    }
+    out
+}
+
 /// Sizes of what was written, for `DWGK_TIMINGS` and the benchmark.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Stats {
@@ -256,9 +271,9 @@ impl Laps {
 }
 
 /// One document as a JavaScript object literal (title, URL path, date, kind name,
-/// unit title, the first part of its text; `m`: more text in `e/<id>.js`), appended
-/// to `out`.
-fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, more: bool, kinds: &[(&str, &str)]) {
+/// unit title, the first part of its text; `m`: the number of pieces of the rest,
+/// `e/<id>.js` …), appended to `out`.
+fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, pieces: usize, kinds: &[(&str, &str)]) {
     let field = |out: &mut Vec<u8>, name: &str, v: Option<&str>| {
         out.extend_from_slice(name.as_bytes());
         match v {
@@ -272,8 +287,8 @@ fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, more: bool, kinds: &[(&st
     field(out, ",\"k\":", Some(kinds[d.kind].1));
     field(out, ",\"n\":", d.unit_title.as_deref());
     field(out, ",\"x\":", Some(text));
-    if more {
-        out.extend_from_slice(b",\"m\":1");
+    if pieces > 0 {
+        out.extend_from_slice(format!(",\"m\":{pieces}").as_bytes());
     }
     out.push(b'}');
 }
@@ -282,7 +297,7 @@ fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, more: bool, kinds: &[(&st
 /// `f.js` (filter fields, loaded only when a filter is set), `s/<n>.js` (postings),
 /// `u/<n>.js` (postings of single characters), `b/<hash>.js` (a common token's
 /// postings alone), `d/<id>.js` (one document each: the
-/// head of its text) and `e/<id>.js` (the rest of a longer text).
+/// head of its text) and `e/<id>.js`, `e/<id>-2.js` … (the rest of a longer text, in pieces).
 /// Design: docs/search.md.
 pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let mut laps = Laps::default();
@@ -345,8 +360,9 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
             })
         });
         runs.par_iter_mut().for_each(|(_, b)| b.clear());
-        // One file per document (its head) and one for the rest of a long text: a
-        // query loads only the documents it shows, most of them only the head.
+        // One file per document (its head) and pieces of the rest of a long text: a
+        // query loads only the documents it shows, most of them only the head, and
+        // of a long one only the pieces up to where the query is.
         doc_bytes += laps.time("documents", || {
             block
                 .par_iter()
@@ -356,18 +372,19 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
                     let id = first + j;
                     let cut = text.char_indices().nth(HEAD_CHARS).map_or(text.len(), |(i, _)| i);
                     let (head, rest) = text.split_at(cut);
+                    let pieces = pieces(rest);
                     let mut out = Vec::with_capacity(head.len() + d.title.len() + d.path.len() + 100);
                     out.extend_from_slice(format!("dwgkSearchDoc({id},").as_bytes());
-                    doc_literal(&mut out, d, head, !rest.is_empty(), &kinds);
+                    doc_literal(&mut out, d, head, pieces.len(), &kinds);
                     out.extend_from_slice(b");\n");
                     write(format!("{DIR}/d/{id}.js"), &out);
                     let mut n = out.len();
-                    if !rest.is_empty() {
-                        let mut out = Vec::with_capacity(rest.len() + 40);
-                        out.extend_from_slice(format!("dwgkSearchRest({id},").as_bytes());
-                        js_string(&mut out, rest);
+                    for (k, piece) in pieces.iter().enumerate().map(|(k, p)| (k + 1, p)) {
+                        let mut out = Vec::with_capacity(piece.len() + 40);
+                        out.extend_from_slice(format!("dwgkSearchRest({id},{k},").as_bytes());
+                        js_string(&mut out, piece);
                         out.extend_from_slice(b");\n");
-                        write(format!("{DIR}/e/{id}.js"), &out);
+                        write(if k == 1 { format!("{DIR}/e/{id}.js") } else { format!("{DIR}/e/{id}-{k}.js") }, &out);
                         n += out.len();
                     }
                     n
@@ -454,4 +471,18 @@ fn write_meta(
     filters.extend_from_slice(b"\");\n");
     write(format!("{DIR}/f.js"), &filters);
     meta_js.len() + filters.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rest_of_a_text_is_cut_in_pieces_of_whole_characters() {
+        let rest = "党".repeat(PIECE_CHARS * 2 + 7);
+        let p = pieces(&rest);
+        assert_eq!(p.iter().map(|x| x.chars().count()).collect::<Vec<_>>(), [PIECE_CHARS, PIECE_CHARS, 7]);
+        assert_eq!(p.concat(), rest);
+        assert!(pieces("").is_empty());
+    }
 }

@@ -9,8 +9,10 @@
  * its own, b/<hash>.js, requested with the shard when meta.js's Bloom filter has
  * the token), u/<n>.js (postings of single characters, for one-character queries),
  * d/<id>.js (one document: title, URL, date, unit, the first 500 characters of its
- * text) and e/<id>.js (the rest of its text, requested with d/ when the postings say
- * the query's tokens are only further in). <script> works over HTTP and from a folder
+ * text) and e/<id>.js, e/<id>-2.js … (the rest of its text in pieces of 1,500
+ * characters: the first requested with d/ when the postings say the query's tokens
+ * are only further in, the next ones one by one while the query is not found in
+ * the text so far, within a budget per query). <script> works over HTTP and from a folder
  * opened with file:// (where fetch/XHR of local files is blocked). No external
  * request; ES5 so old intranet browsers run it. The build strips comments and
  * indentation from this file (build.rs).
@@ -36,6 +38,11 @@
   var VERSION = 6;
   var PAGE = 10; // results shown per step
   var VERIFY = 30; // most documents checked for phrases per step of PAGE results
+  // Characters of document text a query may load beyond what it shows, per step of
+  // PAGE results (about 36 KB): phrase checks and snippets past the head stop there.
+  var BUDGET = 12000;
+  var HEAD = 500; // characters in d/<id>.js
+  var PIECE = 1500; // characters in each piece of the rest
   // Ranking (docs/search.md): per token idf x (BM25 term-frequency part + the
   // weight of its best field); IMPACT and LEVELS as in tokens.rs.
   var IMPACT = 145;
@@ -105,24 +112,34 @@
     bigs[name] = lists;
     finish('b' + name, true);
   };
-  // d/ and e/ of a document may arrive in either order.
+  // d/ and the first piece of the rest (e/) of a document may arrive in either
+  // order; the pieces of the rest are joined to the text in order.
   window.dwgkSearchDoc = function (id, d) {
+    d.p = 0; // pieces of the rest joined (d.m: how many there are)
     docs[id] = d;
     join(id);
     finish('d' + id, true);
   };
-  window.dwgkSearchRest = function (id, rest) {
-    rests[id] = rest;
+  window.dwgkSearchRest = function (id, k, rest) {
+    (rests[id] = rests[id] || {})[k] = rest;
     join(id);
-    finish('e' + id, true);
+    finish(piece(id, k)[0], true);
   };
 
   function join(id) {
-    if (docs[id] && rests[id] !== undefined) {
-      docs[id].x += rests[id];
-      docs[id].m = 0;
-      delete rests[id];
+    var d = docs[id];
+    var r = rests[id];
+    while (d && r && r[d.p + 1] !== undefined) {
+      d.x += r[d.p + 1];
+      delete r[d.p + 1];
+      d.p += 1;
     }
+  }
+
+  /* [key, file] of piece k of a document's rest: e/<id>.js, e/<id>-2.js … */
+  function piece(id, k) {
+    var name = id + (k > 1 ? '-' + k : '');
+    return ['e' + name, 'e/' + name + '.js'];
   }
 
   function load(key, file, cb) {
@@ -608,6 +625,17 @@
     return false;
   }
 
+  /* Whether a loaded document's text has one of `terms` (for its snippet). */
+  function found(d, terms) {
+    var x = fold((d && d.x) || '');
+    for (var i = 0; i < terms.length; i++) {
+      if (terms[i] && x.indexOf(terms[i]) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /* Whether a loaded document has every phrase as written (title or text): the
      phrase bonus, which puts it before any candidate whose bigrams are scattered. */
   function asWritten(d, phrases) {
@@ -632,22 +660,28 @@
   function advance(q) {
     var c = q.cands;
     while (q.checked < c.length && q.checked < q.requested) {
-      var id = c.at(q.checked).doc;
+      var cand = c.at(q.checked);
+      var id = cand.doc;
       var d = docs[id];
-      if ((!d && state['d' + id] !== 'failed') || (c.at(q.checked).rest && loading('e' + id))) {
+      if ((!d && state['d' + id] !== 'failed') || loading(piece(id, d ? d.p + 1 : 1)[0])) {
         break;
       }
-      if (d && d.m && !q.parsed.exact && !loading('e' + id) && state['e' + id] !== 'failed' && !asWritten(d, q.parsed.phrases)) {
-        // The phrase's characters are all in the head, but not as written there:
-        // the rest, then check again.
-        load('e' + id, 'e/' + id + '.js', again(q));
+      var next = d && d.p < d.m ? piece(id, d.p + 1) : null;
+      var needs = d && (q.parsed.exact ? cand.rest && !found(d, q.terms) : !asWritten(d, q.parsed.phrases));
+      if (next && needs && state[next[0]] !== 'failed' && q.spent < q.budget) {
+        // Not found as written (or, for the snippet, not at all) in the text so far:
+        // the next piece of the rest, then check again.
+        q.spent += PIECE;
+        load(next[0], next[1], again(q));
         break;
       }
       q.checked += 1;
-      (d && (q.parsed.exact || asWritten(d, q.parsed.phrases)) ? q.pass : q.fail).push(c.at(q.checked - 1));
+      (d && (q.parsed.exact || asWritten(d, q.parsed.phrases)) ? q.pass : q.fail).push(cand);
     }
     showPassing(q);
-    var wanted = Math.min(q.shown - q.pass.length, q.cap - q.requested);
+    // Past the budget a phrase is not checked any further: the unchecked
+    // candidates follow in their order (they have every token).
+    var wanted = q.parsed.exact || q.spent < q.budget ? Math.min(q.shown - q.pass.length, q.cap - q.requested) : 0;
     if (q.pass.length < q.shown && q.checked < c.length && q.checked === q.requested && wanted > 0) {
       request(q, Math.min(c.length, q.requested + wanted));
       return;
@@ -675,8 +709,11 @@
     for (var i = q.requested; i < upto; i++) {
       var id = q.cands.at(i).doc;
       pairs.push(['d' + id, 'd/' + id + '.js']);
-      if (q.cands.at(i).rest) {
-        pairs.push(['e' + id, 'e/' + id + '.js']);
+      q.spent += i < q.shown ? 0 : HEAD;
+      if (q.cands.at(i).rest && q.spent < q.budget) {
+        // The postings say the query is only past the head: the first piece with it.
+        pairs.push(piece(id, 1));
+        q.spent += PIECE;
       }
     }
     q.requested = upto;
@@ -941,7 +978,7 @@
 
   function run() {
     var text = input.value.replace(/^\s+|\s+$/g, '');
-    var q = { text: text, started: now(), shown: PAGE, cap: VERIFY, cands: ranked(null, [], []), pass: [], fail: [], checked: 0, requested: 0, rendered: 0, listed: 0 };
+    var q = { text: text, started: now(), shown: PAGE, cap: VERIFY, budget: BUDGET, spent: 0, cands: ranked(null, [], []), pass: [], fail: [], checked: 0, requested: 0, rendered: 0, listed: 0 };
     current = q;
     loadedNow = [];
     // The measurements describe one query: a new one clears the last one's, so
@@ -1092,6 +1129,7 @@
     // Wider: more results, a wider check window; the list is drawn again when done.
     q.shown += PAGE;
     q.cap += VERIFY;
+    q.budget += BUDGET;
     q.done = false;
     q.listed = -1;
     advance(q);
