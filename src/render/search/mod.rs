@@ -11,6 +11,7 @@
 
 mod shards;
 mod text;
+mod tiers;
 mod tokens;
 
 pub use text::plain_text;
@@ -396,6 +397,8 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let uni = shards.split_off(shard_count);
     let (shards, uni) = (fold(shards, SHARD_BYTES), fold(uni, UNI_SHARD_BYTES));
     let (shard_count, uni_count) = (shards.len(), uni.len());
+    let expired: Vec<bool> = docs.iter().map(|d| d.expired).collect();
+    let tier_docs = tiers::Docs { count: docs.len(), expired: &expired };
     let (shard_bytes, bloom) = laps.time("shard-files", || {
         let big: Vec<u32> = shards.par_iter().chain(&uni).flat_map_iter(|s| s.big_hashes(&terms)).collect();
         let bloom = Bloom::new(&big);
@@ -408,7 +411,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
                     None => ("", format!("{DIR}/s/{n}.js")),
                     Some(u) => ("u", format!("{DIR}/u/{u}.js")),
                 };
-                let f = s.file(n, prefix, &terms, &bloom);
+                let f = s.file(n, prefix, &terms, &bloom, &tier_docs);
                 write(path, &f.shard);
                 for (name, file) in &f.big {
                     write(format!("{DIR}/b/{name}.js"), file);
@@ -458,6 +461,10 @@ fn write_meta(
         "years": years,
         "expired": bitset(docs.iter().map(|d| d.expired)),
         "big": bloom.code(), "probes": Bloom::PROBES,
+        "rank": {
+            "impact": tokens::IMPACT, "levels": tokens::LEVELS, "k1": tokens::K1, "field": tokens::FIELD,
+            "leads": tokens::LEADS, "expired": tokens::EXPIRED,
+        },
     });
     // Loaded by the search page's own <script> before search.js (the data waits in
     // a global), or later by search.js itself (which has defined the callback).

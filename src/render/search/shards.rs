@@ -2,13 +2,14 @@
 //! token the delta-coded document ids with `tf << 1 | in_title`, already in the
 //! file's base-64 code, so the index never holds every posting of the site at once.
 
+use super::tiers::{self, Docs, TIER_BYTES};
 use super::tokens::{fnv, key_hash, key_text, Terms};
 use std::collections::HashMap;
 
 /// Bytes of postings code past which a token's list gets a file of its own.
 const BIG: usize = 2048;
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+pub(super) const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// Variable-length base-64 number: 5 bits a character, low first; 32 set = more follow.
 pub fn vlq(out: &mut Vec<u8>, mut n: u32) {
@@ -165,10 +166,14 @@ impl Shard {
     /// ever asked for in vain. Tokens of one hash share a file. `prefix` keeps the
     /// single characters' files apart ("u"). Tokens are Chinese characters or
     /// `[0-9a-z]` words: no JSON escaping needed.
-    pub fn file(self, n: usize, prefix: &str, terms: &Terms, bloom: &Bloom) -> ShardFile {
+    ///
+    /// A list longer than `tiers::TIER_BYTES` is cut in its own file to its best
+    /// postings, with `[documents, value left out, bytes of the membership]` in a
+    /// third argument, and which documents have it goes to `b/<prefix><hash>-m.js`.
+    pub fn file(self, n: usize, prefix: &str, terms: &Terms, bloom: &Bloom, docs: &Docs) -> ShardFile {
         let size: usize = self.lists.iter().map(|l| l.code.len().min(BIG) + 16).sum();
         let mut out = Vec::with_capacity(size + 32);
-        let mut big: Vec<(u32, Vec<u8>)> = Vec::new();
+        let mut own_files: Vec<Own> = Vec::new();
         out.extend_from_slice(format!("dwgkSearchShard({n},{{").as_bytes());
         for (i, l) in self.lists.into_iter().enumerate() {
             if i > 0 {
@@ -184,21 +189,22 @@ impl Shard {
             let own = l.code.len() > BIG;
             let hash = Shard::hash(&l.token, terms);
             if own || bloom.contains(hash) {
-                let entry = match big.iter_mut().find(|(h, _)| *h == hash) {
-                    Some((_, file)) => {
-                        file.push(b',');
-                        file
-                    }
+                let file = match own_files.iter().position(|f| f.hash == hash) {
+                    Some(i) => &mut own_files[i],
                     None => {
-                        big.push((hash, format!("dwgkSearchBig(\"{prefix}{hash:x}\",{{").into_bytes()));
-                        &mut big.last_mut().expect("pushed").1
+                        own_files.push(Own { hash, ..Own::default() });
+                        own_files.last_mut().expect("pushed")
                     }
                 };
-                entry.extend_from_slice(&out[at..]);
-                entry.push(b':');
-                entry.push(b'"');
-                entry.extend_from_slice(&l.code);
-                entry.push(b'"');
+                let name = &out[at..];
+                if l.code.len() > TIER_BYTES {
+                    let tier = tiers::cut(&l.code, docs);
+                    file.lists.push((name.to_vec(), tier.code));
+                    file.info.push((name.to_vec(), format!("[{},{},{}]", tier.df, tier.floor, tier.members.len() + 40).into_bytes()));
+                    file.members.push((name.to_vec(), tier.members));
+                } else {
+                    file.lists.push((name.to_vec(), l.code.clone()));
+                }
             }
             if own {
                 out.extend_from_slice(b":1");
@@ -209,13 +215,25 @@ impl Shard {
             out.push(b'"');
         }
         out.extend_from_slice(b"});\n");
-        let files = big
-            .into_iter()
-            .map(|(hash, mut file)| {
-                file.extend_from_slice(b"});\n");
-                (format!("{prefix}{hash:x}"), file)
-            })
-            .collect();
+        let mut files = Vec::new();
+        for f in own_files {
+            let name = format!("{prefix}{:x}", f.hash);
+            let lists: Vec<(Vec<u8>, Vec<u8>)> = f.lists.into_iter().map(|(t, c)| (t, [b"\"", &c[..], b"\""].concat())).collect();
+            let mut file = format!("dwgkSearchBig(\"{name}\",").into_bytes();
+            object(&mut file, &lists);
+            if !f.info.is_empty() {
+                file.push(b',');
+                object(&mut file, &f.info);
+            }
+            file.extend_from_slice(b");\n");
+            files.push((name.clone(), file));
+            if !f.members.is_empty() {
+                let mut file = format!("dwgkSearchMember(\"{name}\",").into_bytes();
+                object(&mut file, &f.members);
+                file.extend_from_slice(b");\n");
+                files.push((format!("{name}-m"), file));
+            }
+        }
         ShardFile { shard: out, big: files }
     }
 }
@@ -232,6 +250,29 @@ pub fn fold(shards: Vec<Shard>, per: usize) -> Vec<Shard> {
         out[n % count].merge(s);
     }
     out
+}
+
+/// The entries of one own file (tokens of one hash): (quoted token, value) each.
+#[derive(Default)]
+struct Own {
+    hash: u32,
+    lists: Vec<(Vec<u8>, Vec<u8>)>,
+    info: Vec<(Vec<u8>, Vec<u8>)>,
+    members: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// `{"token":value,…}` appended to `out`.
+fn object(out: &mut Vec<u8>, entries: &[(Vec<u8>, Vec<u8>)]) {
+    out.push(b'{');
+    for (i, (name, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(name);
+        out.push(b':');
+        out.extend_from_slice(value);
+    }
+    out.push(b'}');
 }
 
 /// A shard's file and its common tokens' own files: (name, bytes).
@@ -284,6 +325,8 @@ fn bloom_probes(h: u32, probes: u32, bits: usize) -> impl Iterator<Item = usize>
 mod tests {
     use super::*;
 
+    const NO_DOCS: Docs = Docs { count: 0, expired: &[] };
+
     #[test]
     fn vlq_round_numbers() {
         let mut s = Vec::new();
@@ -304,7 +347,7 @@ mod tests {
         s.add(super::super::tokens::doc_key_for_test("党费"), 3, 2);
         s.add_long("abcdefghijklm", 4, 3);
         s.add(super::super::tokens::doc_key_for_test("党费"), 40, 5);
-        let f = s.file(7, "", Terms::builtin(), &Bloom::new(&[]));
+        let f = s.file(7, "", Terms::builtin(), &Bloom::new(&[]), &NO_DOCS);
         assert_eq!(String::from_utf8(f.shard).unwrap(), "dwgkSearchShard(7,{\"党费\":\"DClBF\",\"abcdefghijklm\":\"ED\"});\n");
         assert!(f.big.is_empty());
     }
@@ -316,7 +359,7 @@ mod tests {
             s.add(super::super::tokens::doc_key_for_test("党员"), doc, 7);
         }
         s.add(super::super::tokens::doc_key_for_test("党费"), 3, 2);
-        let f = s.file(5, "u", Terms::builtin(), &Bloom::new(&[]));
+        let f = s.file(5, "u", Terms::builtin(), &Bloom::new(&[]), &NO_DOCS);
         assert_eq!(String::from_utf8(f.shard).unwrap(), "dwgkSearchShard(5,{\"党员\":1,\"党费\":\"DC\"});\n");
         assert_eq!(f.big.len(), 1);
         let hash = fnv("党员");
@@ -345,7 +388,7 @@ mod tests {
             assert!(bytes.div_ceil(n) <= per, "{per}: {n} shards of {bytes} bytes: under the size");
             assert!(n == 1 || bytes.div_ceil(n / 2) > per, "{per}: {n} shards of {bytes} bytes: the fewest");
             for (i, s) in folded.into_iter().enumerate() {
-                let text = String::from_utf8(s.file(i, "", terms, &Bloom::new(&[])).shard).unwrap();
+                let text = String::from_utf8(s.file(i, "", terms, &Bloom::new(&[]), &NO_DOCS).shard).unwrap();
                 let json: serde_json::Value = serde_json::from_str(&text[text.find('{').unwrap()..text.rfind(')').unwrap()]).unwrap();
                 assert!(json.as_object().unwrap().keys().all(|w| fnv(w) as usize & (n - 1) == i), "{per}: shard {i} of {n}");
             }
@@ -371,7 +414,7 @@ mod tests {
     fn a_short_list_the_filter_has_gets_a_file_too() {
         let mut s = Shard::default();
         s.add(super::super::tokens::doc_key_for_test("党费"), 3, 2);
-        let f = s.file(1, "", Terms::builtin(), &Bloom::new(&[fnv("党费")]));
+        let f = s.file(1, "", Terms::builtin(), &Bloom::new(&[fnv("党费")]), &NO_DOCS);
         assert_eq!(String::from_utf8(f.shard).unwrap(), "dwgkSearchShard(1,{\"党费\":\"DC\"});\n", "still in the shard");
         assert_eq!(String::from_utf8(f.big[0].1.clone()).unwrap(), format!("dwgkSearchBig(\"{:x}\",{{\"党费\":\"DC\"}});\n", fnv("党费")));
     }

@@ -39,20 +39,21 @@
   var PAGE = 10; // results shown per step
   var VERIFY = 30; // most documents checked for phrases per step of PAGE results
   // Characters of document text a query may load beyond what it shows, per step of
-  // PAGE results (about 36 KB): phrase checks and snippets past the head stop there.
-  var BUDGET = 12000;
+  // PAGE results (about 30 KB): phrase checks and snippets past the head stop there.
+  var BUDGET = 10000;
   var HEAD = 500; // characters in d/<id>.js
   var PIECE = 1500; // characters in each piece of the rest
+  // Bytes of membership files (b/<name>-m.js: which documents have a very common
+  // token) a query without a filter loads to get its exact result set; past it, the
+  // best postings of those tokens stand for them (see candidates).
+  var MEMBERS = 24576;
   // Ranking (docs/search.md): per token idf x (BM25 term-frequency part + the
-  // weight of its best field); IMPACT and LEVELS as in tokens.rs.
-  var IMPACT = 145;
-  var LEVELS = 7;
-  var K1 = 2;
-  // Body, heading (each past the head of the text, then in it), title contains,
-  // starts with, is.
-  var FIELD = [0, 0, 1, 1, 3, 3.5, 7];
-  var LEADS = 1000; // the title starts with the query (see candidates)
-  var EXPIRED = 0.5; // an expired page's score is halved
+  // weight of its best field). The numbers come with meta.js (`rank`, from
+  // tokens.rs): the steps of the impact and the field levels of a posting's value,
+  // BM25's k1, the weight of each level (body, heading — each past the head of the
+  // text, then in it — title contains, starts with, is), what a title that starts
+  // with the query adds (see candidates) and the factor of an expired page.
+  var IMPACT, LEVELS, K1, FIELD, LEADS, EXPIRED;
   var root = (app.getAttribute('data-root') || '/').replace(/index\.html$/, '');
   var relative = app.getAttribute('data-relative') === 'true';
   var base = root + 'search/';
@@ -71,6 +72,8 @@
   var filterData = null; // per document, 3 numbers: unit + 1, kind, year index + 1
   var shards = {};
   var bigs = {}; // common tokens' postings by file name (b/<name>.js), then token
+  var cuts = {}; // of a very common token: [documents, floor value, membership bytes]
+  var members = {}; // which documents have a very common token (b/<name>-m.js)
   var docs = {};
   var rests = {}; // the rest of a text that came before its document
   var state = {}; // key -> 'loading' | 'done' | 'failed'
@@ -94,6 +97,13 @@
 
   window.dwgkSearchMeta = function (m) {
     meta = m;
+    var r = m.rank || {};
+    IMPACT = r.impact;
+    LEVELS = r.levels;
+    K1 = r.k1;
+    FIELD = r.field;
+    LEADS = r.leads;
+    EXPIRED = r.expired;
     finish('meta', true);
   };
   if (window.dwgkSearchMetaData) {
@@ -108,9 +118,17 @@
     shards[n] = postings;
     finish('s' + n, true);
   };
-  window.dwgkSearchBig = function (name, lists) {
+  // A very common token's list is cut to its best postings; `cut` then says, per
+  // token, [documents, the value standing for those left out, bytes of its
+  // membership file].
+  window.dwgkSearchBig = function (name, lists, cut) {
     bigs[name] = lists;
+    cuts[name] = cut || {};
     finish('b' + name, true);
+  };
+  window.dwgkSearchMember = function (name, lists) {
+    members[name] = lists;
+    finish('m' + name, true);
   };
   // d/ and the first piece of the rest (e/) of a document may arrive in either
   // order; the pieces of the rest are joined to the text in order.
@@ -402,10 +420,15 @@
   }
 
   /* A token's entry in its shard: its postings code, or 1 when a file of its own
-     holds them (a common token), or ''. */
+     holds them (a common token), or ''. A token meta.js's filter has is looked up
+     in its own file alone (its shard is not loaded): every token of the index that
+     passes the filter is in the file of its hash (shards.rs `file`). */
   function entry(token) {
     var s = shards[shardOf(token)];
-    return has(s, token) ? s[token] : '';
+    if (s || !maybeBig(token)) {
+      return has(s, token) ? s[token] : '';
+    }
+    return has(bigs[bigName(token)], token) ? 1 : '';
   }
 
   /* The file of a common token's postings: its hash in hex ('u' first for a
@@ -431,13 +454,71 @@
     return true;
   }
 
+  /* A very common token's [documents, floor value, membership bytes], or null. */
+  function cutOf(token) {
+    var name = bigName(token);
+    return typeof entry(token) === 'number' && has(cuts[name], token) ? cuts[name][token] : null;
+  }
+
+  /* A token's postings. Of a very common token, its best ones (`cut`, `df` its
+     documents) — or, when its membership file is in, every document with it,
+     those left out of the best with the floor value (the best of theirs). */
   function postingsOf(token) {
     var raw = entry(token);
     if (typeof raw === 'number') {
       var lists = bigs[bigName(token)];
       raw = has(lists, token) ? lists[token] : '';
     }
-    return postings(raw);
+    var l = postings(raw);
+    var cut = cutOf(token);
+    if (cut) {
+      var m = members[bigName(token)];
+      l = has(m, token) ? everyDocument(l, m[token], cut[1]) : l;
+      l.cut = !has(m, token);
+      l.df = cut[0];
+    }
+    return l;
+  }
+
+  /* The documents of a membership code ([0, documents] delta-coded, [1, the
+     documents without the token] delta-coded, [2, a bitset]), with the values of
+     `best` where it has them, else `floor`. */
+  function everyDocument(best, m, floor) {
+    var n = meta.n;
+    var without = {};
+    var list = [];
+    var d;
+    if (m[0] === 2) {
+      for (d = 0; d < n; d++) {
+        if (flag(m[1], d)) {
+          list.push(d);
+        }
+      }
+    } else {
+      var deltas = numbers(m[1]);
+      for (var i = 0, at = 0; i < deltas.length; i++) {
+        at += deltas[i];
+        if (m[0] === 0) {
+          list.push(at);
+        } else {
+          without[at] = true;
+        }
+      }
+      if (m[0] === 1) {
+        for (d = 0; d < n; d++) {
+          if (!without[d]) {
+            list.push(d);
+          }
+        }
+      }
+    }
+    var out = { docs: new Ints(list.length), vals: new Ints(list.length), n: list.length };
+    for (var k = 0, j = 0; k < list.length; k++) {
+      out.docs[k] = list[k];
+      j = seek(best, j, list[k]);
+      out.vals[k] = j < best.n && best.docs[j] === list[k] ? best.vals[j] : floor;
+    }
+    return out;
   }
 
   function inUnit(u, wanted) {
@@ -486,7 +567,7 @@
   /* The list with its idf and `pts[v]`, the points of every possible value (a
      table look-up per posting instead of the arithmetic). */
   function withIdf(l) {
-    var df = l.n;
+    var df = l.df || l.n;
     l.idf = Math.log(1 + (meta.n - df + 0.5) / (df + 0.5));
     l.at = 0;
     l.pts = new (window.Float64Array || Array)(IMPACT * LEVELS + LEVELS);
@@ -593,7 +674,16 @@
         return x - y;
       });
     }
-    return ranked(first, keys, flags);
+    var out = ranked(first, keys, flags);
+    // A very common token's best postings stood for its list: the documents found
+    // are among the right ones, and all of them for a lone token (its count is
+    // known); otherwise there may be more.
+    for (i = 0; i < lists.length; i++) {
+      out.cut = out.cut || !!lists[i].cut;
+    }
+    out.total = out.cut && lists.length === 1 && !some ? lists[0].df : keys.length;
+    out.atLeast = out.cut && out.total === keys.length;
+    return out;
   }
 
   /* Candidates in order: `length`, and `at(i)`: {doc, expired, rest}. */
@@ -889,8 +979,14 @@
         more.removeAttribute('hidden');
       }
       var ms = measured(q);
-      say('找到 ' + q.cands.length + ' 条' + (q.single ? '含有' : '与') + '“' + q.text + '”' + (q.single ? '的' : '相关的') + '结果（用时 ' + Math.round(ms) + ' 毫秒）。');
+      say(foundText(q) + '（用时 ' + Math.round(ms) + ' 毫秒）。');
     });
+  }
+
+  /* 找到 N 条与“…”相关的结果 (至少 N 条 when very common tokens were cut). */
+  function foundText(q) {
+    var n = q.cands.total === undefined ? q.cands.length : q.cands.total;
+    return '找到' + (q.cands.atLeast ? '至少 ' : ' ') + n + ' 条' + (q.single ? '含有' : '与') + '“' + q.text + '”' + (q.single ? '的' : '相关的') + '结果';
   }
 
   function say(text) {
@@ -933,10 +1029,11 @@
     return ms;
   }
 
-  /* Loads the shards of the parsed query's tokens (and `extra` [key, file] pairs)
-     and the files of those the Bloom filter says are common, all at once (a file
-     that turns out not to exist is a false positive, not an error); then any
-     common token's file still missing; then cb(allOk). */
+  /* Loads the shards of the parsed query's tokens (and `extra` [key, file] pairs),
+     or for those the Bloom filter says are common their own files instead, all at
+     once (a file that turns out not to exist is a token the index lacks, not an
+     error); then any common token's file still missing; then the membership files
+     the result set needs (`membership`); then cb(allOk). */
   function loadShards(parsed, extra, cb) {
     var tokens = parsed.required.concat(parsed.optional);
     var pairs = extra.slice();
@@ -944,12 +1041,12 @@
     var wanted = {};
     for (var i = 0; i < tokens.length; i++) {
       var s = shardOf(tokens[i]);
-      if (!wanted[s]) {
+      if (maybeBig(tokens[i])) {
+        // Its own file has it if the index has it: no shard needed.
+        guesses.push(['b' + bigName(tokens[i]), 'b/' + bigName(tokens[i]) + '.js']);
+      } else if (!wanted[s]) {
         wanted[s] = true;
         pairs.push(['s' + s, shardFile(s)]);
-      }
-      if (maybeBig(tokens[i])) {
-        guesses.push(['b' + bigName(tokens[i]), 'b/' + bigName(tokens[i]) + '.js']);
       }
     }
     var left = 2;
@@ -966,7 +1063,14 @@
         }
       }
       loadAll(ok ? big : [], function (fine) {
-        cb(ok && fine);
+        if (!ok || !fine) {
+          cb(false);
+          return;
+        }
+        loadAll(membership(parsed, extra.length > 0), function () {
+          // A membership file that does not load leaves its token's best postings.
+          cb(true);
+        });
       });
     }
     loadAll(pairs, function (fine) {
@@ -974,6 +1078,23 @@
       then();
     });
     loadAll(guesses, then);
+  }
+
+  /* The membership files of the very common required tokens, when the exact
+     result set needs them (several required tokens, or a filter) and, without a
+     filter, their bytes stay within MEMBERS. */
+  function membership(parsed, filtered) {
+    var pairs = [];
+    var bytes = 0;
+    for (var i = 0; i < parsed.required.length && (filtered || parsed.required.length > 1); i++) {
+      var cut = cutOf(parsed.required[i]);
+      var name = bigName(parsed.required[i]);
+      if (cut && state['m' + name] !== 'done') {
+        pairs.push(['m' + name, 'b/' + name + '-m.js']);
+        bytes += cut[2];
+      }
+    }
+    return filtered || bytes <= MEMBERS ? pairs : [];
   }
 
   function run() {
@@ -1027,7 +1148,7 @@
           say('没有找到与“' + text + '”相关的内容。可以换一个词，或减少筛选条件。');
           return;
         }
-        say('找到 ' + q.cands.length + ' 条' + (q.single ? '含有' : '与') + '“' + text + '”' + (q.single ? '的' : '相关的') + '结果，正在显示……');
+        say(foundText(q) + '，正在显示……');
         advance(q);
       });
     });
