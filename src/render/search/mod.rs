@@ -400,8 +400,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let expired: Vec<bool> = docs.iter().map(|d| d.expired).collect();
     let tier_docs = tiers::Docs { count: docs.len(), expired: &expired };
     let (shard_bytes, bloom) = laps.time("shard-files", || {
-        let big: Vec<u32> = shards.par_iter().chain(&uni).flat_map_iter(|s| s.big_hashes(&terms)).collect();
-        let bloom = Bloom::new(&big);
+        let bloom = Bloom::of_most_common(shards.par_iter().chain(&uni).flat_map_iter(|s| s.big_hashes(&terms)).collect());
         let bytes: usize = shards
             .into_par_iter()
             .chain(uni)
@@ -429,6 +428,24 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     }
     let stats = Stats { docs: docs.len(), shards: shard_count, uni_shards: uni_count, postings, shard_bytes, doc_bytes, meta_bytes };
     (stats, errors.into_inner().expect("errors"))
+}
+
+/// Which documents are expired, in the shorter of a bitset (`[0, "…"]`, six a
+/// character) and the list of their ids (`[1, "…"]`, delta-coded): few pages of a
+/// big site are expired, and a bitset costs a character per six documents.
+fn expired_code(docs: &[Doc]) -> serde_json::Value {
+    let bits = bitset(docs.iter().map(|d| d.expired));
+    let mut list = Vec::new();
+    let mut last = 0;
+    for (id, _) in docs.iter().enumerate().filter(|(_, d)| d.expired) {
+        vlq(&mut list, id as u32 - last);
+        last = id as u32;
+    }
+    if list.len() < bits.len() {
+        json!([1, String::from_utf8(list).expect("ASCII")])
+    } else {
+        json!([0, bits])
+    }
 }
 
 /// `meta.js` (version, counts, dictionary, units, kinds, years, expired documents) and `f.js` (unit, kind and year of every document, for
@@ -459,7 +476,7 @@ fn write_meta(
         }).collect::<Vec<_>>(),
         "kinds": kinds().iter().map(|(id, name)| json!([id, name])).collect::<Vec<_>>(),
         "years": years,
-        "expired": bitset(docs.iter().map(|d| d.expired)),
+        "expired": expired_code(docs),
         "big": bloom.code(), "probes": Bloom::PROBES,
         "rank": {
             "impact": tokens::IMPACT, "levels": tokens::LEVELS, "k1": tokens::K1, "field": tokens::FIELD,

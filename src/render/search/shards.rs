@@ -151,9 +151,10 @@ impl Shard {
         }
     }
 
-    /// Hashes of the tokens whose postings get a file of their own (`file`).
-    pub fn big_hashes(&self, terms: &Terms) -> Vec<u32> {
-        self.lists.iter().filter(|l| l.code.len() > BIG).map(|l| Shard::hash(&l.token, terms)).collect()
+    /// The tokens whose postings get a file of their own (`file`): (bytes of their
+    /// postings, hash).
+    pub fn big_hashes(&self, terms: &Terms) -> Vec<(usize, u32)> {
+        self.lists.iter().filter(|l| l.code.len() > BIG).map(|l| (l.code.len(), Shard::hash(&l.token, terms))).collect()
     }
 
     /// The file `s/<n>.js`, and the files `b/<prefix><hash>.js` of its lists longer
@@ -294,6 +295,17 @@ pub struct Bloom {
 
 impl Bloom {
     pub const PROBES: u32 = 10;
+    /// Most tokens in the filter (3.8 KB of meta.js): the most common of those with
+    /// files of their own. Another one is found through its shard, which says `1`,
+    /// then its file (one more round trip, for a token of middling frequency).
+    pub const MOST: usize = 2048;
+
+    /// The filter of the `MOST` longest of these (bytes of postings, hash).
+    pub fn of_most_common(mut big: Vec<(usize, u32)>) -> Bloom {
+        big.sort_unstable_by(|a, b| b.cmp(a));
+        big.truncate(Bloom::MOST);
+        Bloom::new(&big.into_iter().map(|(_, h)| h).collect::<Vec<_>>())
+    }
 
     pub fn new(hashes: &[u32]) -> Bloom {
         let bits = (hashes.len() * 15).div_ceil(6).max(8) * 6;
@@ -408,6 +420,15 @@ mod tests {
         assert!(hashes.iter().all(|&h| has(h) && bloom.contains(h)));
         let others = (3000..103_000u32).filter(|i| has(fnv(&i.to_string()))).count();
         assert!(others < 300, "{others} false positives in 100,000");
+    }
+
+    #[test]
+    fn the_filter_holds_the_most_common_tokens_only() {
+        let big: Vec<(usize, u32)> = (0..3000u32).map(|i| (3000 + i as usize, fnv(&i.to_string()))).collect();
+        let bloom = Bloom::of_most_common(big.clone());
+        let kept = big.iter().filter(|(_, h)| bloom.contains(*h)).count();
+        assert!(big[3000 - Bloom::MOST..].iter().all(|(_, h)| bloom.contains(*h)), "the longest lists are in");
+        assert!(kept < Bloom::MOST + 50, "{kept}: the others mostly not");
     }
 
     #[test]

@@ -585,6 +585,28 @@
     return from;
   }
 
+  /* Expired documents (meta.js: [0, a bitset] or [1, their ids delta-coded]) as
+     a table by document, made once. */
+  var expiredTable = null;
+  function expiredDocs() {
+    if (!expiredTable) {
+      var e = meta.expired || [1, ''];
+      expiredTable = new (window.Uint8Array || Array)(meta.n);
+      if (e[0] === 0) {
+        for (var d = 0; d < meta.n; d++) {
+          expiredTable[d] = flag(e[1], d);
+        }
+      } else {
+        var ids = numbers(e[1]);
+        for (var i = 0, at = 0; i < ids.length; i++) {
+          at += ids[i];
+          expiredTable[at] = 1;
+        }
+      }
+    }
+    return expiredTable;
+  }
+
   /* The documents with every required token (and passing the filters), best
      first: by score (an expired page's halved), then newer (a lower id). A common
      term has thousands: each is a number in a typed array, sorted without a
@@ -613,7 +635,7 @@
     var keys = [];
     var flags = new (window.Uint8Array || Array)(first.n);
     var some = filtering(f);
-    var old = meta.expired;
+    var old = expiredDocs();
     for (var k = 0; k < first.n; k++) {
       var doc = first.docs[k];
       if (some && !passes(doc, f)) {
@@ -657,7 +679,7 @@
         // a page about the query, before every page that only mentions it.
         score += LEADS;
       }
-      var gone = old ? flag(old, doc) : 0;
+      var gone = old[doc] ? 1 : 0;
       // The rest of the text is needed for a phrase check when some token is only
       // past the head; for the snippet when every token is (no title hit either).
       var rest = p.exact ? !near : far;
