@@ -3,10 +3,10 @@
 
     python3 bench/search.py --pages 10000          # index build share, sizes, query cost
     python3 bench/search.py --peers                # relevance set: dwgk vs peer-style segmentation
-    python3 bench/search.py --bytes --sizes example,56,1000,10000   # bytes per cold query, by site size
+    python3 bench/search.py --bytes --sizes example,56,1000,10000 --write   # bytes per cold query, by site size
 
-The first form rewrites the `search` block of docs/benchmarks.md; the last the
-`search-bytes` block of docs/search.md (one typed cold query per query and size,
+The first form rewrites the `search` block of docs/benchmarks.md; the last (with
+--write) the `search-bytes` block of docs/search.md (one typed cold query per query and size,
 over Python's server: bytes and files do not depend on the server). `example` is
 the repository's example site (content/, internal build: every page), a number a
 gen_corpus.py site of that many pages.
@@ -278,14 +278,15 @@ def query_cost(out: pathlib.Path, repeat: int, server: str = "python", queries: 
                 firsts.append(float(r["first"] or "nan"))
                 files = (r["loaded"] or "").split()
                 first = urllib.parse.unquote(r["hits"][0]) if r["hits"] else None
-                count = re.search(r"找到 (\d+) 条", r["status"] or "")
+                count = re.search(r"找到 ?(约 )?(\d+) 条", r["status"] or "")
                 if arrival:
                     dom = chromium_dom(f"{base}search/?q={urllib.parse.quote(q)}", budget=False)
                     arrivals.append(float(attr(dom, "data-first-ms") or "nan"))
             size = sum((out / "search" / f).stat().st_size for f in files) + sum((out / f).stat().st_size for f in PAGE_FILES)
             rows.append({"query": q, "first_ms": median(firsts), "first_runs": firsts, "ms": median(times), "ms_runs": times,
                          "arrival_ms": median(arrivals), "arrival_runs": arrivals,
-                         "files": len(files), "bytes": size, "hits": int(count.group(1)) if count else 0, "first": first})
+                         "files": len(files), "bytes": size, "hits": int(count.group(2)) if count else 0, "about": bool(count and count.group(1)),
+                         "first": first})
     finally:
         srv.shutdown()
     return rows
@@ -401,14 +402,14 @@ def bytes_table(binary: pathlib.Path, sizes: list[str], work: pathlib.Path) -> s
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     lines = [f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} at commit {commit}, load average (1/5/15 min) "
              f"{' / '.join(f'{x:.1f}' for x in load_before)} before, {' / '.join(f'{x:.1f}' for x in load_after)} after "
-             f"(`python3 bench/search.py --bytes --sizes {','.join(sizes)}`; bytes do not depend on the load).", "",
+             f"(`python3 bench/search.py --bytes --sizes {','.join(sizes)} --write`; bytes do not depend on the load).", "",
              "| query | " + " | ".join(f"{c['label']}: results | bytes | files" for c in cols) + " |",
              "|---|" + "---:|---:|---:|" * len(cols)]
     for i, q in enumerate(BYTES_QUERIES):
         cells = []
         for c in cols:
             r = c["rows"][i]
-            cells.append(f"{r['hits']:,} | {r['bytes'] / 1024:.0f} KB | {r['files']}")
+            cells.append(f"{'≈ ' if r['about'] else ''}{r['hits']:,} | {r['bytes'] / 1024:.0f} KB | {r['files']}")
         lines.append(f"| {q} | " + " | ".join(cells) + " |")
     worst = ", ".join(f"{c['label']} {max(r['bytes'] for r in c['rows']) / 1024:.0f} KB" for c in cols)
     lines += ["", f"Most bytes of one query: {worst}.", "",
@@ -428,6 +429,7 @@ def main() -> None:
     ap.add_argument("--peers", action="store_true")
     ap.add_argument("--bytes", action="store_true", help="bytes per cold query at --sizes (docs/search.md)")
     ap.add_argument("--sizes", default="example,56,1000,10000")
+    ap.add_argument("--write", action="store_true", help="with --bytes: write the table into docs/search.md")
     a = ap.parse_args()
     binary = pathlib.Path(a.dwgk_bin)
     if not binary.exists():
@@ -443,7 +445,8 @@ def main() -> None:
         shutil.copy2(binary, work / "dwgk.bin")
         body = bytes_table(work / "dwgk.bin", a.sizes.split(","), work)
         print(body)
-        replace_block("search-bytes", body, "## Size and speed", REPO / "docs" / "search.md")
+        if a.write:
+            replace_block("search-bytes", body, "## Size and speed", REPO / "docs" / "search.md")
         return
     # Copy the binary so a concurrent cargo build cannot replace it mid-run.
     work = pathlib.Path(a.work)

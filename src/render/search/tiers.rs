@@ -11,6 +11,9 @@ use super::tokens::{FIELD, IMPACT, K1, LEADS, LEVELS};
 
 /// Bytes of postings code past which a list is cut to its best postings.
 pub const TIER_BYTES: usize = 4 * 1024;
+/// Postings a cut list keeps (about 2 KB): the first 51 pages of a one-token query,
+/// and the values of the best documents for a query of several.
+pub const TIER_POSTINGS: usize = 512;
 
 /// What the tiers need to know of the site: the documents' count and which are
 /// expired (their score is halved, `EXPIRED`).
@@ -66,14 +69,14 @@ fn score(value: u32, idf: f64, expired: bool) -> f64 {
     }
 }
 
-/// The tier of a list longer than `TIER_BYTES`: its best postings, as many as fit
-/// in about `TIER_BYTES` (ties to the lower document, as search.js orders them).
+/// The tier of a list longer than `TIER_BYTES`: its best `TIER_POSTINGS` postings
+/// (ties to the lower document, as search.js orders them).
 pub fn cut(code: &[u8], docs: &Docs) -> Tier {
     let all = decode(code);
     let df = all.len();
     let n = docs.count as f64;
     let idf = (1.0 + (n - df as f64 + 0.5) / (df as f64 + 0.5)).ln();
-    let keep = (TIER_BYTES / 4).min(df);
+    let keep = TIER_POSTINGS.min(df);
     let mut order: Vec<usize> = (0..df).collect();
     let expired = |doc: u32| docs.expired.get(doc as usize).copied().unwrap_or(false);
     let key = |i: usize| score(all[i].1, idf, expired(all[i].0));
@@ -157,13 +160,13 @@ mod tests {
         let expired = vec![false; 10_000];
         let t = cut(&code(&postings), &Docs { count: 10_000, expired: &expired });
         let kept = decode(&t.code);
-        assert_eq!((kept.len(), t.df), (TIER_BYTES / 4, 5000));
+        assert_eq!((kept.len(), t.df), (TIER_POSTINGS, 5000));
         assert!(kept.windows(2).all(|w| w[0].0 < w[1].0), "document order");
         assert!(postings.iter().filter(|p| p.1 == 5).all(|p| kept.contains(p)), "every title hit is kept");
         let worst_kept = kept.iter().filter(|p| p.1 % LEVELS == 0).map(|p| p.1).min().unwrap();
         assert!(t.floor <= worst_kept && t.floor % LEVELS == 0, "the floor is no better than what was kept: {} {worst_kept}", t.floor);
         assert!(!kept.iter().any(|p| p.1 < t.floor && p.1 % LEVELS == 0), "nothing worse than the floor kept");
-        assert!(t.code.len() <= TIER_BYTES + 16, "{}", t.code.len());
+        assert!(t.code.len() <= TIER_POSTINGS * 4, "{}", t.code.len());
     }
 
     #[test]

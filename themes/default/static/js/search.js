@@ -39,8 +39,8 @@
   var PAGE = 10; // results shown per step
   var VERIFY = 30; // most documents checked for phrases per step of PAGE results
   // Characters of document text a query may load beyond what it shows, per step of
-  // PAGE results (about 30 KB): phrase checks and snippets past the head stop there.
-  var BUDGET = 10000;
+  // PAGE results (about 24 KB): phrase checks and snippets past the head stop there.
+  var BUDGET = 8000;
   var HEAD = 500; // characters in d/<id>.js
   var PIECE = 1500; // characters in each piece of the rest
   // Bytes of membership files (b/<name>-m.js: which documents have a very common
@@ -476,6 +476,7 @@
       l = has(m, token) ? everyDocument(l, m[token], cut[1]) : l;
       l.cut = !has(m, token);
       l.df = cut[0];
+      l.floor = cut[1];
     }
     return l;
   }
@@ -621,9 +622,15 @@
       lists.push(withIdf(l));
     }
     var lead = lists[0]; // the query's first token
+    // The smallest list first; a very common token whose membership did not come
+    // (`cut`: its best postings only) after every whole list.
     lists.sort(function (x, y) {
-      return x.n - y.n;
+      return (x.cut ? 1 : 0) - (y.cut ? 1 : 0) || (x.cut ? x.df - y.df : x.n - y.n);
     });
+    // Then the others cut only score (their best postings, else the value left
+    // out): they cannot say which documents lack them, so they do not restrict,
+    // the count is an estimate and the results are checked as written.
+    var approx = lists.length > 1 && !!lists[lists.length - 1].cut;
     var extras = [];
     for (i = 0; i < p.optional.length; i++) {
       var o = postingsOf(p.optional[i]);
@@ -652,7 +659,11 @@
         var x = lists[j];
         x.at = seek(x, x.at, doc);
         all = x.at < x.n && x.docs[x.at] === doc;
-        if (all) {
+        if (!all && x.cut) {
+          // Maybe in it, maybe not, where unknown: the check as written will say.
+          all = true;
+          score += x.pts[x.floor];
+        } else if (all) {
           v = x.vals[x.at];
           score += x.pts[v];
           titled += v % LEVELS >= 4 ? 1 : 0;
@@ -682,7 +693,7 @@
       var gone = old[doc] ? 1 : 0;
       // The rest of the text is needed for a phrase check when some token is only
       // past the head; for the snippet when every token is (no title hit either).
-      var rest = p.exact ? !near : far;
+      var rest = p.exact && !approx ? !near : far;
       flags[k] = gone | (rest ? 2 : 0);
       // The score (to 1e-5, at most 5,000) above the place in `first` (under 2^24):
       // exact in a double; ascending = best first, then the lower document.
@@ -697,14 +708,16 @@
       });
     }
     var out = ranked(first, keys, flags);
-    // A very common token's best postings stood for its list: the documents found
-    // are among the right ones, and all of them for a lone token (its count is
-    // known); otherwise there may be more.
-    for (i = 0; i < lists.length; i++) {
-      out.cut = out.cut || !!lists[i].cut;
+    // A lone very common token: its best postings come first, its count is known.
+    // With cut tokens among others the candidates are at most the results (when
+    // the first list is whole), or the results among its best postings: `total` is
+    // scaled to its whole list, then by the share of checked candidates that have
+    // every token (foundText).
+    out.approx = approx;
+    out.total = first.cut && lists.length === 1 && !some ? first.df : keys.length;
+    if (approx && first.cut) {
+      out.total = Math.round((out.total * first.df) / first.n);
     }
-    out.total = out.cut && lists.length === 1 && !some ? lists[0].df : keys.length;
-    out.atLeast = out.cut && out.total === keys.length;
     return out;
   }
 
@@ -788,7 +801,15 @@
         break;
       }
       q.checked += 1;
-      (d && (q.parsed.exact || asWritten(d, q.parsed.phrases)) ? q.pass : q.fail).push(cand);
+      if (d && (q.parsed.exact || asWritten(d, q.parsed.phrases))) {
+        q.pass.push(cand);
+      } else if (c.approx && d && d.p >= (d.m || 0)) {
+        // An estimated candidate read to its end without the query: no result.
+        q.dropped += 1;
+      } else {
+        // Not as written (or not yet read to its end): after those that are.
+        q.fail.push(cand);
+      }
     }
     showPassing(q);
     // Past the budget a phrase is not checked any further: the unchecked
@@ -1005,10 +1026,13 @@
     });
   }
 
-  /* 找到 N 条与“…”相关的结果 (至少 N 条 when very common tokens were cut). */
+  /* 找到 N 条与“…”相关的结果 (约 N 条: an estimate, see candidates). */
   function foundText(q) {
     var n = q.cands.total === undefined ? q.cands.length : q.cands.total;
-    return '找到' + (q.cands.atLeast ? '至少 ' : ' ') + n + ' 条' + (q.single ? '含有' : '与') + '“' + q.text + '”' + (q.single ? '的' : '相关的') + '结果';
+    if (q.cands.approx && q.pass.length + q.dropped > 0) {
+      n = Math.max(q.pass.length, Math.round((n * q.pass.length) / (q.pass.length + q.dropped)));
+    }
+    return '找到' + (q.cands.approx ? '约 ' : ' ') + n + ' 条' + (q.single ? '含有' : '与') + '“' + q.text + '”' + (q.single ? '的' : '相关的') + '结果';
   }
 
   function say(text) {
@@ -1103,25 +1127,32 @@
   }
 
   /* The membership files of the very common required tokens, when the exact
-     result set needs them (several required tokens, or a filter) and, without a
-     filter, their bytes stay within MEMBERS. */
+     result set needs them (several required tokens, or a filter): with a filter
+     all of them, else the smallest first while their bytes stay within MEMBERS
+     (the others stay cut, see candidates). */
   function membership(parsed, filtered) {
-    var pairs = [];
-    var bytes = 0;
+    var wanted = [];
     for (var i = 0; i < parsed.required.length && (filtered || parsed.required.length > 1); i++) {
       var cut = cutOf(parsed.required[i]);
-      var name = bigName(parsed.required[i]);
-      if (cut && state['m' + name] !== 'done') {
-        pairs.push(['m' + name, 'b/' + name + '-m.js']);
-        bytes += cut[2];
+      if (cut) {
+        wanted.push({ name: bigName(parsed.required[i]), bytes: cut[2] });
       }
     }
-    return filtered || bytes <= MEMBERS ? pairs : [];
+    wanted.sort(function (x, y) {
+      return x.bytes - y.bytes;
+    });
+    var pairs = [];
+    var bytes = 0;
+    for (var k = 0; k < wanted.length && (filtered || bytes + wanted[k].bytes <= MEMBERS); k++) {
+      bytes += wanted[k].bytes;
+      pairs.push(['m' + wanted[k].name, 'b/' + wanted[k].name + '-m.js']);
+    }
+    return pairs;
   }
 
   function run() {
     var text = input.value.replace(/^\s+|\s+$/g, '');
-    var q = { text: text, started: now(), shown: PAGE, cap: VERIFY, budget: BUDGET, spent: 0, cands: ranked(null, [], []), pass: [], fail: [], checked: 0, requested: 0, rendered: 0, listed: 0 };
+    var q = { text: text, started: now(), shown: PAGE, cap: VERIFY, budget: BUDGET, spent: 0, dropped: 0, cands: ranked(null, [], []), pass: [], fail: [], checked: 0, requested: 0, rendered: 0, listed: 0 };
     current = q;
     loadedNow = [];
     // The measurements describe one query: a new one clears the last one's, so
@@ -1165,6 +1196,8 @@
           return;
         }
         q.cands = candidates(q.parsed, f);
+        // Estimated candidates may lack a cut token: each is checked as written.
+        q.parsed.exact = q.parsed.exact && !q.cands.approx;
         if (!q.cands.length) {
           measured(q);
           say('没有找到与“' + text + '”相关的内容。可以换一个词，或减少筛选条件。');
