@@ -6,6 +6,7 @@
 
 use crate::browser::{answered, chromium};
 use crate::cdp;
+use crate::search_ranking::build;
 use crate::util::{pct, Site};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -26,10 +27,7 @@ fn site() -> (Site, PathBuf) {
     // 鹈鹕 past the head and the first two pieces of the rest (1,500 characters each).
     site.page("notices/deeper.md", "工作记录", &format!("{}\n\n湖边有鹈鹕栖息。\n\n{}", FILLER.repeat(150), FILLER.repeat(60)));
     site.page("notices/titled.md", "安全生产专项检查", &format!("{far}\n\n开展安全生产专项检查。"));
-    let config = std::fs::read_to_string(site.path().join("config.toml")).unwrap();
-    site.file("config.toml", &format!("{config}relative_urls = true\n"));
-    let out = site.path().join("out");
-    site.run(&["build", "--output", &out.to_string_lossy()]).expect(0);
+    let out = build(&site);
     (site, out)
 }
 
@@ -211,10 +209,7 @@ fn a_phrase_check_stops_at_its_budget() {
     for i in 0..40 {
         site.page(&format!("notices/p{i:02}.md"), &format!("第{i}次会议记录"), &format!("{}\n\n传说鹊桥。石桥相连。朋友相会。", FILLER.repeat(200)));
     }
-    let config = std::fs::read_to_string(site.path().join("config.toml")).unwrap();
-    site.file("config.toml", &format!("{config}relative_urls = true\n"));
-    let out = site.path().join("out");
-    site.run(&["build", "--output", &out.to_string_lossy()]).expect(0);
+    let out = build(&site);
     let mut b = cdp::Browser::launch(exe);
     let (loaded, state) = query(&mut b, &out, "鹊桥相会");
     assert!(state["status"].as_str().unwrap().contains("找到 40 条"), "every page has the tokens: {state}");
@@ -250,10 +245,7 @@ fn a_very_common_token_is_cut_to_its_best_and_its_members() {
         );
     }
     site.page("topics/dangyuan.md", "党员", "党员是中国工人阶级的有共产主义觉悟的先锋战士。");
-    let config = std::fs::read_to_string(site.path().join("config.toml")).unwrap();
-    site.file("config.toml", &format!("{config}relative_urls = true\n"));
-    let out = site.path().join("out");
-    site.run(&["build", "--output", &out.to_string_lossy()]).expect(0);
+    let out = build(&site);
     let name = format!("{:x}", fnv("党员"));
     let own = std::fs::read_to_string(out.join(format!("search/b/{name}.js"))).unwrap();
     let cut = &own[own.find("},{").expect("a cut list says its count") + 2..];
@@ -300,10 +292,7 @@ fn past_the_membership_budget_the_count_is_an_estimate_and_results_are_checked()
         };
         site.page(&format!("notices/p{i:04}.md"), &format!("第{i}号"), &text);
     }
-    let config = std::fs::read_to_string(site.path().join("config.toml")).unwrap();
-    site.file("config.toml", &format!("{config}relative_urls = true\n"));
-    let out = site.path().join("out");
-    site.run(&["build", "--output", &out.to_string_lossy()]).expect(0);
+    let out = build(&site);
     let mut b = cdp::Browser::launch(exe);
     let (loaded, state) = query(&mut b, &out, line);
     let members = loaded.iter().filter(|f| f.ends_with("-m.js")).count();

@@ -12,7 +12,7 @@ use crate::util::{pct, Site};
 use std::path::{Path, PathBuf};
 
 /// Builds `site` with relative URLs (browsable from the folder); returns the output.
-fn build(site: &Site) -> PathBuf {
+pub(crate) fn build(site: &Site) -> PathBuf {
     let config = std::fs::read_to_string(site.path().join("config.toml")).unwrap();
     site.file("config.toml", &format!("{config}relative_urls = true\n"));
     let out = site.path().join("out");
