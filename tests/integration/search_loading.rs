@@ -275,8 +275,8 @@ fn a_very_common_token_is_cut_to_its_best_and_its_members() {
 /// characters in a quarter more, so each of its 32 bigrams is cut and has a 1 KB
 /// membership file. The first fit the budget, the others only score: the page
 /// says “约” (the 4,500 candidates times the share of those checked that have the
-/// line: near the true 3,000), checks the candidates as written, drops those
-/// without it, and shows only pages with the whole line.
+/// line: near the true 3,000), searches the candidates' text for the cut bigrams,
+/// drops those without them, and shows only pages with the whole line.
 #[test]
 fn past_the_membership_budget_the_count_is_an_estimate_and_results_are_checked() {
     let _heavy = crate::util::heavy();

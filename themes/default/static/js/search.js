@@ -477,6 +477,7 @@
       l.cut = !has(m, token);
       l.df = cut[0];
       l.floor = cut[1];
+      l.token = token;
     }
     return l;
   }
@@ -629,7 +630,7 @@
     });
     // Then the others cut only score (their best postings, else the value left
     // out): they cannot say which documents lack them, so they do not restrict,
-    // the count is an estimate and the results are checked as written.
+    // the count is an estimate and each candidate's text is searched for them.
     var approx = lists.length > 1 && !!lists[lists.length - 1].cut;
     var extras = [];
     for (i = 0; i < p.optional.length; i++) {
@@ -693,7 +694,7 @@
       var gone = old[doc] ? 1 : 0;
       // The rest of the text is needed for a phrase check when some token is only
       // past the head; for the snippet when every token is (no title hit either).
-      var rest = p.exact && !approx ? !near : far;
+      var rest = p.exact ? !near : far;
       flags[k] = gone | (rest ? 2 : 0);
       // The score (to 1e-5, at most 5,000) above the place in `first` (under 2^24):
       // exact in a double; ascending = best first, then the lower document.
@@ -714,6 +715,12 @@
     // scaled to its whole list, then by the share of checked candidates that have
     // every token (foundText).
     out.approx = approx;
+    out.unverified = [];
+    for (i = 1; i < lists.length; i++) {
+      if (lists[i].cut) {
+        out.unverified.push(lists[i].token);
+      }
+    }
     out.total = first.cut && lists.length === 1 && !some ? first.df : keys.length;
     if (approx && first.cut) {
       out.total = Math.round((out.total * first.df) / first.n);
@@ -761,6 +768,17 @@
     return false;
   }
 
+  /* Whether a loaded document has every one of `tokens` (title or text so far). */
+  function hasAll(d, tokens) {
+    var hay = fold(d.t) + '\n' + fold(d.x || '');
+    for (var i = 0; i < tokens.length; i++) {
+      if (!contains(hay, tokens[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /* Whether a loaded document has every phrase as written (title or text): the
      phrase bonus, which puts it before any candidate whose bigrams are scattered. */
   function asWritten(d, phrases) {
@@ -792,7 +810,9 @@
         break;
       }
       var next = d && d.p < d.m ? piece(id, d.p + 1) : null;
-      var needs = d && (q.parsed.exact ? cand.rest && !found(d, q.terms) : !asWritten(d, q.parsed.phrases));
+      // An estimated candidate must show it has the cut tokens that did not restrict.
+      var lacks = !!d && c.approx && !hasAll(d, c.unverified);
+      var needs = d && (lacks || (q.parsed.exact ? cand.rest && !found(d, q.terms) : !asWritten(d, q.parsed.phrases)));
       if (next && needs && state[next[0]] !== 'failed' && q.spent < q.budget) {
         // Not found as written (or, for the snippet, not at all) in the text so far:
         // the next piece of the rest, then check again.
@@ -801,13 +821,16 @@
         break;
       }
       q.checked += 1;
-      if (d && (q.parsed.exact || asWritten(d, q.parsed.phrases))) {
-        q.pass.push(cand);
-      } else if (c.approx && d && d.p >= (d.m || 0)) {
-        // An estimated candidate read to its end without the query: no result.
+      if (lacks && d.p >= (d.m || 0)) {
+        // Read to its end without a cut token: no result.
         q.dropped += 1;
+        continue;
+      }
+      q.kept += lacks ? 0 : 1;
+      if (d && !lacks && (q.parsed.exact || asWritten(d, q.parsed.phrases))) {
+        q.pass.push(cand);
       } else {
-        // Not as written (or not yet read to its end): after those that are.
+        // Not as written (or not yet read far enough to tell): after those that are.
         q.fail.push(cand);
       }
     }
@@ -1029,8 +1052,8 @@
   /* 找到 N 条与“…”相关的结果 (约 N 条: an estimate, see candidates). */
   function foundText(q) {
     var n = q.cands.total === undefined ? q.cands.length : q.cands.total;
-    if (q.cands.approx && q.pass.length + q.dropped > 0) {
-      n = Math.max(q.pass.length, Math.round((n * q.pass.length) / (q.pass.length + q.dropped)));
+    if (q.cands.approx && q.kept + q.dropped > 0) {
+      n = Math.max(q.kept, Math.round((n * q.kept) / (q.kept + q.dropped)));
     }
     return '找到' + (q.cands.approx ? '约 ' : ' ') + n + ' 条' + (q.single ? '含有' : '与') + '“' + q.text + '”' + (q.single ? '的' : '相关的') + '结果';
   }
@@ -1152,7 +1175,7 @@
 
   function run() {
     var text = input.value.replace(/^\s+|\s+$/g, '');
-    var q = { text: text, started: now(), shown: PAGE, cap: VERIFY, budget: BUDGET, spent: 0, dropped: 0, cands: ranked(null, [], []), pass: [], fail: [], checked: 0, requested: 0, rendered: 0, listed: 0 };
+    var q = { text: text, started: now(), shown: PAGE, cap: VERIFY, budget: BUDGET, spent: 0, kept: 0, dropped: 0, cands: ranked(null, [], []), pass: [], fail: [], checked: 0, requested: 0, rendered: 0, listed: 0 };
     current = q;
     loadedNow = [];
     // The measurements describe one query: a new one clears the last one's, so
@@ -1196,8 +1219,6 @@
           return;
         }
         q.cands = candidates(q.parsed, f);
-        // Estimated candidates may lack a cut token: each is checked as written.
-        q.parsed.exact = q.parsed.exact && !q.cands.approx;
         if (!q.cands.length) {
           measured(q);
           say('没有找到与“' + text + '”相关的内容。可以换一个词，或减少筛选条件。');
