@@ -3,8 +3,13 @@
 
     python3 bench/search.py --pages 10000          # index build share, sizes, query cost
     python3 bench/search.py --peers                # relevance set: dwgk vs peer-style segmentation
+    python3 bench/search.py --bytes --sizes example,56,1000,10000 --write   # bytes per cold query, by site size
 
-The first form rewrites the `search` block of docs/benchmarks.md.
+The first form rewrites the `search` block of docs/benchmarks.md; the last (with
+--write) the `search-bytes` block of docs/search.md (one typed cold query per query and size,
+over Python's server: bytes and files do not depend on the server). `example` is
+the repository's example site (content/, internal build: every page), a number a
+gen_corpus.py site of that many pages.
 
 Build share: the synthetic corpus of ../shared/bench/gen_corpus.py (Zola flavour
 content/) is built with the default theme (so with the search page and index) by
@@ -62,11 +67,16 @@ from benchdoc import replace_block  # noqa: E402
 from cdp import Browser  # noqa: E402
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
-GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+# ../shared/bench beside the repository (or beside the folder of worktrees).
+GEN = next((p for p in (REPO.parent / "shared" / "bench" / "gen_corpus.py", REPO.parent.parent / "shared" / "bench" / "gen_corpus.py") if p.exists()),
+           REPO.parent / "shared" / "bench" / "gen_corpus.py")
 BIN = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "release" / "dwgk"
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome") if os.path.exists(p)), None)
 
 QUERIES = ["三会一课", "党费", "主题党日", "意识形态", "组织生活会", "2024年 党费", "支部", "党员", "党", "课"]
+# Bytes per cold query (--bytes): also queries of several terms and a long phrase
+# (one shard per token: the most a query loads).
+BYTES_QUERIES = QUERIES + ["意识形态 工作 责任 落实", "党建工作责任清单", "党员 支部 学习 教育"]
 # Loaded by the search page itself, before any query: counted in a cold query's bytes.
 PAGE_FILES = ["js/search.js", "search/meta.js"]
 
@@ -129,7 +139,20 @@ def site_dir(pages: int, work: pathlib.Path) -> pathlib.Path:
     if not site.is_dir():
         shutil.copytree(corpus / "zola" / "content", site / "content")
         (site / "config.toml").write_text(CONFIG, encoding="utf-8")
+        fill_placeholders(site / "content")
     return site
+
+
+def fill_placeholders(content: pathlib.Path) -> None:
+    """The seed text's template blanks (`召开x次`, `××`) filled in as an officer would
+    (a placeholder left on a record is a build error): a number, or 某."""
+    for f in content.rglob("*.md"):
+        text = f.read_text(encoding="utf-8")
+        blank = r"[xX]+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[xX]+(?![0-9A-Za-z])"
+        measure = "次名人个篇期场余份条天项元位件家所处批月日年号周岁万千百"
+        filled = re.sub(blank, lambda m: "3" if text[m.end():m.end() + 1] in measure and text[m.end():m.end() + 1] else "某", text).replace("×", "某")
+        if filled != text:
+            f.write_text(filled, encoding="utf-8")
 
 
 def dir_size(p: pathlib.Path) -> tuple[int, int]:
@@ -239,7 +262,7 @@ def typed(base: str, q: str) -> dict:
                       "(document.getElementById('dwgk-search'))")
 
 
-def query_cost(out: pathlib.Path, repeat: int, server: str = "python") -> list[dict]:
+def query_cost(out: pathlib.Path, repeat: int, server: str = "python", queries: list[str] = QUERIES, arrival: bool = True) -> list[dict]:
     if server == "nginx":
         srv = Nginx(out)
         base = srv.base
@@ -247,7 +270,7 @@ def query_cost(out: pathlib.Path, repeat: int, server: str = "python") -> list[d
         srv, base = serve(out)
     rows = []
     try:
-        for q in QUERIES:
+        for q in queries:
             firsts, times, arrivals, files, first, count = [], [], [], [], None, None
             for _ in range(repeat):
                 r = typed(base, q)
@@ -255,13 +278,15 @@ def query_cost(out: pathlib.Path, repeat: int, server: str = "python") -> list[d
                 firsts.append(float(r["first"] or "nan"))
                 files = (r["loaded"] or "").split()
                 first = urllib.parse.unquote(r["hits"][0]) if r["hits"] else None
-                count = re.search(r"找到 (\d+) 条", r["status"] or "")
-                dom = chromium_dom(f"{base}search/?q={urllib.parse.quote(q)}", budget=False)
-                arrivals.append(float(attr(dom, "data-first-ms") or "nan"))
+                count = re.search(r"找到 ?(约 )?(\d+) 条", r["status"] or "")
+                if arrival:
+                    dom = chromium_dom(f"{base}search/?q={urllib.parse.quote(q)}", budget=False)
+                    arrivals.append(float(attr(dom, "data-first-ms") or "nan"))
             size = sum((out / "search" / f).stat().st_size for f in files) + sum((out / f).stat().st_size for f in PAGE_FILES)
             rows.append({"query": q, "first_ms": median(firsts), "first_runs": firsts, "ms": median(times), "ms_runs": times,
                          "arrival_ms": median(arrivals), "arrival_runs": arrivals,
-                         "files": len(files), "bytes": size, "hits": int(count.group(1)) if count else 0, "first": first})
+                         "files": len(files), "bytes": size, "hits": int(count.group(2)) if count else 0, "about": bool(count and count.group(1)),
+                         "first": first})
     finally:
         srv.shutdown()
     return rows
@@ -334,6 +359,66 @@ def peers(binary: pathlib.Path) -> None:
     shutil.rmtree(work, ignore_errors=True)
 
 
+def example_site(work: pathlib.Path) -> pathlib.Path:
+    """The repository's example site, copied without themes/ (so the built-in theme,
+    with its stripped search.js, is used, as on a user's site)."""
+    site = work / "example"
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copy2(REPO / "config.toml", site / "config.toml")
+    return site
+
+
+def index_bytes(out: pathlib.Path) -> tuple[int, int]:
+    """Files and bytes of the postings (s/, u/, b/) and meta.js."""
+    parts = [dir_size(out / "search" / name) for name in ("s", "u", "b")]
+    return sum(p[0] for p in parts), sum(p[1] for p in parts)
+
+
+def bytes_table(binary: pathlib.Path, sizes: list[str], work: pathlib.Path) -> str:
+    """One typed cold query per query and size: bytes loaded (search.js stripped,
+    meta.js, shards, common tokens' files, documents) and files."""
+    load_before = os.getloadavg()
+    cols = []
+    for size in sizes:
+        if size == "example":
+            site, args, label = example_site(work), ["--audience", "internal"], "example"
+        else:
+            site, args, label = site_dir(int(size), work), [], f"{int(size):,}"
+        out = work / f"bytes-{size}-out"
+        shutil.rmtree(out, ignore_errors=True)
+        log(f"building {label}")
+        subprocess.run(["nice", "-n", "10", str(binary), "build", "--root", str(site), "--output", str(out), *args], check=True, capture_output=True)
+        meta = (out / "search" / "meta.js").read_text(encoding="utf-8")
+        docs = int(re.search(r'"n":(\d+)', meta).group(1))
+        shards = int(re.search(r'"shards":(\d+)', meta).group(1))
+        log(f"{label}: {docs} documents, {shards} shards; querying")
+        rows = query_cost(out, 1, queries=BYTES_QUERIES, arrival=False)
+        files, total = index_bytes(out)
+        cols.append({"label": label, "docs": docs, "shards": shards, "rows": rows, "index": (files, total), "meta": len(meta.encode())})
+        if size != "example" and int(size) >= 50000:
+            shutil.rmtree(out, ignore_errors=True)
+    load_after = os.getloadavg()
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    lines = [f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} at commit {commit}, load average (1/5/15 min) "
+             f"{' / '.join(f'{x:.1f}' for x in load_before)} before, {' / '.join(f'{x:.1f}' for x in load_after)} after "
+             f"(`python3 bench/search.py --bytes --sizes {','.join(sizes)} --write`; bytes do not depend on the load).", "",
+             "| query | " + " | ".join(f"{c['label']}: results | bytes | files" for c in cols) + " |",
+             "|---|" + "---:|---:|---:|" * len(cols)]
+    for i, q in enumerate(BYTES_QUERIES):
+        cells = []
+        for c in cols:
+            r = c["rows"][i]
+            cells.append(f"{'≈ ' if r['about'] else ''}{r['hits']:,} | {r['bytes'] / 1024:.0f} KB | {r['files']}")
+        lines.append(f"| {q} | " + " | ".join(cells) + " |")
+    worst = ", ".join(f"{c['label']} {max(r['bytes'] for r in c['rows']) / 1024:.0f} KB" for c in cols)
+    lines += ["", f"Most bytes of one query: {worst}.", "",
+              "| site | documents | shards | postings files (s/, u/, b/) | their bytes | meta.js |", "|---|---:|---:|---:|---:|---:|"]
+    for c in cols:
+        lines.append(f"| {c['label']} | {c['docs']:,} | {c['shards']:,} | {c['index'][0]:,} | {c['index'][1] / 1e6:.2f} MB | {c['meta'] / 1024:.1f} KB |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=10000)
@@ -342,6 +427,9 @@ def main() -> None:
     ap.add_argument("--work", default="/tmp/dwgk-search-bench")
     ap.add_argument("--dwgk-bin", default=str(BIN))
     ap.add_argument("--peers", action="store_true")
+    ap.add_argument("--bytes", action="store_true", help="bytes per cold query at --sizes (docs/search.md)")
+    ap.add_argument("--sizes", default="example,56,1000,10000")
+    ap.add_argument("--write", action="store_true", help="with --bytes: write the table into docs/search.md")
     a = ap.parse_args()
     binary = pathlib.Path(a.dwgk_bin)
     if not binary.exists():
@@ -350,6 +438,15 @@ def main() -> None:
         sys.exit("chromium missing: apt-get install chromium")
     if a.peers:
         peers(binary)
+        return
+    if a.bytes:
+        work = pathlib.Path(a.work)
+        work.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(binary, work / "dwgk.bin")
+        body = bytes_table(work / "dwgk.bin", a.sizes.split(","), work)
+        print(body)
+        if a.write:
+            replace_block("search-bytes", body, "## Size and speed", REPO / "docs" / "search.md")
         return
     # Copy the binary so a concurrent cargo build cannot replace it mid-run.
     work = pathlib.Path(a.work)

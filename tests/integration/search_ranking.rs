@@ -12,7 +12,7 @@ use crate::util::{pct, Site};
 use std::path::{Path, PathBuf};
 
 /// Builds `site` with relative URLs (browsable from the folder); returns the output.
-fn build(site: &Site) -> PathBuf {
+pub(crate) fn build(site: &Site) -> PathBuf {
     let config = std::fs::read_to_string(site.path().join("config.toml")).unwrap();
     site.file("config.toml", &format!("{config}relative_urls = true\n"));
     let out = site.path().join("out");
@@ -55,14 +55,16 @@ fn a_short_page_about_the_term_ranks_first_among_many_titles_with_it() {
         assert_eq!(count, 31, "{query}: every page with the term: {status}");
         assert_eq!(hits.len(), 10, "{query}: one page of results");
     }
-    // Ties (same text, same field) go to the newer page: dated pages, newest first.
+    // Ties (same text, same field) go to the newer page: dated pages, newest first;
+    // a page past its 公示期 (the newest here) after the current ones.
     let tie = Site::new();
     for (day, slug) in [("2024-03-01", "old"), ("2024-05-01", "new"), ("2024-04-01", "mid")] {
         tie.file(&format!("content/notices/{slug}.md"), &format!("+++\ntitle = \"通知\"\ndate = {day}\n+++\n开展主题党日活动。"));
     }
+    tie.file("content/notices/gone.md", "+++\ntitle = \"通知\"\ndate = 2024-06-01\nexpire_date = 2024-06-10\n+++\n开展主题党日活动。");
     let out = build(&tie);
     let (hits, status, _) = search(&mut b, &out, "主题党日");
-    assert_eq!(hits, ["notices/new/", "notices/mid/", "notices/old/"], "{status}");
+    assert_eq!(hits, ["notices/new/", "notices/mid/", "notices/old/", "notices/gone/"], "{status}");
     let errors = b.take_errors();
     assert!(errors.is_empty(), "browser errors: {errors:?}");
 }

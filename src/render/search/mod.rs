@@ -9,8 +9,10 @@
 //! from a folder opened with file://). Design, ranking and the relevance set:
 //! docs/search.md.
 
+mod code;
 mod shards;
 mod text;
+mod tiers;
 mod tokens;
 
 pub use text::plain_text;
@@ -21,9 +23,10 @@ use crate::content::kind::Kind;
 use crate::diag::Diagnostic;
 use crate::site::urls::encode_path;
 use crate::site::Site;
+use code::{bitset, vlq};
 use rayon::prelude::*;
 use serde_json::json;
-use shards::{bitset, vlq, Bloom, Shard};
+use shards::{fold, Bloom, Shard};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use text::js_string;
@@ -32,17 +35,23 @@ use tokens::{Buckets, Counter, Terms};
 /// Output folder of the index.
 pub const DIR: &str = "search";
 /// Format version, checked by search.js.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 /// Most characters of a document's text kept for snippets and phrase checks.
 const TEXT_LIMIT: usize = 20_000;
 /// Characters of a document's text in `d/<id>.js` (enough for most snippets); the
-/// rest goes to `e/<id>.js`, loaded only when the query is not found in the first part.
+/// rest goes to pieces of `PIECE_CHARS` (`e/<id>.js`, then `e/<id>-2.js` …), loaded
+/// one after another only as far as a query needs to find itself in the text.
 pub(super) const HEAD_CHARS: usize = 500;
-/// Bytes of rendered documents (HTML) per shard the shard count aims at (≈ 10,000
-/// postings, a 13 KB shard file; a query loads one shard per token).
-const BYTES_PER_SHARD: usize = 56 * 1024;
-const MAX_SHARDS: usize = 4096;
-const MIN_SHARDS: usize = 8;
+const PIECE_CHARS: usize = 1500;
+/// Bytes a shard file aims at (between half and all of it): a query loads one shard
+/// per token, so a query of eight tokens loads 32 KB of shards at most, whatever
+/// the size of the site. Single characters' shards (`u/`, read only by a
+/// one-character phrase, and mostly holding rare characters: a common one has its
+/// own file) are fewer and larger.
+const SHARD_BYTES: usize = 4 * 1024;
+const UNI_SHARD_BYTES: usize = 8 * 1024;
+/// Most shards of either kind (4 KB each at about a million pages).
+const MAX_SHARDS: usize = 1 << 16;
 /// Documents tokenized at a time: their postings go into the shards before the
 /// next block is read, so the index never holds every posting at once.
 const BLOCK: usize = 2048;
@@ -208,9 +217,10 @@ impl Doc {
     }
 }
 
-/// Shards of this site's index: from the size of the rendered documents (≈
-/// `BYTES_PER_SHARD` bytes a shard), fixed before any token is counted.
-fn shard_count(site: &Site, docs: &[Doc]) -> usize {
+/// Shards the postings are collected in while documents stream in: as many as
+/// `SHARD_BYTES` shards of the rendered documents' size (their postings are never
+/// larger), fixed before any token is counted. The files get fewer (`shards::fold`).
+fn collecting_shards(site: &Site, docs: &[Doc]) -> usize {
     let size: usize = docs
         .iter()
         .map(|d| {
@@ -218,7 +228,20 @@ fn shard_count(site: &Site, docs: &[Doc]) -> usize {
             d.title.len() + html.len().min(TEXT_LIMIT * 3) + description.as_ref().map_or(0, |x| x.len())
         })
         .sum();
-    (size / BYTES_PER_SHARD).next_power_of_two().clamp(MIN_SHARDS, MAX_SHARDS)
+    size.div_ceil(SHARD_BYTES).next_power_of_two().clamp(1, MAX_SHARDS)
+}
+
+/// The rest of a text (past its head) in pieces of `PIECE_CHARS` characters.
+fn pieces(rest: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = rest;
+    while !rest.is_empty() {
+        let cut = rest.char_indices().nth(PIECE_CHARS).map_or(rest.len(), |(i, _)| i);
+        let (piece, more) = rest.split_at(cut);
+        out.push(piece);
+        rest = more;
+    }
+    out
 }
 
 /// Sizes of what was written, for `DWGK_TIMINGS` and the benchmark.
@@ -226,6 +249,7 @@ fn shard_count(site: &Site, docs: &[Doc]) -> usize {
 pub struct Stats {
     pub docs: usize,
     pub shards: usize,
+    pub uni_shards: usize,
     pub postings: usize,
     pub shard_bytes: usize,
     pub doc_bytes: usize,
@@ -250,9 +274,9 @@ impl Laps {
 }
 
 /// One document as a JavaScript object literal (title, URL path, date, kind name,
-/// unit title, the first part of its text; `m`: more text in `e/<id>.js`), appended
-/// to `out`.
-fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, more: bool, kinds: &[(&str, &str)]) {
+/// unit title, the first part of its text; `m`: the number of pieces of the rest,
+/// `e/<id>.js` …), appended to `out`.
+fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, pieces: usize, kinds: &[(&str, &str)]) {
     let field = |out: &mut Vec<u8>, name: &str, v: Option<&str>| {
         out.extend_from_slice(name.as_bytes());
         match v {
@@ -266,8 +290,8 @@ fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, more: bool, kinds: &[(&st
     field(out, ",\"k\":", Some(kinds[d.kind].1));
     field(out, ",\"n\":", d.unit_title.as_deref());
     field(out, ",\"x\":", Some(text));
-    if more {
-        out.extend_from_slice(b",\"m\":1");
+    if pieces > 0 {
+        out.extend_from_slice(format!(",\"m\":{pieces}").as_bytes());
     }
     out.push(b'}');
 }
@@ -276,7 +300,7 @@ fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, more: bool, kinds: &[(&st
 /// `f.js` (filter fields, loaded only when a filter is set), `s/<n>.js` (postings),
 /// `u/<n>.js` (postings of single characters), `b/<hash>.js` (a common token's
 /// postings alone), `d/<id>.js` (one document each: the
-/// head of its text) and `e/<id>.js` (the rest of a longer text).
+/// head of its text) and `e/<id>.js`, `e/<id>-2.js` … (the rest of a longer text, in pieces).
 /// Design: docs/search.md.
 pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let mut laps = Laps::default();
@@ -287,7 +311,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
         }
     };
     let (docs, units) = laps.time("docs", || docs(site));
-    let shard_count = shard_count(site, &docs);
+    let shard_count = collecting_shards(site, &docs);
     let terms = Terms::new(&site.config.search_terms);
     let mask = shard_count as u32 - 1;
     // Bigram, term and word shards, then as many single-character shards.
@@ -339,8 +363,9 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
             })
         });
         runs.par_iter_mut().for_each(|(_, b)| b.clear());
-        // One file per document (its head) and one for the rest of a long text: a
-        // query loads only the documents it shows, most of them only the head.
+        // One file per document (its head) and pieces of the rest of a long text: a
+        // query loads only the documents it shows, most of them only the head, and
+        // of a long one only the pieces up to where the query is.
         doc_bytes += laps.time("documents", || {
             block
                 .par_iter()
@@ -350,18 +375,19 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
                     let id = first + j;
                     let cut = text.char_indices().nth(HEAD_CHARS).map_or(text.len(), |(i, _)| i);
                     let (head, rest) = text.split_at(cut);
+                    let pieces = pieces(rest);
                     let mut out = Vec::with_capacity(head.len() + d.title.len() + d.path.len() + 100);
                     out.extend_from_slice(format!("dwgkSearchDoc({id},").as_bytes());
-                    doc_literal(&mut out, d, head, !rest.is_empty(), &kinds);
+                    doc_literal(&mut out, d, head, pieces.len(), &kinds);
                     out.extend_from_slice(b");\n");
                     write(format!("{DIR}/d/{id}.js"), &out);
                     let mut n = out.len();
-                    if !rest.is_empty() {
-                        let mut out = Vec::with_capacity(rest.len() + 40);
-                        out.extend_from_slice(format!("dwgkSearchRest({id},").as_bytes());
-                        js_string(&mut out, rest);
+                    for (k, piece) in pieces.iter().enumerate().map(|(k, p)| (k + 1, p)) {
+                        let mut out = Vec::with_capacity(piece.len() + 40);
+                        out.extend_from_slice(format!("dwgkSearchRest({id},{k},").as_bytes());
+                        js_string(&mut out, piece);
                         out.extend_from_slice(b");\n");
-                        write(format!("{DIR}/e/{id}.js"), &out);
+                        write(if k == 1 { format!("{DIR}/e/{id}.js") } else { format!("{DIR}/e/{id}-{k}.js") }, &out);
                         n += out.len();
                     }
                     n
@@ -370,18 +396,23 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
         });
     }
     let postings: usize = shards.iter().map(|s| s.postings()).sum();
+    let uni = shards.split_off(shard_count);
+    let (shards, uni) = (fold(shards, SHARD_BYTES), fold(uni, UNI_SHARD_BYTES));
+    let (shard_count, uni_count) = (shards.len(), uni.len());
+    let expired: Vec<bool> = docs.iter().map(|d| d.expired).collect();
+    let tier_docs = tiers::Docs { count: docs.len(), expired: &expired };
     let (shard_bytes, bloom) = laps.time("shard-files", || {
-        let big: Vec<u32> = shards.par_iter().flat_map_iter(|s| s.big_hashes(&terms)).collect();
-        let bloom = Bloom::new(&big);
+        let bloom = Bloom::of_most_common(shards.par_iter().chain(&uni).flat_map_iter(|s| s.big_hashes(&terms)).collect());
         let bytes: usize = shards
             .into_par_iter()
+            .chain(uni)
             .enumerate()
             .map(|(n, s)| {
                 let (prefix, path) = match n.checked_sub(shard_count) {
                     None => ("", format!("{DIR}/s/{n}.js")),
                     Some(u) => ("u", format!("{DIR}/u/{u}.js")),
                 };
-                let f = s.file(n, prefix, &terms, &bloom);
+                let f = s.file(n, prefix, &terms, &bloom, &tier_docs);
                 write(path, &f.shard);
                 for (name, file) in &f.big {
                     write(format!("{DIR}/b/{name}.js"), file);
@@ -391,14 +422,32 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
             .sum();
         (bytes, bloom)
     });
-    let meta_bytes = laps.time("meta", || write_meta(site, &docs, &units, &terms, shard_count, &bloom, &write));
+    let meta_bytes = laps.time("meta", || write_meta(site, &docs, &units, &terms, (shard_count, uni_count), &bloom, &write));
     if super::timings() {
         for (name, wall, cpu) in &laps.0 {
             eprintln!("timing search-index/{name} {:.3} cpu {cpu:.3}", wall.as_secs_f64());
         }
     }
-    let stats = Stats { docs: docs.len(), shards: shard_count, postings, shard_bytes, doc_bytes, meta_bytes };
+    let stats = Stats { docs: docs.len(), shards: shard_count, uni_shards: uni_count, postings, shard_bytes, doc_bytes, meta_bytes };
     (stats, errors.into_inner().expect("errors"))
+}
+
+/// Which documents are expired, in the shorter of a bitset (`[0, "…"]`, six a
+/// character) and the list of their ids (`[1, "…"]`, delta-coded): few pages of a
+/// big site are expired, and a bitset costs a character per six documents.
+fn expired_code(docs: &[Doc]) -> serde_json::Value {
+    let bits = bitset(docs.iter().map(|d| d.expired));
+    let mut list = Vec::new();
+    let mut last = 0;
+    for (id, _) in docs.iter().enumerate().filter(|(_, d)| d.expired) {
+        vlq(&mut list, id as u32 - last);
+        last = id as u32;
+    }
+    if list.len() < bits.len() {
+        json!([1, String::from_utf8(list).expect("ASCII")])
+    } else {
+        json!([0, bits])
+    }
 }
 
 /// `meta.js` (version, counts, dictionary, units, kinds, years, expired documents) and `f.js` (unit, kind and year of every document, for
@@ -408,7 +457,7 @@ fn write_meta(
     docs: &[Doc],
     units: &[(usize, Option<usize>)],
     terms: &Terms,
-    shards: usize,
+    (shards, uni_shards): (usize, usize),
     bloom: &Bloom,
     write: &(dyn Fn(String, &[u8]) + Sync),
 ) -> usize {
@@ -422,15 +471,19 @@ fn write_meta(
         vlq(&mut packed, years.iter().position(|&y| y == d.year).map_or(0, |i| i as u32 + 1));
     }
     let meta = json!({
-        "v": VERSION, "n": docs.len(), "shards": shards, "dict": terms.text,
+        "v": VERSION, "n": docs.len(), "shards": shards, "ushards": uni_shards, "dict": terms.text,
         "units": units.iter().map(|(s, parent)| {
             let sec = &site.sections[*s];
             json!([sec.unit.as_ref().map(|u| u.id.clone()), sec.title, parent.map_or(-1, |p| p as i64)])
         }).collect::<Vec<_>>(),
         "kinds": kinds().iter().map(|(id, name)| json!([id, name])).collect::<Vec<_>>(),
         "years": years,
-        "expired": bitset(docs.iter().map(|d| d.expired)),
+        "expired": expired_code(docs),
         "big": bloom.code(), "probes": Bloom::PROBES,
+        "rank": {
+            "impact": tokens::IMPACT, "levels": tokens::LEVELS, "k1": tokens::K1, "field": tokens::FIELD,
+            "leads": tokens::LEADS, "expired": tokens::EXPIRED,
+        },
     });
     // Loaded by the search page's own <script> before search.js (the data waits in
     // a global), or later by search.js itself (which has defined the callback).
@@ -444,4 +497,18 @@ fn write_meta(
     filters.extend_from_slice(b"\");\n");
     write(format!("{DIR}/f.js"), &filters);
     meta_js.len() + filters.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rest_of_a_text_is_cut_in_pieces_of_whole_characters() {
+        let rest = "党".repeat(PIECE_CHARS * 2 + 7);
+        let p = pieces(&rest);
+        assert_eq!(p.iter().map(|x| x.chars().count()).collect::<Vec<_>>(), [PIECE_CHARS, PIECE_CHARS, 7]);
+        assert_eq!(p.concat(), rest);
+        assert!(pieces("").is_empty());
+    }
 }

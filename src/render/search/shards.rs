@@ -2,44 +2,13 @@
 //! token the delta-coded document ids with `tf << 1 | in_title`, already in the
 //! file's base-64 code, so the index never holds every posting of the site at once.
 
+use super::code::{bitset, vlq};
+use super::tiers::{self, Docs, TIER_BYTES};
 use super::tokens::{fnv, key_hash, key_text, Terms};
 use std::collections::HashMap;
 
 /// Bytes of postings code past which a token's list gets a file of its own.
 const BIG: usize = 2048;
-
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/// Variable-length base-64 number: 5 bits a character, low first; 32 set = more follow.
-pub fn vlq(out: &mut Vec<u8>, mut n: u32) {
-    loop {
-        let d = n & 31;
-        n >>= 5;
-        if n == 0 {
-            out.push(ALPHABET[d as usize]);
-            return;
-        }
-        out.push(ALPHABET[(d | 32) as usize]);
-    }
-}
-
-/// Six flags a character (bit `i % 6` of character `i / 6`).
-pub fn bitset(flags: impl Iterator<Item = bool>) -> String {
-    let mut out = String::new();
-    let (mut cur, mut n) = (0usize, 0);
-    for f in flags {
-        cur |= (f as usize) << n;
-        n += 1;
-        if n == 6 {
-            out.push(ALPHABET[cur] as char);
-            (cur, n) = (0, 0);
-        }
-    }
-    if n > 0 {
-        out.push(ALPHABET[cur] as char);
-    }
-    out
-}
 
 enum Token {
     Key(u64),
@@ -98,7 +67,8 @@ impl Shard {
     }
 
     fn grow(&mut self) {
-        let bigger = vec![(0, 0); (self.ids.len() * 2).max(256)];
+        // Small at first: a big site has many shards, most with a few hundred tokens.
+        let bigger = vec![(0, 0); (self.ids.len() * 2).max(16)];
         let old = std::mem::replace(&mut self.ids, bigger);
         let mask = self.ids.len() - 1;
         for (key, id) in old.into_iter().filter(|e| e.0 != 0) {
@@ -127,6 +97,21 @@ impl Shard {
         self.postings
     }
 
+    /// About the bytes of its file (`file`), counting a common token's list as the
+    /// `1` that stands for it there.
+    pub fn file_bytes(&self) -> usize {
+        self.lists.iter().map(|l| if l.code.len() > BIG { 2 } else { l.code.len() } + 12).sum::<usize>() + 24
+    }
+
+    /// Takes in the tokens of `other` (a shard whose hashes now fall in this one:
+    /// no token is in both), after its own; no `add` after it.
+    pub fn merge(&mut self, other: Shard) {
+        self.postings += other.postings;
+        self.lists.extend(other.lists);
+        self.ids.clear();
+        self.long_ids.clear();
+    }
+
     fn hash(token: &Token, terms: &Terms) -> u32 {
         match token {
             Token::Key(k) => key_hash(*k, terms),
@@ -134,9 +119,10 @@ impl Shard {
         }
     }
 
-    /// Hashes of the tokens whose postings get a file of their own (`file`).
-    pub fn big_hashes(&self, terms: &Terms) -> Vec<u32> {
-        self.lists.iter().filter(|l| l.code.len() > BIG).map(|l| Shard::hash(&l.token, terms)).collect()
+    /// The tokens whose postings get a file of their own (`file`): (bytes of their
+    /// postings, hash).
+    pub fn big_hashes(&self, terms: &Terms) -> Vec<(usize, u32)> {
+        self.lists.iter().filter(|l| l.code.len() > BIG).map(|l| (l.code.len(), Shard::hash(&l.token, terms))).collect()
     }
 
     /// The file `s/<n>.js`, and the files `b/<prefix><hash>.js` of its lists longer
@@ -149,10 +135,14 @@ impl Shard {
     /// ever asked for in vain. Tokens of one hash share a file. `prefix` keeps the
     /// single characters' files apart ("u"). Tokens are Chinese characters or
     /// `[0-9a-z]` words: no JSON escaping needed.
-    pub fn file(self, n: usize, prefix: &str, terms: &Terms, bloom: &Bloom) -> ShardFile {
+    ///
+    /// A list longer than `tiers::TIER_BYTES` is cut in its own file to its best
+    /// postings, with `[documents, value left out, bytes of the membership]` in a
+    /// third argument, and which documents have it goes to `b/<prefix><hash>-m.js`.
+    pub fn file(self, n: usize, prefix: &str, terms: &Terms, bloom: &Bloom, docs: &Docs) -> ShardFile {
         let size: usize = self.lists.iter().map(|l| l.code.len().min(BIG) + 16).sum();
         let mut out = Vec::with_capacity(size + 32);
-        let mut big: Vec<(u32, Vec<u8>)> = Vec::new();
+        let mut own_files: Vec<Own> = Vec::new();
         out.extend_from_slice(format!("dwgkSearchShard({n},{{").as_bytes());
         for (i, l) in self.lists.into_iter().enumerate() {
             if i > 0 {
@@ -168,21 +158,22 @@ impl Shard {
             let own = l.code.len() > BIG;
             let hash = Shard::hash(&l.token, terms);
             if own || bloom.contains(hash) {
-                let entry = match big.iter_mut().find(|(h, _)| *h == hash) {
-                    Some((_, file)) => {
-                        file.push(b',');
-                        file
-                    }
+                let file = match own_files.iter().position(|f| f.hash == hash) {
+                    Some(i) => &mut own_files[i],
                     None => {
-                        big.push((hash, format!("dwgkSearchBig(\"{prefix}{hash:x}\",{{").into_bytes()));
-                        &mut big.last_mut().expect("pushed").1
+                        own_files.push(Own { hash, ..Own::default() });
+                        own_files.last_mut().expect("pushed")
                     }
                 };
-                entry.extend_from_slice(&out[at..]);
-                entry.push(b':');
-                entry.push(b'"');
-                entry.extend_from_slice(&l.code);
-                entry.push(b'"');
+                let name = &out[at..];
+                if l.code.len() > TIER_BYTES {
+                    let tier = tiers::cut(&l.code, docs);
+                    file.lists.push((name.to_vec(), tier.code));
+                    file.info.push((name.to_vec(), format!("[{},{},{}]", tier.df, tier.floor, tier.members.len() + 40).into_bytes()));
+                    file.members.push((name.to_vec(), tier.members));
+                } else {
+                    file.lists.push((name.to_vec(), l.code.clone()));
+                }
             }
             if own {
                 out.extend_from_slice(b":1");
@@ -193,15 +184,64 @@ impl Shard {
             out.push(b'"');
         }
         out.extend_from_slice(b"});\n");
-        let files = big
-            .into_iter()
-            .map(|(hash, mut file)| {
-                file.extend_from_slice(b"});\n");
-                (format!("{prefix}{hash:x}"), file)
-            })
-            .collect();
+        let mut files = Vec::new();
+        for f in own_files {
+            let name = format!("{prefix}{:x}", f.hash);
+            let lists: Vec<(Vec<u8>, Vec<u8>)> = f.lists.into_iter().map(|(t, c)| (t, [b"\"", &c[..], b"\""].concat())).collect();
+            let mut file = format!("dwgkSearchBig(\"{name}\",").into_bytes();
+            object(&mut file, &lists);
+            if !f.info.is_empty() {
+                file.push(b',');
+                object(&mut file, &f.info);
+            }
+            file.extend_from_slice(b");\n");
+            files.push((name.clone(), file));
+            if !f.members.is_empty() {
+                let mut file = format!("dwgkSearchMember(\"{name}\",").into_bytes();
+                object(&mut file, &f.members);
+                file.extend_from_slice(b");\n");
+                files.push((format!("{name}-m"), file));
+            }
+        }
         ShardFile { shard: out, big: files }
     }
+}
+
+/// The shards of the files, from the size of what was collected: the fewest (a power
+/// of two, at most `shards.len()`) whose files stay under `per` bytes each — one
+/// for a small site. Shard `n` of the files takes the collected shards whose
+/// number is `n` modulo the count, which are the tokens with `hash & (count - 1) == n`.
+pub fn fold(shards: Vec<Shard>, per: usize) -> Vec<Shard> {
+    let bytes: usize = shards.iter().map(Shard::file_bytes).sum();
+    let count = bytes.div_ceil(per).next_power_of_two().clamp(1, shards.len().max(1));
+    let mut out: Vec<Shard> = (0..count).map(|_| Shard::default()).collect();
+    for (n, s) in shards.into_iter().enumerate() {
+        out[n % count].merge(s);
+    }
+    out
+}
+
+/// The entries of one own file (tokens of one hash): (quoted token, value) each.
+#[derive(Default)]
+struct Own {
+    hash: u32,
+    lists: Vec<(Vec<u8>, Vec<u8>)>,
+    info: Vec<(Vec<u8>, Vec<u8>)>,
+    members: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// `{"token":value,…}` appended to `out`.
+fn object(out: &mut Vec<u8>, entries: &[(Vec<u8>, Vec<u8>)]) {
+    out.push(b'{');
+    for (i, (name, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(name);
+        out.push(b':');
+        out.extend_from_slice(value);
+    }
+    out.push(b'}');
 }
 
 /// A shard's file and its common tokens' own files: (name, bytes).
@@ -223,6 +263,17 @@ pub struct Bloom {
 
 impl Bloom {
     pub const PROBES: u32 = 10;
+    /// Most tokens in the filter (3.8 KB of meta.js): the most common of those with
+    /// files of their own. Another one is found through its shard, which says `1`,
+    /// then its file (one more round trip, for a token of middling frequency).
+    pub const MOST: usize = 2048;
+
+    /// The filter of the `MOST` longest of these (bytes of postings, hash).
+    pub fn of_most_common(mut big: Vec<(usize, u32)>) -> Bloom {
+        big.sort_unstable_by(|a, b| b.cmp(a));
+        big.truncate(Bloom::MOST);
+        Bloom::new(&big.into_iter().map(|(_, h)| h).collect::<Vec<_>>())
+    }
 
     pub fn new(hashes: &[u32]) -> Bloom {
         let bits = (hashes.len() * 15).div_ceil(6).max(8) * 6;
@@ -254,19 +305,7 @@ fn bloom_probes(h: u32, probes: u32, bits: usize) -> impl Iterator<Item = usize>
 mod tests {
     use super::*;
 
-    #[test]
-    fn vlq_round_numbers() {
-        let mut s = Vec::new();
-        for n in [0, 31, 32, 1000] {
-            vlq(&mut s, n);
-        }
-        assert_eq!(s, b"AfgBof");
-    }
-
-    #[test]
-    fn bitset_six_a_character() {
-        assert_eq!(bitset([true, false, false, false, false, false, false, true].into_iter()), "BC");
-    }
+    const NO_DOCS: Docs = Docs { count: 0, expired: &[] };
 
     #[test]
     fn shard_lists_tokens_in_first_appearance_order_with_delta_docs() {
@@ -274,7 +313,7 @@ mod tests {
         s.add(super::super::tokens::doc_key_for_test("党费"), 3, 2);
         s.add_long("abcdefghijklm", 4, 3);
         s.add(super::super::tokens::doc_key_for_test("党费"), 40, 5);
-        let f = s.file(7, "", Terms::builtin(), &Bloom::new(&[]));
+        let f = s.file(7, "", Terms::builtin(), &Bloom::new(&[]), &NO_DOCS);
         assert_eq!(String::from_utf8(f.shard).unwrap(), "dwgkSearchShard(7,{\"党费\":\"DClBF\",\"abcdefghijklm\":\"ED\"});\n");
         assert!(f.big.is_empty());
     }
@@ -286,7 +325,7 @@ mod tests {
             s.add(super::super::tokens::doc_key_for_test("党员"), doc, 7);
         }
         s.add(super::super::tokens::doc_key_for_test("党费"), 3, 2);
-        let f = s.file(5, "u", Terms::builtin(), &Bloom::new(&[]));
+        let f = s.file(5, "u", Terms::builtin(), &Bloom::new(&[]), &NO_DOCS);
         assert_eq!(String::from_utf8(f.shard).unwrap(), "dwgkSearchShard(5,{\"党员\":1,\"党费\":\"DC\"});\n");
         assert_eq!(f.big.len(), 1);
         let hash = fnv("党员");
@@ -296,23 +335,60 @@ mod tests {
     }
 
     #[test]
+    fn folded_shards_hold_the_tokens_of_their_hash_and_stay_under_their_size() {
+        let terms = Terms::builtin();
+        let words: Vec<String> = (0..3000).map(|i| format!("w{i}")).collect();
+        let key = |w: &str| super::super::tokens::pack_word_for_test(w);
+        let collect = |n: usize| {
+            let mut shards: Vec<Shard> = (0..n).map(|_| Shard::default()).collect();
+            for (doc, w) in words.iter().enumerate() {
+                shards[(fnv(w) & (n as u32 - 1)) as usize].add(key(w), doc as u32, 7);
+            }
+            shards
+        };
+        let bytes: usize = collect(256).iter().map(Shard::file_bytes).sum();
+        for per in [1024, 4096, bytes, 10 * bytes] {
+            let folded = fold(collect(256), per);
+            let n = folded.len();
+            assert!(n.is_power_of_two() && n <= 256, "{per}: {n}");
+            assert!(bytes.div_ceil(n) <= per, "{per}: {n} shards of {bytes} bytes: under the size");
+            assert!(n == 1 || bytes.div_ceil(n / 2) > per, "{per}: {n} shards of {bytes} bytes: the fewest");
+            for (i, s) in folded.into_iter().enumerate() {
+                let text = String::from_utf8(s.file(i, "", terms, &Bloom::new(&[]), &NO_DOCS).shard).unwrap();
+                let json: serde_json::Value = serde_json::from_str(&text[text.find('{').unwrap()..text.rfind(')').unwrap()]).unwrap();
+                assert!(json.as_object().unwrap().keys().all(|w| fnv(w) as usize & (n - 1) == i), "{per}: shard {i} of {n}");
+            }
+        }
+        assert_eq!(fold(collect(256), bytes).len(), 1, "a small index: one shard");
+        assert_eq!(fold(Vec::new(), 4096).len(), 1, "no tokens: one empty shard");
+    }
+
+    #[test]
     fn the_bloom_filter_has_every_hash_and_few_others() {
         let hashes: Vec<u32> = (0..3000u32).map(|i| fnv(&i.to_string())).collect();
         let bloom = Bloom::new(&hashes);
         let (code, bits) = (bloom.code(), bloom.flags.len());
         // Read back from its code, as search.js does.
-        let has =
-            |h: u32| bloom_probes(h, Bloom::PROBES, bits).all(|i| (ALPHABET.iter().position(|&c| c == code.as_bytes()[i / 6]).unwrap() >> (i % 6)) & 1 == 1);
+        let has = |h: u32| bloom_probes(h, Bloom::PROBES, bits).all(|i| (super::super::code::digit(code.as_bytes()[i / 6]).unwrap() >> (i % 6)) & 1 == 1);
         assert!(hashes.iter().all(|&h| has(h) && bloom.contains(h)));
         let others = (3000..103_000u32).filter(|i| has(fnv(&i.to_string()))).count();
         assert!(others < 300, "{others} false positives in 100,000");
     }
 
     #[test]
+    fn the_filter_holds_the_most_common_tokens_only() {
+        let big: Vec<(usize, u32)> = (0..3000u32).map(|i| (3000 + i as usize, fnv(&i.to_string()))).collect();
+        let bloom = Bloom::of_most_common(big.clone());
+        let kept = big.iter().filter(|(_, h)| bloom.contains(*h)).count();
+        assert!(big[3000 - Bloom::MOST..].iter().all(|(_, h)| bloom.contains(*h)), "the longest lists are in");
+        assert!(kept < Bloom::MOST + 50, "{kept}: the others mostly not");
+    }
+
+    #[test]
     fn a_short_list_the_filter_has_gets_a_file_too() {
         let mut s = Shard::default();
         s.add(super::super::tokens::doc_key_for_test("党费"), 3, 2);
-        let f = s.file(1, "", Terms::builtin(), &Bloom::new(&[fnv("党费")]));
+        let f = s.file(1, "", Terms::builtin(), &Bloom::new(&[fnv("党费")]), &NO_DOCS);
         assert_eq!(String::from_utf8(f.shard).unwrap(), "dwgkSearchShard(1,{\"党费\":\"DC\"});\n", "still in the shard");
         assert_eq!(String::from_utf8(f.big[0].1.clone()).unwrap(), format!("dwgkSearchBig(\"{:x}\",{{\"党费\":\"DC\"}});\n", fnv("党费")));
     }

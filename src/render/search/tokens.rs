@@ -395,7 +395,7 @@ fn mark(v: &mut u32, field: Field) {
 /// short record above them), but over 0.3 (a short page defining a term must beat
 /// a long section naming it a few times); `K1` over the usual 1.2 so more
 /// occurrences count for a little more.
-const K1: f32 = 2.0;
+pub const K1: f32 = 2.0;
 const B: f32 = 0.35;
 /// Steps of the quantised BM25 term-frequency part (search.js divides by it; with
 /// the level, a value stays under 1024: two characters of the posting code).
@@ -405,6 +405,14 @@ pub const IMPACT: u32 = 145;
 /// (search.js weights them; "in the head": some occurrence ends within the part of
 /// the text `d/<id>.js` carries, so the snippet needs no `e/<id>.js`).
 pub const LEVELS: u32 = 7;
+/// What a query adds per token for the best field it is in, by level (body, heading
+/// — each past the head, then in it — title contains, starts with, is the token);
+/// then a title that starts with the query's first token and has every token gets
+/// `LEADS`, and an expired page's score is multiplied by `EXPIRED`. search.js reads
+/// these from meta.js (`rank`); the tiers of a common token are cut by them.
+pub const FIELD: [f64; LEVELS as usize] = [0.0, 0.0, 1.0, 1.0, 3.0, 3.5, 7.0];
+pub const LEADS: f64 = 1000.0;
+pub const EXPIRED: f64 = 0.5;
 
 /// The title as a query is matched against it: Chinese characters, ASCII letters
 /// (lower case) and digits, full-width ASCII folded; everything else dropped.
@@ -494,6 +502,12 @@ pub fn doc_tokens_with(title: &str, headings: &str, body: &str, terms: &Terms) -
         .collect();
     out.sort();
     out
+}
+
+/// The key of an ASCII word of up to 11 characters (tests of the shard files).
+#[cfg(test)]
+pub fn pack_word_for_test(word: &str) -> u64 {
+    pack_word(word.as_bytes())
 }
 
 /// The key of a two-character token (tests of the shard files).

@@ -9,8 +9,10 @@
  * its own, b/<hash>.js, requested with the shard when meta.js's Bloom filter has
  * the token), u/<n>.js (postings of single characters, for one-character queries),
  * d/<id>.js (one document: title, URL, date, unit, the first 500 characters of its
- * text) and e/<id>.js (the rest of its text, requested with d/ when the postings say
- * the query's tokens are only further in). <script> works over HTTP and from a folder
+ * text) and e/<id>.js, e/<id>-2.js … (the rest of its text in pieces of 1,500
+ * characters: the first requested with d/ when the postings say the query's tokens
+ * are only further in, the next ones one by one while the query is not found in
+ * the text so far, within a budget per query). <script> works over HTTP and from a folder
  * opened with file:// (where fetch/XHR of local files is blocked). No external
  * request; ES5 so old intranet browsers run it. The build strips comments and
  * indentation from this file (build.rs).
@@ -33,19 +35,25 @@
   if (!app || !document.createElement) {
     return;
   }
-  var VERSION = 5;
+  var VERSION = 6;
   var PAGE = 10; // results shown per step
   var VERIFY = 30; // most documents checked for phrases per step of PAGE results
+  // Characters of document text a query may load beyond what it shows, per step of
+  // PAGE results (about 24 KB): phrase checks and snippets past the head stop there.
+  var BUDGET = 8000;
+  var HEAD = 500; // characters in d/<id>.js
+  var PIECE = 1500; // characters in each piece of the rest
+  // Bytes of membership files (b/<name>-m.js: which documents have a very common
+  // token) a query without a filter loads to get its exact result set; past it, the
+  // best postings of those tokens stand for them (see candidates).
+  var MEMBERS = 24576;
   // Ranking (docs/search.md): per token idf x (BM25 term-frequency part + the
-  // weight of its best field); IMPACT and LEVELS as in tokens.rs.
-  var IMPACT = 145;
-  var LEVELS = 7;
-  var K1 = 2;
-  // Body, heading (each past the head of the text, then in it), title contains,
-  // starts with, is.
-  var FIELD = [0, 0, 1, 1, 3, 3.5, 7];
-  var LEADS = 1000; // the title starts with the query (see candidates)
-  var EXPIRED = 0.5; // an expired page's score is halved
+  // weight of its best field). The numbers come with meta.js (`rank`, from
+  // tokens.rs): the steps of the impact and the field levels of a posting's value,
+  // BM25's k1, the weight of each level (body, heading — each past the head of the
+  // text, then in it — title contains, starts with, is), what a title that starts
+  // with the query adds (see candidates) and the factor of an expired page.
+  var IMPACT, LEVELS, K1, FIELD, LEADS, EXPIRED;
   var root = (app.getAttribute('data-root') || '/').replace(/index\.html$/, '');
   var relative = app.getAttribute('data-relative') === 'true';
   var base = root + 'search/';
@@ -64,6 +72,8 @@
   var filterData = null; // per document, 3 numbers: unit + 1, kind, year index + 1
   var shards = {};
   var bigs = {}; // common tokens' postings by file name (b/<name>.js), then token
+  var cuts = {}; // of a very common token: [documents, floor value, membership bytes]
+  var members = {}; // which documents have a very common token (b/<name>-m.js)
   var docs = {};
   var rests = {}; // the rest of a text that came before its document
   var state = {}; // key -> 'loading' | 'done' | 'failed'
@@ -87,6 +97,13 @@
 
   window.dwgkSearchMeta = function (m) {
     meta = m;
+    var r = m.rank || {};
+    IMPACT = r.impact;
+    LEVELS = r.levels;
+    K1 = r.k1;
+    FIELD = r.field;
+    LEADS = r.leads;
+    EXPIRED = r.expired;
     finish('meta', true);
   };
   if (window.dwgkSearchMetaData) {
@@ -101,28 +118,46 @@
     shards[n] = postings;
     finish('s' + n, true);
   };
-  window.dwgkSearchBig = function (name, lists) {
+  // A very common token's list is cut to its best postings; `cut` then says, per
+  // token, [documents, the value standing for those left out, bytes of its
+  // membership file].
+  window.dwgkSearchBig = function (name, lists, cut) {
     bigs[name] = lists;
+    cuts[name] = cut || {};
     finish('b' + name, true);
   };
-  // d/ and e/ of a document may arrive in either order.
+  window.dwgkSearchMember = function (name, lists) {
+    members[name] = lists;
+    finish('m' + name, true);
+  };
+  // d/ and the first piece of the rest (e/) of a document may arrive in either
+  // order; the pieces of the rest are joined to the text in order.
   window.dwgkSearchDoc = function (id, d) {
+    d.p = 0; // pieces of the rest joined (d.m: how many there are)
     docs[id] = d;
     join(id);
     finish('d' + id, true);
   };
-  window.dwgkSearchRest = function (id, rest) {
-    rests[id] = rest;
+  window.dwgkSearchRest = function (id, k, rest) {
+    (rests[id] = rests[id] || {})[k] = rest;
     join(id);
-    finish('e' + id, true);
+    finish(piece(id, k)[0], true);
   };
 
   function join(id) {
-    if (docs[id] && rests[id] !== undefined) {
-      docs[id].x += rests[id];
-      docs[id].m = 0;
-      delete rests[id];
+    var d = docs[id];
+    var r = rests[id];
+    while (d && r && r[d.p + 1] !== undefined) {
+      d.x += r[d.p + 1];
+      delete r[d.p + 1];
+      d.p += 1;
     }
+  }
+
+  /* [key, file] of piece k of a document's rest: e/<id>.js, e/<id>-2.js … */
+  function piece(id, k) {
+    var name = id + (k > 1 ? '-' + k : '');
+    return ['e' + name, 'e/' + name + '.js'];
   }
 
   function load(key, file, cb) {
@@ -369,10 +404,11 @@
 
   // ---------- searching ----------
 
-  /* Shard of a token: single characters have shard files of their own (u/). */
+  /* Shard of a token: single characters have shard files of their own (u/, as
+     many as meta.ushards), numbered here after the others. */
   function shardOf(token) {
-    var s = hash(token) & (meta.shards - 1);
-    return chars(token).length === 1 && isCjk(token) ? s + meta.shards : s;
+    var h = hash(token);
+    return chars(token).length === 1 && isCjk(token) ? meta.shards + (h & (meta.ushards - 1)) : h & (meta.shards - 1);
   }
 
   function shardFile(s) {
@@ -384,10 +420,15 @@
   }
 
   /* A token's entry in its shard: its postings code, or 1 when a file of its own
-     holds them (a common token), or ''. */
+     holds them (a common token), or ''. A token meta.js's filter has is looked up
+     in its own file alone (its shard is not loaded): every token of the index that
+     passes the filter is in the file of its hash (shards.rs `file`). */
   function entry(token) {
     var s = shards[shardOf(token)];
-    return has(s, token) ? s[token] : '';
+    if (s || !maybeBig(token)) {
+      return has(s, token) ? s[token] : '';
+    }
+    return has(bigs[bigName(token)], token) ? 1 : '';
   }
 
   /* The file of a common token's postings: its hash in hex ('u' first for a
@@ -413,13 +454,73 @@
     return true;
   }
 
+  /* A very common token's [documents, floor value, membership bytes], or null. */
+  function cutOf(token) {
+    var name = bigName(token);
+    return typeof entry(token) === 'number' && has(cuts[name], token) ? cuts[name][token] : null;
+  }
+
+  /* A token's postings. Of a very common token, its best ones (`cut`, `df` its
+     documents) — or, when its membership file is in, every document with it,
+     those left out of the best with the floor value (the best of theirs). */
   function postingsOf(token) {
     var raw = entry(token);
     if (typeof raw === 'number') {
       var lists = bigs[bigName(token)];
       raw = has(lists, token) ? lists[token] : '';
     }
-    return postings(raw);
+    var l = postings(raw);
+    var cut = cutOf(token);
+    if (cut) {
+      var m = members[bigName(token)];
+      l = has(m, token) ? everyDocument(l, m[token], cut[1]) : l;
+      l.cut = !has(m, token);
+      l.df = cut[0];
+      l.floor = cut[1];
+      l.token = token;
+    }
+    return l;
+  }
+
+  /* The documents of a membership code ([0, documents] delta-coded, [1, the
+     documents without the token] delta-coded, [2, a bitset]), with the values of
+     `best` where it has them, else `floor`. */
+  function everyDocument(best, m, floor) {
+    var n = meta.n;
+    var without = {};
+    var list = [];
+    var d;
+    if (m[0] === 2) {
+      for (d = 0; d < n; d++) {
+        if (flag(m[1], d)) {
+          list.push(d);
+        }
+      }
+    } else {
+      var deltas = numbers(m[1]);
+      for (var i = 0, at = 0; i < deltas.length; i++) {
+        at += deltas[i];
+        if (m[0] === 0) {
+          list.push(at);
+        } else {
+          without[at] = true;
+        }
+      }
+      if (m[0] === 1) {
+        for (d = 0; d < n; d++) {
+          if (!without[d]) {
+            list.push(d);
+          }
+        }
+      }
+    }
+    var out = { docs: new Ints(list.length), vals: new Ints(list.length), n: list.length };
+    for (var k = 0, j = 0; k < list.length; k++) {
+      out.docs[k] = list[k];
+      j = seek(best, j, list[k]);
+      out.vals[k] = j < best.n && best.docs[j] === list[k] ? best.vals[j] : floor;
+    }
+    return out;
   }
 
   function inUnit(u, wanted) {
@@ -468,7 +569,7 @@
   /* The list with its idf and `pts[v]`, the points of every possible value (a
      table look-up per posting instead of the arithmetic). */
   function withIdf(l) {
-    var df = l.n;
+    var df = l.df || l.n;
     l.idf = Math.log(1 + (meta.n - df + 0.5) / (df + 0.5));
     l.at = 0;
     l.pts = new (window.Float64Array || Array)(IMPACT * LEVELS + LEVELS);
@@ -486,6 +587,28 @@
     return from;
   }
 
+  /* Expired documents (meta.js: [0, a bitset] or [1, their ids delta-coded]) as
+     a table by document, made once. */
+  var expiredTable = null;
+  function expiredDocs() {
+    if (!expiredTable) {
+      var e = meta.expired || [1, ''];
+      expiredTable = new (window.Uint8Array || Array)(meta.n);
+      if (e[0] === 0) {
+        for (var d = 0; d < meta.n; d++) {
+          expiredTable[d] = flag(e[1], d);
+        }
+      } else {
+        var ids = numbers(e[1]);
+        for (var i = 0, at = 0; i < ids.length; i++) {
+          at += ids[i];
+          expiredTable[at] = 1;
+        }
+      }
+    }
+    return expiredTable;
+  }
+
   /* The documents with every required token (and passing the filters), best
      first: by score (an expired page's halved), then newer (a lower id). A common
      term has thousands: each is a number in a typed array, sorted without a
@@ -500,9 +623,15 @@
       lists.push(withIdf(l));
     }
     var lead = lists[0]; // the query's first token
+    // The smallest list first; a very common token whose membership did not come
+    // (`cut`: its best postings only) after every whole list.
     lists.sort(function (x, y) {
-      return x.n - y.n;
+      return (x.cut ? 1 : 0) - (y.cut ? 1 : 0) || (x.cut ? x.df - y.df : x.n - y.n);
     });
+    // Then the others cut only score (their best postings, else the value left
+    // out): they cannot say which documents lack them, so they do not restrict,
+    // the count is an estimate and each candidate's text is searched for them.
+    var approx = lists.length > 1 && !!lists[lists.length - 1].cut;
     var extras = [];
     for (i = 0; i < p.optional.length; i++) {
       var o = postingsOf(p.optional[i]);
@@ -514,7 +643,7 @@
     var keys = [];
     var flags = new (window.Uint8Array || Array)(first.n);
     var some = filtering(f);
-    var old = meta.expired;
+    var old = expiredDocs();
     for (var k = 0; k < first.n; k++) {
       var doc = first.docs[k];
       if (some && !passes(doc, f)) {
@@ -531,7 +660,11 @@
         var x = lists[j];
         x.at = seek(x, x.at, doc);
         all = x.at < x.n && x.docs[x.at] === doc;
-        if (all) {
+        if (!all && x.cut) {
+          // Maybe in it, maybe not, where unknown: the check as written will say.
+          all = true;
+          score += x.pts[x.floor];
+        } else if (all) {
           v = x.vals[x.at];
           score += x.pts[v];
           titled += v % LEVELS >= 4 ? 1 : 0;
@@ -558,7 +691,7 @@
         // a page about the query, before every page that only mentions it.
         score += LEADS;
       }
-      var gone = old ? flag(old, doc) : 0;
+      var gone = old[doc] ? 1 : 0;
       // The rest of the text is needed for a phrase check when some token is only
       // past the head; for the snippet when every token is (no title hit either).
       var rest = p.exact ? !near : far;
@@ -575,7 +708,24 @@
         return x - y;
       });
     }
-    return ranked(first, keys, flags);
+    var out = ranked(first, keys, flags);
+    // A lone very common token: its best postings come first, its count is known.
+    // With cut tokens among others the candidates are at most the results (when
+    // the first list is whole), or the results among its best postings: `total` is
+    // scaled to its whole list, then by the share of checked candidates that have
+    // every token (foundText).
+    out.approx = approx;
+    out.unverified = [];
+    for (i = 1; i < lists.length; i++) {
+      if (lists[i].cut) {
+        out.unverified.push(lists[i].token);
+      }
+    }
+    out.total = first.cut && lists.length === 1 && !some ? first.df : keys.length;
+    if (approx && first.cut) {
+      out.total = Math.round((out.total * first.df) / first.n);
+    }
+    return out;
   }
 
   /* Candidates in order: `length`, and `at(i)`: {doc, expired, rest}. */
@@ -607,6 +757,28 @@
     return false;
   }
 
+  /* Whether a loaded document's text has one of `terms` (for its snippet). */
+  function found(d, terms) {
+    var x = fold((d && d.x) || '');
+    for (var i = 0; i < terms.length; i++) {
+      if (terms[i] && x.indexOf(terms[i]) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /* Whether a loaded document has every one of `tokens` (title or text so far). */
+  function hasAll(d, tokens) {
+    var hay = fold(d.t) + '\n' + fold(d.x || '');
+    for (var i = 0; i < tokens.length; i++) {
+      if (!contains(hay, tokens[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /* Whether a loaded document has every phrase as written (title or text): the
      phrase bonus, which puts it before any candidate whose bigrams are scattered. */
   function asWritten(d, phrases) {
@@ -631,22 +803,41 @@
   function advance(q) {
     var c = q.cands;
     while (q.checked < c.length && q.checked < q.requested) {
-      var id = c.at(q.checked).doc;
+      var cand = c.at(q.checked);
+      var id = cand.doc;
       var d = docs[id];
-      if ((!d && state['d' + id] !== 'failed') || (c.at(q.checked).rest && loading('e' + id))) {
+      if ((!d && state['d' + id] !== 'failed') || loading(piece(id, d ? d.p + 1 : 1)[0])) {
         break;
       }
-      if (d && d.m && !q.parsed.exact && !loading('e' + id) && state['e' + id] !== 'failed' && !asWritten(d, q.parsed.phrases)) {
-        // The phrase's characters are all in the head, but not as written there:
-        // the rest, then check again.
-        load('e' + id, 'e/' + id + '.js', again(q));
+      var next = d && d.p < d.m ? piece(id, d.p + 1) : null;
+      // An estimated candidate must show it has the cut tokens that did not restrict.
+      var lacks = !!d && c.approx && !hasAll(d, c.unverified);
+      var needs = d && (lacks || (q.parsed.exact ? cand.rest && !found(d, q.terms) : !asWritten(d, q.parsed.phrases)));
+      if (next && needs && state[next[0]] !== 'failed' && q.spent < q.budget) {
+        // Not found as written (or, for the snippet, not at all) in the text so far:
+        // the next piece of the rest, then check again.
+        q.spent += PIECE;
+        load(next[0], next[1], again(q));
         break;
       }
       q.checked += 1;
-      (d && (q.parsed.exact || asWritten(d, q.parsed.phrases)) ? q.pass : q.fail).push(c.at(q.checked - 1));
+      if (lacks && d.p >= (d.m || 0)) {
+        // Read to its end without a cut token: no result.
+        q.dropped += 1;
+        continue;
+      }
+      q.kept += lacks ? 0 : 1;
+      if (d && !lacks && (q.parsed.exact || asWritten(d, q.parsed.phrases))) {
+        q.pass.push(cand);
+      } else {
+        // Not as written (or not yet read far enough to tell): after those that are.
+        q.fail.push(cand);
+      }
     }
     showPassing(q);
-    var wanted = Math.min(q.shown - q.pass.length, q.cap - q.requested);
+    // Past the budget a phrase is not checked any further: the unchecked
+    // candidates follow in their order (they have every token).
+    var wanted = q.parsed.exact || q.spent < q.budget ? Math.min(q.shown - q.pass.length, q.cap - q.requested) : 0;
     if (q.pass.length < q.shown && q.checked < c.length && q.checked === q.requested && wanted > 0) {
       request(q, Math.min(c.length, q.requested + wanted));
       return;
@@ -674,8 +865,11 @@
     for (var i = q.requested; i < upto; i++) {
       var id = q.cands.at(i).doc;
       pairs.push(['d' + id, 'd/' + id + '.js']);
-      if (q.cands.at(i).rest) {
-        pairs.push(['e' + id, 'e/' + id + '.js']);
+      q.spent += i < q.shown ? 0 : HEAD;
+      if (q.cands.at(i).rest && q.spent < q.budget) {
+        // The postings say the query is only past the head: the first piece with it.
+        pairs.push(piece(id, 1));
+        q.spent += PIECE;
       }
     }
     q.requested = upto;
@@ -851,8 +1045,17 @@
         more.removeAttribute('hidden');
       }
       var ms = measured(q);
-      say('找到 ' + q.cands.length + ' 条' + (q.single ? '含有' : '与') + '“' + q.text + '”' + (q.single ? '的' : '相关的') + '结果（用时 ' + Math.round(ms) + ' 毫秒）。');
+      say(foundText(q) + '（用时 ' + Math.round(ms) + ' 毫秒）。');
     });
+  }
+
+  /* 找到 N 条与“…”相关的结果 (约 N 条: an estimate, see candidates). */
+  function foundText(q) {
+    var n = q.cands.total === undefined ? q.cands.length : q.cands.total;
+    if (q.cands.approx && q.kept + q.dropped > 0) {
+      n = Math.max(q.kept, Math.round((n * q.kept) / (q.kept + q.dropped)));
+    }
+    return '找到' + (q.cands.approx ? '约 ' : ' ') + n + ' 条' + (q.single ? '含有' : '与') + '“' + q.text + '”' + (q.single ? '的' : '相关的') + '结果';
   }
 
   function say(text) {
@@ -895,10 +1098,11 @@
     return ms;
   }
 
-  /* Loads the shards of the parsed query's tokens (and `extra` [key, file] pairs)
-     and the files of those the Bloom filter says are common, all at once (a file
-     that turns out not to exist is a false positive, not an error); then any
-     common token's file still missing; then cb(allOk). */
+  /* Loads the shards of the parsed query's tokens (and `extra` [key, file] pairs),
+     or for those the Bloom filter says are common their own files instead, all at
+     once (a file that turns out not to exist is a token the index lacks, not an
+     error); then any common token's file still missing; then the membership files
+     the result set needs (`membership`); then cb(allOk). */
   function loadShards(parsed, extra, cb) {
     var tokens = parsed.required.concat(parsed.optional);
     var pairs = extra.slice();
@@ -906,12 +1110,12 @@
     var wanted = {};
     for (var i = 0; i < tokens.length; i++) {
       var s = shardOf(tokens[i]);
-      if (!wanted[s]) {
+      if (maybeBig(tokens[i])) {
+        // Its own file has it if the index has it: no shard needed.
+        guesses.push(['b' + bigName(tokens[i]), 'b/' + bigName(tokens[i]) + '.js']);
+      } else if (!wanted[s]) {
         wanted[s] = true;
         pairs.push(['s' + s, shardFile(s)]);
-      }
-      if (maybeBig(tokens[i])) {
-        guesses.push(['b' + bigName(tokens[i]), 'b/' + bigName(tokens[i]) + '.js']);
       }
     }
     var left = 2;
@@ -928,7 +1132,14 @@
         }
       }
       loadAll(ok ? big : [], function (fine) {
-        cb(ok && fine);
+        if (!ok || !fine) {
+          cb(false);
+          return;
+        }
+        loadAll(membership(parsed, extra.length > 0), function () {
+          // A membership file that does not load leaves its token's best postings.
+          cb(true);
+        });
       });
     }
     loadAll(pairs, function (fine) {
@@ -938,9 +1149,33 @@
     loadAll(guesses, then);
   }
 
+  /* The membership files of the very common required tokens, when the exact
+     result set needs them (several required tokens, or a filter): with a filter
+     all of them, else the smallest first while their bytes stay within MEMBERS
+     (the others stay cut, see candidates). */
+  function membership(parsed, filtered) {
+    var wanted = [];
+    for (var i = 0; i < parsed.required.length && (filtered || parsed.required.length > 1); i++) {
+      var cut = cutOf(parsed.required[i]);
+      if (cut) {
+        wanted.push({ name: bigName(parsed.required[i]), bytes: cut[2] });
+      }
+    }
+    wanted.sort(function (x, y) {
+      return x.bytes - y.bytes;
+    });
+    var pairs = [];
+    var bytes = 0;
+    for (var k = 0; k < wanted.length && (filtered || bytes + wanted[k].bytes <= MEMBERS); k++) {
+      bytes += wanted[k].bytes;
+      pairs.push(['m' + wanted[k].name, 'b/' + wanted[k].name + '-m.js']);
+    }
+    return pairs;
+  }
+
   function run() {
     var text = input.value.replace(/^\s+|\s+$/g, '');
-    var q = { text: text, started: now(), shown: PAGE, cap: VERIFY, cands: ranked(null, [], []), pass: [], fail: [], checked: 0, requested: 0, rendered: 0, listed: 0 };
+    var q = { text: text, started: now(), shown: PAGE, cap: VERIFY, budget: BUDGET, spent: 0, kept: 0, dropped: 0, cands: ranked(null, [], []), pass: [], fail: [], checked: 0, requested: 0, rendered: 0, listed: 0 };
     current = q;
     loadedNow = [];
     // The measurements describe one query: a new one clears the last one's, so
@@ -989,7 +1224,7 @@
           say('没有找到与“' + text + '”相关的内容。可以换一个词，或减少筛选条件。');
           return;
         }
-        say('找到 ' + q.cands.length + ' 条' + (q.single ? '含有' : '与') + '“' + text + '”' + (q.single ? '的' : '相关的') + '结果，正在显示……');
+        say(foundText(q) + '，正在显示……');
         advance(q);
       });
     });
@@ -1091,6 +1326,7 @@
     // Wider: more results, a wider check window; the list is drawn again when done.
     q.shown += PAGE;
     q.cap += VERIFY;
+    q.budget += BUDGET;
     q.done = false;
     q.listed = -1;
     advance(q);
