@@ -406,9 +406,7 @@ impl Staged {
 
 /// Builds from `input` up to the swap: dropping the result discards the output.
 pub fn stage(req: &Request, input: Input, hooks: &dyn Hooks) -> Staged {
-    let memo = cache::open(req);
-    let (site, diags) = prepare(req, input, hooks, req.output.is_none(), &memo);
-    cache::save(req, memo);
+    let (site, diags) = cache::with_memo(req, |memo| prepare(req, input, hooks, req.output.is_none(), memo));
     render_staged(req, site, diags, hooks)
 }
 

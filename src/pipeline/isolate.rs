@@ -180,12 +180,11 @@ pub fn prepare_isolated(
     base.isolating = true;
     let mut holds: BTreeMap<String, Hold> = BTreeMap::new();
     let mut round = 0;
-    let memo = super::cache::open(req);
-    let (site, diags, held) = loop {
+    let (site, diags, held) = super::cache::with_memo(req, |memo| loop {
         let mut timer = super::Timer::new();
         let input = if holds.is_empty() { base.clone() } else { apply(&base, &holds, previous) };
         timer.lap("isolation-input");
-        let (site, mut diags) = prepare(req, input, hooks, notes, &memo);
+        let (site, mut diags) = prepare(req, input, hooks, notes, memo);
         let Some(site_ref) = site.as_ref() else { break (site, diags, Vec::new()) };
         let errors: Vec<&Diagnostic> = diags.0.iter().filter(|d| d.is_error()).collect();
         let site_wide = errors.iter().any(|d| d.content_file().is_none());
@@ -230,8 +229,7 @@ pub fn prepare_isolated(
             break (site, diags, held);
         }
         round += 1;
-    };
-    super::cache::save(req, memo);
+    });
     (site, diags, held)
 }
 

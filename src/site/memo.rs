@@ -7,85 +7,112 @@
 //! writes them), new records out. Any damage means misses, never a wrong page.
 
 use super::links::PageLinks;
-use super::memo_codec::{self as codec, Reader};
+use super::memo_codec::{self as codec, Next, Reader};
 use crate::content::markdown::{self, LinkResolver, Rendered, Resolution};
 use siphasher::sip128::{Hasher128, SipHasher13};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::Hasher;
+use std::io::Read;
 use std::sync::Mutex;
 
 /// Bumped whenever a record's layout or what a key covers changes.
 const FORMAT: &str = "dwgk-markdown-memo 1";
 
-pub struct Memo {
-    /// False: nothing is looked up or recorded (no cache for this build).
-    on: bool,
+/// The cache file as the memo sees it (`pipeline::cache` keeps it on disk): read
+/// through once to index it, single records read back when replayed, and new
+/// records handed over as they are made — so neither the old file nor the new
+/// records are held in memory (at 100k pages they are hundreds of MB).
+pub trait Store: Sync {
+    /// The file as the build found it, from its start (empty when there is none).
+    fn scan(&self) -> Box<dyn Read + '_>;
+    /// `len` bytes at `at` of the file as the build found it.
+    fn read(&self, at: u64, len: usize) -> Option<Vec<u8>>;
+    /// A record this build made.
+    fn add(&self, record: &[u8]);
+}
+
+/// A record in the file: where its frame starts and its length with the frame.
+type Span = (u64, usize);
+
+pub struct Memo<'s> {
+    /// None: nothing is looked up or recorded (no cache for this build).
+    store: Option<&'s dyn Store>,
     /// The file's first bytes for this format and binary: what it must start with.
     header: Vec<u8>,
-    bytes: Vec<u8>,
-    /// Page or section file → the byte range of its last record's payload.
-    index: HashMap<String, std::ops::Range<usize>>,
+    /// Page or section file → its last record.
+    index: HashMap<String, Span>,
     /// Records in the file, superseded ones included.
     records: usize,
     /// The file ended in a damaged record (or had none of this binary's): it is
     /// written anew, not appended to.
     damaged: bool,
-    used: Mutex<Vec<std::ops::Range<usize>>>,
-    fresh: Mutex<Vec<Vec<u8>>>,
+    used: Mutex<Vec<Span>>,
+    fresh: Mutex<usize>,
 }
 
 /// What `pipeline::cache` writes back after a build.
 pub enum Save {
     Nothing,
-    /// Append these records to the file as it is.
-    Append(Vec<u8>),
-    /// Replace the file with these bytes.
-    Rewrite(Vec<u8>),
+    /// Append the records `Store::add` was given to the file as it is.
+    Append,
+    /// Replace the file with `header`, these records of the old file and then the
+    /// records `Store::add` was given.
+    Rewrite {
+        header: Vec<u8>,
+        keep: Vec<Span>,
+    },
 }
 
-impl Memo {
-    pub fn off() -> Memo {
-        Memo::with(false, Vec::new(), "")
+impl Memo<'static> {
+    pub fn off() -> Memo<'static> {
+        Memo::with(None, "")
+    }
+}
+
+impl<'s> Memo<'s> {
+    /// The memo over `store` for a binary whose identity is `binary`: a file from
+    /// another binary or format is ignored whole.
+    pub fn open(store: &'s dyn Store, binary: &str) -> Memo<'s> {
+        Memo::with(Some(store), binary)
     }
 
-    /// The cache file's bytes (empty when there is none) for a binary whose identity
-    /// is `binary`: a file from another binary or format is ignored whole.
-    pub fn parse(bytes: Vec<u8>, binary: &str) -> Memo {
-        Memo::with(true, bytes, binary)
-    }
-
-    fn with(on: bool, bytes: Vec<u8>, binary: &str) -> Memo {
-        let header = if on { header(binary) } else { Vec::new() };
-        let mut m = Memo { on, header, bytes, index: HashMap::new(), records: 0, damaged: false, used: Mutex::default(), fresh: Mutex::default() };
-        if !on {
-            return m;
-        }
-        if !m.bytes.starts_with(&m.header) {
+    fn with(store: Option<&'s dyn Store>, binary: &str) -> Memo<'s> {
+        let header = if store.is_some() { header(binary) } else { Vec::new() };
+        let mut m = Memo { store, header, index: HashMap::new(), records: 0, damaged: false, used: Mutex::default(), fresh: Mutex::default() };
+        let Some(store) = store else { return m };
+        let mut file = store.scan();
+        let mut found = vec![0; m.header.len()];
+        if file.read_exact(&mut found).is_err() || found != m.header {
             m.damaged = true;
-            m.bytes.clear();
             return m;
         }
-        let mut at = m.header.len();
-        while at < m.bytes.len() {
-            let Some((payload, next)) = codec::record_at(&m.bytes, at) else {
-                m.damaged = true;
-                break;
-            };
-            let Some(rel) = Reader::new(&m.bytes[payload.clone()]).str() else {
-                m.damaged = true;
-                break;
-            };
-            m.index.insert(rel.to_string(), payload);
-            m.records += 1;
-            at = next;
+        let mut at = m.header.len() as u64;
+        let mut payload = Vec::new();
+        loop {
+            match codec::next_record(&mut file, &mut payload) {
+                Next::End => break,
+                Next::Damaged => {
+                    m.damaged = true;
+                    break;
+                }
+                Next::Record(framed) => {
+                    let Some(rel) = Reader::new(&payload).str() else {
+                        m.damaged = true;
+                        break;
+                    };
+                    m.index.insert(rel.to_string(), (at, framed));
+                    m.records += 1;
+                    at += framed as u64;
+                }
+            }
         }
         m
     }
 
     /// Reuse counted, for `DWGK_TIMINGS`: (records reused, records rendered anew).
     pub fn counts(&self) -> (usize, usize) {
-        (self.used.lock().expect("used").len(), self.fresh.lock().expect("fresh").len())
+        (self.used.lock().expect("used").len(), *self.fresh.lock().expect("fresh"))
     }
 
     /// The Markdown `body` of file `rel` rendered with `links`: from the cache when
@@ -93,13 +120,12 @@ impl Memo {
     /// way (the replay leaves `links` as the render would have), else rendered and
     /// recorded.
     pub fn render(&self, rel: &str, body: &str, links: &PageLinks) -> Rendered {
-        if !self.on {
-            return markdown::render(body, links);
-        }
+        let Some(store) = self.store else { return markdown::render(body, links) };
         let key = key(rel, body, links);
-        if let Some(range) = self.index.get(rel) {
-            if let Some(r) = self.replay(&self.bytes[range.clone()], key, links) {
-                self.used.lock().expect("used").push(range.clone());
+        if let Some(&span) = self.index.get(rel) {
+            let record = store.read(span.0, span.1);
+            if let Some(r) = record.and_then(|bytes| replay(&bytes, key, links)) {
+                self.used.lock().expect("used").push(span);
                 return r;
             }
             // The replay's side effects (attachments linked, broken links counted) must not stay.
@@ -107,50 +133,48 @@ impl Memo {
         }
         let recorder = Recorder { links, trace: RefCell::new(Vec::new()) };
         let rendered = markdown::render(body, &recorder);
-        let record = codec::record(rel, key, &recorder.trace.into_inner(), &rendered);
-        self.fresh.lock().expect("fresh").push(record);
+        store.add(&codec::record(rel, key, &recorder.trace.into_inner(), &rendered));
+        *self.fresh.lock().expect("fresh") += 1;
         rendered
-    }
-
-    fn replay(&self, payload: &[u8], key: u128, links: &PageLinks) -> Option<Rendered> {
-        let mut r = Reader::new(payload);
-        r.str()?;
-        if r.u128()? != key {
-            return None;
-        }
-        for _ in 0..r.len()? {
-            let dest = r.str()?;
-            let answer = r.u128()?;
-            if answered(links, dest).1 != answer {
-                return None;
-            }
-        }
-        codec::rendered(&mut r)
     }
 
     /// What to write back: nothing when every record was reused; the new records
     /// appended; or, when the file is damaged or mostly superseded records, the
     /// live records alone.
     pub fn save(self) -> Save {
-        if !self.on {
+        if self.store.is_none() {
             return Save::Nothing;
         }
         // A record reused in several isolation rounds is one live record.
         let mut used = self.used.into_inner().expect("used");
-        used.sort_by_key(|r| r.start);
+        used.sort_unstable();
         used.dedup();
         let fresh = self.fresh.into_inner().expect("fresh");
-        let live = used.len() + fresh.len();
-        if !self.damaged && self.records + fresh.len() <= 2 * live + 64 {
-            return if fresh.is_empty() { Save::Nothing } else { Save::Append(fresh.concat()) };
+        let live = used.len() + fresh;
+        if !self.damaged && self.records + fresh <= 2 * live + 64 {
+            return if fresh == 0 { Save::Nothing } else { Save::Append };
         }
-        let mut out = self.header;
-        for range in used {
-            out.extend_from_slice(&self.bytes[codec::framed(range)]);
-        }
-        fresh.iter().for_each(|r| out.extend_from_slice(r));
-        Save::Rewrite(out)
+        Save::Rewrite { header: self.header, keep: used }
     }
+}
+
+/// The rendered result of a whole `record` (frame included) if it has `key` and
+/// every link it asked about still gets the same answer from `links`.
+fn replay(record: &[u8], key: u128, links: &PageLinks) -> Option<Rendered> {
+    let (payload, _) = codec::record_at(record, 0)?;
+    let mut r = Reader::new(&record[payload]);
+    r.str()?;
+    if r.u128()? != key {
+        return None;
+    }
+    for _ in 0..r.len()? {
+        let dest = r.str()?;
+        let answer = r.u128()?;
+        if answered(links, dest).1 != answer {
+            return None;
+        }
+    }
+    codec::rendered(&mut r)
 }
 
 fn header(binary: &str) -> Vec<u8> {

@@ -5,6 +5,7 @@
 use crate::content::markdown::{AnchorCheck, Heading, LinkProblem, Rendered};
 use siphasher::sip::SipHasher13;
 use std::hash::Hasher;
+use std::io::Read;
 use std::ops::Range;
 
 /// Length (u32) and checksum (u64) before every payload.
@@ -14,11 +15,6 @@ fn check(payload: &[u8]) -> u64 {
     let mut h = SipHasher13::new();
     h.write(payload);
     h.finish()
-}
-
-/// The whole record (frame and payload) around a payload `record_at` found.
-pub fn framed(payload: Range<usize>) -> Range<usize> {
-    payload.start - FRAME..payload.end
 }
 
 fn frame(out: &mut Vec<u8>, payload: &[u8]) {
@@ -35,6 +31,44 @@ pub fn record_at(bytes: &[u8], at: usize) -> Option<(Range<usize>, usize)> {
     let sum = u64::from_le_bytes(head[4..].try_into().ok()?);
     let payload = at + FRAME..at + FRAME + len;
     (check(bytes.get(payload.clone())?) == sum).then_some((payload.clone(), payload.end))
+}
+
+/// What `next_record` found.
+pub enum Next {
+    /// The file ends here, after a whole record.
+    End,
+    /// A record whose checksum holds: its length, frame included.
+    Record(usize),
+    /// The file ends inside a record, or its checksum is wrong.
+    Damaged,
+}
+
+/// Reads the next record of a file read front to back, its payload into `payload`.
+pub fn next_record(file: &mut dyn Read, payload: &mut Vec<u8>) -> Next {
+    let mut head = [0; FRAME];
+    let mut got = 0;
+    while got < FRAME {
+        match file.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return Next::Damaged,
+        }
+    }
+    if got == 0 {
+        return Next::End;
+    }
+    if got < FRAME {
+        return Next::Damaged;
+    }
+    let len = u32::from_le_bytes(head[..4].try_into().expect("4 bytes")) as usize;
+    let sum = u64::from_le_bytes(head[4..].try_into().expect("8 bytes"));
+    payload.clear();
+    // `take` so a damaged length cannot ask for gigabytes up front.
+    match file.take(len as u64).read_to_end(payload) {
+        Ok(n) if n == len && check(payload) == sum => Next::Record(FRAME + len),
+        _ => Next::Damaged,
+    }
 }
 
 pub fn put_str(out: &mut Vec<u8>, s: &str) {
@@ -171,6 +205,15 @@ mod tests {
         let back = rendered(&mut rd).unwrap();
         assert_eq!((back.html, back.summary, back.char_count), (r.html, r.summary, 7));
         assert_eq!((back.headings[0].id.as_str(), back.problems[0].warning, back.anchor_checks[0].target.as_str()), ("一总体要求", true, "a.md"));
+        let mut two = bytes.clone();
+        two.extend_from_slice(&bytes);
+        let (mut file, mut p) = (&two[..], Vec::new());
+        assert!(matches!(next_record(&mut file, &mut p), Next::Record(n) if n == bytes.len()));
+        assert!(matches!(next_record(&mut file, &mut p), Next::Record(_)));
+        assert!(matches!(next_record(&mut file, &mut p), Next::End));
+        let mut file = &two[..two.len() - 3];
+        next_record(&mut file, &mut p);
+        assert!(matches!(next_record(&mut file, &mut p), Next::Damaged), "torn");
         let mut torn = bytes.clone();
         torn.truncate(bytes.len() - 1);
         assert!(record_at(&torn, 0).is_none());
