@@ -50,8 +50,11 @@ const PIECE_CHARS: usize = 1500;
 /// own file) are fewer and larger.
 const SHARD_BYTES: usize = 4 * 1024;
 const UNI_SHARD_BYTES: usize = 8 * 1024;
-/// Most shards of either kind (4 KB each at about a million pages).
-const MAX_SHARDS: usize = 1 << 16;
+/// Most shards of either kind, collected or written. Once very common tokens
+/// have their own files the shards hold the rarer ones only: at 100k pages they
+/// fold to 1,024 files, so 16,384 is room for a million; collecting in more costs
+/// time (at 65,536, twice the tokens stage at 100k) for nothing.
+const MAX_SHARDS: usize = 1 << 14;
 /// Documents tokenized at a time: their postings go into the shards before the
 /// next block is read, so the index never holds every posting at once.
 const BLOCK: usize = 2048;
