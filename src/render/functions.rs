@@ -125,6 +125,10 @@ pub fn register_functions(tera: &mut tera::Tera, lookup: Arc<Lookup>) {
         let &i = l.pages.get(path).ok_or_else(|| Error::msg(format!("get_page: 找不到页面 {path}（或它不在本次构建中）")))?;
         Ok(l.summaries.get(&l.site, i))
     });
+    let nav = super::nav::Nav::of(&lookup.site);
+    tera.register_function("nav_items", move |args: &HashMap<String, Value>| -> Result<Value> {
+        Ok(Value::String(nav.html(arg(args, "current_path", "nav_items")?)))
+    });
     let l = lookup;
     tera.register_function("get_taxonomy_url", move |args: &HashMap<String, Value>| -> Result<Value> {
         let kind = arg(args, "kind", "get_taxonomy_url")?;

@@ -15,6 +15,7 @@ pub mod draft;
 pub mod draft_page;
 pub mod functions;
 pub mod held;
+mod nav;
 pub mod parts;
 pub mod search;
 pub mod theme;
@@ -380,13 +381,7 @@ fn template_runtime_error(t: &Templates, template: &str, msg: &str, origin: &str
 
 fn globals(site: &Site) -> Map<String, Value> {
     let c = &site.config;
-    let nav: Vec<Value> = site.sections[0]
-        .children
-        .iter()
-        .map(|&s| &site.sections[s])
-        .filter(|s| s.hidden.is_none())
-        .map(|s| json!({ "title": s.title, "url": marker(&s.path), "path": s.path }))
-        .collect();
+    let nav: Vec<Value> = nav::sections(site).map(|s| json!({ "title": s.title, "url": marker(&s.path), "path": s.path })).collect();
     let mut m = Map::new();
     m.insert(
         "config".into(),

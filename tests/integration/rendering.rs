@@ -225,3 +225,27 @@ fn recent_pages_reach_every_template_that_reads_them() {
     assert!(page.contains("<ul class=\"recent\"><li>甲通知</li></ul>"), "{page}");
     assert!(s.out("index.html").contains("甲通知"), "the default home lists them too");
 }
+
+/// The main menu (`nav_items`): every top-level unit, the current one marked
+/// `aria-current="page"`, the one a page is under `is-active`, titles escaped,
+/// the same links with relative URLs.
+#[test]
+fn the_main_menu_marks_where_the_reader_is() {
+    let s = Site::new();
+    s.page("a/_index.md", "第一党支部", "").page("a/p.md", "通知", "正文").page("b/_index.md", "第二<党支部>", "").page("b/q.md", "通知", "正文");
+    s.build_ok(&[]);
+    let menu = |rel: &str| between(&s.out(rel), "<nav class=\"site-nav\"", "</nav>").to_string();
+    let section = menu("a/index.html");
+    assert!(section.contains("<li><a href=\"/a/\" aria-current=\"page\">第一党支部</a></li>"), "{section}");
+    assert!(section.contains("<li><a href=\"/b/\">第二&lt;党支部&gt;</a></li>"), "{section}");
+    let page = menu("a/p/index.html");
+    assert!(page.contains("<li><a href=\"/a/\" class=\"is-active\" aria-current=\"true\">第一党支部</a></li>"), "{page}");
+    assert!(page.contains("<li><a href=\"/b/\">第二"), "{page}");
+    let home = menu("index.html");
+    assert!(!home.contains("is-active") && home.matches("aria-current").count() == 1, "only 首页 is current on the home page: {home}");
+    assert_eq!(home.matches("<li>").count(), 3, "首页 and the two units: {home}");
+    s.file("config.toml", "title = \"测试\"\nbase_url = \"http://example.org/\"\nrelative_urls = true\n");
+    s.build_ok(&[]);
+    let relative = menu("a/p/index.html");
+    assert!(relative.contains("<li><a href=\"../../b/index.html\">第二"), "{relative}");
+}
