@@ -221,13 +221,30 @@ def generator_id(gen: pathlib.Path, seeds: pathlib.Path) -> str:
     return h.hexdigest()[:16]
 
 
+def filled_seeds(args) -> pathlib.Path:
+    """SCRATCH/seeds: the seed texts (--seeds, default gen_corpus.py's) with their template
+    placeholders (`x次`, `x余篇`) filled in, as bench/search.py does: dwgk reports a
+    placeholder as an error, and every generator gets the same filled corpus."""
+    import search  # bench/search.py: fill_text
+    src = args.seeds or args.gen_corpus.parent.parent / "seeds"
+    dst = args.scratch / "seeds"
+    dst.mkdir(parents=True, exist_ok=True)
+    for f in sorted(src.glob("*.txt")):
+        text = search.fill_text(f.read_text(encoding="utf-8"))
+        out = dst / f.name
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            out.write_text(text, encoding="utf-8")
+    return dst
+
+
 def prepare_corpus(args, pages: int) -> dict:
     units = args.units or units_for(pages)
     site_dir = args.scratch / f"n{pages}"
     manifest_path = site_dir / "manifest.json"
     stamp_path = site_dir / "bench-stamp.json"
     want = {"pages": pages, "units": units, "seed": args.seed, "tags": TAGS, "links": "internal"}
-    gid = generator_id(args.gen_corpus, args.gen_corpus.parent.parent / "seeds")
+    seeds = filled_seeds(args)
+    gid = generator_id(args.gen_corpus, seeds)
 
     def load(p):
         try:
@@ -248,7 +265,7 @@ def prepare_corpus(args, pages: int) -> dict:
         t0 = time.perf_counter()
         cmd = [sys.executable, str(args.gen_corpus), "--pages", str(pages), "--units", str(units),
                "--seed", str(args.seed), "--tags", str(TAGS), "--links", "internal",
-               "--out", str(site_dir), "--force"]
+               "--seeds", str(seeds), "--out", str(site_dir), "--force"]
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if p.returncode != 0:
             die(f"gen_corpus.py failed ({p.returncode}):\n{p.stderr[-2000:]}")
@@ -1110,6 +1127,9 @@ def parse_args(argv=None):
                     help="corpora and outputs (reused when the manifest matches)")
     ap.add_argument("--gen-corpus", type=pathlib.Path, default=DEFAULT_GEN)
     ap.add_argument("--seed", type=int, default=20240601)
+    ap.add_argument("--seeds", type=pathlib.Path,
+                    help="seed text folder for gen_corpus.py (default: its own seeds/); the bench "
+                         "uses a copy with template placeholders (x次) filled in (filled_seeds)")
     ap.add_argument("--units", type=int, default=0, help="override the units per corpus "
                     "(default 20 up to 10k pages, pages/500 above)")
     ap.add_argument("--regen", action="store_true", help="regenerate corpora even if they match")

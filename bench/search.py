@@ -143,14 +143,19 @@ def site_dir(pages: int, work: pathlib.Path) -> pathlib.Path:
     return site
 
 
-def fill_placeholders(content: pathlib.Path) -> None:
+def fill_text(text: str) -> str:
     """The seed text's template blanks (`召开x次`, `××`) filled in as an officer would
     (a placeholder left on a record is a build error): a number, or 某."""
+    blank = r"[xX]+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[xX]+(?![0-9A-Za-z])"
+    measure = "次名人个篇期场余份条天项元位件家所处批月日年号周岁万千百"
+    return re.sub(blank, lambda m: "3" if text[m.end():m.end() + 1] in measure and text[m.end():m.end() + 1] else "某", text).replace("×", "某")
+
+
+def fill_placeholders(content: pathlib.Path) -> None:
+    """`fill_text` over every page of a corpus."""
     for f in content.rglob("*.md"):
         text = f.read_text(encoding="utf-8")
-        blank = r"[xX]+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[xX]+(?![0-9A-Za-z])"
-        measure = "次名人个篇期场余份条天项元位件家所处批月日年号周岁万千百"
-        filled = re.sub(blank, lambda m: "3" if text[m.end():m.end() + 1] in measure and text[m.end():m.end() + 1] else "某", text).replace("×", "某")
+        filled = fill_text(text)
         if filled != text:
             f.write_text(filled, encoding="utf-8")
 
