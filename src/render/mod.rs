@@ -141,6 +141,8 @@ pub fn recent(site: &Site) -> Vec<usize> {
 /// `templates` must have the functions registered over the same `summaries`.
 pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries, select: &Select, sink: &dyn Sink) -> Vec<Diagnostic> {
     let globals = globals(site);
+    // Only into the templates that read it (`Reads::nav`): it has every top-level unit.
+    let nav = Value::Array(nav::sections(site).map(|s| json!({ "title": s.title, "url": marker(&s.path), "path": s.path })).collect());
     let (all_recent, all_neighbours);
     let (recent, neighbours, only) = match select {
         Select::All => {
@@ -176,6 +178,9 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
         jobs.into_par_iter().for_each(|job| {
             let started = std::time::Instant::now();
             let mut vars = globals.clone();
+            if templates.reads.nav.contains(&job.template) {
+                vars.insert("nav".into(), nav.clone());
+            }
             if reads_recent.contains(&job.template) {
                 vars.insert("recent_pages".into(), recent.clone());
             }
@@ -381,7 +386,6 @@ fn template_runtime_error(t: &Templates, template: &str, msg: &str, origin: &str
 
 fn globals(site: &Site) -> Map<String, Value> {
     let c = &site.config;
-    let nav: Vec<Value> = nav::sections(site).map(|s| json!({ "title": s.title, "url": marker(&s.path), "path": s.path })).collect();
     let mut m = Map::new();
     m.insert(
         "config".into(),
@@ -391,7 +395,6 @@ fn globals(site: &Site) -> Map<String, Value> {
             "taxonomies": c.taxonomies.iter().map(|t| json!({ "name": t.name })).collect::<Vec<_>>(),
         }),
     );
-    m.insert("nav".into(), Value::Array(nav));
     m.insert("audience".into(), Value::String(site.opts.audience.id().into()));
     m.insert("build_date".into(), Value::String(site.opts.now.date().format("%Y-%m-%d").to_string()));
     m.insert("home_url".into(), Value::String(marker("/")));

@@ -37,6 +37,9 @@ pub struct Reads {
     /// Templates whose output depends on other pages' summaries: they read
     /// `recent_pages`, `get_page` or `get_section`.
     pub other_pages: HashSet<String>,
+    /// Templates that read the variable `nav` (every top-level unit: copied into
+    /// every page it would cost pages × units, 10^10 at a million pages).
+    pub nav: HashSet<String>,
 }
 
 impl Reads {
@@ -47,6 +50,7 @@ impl Reads {
             cells: !mentioning(&[".cells", "[\"cells\"]", "['cells']"]).is_empty(),
             recent: mentioning(&["recent_pages"]),
             other_pages: mentioning(&["recent_pages", "get_page", "get_section"]),
+            nav: reading_variable(sources, &deps, "nav"),
         }
     }
 }
@@ -54,16 +58,57 @@ impl Reads {
 /// The templates that can read any of `words` (variables, functions): those that
 /// mention one, and those that extend, include or import such a template.
 fn mentioning(sources: &HashMap<String, TemplateSource>, deps: &[(&str, Vec<String>)], words: &[&str]) -> HashSet<String> {
-    let mut out: HashSet<String> = sources.iter().filter(|(_, s)| words.iter().any(|w| s.text.contains(w))).map(|(n, _)| n.clone()).collect();
+    let out: HashSet<String> = sources.iter().filter(|(_, s)| words.iter().any(|w| s.text.contains(w))).map(|(n, _)| n.clone()).collect();
+    with_dependents(out, deps)
+}
+
+/// `mentioning` for a variable named in Tera code (inside `{{ }}` and `{% %}`, not
+/// in the HTML around it) as a whole name: not `x.nav`, not `nav_items`. A template
+/// that prints `__tera_context` reads every variable.
+fn reading_variable(sources: &HashMap<String, TemplateSource>, deps: &[(&str, Vec<String>)], name: &str) -> HashSet<String> {
+    let names = |code: &str| {
+        code.contains("__tera_context")
+            || code.match_indices(name).any(|(k, _)| {
+                let before = code[..k].chars().next_back();
+                let after = code[k + name.len()..].chars().next();
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+    };
+    let reads = |text: &str| {
+        let mut rest = text;
+        while let Some(at) = rest.find('{') {
+            let close = match rest.as_bytes().get(at + 1) {
+                Some(b'{') => "}}",
+                Some(b'%') => "%}",
+                _ => {
+                    rest = &rest[at + 1..];
+                    continue;
+                }
+            };
+            let code = &rest[at + 2..];
+            let end = code.find(close).unwrap_or(code.len());
+            if names(&code[..end]) {
+                return true;
+            }
+            rest = &code[end..];
+        }
+        false
+    };
+    let own: HashSet<String> = sources.iter().filter(|(_, s)| reads(&s.text)).map(|(n, _)| n.clone()).collect();
+    with_dependents(own, deps)
+}
+
+/// `found` and every template that extends, includes or imports one of them.
+fn with_dependents(mut found: HashSet<String>, deps: &[(&str, Vec<String>)]) -> HashSet<String> {
     loop {
-        let before = out.len();
+        let before = found.len();
         for (name, refs) in deps {
-            if refs.iter().any(|r| out.contains(r)) {
-                out.insert(name.to_string());
+            if refs.iter().any(|r| found.contains(r)) {
+                found.insert(name.to_string());
             }
         }
-        if out.len() == before {
-            return out;
+        if found.len() == before {
+            return found;
         }
     }
 }
@@ -264,5 +309,24 @@ mod tests {
             referenced_templates("{% extends \"base.html\" %}{%- include 'nav.html' -%}{% import \"macros.html\" as m %}{% if x %}"),
             ["base.html", "nav.html", "macros.html"]
         );
+    }
+
+    #[test]
+    fn a_variable_is_read_where_tera_code_names_it_and_by_what_extends_that() {
+        let sources: HashMap<String, TemplateSource> = [
+            ("base.html", "<nav class=\"site-nav\">{{ nav_items(current_path=current_path) | safe }}</nav>{% block c %}{% endblock c %}"),
+            ("menu.html", "{%- for item in nav %}{{ item.title }}{% endfor %}"),
+            ("page.html", "{% extends \"base.html\" %}{{ page.nav }}{# nav #}"),
+            ("section.html", "{% extends \"base.html\" %}{% include \"menu.html\" %}"),
+            ("debug.html", "{{ __tera_context }}"),
+            ("count.html", "{{nav|length}}"),
+        ]
+        .into_iter()
+        .map(|(n, t)| (n.to_string(), TemplateSource { display: n.into(), text: t.into() }))
+        .collect();
+        let deps: Vec<(&str, Vec<String>)> = sources.iter().map(|(n, s)| (n.as_str(), referenced_templates(&s.text))).collect();
+        let mut got: Vec<String> = reading_variable(&sources, &deps, "nav").into_iter().collect();
+        got.sort();
+        assert_eq!(got, ["count.html", "debug.html", "menu.html", "section.html"]);
     }
 }
