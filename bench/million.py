@@ -10,7 +10,9 @@ are not run at this size (Hugo needed 10 GiB at 100k); the side-by-side is bench
 The corpus is gen_corpus.py's Zola flavour with the seed placeholders filled in
 (run.filled_seeds); its content/ is moved, not copied, into the dwgk flavour (the bench's
 templates and config, run.py), so the disk holds it once (~5 GB at 1M pages). The output
-is ~10 GB. Writes the table between <!-- million:begin --> and <!-- million:end --> of
+is ~10 GB and its build cache 4.2 GB; the rebuild stages a new output beside the old one,
+so a 1M run needs about 35 GB free (the 2026-12-07 run's rebuild filled a disk with 39 GB
+free: other files grew meanwhile). Memory: 13 GiB at 1M pages. Writes the table between <!-- million:begin --> and <!-- million:end --> of
 docs/benchmarks.md unless --no-doc.
 """
 import argparse
