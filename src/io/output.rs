@@ -138,7 +138,7 @@ impl Staging {
     }
 
     fn open(target: &Path, spare: PathBuf, in_place: bool, keep_replaced: bool) -> Result<Staging, OutputError> {
-        if target.exists() && !is_replaceable(target) {
+        if !may_write(target) {
             return Err(OutputError::NotOurs(target.to_path_buf()));
         }
         let (parent, name) = split(target);
@@ -368,13 +368,13 @@ impl Drop for Staging {
     }
 }
 
-/// The folder holding `target` and `target`'s name.
 /// A hidden folder beside `target` for it: `.NAME<tag>` (the spare, the build cache).
 pub fn beside(target: &Path, tag: &str) -> PathBuf {
     let (parent, name) = split(target);
     parent.join(format!(".{name}{tag}"))
 }
 
+/// The folder holding `target` and `target`'s name.
 fn split(target: &Path) -> (PathBuf, String) {
     let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

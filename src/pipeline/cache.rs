@@ -81,15 +81,11 @@ impl FileStore {
     fn save(self, save: Save) -> std::io::Result<()> {
         let fresh_path = self.fresh_path();
         let fresh = self.fresh.into_inner().expect("fresh");
-        let result = match (fresh.failed, fresh.file) {
-            (true, _) => Ok(()),
-            (false, file) => {
-                let added = match file {
-                    Some(w) => Some(w.into_inner().map_err(|e| e.into_error())?),
-                    None => None,
-                };
-                write_back(&self.dir, self.old.as_ref(), added, save)
-            }
+        // A record that could not be written: the file stays as it was.
+        let result = if fresh.failed {
+            Ok(())
+        } else {
+            fresh.file.map(|w| w.into_inner().map_err(|e| e.into_error())).transpose().and_then(|added| write_back(&self.dir, self.old.as_ref(), added, save))
         };
         let _ = std::fs::remove_file(fresh_path);
         result

@@ -3,8 +3,8 @@
 //! answer to every link the text asked about — each recorded with its answer and
 //! replayed against this build's resolver. Rendering is pure (`content::markdown`
 //! sees the site only through its `LinkResolver`), so equal inputs and equal answers
-//! mean equal output. Pure: the cache file's bytes in (`pipeline::cache` reads and
-//! writes them), new records out. Any damage means misses, never a wrong page.
+//! mean equal output. Pure: the cache file is seen through `Store` (`pipeline::cache`
+//! keeps it on disk). Any damage means misses, never a wrong page.
 
 use super::links::PageLinks;
 use super::memo_codec::{self as codec, Next, Reader};

@@ -16,6 +16,17 @@ pub fn vlq(out: &mut Vec<u8>, mut n: u32) {
     }
 }
 
+/// Increasing ids as the `vlq`s of their differences (the first from 0).
+pub fn deltas(ids: impl Iterator<Item = u32>) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut last = 0;
+    for id in ids {
+        vlq(&mut out, id - last);
+        last = id;
+    }
+    out
+}
+
 /// Six flags a character (bit `i % 6` of character `i / 6`).
 pub fn bitset(flags: impl Iterator<Item = bool>) -> String {
     let mut out = String::new();
@@ -62,6 +73,13 @@ mod tests {
     #[test]
     fn bitset_six_a_character() {
         assert_eq!(bitset([true, false, false, false, false, false, false, true].into_iter()), "BC");
+    }
+
+    #[test]
+    fn deltas_code_the_differences() {
+        let mut want = Vec::new();
+        [3, 4, 33].into_iter().for_each(|n| vlq(&mut want, n));
+        assert_eq!(deltas([3, 7, 40].into_iter()), want);
     }
 
     #[test]

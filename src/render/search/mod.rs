@@ -23,7 +23,7 @@ use crate::content::kind::Kind;
 use crate::diag::Diagnostic;
 use crate::site::urls::encode_path;
 use crate::site::Site;
-use code::{bitset, vlq};
+use code::{bitset, deltas, vlq};
 use rayon::prelude::*;
 use serde_json::json;
 use shards::{fold, Bloom, Shard};
@@ -440,12 +440,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
 /// big site are expired, and a bitset costs a character per six documents.
 fn expired_code(docs: &[Doc]) -> serde_json::Value {
     let bits = bitset(docs.iter().map(|d| d.expired));
-    let mut list = Vec::new();
-    let mut last = 0;
-    for (id, _) in docs.iter().enumerate().filter(|(_, d)| d.expired) {
-        vlq(&mut list, id as u32 - last);
-        last = id as u32;
-    }
+    let list = deltas((0..docs.len() as u32).filter(|&id| docs[id as usize].expired));
     if list.len() < bits.len() {
         json!([1, String::from_utf8(list).expect("ASCII")])
     } else {

@@ -6,7 +6,7 @@
 //! at all (no values), in the smallest of three codes, loaded when a query needs
 //! the exact set (several tokens, a filter) and its size allows.
 
-use super::code::{bitset, digit, vlq};
+use super::code::{bitset, deltas, digit, vlq};
 use super::tokens::{FIELD, IMPACT, K1, LEADS, LEVELS};
 
 /// Bytes of postings code past which a list is cut to its best postings.
@@ -106,34 +106,25 @@ pub fn cut(code: &[u8], docs: &Docs) -> Tier {
 /// (delta-coded), `[1, "…"]` the documents without it (delta-coded), `[2, "…"]` a
 /// bitset over every document (six a character).
 fn membership(with: impl Iterator<Item = u32> + Clone, df: usize, count: usize) -> Vec<u8> {
-    let deltas = |docs: &mut dyn Iterator<Item = u32>| {
-        let mut out = Vec::new();
-        let mut last = 0;
-        for d in docs {
-            vlq(&mut out, d - last);
-            last = d;
-        }
-        out
+    let has = || {
+        let mut has = vec![false; count];
+        with.clone().for_each(|d| has.get_mut(d as usize).into_iter().for_each(|h| *h = true));
+        has
     };
     // A list costs at least a character a document, a bitset one per six: the
     // lists are only worth making when shorter, and the bitset is made last, only
     // when chosen (a very common token is in up to every document).
-    let bits_len = count.div_ceil(6);
-    let mut best: Option<(u8, Vec<u8>)> = None;
-    if df < count / 6 {
-        best = Some((0, deltas(&mut with.clone())));
+    let best = if df < count / 6 {
+        Some((0, deltas(with.clone())))
     } else if count - df < count / 6 {
-        let mut has = vec![false; count];
-        with.clone().for_each(|d| has.get_mut(d as usize).into_iter().for_each(|h| *h = true));
-        best = Some((1, deltas(&mut (0..count as u32).filter(|&d| !has[d as usize]))));
-    }
+        let has = has();
+        Some((1, deltas((0..count as u32).filter(|&d| !has[d as usize]))))
+    } else {
+        None
+    };
     let (kind, code) = match best {
-        Some((kind, code)) if code.len() <= bits_len => (kind, code),
-        _ => {
-            let mut has = vec![false; count];
-            with.for_each(|d| has.get_mut(d as usize).into_iter().for_each(|h| *h = true));
-            (2, bitset(has.into_iter()).into_bytes())
-        }
+        Some((kind, code)) if code.len() <= count.div_ceil(6) => (kind, code),
+        _ => (2, bitset(has().into_iter()).into_bytes()),
     };
     let mut out = format!("[{kind},\"").into_bytes();
     out.extend_from_slice(&code);
