@@ -18,6 +18,7 @@ use std::sync::Mutex;
 
 mod cache;
 mod isolate;
+mod outputs;
 pub use cache::beside as cache_beside;
 pub use isolate::{prepare_isolated, stage_isolated, HeldFile, Previous, Shown};
 
@@ -349,9 +350,18 @@ pub trait Hooks: Sync {
     }
     /// A complete earlier tree that is never written again (`publish`: the live
     /// release): files equal to its are hard links to it (`Staging::link_from`).
+    /// Default: the output this build replaces, checked file by file (it may
+    /// have been changed by hand).
     fn base(&self) -> Option<PathBuf> {
         None
     }
+    /// Whether the base tree's file at `rel`, which the last build rendered from
+    /// the same inputs (`Sink::reuse`), may be kept as this build's. False: render it.
+    fn reusable(&self, _rel: &str) -> bool {
+        true
+    }
+    /// The base tree's file at `rel` was kept (after `reusable`).
+    fn reused(&self, _rel: &str) {}
 }
 
 /// No additions: a plain build.
@@ -375,6 +385,8 @@ pub struct Staged {
     pub diags: Diagnostics,
     /// Present when the build had no errors and `before_commit` kept it.
     staging: Option<Staging>,
+    /// What the build rendered, saved once its tree is committed.
+    outputs: Option<outputs::Outputs>,
 }
 
 impl Staged {
@@ -392,8 +404,19 @@ impl Staged {
     /// Swaps the output in (`summary.written`); a failed swap is an error.
     pub fn commit(mut self) -> (Summary, Diagnostics) {
         if let Some(staging) = self.staging.take() {
+            let target = staging.target().to_path_buf();
             match staging.commit() {
-                Ok(()) => self.summary.written = true,
+                Ok(()) => {
+                    self.summary.written = true;
+                    if let Some(o) = self.outputs.take() {
+                        // Not a build problem: the next build renders what it cannot keep.
+                        if let Err(e) = o.save(&target) {
+                            if render::timings() {
+                                eprintln!("timing output-memo not written: {e}");
+                            }
+                        }
+                    }
+                }
                 Err(e) => {
                     self.diags.push(e.diagnostic());
                     self.diags.sort();
@@ -431,7 +454,7 @@ fn prepare(req: &Request, input: Input, hooks: &dyn Hooks, notes: bool, memo: &c
 fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hooks: &dyn Hooks) -> Staged {
     let Some(mut site) = site else {
         diags.sort();
-        return Staged { summary: Summary::default(), diags, staging: None };
+        return Staged { summary: Summary::default(), diags, staging: None, outputs: None };
     };
     let config = site.config.clone();
     let mut timer = Timer::new();
@@ -444,13 +467,21 @@ fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hook
     let summary = summarize(&site);
     let site = std::sync::Arc::new(site);
     let mut kept = None;
+    let mut memo = None;
 
     if let Some(templates) = templates {
         match (&req.output, diags.has_errors()) {
             (Some(out), false) => match hooks.spare().map_or_else(|| Staging::begin(out), |(dir, in_place)| Staging::begin_reusing(out, &dir, in_place)) {
                 Ok(mut staging) => {
-                    staging.link_from(hooks.base());
-                    let sink = StagingSink { staging: &staging, hooks, root: &req.root, full: Mutex::default() };
+                    // A plain build's base is the output it replaces: a file of it is
+                    // kept only while it is as that build wrote it (`Outputs::fits`).
+                    let (base, checked) = match hooks.base() {
+                        Some(b) => (Some(b), false),
+                        None => (Some(out.clone()), true),
+                    };
+                    let outputs = req.cache.as_deref().map(|dir| outputs::Outputs::open(dir, &cache::binary(), base.as_deref()));
+                    staging.link_from(base);
+                    let sink = StagingSink { staging: &staging, hooks, root: &req.root, full: Mutex::default(), outputs: outputs.as_ref(), checked };
                     diags.extend(render::render_site(&site, templates, statics, &sink));
                     sink.summarize_full_disk(out, &mut diags);
                     if !diags.has_errors() {
@@ -460,7 +491,7 @@ fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hook
                     }
                     if !diags.has_errors() {
                         match hooks.before_commit(&site, staging.dir()) {
-                            Ok(true) => kept = Some(staging),
+                            Ok(true) => (kept, memo) = (Some(staging), outputs),
                             Ok(false) => {}
                             Err(e) => diags.push(Diagnostic::error(e)),
                         }
@@ -473,7 +504,7 @@ fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hook
     }
     timer.lap("render+write");
     diags.sort();
-    Staged { summary, diags, staging: kept }
+    Staged { summary, diags, staging: kept, outputs: memo }
 }
 
 /// Stage timings on stderr when `DWGK_TIMINGS` is set (used by bench/).
@@ -511,6 +542,10 @@ struct StagingSink<'a> {
     root: &'a Path,
     /// The messages of writes that found the disk full.
     full: Mutex<HashSet<String>>,
+    /// The outputs memo: what the base tree's template outputs were rendered from.
+    outputs: Option<&'a outputs::Outputs>,
+    /// The base tree may have been changed since it was written (`Outputs::fits`).
+    checked: bool,
 }
 
 impl StagingSink<'_> {
@@ -550,5 +585,31 @@ impl Sink for StagingSink<'_> {
     fn copy(&self, rel: &str, from: &Path, id: Option<FileId>) -> Result<(), Box<Diagnostic>> {
         self.hooks.copied(rel, from);
         self.staging.copy(rel, from, id).map_err(|e| Box::new(self.failed(e)))
+    }
+    fn keyed(&self) -> bool {
+        self.outputs.is_some()
+    }
+    fn reuse(&self, rel: &str, key: u128) -> bool {
+        let Some((outputs, e)) = self.outputs.and_then(|o| o.get(rel).map(|e| (o, e))) else { return false };
+        if e.key != key {
+            return false;
+        }
+        if !self.hooks.reusable(rel) {
+            return false;
+        }
+        // A file that cannot be linked is rendered and written: any error shows then.
+        if !self.staging.keep(rel, |m| !self.checked || outputs.fits(e, m)).unwrap_or(false) {
+            return false;
+        }
+        self.hooks.reused(rel);
+        outputs.record(rel, e);
+        true
+    }
+    fn write_rendered(&self, rel: &str, bytes: &[u8], key: u128) -> Result<(), Box<Diagnostic>> {
+        self.write(rel, bytes)?;
+        if let Some(o) = self.outputs {
+            o.record(rel, outputs::Entry { key, len: bytes.len() as u64 });
+        }
+        Ok(())
     }
 }

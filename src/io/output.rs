@@ -198,6 +198,22 @@ impl Staging {
         self.write(rel, bytes)
     }
 
+    /// Keeps the base tree's file at `rel` when it `fits` its metadata: a hard
+    /// link to it. False when there is none or linking failed: write it then.
+    pub fn keep(&self, rel: &str, fits: impl Fn(&fs::Metadata) -> bool) -> Result<bool, OutputError> {
+        let Some((from, m)) = self.base_file(rel, fits) else { return Ok(false) };
+        let kept = self.link(rel, &from, &m)?;
+        if kept {
+            self.note(rel);
+        }
+        Ok(kept)
+    }
+
+    /// The folder this staging replaces on commit.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
     /// The base tree's file at `rel` when `fits` its metadata.
     fn base_file(&self, rel: &str, fits: impl Fn(&fs::Metadata) -> bool) -> Option<(PathBuf, fs::Metadata)> {
         let from = self.base.as_ref()?.join(rel);
@@ -321,6 +337,12 @@ impl Staging {
     /// `renameat2(RENAME_EXCHANGE)`: the target path is never missing.
     pub fn commit(mut self) -> Result<(), OutputError> {
         self.sweep()?;
+        // A new file each commit: its inode and time name this tree's contents
+        // (`pipeline::outputs`).
+        let stamp = self.dir.join(STAMP);
+        if fs::symlink_metadata(&stamp).is_ok() {
+            fs::remove_file(&stamp).map_err(io_err(&stamp))?;
+        }
         self.write(STAMP, b"dwgk\n")?;
         sync_dir(&self.dir);
         if self.target.exists() {

@@ -16,6 +16,7 @@ pub mod draft_page;
 pub mod functions;
 pub mod held;
 mod nav;
+mod output_key;
 pub mod parts;
 pub mod search;
 pub mod theme;
@@ -41,6 +42,20 @@ pub trait Sink: Sync {
     /// Copies the file at the resolved path `from`; `id`: the file the walk found
     /// there (a copy refuses another one: `io::confine::open_checked`).
     fn copy(&self, rel: &str, from: &Path, id: Option<FileId>) -> Result<(), Box<Diagnostic>>;
+    /// Whether `reuse` can keep earlier outputs: template outputs then get keys
+    /// (`output_key`).
+    fn keyed(&self) -> bool {
+        false
+    }
+    /// Keeps the file the last build rendered at `rel` from inputs with `key`;
+    /// false: render it.
+    fn reuse(&self, _rel: &str, _key: u128) -> bool {
+        false
+    }
+    /// `write` of a template output rendered from inputs with `key`.
+    fn write_rendered(&self, rel: &str, bytes: &[u8], _key: u128) -> Result<(), Box<Diagnostic>> {
+        self.write(rel, bytes)
+    }
 }
 
 /// Renders into nothing: `check` runs every template without writing.
@@ -174,6 +189,10 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
     let base_path = site.config.base_path().to_string();
     // The compliance downloads are a few big serial jobs: start them beside the pages.
     let profile = Profile::new();
+    // Templates that read other pages' summaries through functions are always rendered.
+    let keys = sink.keyed().then(|| output_key::Keys::new(site, templates, &allowed_env(site)));
+    let keys = keys.as_ref();
+    let reused = std::sync::atomic::AtomicUsize::new(0);
     let render_pages = || {
         jobs.into_par_iter().for_each(|job| {
             let started = std::time::Instant::now();
@@ -187,6 +206,11 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
             vars.insert("current_path".into(), Value::String(format!("/{}", job.output.trim_end_matches("index.html"))));
             vars.insert("current_url".into(), Value::String(marker(job.output.trim_end_matches("index.html"))));
             vars.extend((job.vars)());
+            let key = keys.filter(|_| !templates.reads.other_pages.contains(&job.template)).map(|k| k.of(&job.template, &job.output, &vars));
+            if key.is_some_and(|k| sink.reuse(&job.output, k)) {
+                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return;
+            }
             let ctx = tera::Context::from_value(Value::Object(vars)).expect("an object is a context");
             let prepared = std::time::Instant::now();
             match templates.tera.render(&job.template, &ctx) {
@@ -198,7 +222,11 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
                         Form::Html => UrlStyle::RootRelative { base_path: &base_path },
                     };
                     let text = finalize(&text, style);
-                    if let Err(e) = sink.write(&job.output, text.as_bytes()) {
+                    let written = match key {
+                        Some(k) => sink.write_rendered(&job.output, text.as_bytes(), k),
+                        None => sink.write(&job.output, text.as_bytes()),
+                    };
+                    if let Err(e) = written {
                         write_errors.lock().expect("errors").push(*e);
                     }
                     profile.add(&job.template, started, prepared);
@@ -216,6 +244,9 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
     let ((), compliance_diags) = rayon::join(render_pages, || if downloads { write_compliance_files(site, sink, &profile) } else { Vec::new() });
     if timings() {
         eprintln!("timing pages {:.3} {}", started.elapsed().as_secs_f64(), memory_mib());
+        if keys.is_some() {
+            eprintln!("timing output-memo reused {}", reused.load(std::sync::atomic::Ordering::Relaxed));
+        }
     }
     profile.print();
 
@@ -382,6 +413,11 @@ fn template_runtime_error(t: &Templates, template: &str, msg: &str, origin: &str
     } else {
         d.hint("检查模板中这一处的写法（Tera 语法，见 docs/templates.md）")
     }
+}
+
+/// The environment variables templates may read (`get_env`), with their values now.
+fn allowed_env(site: &Site) -> Vec<(String, Option<String>)> {
+    site.config.security.allow_env.iter().map(|n| (n.clone(), std::env::var(n).ok())).collect()
 }
 
 fn globals(site: &Site) -> Map<String, Value> {

@@ -317,3 +317,38 @@ fn publish_keeps_its_cache_in_dest_and_reuses_it() {
     let line = second.lines().find(|l| l.contains("markdown-memo")).unwrap();
     assert!(line.ends_with("rendered 1") && !line.contains("reused 0 "), "one page rendered again, the rest reused: {line}");
 }
+
+/// What a rebuild with nothing changed keeps and renders (`DWGK_TIMINGS`).
+fn kept_outputs(t: &Trial) -> usize {
+    let args = ["build", "--root", &t.site.to_string_lossy(), "-o", &t.out.to_string_lossy(), "--now", &format!("{} 09:00", t.day)];
+    let out = std::process::Command::new(crate::util::bin()).args(args).env("DWGK_TIMINGS", "1").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err.lines().find(|l| l.starts_with("timing output-memo reused ")).unwrap_or_else(|| panic!("no output-memo line:\n{err}"));
+    line["timing output-memo reused ".len()..].trim().parse().unwrap()
+}
+
+#[test]
+fn outputs_changed_by_hand_or_a_replaced_tree_are_rendered_again() {
+    let _heavy = crate::util::heavy();
+    let t = Trial::new(13);
+    assert!(t.compare("first build"));
+    let pages = files(&t.out).into_keys().filter(|k| k.ends_with("/index.html")).count();
+    assert!(kept_outputs(&t) >= pages, "a rebuild with nothing changed keeps every page it rendered");
+    // One page's output edited by hand (the same length), another deleted.
+    let mut outputs: Vec<String> = files(&t.out).into_keys().filter(|k| k.starts_with("notices/") && k.ends_with("/index.html")).collect();
+    outputs.sort();
+    let (edited, deleted) = (t.out.join(&outputs[0]), t.out.join(&outputs[1]));
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, text.replacen("<title>", "<title>X", 1).replacen("</title>", "</titl>", 1)).unwrap();
+    assert_eq!(std::fs::metadata(&edited).unwrap().len(), text.len() as u64, "an edit of the same length");
+    std::fs::remove_file(&deleted).unwrap();
+    assert!(t.compare("output edited by hand"));
+    // The whole output replaced by a copy (new files, new stamp): nothing of it is kept.
+    let copy = t.out.with_file_name("copy");
+    crate::util::copy_dir(&t.out, &copy);
+    std::fs::remove_dir_all(&t.out).unwrap();
+    std::fs::rename(&copy, &t.out).unwrap();
+    assert_eq!(kept_outputs(&t), 0, "a tree the memo does not name: every output rendered");
+    assert!(t.compare("output replaced"));
+}

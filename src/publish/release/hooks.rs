@@ -73,6 +73,15 @@ pub(super) struct Files {
     entries: Vec<(String, String)>,
 }
 
+impl PublishHooks<'_> {
+    /// The live manifest's entry for output `rel`, and the hash it records.
+    fn live_entry(&self, rel: &str) -> Option<(u64, &str)> {
+        let entry = self.live?.files.get(rel)?;
+        let hash = u64::from_str_radix(entry.split(' ').next()?, 16).ok()?;
+        Some((hash, entry))
+    }
+}
+
 /// Inserts `<meta name="dwgk-release" content="<id>">` after `<head>`: the release
 /// in which the page's bytes last changed (view source; the load test checks it).
 /// An unchanged page keeps its stamp, so it stays byte for byte the live file.
@@ -155,6 +164,21 @@ impl Hooks for PublishHooks<'_> {
         files.hashes.push((rel.to_string(), hash));
         files.entries.push((rel.to_string(), entry));
         Filtered { bytes: out, in_base }
+    }
+
+    /// The live release's file, rendered from the same inputs as this one would
+    /// be, is kept when the live manifest has its entry (hash, stamp): `reused`
+    /// records that entry as this release's, as `filter` would have.
+    fn reusable(&self, rel: &str) -> bool {
+        self.live_entry(rel).is_some()
+    }
+
+    fn reused(&self, rel: &str) {
+        if let Some((hash, entry)) = self.live_entry(rel) {
+            let mut files = self.files.lock().expect("files");
+            files.hashes.push((rel.to_string(), hash));
+            files.entries.push((rel.to_string(), entry.to_string()));
+        }
     }
 
     /// By size and modification time, as the copy itself decides (not by where it
