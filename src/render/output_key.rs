@@ -60,7 +60,7 @@ impl Keys {
 
     /// The key of output `output` of `template` with variables `vars`.
     pub fn of(&self, template: &str, output: &str, vars: &Map<String, Value>) -> u128 {
-        let mut h = self.base.clone();
+        let mut h = self.base;
         text(&mut h, template);
         text(&mut h, output);
         map(&mut h, vars);
