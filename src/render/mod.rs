@@ -58,6 +58,19 @@ pub trait Sink: Sync {
     }
 }
 
+/// Writes `bytes` at `rel`, or keeps the last build's file there when it has the
+/// same bytes (by their 128-bit hash): no read of the old file, no write.
+pub fn write_or_keep(sink: &dyn Sink, rel: &str, bytes: &[u8]) -> Result<(), Box<Diagnostic>> {
+    if !sink.keyed() {
+        return sink.write(rel, bytes);
+    }
+    let key = output_key::of_bytes(bytes);
+    if sink.reuse(rel, key) {
+        return Ok(());
+    }
+    sink.write_rendered(rel, bytes, key)
+}
+
 /// Renders into nothing: `check` runs every template without writing.
 pub struct NullSink;
 

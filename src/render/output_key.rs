@@ -68,6 +68,13 @@ impl Keys {
     }
 }
 
+/// The key of an output that is its own input: its bytes (`write_or_keep`).
+pub fn of_bytes(bytes: &[u8]) -> u128 {
+    let mut h = SipHasher13::new_with_keys(0x6477_676b, 0x6279_7465);
+    h.write(bytes);
+    h.finish128().as_u128()
+}
+
 fn text(h: &mut SipHasher13, s: &str) {
     h.write_usize(s.len());
     h.write(s.as_bytes());

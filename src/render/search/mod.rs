@@ -309,7 +309,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let mut laps = Laps::default();
     let errors = std::sync::Mutex::new(Vec::new());
     let write = |rel: String, bytes: &[u8]| {
-        if let Err(e) = sink.write(&rel, bytes) {
+        if let Err(e) = super::write_or_keep(sink, &rel, bytes) {
             errors.lock().expect("errors").push(*e);
         }
     };
