@@ -19,6 +19,7 @@ use std::sync::Mutex;
 mod cache;
 mod isolate;
 mod outputs;
+mod spill;
 pub use cache::beside as cache_beside;
 pub use isolate::{prepare_isolated, stage_isolated, HeldFile, Previous, Shown};
 
@@ -442,6 +443,10 @@ fn prepare(req: &Request, input: Input, hooks: &dyn Hooks, notes: bool, memo: &c
     let Some(mut site) = site else { return (None, diags) };
     hooks.assembled(&site);
     let mut timer = Timer::new();
+    if let Some(out) = &req.output {
+        let text: u64 = site.pages.iter().map(|p| p.src.text.len() as u64).sum();
+        site.html_store = spill::for_site(out, text).map(|s| std::sync::Arc::new(s) as std::sync::Arc<dyn site::HtmlStore>);
+    }
     diags.extend(site.render_markdown_with(memo));
     if notes {
         diags.extend(site::check_notes::notes(&site, &entries));
@@ -484,6 +489,12 @@ fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hook
                     let sink = StagingSink { staging: &staging, hooks, root: &req.root, full: Mutex::default(), outputs: outputs.as_ref(), checked };
                     diags.extend(render::render_site(&site, templates, statics, &sink));
                     sink.summarize_full_disk(out, &mut diags);
+                    if let Some(why) = site.html_store.as_ref().and_then(|s| s.failure()) {
+                        diags.push(
+                            Diagnostic::error(format!("无法读回生成中暂存在磁盘上的页面正文：{why}"))
+                                .hint("检查输出目录所在磁盘是否正常、空间是否足够，然后重新生成；上一次生成的网站没有任何改动"),
+                        );
+                    }
                     if !diags.has_errors() {
                         if let Err(e) = staging.sweep() {
                             diags.push(e.diagnostic());

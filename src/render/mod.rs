@@ -732,7 +732,7 @@ fn feed(site: &Site, summaries: &Summaries) -> (Value, Value) {
         .into_iter()
         .map(|i| {
             let mut v = summaries.get(site, i);
-            v["content"] = Value::String(site.pages[i].rendered.html.clone());
+            v["content"] = Value::String(site.page_html(i).into_owned());
             v["updated"] = site.pages[i].updated.map_or(Value::Null, |d| Value::String(d.to_string()));
             v
         })

@@ -147,7 +147,7 @@ pub fn page_full(site: &Site, idx: usize, (higher, lower): (Option<usize>, Optio
         "path": p.path,
         "url": marker(&p.path),
         "relative_path": p.src.rel,
-        "content": r.html,
+        "content": site.page_html(idx),
         "summary": r.summary,
         "char_count": r.char_count,
         "reading_minutes": (r.char_count / 400).max(1),

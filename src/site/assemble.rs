@@ -501,6 +501,7 @@ fn new_page(opts: BuildOptions, mut src: Source, section: usize, bundle: Option<
         scheduled,
         assets: Vec::new(),
         rendered: Default::default(),
+        stored_html: None,
         src,
     };
     ok.then_some(page)

@@ -60,6 +60,21 @@ pub struct Site {
     suggestions: std::sync::Mutex<HashMap<String, Option<String>>>,
     /// What page-level fault isolation held back (empty in a strict build).
     pub isolation: isolation::Isolation,
+    /// Where pages' rendered HTML is kept as it is made, when the build holds it
+    /// out of memory (a very big site: `pipeline::spill`); `None`: in the pages.
+    pub html_store: Option<std::sync::Arc<dyn HtmlStore>>,
+}
+
+/// Rendered HTML kept outside the site: `put` as each page is rendered, `get`
+/// by each output that prints it. A failed `get` gives `None`; the store then
+/// reports the failure as a build error (`pipeline::spill`).
+pub trait HtmlStore: Send + Sync {
+    fn put(&self, html: &str) -> Option<(u64, usize)>;
+    fn get(&self, at: u64, len: usize) -> Option<String>;
+    /// Why a `get` failed, once one has.
+    fn failure(&self) -> Option<String> {
+        None
+    }
 }
 
 impl Site {
@@ -79,6 +94,21 @@ impl Site {
             study: HashMap::new(),
             suggestions: Default::default(),
             isolation: Default::default(),
+            html_store: None,
+        }
+    }
+
+    /// The length of page `i`'s rendered HTML, without reading it back.
+    pub fn page_html_len(&self, i: usize) -> usize {
+        self.pages[i].stored_html.map_or(self.pages[i].rendered.html.len(), |(_, len)| len)
+    }
+
+    /// Page `i`'s rendered HTML, from the page or read back from `html_store`.
+    pub fn page_html(&self, i: usize) -> std::borrow::Cow<'_, str> {
+        let p = &self.pages[i];
+        match (p.stored_html, &self.html_store) {
+            (Some((at, len)), Some(store)) => std::borrow::Cow::Owned(store.get(at, len).unwrap_or_default()),
+            _ => std::borrow::Cow::Borrowed(&p.rendered.html),
         }
     }
 
@@ -172,15 +202,20 @@ impl Site {
             .par_iter()
             .map(|p| {
                 if !p.visible() {
-                    return (Default::default(), Vec::new());
+                    return (Default::default(), Vec::new(), None);
                 }
                 let dir = p.bundle.clone().unwrap_or_else(|| parent(&p.src.rel).to_string());
                 let links = links::PageLinks::new(site, dir).lenient(site.isolation.is_previous(&p.src.rel));
-                let r = match p.src.word.as_ref().and_then(|w| w.doc.as_ref()) {
+                let mut r = match p.src.word.as_ref().and_then(|w| w.doc.as_ref()) {
                     Some(doc) => crate::content::docx::html::render(doc, &links, &|name| urls::marker(&format!("{}{name}", p.path))),
                     None => memo.render(&p.src.rel, p.src.body(), &links),
                 };
-                (r, links.linked_assets.into_inner())
+                // Out of memory as soon as it is made: never every page's HTML at once.
+                let stored = site.html_store.as_ref().and_then(|s| s.put(&r.html));
+                if stored.is_some() {
+                    r.html = String::new();
+                }
+                (r, links.linked_assets.into_inner(), stored)
             })
             .collect();
         let sections: Vec<_> = site
@@ -194,7 +229,8 @@ impl Site {
                 _ => Default::default(),
             })
             .collect();
-        for (i, (r, linked)) in pages.into_iter().enumerate() {
+        for (i, (r, linked, stored)) in pages.into_iter().enumerate() {
+            self.pages[i].stored_html = stored;
             // Sets, not `contains` per link: a page may link thousands of files.
             let owned: HashSet<usize> = self.pages[i].assets.iter().copied().collect();
             let mut seen = HashSet::new();

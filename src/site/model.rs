@@ -130,6 +130,9 @@ pub struct Page {
     /// Bundle files and files the page links to.
     pub assets: Vec<usize>,
     pub rendered: Rendered,
+    /// Where `rendered.html` went when the site keeps it out of memory
+    /// (`Site::html_store`): `(offset, length)`; read back by `Site::page_html`.
+    pub stored_html: Option<(u64, usize)>,
 }
 
 /// A page's terms by taxonomy name, in name order: a sorted vector, read like a map

@@ -352,3 +352,28 @@ fn outputs_changed_by_hand_or_a_replaced_tree_are_rendered_again() {
     assert_eq!(kept_outputs(&t), 0, "a tree the memo does not name: every output rendered");
     assert!(t.compare("output replaced"));
 }
+
+#[test]
+fn a_site_whose_html_is_kept_on_disk_builds_the_same() {
+    // `DWGK_SPILL_BYTES=0`: every page's rendered HTML goes to the file beside the
+    // output (`pipeline::spill`) as it is made, as for a site of a million pages.
+    let t = Trial::new(17);
+    let build = |out: &Path, spill: bool| {
+        let args = ["build", "--root", &t.site.to_string_lossy(), "-o", &out.to_string_lossy(), "--now", &format!("{} 09:00", t.day)];
+        let mut cmd = std::process::Command::new(crate::util::bin());
+        cmd.args(args).env("NO_COLOR", "1");
+        if spill {
+            cmd.env("DWGK_SPILL_BYTES", "0");
+        }
+        let run = cmd.output().unwrap();
+        (run.status.code(), Trial::messages(&crate::util::Run { code: 0, stdout: String::new(), stderr: String::from_utf8_lossy(&run.stderr).into() }, out))
+    };
+    let (held, kept) = (t.out.with_file_name("in-memory"), t.out.with_file_name("on-disk"));
+    assert_eq!(build(&held, false), build(&kept, true), "the same exit code and messages");
+    let (a, b) = (files(&held), files(&kept));
+    assert!(a.len() > 50, "the example site");
+    let differ: Vec<&String> = a.keys().chain(b.keys()).filter(|k| a.get(*k) != b.get(*k)).collect();
+    assert!(differ.is_empty(), "outputs differ: {differ:?}");
+    let left: Vec<String> = std::fs::read_dir(t.out.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(left.iter().all(|n| !n.contains("dwgk-html")), "nothing left beside the output: {left:?}");
+}

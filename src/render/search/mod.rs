@@ -168,10 +168,10 @@ fn docs(site: &Site) -> (Vec<Doc>, Vec<(usize, Option<usize>)>) {
 
 impl Doc {
     /// The page's or section's description, rendered HTML and attachments.
-    fn parts<'a>(&self, site: &'a Site) -> (&'a Option<String>, &'a str, &'a [usize]) {
+    fn parts<'a>(&self, site: &'a Site) -> (&'a Option<String>, std::borrow::Cow<'a, str>, &'a [usize]) {
         match self.source {
-            Source::Page(i) => (&site.pages[i].description, &site.pages[i].rendered.html, &site.pages[i].assets),
-            Source::Section(i) => (&site.sections[i].description, &site.sections[i].rendered.html, &site.sections[i].assets),
+            Source::Page(i) => (&site.pages[i].description, site.page_html(i), &site.pages[i].assets),
+            Source::Section(i) => (&site.sections[i].description, site.sections[i].rendered.html.as_str().into(), &site.sections[i].assets),
         }
     }
 
@@ -194,7 +194,7 @@ impl Doc {
             text.push_str(d);
             text.push(' ');
         }
-        text::push_plain_text(&mut text, html);
+        text::push_plain_text(&mut text, &html);
         match self.source {
             Source::Page(i) => {
                 if let Some(tags) = site.pages[i].taxonomies.get("tags").filter(|t| !t.is_empty()) {
@@ -227,8 +227,11 @@ fn collecting_shards(site: &Site, docs: &[Doc]) -> usize {
     let size: usize = docs
         .iter()
         .map(|d| {
-            let (description, html, _) = d.parts(site);
-            d.title.len() + html.len().min(TEXT_LIMIT * 3) + description.as_ref().map_or(0, |x| x.len())
+            let (description, html_len) = match d.source {
+                Source::Page(i) => (&site.pages[i].description, site.page_html_len(i)),
+                Source::Section(i) => (&site.sections[i].description, site.sections[i].rendered.html.len()),
+            };
+            d.title.len() + html_len.min(TEXT_LIMIT * 3) + description.as_ref().map_or(0, |x| x.len())
         })
         .sum();
     size.div_ceil(SHARD_BYTES).next_power_of_two().clamp(1, MAX_SHARDS)
