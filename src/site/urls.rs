@@ -8,7 +8,11 @@ use crate::content::markdown::URL_MARKER;
 
 /// The marker URL of a site path such as `/notices/a/` or `css/site.css`.
 pub fn marker(path: &str) -> String {
-    format!("{URL_MARKER}{}", encode_path(path.trim_start_matches('/')))
+    let path = path.trim_start_matches('/');
+    let mut out = String::with_capacity(URL_MARKER.len() + path.len() + 16);
+    out.push_str(URL_MARKER);
+    encode_path_into(&mut out, path);
+    out
 }
 
 /// The marker URL of a file's site path: a `#` in its name is part of the name
@@ -68,14 +72,21 @@ pub fn slugify(s: &str) -> String {
 /// Percent-encodes everything but unreserved ASCII, `/` and `#`.
 pub fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
+    encode_path_into(&mut out, path);
+    out
+}
+
+fn encode_path_into(out: &mut String, path: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/' | b'#') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
         }
     }
-    out
 }
 
 /// How markers become real URLs in one output file.
