@@ -192,10 +192,7 @@ mod tests {
     fn finalize_styles() {
         let html = format!("<a href=\"{}\">x</a><a href=\"{}\">y</a>", marker("/通知/a/"), marker("/"));
         assert_eq!(fin(&html, UrlStyle::RootRelative { base_path: "/" }), "<a href=\"/%E9%80%9A%E7%9F%A5/a/\">x</a><a href=\"/\">y</a>");
-        assert_eq!(
-            fin(&html, UrlStyle::Relative { depth: 2 }),
-            "<a href=\"../../%E9%80%9A%E7%9F%A5/a/index.html\">x</a><a href=\"../../index.html\">y</a>"
-        );
+        assert_eq!(fin(&html, UrlStyle::Relative { depth: 2 }), "<a href=\"../../%E9%80%9A%E7%9F%A5/a/index.html\">x</a><a href=\"../../index.html\">y</a>");
         let abs = fin(&marker("/a/#二"), UrlStyle::Absolute { base_url: "https://h/b/" });
         assert_eq!(abs, "https://h/b/a/#%E4%BA%8C");
         assert_eq!(fin(&marker("x/#y"), UrlStyle::Relative { depth: 0 }), "x/index.html#y");
