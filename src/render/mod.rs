@@ -104,6 +104,14 @@ fn index_file(path: &str) -> String {
     format!("{}index.html", path.trim_start_matches('/'))
 }
 
+thread_local! {
+    /// Each render thread's output buffer, reused from output to output.
+    static RENDER_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Largest render buffer kept for the next output (bytes).
+const KEPT_BUFFER: usize = 1 << 20;
+
 pub const FEED_SIZE: usize = 20;
 /// Newest pages offered to every template as `recent_pages` (the home's 最新公开).
 pub const RECENT_SIZE: usize = 10;
@@ -226,18 +234,23 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
             }
             let ctx = tera::Context::from_value(Value::Object(vars)).expect("an object is a context");
             let prepared = std::time::Instant::now();
-            match templates.tera.render(&job.template, &ctx) {
-                Ok(text) => {
+            // Rendered as bytes (Tera writes only text, so they are UTF-8) into this
+            // thread's buffer: no UTF-8 check of every output byte, no regrowth per page.
+            let mut buf = RENDER_BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
+            buf.clear();
+            let rendered = templates.tera.render_to(&job.template, &ctx, &mut buf);
+            match rendered {
+                Ok(()) => {
                     let style = match job.form {
                         Form::Xml => UrlStyle::Absolute { base_url: &site.config.base_url },
                         _ if site.config.relative_urls => UrlStyle::Relative { depth: depth_of(&job.output) },
                         Form::Text => UrlStyle::Absolute { base_url: &site.config.base_url },
                         Form::Html => UrlStyle::RootRelative { base_path: &base_path },
                     };
-                    let text = finalize(&text, style);
+                    let text = finalize(&buf, style);
                     let written = match key {
-                        Some(k) => sink.write_rendered(&job.output, text.as_bytes(), k),
-                        None => sink.write(&job.output, text.as_bytes()),
+                        Some(k) => sink.write_rendered(&job.output, &text, k),
+                        None => sink.write(&job.output, &text),
                     };
                     if let Err(e) = written {
                         write_errors.lock().expect("errors").push(*e);
@@ -250,6 +263,10 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
                     let entry = map.entry((job.template.clone(), msg)).or_insert((job.origin.clone(), 0));
                     entry.1 += 1;
                 }
+            }
+            // A big list's buffer (an archive, the sitemap) is not kept for the rest of the build.
+            if buf.capacity() <= KEPT_BUFFER {
+                RENDER_BUFFER.with(|b| *b.borrow_mut() = buf);
             }
         })
     };

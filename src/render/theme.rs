@@ -185,33 +185,39 @@ pub fn compile(layers: Vec<(String, String, String)>, allow_env: &[String]) -> (
     for (name, display, text) in layers {
         sources.insert(name, TemplateSource { display, text });
     }
-    let mut diags = Vec::new();
+    // Parsed once, all together; only when that fails is each template parsed alone,
+    // so that every syntax error is found (a full parse is a good part of a small build).
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str()))) {
+        let diags = syntax_errors(&sources);
+        if !diags.is_empty() {
+            return (None, diags);
+        }
+        let d = Diagnostic::error(format!("模板组合出错：{}", error_chain(&e))).hint("检查 {% extends %} 和 {% include %} 引用的模板名是否存在");
+        return (None, vec![d]);
+    }
+    super::functions::register_filters(&mut tera);
+    tera.register_function("get_env", get_env(allow_env.to_vec()));
+    let reads = Reads::of(&sources);
+    (Some(Templates { tera, sources, reads }), Vec::new())
+}
+
+/// Every template's syntax errors, in name order: each is parsed alone (errors about
+/// other templates, extends/import targets, are not syntax errors).
+fn syntax_errors(sources: &HashMap<String, TemplateSource>) -> Vec<Diagnostic> {
     let mut names: Vec<&String> = sources.keys().collect();
     names.sort();
-    for name in &names {
-        let src = &sources[*name];
-        let mut probe = tera::Tera::default();
-        // Parse each template alone so every syntax error is found; errors about
-        // other templates (extends/import targets) are checked together below.
-        if let Err(e) = probe.add_raw_template(name, &src.text) {
+    let mut diags = Vec::new();
+    for name in names {
+        let src = &sources[name];
+        if let Err(e) = tera::Tera::default().add_raw_template(name, &src.text) {
             if matches!(e.kind, tera::ErrorKind::Msg(_)) && error_chain(&e).contains("Failed to parse") {
                 diags.push(template_syntax_error(src, &e));
             }
         }
     }
-    if !diags.is_empty() {
-        return (None, diags);
-    }
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str()))) {
-        diags.push(Diagnostic::error(format!("模板组合出错：{}", error_chain(&e))).hint("检查 {% extends %} 和 {% include %} 引用的模板名是否存在"));
-        return (None, diags);
-    }
-    super::functions::register_filters(&mut tera);
-    tera.register_function("get_env", get_env(allow_env.to_vec()));
-    let reads = Reads::of(&sources);
-    (Some(Templates { tera, sources, reads }), diags)
+    diags
 }
 
 /// Tera's `get_env`, limited to the allowed names.

@@ -34,6 +34,13 @@ fn letterhead(site: &Site, p: &Page) -> Value {
     site.config.print.letterhead(p.issuer.as_deref(), unit).map_or(Value::Null, Value::String)
 }
 
+/// `page.official`: the page prints as a 公文 (GB/T 9704): a notice, or a page with a
+/// 发文字号 or 发文机关 (empty text counts as none, as a template's `{% if %}` sees it).
+fn official(p: &Page) -> bool {
+    let given = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.is_empty());
+    p.kind == Some(crate::content::kind::Kind::Notice) || given(&p.doc_number) || given(&p.issuer)
+}
+
 fn terms(page: &Page) -> (Value, Value) {
     let mut map = serde_json::Map::new();
     for (tax, names) in &page.taxonomies {
@@ -142,6 +149,7 @@ pub fn page_full(site: &Site, idx: usize, (higher, lower): (Option<usize>, Optio
         "approved_by": p.approved_by,
         "doc_number": p.doc_number,
         "issuer": p.issuer,
+        "official": official(p),
         "weight": p.weight,
         "slug": p.slug,
         "path": p.path,

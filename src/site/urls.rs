@@ -8,7 +8,11 @@ use crate::content::markdown::URL_MARKER;
 
 /// The marker URL of a site path such as `/notices/a/` or `css/site.css`.
 pub fn marker(path: &str) -> String {
-    format!("{URL_MARKER}{}", encode_path(path.trim_start_matches('/')))
+    let path = path.trim_start_matches('/');
+    let mut out = String::with_capacity(URL_MARKER.len() + path.len() + 16);
+    out.push_str(URL_MARKER);
+    encode_path_into(&mut out, path);
+    out
 }
 
 /// The marker URL of a file's site path: a `#` in its name is part of the name
@@ -68,14 +72,21 @@ pub fn slugify(s: &str) -> String {
 /// Percent-encodes everything but unreserved ASCII, `/` and `#`.
 pub fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
+    encode_path_into(&mut out, path);
+    out
+}
+
+fn encode_path_into(out: &mut String, path: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/' | b'#') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
         }
     }
-    out
 }
 
 /// How markers become real URLs in one output file.
@@ -90,56 +101,69 @@ pub enum UrlStyle<'a> {
     Absolute { base_url: &'a str },
 }
 
-/// Replaces every marker URL in `text`. (Runs over every output byte: a byte
-/// scan, no allocation per URL.)
-pub fn finalize(text: &str, style: UrlStyle<'_>) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len() + 256);
+/// Replaces every marker URL in `text` (a rendered output's bytes, UTF-8: markers
+/// and the bytes that end them are ASCII, so what lies between is copied unchanged).
+/// Runs over every output byte: a byte scan, no allocation per URL.
+pub fn finalize(text: &[u8], style: UrlStyle<'_>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + 256);
     let mut copied = 0;
     let mut from = 0;
-    while let Some(i) = memchr::memchr(1, &bytes[from..]).map(|i| from + i) {
-        if bytes.get(i + 1) != Some(&b'R') {
+    while let Some(i) = memchr::memchr(1, &text[from..]).map(|i| from + i) {
+        if text.get(i + 1) != Some(&b'R') {
             from = i + 1;
             continue;
         }
-        out.push_str(&text[copied..i]);
+        out.extend_from_slice(&text[copied..i]);
         let start = i + URL_MARKER.len();
         let end =
-            bytes[start..].iter().position(|b| matches!(b, b'"' | b'\'' | b'<' | b'>' | b' ' | b'\t' | b'\n' | b')' | 1)).map_or(bytes.len(), |k| start + k);
+            text[start..].iter().position(|b| matches!(b, b'"' | b'\'' | b'<' | b'>' | b' ' | b'\t' | b'\n' | b')' | 1)).map_or(text.len(), |k| start + k);
         let raw = &text[start..end];
         // Tera escapes `/` in `{{ url }}` without `| safe`.
-        if raw.contains("&#x2F;") {
-            resolve_into(&mut out, &raw.replace("&#x2F;", "/"), style);
+        if memchr::memmem::find(raw, b"&#x2F;").is_some() {
+            resolve_into(&mut out, &unescape_slashes(raw), style);
         } else {
             resolve_into(&mut out, raw, style);
         }
         copied = end;
         from = end;
     }
-    out.push_str(&text[copied..]);
+    out.extend_from_slice(&text[copied..]);
     out
 }
 
-fn resolve_into(out: &mut String, path: &str, style: UrlStyle<'_>) {
+/// `&#x2F;` → `/`.
+fn unescape_slashes(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(k) = memchr::memmem::find(rest, b"&#x2F;") {
+        out.extend_from_slice(&rest[..k]);
+        out.push(b'/');
+        rest = &rest[k + 6..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+fn resolve_into(out: &mut Vec<u8>, path: &[u8], style: UrlStyle<'_>) {
     match style {
         UrlStyle::RootRelative { base_path } => {
-            out.push_str(base_path);
-            out.push_str(path);
+            out.extend_from_slice(base_path.as_bytes());
+            out.extend_from_slice(path);
         }
         UrlStyle::Absolute { base_url } => {
-            out.push_str(base_url);
-            out.push_str(path);
+            out.extend_from_slice(base_url.as_bytes());
+            out.extend_from_slice(path);
         }
         UrlStyle::Relative { depth } => {
-            let (p, frag) = path.split_at(path.find('#').unwrap_or(path.len()));
+            let (p, frag) = path.split_at(memchr::memchr(b'#', path).unwrap_or(path.len()));
             for _ in 0..depth {
-                out.push_str("../");
+                out.extend_from_slice(b"../");
             }
-            out.push_str(p);
-            if p.is_empty() || p.ends_with('/') {
-                out.push_str("index.html");
+            out.extend_from_slice(p);
+            if p.is_empty() || p.ends_with(b"/") {
+                out.extend_from_slice(b"index.html");
             }
-            out.push_str(frag);
+            out.extend_from_slice(frag);
         }
     }
 }
@@ -153,6 +177,10 @@ pub fn depth_of(output_path: &str) -> usize {
 mod tests {
     use super::*;
 
+    fn fin(text: &str, style: UrlStyle<'_>) -> String {
+        String::from_utf8(finalize(text.as_bytes(), style)).expect("UTF-8 in, UTF-8 out")
+    }
+
     #[test]
     fn slugs_keep_chinese() {
         assert_eq!(slugify("关于召开 党员大会的通知"), "关于召开-党员大会的通知");
@@ -163,19 +191,20 @@ mod tests {
     #[test]
     fn finalize_styles() {
         let html = format!("<a href=\"{}\">x</a><a href=\"{}\">y</a>", marker("/通知/a/"), marker("/"));
-        assert_eq!(finalize(&html, UrlStyle::RootRelative { base_path: "/" }), "<a href=\"/%E9%80%9A%E7%9F%A5/a/\">x</a><a href=\"/\">y</a>");
-        assert_eq!(
-            finalize(&html, UrlStyle::Relative { depth: 2 }),
-            "<a href=\"../../%E9%80%9A%E7%9F%A5/a/index.html\">x</a><a href=\"../../index.html\">y</a>"
-        );
-        let abs = finalize(&marker("/a/#二"), UrlStyle::Absolute { base_url: "https://h/b/" });
+        assert_eq!(fin(&html, UrlStyle::RootRelative { base_path: "/" }), "<a href=\"/%E9%80%9A%E7%9F%A5/a/\">x</a><a href=\"/\">y</a>");
+        assert_eq!(fin(&html, UrlStyle::Relative { depth: 2 }), "<a href=\"../../%E9%80%9A%E7%9F%A5/a/index.html\">x</a><a href=\"../../index.html\">y</a>");
+        let abs = fin(&marker("/a/#二"), UrlStyle::Absolute { base_url: "https://h/b/" });
         assert_eq!(abs, "https://h/b/a/#%E4%BA%8C");
-        assert_eq!(finalize(&marker("x/#y"), UrlStyle::Relative { depth: 0 }), "x/index.html#y");
+        assert_eq!(fin(&marker("x/#y"), UrlStyle::Relative { depth: 0 }), "x/index.html#y");
+        let text = format!("<p>通知<a href=\"{}\">见附件</a>\u{1}x</p>", marker("/附件/"));
+        let want = "<p>通知<a href=\"/b/%E9%99%84%E4%BB%B6/\">见附件</a>\u{1}x</p>";
+        assert_eq!(fin(&text, UrlStyle::RootRelative { base_path: "/b/" }), want, "text around markers is kept byte for byte");
     }
 
     #[test]
     fn escaped_slashes_are_understood() {
         let escaped = marker("/a/b/").replace('/', "&#x2F;");
-        assert_eq!(finalize(&format!("\"{escaped}\""), UrlStyle::RootRelative { base_path: "/" }), "\"/a/b/\"");
+        assert_eq!(fin(&format!("\"{escaped}\""), UrlStyle::RootRelative { base_path: "/" }), "\"/a/b/\"");
+        assert_eq!(fin(&format!("\"{escaped}\""), UrlStyle::Relative { depth: 1 }), "\"../a/b/index.html\"");
     }
 }

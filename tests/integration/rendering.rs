@@ -249,3 +249,22 @@ fn the_main_menu_marks_where_the_reader_is() {
     let relative = menu("a/p/index.html");
     assert!(relative.contains("<li><a href=\"../../b/index.html\">第二"), "{relative}");
 }
+
+/// `page.official` (a 公文): a notice, or a page with a 发文字号 or 发文机关; the default
+/// theme marks such a page `doc-official` (printed as GB/T 9704 has it), no other page.
+#[test]
+fn official_pages_are_known_to_templates() {
+    let s = Site::new();
+    s.file("content/a/notice.md", "+++\ntitle = \"通知\"\nkind = \"notice\"\n+++\n正文。\n")
+        .file("content/a/numbered.md", "+++\ntitle = \"文件\"\ndoc_number = \"某党发〔2024〕1号\"\n+++\n正文。\n")
+        .file("content/a/issued.md", "+++\ntitle = \"公告\"\nissuer = \"中共某某委员会\"\n+++\n正文。\n")
+        .file("content/a/empty.md", "+++\ntitle = \"记录\"\nissuer = \"\"\n+++\n正文。\n")
+        .file("content/a/plain.md", "+++\ntitle = \"工作记录\"\n+++\n正文。\n");
+    s.build_ok(&[]);
+    let official = |rel: &str| s.out(rel).contains(" doc-official\"");
+    assert!(official("a/notice/index.html") && official("a/numbered/index.html") && official("a/issued/index.html"));
+    assert!(!official("a/plain/index.html") && !official("a/empty/index.html"), "an empty 发文机关 is none");
+    s.file("templates/page.html", "<!DOCTYPE html><html lang=\"zh-CN\"><body>{{ page.official }}</body></html>");
+    s.build_ok(&[]);
+    assert!(s.out("a/issued/index.html").contains("<body>true</body>") && s.out("a/plain/index.html").contains("<body>false</body>"));
+}
