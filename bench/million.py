@@ -10,9 +10,11 @@ are not run at this size (Hugo needed 10 GiB at 100k); the side-by-side is bench
 The corpus is gen_corpus.py's Zola flavour with the seed placeholders filled in
 (run.filled_seeds); its content/ is moved, not copied, into the dwgk flavour (the bench's
 templates and config, run.py), so the disk holds it once (~5 GB at 1M pages). The output
-is ~10 GB and its build cache 4.2 GB; the rebuild stages a new output beside the old one,
-so a 1M run needs about 35 GB free (the 2026-12-07 run's rebuild filled a disk with 39 GB
-free: other files grew meanwhile). Memory: 13 GiB at 1M pages. Writes the table between <!-- million:begin --> and <!-- million:end --> of
+takes ~24 GB of disk (3M small files in 4 KB blocks: each page, and its head and rest in the
+search index), the build cache 4.2 GB, and the rendered HTML kept on disk while building
+(pipeline::spill) 5 GB; the rebuild stages a new output beside the old one. A fresh-only
+run needs about 40 GB free, one with the rebuild about 65 GB (the 2026-12-07 runs filled a
+disk with 35-39 GB free). Memory: 8.7 GiB at 1M pages. Writes the table between <!-- million:begin --> and <!-- million:end --> of
 docs/benchmarks.md unless --no-doc.
 """
 import argparse
