@@ -602,10 +602,7 @@ impl Sink for StagingSink<'_> {
     }
     fn reuse(&self, rel: &str, key: u128) -> bool {
         let Some((outputs, e)) = self.outputs.and_then(|o| o.get(rel).map(|e| (o, e))) else { return false };
-        if e.key != key {
-            return false;
-        }
-        if !self.hooks.reusable(rel) {
+        if e.key != key || !self.hooks.reusable(rel) {
             return false;
         }
         // A file that cannot be linked is rendered and written: any error shows then.

@@ -100,16 +100,18 @@ fn identity(tree: &Path) -> Option<(String, SystemTime)> {
 fn decode(bytes: &[u8], header: &str) -> Option<HashMap<String, Entry>> {
     let mut rest = bytes.strip_prefix(header.as_bytes())?;
     let mut out = HashMap::new();
-    let take = |n: usize, rest: &mut &[u8]| -> Option<Vec<u8>> {
-        let (a, b) = (rest.get(..n)?, rest.get(n..)?);
+    fn take<const N: usize>(rest: &mut &[u8]) -> Option<[u8; N]> {
+        let (a, b) = rest.split_first_chunk::<N>()?;
         *rest = b;
-        Some(a.to_vec())
-    };
+        Some(*a)
+    }
     while !rest.is_empty() {
-        let n = u32::from_le_bytes(take(4, &mut rest)?.try_into().ok()?) as usize;
-        let rel = String::from_utf8(take(n, &mut rest)?).ok()?;
-        let key = u128::from_le_bytes(take(16, &mut rest)?.try_into().ok()?);
-        let len = u64::from_le_bytes(take(8, &mut rest)?.try_into().ok()?);
+        let n = u32::from_le_bytes(take(&mut rest)?) as usize;
+        let (rel, after) = rest.split_at_checked(n)?;
+        rest = after;
+        let rel = std::str::from_utf8(rel).ok()?.to_string();
+        let key = u128::from_le_bytes(take(&mut rest)?);
+        let len = u64::from_le_bytes(take(&mut rest)?);
         out.insert(rel, Entry { key, len });
     }
     Some(out)

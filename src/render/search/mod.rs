@@ -175,6 +175,14 @@ impl Doc {
         }
     }
 
+    /// `parts` without reading the HTML back (`Site::html_store`): its length only.
+    fn sizes<'a>(&self, site: &'a Site) -> (&'a Option<String>, usize) {
+        match self.source {
+            Source::Page(i) => (&site.pages[i].description, site.page_html_len(i)),
+            Source::Section(i) => (&site.sections[i].description, site.sections[i].rendered.html.len()),
+        }
+    }
+
     /// Its headings' text, one a line (a heading hit ranks above a body hit).
     fn headings(&self, site: &Site) -> String {
         let headings = match self.source {
@@ -227,10 +235,7 @@ fn collecting_shards(site: &Site, docs: &[Doc]) -> usize {
     let size: usize = docs
         .iter()
         .map(|d| {
-            let (description, html_len) = match d.source {
-                Source::Page(i) => (&site.pages[i].description, site.page_html_len(i)),
-                Source::Section(i) => (&site.sections[i].description, site.sections[i].rendered.html.len()),
-            };
+            let (description, html_len) = d.sizes(site);
             d.title.len() + html_len.min(TEXT_LIMIT * 3) + description.as_ref().map_or(0, |x| x.len())
         })
         .sum();
