@@ -57,9 +57,11 @@ impl Outputs {
     }
 
     /// Whether the base tree's file (metadata `m`) is still the one `e` describes:
-    /// its length, and not modified after the tree was committed.
+    /// its length, and modified before the tree was committed. Strictly before: file
+    /// times advance by the kernel's clock tick, so an edit just after the commit can
+    /// carry the stamp's own time (a file written in that last tick is rendered again).
     pub fn fits(&self, e: Entry, m: &std::fs::Metadata) -> bool {
-        m.len() == e.len && self.stamped.is_some_and(|s| m.modified().is_ok_and(|t| t <= s))
+        m.len() == e.len && self.stamped.is_some_and(|s| m.modified().is_ok_and(|t| t < s))
     }
 
     pub fn record(&self, rel: &str, e: Entry) {
@@ -67,7 +69,9 @@ impl Outputs {
     }
 
     /// Writes what this build recorded, for `target` (the committed tree). A memo
-    /// that cannot be written costs the next build time, nothing else.
+    /// that cannot be written costs the next build time, nothing else. Not synced:
+    /// it is written after the swap, before the caller's journal, and a file cut by
+    /// a crash is no memo (`decode`).
     pub fn save(self, target: &Path) -> std::io::Result<()> {
         let Some((identity, _)) = identity(target) else { return Ok(()) };
         std::fs::create_dir_all(&self.dir)?;
@@ -81,7 +85,7 @@ impl Outputs {
                 w.write_all(&e.key.to_le_bytes())?;
                 w.write_all(&e.len.to_le_bytes())?;
             }
-            w.into_inner().map_err(|e| e.into_error())?.sync_all()
+            w.flush()
         })();
         written.and_then(|_| std::fs::rename(&tmp, self.dir.join(FILE))).inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp);
@@ -171,10 +175,13 @@ mod tests {
         let stamp_time = std::fs::metadata(t.join(STAMP)).unwrap().modified().unwrap();
         let memo = Outputs { stamped: Some(stamp_time), ..Outputs::open(dir.path(), "b", None) };
         let e = Entry { key: 1, len: 5 };
+        let f = std::fs::File::options().write(true).open(t.join("f")).unwrap();
+        f.set_modified(stamp_time - std::time::Duration::from_secs(1)).unwrap();
         let m = std::fs::metadata(t.join("f")).unwrap();
         assert!(memo.fits(e, &m));
         assert!(!memo.fits(Entry { len: 6, ..e }, &m), "another length");
-        let f = std::fs::File::options().write(true).open(t.join("f")).unwrap();
+        f.set_modified(stamp_time).unwrap();
+        assert!(!memo.fits(e, &std::fs::metadata(t.join("f")).unwrap()), "changed in the commit's clock tick");
         f.set_modified(stamp_time + std::time::Duration::from_secs(1)).unwrap();
         assert!(!memo.fits(e, &std::fs::metadata(t.join("f")).unwrap()), "changed after the commit");
     }

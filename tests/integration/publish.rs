@@ -524,7 +524,8 @@ fn publish_date_appears_on_time_and_expire_date_archives_without_file_changes() 
     let expired = crate::util::between(&archive, "archive-expired", "</section>");
     assert!(expired.contains("通知2") && !expired.contains("通知3"), "{archive}");
     assert!(dest.join("current/notices/ending/index.html").is_file(), "an expired page is archived, not deleted");
-    assert!(journal(&dest).iter().any(|e| e["trigger"] == "schedule"), "{:?}", journal(&dest));
+    // The journal is appended once the release is live, a moment after the swap.
+    wait_for("the scheduled release in the journal", Duration::from_secs(5), || journal(&dest).iter().any(|e| e["trigger"] == "schedule"));
 }
 
 // ---------------------------------------------------------------- failures
