@@ -464,6 +464,15 @@ fn globals(site: &Site) -> Map<String, Value> {
     m.insert("audience".into(), Value::String(site.opts.audience.id().into()));
     m.insert("build_date".into(), Value::String(site.opts.now.date().format("%Y-%m-%d").to_string()));
     m.insert("home_url".into(), Value::String(marker("/")));
+    // What `get_url(path=…)` gives for the outputs and files every page of the default
+    // theme links: a lookup instead of a function call per link and page.
+    for (name, path) in
+        [("feed_url", "atom.xml"), ("search_url", "search/"), ("archive_url", "archive/"), ("stylesheet_url", "css/site.css"), ("favicon_url", "favicon.ico")]
+    {
+        m.insert(name.into(), Value::String(marker(path)));
+    }
+    let tags = c.taxonomies.iter().any(|t| t.name == "tags");
+    m.insert("tags_url".into(), if tags { Value::String(marker("tags/")) } else { Value::Null });
     let shows = compliance::shown(site);
     m.insert("compliance_url".into(), if shows { Value::String(marker(compliance::PAGE)) } else { Value::Null });
     m

@@ -3,7 +3,7 @@
 
 use super::parts::{ancestors, filesize_text, link, put};
 use crate::site::model::{Page, Section};
-use crate::site::urls::marker;
+use crate::site::urls::{marker, slugify};
 use crate::site::{Item, Site};
 use serde_json::{json, Value};
 
@@ -41,14 +41,22 @@ fn official(p: &Page) -> bool {
     p.kind == Some(crate::content::kind::Kind::Notice) || given(&p.doc_number) || given(&p.issuer)
 }
 
-fn terms(page: &Page) -> (Value, Value) {
+/// `{name, url}` of each of a page's terms in `taxonomy`. The URLs of the terms of
+/// listed pages were made once per build (`Taxonomy::term_urls`); a term only an
+/// unlisted page has, or one of an undeclared taxonomy, is slugified here.
+fn term_list(site: &Site, taxonomy: &str, names: &[String]) -> Value {
+    let known = site.taxonomies.iter().find(|t| t.name == taxonomy).map(|t| &t.term_urls);
+    let url = |n: &String| match known.and_then(|urls| urls.get(n)) {
+        Some(url) => url.clone(),
+        None => marker(&format!("/{}/{}/", slugify(taxonomy), slugify(n))),
+    };
+    Value::Array(names.iter().map(|n| json!({ "name": n, "url": url(n) })).collect())
+}
+
+fn terms(site: &Site, page: &Page) -> (Value, Value) {
     let mut map = serde_json::Map::new();
     for (tax, names) in &page.taxonomies {
-        let list: Vec<Value> = names
-            .iter()
-            .map(|n| json!({ "name": n, "url": marker(&format!("/{}/{}/", crate::site::urls::slugify(tax), crate::site::urls::slugify(n))) }))
-            .collect();
-        map.insert(tax.clone(), Value::Array(list));
+        map.insert(tax.clone(), term_list(site, tax, names));
     }
     let tags = map.get("tags").cloned().unwrap_or(Value::Array(Vec::new()));
     (Value::Object(map), tags)
@@ -70,7 +78,7 @@ fn attachments(site: &Site, ids: &[usize]) -> Value {
 
 /// The list form of a page (no content).
 pub fn page_summary(site: &Site, p: &Page) -> Value {
-    let (_, tags) = terms(p);
+    let tags = p.taxonomies.get("tags").map_or(Value::Array(Vec::new()), |names| term_list(site, "tags", names));
     let mut v = json!({
         "title": p.title,
         "url": marker(&p.path),
@@ -124,7 +132,7 @@ pub fn neighbours(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
 
 pub fn page_full(site: &Site, idx: usize, (higher, lower): (Option<usize>, Option<usize>)) -> Value {
     let p = &site.pages[idx];
-    let (taxonomies, tags) = terms(p);
+    let (taxonomies, tags) = terms(site, p);
     let sec = &site.sections[p.section];
     let neighbour = |i: Option<usize>| match i {
         Some(n) => json!({ "title": site.pages[n].title, "url": marker(&site.pages[n].path), "date": opt_str(&site.pages[n].date) }),

@@ -601,15 +601,19 @@ fn build_taxonomies(site: &Site, diags: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
         .config
         .taxonomies
         .iter()
-        .map(|t| Taxonomy { name: t.name.clone(), paginate_by: t.paginate_by.unwrap_or(site.config.paginate_by), terms: Vec::new() })
+        .map(|t| Taxonomy { name: t.name.clone(), paginate_by: t.paginate_by.unwrap_or(site.config.paginate_by), terms: Vec::new(), term_urls: HashMap::new() })
         .collect();
     let mut order: Vec<usize> = (0..site.pages.len()).filter(|&p| site.pages[p].listed()).collect();
     order.sort_by(|a, b| site.pages[*b].date.cmp(&site.pages[*a].date).then_with(|| site.pages[*a].src.rel.cmp(&site.pages[*b].src.rel)));
     for tax in out.iter_mut() {
+        let tax_slug = slugify(&tax.name);
         let mut terms: BTreeMap<String, Term> = BTreeMap::new();
         for &p in &order {
             for name in site.pages[p].taxonomies.get(&tax.name).into_iter().flatten() {
                 let slug = slugify(name);
+                if !tax.term_urls.contains_key(name) {
+                    tax.term_urls.insert(name.clone(), super::urls::marker(&format!("/{tax_slug}/{slug}/")));
+                }
                 terms.entry(slug.clone()).or_insert_with(|| Term { name: name.clone(), slug, pages: Vec::new() }).pages.push(p);
             }
         }

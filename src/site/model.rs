@@ -228,6 +228,10 @@ pub struct Taxonomy {
     pub name: String,
     pub paginate_by: usize,
     pub terms: Vec<Term>,
+    /// Every spelling of a term on a listed page → the marker URL of the term's page
+    /// (`/<taxonomy slug>/<term slug>/`): page views read it instead of slugifying
+    /// every term of every page again.
+    pub term_urls: std::collections::HashMap<String, String>,
 }
 
 #[derive(Debug)]

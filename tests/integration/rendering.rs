@@ -103,6 +103,32 @@ fn tag_pages_and_archive() {
 }
 
 #[test]
+fn term_urls_and_url_globals() {
+    // Two spellings of one term link the same term page; a term only an expired page
+    // has (no term page) still gets its URL; the URL globals are what get_url gives.
+    let s = Site::new();
+    s.file("content/n/a.md", "+++\ntitle = \"甲通知\"\ndate = 2024-05-01\ntags = [\"党 建\", \"党  建\"]\n+++\n")
+        .file("content/n/b.md", "+++\ntitle = \"乙通知\"\ndate = 2020-05-01\nexpire_date = 2020-06-01\ntags = [\"旧 标签\"]\n+++\n")
+        .file(
+            "templates/robots.txt",
+            "{% for p in [\"atom.xml\", \"search/\", \"archive/\", \"tags/\", \"css/site.css\", \"favicon.ico\"] %}{{ get_url(path=p) }}\n{% endfor %}\
+             {{ feed_url }}\n{{ search_url }}\n{{ archive_url }}\n{{ tags_url }}\n{{ stylesheet_url }}\n{{ favicon_url }}\n",
+        );
+    s.build_ok(&[]);
+    let a = s.out("n/a/index.html");
+    let term = format!("/tags/{}/", pct("党-建"));
+    assert_eq!(attr_values(&a, "href").iter().filter(|h| **h == term).count(), 2, "{a}");
+    assert!(s.out_exists(&format!("tags/{}/index.html", "党-建")));
+    let b = s.out("n/b/index.html");
+    assert!(attr_values(&b, "href").iter().any(|h| *h == format!("/tags/{}/", pct("旧-标签"))), "{b}");
+    assert!(a.contains(">标签</a>"), "the footer links the tag list");
+    let robots = s.out("robots.txt");
+    let lines: Vec<&str> = robots.lines().collect();
+    assert_eq!(lines.len(), 12, "{robots}");
+    assert_eq!(lines[..6], lines[6..], "{robots}");
+}
+
+#[test]
 fn feeds_sitemap_robots_and_404() {
     let s = Site::new();
     s.file("config.toml", "title = \"测试\"\nbase_url = \"https://dwgk.example.internal/gk\"\n")

@@ -450,6 +450,19 @@ impl<'a> Processor<'a> {
         Ok(res)
     }
 
+    /// dwgk: an operand of `==` / `!=`. A variable or a string without filters is
+    /// compared unescaped: HTML escaping is injective, so the result is the same,
+    /// without an escaped copy of each side. Anything else (a macro call, which
+    /// renders with escaping, or a `default` of one) is evaluated as before.
+    fn eval_operand(&mut self, expr: &'a Expr) -> Result<Val<'a>> {
+        match expr.val {
+            ExprVal::Ident(_) | ExprVal::String(_) if expr.filters.is_empty() => {
+                self.safe_eval_expression(expr)
+            }
+            _ => self.eval_expression(expr),
+        }
+    }
+
     /// Render an expression and never escape its result
     fn safe_eval_expression(&mut self, expr: &'a Expr) -> Result<Val<'a>> {
         let should_escape = self.should_escape;
@@ -603,8 +616,8 @@ impl<'a> Processor<'a> {
                         }
                     }
                     LogicOperator::Eq | LogicOperator::NotEq => {
-                        let mut lhs_val = self.eval_expression(lhs)?;
-                        let mut rhs_val = self.eval_expression(rhs)?;
+                        let mut lhs_val = self.eval_operand(lhs)?;
+                        let mut rhs_val = self.eval_operand(rhs)?;
 
                         // Monomorphize number vals.
                         if lhs_val.is_number() || rhs_val.is_number() {
@@ -630,8 +643,9 @@ impl<'a> Processor<'a> {
                 }
             }
             ExprVal::Ident(_) => {
+                // dwgk: tested unescaped (an escaped string is empty when the string is)
                 let mut res = self
-                    .eval_expression(bool_expr)
+                    .safe_eval_expression(bool_expr)
                     .unwrap_or(Cow::Owned(Value::Bool(false)))
                     .is_truthy();
                 if bool_expr.negated {
