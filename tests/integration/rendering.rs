@@ -112,8 +112,11 @@ fn term_urls_and_url_globals() {
         .file(
             "templates/robots.txt",
             "{% for p in [\"atom.xml\", \"search/\", \"archive/\", \"tags/\", \"css/site.css\", \"favicon.ico\"] %}{{ get_url(path=p) }}\n{% endfor %}\
-             {{ feed_url }}\n{{ search_url }}\n{{ archive_url }}\n{{ tags_url }}\n{{ stylesheet_url }}\n{{ favicon_url }}\n",
-        );
+             {{ feed_url }}\n{{ search_url }}\n{{ archive_url }}\n{{ tags_url }}\n{{ stylesheet_url }}\n{{ favicon_url }}\n\
+             {% if tags_url == get_url(path=\"tags/\") %}same{% else %}differ{% endif %}\n",
+        )
+        // An HTML template escapes: a variable compared with a function's escaped result.
+        .file("templates/404.html", "{% if tags_url == get_url(path=\"tags/\") %}same{% else %}differ{% endif %}");
     s.build_ok(&[]);
     let a = s.out("n/a/index.html");
     let term = format!("/tags/{}/", pct("党-建"));
@@ -124,8 +127,11 @@ fn term_urls_and_url_globals() {
     assert!(a.contains(">标签</a>"), "the footer links the tag list");
     let robots = s.out("robots.txt");
     let lines: Vec<&str> = robots.lines().collect();
-    assert_eq!(lines.len(), 12, "{robots}");
-    assert_eq!(lines[..6], lines[6..], "{robots}");
+    assert_eq!(lines.len(), 13, "{robots}");
+    assert_eq!(lines[..6], lines[6..12], "{robots}");
+    // A variable compared with a function's (escaped) result: both sides escaped alike.
+    assert_eq!(lines[12], "same", "{robots}");
+    assert_eq!(s.out("404.html").trim(), "same");
 }
 
 #[test]

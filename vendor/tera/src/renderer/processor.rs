@@ -450,16 +450,17 @@ impl<'a> Processor<'a> {
         Ok(res)
     }
 
-    /// dwgk: an operand of `==` / `!=`. A variable or a string without filters is
-    /// compared unescaped: HTML escaping is injective, so the result is the same,
-    /// without an escaped copy of each side. Anything else (a macro call, which
-    /// renders with escaping, or a `default` of one) is evaluated as before.
-    fn eval_operand(&mut self, expr: &'a Expr) -> Result<Val<'a>> {
-        match expr.val {
-            ExprVal::Ident(_) | ExprVal::String(_) if expr.filters.is_empty() => {
-                self.safe_eval_expression(expr)
-            }
-            _ => self.eval_expression(expr),
+    /// dwgk: the operands of `==` / `!=`. When both are a variable or a string
+    /// without filters they are compared unescaped: HTML escaping is injective, so
+    /// the result is the same, without an escaped copy of each side. Otherwise (a
+    /// function or macro call, a filter, on either side) both are evaluated as
+    /// before, so an escaped side is never compared with an unescaped one.
+    fn eval_operands(&mut self, lhs: &'a Expr, rhs: &'a Expr) -> Result<(Val<'a>, Val<'a>)> {
+        let plain = |e: &Expr| matches!(e.val, ExprVal::Ident(_) | ExprVal::String(_)) && e.filters.is_empty();
+        if plain(lhs) && plain(rhs) {
+            Ok((self.safe_eval_expression(lhs)?, self.safe_eval_expression(rhs)?))
+        } else {
+            Ok((self.eval_expression(lhs)?, self.eval_expression(rhs)?))
         }
     }
 
@@ -616,8 +617,7 @@ impl<'a> Processor<'a> {
                         }
                     }
                     LogicOperator::Eq | LogicOperator::NotEq => {
-                        let mut lhs_val = self.eval_operand(lhs)?;
-                        let mut rhs_val = self.eval_operand(rhs)?;
+                        let (mut lhs_val, mut rhs_val) = self.eval_operands(lhs, rhs)?;
 
                         // Monomorphize number vals.
                         if lhs_val.is_number() || rhs_val.is_number() {
