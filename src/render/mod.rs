@@ -117,7 +117,9 @@ pub const FEED_SIZE: usize = 20;
 pub const RECENT_SIZE: usize = 10;
 
 pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(String, StaticFile)>, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let summaries = Summaries::all(shared);
+    // A site big enough to keep its HTML on disk (`pipeline::spill`) builds each
+    // summary where it is listed instead of holding them all (~1 GiB at 1M pages).
+    let summaries = if shared.html_store.is_some() { Summaries::OnDemand } else { Summaries::all(shared) };
     functions::register_functions(&mut templates.tera, Arc::new(lookup(shared, summaries.clone())));
     let mut diags = render_outputs(shared, &templates, &summaries, &Select::All, sink);
     // The templates' functions hold the summaries too: both go before the index.

@@ -407,6 +407,10 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
         });
     }
     let postings: usize = shards.iter().map(|s| s.postings()).sum();
+    if super::timings() {
+        let m = shards.iter().map(|s| s.memory()).fold((0, 0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3));
+        eprintln!("timing search-index/memory lists {} code {} code_cap {} slots {}", m.0, m.1, m.2, m.3);
+    }
     let uni = shards.split_off(shard_count);
     let (shards, uni) = (fold(shards, SHARD_BYTES), fold(uni, UNI_SHARD_BYTES));
     let (shard_count, uni_count) = (shards.len(), uni.len());
