@@ -14,7 +14,7 @@ takes ~24 GB of disk (3M small files in 4 KB blocks: each page, and its head and
 search index), the build cache 4.2 GB, and the rendered HTML kept on disk while building
 (pipeline::spill) 5 GB; the rebuild stages a new output beside the old one. A fresh-only
 run needs about 40 GB free, one with the rebuild about 65 GB (the 2026-12-07 runs filled a
-disk with 35-39 GB free). Memory: 8.7 GiB at 1M pages. Writes the table between <!-- million:begin --> and <!-- million:end --> of
+disk with 35-39 GB free). Memory: 8.1 GiB at 1M pages (7.9 min). Writes the table between <!-- million:begin --> and <!-- million:end --> of
 docs/benchmarks.md unless --no-doc.
 """
 import argparse
