@@ -486,7 +486,9 @@ fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hook
                     };
                     let outputs = req.cache.as_deref().map(|dir| outputs::Outputs::open(dir, &cache::binary(), base.as_deref()));
                     staging.link_from(base);
-                    let sink = StagingSink { staging: &staging, hooks, root: &req.root, full: Mutex::default(), outputs: outputs.as_ref(), checked };
+                    let binary = cache::binary();
+                    let cache = req.cache.as_deref().filter(|_| outputs.is_some()).map(|dir| (dir, binary.as_str()));
+                    let sink = StagingSink { staging: &staging, hooks, root: &req.root, full: Mutex::default(), outputs: outputs.as_ref(), checked, cache };
                     diags.extend(render::render_site(&site, templates, statics, &sink));
                     sink.summarize_full_disk(out, &mut diags);
                     if let Some(why) = site.html_store.as_ref().and_then(|s| s.failure()) {
@@ -557,6 +559,8 @@ struct StagingSink<'a> {
     outputs: Option<&'a outputs::Outputs>,
     /// The base tree may have been changed since it was written (`Outputs::fits`).
     checked: bool,
+    /// The build cache folder and this binary's identity (`Sink::cache_dir`).
+    cache: Option<(&'a Path, &'a str)>,
 }
 
 impl StagingSink<'_> {
@@ -612,6 +616,9 @@ impl Sink for StagingSink<'_> {
         self.hooks.reused(rel);
         outputs.record(rel, e);
         true
+    }
+    fn cache_dir(&self) -> Option<(&Path, &str)> {
+        self.cache
     }
     fn write_rendered(&self, rel: &str, bytes: &[u8], key: u128) -> Result<(), Box<Diagnostic>> {
         self.write(rel, bytes)?;

@@ -19,7 +19,7 @@ pub fn beside(output: &Path) -> PathBuf {
 
 /// This binary: its version and the size and time of its file, so a rebuilt or
 /// upgraded dwgk never reads a memo an older one wrote.
-pub(super) fn binary() -> String {
+pub(crate) fn binary() -> String {
     let exe = std::env::current_exe().and_then(std::fs::metadata);
     let (len, time) = exe.map_or((0, 0), |m| {
         let t = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());

@@ -56,6 +56,23 @@ pub trait Sink: Sync {
     fn write_rendered(&self, rel: &str, bytes: &[u8], _key: u128) -> Result<(), Box<Diagnostic>> {
         self.write(rel, bytes)
     }
+    /// The build cache folder, with the identity of this binary, where the search
+    /// index keeps its postings for the next build (`search::write_index`).
+    fn cache_dir(&self) -> Option<(&Path, &str)> {
+        None
+    }
+}
+
+/// Writes `bytes` at `rel`, or keeps the last build's file there when it was made
+/// from inputs with the same `key`.
+pub fn write_keyed(sink: &dyn Sink, rel: &str, key: u128, bytes: &[u8]) -> Result<(), Box<Diagnostic>> {
+    if !sink.keyed() {
+        return sink.write(rel, bytes);
+    }
+    if sink.reuse(rel, key) {
+        return Ok(());
+    }
+    sink.write_rendered(rel, bytes, key)
 }
 
 /// Writes `bytes` at `rel`, or keeps the last build's file there when it has the
@@ -64,11 +81,7 @@ pub fn write_or_keep(sink: &dyn Sink, rel: &str, bytes: &[u8]) -> Result<(), Box
     if !sink.keyed() {
         return sink.write(rel, bytes);
     }
-    let key = output_key::of_bytes(bytes);
-    if sink.reuse(rel, key) {
-        return Ok(());
-    }
-    sink.write_rendered(rel, bytes, key)
+    write_keyed(sink, rel, output_key::of_bytes(bytes), bytes)
 }
 
 /// Renders into nothing: `check` runs every template without writing.

@@ -43,6 +43,8 @@ struct Trial {
     /// what a page's cached Markdown must notice without its own text changing.
     targets: Vec<String>,
     n: usize,
+    /// Builds whose search index was patched from the cache.
+    patched: usize,
 }
 
 impl Trial {
@@ -54,13 +56,24 @@ impl Trial {
         std::fs::copy(repo.join("config.toml"), site.join("config.toml")).unwrap();
         let out = dir.path().join("out");
         let day = chrono::NaiveDate::from_ymd_opt(2024, 12, 10).unwrap();
-        Trial { _dir: dir, site, out, day, seed, anchors: Vec::new(), targets: Vec::new(), n: 0 }
+        Trial { _dir: dir, site, out, day, seed, anchors: Vec::new(), targets: Vec::new(), n: 0, patched: 0 }
     }
 
     fn build(&self, out: &Path) -> Run {
         let args: Vec<String> =
             ["build", "--root", &self.site.to_string_lossy(), "-o", &out.to_string_lossy(), "--now", &format!("{} 09:00", self.day)].map(String::from).to_vec();
         run_dwgk(&args, &self.site)
+    }
+
+    /// `build` with `DWGK_TIMINGS`: whether the search index was patched from the cache.
+    fn cached_build(&self) -> (Run, bool) {
+        let args = ["build", "--root", &self.site.to_string_lossy(), "-o", &self.out.to_string_lossy(), "--now", &format!("{} 09:00", self.day)];
+        let out =
+            std::process::Command::new(crate::util::bin()).args(args).current_dir(&self.site).env("NO_COLOR", "1").env("DWGK_TIMINGS", "1").output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let patched = stderr.lines().any(|l| l == "timing search-index/patched true");
+        let stderr = stderr.lines().filter(|l| !l.starts_with("timing ")).map(|l| format!("{l}\n")).collect();
+        (Run { code: out.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&out.stdout).into_owned(), stderr }, patched)
     }
 
     /// Messages with the output folder and the time taken left out, and the line
@@ -71,8 +84,9 @@ impl Trial {
     }
 
     /// The cached rebuild against a build into a new folder (no cache).
-    fn compare(&self, what: &str) -> bool {
-        let cached = self.build(&self.out);
+    fn compare(&mut self, what: &str) -> bool {
+        let (cached, patched) = self.cached_build();
+        self.patched += usize::from(patched);
         let fresh_out = self.out.with_file_name(format!("fresh-{}", self.n));
         let fresh = self.build(&fresh_out);
         let ctx = format!("seed {} step {} ({what})", self.seed, self.n);
@@ -257,6 +271,7 @@ fn edit_sequence(seed: u64, steps: usize) {
         }
     }
     assert!(ok >= steps / 3, "seed {seed}: only {ok} of {steps} edits built: the sequence tests too little");
+    assert!(t.patched >= steps / 3, "seed {seed}: the search index was patched in only {} builds", t.patched);
 }
 
 #[test]
@@ -270,7 +285,7 @@ fn cached_rebuilds_equal_full_builds_over_random_edits() {
 #[test]
 fn a_damaged_or_foreign_cache_means_a_full_build() {
     let _heavy = crate::util::heavy();
-    let t = Trial::new(7);
+    let mut t = Trial::new(7);
     assert!(t.compare("first build"));
     let memo = dwgk::pipeline::cache_beside(&t.out).join("markdown.bin");
     let good = std::fs::read(&memo).unwrap();
@@ -291,6 +306,26 @@ fn a_damaged_or_foreign_cache_means_a_full_build() {
         std::fs::write(&memo, bytes).unwrap();
         assert!(t.compare(what), "{what} cache: the build must succeed");
     }
+    // The search index's postings (`search.bin`): damaged, it is counted in full.
+    let search = memo.with_file_name("search.bin");
+    let good = std::fs::read(&search).unwrap();
+    let mut flipped = good.clone();
+    for at in [good.len() / 2, good.len() - 3] {
+        flipped[at] ^= 0x01;
+    }
+    for (what, bytes) in
+        [("search: truncated", good[..good.len() - 1].to_vec()), ("search: flipped bits", flipped), ("search: longer", [&good[..], b"x"].concat())]
+    {
+        t.write(page, &format!("{}\n\n又一段（{what}）。\n", t.read(page)));
+        std::fs::write(&search, bytes).unwrap();
+        let before = t.patched;
+        assert!(t.compare(what), "{what} cache: the build must succeed");
+        assert_eq!(t.patched, before, "{what}: a damaged search cache is not patched from");
+    }
+    t.write(page, &format!("{}\n\n再一段。\n", t.read(page)));
+    let before = t.patched;
+    assert!(t.compare("search cache written again"));
+    assert_eq!(t.patched, before + 1, "the next build patches the rewritten cache");
     std::fs::remove_dir_all(memo.parent().unwrap()).unwrap();
     assert!(t.compare("no cache folder"));
     assert!(memo.is_file(), "the cache is written again");
@@ -331,7 +366,7 @@ fn kept_outputs(t: &Trial) -> usize {
 #[test]
 fn outputs_changed_by_hand_or_a_replaced_tree_are_rendered_again() {
     let _heavy = crate::util::heavy();
-    let t = Trial::new(13);
+    let mut t = Trial::new(13);
     assert!(t.compare("first build"));
     let pages = files(&t.out).into_keys().filter(|k| k.ends_with("/index.html")).count();
     assert!(kept_outputs(&t) >= pages, "a rebuild with nothing changed keeps every page it rendered");

@@ -9,6 +9,7 @@
 //! from a folder opened with file://). Design, ranking and the relevance set:
 //! docs/search.md.
 
+mod cache;
 mod code;
 mod shards;
 mod text;
@@ -192,6 +193,44 @@ impl Doc {
         headings.iter().map(|h| h.title.as_str()).collect::<Vec<_>>().join("\n")
     }
 
+    /// A hash of everything its postings and files are made from: what `headings`,
+    /// `text` and `doc_literal` read (keep the three in step with it).
+    fn fingerprint(&self, site: &Site) -> u128 {
+        use siphasher::sip128::{Hasher128, SipHasher13};
+        use std::hash::Hasher;
+        let mut h = SipHasher13::new();
+        let mut put = |s: &str| {
+            h.write_usize(s.len());
+            h.write(s.as_bytes());
+        };
+        let (description, html, assets) = self.parts(site);
+        put(&self.title);
+        put(&self.path);
+        put(self.date.as_deref().unwrap_or("\u{0}"));
+        put(kinds()[self.kind].0);
+        put(self.unit_title.as_deref().unwrap_or("\u{0}"));
+        put(description.as_deref().unwrap_or("\u{0}"));
+        put(&self.headings(site));
+        put(&html);
+        match self.source {
+            Source::Page(i) => {
+                for t in site.pages[i].taxonomies.get("tags").into_iter().flatten() {
+                    put(t);
+                }
+            }
+            Source::Section(i) => {
+                if let Some(u) = &site.sections[i].unit {
+                    put(u.kind.as_deref().unwrap_or("\u{0}"));
+                    put(u.secretary.as_deref().unwrap_or("\u{0}"));
+                }
+            }
+        }
+        for a in assets.iter().map(|&a| &site.assets[a]).filter(|a| a.published) {
+            put(a.name());
+        }
+        h.finish128().as_u128()
+    }
+
     /// The searchable text: description, rendered text, tags or the unit's facts,
     /// the names of published attachments; at most `TEXT_LIMIT` characters.
     fn text(&self, site: &Site) -> String {
@@ -307,105 +346,303 @@ fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, pieces: usize, kinds: &[(
     out.push(b'}');
 }
 
+/// What the postings were collected or patched into, before `shards::fold`.
+struct Collected {
+    shards: Vec<Shard>,
+    avg_len: f32,
+    records: Vec<cache::Record>,
+    /// Whether anything differs from the cache it was patched from (`false`: no
+    /// need to write the cache again).
+    changed: bool,
+}
+
+/// What every stage of one index reads.
+struct Build<'a> {
+    site: &'a Site,
+    sink: &'a dyn Sink,
+    docs: &'a [Doc],
+    /// `Doc::fingerprint` of each document (empty when the sink keeps nothing).
+    fps: &'a [u128],
+    terms: &'a Terms,
+    kinds: &'a [(&'static str, &'static str)],
+    shard_count: usize,
+    write: &'a (dyn Fn(String, &[u8]) + Sync),
+    write_keyed: &'a (dyn Fn(String, u128, &[u8]) + Sync),
+}
+
+/// BM25's average length, rounded to a 64th of its power of two (a step of 1.6 %
+/// to 3 %): an edit that changes it by less keeps every other posting as it was,
+/// so the cache can be patched (`Collected`).
+fn rounded_avg(lens: impl Iterator<Item = usize>) -> f32 {
+    let (sum, n) = lens.fold((0usize, 0usize), |(s, n), l| (s + l, n + 1));
+    let avg = sum as f64 / n.max(1) as f64;
+    let step = ((avg as u64).max(1).next_power_of_two() >> 6).max(1) as f64;
+    ((avg / step).round() * step) as f32
+}
+
+/// Key of a document's files in the outputs memo: what they are made from, its id
+/// and how many pieces its text has (`e/<id>.js` …: key + the piece's number).
+fn doc_key(fp: u128, id: usize, pieces: usize) -> u128 {
+    let mut h = siphasher::sip128::SipHasher13::new();
+    std::hash::Hasher::write(&mut h, b"search-doc");
+    std::hash::Hasher::write(&mut h, &fp.to_le_bytes());
+    std::hash::Hasher::write(&mut h, &(id as u64).to_le_bytes());
+    std::hash::Hasher::write(&mut h, &(pieces as u64).to_le_bytes());
+    siphasher::sip128::Hasher128::finish128(&h).as_u128()
+}
+
+fn doc_file(id: usize, k: usize) -> String {
+    match k {
+        0 => format!("{DIR}/d/{id}.js"),
+        1 => format!("{DIR}/e/{id}.js"),
+        k => format!("{DIR}/e/{id}-{k}.js"),
+    }
+}
+
+impl Build<'_> {
+    /// Writes document `id`'s files, all but the first `skip` (kept already), from
+    /// its text: one file (its head) and pieces of the rest of a long text — a query
+    /// loads only the documents it shows, most of them only the head, and of a long
+    /// one only the pieces up to where the query is. Its cache record.
+    fn write_doc(&self, id: usize, text: &str, skip: usize) -> cache::Record {
+        let d = &self.docs[id];
+        let cut = text.char_indices().nth(HEAD_CHARS).map_or(text.len(), |(i, _)| i);
+        let (head, rest) = text.split_at(cut);
+        let pieces = pieces(rest);
+        let fp = self.fps.get(id).copied().unwrap_or(0);
+        let key = doc_key(fp, id, pieces.len());
+        let put = |k: usize, bytes: &[u8]| {
+            if k < skip {
+            } else if self.fps.is_empty() {
+                (self.write)(doc_file(id, k), bytes)
+            } else {
+                (self.write_keyed)(doc_file(id, k), key.wrapping_add(k as u128), bytes)
+            }
+        };
+        let mut out = Vec::with_capacity(head.len() + d.title.len() + d.path.len() + 100);
+        out.extend_from_slice(format!("dwgkSearchDoc({id},").as_bytes());
+        doc_literal(&mut out, d, head, pieces.len(), self.kinds);
+        out.extend_from_slice(b");\n");
+        put(0, &out);
+        let mut n = out.len();
+        for (k, piece) in pieces.iter().enumerate().map(|(k, p)| (k + 1, p)) {
+            let mut out = Vec::with_capacity(piece.len() + 40);
+            out.extend_from_slice(format!("dwgkSearchRest({id},{k},").as_bytes());
+            js_string(&mut out, piece);
+            out.extend_from_slice(b");\n");
+            put(k, &out);
+            n += out.len();
+        }
+        cache::Record { path: d.path.clone(), fp, text_len: text.len() as u32, pieces: pieces.len() as u32, bytes: n as u32 }
+    }
+
+    /// Keeps document `id`'s files as the last build wrote them from the same
+    /// inputs (`old`); how many of them were kept (all: `old.pieces + 1`).
+    fn keep_doc(&self, id: usize, old: &cache::Record) -> usize {
+        let key = doc_key(old.fp, id, old.pieces as usize);
+        (0..=old.pieces as usize).take_while(|&k| self.sink.reuse(&doc_file(id, k), key.wrapping_add(k as u128))).count()
+    }
+
+    /// Counts documents (`ids`, increasing, with their headings and text) into
+    /// `runs` of consecutive ones, each into its own postings by shard.
+    fn count(&self, runs: &mut [(Counter, Buckets)], ids: &[usize], texts: &[(String, String)], avg_len: f32) {
+        let mask = self.shard_count as u32 - 1;
+        let per_run = ids.len().div_ceil(runs.len());
+        runs.par_iter_mut().enumerate().for_each(|(r, (counter, buckets))| {
+            for i in (r * per_run..(r + 1) * per_run).take_while(|&i| i < ids.len()) {
+                let (headings, text) = &texts[i];
+                counter.count_into(&self.docs[ids[i]].title, headings, text, ids[i] as u32, self.terms, mask, avg_len, buckets);
+            }
+        })
+    }
+
+    fn runs(&self) -> Vec<(Counter, Buckets)> {
+        (0..rayon::current_num_threads() * RUNS_PER_THREAD).map(|_| (Counter::default(), Buckets::new(self.shard_count))).collect()
+    }
+
+    /// Every document counted anew, `BLOCK` at a time.
+    fn collect(&self, laps: &mut Laps) -> Collected {
+        let (site, docs) = (self.site, self.docs);
+        // Bigram, term and word shards, then as many single-character shards.
+        let mut shards: Vec<Shard> = (0..2 * self.shard_count).map(|_| Shard::default()).collect();
+        // A block is counted in runs of consecutive documents, each into its own
+        // postings by shard; then each group of consecutive shards is filled by one
+        // task (one per thread), run after run, so every list gets its documents in
+        // id order. Counters and buckets are reused from block to block.
+        let per_group = shards.len().div_ceil(rayon::current_num_threads()).max(1);
+        let mut runs = self.runs();
+        let mut records = Vec::with_capacity(docs.len());
+        // BM25's average length: the first block's (the whole site up to BLOCK documents).
+        let mut avg_len = 0.0;
+        for first in (0..docs.len()).step_by(BLOCK) {
+            let ids: Vec<usize> = (first..(first + BLOCK).min(docs.len())).collect();
+            let texts: Vec<(String, String)> = laps.time("text", || ids.par_iter().map(|&i| (docs[i].headings(site), docs[i].text(site))).collect());
+            if first == 0 {
+                avg_len = rounded_avg(texts.iter().map(|(_, t)| t.len()));
+            }
+            laps.time("tokens", || self.count(&mut runs, &ids, &texts, avg_len));
+            laps.time("shards", || {
+                shards.par_chunks_mut(per_group).enumerate().for_each(|(g, own)| {
+                    let lo = g * per_group;
+                    for (_, b) in &runs {
+                        for (s, w, doc, v) in &b.long {
+                            if let Some(shard) = (*s as usize).checked_sub(lo).and_then(|j| own.get_mut(j)) {
+                                shard.add_long(w, *doc, *v);
+                            }
+                        }
+                    }
+                    // One shard at a time: its token table stays in cache.
+                    for (j, shard) in own.iter_mut().enumerate() {
+                        for (_, b) in &runs {
+                            for &(key, doc, val) in &b.keys[lo + j] {
+                                shard.add(key, doc, val);
+                            }
+                        }
+                    }
+                })
+            });
+            runs.par_iter_mut().for_each(|(_, b)| b.clear());
+            let written: Vec<cache::Record> =
+                laps.time("documents", || ids.par_iter().zip(&texts).map(|(&id, (_, text))| self.write_doc(id, text, 0)).collect());
+            records.extend(written);
+        }
+        Collected { shards, avg_len, records, changed: true }
+    }
+
+    /// The last build's postings (`old`) brought up to date: the documents whose
+    /// fingerprint changed, and new ones, are counted; gone ones dropped; the rest
+    /// move to their new ids. `None` when that is not the same as `collect` (the
+    /// average length moved, the order of the unchanged ones changed) or not cheaper.
+    fn patch(&self, old: cache::Cached, laps: &mut Laps) -> Option<Collected> {
+        let (site, docs) = (self.site, self.docs);
+        let mut by_path: HashMap<&str, usize> = HashMap::with_capacity(old.docs.len());
+        for (j, r) in old.docs.iter().enumerate() {
+            if by_path.insert(r.path.as_str(), j).is_some() {
+                return None;
+            }
+        }
+        let mut map = vec![shards::GONE; old.docs.len()];
+        let mut same: Vec<Option<usize>> = vec![None; docs.len()];
+        let mut changed = Vec::new();
+        for (i, d) in docs.iter().enumerate() {
+            match by_path.get(d.path.as_str()) {
+                Some(&j) if old.docs[j].fp == self.fps[i] && map[j] == shards::GONE => (map[j], same[i]) = (i as u32, Some(j)),
+                _ => changed.push(i),
+            }
+        }
+        drop(by_path);
+        // The unchanged documents in the same order (ids move, lists stay sorted),
+        // and few changed: patching reads most lists' start, counting all is a build.
+        let kept: Vec<u32> = map.iter().copied().filter(|&m| m != shards::GONE).collect();
+        if !kept.windows(2).all(|w| w[0] < w[1]) || changed.len() > docs.len() / 8 + 16 {
+            return None;
+        }
+        let texts: Vec<(String, String)> = laps.time("text", || changed.par_iter().map(|&i| (docs[i].headings(site), docs[i].text(site))).collect());
+        let mut lens: Vec<usize> = same.iter().map(|j| j.map_or(0, |j| old.docs[j].text_len as usize)).collect();
+        for (&i, (_, t)) in changed.iter().zip(&texts) {
+            lens[i] = t.len();
+        }
+        let avg_len = rounded_avg(lens.iter().take(BLOCK).copied());
+        if avg_len.to_bits() != old.avg_len.to_bits() {
+            return None;
+        }
+        let shift = docs.len() as i64 - old.docs.len() as i64;
+        let moved = |j: usize| map[j] as i64 != j as i64;
+        let from = (0..map.len()).find(|&j| moved(j)).into_iter().chain(changed.first().copied()).min();
+        let to = (0..map.len())
+            .rev()
+            .find(|&j| map[j] as i64 != j as i64 + shift)
+            .map(|j| j as i64)
+            .into_iter()
+            .chain(changed.last().map(|&i| i as i64 - shift))
+            .max();
+        if super::timings() {
+            eprintln!("timing search-index/changed {} from {from:?} to {to:?} shift {shift}", changed.len());
+        }
+        // Nothing changed (`from` past every id): the lists stay as they are.
+        let remap = shards::Remap { map, from: from.map_or(u32::MAX, |f| f as u32), to: to.map_or(0, |t| t.max(0)) as u32, shift };
+        let mut runs = self.runs();
+        laps.time("tokens", || self.count(&mut runs, &changed, &texts, avg_len));
+        let mut shards = old.shards;
+        laps.time("patch", || {
+            shards.par_iter_mut().enumerate().for_each(|(s, shard)| {
+                let adds: Vec<(u64, u32, u32)> = runs.iter().flat_map(|(_, b)| b.keys[s].iter().copied()).collect();
+                let long: Vec<(Box<str>, u32, u32)> =
+                    runs.iter().flat_map(|(_, b)| b.long.iter().filter(|l| l.0 as usize == s).map(|(_, w, d, v)| (w.clone(), *d, *v))).collect();
+                shard.patch(&remap, adds, long);
+            })
+        });
+        drop(runs);
+        // Documents: an unchanged one at its old id keeps its files.
+        let changed_text: HashMap<usize, &str> = changed.iter().zip(&texts).map(|(&i, (_, t))| (i, t.as_str())).collect();
+        let records: Vec<cache::Record> = laps.time("documents", || {
+            (0..docs.len())
+                .into_par_iter()
+                .map(|i| {
+                    let kept = match same[i] {
+                        Some(j) if j == i => {
+                            let k = self.keep_doc(i, &old.docs[j]);
+                            if k == old.docs[j].pieces as usize + 1 {
+                                let r = &old.docs[j];
+                                return cache::Record { path: r.path.clone(), ..*r };
+                            }
+                            k
+                        }
+                        _ => 0,
+                    };
+                    match changed_text.get(&i) {
+                        Some(t) => self.write_doc(i, t, kept),
+                        None => self.write_doc(i, &docs[i].text(site), kept),
+                    }
+                })
+                .collect()
+        });
+        Some(Collected { shards, avg_len, records, changed: from.is_some() })
+    }
+}
+
 /// Writes the index under `search/`: `meta.js` (what every query needs first),
 /// `f.js` (filter fields, loaded only when a filter is set), `s/<n>.js` (postings),
 /// `u/<n>.js` (postings of single characters), `b/<hash>.js` (a common token's
 /// postings alone), `d/<id>.js` (one document each: the
 /// head of its text) and `e/<id>.js`, `e/<id>-2.js` … (the rest of a longer text, in pieces).
-/// Design: docs/search.md.
+/// With a build cache (`Sink::cache_dir`) the postings are patched from the last
+/// build's where few documents changed (`cache`). Design: docs/search.md.
 pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let mut laps = Laps::default();
     let errors = std::sync::Mutex::new(Vec::new());
-    let write = |rel: String, bytes: &[u8]| {
-        if let Err(e) = super::write_or_keep(sink, &rel, bytes) {
+    let push = |r: Result<(), Box<Diagnostic>>| {
+        if let Err(e) = r {
             errors.lock().expect("errors").push(*e);
         }
     };
+    let write = |rel: String, bytes: &[u8]| push(super::write_or_keep(sink, &rel, bytes));
+    let write_keyed = |rel: String, key: u128, bytes: &[u8]| push(super::write_keyed(sink, &rel, key, bytes));
     let (docs, units) = laps.time("docs", || docs(site));
     let shard_count = collecting_shards(site, &docs);
     let terms = Terms::new(&site.config.search_terms);
-    let mask = shard_count as u32 - 1;
-    // Bigram, term and word shards, then as many single-character shards.
-    let mut shards: Vec<Shard> = (0..2 * shard_count).map(|_| Shard::default()).collect();
-    // A block is counted in runs of consecutive documents, each into its own
-    // postings by shard; then each group of consecutive shards is filled by one
-    // task (one per thread), run after run, so every list gets its documents in
-    // id order. Counters and buckets are reused from block to block.
-    let threads = rayon::current_num_threads();
-    let per_group = shards.len().div_ceil(threads).max(1);
-    let mut runs: Vec<(Counter, Buckets)> = (0..threads * RUNS_PER_THREAD).map(|_| (Counter::default(), Buckets::new(shard_count))).collect();
     let kinds = kinds();
-    let mut doc_bytes = 0;
-    // BM25's average length: the first block's (the whole site up to BLOCK documents).
-    let mut avg_len = 0.0;
-    for first in (0..docs.len()).step_by(BLOCK) {
-        let block = &docs[first..(first + BLOCK).min(docs.len())];
-        let texts: Vec<(String, String)> = laps.time("text", || block.par_iter().map(|d| (d.headings(site), d.text(site))).collect());
-        if first == 0 {
-            avg_len = texts.iter().map(|(_, t)| t.len()).sum::<usize>() as f32 / block.len().max(1) as f32;
-        }
-        let per_run = block.len().div_ceil(runs.len());
-        laps.time("tokens", || {
-            runs.par_iter_mut().enumerate().for_each(|(r, (counter, buckets))| {
-                for i in (r * per_run..(r + 1) * per_run).take_while(|&i| i < block.len()) {
-                    let (headings, text) = &texts[i];
-                    counter.count_into(&block[i].title, headings, text, (first + i) as u32, &terms, mask, avg_len, buckets);
-                }
-            })
-        });
-        laps.time("shards", || {
-            shards.par_chunks_mut(per_group).enumerate().for_each(|(g, own)| {
-                let lo = g * per_group;
-                for (_, b) in &runs {
-                    for (s, w, doc, v) in &b.long {
-                        if let Some(shard) = (*s as usize).checked_sub(lo).and_then(|j| own.get_mut(j)) {
-                            shard.add_long(w, *doc, *v);
-                        }
-                    }
-                }
-                // One shard at a time: its token table stays in cache.
-                for (j, shard) in own.iter_mut().enumerate() {
-                    for (_, b) in &runs {
-                        for &(key, doc, val) in &b.keys[lo + j] {
-                            shard.add(key, doc, val);
-                        }
-                    }
-                }
-            })
-        });
-        runs.par_iter_mut().for_each(|(_, b)| b.clear());
-        // One file per document (its head) and pieces of the rest of a long text: a
-        // query loads only the documents it shows, most of them only the head, and
-        // of a long one only the pieces up to where the query is.
-        doc_bytes += laps.time("documents", || {
-            block
-                .par_iter()
-                .zip(&texts)
-                .enumerate()
-                .map(|(j, (d, (_, text)))| {
-                    let id = first + j;
-                    let cut = text.char_indices().nth(HEAD_CHARS).map_or(text.len(), |(i, _)| i);
-                    let (head, rest) = text.split_at(cut);
-                    let pieces = pieces(rest);
-                    let mut out = Vec::with_capacity(head.len() + d.title.len() + d.path.len() + 100);
-                    out.extend_from_slice(format!("dwgkSearchDoc({id},").as_bytes());
-                    doc_literal(&mut out, d, head, pieces.len(), &kinds);
-                    out.extend_from_slice(b");\n");
-                    write(format!("{DIR}/d/{id}.js"), &out);
-                    let mut n = out.len();
-                    for (k, piece) in pieces.iter().enumerate().map(|(k, p)| (k + 1, p)) {
-                        let mut out = Vec::with_capacity(piece.len() + 40);
-                        out.extend_from_slice(format!("dwgkSearchRest({id},{k},").as_bytes());
-                        js_string(&mut out, piece);
-                        out.extend_from_slice(b");\n");
-                        write(if k == 1 { format!("{DIR}/e/{id}.js") } else { format!("{DIR}/e/{id}-{k}.js") }, &out);
-                        n += out.len();
-                    }
-                    n
-                })
-                .sum::<usize>()
-        });
+    let fps: Vec<u128> = if sink.keyed() { laps.time("fingerprints", || docs.par_iter().map(|d| d.fingerprint(site)).collect()) } else { Vec::new() };
+    let place = sink.cache_dir().filter(|_| !fps.is_empty()).map(|(dir, binary)| cache::Place::new(dir, binary, 2 * shard_count, &site.config.search_terms));
+    let build = Build { site, sink, docs: &docs, fps: &fps, terms: &terms, kinds: &kinds, shard_count, write: &write, write_keyed: &write_keyed };
+    let old = place.as_ref().and_then(|p| laps.time("cache-read", || p.load(2 * shard_count)));
+    let patched = old.and_then(|old| build.patch(old, &mut laps));
+    if super::timings() {
+        eprintln!("timing search-index/patched {}", patched.is_some());
     }
+    let Collected { mut shards, avg_len, records, changed } = match patched {
+        Some(c) => c,
+        None => build.collect(&mut laps),
+    };
+    if let (Some(place), true) = (&place, changed) {
+        if let Err(e) = laps.time("cache-write", || place.save(avg_len, &records, &shards)) {
+            // Not a build problem: the next index is counted in full.
+            if super::timings() {
+                eprintln!("timing search-index/cache not written: {e}");
+            }
+        }
+    }
+    let doc_bytes = records.iter().map(|r| r.bytes as usize).sum();
     let postings: usize = shards.iter().map(|s| s.postings()).sum();
     if super::timings() {
         let m = shards.iter().map(|s| s.memory()).fold((0, 0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3));

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 /// Bytes of postings code past which a token's list gets a file of its own.
 const BIG: usize = 2048;
 
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
 enum Token {
     Key(u64),
     Long(Box<str>),
@@ -21,7 +22,7 @@ struct List {
     code: Vec<u8>,
 }
 
-/// One shard: its tokens in order of first appearance (deterministic).
+/// One shard: its tokens in order of first appearance (its file sorts them).
 #[derive(Default)]
 pub struct Shard {
     /// Open addressing: (key, list index); key 0 = empty (no token has key 0).
@@ -150,7 +151,10 @@ impl Shard {
     /// A list longer than `tiers::TIER_BYTES` is cut in its own file to its best
     /// postings, with `[documents, value left out, bytes of the membership]` in a
     /// third argument, and which documents have it goes to `b/<prefix><hash>-m.js`.
-    pub fn file(self, n: usize, prefix: &str, terms: &Terms, bloom: &Bloom, docs: &Docs) -> ShardFile {
+    pub fn file(mut self, n: usize, prefix: &str, terms: &Terms, bloom: &Bloom, docs: &Docs) -> ShardFile {
+        // Tokens in a fixed order (packed keys, then long words): the file is the
+        // same whether its lists were collected anew or patched (`patch`).
+        self.lists.sort_unstable_by(|a, b| a.token.cmp(&b.token));
         let size: usize = self.lists.iter().map(|l| l.code.len().min(BIG) + 16).sum();
         let mut out = Vec::with_capacity(size + 32);
         let mut own_files: Vec<Own> = Vec::new();
@@ -217,6 +221,188 @@ impl Shard {
         ShardFile { shard: out, big: files }
     }
 }
+
+/// How the documents of the last index map to this one's (`Shard::patch`): `map[old]`
+/// is the new id of a document whose postings are the same, `GONE` for one changed
+/// or removed. Old ids below `from` keep their id; above `to`, they all move by
+/// `shift`; new postings (`adds`) have ids in between.
+pub struct Remap {
+    pub map: Vec<u32>,
+    pub from: u32,
+    pub to: u32,
+    pub shift: i64,
+}
+
+pub const GONE: u32 = u32::MAX;
+
+/// Decodes one `vlq` at `*at`.
+fn read_vlq(code: &[u8], at: &mut usize) -> u32 {
+    let (mut n, mut shift) = (0u32, 0u32);
+    loop {
+        let d = super::code::digit(code[*at]).expect("postings code");
+        *at += 1;
+        n |= (d & 31) << shift;
+        if d & 32 == 0 {
+            return n;
+        }
+        shift += 5;
+    }
+}
+
+impl List {
+    /// This list as it is once the documents `remap` drops are gone, the others
+    /// have their new ids and `adds` (new ids, increasing) are in: the same code a
+    /// fresh collection gives. Untouched code before `from` and after `to` is kept.
+    /// Returns how many postings it gained (fewer than 0: lost).
+    fn patch(&mut self, remap: &Remap, adds: &[(u32, u32)]) -> isize {
+        if adds.is_empty() && self.last < remap.from {
+            return 0;
+        }
+        let mut gained = adds.len() as isize;
+        let code = std::mem::take(&mut self.code);
+        let (mut at, mut doc, mut kept, mut kept_last) = (0, 0u32, 0, 0u32);
+        // The postings from `from` to `to`, mapped; then the first one after.
+        let mut middle: Vec<(u32, u32)> = Vec::new();
+        let mut after = None;
+        while at < code.len() {
+            doc += read_vlq(&code, &mut at);
+            let val = read_vlq(&code, &mut at);
+            if doc < remap.from {
+                (kept, kept_last) = (at, doc);
+            } else if doc <= remap.to {
+                let new = remap.map[doc as usize];
+                if new != GONE {
+                    middle.push((new, val));
+                } else {
+                    gained -= 1;
+                }
+            } else {
+                after = Some(((doc as i64 + remap.shift) as u32, val));
+                break;
+            }
+        }
+        let mut out = Vec::with_capacity(code.len() + adds.len() * 4);
+        out.extend_from_slice(&code[..kept]);
+        let mut last = kept_last;
+        let (mut m, mut a) = (middle.iter().peekable(), adds.iter().peekable());
+        loop {
+            let next = match (m.peek(), a.peek()) {
+                (Some(x), Some(y)) if x.0 < y.0 => m.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => a.next(),
+                (Some(_), None) => m.next(),
+                (None, None) => break,
+            };
+            let &(d, v) = next.expect("peeked");
+            vlq(&mut out, d - last);
+            vlq(&mut out, v);
+            last = d;
+        }
+        if let Some((d, v)) = after {
+            vlq(&mut out, d - last);
+            vlq(&mut out, v);
+            out.extend_from_slice(&code[at..]);
+            last = (self.last as i64 + remap.shift) as u32;
+        }
+        self.code = out;
+        self.last = last;
+        gained
+    }
+}
+
+impl Shard {
+    /// Brings the shard of the last index up to date (`List::patch`): `adds` are
+    /// the new postings of this shard's packed tokens, `long_adds` of its long
+    /// words, in document order per token. Lists left empty go.
+    pub fn patch(&mut self, remap: &Remap, adds: Vec<(u64, u32, u32)>, long_adds: Vec<(Box<str>, u32, u32)>) {
+        let mut by_key: HashMap<u64, Vec<(u32, u32)>> = HashMap::new();
+        for (k, d, v) in adds {
+            by_key.entry(k).or_default().push((d, v));
+        }
+        let mut by_word: HashMap<Box<str>, Vec<(u32, u32)>> = HashMap::new();
+        for (w, d, v) in long_adds {
+            by_word.entry(w).or_default().push((d, v));
+        }
+        let mut gained = 0;
+        for l in &mut self.lists {
+            let adds = match &l.token {
+                Token::Key(k) => by_key.remove(k),
+                Token::Long(w) => by_word.remove(w),
+            };
+            gained += l.patch(remap, adds.as_deref().unwrap_or(&[]));
+        }
+        self.lists.retain(|l| !l.code.is_empty());
+        let fresh = by_key.into_iter().map(|(k, p)| (Token::Key(k), p)).chain(by_word.into_iter().map(|(w, p)| (Token::Long(w), p)));
+        for (token, postings) in fresh {
+            let mut l = List { token, last: 0, code: Vec::new() };
+            gained += l.patch(&Remap { map: Vec::new(), from: 0, to: 0, shift: 0 }, &postings);
+            self.lists.push(l);
+        }
+        self.postings = (self.postings as isize + gained) as usize;
+    }
+
+    /// The shard as the search cache keeps it (`read`).
+    pub fn write(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        w.write_all(&(self.lists.len() as u32).to_le_bytes())?;
+        w.write_all(&(self.postings as u64).to_le_bytes())?;
+        for l in &self.lists {
+            match &l.token {
+                Token::Key(k) => {
+                    w.write_all(&[0])?;
+                    w.write_all(&k.to_le_bytes())?;
+                }
+                Token::Long(s) => {
+                    w.write_all(&[1])?;
+                    w.write_all(&(s.len() as u32).to_le_bytes())?;
+                    w.write_all(s.as_bytes())?;
+                }
+            }
+            w.write_all(&l.last.to_le_bytes())?;
+            w.write_all(&(l.code.len() as u32).to_le_bytes())?;
+            w.write_all(&l.code)?;
+        }
+        Ok(())
+    }
+
+    /// A shard `write` wrote; `None` if the bytes are not one. Its lists take no
+    /// more `add`s (as after `merge`), only `patch`.
+    pub fn read(r: &mut impl std::io::Read) -> Option<Shard> {
+        fn take<const N: usize>(r: &mut impl std::io::Read) -> Option<[u8; N]> {
+            let mut b = [0; N];
+            r.read_exact(&mut b).ok()?;
+            Some(b)
+        }
+        fn bytes(r: &mut impl std::io::Read, n: usize) -> Option<Vec<u8>> {
+            use std::io::Read;
+            let mut b = Vec::new();
+            r.by_ref().take(n as u64).read_to_end(&mut b).ok()?;
+            (b.len() == n).then_some(b)
+        }
+        let n = u32::from_le_bytes(take(r)?) as usize;
+        let postings = u64::from_le_bytes(take(r)?) as usize;
+        let mut lists = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            let token = match take::<1>(r)?[0] {
+                0 => Token::Key(u64::from_le_bytes(take(r)?)),
+                1 => {
+                    let len = u32::from_le_bytes(take(r)?) as usize;
+                    Token::Long(String::from_utf8(bytes(r, len.min(MAX_WORD_BYTES + 1))?).ok()?.into())
+                }
+                _ => return None,
+            };
+            let last = u32::from_le_bytes(take(r)?);
+            let len = u32::from_le_bytes(take(r)?) as usize;
+            let code = bytes(r, len)?;
+            if code.iter().any(|&c| super::code::digit(c).is_none()) || code.last().is_some_and(|&c| super::code::digit(c).is_some_and(|d| d & 32 != 0)) {
+                return None;
+            }
+            lists.push(List { token, last, code });
+        }
+        Some(Shard { ids: Vec::new(), long_ids: HashMap::new(), lists, postings })
+    }
+}
+
+/// Longest long word a list can have (bytes): `tokens::MAX_WORD` ASCII characters.
+const MAX_WORD_BYTES: usize = super::tokens::MAX_WORD;
 
 /// The shards of the files, from the size of what was collected: the fewest (a power
 /// of two, at most `shards.len()`) whose files stay under `per` bytes each — one
@@ -319,7 +505,7 @@ mod tests {
     const NO_DOCS: Docs = Docs { count: 0, expired: &[] };
 
     #[test]
-    fn shard_lists_tokens_in_first_appearance_order_with_delta_docs() {
+    fn a_shard_file_lists_tokens_in_key_order_with_delta_docs() {
         let mut s = Shard::default();
         s.add(super::super::tokens::doc_key_for_test("党费"), 3, 2);
         s.add_long("abcdefghijklm", 4, 3);
@@ -327,6 +513,119 @@ mod tests {
         let f = s.file(7, "", Terms::builtin(), &Bloom::new(&[]), &NO_DOCS);
         assert_eq!(String::from_utf8(f.shard).unwrap(), "dwgkSearchShard(7,{\"党费\":\"DClBF\",\"abcdefghijklm\":\"ED\"});\n");
         assert!(f.big.is_empty());
+    }
+
+    /// Random documents of a few tokens each: (doc id, [(token, value)]).
+    fn random_docs(seed: u64, n: usize) -> Vec<Vec<(u64, u32)>> {
+        let mut x = seed;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        (0..n).map(|_| (0..1 + next(6)).map(|_| (1 + next(12), 1 + next(900) as u32)).collect()).collect()
+    }
+
+    fn collect(docs: &[Vec<(u64, u32)>]) -> Shard {
+        let mut s = Shard::default();
+        for (id, d) in docs.iter().enumerate() {
+            let mut seen = Vec::new();
+            for &(k, v) in d {
+                if !seen.contains(&k) {
+                    seen.push(k);
+                    s.add(k, id as u32, v);
+                }
+            }
+            if d[0].1 % 7 == 3 {
+                s.add_long(&format!("longword{}", d[0].0 % 3), id as u32, 5);
+            }
+        }
+        s
+    }
+
+    fn lists(mut s: Shard) -> Vec<(String, u32, Vec<u8>)> {
+        s.lists.sort_unstable_by(|a, b| a.token.cmp(&b.token));
+        s.lists.into_iter().map(|l| (format!("{:?}", matches!(l.token, Token::Key(_))), l.last, l.code)).collect()
+    }
+
+    #[test]
+    fn a_patched_shard_is_the_shard_collected_anew() {
+        // Edits of an index of 200 documents: some change, some go, some come (at
+        // the start, the middle, the end); the unchanged keep their order.
+        for seed in 1..60u64 {
+            let old = random_docs(seed, 200);
+            let fresh_docs = random_docs(seed * 7919, 40);
+            let mut new: Vec<Vec<(u64, u32)>> = Vec::new();
+            let mut map = vec![GONE; old.len()];
+            let mut added = Vec::new();
+            let mut f = 0;
+            for (j, d) in old.iter().enumerate() {
+                let pick = (j as u64 * 31 + seed * 17) % 97;
+                if pick < 3 && f < fresh_docs.len() {
+                    // A new document before this one.
+                    added.push(new.len());
+                    new.push(fresh_docs[f].clone());
+                    f += 1;
+                }
+                match pick {
+                    3..=5 => {}
+                    6..=8 if f < fresh_docs.len() => {
+                        added.push(new.len());
+                        new.push(fresh_docs[f].clone());
+                        f += 1;
+                    }
+                    _ => {
+                        map[j] = new.len() as u32;
+                        new.push(d.clone());
+                    }
+                }
+            }
+            let shift = new.len() as i64 - old.len() as i64;
+            let from = (0..old.len()).filter(|&j| map[j] as i64 != j as i64).chain(added.first().copied()).min().unwrap_or(0);
+            let to = (0..old.len())
+                .filter(|&j| map[j] as i64 != j as i64 + shift)
+                .map(|j| j as i64)
+                .chain(added.last().map(|&i| i as i64 - shift))
+                .max()
+                .unwrap_or(0);
+            let remap = Remap { map, from: from as u32, to: to.max(0) as u32, shift };
+            let part = collect(&new);
+            let mut adds = Vec::new();
+            let mut long_adds = Vec::new();
+            for l in &part.lists {
+                for (doc, v) in super::super::tiers::decode(&l.code) {
+                    if added.contains(&(doc as usize)) {
+                        match &l.token {
+                            Token::Key(k) => adds.push((*k, doc, v)),
+                            Token::Long(w) => long_adds.push((w.clone(), doc, v)),
+                        }
+                    }
+                }
+            }
+            adds.sort_by_key(|a| a.1);
+            long_adds.sort_by_key(|a| a.1);
+            let mut patched = collect(&old);
+            patched.patch(&remap, adds, long_adds);
+            let expected = collect(&new);
+            assert_eq!(patched.postings, expected.postings, "seed {seed}");
+            assert_eq!(lists(patched), lists(expected), "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn a_shard_reads_back_what_it_wrote_and_refuses_damage() {
+        let s = collect(&random_docs(5, 300));
+        let mut bytes = Vec::new();
+        s.write(&mut bytes).unwrap();
+        let back = Shard::read(&mut &bytes[..]).unwrap();
+        assert_eq!(back.postings, s.postings);
+        assert_eq!(lists(back), lists(collect(&random_docs(5, 300))));
+        assert!(Shard::read(&mut &bytes[..bytes.len() - 1]).is_none(), "cut short");
+        let mut bad = bytes.clone();
+        let at = bad.len() - 1;
+        bad[at] = b'!';
+        assert!(Shard::read(&mut &bad[..]).is_none(), "not postings code");
     }
 
     #[test]
