@@ -36,7 +36,7 @@ use tokens::{Buckets, Counter, Terms};
 /// Output folder of the index.
 pub const DIR: &str = "search";
 /// Format version, checked by search.js.
-pub const VERSION: u32 = 6;
+pub const VERSION: u32 = 7;
 /// Most characters of a document's text kept for snippets and phrase checks.
 const TEXT_LIMIT: usize = 20_000;
 /// Characters of a document's text in `d/<id>.js` (enough for most snippets); the
@@ -161,9 +161,13 @@ fn docs(site: &Site) -> (Vec<Doc>, Vec<(usize, Option<usize>)>) {
         }
     });
     let mut out: Vec<Doc> = pages.chain(sections).collect();
-    // Newest first (undated last): a lower id is a newer document, so search.js
-    // can place results with equal scores without loading them.
+    // Oldest first (undated sections before every page): a higher id is a newer
+    // document, so search.js can place results with equal scores without loading
+    // them, and a new page, the newest, comes last: the other documents keep their
+    // ids, files and postings (`Build::patch`). The exact reverse of newest first
+    // with ties in site order.
     out.sort_by(|a, b| b.date.cmp(&a.date));
+    out.reverse();
     (out, units)
 }
 

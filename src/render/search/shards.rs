@@ -255,8 +255,14 @@ impl List {
     /// fresh collection gives. Untouched code before `from` and after `to` is kept.
     /// Returns how many postings it gained (fewer than 0: lost).
     fn patch(&mut self, remap: &Remap, adds: &[(u32, u32)]) -> isize {
-        if adds.is_empty() && self.last < remap.from {
-            return 0;
+        if self.last < remap.from && (self.code.is_empty() || adds.first().is_none_or(|a| a.0 > self.last)) {
+            // Every posting keeps its id: new ones (a new page, the newest) go after.
+            for &(d, v) in adds {
+                vlq(&mut self.code, d - self.last);
+                vlq(&mut self.code, v);
+                self.last = d;
+            }
+            return adds.len() as isize;
         }
         let mut gained = adds.len() as isize;
         let code = std::mem::take(&mut self.code);
@@ -580,6 +586,19 @@ mod tests {
                         new.push(d.clone());
                     }
                 }
+            }
+            if seed % 3 == 0 {
+                // New pages, the newest, after every other document.
+                for d in &fresh_docs[fresh_docs.len() - 2..] {
+                    added.push(new.len());
+                    new.push(d.clone());
+                }
+            }
+            if seed % 6 == 0 {
+                // Only those: the other documents keep their ids.
+                new = old.iter().chain(&fresh_docs[fresh_docs.len() - 2..]).cloned().collect();
+                added = vec![old.len(), old.len() + 1];
+                map = (0..old.len() as u32).collect();
             }
             let shift = new.len() as i64 - old.len() as i64;
             let from = (0..old.len()).filter(|&j| map[j] as i64 != j as i64).chain(added.first().copied()).min().unwrap_or(0);

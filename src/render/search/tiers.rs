@@ -70,7 +70,7 @@ fn score(value: u32, idf: f64, expired: bool) -> f64 {
 }
 
 /// The tier of a list longer than `TIER_BYTES`: its best `TIER_POSTINGS` postings
-/// (ties to the lower document, as search.js orders them).
+/// (ties to the higher, newer document, as search.js orders them).
 pub fn cut(code: &[u8], docs: &Docs) -> Tier {
     let all = decode(code);
     let df = all.len();
@@ -79,8 +79,8 @@ pub fn cut(code: &[u8], docs: &Docs) -> Tier {
     let keep = TIER_POSTINGS.min(df);
     let expired = |doc: u32| docs.expired.get(doc as usize).copied().unwrap_or(false);
     let keys: Vec<f64> = all.iter().map(|&(doc, value)| score(value, idf, expired(doc))).collect();
-    // Best first, ties to the lower document (postings are in document order).
-    let better = |a: &usize, b: &usize| keys[*b].total_cmp(&keys[*a]).then(a.cmp(b));
+    // Best first, ties to the higher document (postings are in document order).
+    let better = |a: &usize, b: &usize| keys[*b].total_cmp(&keys[*a]).then(b.cmp(a));
     let mut order: Vec<usize> = (0..df).collect();
     // Only the best `keep` and the next one are needed in order: linear, not a sort
     // of every posting (at 100k pages the cut lists hold most of 96M postings).

@@ -35,7 +35,7 @@
   if (!app || !document.createElement) {
     return;
   }
-  var VERSION = 6;
+  var VERSION = 7;
   var PAGE = 10; // results shown per step
   var VERIFY = 30; // most documents checked for phrases per step of PAGE results
   // Characters of document text a query may load beyond what it shows, per step of
@@ -610,7 +610,7 @@
   }
 
   /* The documents with every required token (and passing the filters), best
-     first: by score (an expired page's halved), then newer (a lower id). A common
+     first: by score (an expired page's halved), then newer (a higher id). A common
      term has thousands: each is a number in a typed array, sorted without a
      comparator; `at(i)` makes the i-th best's record when it is needed. */
   function candidates(p, f) {
@@ -697,8 +697,8 @@
       var rest = p.exact ? !near : far;
       flags[k] = gone | (rest ? 2 : 0);
       // The score (to 1e-5, at most 5,000) above the place in `first` (under 2^24):
-      // exact in a double; ascending = best first, then the lower document.
-      keys.push((5e8 - Math.round(Math.min(gone ? score * EXPIRED : score, 5000) * 1e5)) * 16777216 + k);
+      // exact in a double; ascending = best first, then the higher document.
+      keys.push((5e8 - Math.round(Math.min(gone ? score * EXPIRED : score, 5000) * 1e5)) * 16777216 + (first.n - 1 - k));
     }
     if (window.Float64Array && Float64Array.prototype.sort && first.n < 16777216) {
       keys = new Float64Array(keys);
@@ -735,7 +735,7 @@
       length: keys.length,
       at: function (i) {
         if (!made[i]) {
-          var k = keys[i] % 16777216;
+          var k = first.n - 1 - (keys[i] % 16777216);
           made[i] = { doc: first.docs[k], expired: flags[k] & 1, rest: (flags[k] & 2) > 0 };
         }
         return made[i];
