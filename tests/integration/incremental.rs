@@ -322,6 +322,17 @@ fn a_damaged_or_foreign_cache_means_a_full_build() {
         assert!(t.compare(what), "{what} cache: the build must succeed");
         assert_eq!(t.patched, before, "{what}: a damaged search cache is not patched from");
     }
+    // The record of the shard files (`search-files.bin`): damaged, or one of an older
+    // index, the files are made again where their keys differ.
+    let files = memo.with_file_name("search-files.bin");
+    let older = std::fs::read(&files).unwrap();
+    t.write(page, &format!("{}\n\n一段（记录）。\n", t.read(page)));
+    assert!(t.compare("before the record is replaced"));
+    for (what, bytes) in [("files: an older record", older.clone()), ("files: damaged", older[..older.len() / 2].to_vec())] {
+        t.write(page, &format!("{}\n\n一段（{what}）。\n", t.read(page)));
+        std::fs::write(&files, bytes).unwrap();
+        assert!(t.compare(what), "{what}: the build must succeed");
+    }
     t.write(page, &format!("{}\n\n再一段。\n", t.read(page)));
     let before = t.patched;
     assert!(t.compare("search cache written again"));

@@ -4,8 +4,9 @@
 //! build whose documents are mostly the same patches these postings
 //! (`Shard::patch`) instead of counting every document again. The file names the
 //! binary, the index format, the number of shards and the dictionary it was made
-//! with, and ends with a hash of all of it: anything else, or a file cut short or
-//! damaged, is no cache (a full index, never a wrong one).
+//! with; a hash covers it and the records, and each shard has its own (checked in
+//! parallel): anything else, or a file cut short or damaged, is no cache (a full
+//! index, never a wrong one).
 
 use super::shards::Shard;
 use siphasher::sip128::{Hasher128, SipHasher13};
@@ -15,6 +16,7 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 const FILE: &str = "search.bin";
+const FILES: &str = "search-files.bin";
 const MAGIC: &str = "dwgk-search 1";
 
 /// What the cache knows of one document.
@@ -36,6 +38,30 @@ pub struct Cached {
     pub avg_len: f32,
     pub docs: Vec<Record>,
     pub shards: Vec<Shard>,
+    /// Per shard, a name of its content: equal only where the lists are (a new one
+    /// for every shard a build collects or changes, `version`).
+    pub versions: Vec<u128>,
+}
+
+/// A name for content made now: a shard collected or changed by this build.
+pub fn version(shard: usize) -> u128 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let mut h = SipHasher13::new();
+    h.write_u128(now);
+    h.write_u32(std::process::id());
+    h.write_u64(COUNT.fetch_add(1, Ordering::Relaxed));
+    h.write_usize(shard);
+    h.finish128().as_u128()
+}
+
+/// What the last build wrote for one shard file (`search-files.bin`): the key it was
+/// made from (`render::search::shard_file_key`), its common tokens' file names and its bytes.
+pub struct Written {
+    pub key: u128,
+    pub names: Vec<String>,
+    pub bytes: u32,
 }
 
 /// The cache file of one index: where it is and what it must have been made with.
@@ -57,8 +83,11 @@ impl Place {
         Place { path: dir.join(FILE), header }
     }
 
-    /// The cache, if there is one made as this build would make it.
+    /// The cache, if there is one made as this build would make it. The header and
+    /// the records are read through one hash; each shard is checked by its digest,
+    /// in parallel.
     pub fn load(&self, shards: usize) -> Option<Cached> {
+        use rayon::prelude::*;
         let file = File::open(&self.path).ok()?;
         let mut r = Hashing { inner: BufReader::with_capacity(1 << 20, file), hash: SipHasher13::new() };
         let mut header = vec![0; self.header.len()];
@@ -78,19 +107,29 @@ impl Place {
             let [text_len, pieces, bytes] = [take(&mut r)?, take(&mut r)?, take(&mut r)?].map(u32::from_le_bytes);
             docs.push(Record { path, fp, text_len, pieces, bytes });
         }
-        let shards = (0..shards).map(|_| Shard::read(&mut r)).collect::<Option<Vec<_>>>()?;
+        let digests = (0..shards).map(|_| take(&mut r).map(u128::from_le_bytes)).collect::<Option<Vec<_>>>()?;
+        let versions = (0..shards).map(|_| take(&mut r).map(u128::from_le_bytes)).collect::<Option<Vec<_>>>()?;
         let expected = r.hash.finish128().as_u128();
-        let stored = u128::from_le_bytes(take(&mut r.inner)?);
+        let mut r = r.inner;
+        if u128::from_le_bytes(take(&mut r)?) != expected {
+            return None;
+        }
+        let shards = (0..shards).map(|_| Shard::read(&mut r)).collect::<Option<Vec<_>>>()?;
         let mut rest = [0u8; 1];
-        (stored == expected && r.inner.read(&mut rest).ok()? == 0).then_some(Cached { avg_len, docs, shards })
+        if r.read(&mut rest).ok()? != 0 || !shards.par_iter().zip(&digests).all(|(s, &d)| s.digest() == d) {
+            return None;
+        }
+        Some(Cached { avg_len, docs, shards, versions })
     }
 
     /// Writes the cache of this build (beside the old one, then in its place). One
     /// that cannot be written costs the next build time, nothing else.
-    pub fn save(&self, avg_len: f32, docs: &[Record], shards: &[Shard]) -> std::io::Result<()> {
+    pub fn save(&self, avg_len: f32, docs: &[Record], shards: &[Shard], versions: &[u128]) -> std::io::Result<()> {
+        use rayon::prelude::*;
         let dir = self.path.parent().expect("in the cache folder");
         std::fs::create_dir_all(dir)?;
         let tmp = dir.join(format!(".{FILE}.{}", std::process::id()));
+        let digests: Vec<u128> = shards.par_iter().map(Shard::digest).collect();
         let written = (|| {
             let mut w = Hashing { inner: BufWriter::with_capacity(1 << 20, File::create(&tmp)?), hash: SipHasher13::new() };
             w.write_all(&self.header)?;
@@ -104,14 +143,87 @@ impl Place {
                     w.write_all(&n.to_le_bytes())?;
                 }
             }
+            for d in digests.iter().chain(versions) {
+                w.write_all(&d.to_le_bytes())?;
+            }
+            let hash = w.hash.finish128().as_u128();
+            let mut w = w.inner;
+            w.write_all(&hash.to_le_bytes())?;
             for s in shards {
                 s.write(&mut w)?;
             }
-            let hash = w.hash.finish128().as_u128();
-            w.inner.write_all(&hash.to_le_bytes())?;
-            w.inner.flush()
+            w.flush()
         })();
         written.and_then(|_| std::fs::rename(&tmp, &self.path)).inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+    }
+}
+
+impl Place {
+    fn files_path(&self) -> PathBuf {
+        self.path.with_file_name(FILES)
+    }
+
+    /// The shard files the last build wrote, by output path; empty when there is
+    /// no such record or it is damaged. A record counts only where its key is the
+    /// one this build computes, so an old one is harmless.
+    pub fn load_files(&self) -> std::collections::HashMap<String, Written> {
+        let mut out = std::collections::HashMap::new();
+        let Ok(bytes) = std::fs::read(self.files_path()) else { return out };
+        let Some((body, hash)) = bytes.split_last_chunk::<16>() else { return out };
+        let mut h = SipHasher13::new();
+        h.write(body);
+        if h.finish128().as_u128() != u128::from_le_bytes(*hash) {
+            return out;
+        }
+        let mut r = body;
+        let text = |r: &mut &[u8]| -> Option<String> {
+            let n = u32::from_le_bytes(take(r)?) as usize;
+            let (t, rest) = r.split_at_checked(n)?;
+            *r = rest;
+            String::from_utf8(t.to_vec()).ok()
+        };
+        let mut read = || -> Option<()> {
+            while !r.is_empty() {
+                let path = text(&mut r)?;
+                let key = u128::from_le_bytes(take(&mut r)?);
+                let bytes = u32::from_le_bytes(take(&mut r)?);
+                let n = u32::from_le_bytes(take(&mut r)?);
+                let names = (0..n).map(|_| text(&mut r)).collect::<Option<Vec<_>>>()?;
+                out.insert(path, Written { key, names, bytes });
+            }
+            Some(())
+        };
+        if read().is_none() {
+            out.clear();
+        }
+        out
+    }
+
+    /// Records the shard files this build wrote (`load_files`).
+    pub fn save_files(&self, files: &[(String, Written)]) -> std::io::Result<()> {
+        let mut b = Vec::new();
+        let text = |b: &mut Vec<u8>, t: &str| {
+            b.extend_from_slice(&(t.len() as u32).to_le_bytes());
+            b.extend_from_slice(t.as_bytes());
+        };
+        for (path, w) in files {
+            text(&mut b, path);
+            b.extend_from_slice(&w.key.to_le_bytes());
+            b.extend_from_slice(&w.bytes.to_le_bytes());
+            b.extend_from_slice(&(w.names.len() as u32).to_le_bytes());
+            for n in &w.names {
+                text(&mut b, n);
+            }
+        }
+        let mut h = SipHasher13::new();
+        h.write(&b);
+        b.extend_from_slice(&h.finish128().as_u128().to_le_bytes());
+        let path = self.files_path();
+        let tmp = path.with_file_name(format!(".{FILES}.{}", std::process::id()));
+        std::fs::create_dir_all(path.parent().expect("in the cache folder"))?;
+        std::fs::write(&tmp, &b).and_then(|_| std::fs::rename(&tmp, &path)).inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp);
         })
     }

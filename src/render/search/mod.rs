@@ -353,6 +353,8 @@ fn doc_literal(out: &mut Vec<u8>, d: &Doc, text: &str, pieces: usize, kinds: &[(
 /// What the postings were collected or patched into, before `shards::fold`.
 struct Collected {
     shards: Vec<Shard>,
+    /// `cache::Cached::versions` of these shards.
+    versions: Vec<u128>,
     avg_len: f32,
     records: Vec<cache::Record>,
     /// Whether anything differs from the cache it was patched from (`false`: no
@@ -382,6 +384,41 @@ fn rounded_avg(lens: impl Iterator<Item = usize>) -> f32 {
     let avg = sum as f64 / n.max(1) as f64;
     let step = ((avg as u64).max(1).next_power_of_two() >> 6).max(1) as f64;
     ((avg / step).round() * step) as f32
+}
+
+/// What every shard file is made from besides its lists: the Bloom filter, which
+/// documents are expired (the tiers), their number and the dictionary.
+fn shard_files_key(bloom: &Bloom, expired: &[bool], dictionary: &[String]) -> u128 {
+    use std::hash::Hasher;
+    let mut h = siphasher::sip128::SipHasher13::new();
+    h.write(b"search-shard");
+    h.write(bloom.code().as_bytes());
+    h.write_usize(expired.len());
+    h.write(code::bitset(expired.iter().copied()).as_bytes());
+    for t in dictionary {
+        h.write_usize(t.len());
+        h.write(t.as_bytes());
+    }
+    siphasher::sip128::Hasher128::finish128(&h).as_u128()
+}
+
+/// Key of shard file `n` in the outputs memo: `common` (`shard_files_key`) and the
+/// versions of the collected shards it holds (`cache::Cached::versions`).
+fn shard_file_key(common: u128, n: usize, count: usize, versions: &[u128]) -> u128 {
+    use std::hash::Hasher;
+    let mut h = siphasher::sip128::SipHasher13::new();
+    h.write_u128(common);
+    h.write_usize(n);
+    h.write_usize(count);
+    for v in versions {
+        h.write_u128(*v);
+    }
+    siphasher::sip128::Hasher128::finish128(&h).as_u128()
+}
+
+/// A common token's file's key: its shard file's key with its name in.
+fn output_key_of(name: &str) -> u128 {
+    super::output_key::of_bytes(name.as_bytes())
 }
 
 /// Key of a document's files in the outputs memo: what they are made from, its id
@@ -510,7 +547,8 @@ impl Build<'_> {
                 laps.time("documents", || ids.par_iter().zip(&texts).map(|(&id, (_, text))| self.write_doc(id, text, 0)).collect());
             records.extend(written);
         }
-        Collected { shards, avg_len, records, changed: true }
+        let versions = (0..shards.len()).map(cache::version).collect();
+        Collected { shards, versions, avg_len, records, changed: true }
     }
 
     /// The last build's postings (`old`) brought up to date: the documents whose
@@ -568,12 +606,15 @@ impl Build<'_> {
         let mut runs = self.runs();
         laps.time("tokens", || self.count(&mut runs, &changed, &texts, avg_len));
         let mut shards = old.shards;
+        let mut versions = old.versions;
         laps.time("patch", || {
-            shards.par_iter_mut().enumerate().for_each(|(s, shard)| {
+            shards.par_iter_mut().zip(&mut versions).enumerate().for_each(|(s, (shard, version))| {
                 let adds: Vec<(u64, u32, u32)> = runs.iter().flat_map(|(_, b)| b.keys[s].iter().copied()).collect();
                 let long: Vec<(Box<str>, u32, u32)> =
                     runs.iter().flat_map(|(_, b)| b.long.iter().filter(|l| l.0 as usize == s).map(|(_, w, d, v)| (w.clone(), *d, *v))).collect();
-                shard.patch(&remap, adds, long);
+                if shard.patch(&remap, adds, long) {
+                    *version = cache::version(s);
+                }
             })
         });
         drop(runs);
@@ -601,7 +642,7 @@ impl Build<'_> {
                 })
                 .collect()
         });
-        Some(Collected { shards, avg_len, records, changed: from.is_some() })
+        Some(Collected { shards, versions, avg_len, records, changed: from.is_some() })
     }
 }
 
@@ -634,12 +675,12 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     if super::timings() {
         eprintln!("timing search-index/patched {}", patched.is_some());
     }
-    let Collected { mut shards, avg_len, records, changed } = match patched {
+    let Collected { mut shards, versions, avg_len, records, changed } = match patched {
         Some(c) => c,
         None => build.collect(&mut laps),
     };
     if let (Some(place), true) = (&place, changed) {
-        if let Err(e) = laps.time("cache-write", || place.save(avg_len, &records, &shards)) {
+        if let Err(e) = laps.time("cache-write", || place.save(avg_len, &records, &shards, &versions)) {
             // Not a build problem: the next index is counted in full.
             if super::timings() {
                 eprintln!("timing search-index/cache not written: {e}");
@@ -655,29 +696,67 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let uni = shards.split_off(shard_count);
     let (shards, uni) = (fold(shards, SHARD_BYTES), fold(uni, UNI_SHARD_BYTES));
     let (shard_count, uni_count) = (shards.len(), uni.len());
+    // Which collected shards (by their versions) each file holds: `fold` puts
+    // collected shard i of `n` into file i % count.
+    let members = |of: &[u128], count: usize, n: usize| -> Vec<u128> { of.iter().skip(n).step_by(count).copied().collect() };
+    let (s_versions, u_versions) = versions.split_at(versions.len() / 2);
     let expired: Vec<bool> = docs.iter().map(|d| d.expired).collect();
     let tier_docs = tiers::Docs { count: docs.len(), expired: &expired };
-    let (shard_bytes, bloom) = laps.time("shard-files", || {
+    let old_files = place.as_ref().filter(|_| sink.keyed()).map(|p| laps.time("files-read", || p.load_files())).unwrap_or_default();
+    let (written, bloom) = laps.time("shard-files", || {
         let bloom = Bloom::of_most_common(shards.par_iter().chain(&uni).flat_map_iter(|s| s.big_hashes(&terms)).collect());
-        let bytes: usize = shards
+        let common = shard_files_key(&bloom, &expired, &site.config.search_terms);
+        let written: Vec<(String, cache::Written)> = shards
             .into_par_iter()
             .chain(uni)
             .enumerate()
             .map(|(n, s)| {
-                let (prefix, path) = match n.checked_sub(shard_count) {
-                    None => ("", format!("{DIR}/s/{n}.js")),
-                    Some(u) => ("u", format!("{DIR}/u/{u}.js")),
+                let (prefix, path, count, of) = match n.checked_sub(shard_count) {
+                    None => ("", format!("{DIR}/s/{n}.js"), shard_count, members(s_versions, shard_count, n)),
+                    Some(u) => ("u", format!("{DIR}/u/{u}.js"), uni_count, members(u_versions, uni_count, u)),
+                };
+                let key = shard_file_key(common, n, count, &of);
+                let big = |name: &str| (format!("{DIR}/b/{name}.js"), key ^ output_key_of(name));
+                // The last build's files of the same lists: kept (as many as can be).
+                let kept = match old_files.get(&path).filter(|w| w.key == key) {
+                    Some(w) => {
+                        let all = std::iter::once((path.clone(), key)).chain(w.names.iter().map(|m| big(m)));
+                        let kept = all.take_while(|(rel, k)| sink.reuse(rel, *k)).count();
+                        if kept == w.names.len() + 1 {
+                            return (path, cache::Written { key, names: w.names.clone(), bytes: w.bytes });
+                        }
+                        kept
+                    }
+                    None => 0,
                 };
                 let f = s.file(n, prefix, &terms, &bloom, &tier_docs);
-                write(path, &f.shard);
-                for (name, file) in &f.big {
-                    write(format!("{DIR}/b/{name}.js"), file);
+                let put = |k: usize, rel: String, file_key: u128, bytes: &[u8]| {
+                    if k < kept {
+                    } else if sink.keyed() {
+                        write_keyed(rel, file_key, bytes)
+                    } else {
+                        write(rel, bytes)
+                    }
+                };
+                put(0, path.clone(), key, &f.shard);
+                for (k, (name, file)) in f.big.iter().enumerate() {
+                    let (rel, file_key) = big(name);
+                    put(k + 1, rel, file_key, file);
                 }
-                f.shard.len() + f.big.iter().map(|(_, f)| f.len()).sum::<usize>()
+                let bytes = f.shard.len() + f.big.iter().map(|(_, f)| f.len()).sum::<usize>();
+                (path, cache::Written { key, names: f.big.into_iter().map(|(name, _)| name).collect(), bytes: bytes as u32 })
             })
-            .sum();
-        (bytes, bloom)
+            .collect();
+        (written, bloom)
     });
+    let shard_bytes = written.iter().map(|(_, w)| w.bytes as usize).sum();
+    if let Some(place) = place.as_ref().filter(|_| sink.keyed()) {
+        if let Err(e) = place.save_files(&written) {
+            if super::timings() {
+                eprintln!("timing search-index/files not written: {e}");
+            }
+        }
+    }
     let meta_bytes = laps.time("meta", || write_meta(site, &docs, &units, &terms, (shard_count, uni_count), &bloom, &write));
     if super::timings() {
         for (name, wall, cpu) in &laps.0 {
