@@ -388,6 +388,8 @@ pub struct Staged {
     staging: Option<Staging>,
     /// What the build rendered, saved once its tree is committed.
     outputs: Option<outputs::Outputs>,
+    /// `Sink::after_commit` work: run after the swap, or when the output is given up.
+    after: Vec<render::AfterCommit>,
 }
 
 impl Staged {
@@ -399,6 +401,7 @@ impl Staged {
     /// Removes the output unswapped.
     pub fn discard(mut self) -> (Summary, Diagnostics) {
         self.staging = None;
+        std::mem::take(&mut self.after).into_iter().for_each(|job| job());
         (self.summary, self.diags)
     }
 
@@ -424,6 +427,7 @@ impl Staged {
                 }
             }
         }
+        std::mem::take(&mut self.after).into_iter().for_each(|job| job());
         (self.summary, self.diags)
     }
 }
@@ -459,7 +463,7 @@ fn prepare(req: &Request, input: Input, hooks: &dyn Hooks, notes: bool, memo: &c
 fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hooks: &dyn Hooks) -> Staged {
     let Some(mut site) = site else {
         diags.sort();
-        return Staged { summary: Summary::default(), diags, staging: None, outputs: None };
+        return Staged { summary: Summary::default(), diags, staging: None, outputs: None, after: Vec::new() };
     };
     let config = site.config.clone();
     let mut timer = Timer::new();
@@ -473,6 +477,7 @@ fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hook
     let site = std::sync::Arc::new(site);
     let mut kept = None;
     let mut memo = None;
+    let mut after = Vec::new();
 
     if let Some(templates) = templates {
         match (&req.output, diags.has_errors()) {
@@ -488,9 +493,19 @@ fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hook
                     staging.link_from(base);
                     let binary = cache::binary();
                     let cache = req.cache.as_deref().filter(|_| outputs.is_some()).map(|dir| (dir, binary.as_str()));
-                    let sink = StagingSink { staging: &staging, hooks, root: &req.root, full: Mutex::default(), outputs: outputs.as_ref(), checked, cache };
+                    let sink = StagingSink {
+                        staging: &staging,
+                        hooks,
+                        root: &req.root,
+                        full: Mutex::default(),
+                        outputs: outputs.as_ref(),
+                        checked,
+                        cache,
+                        after: Mutex::default(),
+                    };
                     diags.extend(render::render_site(&site, templates, statics, &sink));
                     sink.summarize_full_disk(out, &mut diags);
+                    after = std::mem::take(&mut *sink.after.lock().expect("after"));
                     if let Some(why) = site.html_store.as_ref().and_then(|s| s.failure()) {
                         diags.push(
                             Diagnostic::error(format!("无法读回生成中暂存在磁盘上的页面正文：{why}"))
@@ -517,7 +532,7 @@ fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hook
     }
     timer.lap("render+write");
     diags.sort();
-    Staged { summary, diags, staging: kept, outputs: memo }
+    Staged { summary, diags, staging: kept, outputs: memo, after }
 }
 
 /// Stage timings on stderr when `DWGK_TIMINGS` is set (used by bench/).
@@ -561,6 +576,8 @@ struct StagingSink<'a> {
     checked: bool,
     /// The build cache folder and this binary's identity (`Sink::cache_dir`).
     cache: Option<(&'a Path, &'a str)>,
+    /// `Sink::after_commit` work, handed to `Staged`.
+    after: Mutex<Vec<render::AfterCommit>>,
 }
 
 impl StagingSink<'_> {
@@ -619,6 +636,9 @@ impl Sink for StagingSink<'_> {
     }
     fn cache_dir(&self) -> Option<(&Path, &str)> {
         self.cache
+    }
+    fn after_commit(&self, job: render::AfterCommit) {
+        self.after.lock().expect("after").push(job);
     }
     fn write_rendered(&self, rel: &str, bytes: &[u8], key: u128) -> Result<(), Box<Diagnostic>> {
         self.write(rel, bytes)?;

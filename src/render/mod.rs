@@ -61,7 +61,15 @@ pub trait Sink: Sync {
     fn cache_dir(&self) -> Option<(&Path, &str)> {
         None
     }
+    /// Runs `job` once the output is committed (or given up), outside the build's
+    /// own writes: where nothing is committed, now.
+    fn after_commit(&self, job: AfterCommit) {
+        job()
+    }
 }
+
+/// Work a build leaves for after its commit (`Sink::after_commit`).
+pub type AfterCommit = Box<dyn FnOnce() + Send>;
 
 /// Writes `bytes` at `rel`, or keeps the last build's file there when it was made
 /// from inputs with the same `key`.

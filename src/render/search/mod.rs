@@ -381,25 +381,18 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     if super::timings() {
         eprintln!("timing search-index/patched {}", patched.is_some());
     }
-    let Collected { mut shards, versions, avg_len, records, changed } = match patched {
+    let Collected { shards: collected, versions, avg_len, records, changed } = match patched {
         Some(c) => c,
         None => build.collect(&mut laps),
     };
-    if let (Some(place), true) = (&place, changed) {
-        if let Err(e) = laps.time("cache-write", || place.save(avg_len, &records, &shards, &versions)) {
-            // Not a build problem: the next index is counted in full.
-            if super::timings() {
-                eprintln!("timing search-index/cache not written: {e}");
-            }
-        }
-    }
+    let shards = &collected;
     let doc_bytes = records.iter().map(|r| r.bytes as usize).sum();
     let postings: usize = shards.iter().map(|s| s.postings()).sum();
     if super::timings() {
         let m = shards.iter().map(|s| s.memory()).fold((0, 0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3));
         eprintln!("timing search-index/memory lists {} code {} code_cap {} slots {}", m.0, m.1, m.2, m.3);
     }
-    let uni = shards.split_off(shard_count);
+    let (shards, uni) = shards.split_at(shard_count);
     let (shards, uni) = (fold(shards, SHARD_BYTES), fold(uni, UNI_SHARD_BYTES));
     let (shard_count, uni_count) = (shards.len(), uni.len());
     // Which collected shards (by their versions) each file holds: `fold` puts
@@ -456,12 +449,18 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
         (written, bloom)
     });
     let shard_bytes = written.iter().map(|(_, w)| w.bytes as usize).sum();
-    if let Some(place) = place.as_ref().filter(|_| sink.keyed()) {
-        if let Err(e) = place.save_files(&written) {
+    if let Some(place) = place {
+        // Written once the output is committed: `publish` syncs the disk before it
+        // swaps a release in, and the cache (295 MB at 100k pages) need not be synced.
+        // Not a build problem if it fails: the next index is counted in full.
+        sink.after_commit(Box::new(move || {
+            let started = std::time::Instant::now();
+            let saved = if changed { place.save(avg_len, &records, &collected, &versions) } else { Ok(()) };
+            let files = place.save_files(&written);
             if super::timings() {
-                eprintln!("timing search-index/files not written: {e}");
+                eprintln!("timing search-index/cache-write {:.3} {saved:?} {files:?}", started.elapsed().as_secs_f64());
             }
-        }
+        }));
     }
     let meta_bytes = laps.time("meta", || write_meta(site, &docs, &units, &terms, (shard_count, uni_count), &bloom, &write));
     if super::timings() {

@@ -115,15 +115,6 @@ impl Shard {
         self.lists.iter().map(|l| if l.code.len() > BIG { 2 } else { l.code.len() } + 12).sum::<usize>() + 24
     }
 
-    /// Takes in the tokens of `other` (a shard whose hashes now fall in this one:
-    /// no token is in both), after its own; no `add` after it.
-    pub fn merge(&mut self, other: Shard) {
-        self.postings += other.postings;
-        self.lists.extend(other.lists);
-        self.ids.clear();
-        self.long_ids.clear();
-    }
-
     fn hash(token: &Token, terms: &Terms) -> u32 {
         match token {
             Token::Key(k) => key_hash(*k, terms),
@@ -131,6 +122,20 @@ impl Shard {
         }
     }
 
+    /// Its file alone (`Folded::file`).
+    #[cfg(test)]
+    pub fn file(&self, n: usize, prefix: &str, terms: &Terms, bloom: &Bloom, docs: &Docs) -> ShardFile {
+        Folded { lists: self.lists.iter().collect() }.file(n, prefix, terms, bloom, docs)
+    }
+}
+
+/// The lists of one shard file: of the collected shards `fold` put together. It
+/// borrows them: the collected shards stay whole for the build cache.
+pub struct Folded<'a> {
+    lists: Vec<&'a List>,
+}
+
+impl Folded<'_> {
     /// The tokens whose postings get a file of their own (`file`): (bytes of their
     /// postings, hash).
     pub fn big_hashes(&self, terms: &Terms) -> Vec<(usize, u32)> {
@@ -442,12 +447,12 @@ const MAX_WORD_BYTES: usize = super::tokens::MAX_WORD;
 /// of two, at most `shards.len()`) whose files stay under `per` bytes each — one
 /// for a small site. Shard `n` of the files takes the collected shards whose
 /// number is `n` modulo the count, which are the tokens with `hash & (count - 1) == n`.
-pub fn fold(shards: Vec<Shard>, per: usize) -> Vec<Shard> {
+pub fn fold(shards: &[Shard], per: usize) -> Vec<Folded<'_>> {
     let bytes: usize = shards.iter().map(Shard::file_bytes).sum();
     let count = bytes.div_ceil(per).next_power_of_two().clamp(1, shards.len().max(1));
-    let mut out: Vec<Shard> = (0..count).map(|_| Shard::default()).collect();
-    for (n, s) in shards.into_iter().enumerate() {
-        out[n % count].merge(s);
+    let mut out: Vec<Folded> = (0..count).map(|_| Folded { lists: Vec::new() }).collect();
+    for (n, s) in shards.iter().enumerate() {
+        out[n % count].lists.extend(&s.lists);
     }
     out
 }
@@ -712,7 +717,8 @@ mod tests {
         };
         let bytes: usize = collect(256).iter().map(Shard::file_bytes).sum();
         for per in [1024, 4096, bytes, 10 * bytes] {
-            let folded = fold(collect(256), per);
+            let collected = collect(256);
+            let folded = fold(&collected, per);
             let n = folded.len();
             assert!(n.is_power_of_two() && n <= 256, "{per}: {n}");
             assert!(bytes.div_ceil(n) <= per, "{per}: {n} shards of {bytes} bytes: under the size");
@@ -723,8 +729,8 @@ mod tests {
                 assert!(json.as_object().unwrap().keys().all(|w| fnv(w) as usize & (n - 1) == i), "{per}: shard {i} of {n}");
             }
         }
-        assert_eq!(fold(collect(256), bytes).len(), 1, "a small index: one shard");
-        assert_eq!(fold(Vec::new(), 4096).len(), 1, "no tokens: one empty shard");
+        assert_eq!(fold(&collect(256), bytes).len(), 1, "a small index: one shard");
+        assert_eq!(fold(&[], 4096).len(), 1, "no tokens: one empty shard");
     }
 
     #[test]
