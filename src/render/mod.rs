@@ -30,10 +30,19 @@ use crate::site::Site;
 use functions::Lookup;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
-pub use sink::{write_keyed, write_or_keep, AfterCommit, NullSink, Sink};
+pub use sink::{write_keyed, AfterCommit, NullSink, Sink};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use theme::{StaticFile, Templates};
+
+/// Writes `bytes` at `rel`, or keeps the last build's file there when it has the
+/// same bytes (by their 128-bit hash): no read of the old file, no write.
+pub fn write_or_keep(sink: &dyn Sink, rel: &str, bytes: &[u8]) -> Result<(), Box<Diagnostic>> {
+    if !sink.keyed() {
+        return sink.write(rel, bytes);
+    }
+    write_keyed(sink, rel, output_key::of_bytes(bytes), bytes)
+}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Form {

@@ -1,7 +1,6 @@
 //! Where rendered output goes (`Sink`): a staging folder, memory, or nowhere; and
 //! the writes that keep the last build's file where its key is the same.
 
-use super::output_key;
 use crate::content::entry::FileId;
 use crate::diag::Diagnostic;
 use std::path::Path;
@@ -52,15 +51,6 @@ pub fn write_keyed(sink: &dyn Sink, rel: &str, key: u128, bytes: &[u8]) -> Resul
         return Ok(());
     }
     sink.write_rendered(rel, bytes, key)
-}
-
-/// Writes `bytes` at `rel`, or keeps the last build's file there when it has the
-/// same bytes (by their 128-bit hash): no read of the old file, no write.
-pub fn write_or_keep(sink: &dyn Sink, rel: &str, bytes: &[u8]) -> Result<(), Box<Diagnostic>> {
-    if !sink.keyed() {
-        return sink.write(rel, bytes);
-    }
-    write_keyed(sink, rel, output_key::of_bytes(bytes), bytes)
 }
 
 /// Renders into nothing: `check` runs every template without writing.
