@@ -398,10 +398,15 @@ impl Staged {
         self.staging.is_some()
     }
 
+    /// The `Sink::after_commit` work, once.
+    fn run_after(&mut self) {
+        std::mem::take(&mut self.after).into_iter().for_each(|job| job());
+    }
+
     /// Removes the output unswapped.
     pub fn discard(mut self) -> (Summary, Diagnostics) {
         self.staging = None;
-        std::mem::take(&mut self.after).into_iter().for_each(|job| job());
+        self.run_after();
         (self.summary, self.diags)
     }
 
@@ -427,7 +432,7 @@ impl Staged {
                 }
             }
         }
-        std::mem::take(&mut self.after).into_iter().for_each(|job| job());
+        self.run_after();
         (self.summary, self.diags)
     }
 }

@@ -28,7 +28,7 @@ pub(super) struct Build<'a> {
     pub(super) terms: &'a Terms,
     pub(super) kinds: &'a [(&'static str, &'static str)],
     pub(super) shard_count: usize,
-    pub(super) write: &'a (dyn Fn(String, &[u8]) + Sync),
+    /// `render::write_keyed` (a plain write when the sink keeps nothing).
     pub(super) write_keyed: &'a (dyn Fn(String, u128, &[u8]) + Sync),
 }
 
@@ -109,10 +109,7 @@ impl Build<'_> {
         let fp = self.fps.get(id).copied().unwrap_or(0);
         let key = doc_key(fp, id, pieces.len());
         let put = |k: usize, bytes: &[u8]| {
-            if k < skip {
-            } else if self.fps.is_empty() {
-                (self.write)(doc_file(id, k), bytes)
-            } else {
+            if k >= skip {
                 (self.write_keyed)(doc_file(id, k), key.wrapping_add(k as u128), bytes)
             }
         };
@@ -236,11 +233,12 @@ impl Build<'_> {
             return None;
         }
         let texts: Vec<(String, String)> = laps.time("text", || changed.par_iter().map(|&i| (docs[i].headings(site), docs[i].text(site))).collect());
-        let mut lens: Vec<usize> = same.iter().map(|j| j.map_or(0, |j| old.docs[j].text_len as usize)).collect();
-        for (&i, (_, t)) in changed.iter().zip(&texts) {
-            lens[i] = t.len();
-        }
-        let avg_len = rounded_avg(lens.iter().take(BLOCK).copied());
+        // The first block's lengths: the cached ones, the changed documents' counted now.
+        let len = |i: usize| match same[i] {
+            Some(j) => old.docs[j].text_len as usize,
+            None => texts[changed.binary_search(&i).expect("changed")].1.len(),
+        };
+        let avg_len = rounded_avg((0..docs.len().min(BLOCK)).map(len));
         if avg_len.to_bits() != old.avg_len.to_bits() {
             return None;
         }
@@ -275,7 +273,6 @@ impl Build<'_> {
         });
         drop(runs);
         // Documents: an unchanged one at its old id keeps its files.
-        let changed_text: HashMap<usize, &str> = changed.iter().zip(&texts).map(|(&i, (_, t))| (i, t.as_str())).collect();
         let records: Vec<cache::Record> = laps.time("documents", || {
             (0..docs.len())
                 .into_par_iter()
@@ -291,9 +288,9 @@ impl Build<'_> {
                         }
                         _ => 0,
                     };
-                    match changed_text.get(&i) {
-                        Some(t) => self.write_doc(i, t, kept),
-                        None => self.write_doc(i, &docs[i].text(site), kept),
+                    match changed.binary_search(&i) {
+                        Ok(k) => self.write_doc(i, &texts[k].1, kept),
+                        Err(_) => self.write_doc(i, &docs[i].text(site), kept),
                     }
                 })
                 .collect()

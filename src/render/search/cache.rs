@@ -68,6 +68,7 @@ pub struct Written {
 pub struct Place {
     path: PathBuf,
     header: Vec<u8>,
+    shards: usize,
 }
 
 impl Place {
@@ -80,13 +81,14 @@ impl Place {
             header.extend_from_slice(t.as_bytes());
         }
         header.push(b'\n');
-        Place { path: dir.join(FILE), header }
+        Place { path: dir.join(FILE), header, shards }
     }
 
     /// The cache, if there is one made as this build would make it. The header and
     /// the records are read through one hash; each shard is checked by its digest,
     /// in parallel.
-    pub fn load(&self, shards: usize) -> Option<Cached> {
+    pub fn load(&self) -> Option<Cached> {
+        let shards = self.shards;
         use rayon::prelude::*;
         let file = File::open(&self.path).ok()?;
         let mut r = Hashing { inner: BufReader::with_capacity(1 << 20, file), hash: SipHasher13::new() };

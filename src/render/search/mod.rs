@@ -375,8 +375,8 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let kinds = kinds();
     let fps: Vec<u128> = if sink.keyed() { laps.time("fingerprints", || docs.par_iter().map(|d| d.fingerprint(site)).collect()) } else { Vec::new() };
     let place = sink.cache_dir().filter(|_| !fps.is_empty()).map(|(dir, binary)| cache::Place::new(dir, binary, 2 * shard_count, &site.config.search_terms));
-    let build = Build { site, sink, docs: &docs, fps: &fps, terms: &terms, kinds: &kinds, shard_count, write: &write, write_keyed: &write_keyed };
-    let old = place.as_ref().and_then(|p| laps.time("cache-read", || p.load(2 * shard_count)));
+    let build = Build { site, sink, docs: &docs, fps: &fps, terms: &terms, kinds: &kinds, shard_count, write_keyed: &write_keyed };
+    let old = place.as_ref().and_then(|p| laps.time("cache-read", || p.load()));
     let patched = old.and_then(|old| build.patch(old, &mut laps));
     if super::timings() {
         eprintln!("timing search-index/patched {}", patched.is_some());
@@ -401,7 +401,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
     let (s_versions, u_versions) = versions.split_at(versions.len() / 2);
     let expired: Vec<bool> = docs.iter().map(|d| d.expired).collect();
     let tier_docs = tiers::Docs { count: docs.len(), expired: &expired };
-    let old_files = place.as_ref().filter(|_| sink.keyed()).map(|p| laps.time("files-read", || p.load_files())).unwrap_or_default();
+    let old_files = place.as_ref().map(|p| laps.time("files-read", || p.load_files())).unwrap_or_default();
     let (written, bloom) = laps.time("shard-files", || {
         let bloom = Bloom::of_most_common(shards.par_iter().chain(&uni).flat_map_iter(|s| s.big_hashes(&terms)).collect());
         let common = shard_files_key(&bloom, &expired, &site.config.search_terms);
@@ -430,11 +430,8 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> (Stats, Vec<Diagnostic>) {
                 };
                 let f = s.file(n, prefix, &terms, &bloom, &tier_docs);
                 let put = |k: usize, rel: String, file_key: u128, bytes: &[u8]| {
-                    if k < kept {
-                    } else if sink.keyed() {
+                    if k >= kept {
                         write_keyed(rel, file_key, bytes)
-                    } else {
-                        write(rel, bytes)
                     }
                 };
                 put(0, path.clone(), key, &f.shard);
