@@ -242,7 +242,7 @@ pub struct Input {
 /// Reads `config.toml`, walks `content/` (inside the fence `trust` and the
 /// configuration allow) and reads and parses every Markdown file.
 pub fn read_input(root: &Path, trust: &Trust) -> Input {
-    let mut timer = Timer::new();
+    let mut timer = render::Timer::new();
     let (mut config, mut diags) = load_config(root);
     let Some(cfg) = config.as_mut() else {
         return Input { config, entries: Vec::new(), sources: Vec::new(), diags, isolation: Default::default(), isolating: false };
@@ -280,7 +280,7 @@ pub fn load_site(req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
 }
 
 fn load_site_from(input: Input, req: &Request, notes: bool) -> (Option<Site>, Diagnostics) {
-    let mut timer = Timer::new();
+    let mut timer = render::Timer::new();
     let mut diags = Diagnostics::default();
     diags.extend(input.diags);
     let Some(mut config) = input.config else {
@@ -451,7 +451,7 @@ fn prepare(req: &Request, input: Input, hooks: &dyn Hooks, notes: bool, memo: &c
     let (site, mut diags) = load_site_from(input, req, notes);
     let Some(mut site) = site else { return (None, diags) };
     hooks.assembled(&site);
-    let mut timer = Timer::new();
+    let mut timer = render::Timer::new();
     if let Some(out) = &req.output {
         let text: u64 = site.pages.iter().map(|p| p.src.text.len() as u64).sum();
         site.html_store = spill::for_site(out, text).map(|s| std::sync::Arc::new(s) as std::sync::Arc<dyn site::HtmlStore>);
@@ -471,7 +471,7 @@ fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hook
         return Staged { summary: Summary::default(), diags, staging: None, outputs: None, after: Vec::new() };
     };
     let config = site.config.clone();
-    let mut timer = Timer::new();
+    let (mut timer, mut step) = (render::Timer::new(), render::Timer::new());
     site.release_sources();
     let code = req.trust.code.as_deref();
     let (templates, d) = render::theme::load(code, &config.theme, &config.security);
@@ -480,6 +480,7 @@ fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hook
     diags.extend(d);
     let summary = summarize(&site);
     let site = std::sync::Arc::new(site);
+    step.lap("render+write/theme");
     let mut kept = None;
     let mut memo = None;
     let mut after = Vec::new();
@@ -495,7 +496,9 @@ fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hook
                         None => (Some(out.clone()), true),
                     };
                     let outputs = req.cache.as_deref().map(|dir| outputs::Outputs::open(dir, &cache::binary(), base.as_deref()));
+                    step.lap("render+write/outputs-memo-open");
                     staging.link_from(base);
+                    step.lap("render+write/link");
                     let binary = cache::binary();
                     let cache = req.cache.as_deref().filter(|_| outputs.is_some()).map(|dir| (dir, binary.as_str()));
                     let sink = StagingSink {
@@ -509,6 +512,7 @@ fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hook
                         after: Mutex::default(),
                     };
                     diags.extend(render::render_site(&site, templates, statics, &sink));
+                    step.lap("render+write/render");
                     sink.summarize_full_disk(out, &mut diags);
                     after = std::mem::take(&mut *sink.after.lock().expect("after"));
                     if let Some(why) = site.html_store.as_ref().and_then(|s| s.failure()) {
@@ -522,6 +526,7 @@ fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hook
                             diags.push(e.diagnostic());
                         }
                     }
+                    step.lap("render+write/sweep");
                     if !diags.has_errors() {
                         match hooks.before_commit(&site, staging.dir()) {
                             Ok(true) => (kept, memo) = (Some(staging), outputs),
@@ -538,25 +543,6 @@ fn render_staged(req: &Request, site: Option<Site>, mut diags: Diagnostics, hook
     timer.lap("render+write");
     diags.sort();
     Staged { summary, diags, staging: kept, outputs: memo, after }
-}
-
-/// Stage timings on stderr when `DWGK_TIMINGS` is set (used by bench/).
-struct Timer {
-    on: bool,
-    last: std::time::Instant,
-}
-
-impl Timer {
-    fn new() -> Timer {
-        Timer { on: render::timings(), last: std::time::Instant::now() }
-    }
-
-    fn lap(&mut self, stage: &str) {
-        if self.on {
-            eprintln!("timing {stage} {:.3} {}", self.last.elapsed().as_secs_f64(), render::memory_mib());
-        }
-        self.last = std::time::Instant::now();
-    }
 }
 
 fn summarize(site: &Site) -> Summary {

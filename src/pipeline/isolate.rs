@@ -181,7 +181,7 @@ pub fn prepare_isolated(
     let mut holds: BTreeMap<String, Hold> = BTreeMap::new();
     let mut round = 0;
     let (site, diags, held) = super::cache::with_memo(req, |memo| loop {
-        let mut timer = super::Timer::new();
+        let mut timer = crate::render::Timer::new();
         let input = if holds.is_empty() { base.clone() } else { apply(&base, &holds, previous) };
         timer.lap("isolation-input");
         let (site, mut diags) = prepare(req, input, hooks, notes, memo);

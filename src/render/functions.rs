@@ -117,7 +117,7 @@ pub fn register_functions(tera: &mut tera::Tera, lookup: Arc<Lookup>) {
         let &i = l.sections.get(path).ok_or_else(|| Error::msg(format!("get_section: 找不到栏目 {path}（路径从 content/ 算起，如 notices/_index.md）")))?;
         let site = &l.site;
         let pages = site.sections[i].pages.iter().filter(|&&p| site.pages[p].listed()).map(|&p| l.summaries.get(site, p)).collect();
-        Ok(super::view::section_view(site, i, Value::Array(pages), &l.summaries, true))
+        Ok(super::view::section_view(site, i, Value::Array(pages), &|p| l.summaries.get(site, p), true))
     });
     let l = lookup.clone();
     tera.register_function("get_page", move |args: &HashMap<String, Value>| -> Result<Value> {

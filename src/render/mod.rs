@@ -20,7 +20,9 @@ mod output_key;
 pub mod parts;
 pub mod search;
 mod sink;
+mod summaries;
 pub mod theme;
+mod timing;
 pub mod view;
 mod word_media;
 
@@ -33,7 +35,10 @@ use serde_json::{json, Map, Value};
 pub use sink::{write_keyed, AfterCommit, NullSink, Sink};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+pub use summaries::Summaries;
 use theme::{StaticFile, Templates};
+use timing::Profile;
+pub(crate) use timing::{memory_mib, process_cpu_seconds, timings, Timer};
 
 /// Writes `bytes` at `rel`, or keeps the last build's file there when it has the
 /// same bytes (by their 128-bit hash): no read of the old file, no write.
@@ -80,38 +85,19 @@ pub const RECENT_SIZE: usize = 10;
 pub fn render_site(shared: &Arc<Site>, mut templates: Templates, statics: Vec<(String, StaticFile)>, sink: &dyn Sink) -> Vec<Diagnostic> {
     // A site big enough to keep its HTML on disk (`pipeline::spill`) builds each
     // summary where it is listed instead of holding them all (~1 GiB at 1M pages).
+    let mut timer = Timer::new();
     let summaries = if shared.html_store.is_some() { Summaries::OnDemand } else { Summaries::all(shared) };
     functions::register_functions(&mut templates.tera, Arc::new(lookup(shared, summaries.clone())));
+    timer.lap("render/summaries");
     let mut diags = render_outputs(shared, &templates, &summaries, &Select::All, sink);
     // The templates' functions hold the summaries too: both go before the index.
     drop((templates, summaries));
+    timer.lap("render/outputs");
     diags.extend(write_search_index(shared, sink));
+    timer.lap("render/search");
     diags.extend(copy_files(shared, statics, sink));
+    timer.lap("render/files");
     diags
-}
-
-/// The list form of pages (`view::page_summary`) by page index: built once for a
-/// full render, where each is copied into many lists; or built when asked for (the
-/// preview server keeps none between its incremental renders: the largest item of
-/// its memory otherwise).
-#[derive(Clone)]
-pub enum Summaries {
-    Built(Arc<Vec<Value>>),
-    OnDemand,
-}
-
-impl Summaries {
-    /// Every visible page's summary (`Null` for hidden ones), built in parallel.
-    pub fn all(site: &Site) -> Summaries {
-        Summaries::Built(Arc::new(site.pages.par_iter().map(|p| if p.visible() { view::page_summary(site, p) } else { Value::Null }).collect()))
-    }
-
-    pub fn get(&self, site: &Site, page: usize) -> Value {
-        match self {
-            Summaries::Built(all) => all[page].clone(),
-            Summaries::OnDemand => view::page_summary(site, &site.pages[page]),
-        }
-    }
 }
 
 /// Which outputs `render_outputs` renders: all (a build), or some (the preview
@@ -139,6 +125,7 @@ pub fn recent(site: &Site) -> Vec<usize> {
 /// Renders the selected template outputs (not static files or attachments).
 /// `templates` must have the functions registered over the same `summaries`.
 pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries, select: &Select, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let mut timer = Timer::new();
     let globals = globals(site);
     // Only into the templates that read it (`Reads::nav`): it has every top-level unit.
     let nav = Value::Array(nav::sections(site).map(|s| json!({ "title": s.title, "url": marker(&s.path), "path": s.path })).collect());
@@ -154,8 +141,16 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
     // Offered to every template, but copied only into those that can read it
     // (the home page, in the default theme): a copy per page adds up at 100k pages.
     let recent = Value::Array(recent.iter().map(|&i| summaries.get(site, i)).collect());
+    // Templates that read other pages' summaries through functions are always rendered.
+    let keys = sink.keyed().then(|| output_key::Keys::new(site, templates, &allowed_env(site)));
+    let keys = keys.as_ref();
+    // Outputs that may be kept are keyed with marks in place of the summaries.
+    let marks = keys.map(|_| Arc::new(summaries::Marks::new(site, summaries.clone(), output_key::value_hash)));
+    let marked = marks.clone().map(Summaries::Marked);
+    let listing = marked.as_ref().unwrap_or(summaries);
     // Compliance cells as data only for themes that read them (`l.cells`).
-    let mut jobs = jobs(site, summaries, neighbours, only, templates.reads.cells);
+    let mut jobs = jobs(site, listing, neighbours, only, templates.reads.cells);
+    timer.lap("render/keys");
     let reads_recent = &templates.reads.recent;
     let mut downloads = true;
     if let Select::Some { pages, other, .. } = select {
@@ -173,9 +168,6 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
     let base_path = site.config.base_path().to_string();
     // The compliance downloads are a few big serial jobs: start them beside the pages.
     let profile = Profile::new();
-    // Templates that read other pages' summaries through functions are always rendered.
-    let keys = sink.keyed().then(|| output_key::Keys::new(site, templates, &allowed_env(site)));
-    let keys = keys.as_ref();
     let reused = std::sync::atomic::AtomicUsize::new(0);
     let render_pages = || {
         jobs.into_par_iter().for_each(|job| {
@@ -190,12 +182,16 @@ pub fn render_outputs(site: &Site, templates: &Templates, summaries: &Summaries,
             vars.insert("current_path".into(), Value::String(format!("/{}", job.output.trim_end_matches("index.html"))));
             vars.insert("current_url".into(), Value::String(marker(job.output.trim_end_matches("index.html"))));
             vars.extend((job.vars)());
-            let key = keys.filter(|_| !templates.reads.other_pages.contains(&job.template)).map(|k| k.of(&job.template, &job.output, &vars));
+            let key = keys.filter(|_| !templates.reads.other_pages.contains(&job.template)).map(|k| k.of(&job.template, &job.output, &vars, marks.as_deref()));
             if key.is_some_and(|k| sink.reuse(&job.output, k)) {
                 reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 return;
             }
-            let ctx = tera::Context::from_value(Value::Object(vars)).expect("an object is a context");
+            let mut vars = Value::Object(vars);
+            if let Some(m) = &marks {
+                m.fill(site, &mut vars);
+            }
+            let ctx = tera::Context::from_value(vars).expect("an object is a context");
             let prepared = std::time::Instant::now();
             // Rendered as bytes (Tera writes only text, so they are UTF-8) into this
             // thread's buffer: no UTF-8 check of every output byte, no regrowth per page.
@@ -274,67 +270,6 @@ pub fn write_search_index(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
         );
     }
     diags
-}
-
-/// CPU time (user + system) of the whole process so far: the search index runs
-/// alone, so the difference around it is its cost even on a busy machine.
-pub(crate) fn process_cpu_seconds() -> f64 {
-    // SAFETY: getrusage only writes the struct it is given.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
-        return 0.0;
-    }
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    secs(u.ru_utime) + secs(u.ru_stime)
-}
-
-/// Whether `DWGK_TIMINGS` asks for stage timings on stderr (bench/).
-pub(crate) fn timings() -> bool {
-    std::env::var_os("DWGK_TIMINGS").is_some()
-}
-
-/// Resident memory now and its peak so far, in MiB (`VmRSS`, `VmHWM`; 0 where
-/// /proc is missing), for `DWGK_TIMINGS`.
-pub(crate) fn memory_mib() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib = |key: &str| status.lines().find_map(|l| l.strip_prefix(key)).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
-    format!("rss_mib {} peak_mib {}", kib("VmRSS:").unwrap_or(0) / 1024, kib("VmHWM:").unwrap_or(0) / 1024)
-}
-
-/// Thread time per template (building variables, then rendering + writing),
-/// printed with the stage timings when `DWGK_TIMINGS` is set.
-struct Profile(Option<Mutex<HashMap<String, TemplateTime>>>);
-
-#[derive(Default)]
-struct TemplateTime {
-    vars: f64,
-    render: f64,
-    outputs: usize,
-}
-
-impl Profile {
-    fn new() -> Profile {
-        Profile(timings().then(|| Mutex::new(HashMap::new())))
-    }
-
-    fn add(&self, template: &str, started: std::time::Instant, prepared: std::time::Instant) {
-        if let Some(m) = &self.0 {
-            let mut m = m.lock().expect("profile");
-            let e = m.entry(template.to_string()).or_default();
-            e.vars += (prepared - started).as_secs_f64();
-            e.render += prepared.elapsed().as_secs_f64();
-            e.outputs += 1;
-        }
-    }
-
-    fn print(&self) {
-        let Some(m) = &self.0 else { return };
-        let mut rows: Vec<_> = m.lock().expect("profile").drain().collect();
-        rows.sort_by(|(_, a), (_, b)| (b.vars + b.render).total_cmp(&(a.vars + a.render)));
-        for (t, TemplateTime { vars, render, outputs }) in rows {
-            eprintln!("timing template {t} vars {vars:.3} render+write {render:.3} outputs {outputs}");
-        }
-    }
 }
 
 /// The compliance downloads, when this build shows compliance.
@@ -531,7 +466,7 @@ fn jobs<'a>(
         if per == 0 {
             let vars = Box::new(move || {
                 let all = Value::Array(items.iter().map(|&p| summaries.get(site, p)).collect());
-                vars(vec![("section", view::section_view(site, i, all, summaries, with_cells)), ("paginator", Value::Null)])
+                vars(vec![("section", view::section_view(site, i, all, &|p| summaries.get(site, p), with_cells)), ("paginator", Value::Null)])
             });
             jobs.push(Job { output: index_file(&s.path), template, origin, vars, form: Form::Html });
             continue;
@@ -540,7 +475,7 @@ fn jobs<'a>(
         for n in 1..=pager_count(items.len(), per) {
             let items = items.clone();
             let vars = Box::new(move || {
-                let view = view::section_view(site, i, Value::Array(Vec::new()), summaries, with_cells);
+                let view = view::section_view(site, i, Value::Array(Vec::new()), &|p| summaries.get(site, p), with_cells);
                 vars(vec![("section", view), ("paginator", paginator(site, &items, summaries, per, &s.path, n))])
             });
             jobs.push(Job { output: index_file(&pager_path(&s.path, n)), template: template.clone(), origin: origin.clone(), vars, form: Form::Html });
@@ -720,7 +655,7 @@ fn feed(site: &Site, summaries: &Summaries) -> (Value, Value) {
     let items = newest
         .into_iter()
         .map(|i| {
-            let mut v = summaries.get(site, i);
+            let mut v = summaries.full(site, i);
             v["content"] = Value::String(site.page_html(i).into_owned());
             v["updated"] = site.pages[i].updated.map_or(Value::Null, |d| Value::String(d.to_string()));
             v

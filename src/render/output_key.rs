@@ -4,6 +4,7 @@
 //! the file the last build rendered from the same key (`Sink::reuse`) instead of
 //! rendering it again.
 
+use super::summaries::Marks;
 use super::theme::Templates;
 use crate::site::Site;
 use serde_json::{Map, Value};
@@ -58,14 +59,22 @@ impl Keys {
         Keys { base: h }
     }
 
-    /// The key of output `output` of `template` with variables `vars`.
-    pub fn of(&self, template: &str, output: &str, vars: &Map<String, Value>) -> u128 {
+    /// The key of output `output` of `template` with variables `vars`, where
+    /// `marks` stand for page summaries (`summaries::Marks`).
+    pub fn of(&self, template: &str, output: &str, vars: &Map<String, Value>, marks: Option<&Marks>) -> u128 {
         let mut h = self.base;
         text(&mut h, template);
         text(&mut h, output);
-        map(&mut h, vars);
+        map(&mut h, vars, marks);
         h.finish128().as_u128()
     }
+}
+
+/// The hash a mark of `summary` feeds into a key.
+pub fn value_hash(summary: &Value) -> u128 {
+    let mut h = SipHasher13::new();
+    value(&mut h, summary, None);
+    h.finish128().as_u128()
 }
 
 /// The key of an output that is its own input: its bytes (`write_or_keep`).
@@ -80,17 +89,17 @@ fn text(h: &mut SipHasher13, s: &str) {
     h.write(s.as_bytes());
 }
 
-fn map(h: &mut SipHasher13, m: &Map<String, Value>) {
+fn map(h: &mut SipHasher13, m: &Map<String, Value>, marks: Option<&Marks>) {
     h.write_usize(m.len());
     for (k, v) in m {
         text(h, k);
-        value(h, v);
+        value(h, v, marks);
     }
 }
 
 /// Every value feeds its kind and its length first: no two values hash alike by
-/// running into each other.
-fn value(h: &mut SipHasher13, v: &Value) {
+/// running into each other. A mark feeds its own kind and the summary's hash.
+fn value(h: &mut SipHasher13, v: &Value, marks: Option<&Marks>) {
     match v {
         Value::Null => h.write_u8(0),
         Value::Bool(b) => h.write_u8(1 + u8::from(*b)),
@@ -107,20 +116,26 @@ fn value(h: &mut SipHasher13, v: &Value) {
                 h.write_u64(n.as_f64().unwrap_or(f64::NAN).to_bits());
             }
         }
-        Value::String(s) => {
-            h.write_u8(4);
-            text(h, s);
-        }
+        Value::String(s) => match marks.and_then(|m| m.hash_of(s)) {
+            Some(summary) => {
+                h.write_u8(7);
+                h.write_u128(summary);
+            }
+            None => {
+                h.write_u8(4);
+                text(h, s);
+            }
+        },
         Value::Array(a) => {
             h.write_u8(5);
             h.write_usize(a.len());
             for x in a {
-                value(h, x);
+                value(h, x, marks);
             }
         }
         Value::Object(m) => {
             h.write_u8(6);
-            map(h, m);
+            map(h, m, marks);
         }
     }
 }
@@ -131,9 +146,30 @@ mod tests {
     use serde_json::json;
 
     fn key(v: Value) -> u128 {
+        key_with(v, None)
+    }
+
+    fn key_with(v: Value, marks: Option<&Marks>) -> u128 {
         let mut h = SipHasher13::new();
-        value(&mut h, &v);
+        value(&mut h, &v, marks);
         h.finish128().as_u128()
+    }
+
+    #[test]
+    fn a_mark_is_keyed_as_the_summary_it_stands_for_in_every_build() {
+        let (a, b) = (json!({"title": "甲"}), json!({"title": "乙"}));
+        let hashes = vec![value_hash(&a), value_hash(&b)];
+        // Two builds: another nonce each, the same summaries.
+        let (one, two) = (Marks::with_hashes(hashes.clone()), Marks::with_hashes(hashes));
+        let list = |m: &Marks, pages: &[usize]| json!({ "pages": pages.iter().map(|&i| m.mark(i)).collect::<Vec<_>>() });
+        assert_eq!(key_with(list(&one, &[0, 1]), Some(&one)), key_with(list(&two, &[0, 1]), Some(&two)), "keys do not depend on the nonce");
+        assert_ne!(key_with(list(&one, &[0, 1]), Some(&one)), key_with(list(&one, &[1, 0]), Some(&one)));
+        assert_ne!(key_with(list(&one, &[0]), Some(&one)), key_with(list(&one, &[1]), Some(&one)), "another summary, another key");
+        let changed = Marks::with_hashes(vec![value_hash(&json!({"title": "甲（修订）"})), value_hash(&b)]);
+        assert_ne!(key_with(list(&one, &[0]), Some(&one)), key_with(list(&changed, &[0]), Some(&changed)), "a summary edited");
+        // Text is never taken for a mark: not another build's, not without marks.
+        assert_ne!(key_with(list(&one, &[0]), Some(&one)), key_with(list(&two, &[0]), Some(&one)));
+        assert_ne!(key_with(list(&one, &[0]), Some(&one)), key_with(list(&one, &[0]), None));
     }
 
     #[test]

@@ -211,9 +211,9 @@ fn toc(headings: &[crate::content::markdown::Heading], path: &str) -> Value {
     Value::Array(out)
 }
 
-/// A section's view; `summaries` are the build's page summaries (by page index);
-/// `with_cells`: compliance lines carry their `cells` (see `compliance::unit_view`).
-pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &super::Summaries, with_cells: bool) -> Value {
+/// A section's view; `summary` gives a page's summary as lists hold it (by page
+/// index); `with_cells`: compliance lines carry their `cells` (see `compliance::unit_view`).
+pub fn section_view(site: &Site, idx: usize, pages: Value, summary: &dyn Fn(usize) -> Value, with_cells: bool) -> Value {
     let s: &Section = &site.sections[idx];
     let subsections: Vec<Value> = s
         .children
@@ -238,7 +238,7 @@ pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &super::Su
         Some(c) => c.unit_of_section(idx).filter(|&u| !c.units.is_hidden(u)).map_or(Value::Null, |u| super::catalogue::unit_view(site, c, u)),
         None => Value::Null,
     };
-    let pages_by_kind = if s.unit.is_some() { pages_by_kind(site, s, summaries) } else { Value::Array(Vec::new()) };
+    let pages_by_kind = if s.unit.is_some() { pages_by_kind(site, s, summary) } else { Value::Array(Vec::new()) };
     let mut v = json!({
         "title": s.title,
         "description": s.description,
@@ -269,11 +269,10 @@ pub fn section_view(site: &Site, idx: usize, pages: Value, summaries: &super::Su
 }
 
 /// A unit's listed pages grouped by kind, in the order of the contract's kinds.
-fn pages_by_kind(site: &Site, s: &Section, summaries: &super::Summaries) -> Value {
+fn pages_by_kind(site: &Site, s: &Section, summary: &dyn Fn(usize) -> Value) -> Value {
     use crate::content::kind::Kind;
     let groups = Kind::ALL.iter().map(Some).chain(std::iter::once(None)).filter_map(|k| {
-        let pages: Vec<Value> =
-            s.pages.iter().filter(|&&p| site.pages[p].listed() && site.pages[p].kind.as_ref() == k).map(|&p| summaries.get(site, p)).collect();
+        let pages: Vec<Value> = s.pages.iter().filter(|&&p| site.pages[p].listed() && site.pages[p].kind.as_ref() == k).map(|&p| summary(p)).collect();
         (!pages.is_empty()).then(|| {
             let mut g = json!({ "kind": k.map(|k| k.id()), "kind_name": k.map_or("其他", |k| k.name()) });
             put(&mut g, [("pages", Value::Array(pages))]);
