@@ -55,24 +55,31 @@ pub fn find(text: &str) -> Vec<Placeholder> {
             run += 1;
         }
         at = end;
-        let after = text[end..].chars().next();
-        let prev = text[..i].chars().next_back();
-        if prev.is_some_and(is_word_like) || after.is_some_and(is_word_like) {
-            continue;
-        }
-        // A lone × between numbers or spaces is a multiplication sign.
-        if run == 1 && c == '×' && (prev.is_some_and(|p| p.is_ascii_digit() || p == ' ') || after.is_some_and(|a| a.is_ascii_digit() || a == ' ')) {
-            continue;
-        }
-        let measured = after.is_some_and(is_measure);
-        let named = after.is_some_and(is_org);
-        let blanked = run >= 2 && (prev.is_some_and(is_cjk) || after.is_some_and(is_cjk) || text[i..end].chars().all(|ch| ch == '×'));
-        if measured || named || blanked {
-            let shown_end = after.map_or(end, |a| end + a.len_utf8());
-            out.push(Placeholder { start: i, end, shown: text[i..shown_end].to_string() });
-        }
+        out.extend(placeholder(text, i..end, run, text[..i].chars().next_back()));
     }
     out
+}
+
+/// The run of `run` x's at `span` as a placeholder, when its neighbours make it
+/// one (`prev`: the character before it).
+fn placeholder(text: &str, span: std::ops::Range<usize>, run: usize, prev: Option<char>) -> Option<Placeholder> {
+    let (i, end) = (span.start, span.end);
+    let c = text[i..].chars().next()?;
+    let after = text[end..].chars().next();
+    if prev.is_some_and(is_word_like) || after.is_some_and(is_word_like) {
+        return None;
+    }
+    // A lone × between numbers or spaces is a multiplication sign.
+    if run == 1 && c == '×' && (prev.is_some_and(|p| p.is_ascii_digit() || p == ' ') || after.is_some_and(|a| a.is_ascii_digit() || a == ' ')) {
+        return None;
+    }
+    let measured = after.is_some_and(is_measure);
+    let named = after.is_some_and(is_org);
+    let blanked = run >= 2 && (prev.is_some_and(is_cjk) || after.is_some_and(is_cjk) || text[i..end].chars().all(|ch| ch == '×'));
+    (measured || named || blanked).then(|| {
+        let shown_end = after.map_or(end, |a| end + a.len_utf8());
+        Placeholder { start: i, end, shown: text[i..shown_end].to_string() }
+    })
 }
 
 #[cfg(test)]
@@ -104,7 +111,8 @@ mod tests {
         }
     }
 
-    /// The character-by-character scan `find` replaced: `find` must agree with it.
+    /// The character-by-character scan `find` replaced (the character before a run
+    /// carried along): `find` must find the same runs.
     fn by_chars(text: &str) -> Vec<Placeholder> {
         let mut out = Vec::new();
         let mut iter = text.char_indices().peekable();
@@ -126,23 +134,8 @@ mod tests {
                 run += 1;
                 last = d;
             }
-            let after = text[end..].chars().next();
-            let prev = before;
+            out.extend(placeholder(text, i..end, run, before));
             before = Some(last);
-            if prev.is_some_and(is_word_like) || after.is_some_and(is_word_like) {
-                continue;
-            }
-            // A lone × between numbers or spaces is a multiplication sign.
-            if run == 1 && c == '×' && (prev.is_some_and(|p| p.is_ascii_digit() || p == ' ') || after.is_some_and(|a| a.is_ascii_digit() || a == ' ')) {
-                continue;
-            }
-            let measured = after.is_some_and(is_measure);
-            let named = after.is_some_and(is_org);
-            let blanked = run >= 2 && (prev.is_some_and(is_cjk) || after.is_some_and(is_cjk) || text[i..end].chars().all(|ch| ch == '×'));
-            if measured || named || blanked {
-                let shown_end = after.map_or(end, |a| end + a.len_utf8());
-                out.push(Placeholder { start: i, end, shown: text[i..shown_end].to_string() });
-            }
         }
         out
     }
