@@ -15,7 +15,7 @@ pub struct Source {
     pub rel: String,
     /// As shown in messages: `content/notices/a.md`.
     pub display: String,
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     pub front_start: usize,
     pub front_len: usize,
     pub body_start: usize,
@@ -41,7 +41,7 @@ impl Source {
         if let Some(w) = self.word.as_mut() {
             w.doc = None;
         }
-        self.text = String::new();
+        self.text = std::sync::Arc::from("");
         self.body_start = 0;
         self.front_start = 0;
         self.front_len = 0;
@@ -188,7 +188,7 @@ pub fn parse(rel: &str, display: &str, bytes: &[u8]) -> (Option<Source>, Vec<Dia
     let source = Source {
         rel: rel.to_string(),
         display: display.to_string(),
-        text,
+        text: text.into(),
         front_start,
         front_len,
         body_start,

@@ -88,7 +88,7 @@ pub fn parse(
     let source = Source {
         rel: rel.to_string(),
         display: display.to_string(),
-        text,
+        text: text.into(),
         front_start: 0,
         front_len: 0,
         body_start: 0,
@@ -141,7 +141,7 @@ fn sidecar_source(display: &str, bytes: &[u8]) -> (Option<Source>, Vec<Diagnosti
         front_len,
         body_start: text.len(),
         body_line: text.lines().count() + 1,
-        text,
+        text: text.into(),
         fm: Some(Box::new(fm)),
         has_front_matter: true,
         spelled: parsed.spelled.into(),
