@@ -45,17 +45,15 @@ pub fn find(text: &str) -> Vec<Placeholder> {
         let i = at + off;
         let c = text[i..].chars().next().expect("a lead byte starts a character");
         let mut end = i + c.len_utf8();
-        at = end;
-        if !is_x(c) {
-            continue;
+        if is_x(c) {
+            let mut run = 1;
+            for d in text[end..].chars().take_while(|&d| is_x(d)) {
+                end += d.len_utf8();
+                run += 1;
+            }
+            out.extend(placeholder(text, i..end, run, text[..i].chars().next_back()));
         }
-        let mut run = 1;
-        for d in text[end..].chars().take_while(|&d| is_x(d)) {
-            end += d.len_utf8();
-            run += 1;
-        }
         at = end;
-        out.extend(placeholder(text, i..end, run, text[..i].chars().next_back()));
     }
     out
 }
