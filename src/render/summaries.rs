@@ -36,17 +36,22 @@ impl Summaries {
     /// Page `page`'s summary as lists hold it: a mark in `Marked` summaries.
     pub fn get(&self, site: &Site, page: usize) -> Value {
         match self {
-            Summaries::Marked(m) => Value::String(format!("{}{page}", m.nonce)),
+            Summaries::Marked(m) => m.mark(page),
             _ => self.full(site, page),
         }
     }
 
     /// Page `page`'s summary itself, for a caller that changes it.
     pub fn full(&self, site: &Site, page: usize) -> Value {
+        self.with(site, page, Value::clone)
+    }
+
+    /// `f` of page `page`'s summary, without a copy of a built one.
+    fn with<R>(&self, site: &Site, page: usize, f: impl FnOnce(&Value) -> R) -> R {
         match self {
-            Summaries::Built(all) => all[page].clone(),
-            Summaries::OnDemand => view::page_summary(site, &site.pages[page]),
-            Summaries::Marked(m) => m.real.full(site, page),
+            Summaries::Built(all) => f(&all[page]),
+            Summaries::OnDemand => f(&view::page_summary(site, &site.pages[page])),
+            Summaries::Marked(m) => m.real.with(site, page, f),
         }
     }
 }
@@ -62,7 +67,7 @@ pub struct Marks {
 impl Marks {
     /// `hash`: the key hash of one summary (`output_key::value_hash`).
     pub fn new(site: &Site, real: Summaries, hash: impl Fn(&Value) -> u128 + Sync) -> Marks {
-        let hashes = (0..site.pages.len()).into_par_iter().map(|i| hash(&real.full(site, i))).collect();
+        let hashes = (0..site.pages.len()).into_par_iter().map(|i| real.with(site, i, &hash)).collect();
         Marks { nonce: nonce(), hashes, real }
     }
 
@@ -72,8 +77,7 @@ impl Marks {
         Marks { nonce: nonce(), hashes, real: Summaries::OnDemand }
     }
 
-    /// The mark of page `page`, as `Summaries::get` gives it.
-    #[cfg(test)]
+    /// The mark of page `page` (`Summaries::get`).
     pub fn mark(&self, page: usize) -> Value {
         Value::String(format!("{}{page}", self.nonce))
     }
